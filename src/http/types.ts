@@ -1,0 +1,36 @@
+// Shared shapes of the HTTP layer: flags common to every API-calling command, and internal API calls.
+import type { AuthKind } from './route-types.js';
+
+/** `--auth` values as users type them (xurl's names). */
+export type AuthFlag = 'app' | 'oauth1' | 'oauth2';
+
+/** Options every command that calls the API accepts (`--app`, `--auth`, `-u`, `-v`, `-t`). */
+export interface GlobalOptions {
+  app?: string;
+  auth?: AuthFlag;
+  username?: string;
+  verbose?: boolean;
+  trace?: boolean;
+}
+
+/** A request made by xcli's own commands (webhook list, activity create, shortcuts…). */
+export interface ApiCall {
+  method: string;
+  /** Path relative to the API base (`/2/webhooks`) or a full URL. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** Sent as JSON with `Content-Type: application/json`. */
+  json?: unknown;
+  body?: Buffer | string;
+  headers?: Record<string, string>;
+  /** Force one auth kind (otherwise chosen from the route table). */
+  authKind?: AuthKind;
+}
+
+export interface ApiResult<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  raw: Buffer;
+  /** Parsed JSON body, when the body is JSON. */
+  json: T | undefined;
+}

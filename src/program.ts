@@ -1,0 +1,50 @@
+// createProgram(ctx): a fresh commander program per call, with streams and exit handling set on the
+// root before any subcommand is added (commander copies these settings to `.command()` children).
+import { Command } from 'commander';
+import type { Context } from './context.js';
+import { registerAuth } from './commands/auth.js';
+import { registerCompletion } from './commands/completion.js';
+import { registerRequest } from './commands/request.js';
+import { registerVersion } from './commands/version.js';
+import { registerWebhook } from './commands/webhook.js';
+
+export function createProgram(ctx: Context): Command {
+  const program = new Command('xcli');
+  program
+    .description('The X API from your terminal: authenticated requests, and a local workbench for X webhooks.')
+    .configureOutput({
+      writeOut: (s) => void ctx.io.stdout.write(s),
+      writeErr: (s) => void ctx.io.stderr.write(s),
+      outputError: (s, write) => write(`xcli: ${s.replace(/^error: /, '').trim()} (see 'xcli --help')\n`),
+    })
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .enablePositionalOptions()
+    .version(ctx.version, '--version', 'print the version')
+    .helpCommand(false)
+    .addHelpText('after', ROOT_HELP_FOOTER);
+
+  program.commandsGroup('Requests:');
+  registerRequest(program, ctx);
+  program.commandsGroup('Webhooks:');
+  registerWebhook(program, ctx);
+  program.commandsGroup('Credentials:');
+  registerAuth(program, ctx);
+  program.commandsGroup('Other:');
+  registerCompletion(program, ctx);
+  registerVersion(program, ctx);
+  return program;
+}
+
+const ROOT_HELP_FOOTER = `
+Examples:
+  $ xcli auth app --bearer-token "$TOKEN"        store an app-only bearer token
+  $ xcli /2/tweets/20                            GET a post (auth chosen for the route)
+  $ xcli -X POST /2/tweets -d '{"text":"hi"}'    POST JSON
+  $ xcli /2/users/me/followers --paginate        follow next_token through every page
+  $ xcli webhook start                           answer X's CRC and log events locally
+
+Exit codes: 0 ok, 1 HTTP error or failure, 2 usage, 3 credentials, 4 network, 5 rate-limited.
+Environment: XCLI_CONFIG_DIR, XCLI_API_BASE_URL, X_BEARER_TOKEN, X_CONSUMER_KEY, X_CONSUMER_SECRET,
+  X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET, X_CLIENT_ID, X_CLIENT_SECRET, NGROK_AUTHTOKEN, NO_COLOR.
+`;

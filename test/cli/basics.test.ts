@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+describe('version, help and completion', () => {
+  it('prints the version three ways', async () => {
+    for (const args of [['--version'], ['version']]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`xcli ${pkg.version}\n`);
+    }
+  });
+
+  it('groups the help', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Requests:/);
+    expect(r.stdout).toMatch(/Webhooks:/);
+    expect(r.stdout).toMatch(/Credentials:/);
+    expect(r.stdout).toMatch(/Exit codes:/);
+  });
+
+  it('prints completion scripts that the shells accept', async () => {
+    const bash = await runCli(['completion', 'bash']);
+    expect(bash.code).toBe(0);
+    expect(bash.stdout).toContain('complete -o default -F _xcli_complete xcli');
+    expect(bash.stdout).toContain("'webhook'");
+    const fish = await runCli(['completion', 'fish']);
+    expect(fish.stdout).toContain("complete -c xcli -n '__fish_use_subcommand' -a 'completion'");
+    const zsh = await runCli(['completion', 'zsh']);
+    expect(zsh.stdout.startsWith('#compdef xcli')).toBe(true);
+  });
+
+  it('refuses an unknown shell and an unknown flag with one line and exit 2', async () => {
+    const shell = await runCli(['completion', 'tcsh']);
+    expect(shell.code).toBe(2);
+    expect(shell.stderr).toBe("xcli: unknown shell 'tcsh': use bash, zsh, fish\n");
+    const flag = await runCli(['--no-such-flag']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr.trim().split('\n')).toHaveLength(1);
+    expect(flag.stderr).toMatch(/^xcli: unknown option '--no-such-flag'/);
+  });
+});
