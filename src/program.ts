@@ -2,9 +2,14 @@
 // root before any subcommand is added (commander copies these settings to `.command()` children).
 import { Command } from 'commander';
 import type { Context } from './context.js';
+import { registerAccountActivity } from './commands/account-activity.js';
+import { registerActivity } from './commands/activity.js';
 import { registerAuth } from './commands/auth.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerMedia } from './commands/media.js';
 import { registerRequest } from './commands/request.js';
+import { registerPostingShortcuts, registerReadingShortcuts, registerUserShortcuts } from './commands/shortcuts.js';
+import { registerStream } from './commands/stream.js';
 import { registerVersion } from './commands/version.js';
 import { registerWebhook } from './commands/webhook.js';
 
@@ -26,8 +31,19 @@ export function createProgram(ctx: Context): Command {
 
   program.commandsGroup('Requests:');
   registerRequest(program, ctx);
+  program.commandsGroup('Posting & engagement:');
+  registerPostingShortcuts(program, ctx);
+  registerMedia(program, ctx);
+  program.commandsGroup('Users:');
+  registerUserShortcuts(program, ctx);
+  program.commandsGroup('Reading:');
+  registerReadingShortcuts(program, ctx);
   program.commandsGroup('Webhooks:');
   registerWebhook(program, ctx);
+  program.commandsGroup('Activity & streams:');
+  registerActivity(program, ctx);
+  registerAccountActivity(program, ctx);
+  registerStream(program, ctx);
   program.commandsGroup('Credentials:');
   registerAuth(program, ctx);
   program.commandsGroup('Other:');

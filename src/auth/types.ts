@@ -58,4 +58,6 @@ export interface ResolvedApp {
   /** Where each credential came from, for `auth status` and `-v`. */
   sources: Partial<Record<'bearer' | 'oauth1' | 'oauth2Client', CredentialSource>>;
   apiBaseUrl: string;
+  /** The stored ngrok authtoken (or NGROK_AUTHTOKEN), carried along so it can be redacted like the rest. */
+  ngrokAuthtoken?: string;
 }

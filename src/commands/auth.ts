@@ -1,5 +1,224 @@
-import type { Command } from 'commander';
+// `xcli auth …` and `xcli token`: commander wiring only; the work modules load inside each action.
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { globalsOf } from './common.js';
 
-// Placeholder until the auth group lands.
-export function registerAuth(_program: Command, _ctx: Context): void {}
+const APP_OPTION = ['--app <name>', 'stored app to use (default: the default app)'] as const;
+
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function seconds(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError('must be a whole number of seconds, at least 1');
+  return Number(value);
+}
+
+interface AppFlags {
+  clientId?: string;
+  clientSecret?: string;
+  redirectUri?: string;
+  apiBaseUrl?: string;
+}
+
+function addAppFieldOptions(cmd: Command): Command {
+  return cmd
+    .option('--client-id <id>', 'OAuth2 client id (from the app\'s "Keys and tokens" page)')
+    .option('--client-secret <secret>', "OAuth2 client secret ('-' reads it from stdin)")
+    .option('--redirect-uri <uri>', 'OAuth2 callback URL registered with the app (default http://localhost:8080/callback)')
+    .option('--api-base-url <url>', 'API base URL for this app (default $XCLI_API_BASE_URL or https://api.x.com)');
+}
+
+export function registerAuth(program: Command, ctx: Context): void {
+  const auth = program
+    .command('auth')
+    .description('store and inspect credentials: bearer token, OAuth 1.0a, OAuth2 user login, apps')
+    .addHelpText(
+      'after',
+      examples(
+        'xcli auth app --bearer-token "$BEARER"         app-only bearer token',
+        'xcli auth apps add work --client-id ID --client-secret -   (secret read from stdin)',
+        'xcli auth oauth2                                log in a user in the browser (PKCE)',
+        'xcli auth status                                what is stored (no secrets shown)',
+      ),
+    );
+
+  auth
+    .command('app')
+    .aliases(['app-only', 'bearer'])
+    .description("store an app-only bearer token ('-' reads it from stdin)")
+    .argument('[token]', "the bearer token, or '-' to read it from stdin")
+    .option('--bearer-token <token>', 'the bearer token (same as the argument)')
+    .option(...APP_OPTION)
+    .addHelpText('after', examples('xcli auth app --bearer-token "$BEARER"', 'pass show x/bearer | xcli auth app -', 'xcli auth app --app work "$BEARER"'))
+    .action(async (token: string | undefined, opts: { bearerToken?: string }, cmd: Command) => {
+      if (token !== undefined && opts.bearerToken !== undefined) throw new UsageError('give the bearer token once: as the argument or with --bearer-token');
+      const { saveBearer } = await import('../auth/manage.js');
+      await saveBearer(ctx, { app: globalsOf(cmd).app, token: token ?? opts.bearerToken });
+    });
+
+  auth
+    .command('oauth1')
+    .description('store OAuth 1.0a keys: consumer key and secret, and the user access token and secret')
+    .option('--consumer-key <key>', "API key ('-' reads it from stdin)")
+    .option('--consumer-secret <secret>', "API key secret ('-' reads it from stdin)")
+    .option('--access-token <token>', "user access token ('-' reads it from stdin)")
+    .option('--token-secret <secret>', "user access token secret ('-' reads it from stdin)")
+    .option(...APP_OPTION)
+    .addHelpText(
+      'after',
+      `${examples(
+        'xcli auth oauth1 --consumer-key K --consumer-secret - --access-token T --token-secret - < secrets.txt',
+        'xcli auth oauth1 --consumer-key K --consumer-secret S      (enough for webhooks)',
+      )}Each '-' reads one line from stdin, in the order of the flags above.\n`,
+    )
+    .action(async (opts: { consumerKey?: string; consumerSecret?: string; accessToken?: string; tokenSecret?: string }, cmd: Command) => {
+      const { saveOAuth1 } = await import('../auth/manage.js');
+      await saveOAuth1(ctx, { ...opts, app: globalsOf(cmd).app });
+    });
+
+  auth
+    .command('oauth2')
+    .description('log a user in with OAuth2 (PKCE) and store the token')
+    .argument('[username]', 'label the token with this username (skips the GET /2/users/me lookup)')
+    .option('--headless', 'print the URL and read the pasted redirect URL (or code) from stdin')
+    .option('--scopes <scopes...>', 'scopes to request, space- or comma-separated (default: all, as xurl)', collect)
+    .option('--timeout <seconds>', 'how long to wait for the authorization', seconds, 300)
+    .option(...APP_OPTION)
+    .addHelpText(
+      'after',
+      examples(
+        'xcli auth oauth2                              browser login; username from /2/users/me',
+        'xcli auth oauth2 --headless                   on a server: paste the redirect URL back',
+        "xcli auth oauth2 --scopes 'tweet.read users.read offline.access'",
+        'xcli auth oauth2 --app work alice',
+      ),
+    )
+    .action(async (username: string | undefined, opts: { headless?: boolean; scopes?: string[]; timeout: number }, cmd: Command) => {
+      const { loginOAuth2 } = await import('../auth/manage.js');
+      await loginOAuth2(ctx, { app: globalsOf(cmd).app, username, headless: opts.headless === true, scopes: opts.scopes, timeoutMs: opts.timeout * 1000 });
+    });
+
+  const apps = auth
+    .command('apps')
+    .description('add, list, update and remove stored apps')
+    .addHelpText('after', examples('xcli auth apps add work --client-id ID --client-secret -', 'xcli auth apps list', 'xcli auth apps remove old'));
+
+  addAppFieldOptions(apps.command('add').description('add an app (the first app becomes the default)').argument('<name>', 'app name'))
+    .addHelpText('after', examples('xcli auth apps add work --client-id ID --client-secret - --redirect-uri http://localhost:8080/callback'))
+    .action(async (name: string, opts: AppFlags) => {
+      const { addApp } = await import('../auth/manage.js');
+      await addApp(ctx, name, opts);
+    });
+
+  apps
+    .command('list')
+    .description('list stored apps (* marks the default)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples('xcli auth apps list', 'xcli auth apps list --json'))
+    .action(async (opts: { json?: boolean }) => {
+      const { listApps } = await import('../auth/status.js');
+      await listApps(ctx, opts.json === true);
+    });
+
+  addAppFieldOptions(apps.command('update').description("change an app's client id, secret, redirect URI or API base").argument('<name>', 'app name'))
+    .addHelpText('after', examples('xcli auth apps update work --redirect-uri http://127.0.0.1:9000/cb'))
+    .action(async (name: string, opts: AppFlags) => {
+      const { updateApp } = await import('../auth/manage.js');
+      await updateApp(ctx, name, opts);
+    });
+
+  apps
+    .command('remove')
+    .description('remove an app and all its credentials')
+    .argument('<name>', 'app name')
+    .addHelpText('after', examples('xcli auth apps remove old'))
+    .action(async (name: string) => {
+      const { removeApp } = await import('../auth/manage.js');
+      await removeApp(ctx, name);
+    });
+
+  auth
+    .command('default')
+    .description('print or set the default app (and its default OAuth2 user)')
+    .argument('[app]', 'app to make the default')
+    .argument('[user]', "OAuth2 user of that app to use when -u is not given")
+    .addHelpText('after', examples('xcli auth default              prints "APP [USER]"', 'xcli auth default work', 'xcli auth default work alice'))
+    .action(async (app: string | undefined, user: string | undefined) => {
+      const manage = await import('../auth/manage.js');
+      if (app === undefined) await manage.showDefault(ctx);
+      else await manage.setDefault(ctx, app, user);
+    });
+
+  auth
+    .command('status')
+    .description('show apps, which credentials exist, OAuth2 users with expiry and scopes, and env overrides')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples('xcli auth status', "xcli auth status --json | jq '.apps[].oauth2Users'"))
+    .action(async (opts: { json?: boolean }) => {
+      const { showStatus } = await import('../auth/status.js');
+      await showStatus(ctx, opts.json === true);
+    });
+
+  auth
+    .command('clear')
+    .description('remove stored credentials from an app (exactly one of the flags)')
+    .option('--all', 'every token of the app (bearer, OAuth 1.0a, OAuth2 users); the app itself stays')
+    .option('--oauth1', 'the OAuth 1.0a keys')
+    .option('--oauth2-username <user>', "one user's OAuth2 token")
+    .option('--bearer', 'the bearer token')
+    .addOption(new Option('--app-only', 'the bearer token (xurl spelling)').hideHelp())
+    .option(...APP_OPTION)
+    .addHelpText('after', examples('xcli auth clear --bearer', 'xcli auth clear --oauth2-username alice', 'xcli auth clear --all --app old'))
+    .action(async (opts: { all?: boolean; oauth1?: boolean; oauth2Username?: string; bearer?: boolean; appOnly?: boolean }, cmd: Command) => {
+      const chosen = [
+        opts.all && ({ all: true } as const),
+        opts.oauth1 && ({ oauth1: true } as const),
+        opts.oauth2Username !== undefined && { oauth2Username: opts.oauth2Username },
+        (opts.bearer || opts.appOnly) && ({ bearer: true } as const),
+      ].filter((c) => c !== false && c !== undefined);
+      if (chosen.length !== 1) {
+        throw new UsageError(`${chosen.length === 0 ? 'say what to clear' : 'clear one kind at a time'}: --all, --oauth1, --oauth2-username USER or --bearer`);
+      }
+      const { clearCredentials } = await import('../auth/manage.js');
+      await clearCredentials(ctx, globalsOf(cmd).app, chosen[0]!);
+    });
+
+  auth
+    .command('ngrok')
+    .description("store the ngrok authtoken used by 'xcli webhook start' ('-' reads it from stdin)")
+    .argument('[token]', "the authtoken, or '-' to read it from stdin")
+    .addHelpText('after', examples('xcli auth ngrok -  < ngrok-token.txt', 'NGROK_AUTHTOKEN=… xcli webhook start   (the variable wins over the stored token)'))
+    .action(async (token: string | undefined) => {
+      const { saveNgrokToken } = await import('../auth/manage.js');
+      await saveNgrokToken(ctx, token);
+    });
+
+  auth
+    .command('import-xurl')
+    .description("import apps and tokens from xurl's ~/.xurl/auth.yml")
+    .option('--file <path>', 'the xurl file to read (default ~/.xurl/auth.yml)')
+    .option('--overwrite', 'replace apps that already exist here (otherwise they are skipped)')
+    .addHelpText('after', examples('xcli auth import-xurl', 'xcli auth import-xurl --file backup/auth.yml --overwrite'))
+    .action(async (opts: { file?: string; overwrite?: boolean }) => {
+      const { importXurl } = await import('../auth/import-xurl.js');
+      await importXurl(ctx, { file: opts.file, overwrite: opts.overwrite === true });
+    });
+
+  program
+    .command('token')
+    .description('print a valid OAuth2 access token (refreshed if needed; never opens a browser)')
+    .option('-u, --username <name>', 'user whose token to print (default: the default user)')
+    .option(...APP_OPTION)
+    .addHelpText('after', examples('curl -H "Authorization: Bearer $(xcli token)" https://api.x.com/2/users/me', 'xcli token -u alice --app work'))
+    .action(async (_opts: unknown, cmd: Command) => {
+      const { printToken } = await import('../auth/manage.js');
+      const { app, username } = globalsOf(cmd);
+      await printToken(ctx, { app, username });
+    });
+}

@@ -1,5 +1,263 @@
-import type { Command } from 'commander';
+// `xcli webhook …`: commander wiring only; the work modules load inside each action.
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { addApiOptions, globalsOf } from './common.js';
 
-// Placeholder until the webhook group lands.
-export function registerWebhook(_program: Command, _ctx: Context): void {}
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
+function integer(min: number, max: number, what: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${what} must be a whole number`);
+    const n = Number(value);
+    if (n < min || n > max) throw new InvalidArgumentError(`${what} must be between ${min} and ${max}`);
+    return n;
+  };
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+interface StartFlags {
+  port: number;
+  path: string;
+  host: string;
+  app?: string;
+  requireSignature?: boolean;
+  maxBody: number;
+  output?: string;
+  pretty?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+  events?: string;
+  forwardTo?: string;
+  forwardTimeout: number;
+  crc: 'local' | 'passthrough';
+  tunnel: boolean;
+  publicUrl?: string;
+  ngrokDomain?: string;
+  tunnelModule?: string;
+  register?: boolean;
+  replace?: boolean;
+  ephemeral?: boolean;
+}
+
+function checkStartFlags(o: StartFlags): void {
+  if (!o.path.startsWith('/') || /[?#\s]/.test(o.path)) throw new UsageError(`--path must start with / and hold no query or spaces, got '${o.path}'`);
+  if (o.crc === 'passthrough' && !o.forwardTo) throw new UsageError('--crc passthrough needs --forward-to URL (the app that answers the CRC)');
+  for (const [flag, url] of [['--forward-to', o.forwardTo], ['--public-url', o.publicUrl]] as const) {
+    if (url === undefined) continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      // reported below
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) throw new UsageError(`${flag} wants an http(s) URL, got '${url}'`);
+  }
+  if ((o.replace || o.ephemeral) && !o.register) throw new UsageError(`${o.replace ? '--replace' : '--ephemeral'} only makes sense with --register`);
+  if (o.register && !o.tunnel && !o.publicUrl) throw new UsageError('--register needs a public URL: drop --no-tunnel, or pass --public-url URL');
+}
+
+export function registerWebhook(program: Command, ctx: Context): void {
+  const webhook = program
+    .command('webhook')
+    .description('develop against X webhooks: a local server answering CRC, event log, forwarding, triggers')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ xcli webhook start --register --ephemeral     tunnel, register at X, log events; unregister on exit
+  $ xcli webhook start --no-tunnel --forward-to http://localhost:3000/x
+  $ xcli webhook trigger post.create              a signed sample event to the running server
+  $ xcli webhook check https://example.com/x      act as X: CRC, token, content type, latency
+  $ xcli webhook events --type 'post.*' --since 1h`,
+    );
+
+  // Hooks run after --register (the seam for features built on a registered webhook).
+  const start = webhook
+    .command('start')
+    .description('run a local webhook server: answers CRC, verifies signatures, logs every event')
+    .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').default(8080).argParser(integer(0, 65535, '--port')))
+    .option('--path <path>', 'webhook path', '/webhook')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--require-signature', 'answer 403 to unsigned or wrongly signed events (default: 200 and flag them)')
+    .addOption(new Option('--max-body <bytes>', 'largest body accepted (413 above)').default(DEFAULT_MAX_BODY, '1 MiB').argParser(integer(1, 1024 * 1024 * 1024, '--max-body')))
+    .option('-o, --output <file>', 'also append every event to FILE (JSONL)')
+    .option('-P, --pretty', 'print each event body, pretty')
+    .option('-q, --quiet', 'no line per CRC or event')
+    .option('--json', 'NDJSON records on stdout (ready, crc, event, forward, error, summary)')
+    .option('--events <types>', 'show and forward only these types, e.g. post.*,like.create (all are logged)')
+    .option('--forward-to <url>', "relay each event byte for byte (X's headers included) to your app")
+    .addOption(new Option('--forward-timeout <seconds>', 'how long to wait for your app').default(10).argParser(integer(1, 600, '--forward-timeout')))
+    .addOption(new Option('--crc <mode>', 'who answers the CRC: local, or passthrough to --forward-to (answer checked)').choices(['local', 'passthrough']).default('local'))
+    .option('--no-tunnel', 'serve locally only (no ngrok)')
+    .option('--public-url <url>', 'public URL of a tunnel you run (cloudflared, your own ngrok…)')
+    .option('--ngrok-domain <domain>', 'your reserved ngrok domain')
+    .option('--tunnel-module <path>', 'a module exporting openTunnel(options) to use instead of ngrok (also XCLI_TUNNEL_MODULE)')
+    .option('--register', 'register the public URL at X (POST /2/webhooks, or PUT to re-validate)')
+    .option('--replace', 'with --register: delete the existing webhooks when the limit is reached')
+    .option('--ephemeral', 'with --register: delete the webhook on exit');
+  addApiOptions(start).action(async (flags: StartFlags, cmd: Command) => {
+    checkStartFlags(flags);
+    const { runWebhookStart } = await import('../webhook/start.js');
+    await runWebhookStart(ctx, {
+      port: flags.port,
+      host: flags.host,
+      path: flags.path,
+      app: flags.app,
+      requireSignature: flags.requireSignature === true,
+      maxBodyBytes: flags.maxBody,
+      output: flags.output,
+      pretty: flags.pretty === true,
+      quiet: flags.quiet === true,
+      json: flags.json === true,
+      events: flags.events,
+      forwardTo: flags.forwardTo,
+      forwardTimeoutMs: flags.forwardTimeout * 1000,
+      crcPassthrough: flags.crc === 'passthrough',
+      tunnel: flags.tunnel,
+      publicUrl: flags.publicUrl,
+      ngrokDomain: flags.ngrokDomain,
+      tunnelModule: flags.tunnelModule,
+      register: flags.register === true,
+      replace: flags.replace === true,
+      ephemeral: flags.ephemeral === true,
+      globals: globalsOf(cmd),
+      afterRegister: [],
+    });
+  });
+
+  addApiOptions(webhook.command('list').description('list the webhooks registered for the app (GET /2/webhooks)'))
+    .option('--json', "print X's JSON even on a terminal")
+    .action(async (flags: { json?: boolean }, cmd: Command) => {
+      const { runList } = await import('../webhook/admin.js');
+      await runList(ctx, globalsOf(cmd), flags.json === true);
+    });
+
+  addApiOptions(webhook.command('create').argument('<url>', 'public https URL').description('register a webhook URL (X sends a CRC to it first)'))
+    .option('--json', "print X's JSON even on a terminal")
+    .action(async (url: string, flags: { json?: boolean }, cmd: Command) => {
+      const { runCreate } = await import('../webhook/admin.js');
+      await runCreate(ctx, globalsOf(cmd), url, flags.json === true);
+    });
+
+  addApiOptions(webhook.command('delete').argument('<id>', 'webhook id').description('delete a webhook'))
+    .option('--json', "print X's JSON even on a terminal")
+    .action(async (id: string, flags: { json?: boolean }, cmd: Command) => {
+      const { runDelete } = await import('../webhook/admin.js');
+      await runDelete(ctx, globalsOf(cmd), id, flags.json === true);
+    });
+
+  addApiOptions(webhook.command('validate').argument('<id>', 'webhook id').description('make X send a CRC now and re-enable the webhook (PUT)'))
+    .option('--json', "print X's JSON even on a terminal")
+    .action(async (id: string, flags: { json?: boolean }, cmd: Command) => {
+      const { runValidate } = await import('../webhook/admin.js');
+      await runValidate(ctx, globalsOf(cmd), id, flags.json === true);
+    });
+
+  addApiOptions(webhook.command('replay').argument('<id>', 'webhook id').description('ask X to deliver again the events of a past window (≤ 24 h)'))
+    .requiredOption('--from <time>', 'start: yyyymmddhhmm UTC, an ISO time, or a duration ago (90m)')
+    .requiredOption('--to <time>', 'end, same forms (at least 10 minutes ago)')
+    .option('--json', "print X's JSON even on a terminal")
+    .action(async (id: string, flags: { from: string; to: string; json?: boolean }, cmd: Command) => {
+      const { runReplay } = await import('../webhook/admin.js');
+      await runReplay(ctx, globalsOf(cmd), id, flags.from, flags.to, flags.json === true);
+    });
+
+  webhook
+    .command('crc')
+    .argument('<token>', 'the crc_token X sent')
+    .description('print the response_token for a CRC token')
+    .option('--app <name>', 'use this stored app')
+    .action(async (token: string, flags: { app?: string }) => {
+      const { runCrc } = await import('../webhook/tools.js');
+      await runCrc(ctx, token, flags.app);
+    });
+
+  webhook
+    .command('sign')
+    .argument('[file]', 'body file, or - for stdin (default)')
+    .description('print the x-twitter-webhooks-signature for a body')
+    .option('--app <name>', 'use this stored app')
+    .action(async (file: string | undefined, flags: { app?: string }) => {
+      const { runSign } = await import('../webhook/tools.js');
+      await runSign(ctx, file, flags.app);
+    });
+
+  webhook
+    .command('verify')
+    .argument('[file]', 'body file, or - for stdin (default)')
+    .description('check a signature against a body (exit 1 when it does not match)')
+    .requiredOption('--signature <value>', 'the x-twitter-webhooks-signature value (sha256=…)')
+    .option('--app <name>', 'use this stored app')
+    .action(async (file: string | undefined, flags: { signature: string; app?: string }) => {
+      const { runVerify } = await import('../webhook/tools.js');
+      await runVerify(ctx, flags.signature, file, flags.app);
+    });
+
+  webhook
+    .command('check')
+    .argument('<url>', 'a webhook server (yours, or any)')
+    .description('act as X against a webhook server: CRC, token, content type, no redirect, latency')
+    .option('--event [type]', 'also send a signed sample event and expect 200 (default post.create)')
+    .option('--app <name>', 'use this stored app')
+    .option('--json', 'one JSON object with every check')
+    .action(async (url: string, flags: { event?: string | true; app?: string; json?: boolean }) => {
+      const { runCheck } = await import('../webhook/tools.js');
+      await runCheck(ctx, url, { event: flags.event === true ? 'post.create' : flags.event, app: flags.app, json: flags.json === true });
+    });
+
+  webhook
+    .command('trigger')
+    .argument('[type]', 'event type (without one, the known types are listed)')
+    .description('send a realistic, correctly signed sample event')
+    .option('--to <url>', 'where to send it (default: the running webhook start, else http://127.0.0.1:8080/webhook)')
+    .option('--override <path=value>', 'set a field, e.g. data.payload.text="hi" (repeatable)', collect, [])
+    .option('--print', 'print the body instead of sending it')
+    .option('--app <name>', 'use this stored app')
+    .option('--json', 'a JSON line with the result')
+    .action(async (type: string | undefined, flags: { to?: string; override: string[]; print?: boolean; app?: string; json?: boolean }) => {
+      const tools = await import('../webhook/tools.js');
+      if (type === undefined) {
+        const { sampleTypes } = await import('../webhook/samples.js');
+        ctx.io.stdout.write(`${sampleTypes().join('\n')}\n`);
+        return;
+      }
+      await tools.runTrigger(ctx, type, { to: flags.to, overrides: flags.override, print: flags.print === true, app: flags.app, json: flags.json === true });
+    });
+
+  const events = webhook
+    .command('events')
+    .description('list the event log (a table on a terminal, JSONL when piped)')
+    .option('--type <types>', 'only these types, e.g. post.*,like.create')
+    .option('--since <when>', 'only events since a duration ago (10m, 2h, 1d) or a time')
+    .option('--json', 'JSONL even on a terminal')
+    .action(async (flags: { type?: string; since?: string; json?: boolean }) => {
+      const { runEventsList } = await import('../webhook/history.js');
+      await runEventsList(ctx, { type: flags.type, since: flags.since, json: flags.json === true });
+    });
+  events
+    .command('show')
+    .argument('<id>', 'local id, or X event id')
+    .description('print one event (its exact body when piped)')
+    .option('--json', 'the whole log record')
+    .action(async (id: string, flags: { json?: boolean }) => {
+      const { runEventsShow } = await import('../webhook/history.js');
+      await runEventsShow(ctx, id, { json: flags.json === true });
+    });
+
+  webhook
+    .command('replay-local')
+    .argument('[id]', 'local id or X event id from the log')
+    .description('send logged events again, re-signed with the consumer secret')
+    .option('--since <when>', 'every event since a duration ago (10m) or a time')
+    .option('--to <url>', 'where to send (default: the running webhook start, else http://127.0.0.1:8080/webhook)')
+    .option('--app <name>', 'use this stored app')
+    .option('--json', 'a JSON line per event')
+    .action(async (id: string | undefined, flags: { since?: string; to?: string; app?: string; json?: boolean }) => {
+      const { runReplayLocal } = await import('../webhook/history.js');
+      await runReplayLocal(ctx, id, { since: flags.since, to: flags.to, app: flags.app, json: flags.json === true });
+    });
+}

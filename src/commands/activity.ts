@@ -1,0 +1,99 @@
+// `xcli activity …`: X Activity API subscriptions, event types and the activity stream.
+// Wiring only: the work modules load inside each action.
+import type { Command } from 'commander';
+import type { Context } from '../context.js';
+import { addApiOptions, globalsOf } from './common.js';
+
+const JSON_HELP = 'print JSON (the default when stdout is not a terminal)';
+
+export function registerActivity(program: Command, ctx: Context): void {
+  const activity = program
+    .command('activity')
+    .description('X Activity API: subscribe a webhook or a stream to profile, post, follow, DM… events')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ xcli activity event-types
+  $ xcli activity subscriptions create --event-type profile.update.bio --user @me --webhook 1234567890
+  $ xcli activity subscriptions list --all
+  $ xcli activity stream --backfill-minutes 2`,
+    );
+
+  const subs = activity.command('subscriptions').alias('subs').description('list, create, update and delete activity subscriptions');
+
+  addApiOptions(
+    subs
+      .command('list')
+      .description('list subscriptions (one page unless --all)')
+      .option('--webhook <id>', 'only subscriptions that feed this webhook')
+      .option('--all', 'follow next_token through every page')
+      .option('--max-results <n>', 'page size (1-1000)')
+      .option('--json', JSON_HELP),
+  ).action(async (opts, cmd: Command) => {
+    const { runList } = await import('../activity/run-activity.js');
+    await runList(ctx, globalsOf(cmd), opts);
+  });
+
+  addApiOptions(
+    subs
+      .command('create')
+      .description('subscribe to one event type for one user (or keyword)')
+      .option('--event-type <type>', "event type, e.g. profile.update.bio (see 'xcli activity event-types')")
+      .option('--user <user>', 'the user: @handle, numeric id, or @me')
+      .option('--keyword <keyword>', 'keyword filter (news.new)')
+      .option('--direction <direction>', 'inbound|outbound (follow, DM and chat types; sent|received also accepted for DM/chat)')
+      .option('--webhook <id>', 'deliver to this registered webhook (without it, events go to the activity stream only)')
+      .option('--tag <tag>', 'your label, up to 200 characters; it comes back in every event')
+      .option('--json', JSON_HELP),
+  ).action(async (opts, cmd: Command) => {
+    const { runCreate } = await import('../activity/run-activity.js');
+    await runCreate(ctx, globalsOf(cmd), { ...opts, webhookId: opts.webhook });
+  });
+
+  addApiOptions(
+    subs
+      .command('update')
+      .description('change the tag or webhook of a subscription (X allows only these two)')
+      .argument('<id>', 'subscription id')
+      .option('--tag <tag>', 'new tag (1-200 characters)')
+      .option('--webhook <id>', 'new webhook id')
+      .option('--json', JSON_HELP),
+  ).action(async (id: string, opts, cmd: Command) => {
+    const { runUpdate } = await import('../activity/run-activity.js');
+    await runUpdate(ctx, globalsOf(cmd), id, opts);
+  });
+
+  addApiOptions(
+    subs
+      .command('delete')
+      .description('delete subscriptions (several ids: one bulk request per 100)')
+      .argument('<id...>', 'subscription ids')
+      .option('--json', JSON_HELP),
+  ).action(async (ids: string[], opts, cmd: Command) => {
+    const { runDelete } = await import('../activity/run-activity.js');
+    await runDelete(ctx, globalsOf(cmd), ids, opts);
+  });
+
+  activity
+    .command('event-types')
+    .description('the event types, the filter each takes and the OAuth2 scope it needs')
+    .option('--json', JSON_HELP)
+    .action(async (opts: { json?: boolean }) => {
+      const { runEventTypes } = await import('../activity/run-activity.js');
+      runEventTypes(ctx, opts);
+    });
+
+  addApiOptions(
+    activity
+      .command('stream')
+      .description('GET /2/activity/stream: events of every subscription as NDJSON (rendered on a terminal)')
+      .option('--backfill-minutes <n>', 'replay up to 5 minutes of missed events on connect (0-5)')
+      .option('--start-time <iso>', 'earliest event time (ISO 8601)')
+      .option('--end-time <iso>', 'latest event time (ISO 8601)')
+      .option('--json', 'print NDJSON even on a terminal'),
+  ).action(async (opts, cmd: Command) => {
+    const { runActivityStream } = await import('../activity/activity-stream.js');
+    await runActivityStream(ctx, globalsOf(cmd), opts);
+  });
+}

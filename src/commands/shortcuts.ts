@@ -1,0 +1,127 @@
+// Shortcut commands (xurl's set): commander wiring only; the work lives in src/shortcuts/run.ts.
+import type { Command } from 'commander';
+import type { Context } from '../context.js';
+import type { ListFlags, MyList, PostEdge, PostFlags, UserEdge } from '../shortcuts/run.js';
+import { addApiOptions, globalsOf } from './common.js';
+
+const run = () => import('../shortcuts/run.js');
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** A shortcut with the API options and `--json`. */
+function shortcut(parent: Command, name: string, description: string): Command {
+  return addApiOptions(parent.command(name).description(description)).option('--json', 'print X\'s JSON even on a terminal');
+}
+
+function listOptions(cmd: Command, range: string): Command {
+  return cmd
+    .option('-n, --max-results <n>', `how many items (default 10; ${range} per request, more pages followed)`)
+    .option('--next-token <token>', 'start from this page (meta.next_token of an earlier answer)');
+}
+
+function mediaOptions(cmd: Command): Command {
+  return cmd
+    .option('--media <file>', 'upload this image, GIF or video and attach it (repeatable, up to 4)', collect, [])
+    .option('--media-id <id>', 'attach already uploaded media (repeatable)', collect, []);
+}
+
+const POST_ARG = 'post id or URL (https://x.com/user/status/ID)';
+
+export function registerPostingShortcuts(program: Command, ctx: Context): void {
+  mediaOptions(shortcut(program, 'post', 'publish a post (with media, a poll, or a whole thread from stdin)'))
+    .argument('[text]', 'the text of the post')
+    .option('--poll <choices>', 'attach a poll: 2-4 comma-separated choices')
+    .option('--poll-minutes <minutes>', 'how long the poll runs (5-10080, default 1440)')
+    .option('--thread', 'read several posts from stdin (separated by blank lines or ---); each replies to the previous')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ xcli post "hello"\n  $ xcli post "look" --media cat.jpg --media dog.png\n  $ xcli post "lunch?" --poll "pizza,sushi" --poll-minutes 60\n  $ printf "one\\n---\\ntwo\\n" | xcli post --thread\n',
+    )
+    .action(async (text: string | undefined, flags: PostFlags, cmd: Command) => (await run()).post(ctx, globalsOf(cmd), text, flags));
+
+  mediaOptions(shortcut(program, 'reply', 'reply to a post'))
+    .argument('<post>', POST_ARG)
+    .argument('<text>', 'the text of the reply')
+    .action(async (target: string, text: string, flags: PostFlags, cmd: Command) => (await run()).reply(ctx, globalsOf(cmd), target, text, flags));
+
+  mediaOptions(shortcut(program, 'quote', 'quote a post'))
+    .argument('<post>', POST_ARG)
+    .argument('<text>', 'your comment')
+    .action(async (target: string, text: string, flags: PostFlags, cmd: Command) => (await run()).quote(ctx, globalsOf(cmd), target, text, flags));
+
+  shortcut(program, 'delete', 'delete one of your posts')
+    .argument('<post>', POST_ARG)
+    .action(async (target: string, flags: ListFlags, cmd: Command) => (await run()).deletePost(ctx, globalsOf(cmd), target, flags));
+
+  shortcut(program, 'dm', 'send a direct message')
+    .argument('<user>', 'username (with or without @)')
+    .argument('<text>', 'the message')
+    .action(async (target: string, text: string, flags: ListFlags, cmd: Command) => (await run()).dm(ctx, globalsOf(cmd), target, text, flags));
+
+  const edges: Array<[string, string, PostEdge, boolean]> = [
+    ['like', 'like a post', 'like', false],
+    ['unlike', 'remove your like from a post', 'like', true],
+    ['repost', 'repost a post', 'repost', false],
+    ['unrepost', 'undo a repost', 'repost', true],
+    ['bookmark', 'bookmark a post', 'bookmark', false],
+    ['unbookmark', 'remove a bookmark', 'bookmark', true],
+  ];
+  for (const [name, description, edge, undo] of edges) {
+    shortcut(program, name, description)
+      .argument('<post>', POST_ARG)
+      .action(async (target: string, flags: ListFlags, cmd: Command) => (await run()).postEdge(ctx, globalsOf(cmd), edge, undo, target, flags));
+  }
+}
+
+export function registerUserShortcuts(program: Command, ctx: Context): void {
+  shortcut(program, 'whoami', 'show the user your credentials act for').action(async (flags: ListFlags, cmd: Command) => (await run()).whoami(ctx, globalsOf(cmd), flags));
+
+  shortcut(program, 'user', 'show a user')
+    .argument('<user>', 'username (with or without @)')
+    .action(async (target: string, flags: ListFlags, cmd: Command) => (await run()).user(ctx, globalsOf(cmd), target, flags));
+
+  const edges: Array<[string, string, UserEdge, boolean]> = [
+    ['follow', 'follow a user', 'follow', false],
+    ['unfollow', 'stop following a user', 'follow', true],
+    ['block', 'block a user', 'block', false],
+    ['unblock', 'unblock a user', 'block', true],
+    ['mute', 'mute a user', 'mute', false],
+    ['unmute', 'unmute a user', 'mute', true],
+  ];
+  for (const [name, description, edge, undo] of edges) {
+    shortcut(program, name, description)
+      .argument('<user>', 'username (with or without @)')
+      .action(async (target: string, flags: ListFlags, cmd: Command) => (await run()).userEdge(ctx, globalsOf(cmd), edge, undo, target, flags));
+  }
+
+  for (const which of ['following', 'followers'] as const) {
+    listOptions(shortcut(program, which, which === 'following' ? 'list the accounts a user follows' : 'list the followers of a user'), '1-1000')
+      .option('--of <user>', 'whose list (default: you)')
+      .action(async (flags: ListFlags & { of?: string }, cmd: Command) => (await run()).graph(ctx, globalsOf(cmd), which, flags));
+  }
+}
+
+export function registerReadingShortcuts(program: Command, ctx: Context): void {
+  shortcut(program, 'read', 'show a post')
+    .argument('<post>', POST_ARG)
+    .action(async (target: string, flags: ListFlags, cmd: Command) => (await run()).read(ctx, globalsOf(cmd), target, flags));
+
+  listOptions(shortcut(program, 'search', 'search posts of the last 7 days'), '10-100')
+    .argument('<query>', "X's search query, e.g. 'from:XDevelopers -is:retweet'")
+    .action(async (query: string, flags: ListFlags, cmd: Command) => (await run()).search(ctx, globalsOf(cmd), query, flags));
+
+  listOptions(shortcut(program, 'posts', "list a user's posts"), '5-100')
+    .argument('<user>', 'username (with or without @)')
+    .action(async (target: string, flags: ListFlags, cmd: Command) => (await run()).posts(ctx, globalsOf(cmd), target, flags));
+
+  const mine: Array<[MyList, string, string]> = [
+    ['timeline', 'your home timeline, newest first', '1-100'],
+    ['mentions', 'posts that mention you', '5-100'],
+    ['bookmarks', 'your bookmarks', '1-100'],
+    ['likes', 'posts you liked', '5-100'],
+  ];
+  for (const [which, description, range] of mine) {
+    listOptions(shortcut(program, which, description), range).action(async (flags: ListFlags, cmd: Command) => (await run()).myList(ctx, globalsOf(cmd), which, flags));
+  }
+
+  listOptions(shortcut(program, 'dms', 'your recent direct messages'), '1-100').action(async (flags: ListFlags, cmd: Command) => (await run()).dms(ctx, globalsOf(cmd), flags));
+}

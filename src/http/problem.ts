@@ -1,0 +1,54 @@
+// X's error bodies (problem JSON, `errors[]`, legacy v1.1) reduced to one line for stderr.
+import { STATUS_CODES } from 'node:http';
+
+interface ProblemShape {
+  type?: unknown;
+  title?: unknown;
+  detail?: unknown;
+  errors?: unknown;
+}
+
+function parseObject(body: Buffer | string): ProblemShape | undefined {
+  try {
+    const value: unknown = JSON.parse(body.toString());
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as ProblemShape) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+
+function firstError(problem: ProblemShape): Record<string, unknown> | undefined {
+  const first: unknown = Array.isArray(problem.errors) ? problem.errors[0] : undefined;
+  return first && typeof first === 'object' ? (first as Record<string, unknown>) : undefined;
+}
+
+/** The problem type's last segment (`usage-capped`, `client-forbidden`…), from `type` or `errors[0].type`. */
+export function problemType(body: Buffer | string): string | undefined {
+  const problem = parseObject(body);
+  if (!problem) return undefined;
+  const type = str(problem.type) ?? str(firstError(problem)?.type);
+  return type?.replace(/\/+$/, '').split('/').pop();
+}
+
+/**
+ * `<status> <title>: <detail> [<errors[0].message>] (x-transaction-id: …)`, e.g.
+ * `404 Not Found Error: Could not find tweet with id: [20].`. Capped so it stays one readable line.
+ */
+export function problemSummary(status: number, headers: Record<string, string>, body: Buffer | string): string {
+  const problem = parseObject(body) ?? {};
+  const first = firstError(problem);
+  const title = str(problem.title) ?? str(first?.title) ?? STATUS_CODES[status] ?? 'HTTP error';
+  const parts = [str(problem.detail), str(first?.message), str(first?.detail)].filter(
+    (p, i, all): p is string => p !== undefined && all.indexOf(p) === i,
+  );
+  if (parts.length === 0 && !parseObject(body)) {
+    const text = body.toString().trim();
+    if (text && !text.startsWith('<') && text.length <= 200) parts.push(text);
+  }
+  let line = `${status} ${title}${parts.length ? `: ${parts.join(' ')}` : ''}`.replace(/\s+/g, ' ');
+  if (line.length > 400) line = `${line.slice(0, 399)}…`;
+  const txid = headers['x-transaction-id'];
+  return txid ? `${line} (x-transaction-id: ${txid})` : line;
+}

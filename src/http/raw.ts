@@ -1,0 +1,165 @@
+// `xcli [flags] URL`: the curl-like raw request, with gh's extras (-i, --paginate, -f, --retry).
+import type { Context } from '../context.js';
+import { HttpStatusError, RateLimitError, UsageError } from '../errors.js';
+import { autoContentType, fieldsToJson, isJsonContentType, multipartBody, parseField, parseFilePart, parseHeaders, readData } from './body.js';
+import { renderHead, writeBody, type OutputMode } from './output.js';
+import { pageParamFor, pages } from './paginate.js';
+import { problemSummary } from './problem.js';
+import { exchangeWithRetry, type RetriedResponse, type RetryPolicy } from './retry.js';
+import { matchRoute } from './routes.js';
+import { headerOf, openSession, type RequestSpec } from './session.js';
+import { runStream } from './stream.js';
+import type { GlobalOptions } from './types.js';
+import { apiPathOf, resolveRequestUrl } from './url.js';
+
+export interface RawRequestOptions {
+  method?: string;
+  header: string[];
+  data?: string;
+  field: string[];
+  file: string[];
+  include?: boolean;
+  stream?: boolean;
+  reconnect: boolean;
+  maxRecords?: number;
+  paginate?: boolean;
+  maxPages?: number;
+  pageToken?: string;
+  retry: number;
+  maxWait: number;
+  pretty?: boolean;
+  raw?: boolean;
+}
+
+/** Levenshtein distance, for "did you mean" on mistyped commands. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** A target with no slash is a mistyped command, not an API path (xurl would request it as a path). */
+export function checkTarget(target: string | undefined, commandNames: string[]): string {
+  if (target === undefined || target.trim() === '') {
+    throw new UsageError("no URL given: try 'xcli /2/users/me' or see 'xcli --help'");
+  }
+  if (target.includes('/') || /^[a-z][a-z0-9+.-]*:/i.test(target)) return target;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const name of commandNames) {
+    const d = editDistance(target.toLowerCase(), name);
+    if (d < bestDistance) [best, bestDistance] = [name, d];
+  }
+  if (best && bestDistance <= Math.max(2, Math.floor(best.length / 3))) throw new UsageError(`unknown command '${target}' (did you mean '${best}'?)`);
+  if (target.includes('.')) throw new UsageError(`'${target}' is not a command; for a URL write https://${target}`);
+  throw new UsageError(`unknown command '${target}': API paths start with /2/ (see 'xcli --help')`);
+}
+
+function outputMode(opts: RawRequestOptions): OutputMode {
+  if (opts.pretty && opts.raw) throw new UsageError('--pretty and --raw cannot be used together');
+  return opts.pretty ? 'pretty' : opts.raw ? 'raw' : 'auto';
+}
+
+const QUERY_METHODS = new Set(['GET', 'HEAD']);
+
+/** Builds the method, headers and body from the flags; validates everything before anything is sent. */
+async function buildBody(ctx: Context, opts: RawRequestOptions): Promise<{ method: string; headers: Record<string, string>; body?: Buffer; query: Array<[string, string]> }> {
+  const headers = parseHeaders(opts.header);
+  const fields = opts.field.map(parseField);
+  const files = opts.file.map(parseFilePart);
+  if (opts.data !== undefined && files.length > 0) throw new UsageError('-d and -F cannot be used together');
+  const method = (opts.method ?? (opts.data !== undefined || files.length > 0 ? 'POST' : 'GET')).toUpperCase();
+  if (!/^[A-Z]+$/.test(method)) throw new UsageError(`-X '${opts.method}': not an HTTP method`);
+  const userType = headerOf(headers, 'content-type');
+  const setType = (type: string) => {
+    if (!userType) headers['Content-Type'] = type;
+  };
+  if (files.length > 0) {
+    const multipart = await multipartBody(fields, files);
+    setType(multipart.contentType);
+    return { method, headers, body: multipart.body, query: [] };
+  }
+  if (fields.length > 0 && (QUERY_METHODS.has(method) || opts.data !== undefined)) {
+    if (!QUERY_METHODS.has(method)) throw new UsageError(`-f with ${method} builds a JSON body; it cannot be combined with -d`);
+    const query = fields.map((f): [string, string] => [f.key, f.value]);
+    return { method, headers, body: opts.data === undefined ? undefined : await readData(ctx, opts.data), query };
+  }
+  if (fields.length > 0) {
+    setType('application/json');
+    return { method, headers, body: Buffer.from(JSON.stringify(fieldsToJson(fields))), query: [] };
+  }
+  if (opts.data === undefined) return { method, headers, query: [] };
+  const body = await readData(ctx, opts.data);
+  if (userType && isJsonContentType(userType)) {
+    try {
+      JSON.parse(body.toString('utf8'));
+    } catch (error) {
+      throw new UsageError(`-d is not valid JSON (Content-Type ${userType}): ${(error as Error).message}`);
+    }
+  }
+  setType(autoContentType(body));
+  return { method, headers, body, query: [] };
+}
+
+export async function runRawRequest(ctx: Context, target: string | undefined, globals: GlobalOptions, opts: RawRequestOptions, commandNames: string[]): Promise<void> {
+  const checked = checkTarget(target, commandNames);
+  const mode = outputMode(opts);
+  if (opts.paginate && opts.stream) throw new UsageError('--paginate and --stream cannot be used together');
+  if ((opts.maxPages !== undefined || opts.pageToken !== undefined) && !opts.paginate) throw new UsageError('--max-pages and --page-token need --paginate');
+  const built = await buildBody(ctx, opts);
+  const session = await openSession(ctx, globals);
+  const url = resolveRequestUrl(checked, session.resolved.apiBaseUrl);
+  for (const [name, value] of built.query) url.searchParams.append(name, value);
+  const spec: RequestSpec = { method: built.method, url, headers: built.headers, body: built.body };
+  const apiPath = apiPathOf(url, session.resolved.apiBaseUrl);
+  const route = apiPath === undefined ? undefined : matchRoute(built.method, apiPath);
+  const retry: RetryPolicy = { retries: opts.retry, maxWaitSeconds: opts.maxWait };
+
+  if (opts.stream || (route?.streaming && !opts.paginate)) {
+    await runStream(session, spec, { reconnect: opts.reconnect, maxRecords: opts.maxRecords });
+    return;
+  }
+  if (opts.maxRecords !== undefined) throw new UsageError('--max-records works with streaming endpoints (or -s)');
+
+  const print = (response: RetriedResponse, terminate: boolean) => {
+    if (opts.include) ctx.io.stdout.write(renderHead(ctx, response));
+    writeBody(ctx, response.body, response.headers['content-type'], mode, terminate);
+  };
+
+  if (!opts.paginate) {
+    const response = await exchangeWithRetry(session, spec, retry);
+    print(response, false);
+    fail(ctx, response);
+    return;
+  }
+
+  const pageParam = pageParamFor(built.method, apiPath);
+  let last: { number: number; nextToken?: string; token?: string } | undefined;
+  for await (const page of pages(session, spec, { pageParam, maxPages: opts.maxPages, startToken: opts.pageToken, retry })) {
+    print(page.response, true);
+    last = page;
+    if (page.response.status >= 400 || page.response.gaveUp) {
+      fail(ctx, page.response, page.number > 1 && page.token ? ` (page ${page.number}; resume with --page-token ${page.token})` : '');
+    }
+  }
+  if (last?.nextToken && opts.maxPages !== undefined && last.number >= opts.maxPages) {
+    ctx.io.stderr.write(`xcli: stopped after ${last.number} page${last.number === 1 ? '' : 's'} (--max-pages); continue with --page-token ${last.nextToken}\n`);
+  }
+}
+
+/** Reports a failed response the standard way (its body is already on stdout) and throws. */
+function fail(ctx: Context, response: RetriedResponse, suffix = ''): void {
+  if (response.gaveUp) {
+    ctx.io.stderr.write(`xcli: ${response.gaveUp}${suffix}\n`);
+    throw new RateLimitError(response.gaveUp, { reported: true });
+  }
+  if (response.status >= 400) {
+    const summary = problemSummary(response.status, response.headers, response.body);
+    ctx.io.stderr.write(`xcli: ${summary}${suffix}\n`);
+    throw new HttpStatusError(response.status, summary, { reported: true });
+  }
+}

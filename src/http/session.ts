@@ -1,0 +1,123 @@
+// Building and sending one request the same way for every caller (raw requests, callApi, streams):
+// resolve the app, pick and apply auth, add xcli's headers, trace with -v, redact secrets.
+import { authorize, availableAuthKinds } from '../auth/authorize.js';
+import { resolveApp, secretsOf } from '../auth/resolve.js';
+import type { ResolvedApp } from '../auth/types.js';
+import type { Context } from '../context.js';
+import { chooseAuth, type AuthChoice } from './auth-choice.js';
+import { Redactor } from './redact.js';
+import type { AuthKind } from './route-types.js';
+import { matchRoute } from './routes.js';
+import { send, sendStreaming, type OutgoingRequest, type ResponseHead, type SendOptions } from './transport.js';
+import type { GlobalOptions } from './types.js';
+import { apiPathOf } from './url.js';
+
+/** What a caller wants sent; auth and xcli's own headers are added by `prepare`. */
+export interface RequestSpec {
+  method: string;
+  url: URL;
+  /** The caller's headers; a `Content-Type`, `Authorization` or `User-Agent` here wins over xcli's. */
+  headers?: Record<string, string>;
+  body?: Buffer;
+  /** A kind the command wants (the user's `--auth` still wins). */
+  authKind?: AuthKind;
+}
+
+export interface PreparedRequest extends OutgoingRequest {
+  /** The chosen auth, why, and which credential (for -v, and later --dry-run). */
+  auth: AuthChoice & { detail?: string };
+}
+
+/** One invocation's resolved app, options and redactor, shared by every request it makes. */
+export interface ApiSession {
+  ctx: Context;
+  globals: GlobalOptions;
+  resolved: ResolvedApp;
+  redactor: Redactor;
+  /** Warnings already shown, so pages and retries do not repeat them. */
+  warned: Set<string>;
+}
+
+export async function openSession(ctx: Context, globals: GlobalOptions): Promise<ApiSession> {
+  const resolved = await resolveApp(ctx, { app: globals.app });
+  return { ctx, globals, resolved, redactor: new Redactor(secretsOf(resolved)), warned: new Set() };
+}
+
+/** Case-insensitive header lookup. */
+export function headerOf(headers: Record<string, string> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
+
+export async function prepare(session: ApiSession, spec: RequestSpec): Promise<PreparedRequest> {
+  const { ctx, globals, resolved } = session;
+  const headers: Record<string, string> = { ...spec.headers };
+  if (!headerOf(headers, 'user-agent')) headers['User-Agent'] = `xcli/${ctx.version}`;
+  if (globals.trace) headers['X-B3-Flags'] = '1';
+  let auth: PreparedRequest['auth'];
+  if (headerOf(headers, 'authorization') !== undefined) {
+    auth = { reason: 'Authorization header given with -H' };
+  } else {
+    const apiPath = apiPathOf(spec.url, resolved.apiBaseUrl);
+    auth = chooseAuth({
+      method: spec.method,
+      route: apiPath === undefined ? undefined : matchRoute(spec.method, apiPath),
+      apiHost: apiPath !== undefined,
+      host: spec.url.host,
+      flag: globals.auth,
+      forced: spec.authKind,
+      username: globals.username,
+      available: availableAuthKinds(resolved, globals.username),
+      appLabel: resolved.name ? `app '${resolved.name}'` : 'the environment (no stored app)',
+    });
+    if (auth.kind) {
+      const contentType = headerOf(headers, 'content-type') ?? '';
+      // OAuth 1.0a signs form bodies (RFC 5849 3.4.1.3), never JSON or multipart ones.
+      const form = spec.body && /^application\/x-www-form-urlencoded/i.test(contentType) ? new URLSearchParams(spec.body.toString('utf8')) : undefined;
+      const { header, detail } = await authorize(ctx, resolved, auth.kind, { method: spec.method, url: spec.url.toString(), form }, { username: globals.username });
+      headers.Authorization = header;
+      auth.detail = detail;
+    }
+  }
+  if (auth.warning && !session.warned.has(auth.warning)) {
+    session.warned.add(auth.warning);
+    ctx.io.stderr.write(`xcli: warning: ${auth.warning}\n`);
+  }
+  return { method: spec.method, url: spec.url, headers, body: spec.body, auth };
+}
+
+/** The `-v` trace on stderr: curl's `>`/`<` lines, with every secret redacted. */
+export function verboseObserver(session: ApiSession): SendOptions['observe'] {
+  if (!session.globals.verbose) return undefined;
+  const { redactor } = session;
+  const err = session.ctx.io.stderr;
+  return {
+    request(req) {
+      const auth = (req as Partial<PreparedRequest>).auth;
+      const lines = auth ? [`* auth: ${auth.kind ?? 'none'} (${redactor.text(auth.reason)})${auth.detail ? `: ${redactor.text(auth.detail)}` : ''}`] : [];
+      lines.push(`> ${req.method} ${redactor.url(req.url)}`);
+      for (const [name, value] of Object.entries(req.headers)) lines.push(`> ${name}: ${redactor.header(name, value)}`);
+      if (req.body) lines.push(`> [body: ${req.body.length} bytes]`);
+      err.write(`${lines.join('\n')}\n>\n`);
+    },
+    response(head: ResponseHead) {
+      const lines = [`< ${head.status} ${head.statusText}`.trimEnd()];
+      for (const [name, value] of head.headerLines) lines.push(`< ${name}: ${redactor.header(name, value)}`);
+      err.write(`${lines.join('\n')}\n<\n`);
+    },
+  };
+}
+
+/** Prepares and sends a request, reading the whole body. */
+export async function exchange(session: ApiSession, spec: RequestSpec, signal?: AbortSignal) {
+  const req = await prepare(session, spec);
+  return send(session.ctx.env, req, { observe: verboseObserver(session), signal });
+}
+
+/** Prepares and sends a request, returning the body unread (streams). */
+export async function exchangeStreaming(session: ApiSession, spec: RequestSpec, signal?: AbortSignal) {
+  const req = await prepare(session, spec);
+  return sendStreaming(session.ctx.env, req, { observe: verboseObserver(session), signal, streaming: true });
+}

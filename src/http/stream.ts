@@ -1,0 +1,215 @@
+// Streaming endpoints as X specifies them: one record per line, heartbeats (blank lines) skipped,
+// a stall watchdog, and X's reconnect schedules (TCP errors linear +250 ms to 16 s, HTTP errors
+// exponential from 5 s to 320 s, 429 exponential from 60 s). Records go to stdout, people's text to stderr.
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Context } from '../context.js';
+import { HttpStatusError, NetworkError } from '../errors.js';
+import { ApiError, parseJsonBody } from './api.js';
+import { writeBody } from './output.js';
+import { problemSummary } from './problem.js';
+import { backoffScale } from './retry.js';
+import { exchangeStreaming, openSession, type ApiSession, type RequestSpec } from './session.js';
+import type { ApiCall, ApiResult, GlobalOptions } from './types.js';
+import { resolveRequestUrl, withQuery } from './url.js';
+
+export interface StreamOptions {
+  /** Reconnect after disconnects, stalls and retryable errors (default true). */
+  reconnect?: boolean;
+  /** Stop after this many records. */
+  maxRecords?: number;
+  /** Receives each record (one line, without the newline); default: the line on stdout. */
+  onRecord?: (line: string) => void | Promise<void>;
+  /** Stops the stream (in addition to Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+export interface StreamSummary {
+  records: number;
+  reconnects: number;
+  /** Why the stream stopped: max-records, interrupted, or ended (the server closed it, --no-reconnect). */
+  stopped: 'max-records' | 'interrupted' | 'ended';
+}
+
+/** Seconds without data or heartbeat before a stream counts as stalled; X sends a heartbeat every 20 s. */
+export function stallTimeoutMs(ctx: Context): number {
+  const value = Number(ctx.env.XCLI_STREAM_STALL_MS);
+  return Number.isFinite(value) && value > 0 ? value : 30_000;
+}
+
+type Failure = { kind: 'tcp' | 'http' | 'rate'; reason: string; error: Error };
+
+/** The reconnect delay after `n` consecutive failures of one kind (n >= 1), before scaling. */
+export function reconnectDelayMs(kind: Failure['kind'], n: number): number {
+  if (kind === 'tcp') return Math.min(250 * (n - 1), 16_000);
+  if (kind === 'http') return Math.min(5_000 * 2 ** (n - 1), 320_000);
+  return Math.min(60_000 * 2 ** (n - 1), 15 * 60_000);
+}
+
+/** HTTP statuses after which reconnecting cannot help: stop and say what to fix. */
+function stopAdvice(status: number): string | undefined {
+  if (status === 401) return "check the credentials: 'xcli auth status' (streams need the app's bearer token)";
+  if (status === 403) return 'the app or token is not allowed to use this stream (check its access level)';
+  if (status === 409) return "the filtered stream has no rules: add some with POST /2/tweets/search/stream/rules";
+  if (status >= 400 && status < 500 && status !== 408 && status !== 420 && status !== 429) return 'fix the request and try again';
+  return undefined;
+}
+
+/** Streams an API call (for other commands: `activity stream` and the like). */
+export async function streamApi(ctx: Context, globals: GlobalOptions, call: ApiCall, options: StreamOptions = {}): Promise<StreamSummary> {
+  const session = await openSession(ctx, globals);
+  const url = withQuery(resolveRequestUrl(call.path, session.resolved.apiBaseUrl), call.query);
+  return runStream(session, { method: call.method.toUpperCase(), url, headers: call.headers, authKind: call.authKind }, options);
+}
+
+export async function runStream(session: ApiSession, spec: RequestSpec, options: StreamOptions = {}): Promise<StreamSummary> {
+  const { ctx } = session;
+  const err = ctx.io.stderr;
+  const reconnect = options.reconnect ?? true;
+  const scale = backoffScale(ctx.env);
+  const onRecord = options.onRecord ?? ((line: string) => void ctx.io.stdout.write(`${line}\n`));
+  const stop = new AbortController();
+  const removeInterrupt = ctx.onInterrupt(() => stop.abort());
+  const onOuterAbort = () => stop.abort();
+  options.signal?.addEventListener('abort', onOuterAbort);
+  const where = `${spec.method} ${spec.url.pathname}`;
+  const failures = { tcp: 0, http: 0, rate: 0 };
+  const summary: StreamSummary = { records: 0, reconnects: 0, stopped: 'ended' };
+  const talk = ctx.io.isStderrTTY || session.globals.verbose === true;
+
+  try {
+    for (;;) {
+      let failure: Failure | undefined;
+      try {
+        const response = await exchangeStreaming(session, spec, stop.signal);
+        if (response.status >= 400) {
+          const body = await readErrorBody(response.body);
+          const result: ApiResult = { status: response.status, headers: response.headers, raw: body, json: parseJsonBody(body) };
+          const advice = stopAdvice(response.status);
+          if (advice || !reconnect) {
+            writeBody(ctx, body, response.headers['content-type']);
+            const line = problemSummary(response.status, response.headers, body);
+            err.write(`xcli: ${line}${advice ? `; ${advice}` : ''}\n`);
+            throw new HttpStatusError(response.status, line, { reported: true });
+          }
+          failure = { kind: response.status === 429 ? 'rate' : 'http', reason: problemSummary(response.status, response.headers, body), error: new ApiError(result) };
+        } else {
+          if (talk) err.write(`xcli: streaming ${where} (Ctrl-C to stop)\n`);
+          const outcome = await readLines(response.body, stallTimeoutMs(ctx), stop.signal, async (line) => {
+            if (isInStreamError(line)) {
+              err.write(`xcli: stream error: ${problemSummary(200, {}, line).replace(/^200 /, '')}\n`);
+              return true;
+            }
+            summary.records++;
+            await onRecord(line);
+            return options.maxRecords === undefined || summary.records < options.maxRecords;
+          });
+          if (outcome.gotData) {
+            failures.tcp = failures.http = failures.rate = 0;
+          }
+          if (outcome.end === 'stopped') {
+            summary.stopped = stop.signal.aborted ? 'interrupted' : 'max-records';
+            return summary;
+          }
+          if (outcome.end === 'eof' && !reconnect) return summary;
+          const reason =
+            outcome.end === 'eof' ? 'the server closed the stream' : outcome.end === 'stall' ? `no data or heartbeat for ${Math.round(stallTimeoutMs(ctx) / 1000)}s` : 'reason' in outcome ? outcome.reason : 'connection lost';
+          failure = { kind: 'tcp', reason, error: new NetworkError(`${where}: ${outcome.end === 'stall' ? 'stream stalled' : reason}`) };
+        }
+      } catch (error) {
+        if (stop.signal.aborted) {
+          summary.stopped = 'interrupted';
+          return summary;
+        }
+        if (!(error instanceof NetworkError)) throw error;
+        failure = { kind: 'tcp', reason: error.message, error };
+      }
+      if (!reconnect) throw failure.error;
+      const n = ++failures[failure.kind];
+      const delay = reconnectDelayMs(failure.kind, n);
+      err.write(`xcli: stream disconnected (${failure.reason}); reconnecting in ${(delay / 1000).toFixed(delay % 1000 ? 2 : 0)}s\n`);
+      try {
+        await sleep(delay * scale, undefined, { signal: stop.signal });
+      } catch {
+        summary.stopped = 'interrupted';
+        return summary;
+      }
+      summary.reconnects++;
+    }
+  } finally {
+    removeInterrupt();
+    options.signal?.removeEventListener('abort', onOuterAbort);
+    if (talk || summary.reconnects > 0) {
+      err.write(`xcli: stream ${summary.stopped}: ${summary.records} record${summary.records === 1 ? '' : 's'}, ${summary.reconnects} reconnect${summary.reconnects === 1 ? '' : 's'}\n`);
+    }
+  }
+}
+
+/** A JSON line with `errors` and no `data`: X's in-stream error or disconnect notice. */
+function isInStreamError(line: string): boolean {
+  if (!line.includes('"errors"')) return false;
+  const value = parseJsonBody<Record<string, unknown>>(Buffer.from(line));
+  return !!value && typeof value === 'object' && 'errors' in value && !('data' in value);
+}
+
+async function readErrorBody(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size > 1 << 20) break;
+    }
+  } catch {
+    // A broken error body still leaves the status to report.
+  } finally {
+    body.destroy();
+  }
+  return Buffer.concat(chunks);
+}
+
+type ReadOutcome = { end: 'eof' | 'stall' | 'stopped'; gotData: boolean } | { end: 'error'; reason: string; gotData: boolean };
+
+/** Reads lines until EOF, a stall, an error, or `onLine` returning false; always leaves the body destroyed. */
+async function readLines(body: Readable, stallMs: number, signal: AbortSignal, onLine: (line: string) => Promise<boolean>): Promise<ReadOutcome> {
+  let stalled = false;
+  let gotData = false;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled = true;
+      body.destroy();
+    }, stallMs);
+  };
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  try {
+    arm();
+    for await (const chunk of body) {
+      arm();
+      gotData = true;
+      pending += decoder.write(chunk as Buffer);
+      let newline: number;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, newline).replace(/\r$/, '');
+        pending = pending.slice(newline + 1);
+        if (line.trim() === '') continue;
+        if (!(await onLine(line))) return { end: 'stopped', gotData };
+      }
+    }
+    if (stalled) return { end: 'stall', gotData };
+    if (signal.aborted) return { end: 'stopped', gotData };
+    if (pending.trim() !== '' && !(await onLine(pending.replace(/\r$/, '')))) return { end: 'stopped', gotData };
+    return { end: 'eof', gotData };
+  } catch (error) {
+    if (signal.aborted) return { end: 'stopped', gotData };
+    if (stalled) return { end: 'stall', gotData };
+    return { end: 'error', reason: (error as Error).message || 'connection lost', gotData };
+  } finally {
+    clearTimeout(timer);
+    body.destroy();
+  }
+}

@@ -1,0 +1,255 @@
+// The event engine: X Activity envelopes for matching subscriptions, signed webhook deliveries
+// with X's retry schedule, duplicates and shuffling on demand, CRC re-validation, replay jobs.
+import { randomBytes } from 'node:crypto';
+import { signBody, SIGNATURE_HEADER } from '../webhook/signature.js';
+import { accountActivityPayloads } from './account-activity-payloads.js';
+import { runCrc, type CrcResult } from './crc-check.js';
+import { send } from './outbound.js';
+import { nextId, type ActivityFilter, type Delivery, type EventEngine, type SandboxState, type SandboxWebhook } from './state.js';
+
+/** X's schedule for a delivery that got no 200 within the timeout: retry after 3 s, 30 s, 5 min. */
+export const X_RETRY_DELAYS_MS = [3_000, 30_000, 300_000] as const;
+/** Transient CRC failures turn a webhook invalid after 28 h without a pass (24 h cycle + 4 h grace). */
+export const X_CRC_GRACE_MS = 28 * 3600_000;
+
+export interface EngineOptions {
+  consumerSecret: string;
+  /** Delay before each retry (already scaled); its length is the number of retries. */
+  retryDelaysMs: readonly number[];
+  /** A delivery or CRC answer slower than this counts as no answer (X: 3 s). */
+  timeoutMs: number;
+  /** Probability (0–1) that a delivered event is sent again, as X sometimes does. */
+  duplicates: number;
+  /** When > 0, each delivery waits a random 0–shuffleMs first, so events arrive out of order. */
+  shuffleMs: number;
+  /** How long transient CRC failures may last before the webhook turns invalid. */
+  crcGraceMs: number;
+  random: () => number;
+  now: () => number;
+  /** Called after every change worth saving (deliveries, webhook validity). */
+  onChange: () => void;
+}
+
+export interface ActivityInput {
+  /** The user the event is about (matched against `filter.user_id`). */
+  userId: string;
+  /** Who did it, when that is not `userId` (the liker of a like delivered to the post's author). */
+  actorId?: string;
+  payload: unknown;
+  includes?: unknown;
+  /** For DM and chat events: matched against `filter.direction`. */
+  direction?: 'inbound' | 'outbound';
+  /** Text matched against `filter.keyword` (news, posts). */
+  text?: string;
+}
+
+export interface ActivityEnvelope {
+  data: {
+    event_uuid: string;
+    filter: ActivityFilter;
+    event_type: string;
+    tag?: string;
+    payload: unknown;
+    includes?: unknown;
+  };
+}
+
+/** X's event ids are signed 64-bit integers as strings (they can be negative). */
+function eventUuid(): string {
+  return randomBytes(8).readBigInt64BE().toString();
+}
+
+function filterMatches(filter: ActivityFilter, input: ActivityInput): boolean {
+  if (filter.user_id !== undefined && filter.user_id !== input.userId) return false;
+  if (filter.keyword !== undefined && !(input.text ?? '').toLowerCase().includes(filter.keyword.toLowerCase())) return false;
+  if (filter.direction !== undefined && input.direction !== undefined && filter.direction !== input.direction) return false;
+  return true;
+}
+
+/**
+ * Makes an X Activity event happen: one envelope per matching subscription, delivered to the
+ * subscription's webhook and written to every open `/2/activity/stream`; Account Activity
+ * webhooks subscribed for the user get the legacy payload. Returns the envelopes.
+ */
+export function emitActivity(state: SandboxState, eventType: string, input: ActivityInput): ActivityEnvelope[] {
+  const envelopes: ActivityEnvelope[] = [];
+  const now = state.engine?.now() ?? Date.now();
+  for (const sub of state.activitySubscriptions.values()) {
+    if (sub.event_type !== eventType || !filterMatches(sub.filter, input)) continue;
+    const envelope: ActivityEnvelope = {
+      data: {
+        event_uuid: eventUuid(),
+        filter: sub.filter,
+        event_type: eventType,
+        ...(sub.tag !== undefined ? { tag: sub.tag } : {}),
+        payload: input.payload,
+        ...(input.includes !== undefined ? { includes: input.includes } : {}),
+      },
+    };
+    envelopes.push(envelope);
+    const body = JSON.stringify(envelope);
+    if (sub.webhook_id) state.engine?.deliver(sub.webhook_id, body, { kind: 'activity', eventType, eventUuid: envelope.data.event_uuid });
+    for (const stream of state.streams) if (stream.kind === 'activity') stream.send(envelope);
+    state.recentActivity.push({ at: now, body });
+  }
+  pruneRecent(state, now);
+  for (const { webhookId, body } of accountActivityPayloads(state, eventType, input)) {
+    state.engine?.deliver(webhookId, JSON.stringify(body), { kind: 'account_activity', eventType });
+  }
+  return envelopes;
+}
+
+/** Keeps five minutes of stream records for `backfill_minutes`. */
+function pruneRecent(state: SandboxState, now: number): void {
+  const cutoff = now - 5 * 60_000;
+  while (state.recentActivity.length && state.recentActivity[0]!.at < cutoff) state.recentActivity.shift();
+}
+
+export class DeliveryEngine implements EventEngine {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+  private crcTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly state: SandboxState,
+    private readonly options: EngineOptions,
+  ) {}
+
+  now(): number {
+    return this.options.now();
+  }
+
+  deliver(webhookId: string, body: string, meta: Parameters<EventEngine['deliver']>[2]): Delivery | undefined {
+    const webhook = this.state.webhooks.get(webhookId);
+    if (!webhook) return undefined;
+    const now = this.options.now();
+    const delivery: Delivery = { id: nextId(this.state, now), webhookId, body, createdAt: now, attempts: [], outcome: 'pending', ...meta };
+    this.state.deliveries.push(delivery);
+    if (!webhook.valid) {
+      delivery.outcome = 'skipped';
+      this.options.onChange();
+      return delivery;
+    }
+    const delay = this.options.shuffleMs > 0 ? Math.floor(this.options.random() * this.options.shuffleMs) : 0;
+    this.schedule(delay, () => this.attempt(webhook, delivery));
+    return delivery;
+  }
+
+  /** Resolves once no delivery attempt is running or waiting (retries included). */
+  settled(): Promise<void> {
+    if (this.inFlight === 0 && this.timers.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private schedule(delayMs: number, run: () => Promise<void>): void {
+    if (this.closed) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.inFlight++;
+      void run().finally(() => {
+        this.inFlight--;
+        this.checkIdle();
+      });
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  private checkIdle(): void {
+    if (this.inFlight !== 0 || this.timers.size !== 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private async attempt(webhook: SandboxWebhook, delivery: Delivery): Promise<void> {
+    if (!webhook.valid || !this.state.webhooks.has(webhook.id)) {
+      delivery.outcome = 'skipped';
+      this.options.onChange();
+      return;
+    }
+    const at = this.options.now();
+    const res = await send(webhook.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(this.options.consumerSecret, delivery.body) },
+      body: delivery.body,
+      timeoutMs: this.options.timeoutMs,
+    });
+    delivery.attempts.push({ at, latencyMs: res.latencyMs, ...(res.status !== undefined ? { status: res.status } : {}), ...(res.error ? { error: res.error } : {}) });
+    if (res.status === 200) {
+      delivery.outcome = 'delivered';
+      if (!delivery.duplicateOf && this.options.duplicates > 0 && this.options.random() < this.options.duplicates) {
+        this.deliver(webhook.id, delivery.body, { kind: delivery.kind, eventType: delivery.eventType, eventUuid: delivery.eventUuid, duplicateOf: delivery.id });
+      }
+    } else {
+      const retryDelay = this.options.retryDelaysMs[delivery.attempts.length - 1];
+      if (retryDelay === undefined) delivery.outcome = 'failed';
+      else this.schedule(retryDelay, () => this.attempt(webhook, delivery));
+    }
+    this.options.onChange();
+  }
+
+  /** Runs a CRC against the webhook and applies X's validity rules; returns what happened. */
+  async revalidate(webhook: SandboxWebhook): Promise<CrcResult> {
+    const result = await runCrc(webhook.url, this.options.consumerSecret, this.options.timeoutMs);
+    const now = this.options.now();
+    if (result.verdict === 'passed') {
+      webhook.valid = true;
+      webhook.lastCrcOkAt = now;
+      delete webhook.crcFailingSince;
+    } else if (result.verdict === 'failed') {
+      webhook.valid = false;
+      webhook.crcFailingSince ??= now;
+    } else {
+      webhook.crcFailingSince ??= now;
+      if (now - webhook.crcFailingSince >= this.options.crcGraceMs) webhook.valid = false;
+    }
+    this.options.onChange();
+    return result;
+  }
+
+  /** `--crc-every`: re-runs the CRC on every webhook on a timer. */
+  startCrcTimer(everyMs: number): void {
+    this.crcTimer = setInterval(() => {
+      for (const webhook of this.state.webhooks.values()) void this.revalidate(webhook);
+    }, everyMs);
+  }
+
+  /**
+   * A replay job: re-sends every event delivered or attempted to the webhook in [from, to), then
+   * posts `replay_job_status` once those deliveries have finished.
+   */
+  replay(webhookId: string, fromMs: number, toMs: number): { jobId: string; createdAt: string } {
+    const now = this.options.now();
+    const jobId = nextId(this.state, now);
+    const originals = this.state.deliveries.filter(
+      (d) => d.webhookId === webhookId && !d.duplicateOf && !d.replayJobId && d.kind !== 'replay_job_status' && d.createdAt >= fromMs && d.createdAt < toMs,
+    );
+    const copies = originals.map((d) => this.deliver(webhookId, d.body, { kind: d.kind, eventType: d.eventType, eventUuid: d.eventUuid, replayJobId: jobId }));
+    const finished = () => copies.every((c) => !c || c.outcome !== 'pending');
+    const report = () => {
+      const complete = copies.every((c) => c?.outcome === 'delivered');
+      const status = {
+        replay_job_status: {
+          webhook_id: webhookId,
+          job_state: complete ? 'Complete' : 'Incomplete',
+          job_state_description: complete ? `Replayed ${copies.length} event(s)` : 'Some events could not be delivered',
+          job_id: jobId,
+        },
+      };
+      this.deliver(webhookId, JSON.stringify(status), { kind: 'replay_job_status', replayJobId: jobId });
+    };
+    const poll = () => (finished() ? report() : this.schedule(20, async () => poll()));
+    poll();
+    return { jobId, createdAt: new Date(now).toISOString() };
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    if (this.crcTimer) clearInterval(this.crcTimer);
+    this.checkIdle();
+  }
+}

@@ -1,0 +1,351 @@
+// The sandbox's world: users, posts, social graph, webhooks, subscriptions and deliveries.
+// Plain data (Maps and arrays) so route files can share it and `--state FILE` can save it.
+import type { ServerResponse } from 'node:http';
+
+export interface SandboxUser {
+  id: string;
+  username: string;
+  name: string;
+  description: string;
+  created_at: string;
+  location?: string;
+  url?: string;
+  profile_image_url?: string;
+  profile_banner_url?: string;
+  protected: boolean;
+  verified: boolean;
+}
+
+export interface ReferencedPost {
+  type: 'replied_to' | 'quoted' | 'retweeted';
+  id: string;
+}
+
+export interface SandboxPoll {
+  id: string;
+  options: { position: number; label: string; votes: number }[];
+  duration_minutes: number;
+  end_datetime: string;
+  voting_status: 'open' | 'closed';
+}
+
+export interface SandboxPost {
+  id: string;
+  text: string;
+  author_id: string;
+  created_at: string;
+  conversation_id: string;
+  edit_history_tweet_ids: string[];
+  in_reply_to_user_id?: string;
+  referenced_tweets?: ReferencedPost[];
+  attachments?: { media_keys?: string[]; poll_ids?: string[] };
+  entities?: { mentions?: { start: number; end: number; username: string; id?: string }[] };
+  poll?: SandboxPoll;
+}
+
+export interface SandboxWebhook {
+  id: string;
+  url: string;
+  valid: boolean;
+  created_at: string;
+  /** Epoch ms of the last CRC this webhook passed. */
+  lastCrcOkAt?: number;
+  /** Epoch ms of the first failed CRC since the last pass (transient failures). */
+  crcFailingSince?: number;
+}
+
+export interface ActivityFilter {
+  user_id?: string;
+  keyword?: string;
+  direction?: 'inbound' | 'outbound';
+}
+
+export interface ActivitySubscription {
+  subscription_id: string;
+  event_type: string;
+  filter: ActivityFilter;
+  tag?: string;
+  webhook_id?: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StreamRule {
+  id: string;
+  value: string;
+  tag?: string;
+}
+
+export interface DeliveryAttempt {
+  /** Epoch ms when the POST started. */
+  at: number;
+  /** HTTP status, absent when there was no answer (timeout, refused). */
+  status?: number;
+  error?: string;
+  latencyMs: number;
+}
+
+export type DeliveryOutcome = 'pending' | 'delivered' | 'failed' | 'skipped';
+
+export interface Delivery {
+  id: string;
+  webhookId: string;
+  /** What the body is: an X Activity event, an Account Activity payload, a filtered-stream post, a replay notice. */
+  kind: 'activity' | 'account_activity' | 'filtered_stream' | 'replay_job_status';
+  eventType?: string;
+  eventUuid?: string;
+  /** The exact bytes sent (utf-8 JSON). */
+  body: string;
+  createdAt: number;
+  attempts: DeliveryAttempt[];
+  outcome: DeliveryOutcome;
+  /** Set on copies sent by `--duplicates` or a replay job. */
+  duplicateOf?: string;
+  replayJobId?: string;
+}
+
+/** An upload session of the media API (the MEDIA helper's routes fill in what they need). */
+export interface MediaUpload {
+  id: string;
+  media_key: string;
+  media_type?: string;
+  media_category?: string;
+  total_bytes?: number;
+  received_bytes?: number;
+  segments?: number[];
+  state: 'initialized' | 'pending' | 'in_progress' | 'succeeded' | 'failed';
+  owner_id?: string;
+  created_at: string;
+  alt_text?: string;
+}
+
+export interface DirectMessageEvent {
+  id: string;
+  event_type: 'MessageCreate';
+  text: string;
+  sender_id: string;
+  dm_conversation_id: string;
+  participant_ids?: string[];
+  created_at: string;
+  attachments?: { media_keys?: string[] };
+}
+
+export interface SandboxState {
+  /** The user OAuth 1.0a and OAuth2 user tokens act for, unless a token names another. */
+  authenticatedUserId: string;
+  users: Map<string, SandboxUser>;
+  posts: Map<string, SandboxPost>;
+  /** user id → ids of posts the user liked. */
+  likes: Map<string, Set<string>>;
+  /** user id → ids of users the user follows. */
+  follows: Map<string, Set<string>>;
+  retweets: Map<string, Set<string>>;
+  bookmarks: Map<string, Set<string>>;
+  blocks: Map<string, Set<string>>;
+  mutes: Map<string, Set<string>>;
+  dmEvents: DirectMessageEvent[];
+  webhooks: Map<string, SandboxWebhook>;
+  /** X Activity API subscriptions by subscription_id. */
+  activitySubscriptions: Map<string, ActivitySubscription>;
+  /** Account Activity API: webhook id → subscribed user ids. */
+  accountActivitySubscriptions: Map<string, Set<string>>;
+  streamRules: Map<string, StreamRule>;
+  /** Filtered-stream webhook links: webhook id → query string it was linked with. */
+  streamWebhooks: Map<string, { created_at: string; fields: string[] }>;
+  deliveries: Delivery[];
+  media: Map<string, MediaUpload>;
+  /** Last issued snowflake-like id (ids grow, as X's do). */
+  lastId: bigint;
+  /** Open streaming connections (not persisted). */
+  streams: Set<StreamConnection>;
+  /** The last five minutes of activity-stream records, for `backfill_minutes` (not persisted). */
+  recentActivity: { at: number; body: string }[];
+  /** The event engine wired in by startSandbox (not persisted). */
+  engine?: EventEngine;
+}
+
+/** One open streaming response; `kind` says which stream it is. */
+export interface StreamConnection {
+  kind: 'activity' | 'search' | 'sample';
+  res: ServerResponse;
+  /** Writes one record line; returns false when the connection is gone. */
+  send(record: unknown): boolean;
+}
+
+/** What `emitActivity` and route files need from the running sandbox. */
+export interface EventEngine {
+  /** Signs and POSTs bytes to a webhook, retrying on X's schedule; records the delivery. */
+  deliver(webhookId: string, body: string, meta: Omit<Delivery, 'id' | 'webhookId' | 'body' | 'createdAt' | 'attempts' | 'outcome'>): Delivery | undefined;
+  now(): number;
+}
+
+export const AUTHENTICATED_USER_ID = '1849202834569625600';
+export const XDEVELOPERS_ID = '2244994945';
+
+const SEED_USERS: SandboxUser[] = [
+  {
+    id: AUTHENTICATED_USER_ID,
+    username: 'sandbox_dev',
+    name: 'Sandbox Developer',
+    description: 'The account the sandbox credentials act for.',
+    created_at: '2024-10-23T20:00:00.000Z',
+    location: 'localhost',
+    protected: false,
+    verified: false,
+  },
+  {
+    id: XDEVELOPERS_ID,
+    username: 'XDevelopers',
+    name: 'Developers',
+    description: 'The voice of the X Developer Platform',
+    created_at: '2013-12-14T04:35:55.000Z',
+    url: 'https://t.co/3ZX3TNiZCY',
+    protected: false,
+    verified: true,
+  },
+  {
+    id: '783214',
+    username: 'X',
+    name: 'X',
+    description: 'what\'s happening?!',
+    created_at: '2007-02-20T14:35:54.000Z',
+    protected: false,
+    verified: true,
+  },
+  {
+    id: '1849202834569625601',
+    username: 'sandbox_friend',
+    name: 'Sandbox Friend',
+    description: 'A second sandbox account, to follow, mention and DM.',
+    created_at: '2024-10-23T20:00:01.000Z',
+    protected: false,
+    verified: false,
+  },
+];
+
+/** A fresh world: the seed users, a few posts, and follows between them. */
+export function createState(now = Date.now()): SandboxState {
+  const state: SandboxState = {
+    authenticatedUserId: AUTHENTICATED_USER_ID,
+    users: new Map(SEED_USERS.map((u) => [u.id, { ...u }])),
+    posts: new Map(),
+    likes: new Map(),
+    follows: new Map(),
+    retweets: new Map(),
+    bookmarks: new Map(),
+    blocks: new Map(),
+    mutes: new Map(),
+    dmEvents: [],
+    webhooks: new Map(),
+    activitySubscriptions: new Map(),
+    accountActivitySubscriptions: new Map(),
+    streamRules: new Map(),
+    streamWebhooks: new Map(),
+    deliveries: [],
+    media: new Map(),
+    lastId: snowflakeFloor(now),
+    streams: new Set(),
+    recentActivity: [],
+  };
+  addPost(state, { author_id: XDEVELOPERS_ID, text: 'Welcome to the X API v2 sandbox. Every route here answers like api.x.com.' }, now);
+  addPost(state, { author_id: AUTHENTICATED_USER_ID, text: 'hello from the sandbox' }, now);
+  edges(state.follows, AUTHENTICATED_USER_ID).add(XDEVELOPERS_ID);
+  edges(state.follows, '1849202834569625601').add(AUTHENTICATED_USER_ID);
+  return state;
+}
+
+/** Snowflake-shaped ids (milliseconds since X's epoch shifted left 22 bits), strictly increasing. */
+function snowflakeFloor(now: number): bigint {
+  return (BigInt(now) - 1288834974657n) << 22n;
+}
+
+export function nextId(state: SandboxState, now = Date.now()): string {
+  const floor = snowflakeFloor(now);
+  state.lastId = state.lastId >= floor ? state.lastId + 1n : floor;
+  return state.lastId.toString();
+}
+
+/** The set behind a user's edges in one of the graph maps, created on first use. */
+export function edges(map: Map<string, Set<string>>, userId: string): Set<string> {
+  let set = map.get(userId);
+  if (!set) map.set(userId, (set = new Set()));
+  return set;
+}
+
+export function findUserByUsername(state: SandboxState, username: string): SandboxUser | undefined {
+  const wanted = username.replace(/^@/, '').toLowerCase();
+  for (const u of state.users.values()) if (u.username.toLowerCase() === wanted) return u;
+  return undefined;
+}
+
+export interface NewPost {
+  author_id: string;
+  text: string;
+  reply_to?: string;
+  quote_of?: string;
+  media_keys?: string[];
+  poll?: { options: string[]; duration_minutes: number };
+}
+
+/** Stores a post with X's derived fields (conversation, mentions, references). */
+export function addPost(state: SandboxState, input: NewPost, now = Date.now()): SandboxPost {
+  const id = nextId(state, now);
+  const created_at = new Date(now).toISOString();
+  const post: SandboxPost = { id, text: input.text, author_id: input.author_id, created_at, conversation_id: id, edit_history_tweet_ids: [id] };
+  const refs: ReferencedPost[] = [];
+  if (input.reply_to) {
+    const parent = state.posts.get(input.reply_to);
+    refs.push({ type: 'replied_to', id: input.reply_to });
+    if (parent) {
+      post.conversation_id = parent.conversation_id;
+      post.in_reply_to_user_id = parent.author_id;
+    }
+  }
+  if (input.quote_of) refs.push({ type: 'quoted', id: input.quote_of });
+  if (refs.length) post.referenced_tweets = refs;
+  const mentions = [...input.text.matchAll(/(^|[^\w@])@(\w{1,15})/g)].map((m) => {
+    const start = m.index + m[1]!.length;
+    const user = findUserByUsername(state, m[2]!);
+    return { start, end: start + m[2]!.length + 1, username: user?.username ?? m[2]!, ...(user ? { id: user.id } : {}) };
+  });
+  if (mentions.length) post.entities = { mentions };
+  if (input.media_keys?.length) post.attachments = { media_keys: input.media_keys };
+  if (input.poll) {
+    const pollId = nextId(state, now);
+    post.poll = {
+      id: pollId,
+      options: input.poll.options.map((label, i) => ({ position: i + 1, label, votes: 0 })),
+      duration_minutes: input.poll.duration_minutes,
+      end_datetime: new Date(now + input.poll.duration_minutes * 60_000).toISOString(),
+      voting_status: 'open',
+    };
+    post.attachments = { ...post.attachments, poll_ids: [pollId] };
+  }
+  state.posts.set(id, post);
+  return post;
+}
+
+/** A post as X returns it in `data` (internal fields removed). */
+export function publicPost(post: SandboxPost): Record<string, unknown> {
+  const { poll: _poll, ...rest } = post;
+  return rest;
+}
+
+/** A user as X returns it (default fields are id, name, username; the rest are optional fields). */
+export function publicUser(user: SandboxUser, state?: SandboxState): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...user };
+  if (state) {
+    let followers = 0;
+    for (const set of state.follows.values()) if (set.has(user.id)) followers++;
+    let tweets = 0;
+    for (const p of state.posts.values()) if (p.author_id === user.id) tweets++;
+    out.public_metrics = {
+      followers_count: followers,
+      following_count: state.follows.get(user.id)?.size ?? 0,
+      tweet_count: tweets,
+      listed_count: 0,
+      like_count: state.likes.get(user.id)?.size ?? 0,
+    };
+  }
+  return out;
+}

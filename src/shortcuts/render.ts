@@ -1,0 +1,112 @@
+// The readable terminal view of posts, users and DMs. Post text is hostile input: control and
+// escape characters (and bidi overrides) are removed before it reaches the terminal.
+export type Shape = 'posts' | 'users' | 'dms';
+
+export interface Style {
+  bold(text: string): string;
+  dim(text: string): string;
+}
+
+const PLAIN: Style = { bold: (t) => t, dim: (t) => t };
+const COLOR: Style = { bold: (t) => `\x1b[1m${t}\x1b[0m`, dim: (t) => `\x1b[2m${t}\x1b[0m` };
+
+export function styleFor(color: boolean): Style {
+  return color ? COLOR : PLAIN;
+}
+
+// C0 controls except tab and newline, DEL, C1 controls, and the bidi embeddings/overrides/isolates.
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text safe to show on a terminal: no escape sequences, no carriage returns, no bidi tricks. */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE, '');
+}
+
+type Json = Record<string, unknown>;
+
+export interface Document {
+  data?: unknown;
+  includes?: { users?: Json[]; tweets?: Json[] };
+  meta?: Json;
+  errors?: Json[];
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? terminalSafe(v) : typeof v === 'number' ? String(v) : '');
+
+function when(value: unknown): string {
+  if (typeof value !== 'string') return '';
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? terminalSafe(value) : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
+
+function metrics(m: unknown, names: Array<[string, string]>): string {
+  if (!m || typeof m !== 'object') return '';
+  const values = m as Json;
+  return names
+    .filter(([key]) => typeof values[key] === 'number')
+    .map(([key, label]) => `${label} ${values[key] as number}`)
+    .join('  ');
+}
+
+function renderPost(post: Json, users: Map<string, Json>, style: Style, fallbackAuthor?: Json): string {
+  const author = users.get(str(post.author_id)) ?? fallbackAuthor;
+  const who = author ? `${style.bold(`@${str(author.username)}`)} ${style.dim(`(${str(author.name)})`)}` : style.bold(str(post.author_id) || 'unknown author');
+  const refs = Array.isArray(post.referenced_tweets) ? (post.referenced_tweets as Json[]) : [];
+  const reference = refs.map((r) => `${str(r.type).replace('_', ' ')} ${str(r.id)}`).join(', ');
+  const head = [who, when(post.created_at), `id ${str(post.id)}`, reference].filter(Boolean).join(style.dim(' · '));
+  const note = (post.note_tweet as Json | undefined)?.text;
+  const lines = [head, indent(str(typeof note === 'string' ? note : post.text))];
+  const counts = metrics(post.public_metrics, [
+    ['reply_count', 'replies'],
+    ['retweet_count', 'reposts'],
+    ['like_count', 'likes'],
+    ['quote_count', 'quotes'],
+    ['bookmark_count', 'bookmarks'],
+    ['impression_count', 'views'],
+  ]);
+  if (counts) lines.push(indent(style.dim(counts)));
+  return lines.join('\n');
+}
+
+function renderUser(user: Json, style: Style): string {
+  const badges = [user.verified === true ? 'verified' : '', user.protected === true ? 'protected' : ''].filter(Boolean);
+  const head = [`${style.bold(str(user.name))} @${str(user.username)}`, `id ${str(user.id)}`, ...badges].join(style.dim(' · '));
+  const lines = [head];
+  if (str(user.description)) lines.push(indent(str(user.description)));
+  const counts = metrics(user.public_metrics, [
+    ['followers_count', 'followers'],
+    ['following_count', 'following'],
+    ['tweet_count', 'posts'],
+    ['like_count', 'likes'],
+  ]);
+  const joined = user.created_at ? `joined ${when(user.created_at).slice(0, 10)}` : '';
+  const extra = [counts, joined].filter(Boolean).join('  ');
+  if (extra) lines.push(indent(style.dim(extra)));
+  return lines.join('\n');
+}
+
+function renderDm(event: Json, users: Map<string, Json>, style: Style): string {
+  const sender = users.get(str(event.sender_id));
+  const who = sender ? style.bold(`@${str(sender.username)}`) : style.bold(str(event.sender_id) || 'unknown sender');
+  const parts = [who, when(event.created_at)];
+  if (str(event.dm_conversation_id)) parts.push(`conversation ${str(event.dm_conversation_id)}`);
+  const head = parts.filter(Boolean).join(style.dim(' · '));
+  return [head, indent(str(event.text))].join('\n');
+}
+
+/** Renders a response document; `author` names the poster when the response has no user expansion. */
+export function renderDocument(doc: Document, shape: Shape, style: Style, author?: Json): string {
+  const items = Array.isArray(doc.data) ? (doc.data as Json[]) : doc.data && typeof doc.data === 'object' ? [doc.data as Json] : [];
+  const users = new Map((doc.includes?.users ?? []).map((u) => [str(u.id), u]));
+  if (items.length === 0) return `no ${shape === 'dms' ? 'messages' : shape}\n`;
+  const blocks = items.map((item) => (shape === 'posts' ? renderPost(item, users, style, author) : shape === 'users' ? renderUser(item, style) : renderDm(item, users, style)));
+  const next = typeof doc.meta?.next_token === 'string' ? `\n${style.dim(`more: --next-token ${str(doc.meta.next_token)}`)}` : '';
+  return `${blocks.join('\n\n')}${next}\n`;
+}

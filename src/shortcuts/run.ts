@@ -1,0 +1,391 @@
+// The shortcut commands: xurl's endpoints, fields and clamps, with ids validated and escaped, the
+// caller's id cached, pages followed past 100, and a readable view on a terminal.
+import type { Context } from '../context.js';
+import { FailureError, UsageError } from '../errors.js';
+import { ApiError, callApi, printApiError } from '../http/api.js';
+import { writeBody } from '../http/output.js';
+import { openSession, type ApiSession } from '../http/session.js';
+import type { ApiResult, GlobalOptions } from '../http/types.js';
+import { readAll } from '../io.js';
+import { needsProcessing } from '../media/detect.js';
+import { uploadOptions } from '../media/run.js';
+import { prepareUpload, sendUpload, type PreparedUpload } from '../media/upload.js';
+import { parseCount, parsePostId, parseUsername } from './ids.js';
+import { myUserId, rememberMe } from './me.js';
+import { fetchList } from './paging.js';
+import { renderDocument, styleFor, terminalSafe, type Document, type Shape } from './render.js';
+
+export interface OutputFlags {
+  json?: boolean;
+}
+
+export interface ListFlags extends OutputFlags {
+  maxResults?: string;
+  nextToken?: string;
+}
+
+const USER_FIELDS = 'created_at,description,public_metrics,verified,verified_type,subscription_type,profile_image_url';
+const READ_TWEET_FIELDS = 'created_at,public_metrics,conversation_id,in_reply_to_user_id,referenced_tweets,entities,attachments';
+const LIST_TWEET_FIELDS = 'created_at,public_metrics,conversation_id,entities';
+const SAVED_TWEET_FIELDS = 'created_at,public_metrics,entities';
+const GRAPH_USER_FIELDS = 'created_at,description,public_metrics,verified';
+
+/** Opens one session for the command and shows X's error the standard way (body on stdout, summary on stderr). */
+async function withSession(ctx: Context, globals: GlobalOptions, work: (session: ApiSession) => Promise<void>): Promise<void> {
+  const session = await openSession(ctx, globals);
+  try {
+    await work(session);
+  } catch (error) {
+    if (error instanceof ApiError) throw printApiError(ctx, error);
+    throw error;
+  }
+}
+
+/** A 200 whose `errors[]` replaced the data (a missing post or user) is a failure. */
+function failOnMissing(doc: Document): void {
+  if (doc.data !== undefined || !Array.isArray(doc.errors) || doc.errors.length === 0) return;
+  const first = doc.errors[0] as { detail?: unknown; message?: unknown; title?: unknown };
+  throw new FailureError(String(first.detail ?? first.message ?? first.title ?? 'X returned errors and no data'));
+}
+
+/** Prints a document: the readable view on a terminal, else (or with --json) X's JSON. */
+function emit(ctx: Context, flags: OutputFlags, raw: Buffer, doc: Document, shape: Shape, author?: Record<string, unknown>): void {
+  if (!flags.json && ctx.io.isStdoutTTY) ctx.io.stdout.write(renderDocument(doc, shape, styleFor(ctx.io.colorStdout), author));
+  else writeBody(ctx, raw, 'application/json', 'auto', true);
+  failOnMissing(doc);
+}
+
+/** Prints the answer to a change (like, follow, delete…): one line on a terminal, else X's JSON. */
+function emitAction(ctx: Context, flags: OutputFlags, result: ApiResult<Document>, done: string): void {
+  if (!flags.json && ctx.io.isStdoutTTY) {
+    const data = (result.json?.data ?? {}) as Record<string, unknown>;
+    const state = Object.entries(data)
+      .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+      .join(', ');
+    ctx.io.stdout.write(`${done}${state ? ` (${state})` : ''}\n`);
+  } else writeBody(ctx, result.raw, 'application/json', 'auto', true);
+}
+
+async function call(ctx: Context, session: ApiSession, method: string, path: string, extra: { query?: Record<string, string>; json?: unknown } = {}) {
+  return callApi<Document>(ctx, session.globals, { method, path, ...extra }, session);
+}
+
+const seg = encodeURIComponent;
+
+interface FoundUser {
+  id: string;
+  user: Record<string, unknown>;
+}
+
+async function lookupUser(ctx: Context, session: ApiSession, username: string, fields?: string): Promise<FoundUser> {
+  const result = await call(ctx, session, 'GET', `/2/users/by/username/${seg(username)}`, fields ? { query: { 'user.fields': fields } } : {});
+  const user = result.json?.data as Record<string, unknown> | undefined;
+  if (!user || typeof user.id !== 'string') {
+    const detail = (result.json?.errors?.[0] as { detail?: string } | undefined)?.detail;
+    throw new FailureError(`could not look up user @${username}${detail ? `: ${detail}` : ''}`);
+  }
+  return { id: user.id, user };
+}
+
+// ---- posting ----
+
+export interface PostFlags extends OutputFlags {
+  media?: string[];
+  mediaId?: string[];
+  poll?: string;
+  pollMinutes?: string;
+  thread?: boolean;
+}
+
+interface Attachments {
+  files: string[];
+  mediaIds: string[];
+  poll?: { options: string[]; duration_minutes: number };
+}
+
+function parsePoll(flags: PostFlags): Attachments['poll'] {
+  if (flags.poll === undefined) {
+    if (flags.pollMinutes !== undefined) throw new UsageError('--poll-minutes needs --poll "choice one,choice two"');
+    return undefined;
+  }
+  const options = flags.poll.split(',').map((o) => o.trim());
+  if (options.length < 2 || options.length > 4 || options.some((o) => o.length < 1 || [...o].length > 25)) {
+    throw new UsageError('--poll takes 2 to 4 comma-separated choices of 1-25 characters each');
+  }
+  const minutes = flags.pollMinutes === undefined ? 1440 : Number(flags.pollMinutes);
+  if (!Number.isInteger(minutes) || minutes < 5 || minutes > 10080) throw new UsageError('--poll-minutes takes 5 to 10080 (7 days)');
+  return { options, duration_minutes: minutes };
+}
+
+function attachmentsOf(flags: PostFlags): Attachments {
+  const files = flags.media ?? [];
+  const mediaIds = (flags.mediaId ?? []).map((id) => {
+    if (!/^\d{1,19}$/.test(id.trim())) throw new UsageError(`--media-id ${id}: expected a media id (digits)`);
+    return id.trim();
+  });
+  if (files.length + mediaIds.length > 4) throw new UsageError('a post takes at most 4 media (--media and --media-id together)');
+  const poll = parsePoll(flags);
+  if (poll && files.length + mediaIds.length > 0) throw new UsageError('a post can have media or a poll, not both');
+  return { files, mediaIds, poll };
+}
+
+/** Opens and checks every file before anything is uploaded: a GIF or video must be a post's only media. */
+async function prepareFiles(ctx: Context, attachments: Attachments): Promise<PreparedUpload[]> {
+  const prepared: PreparedUpload[] = [];
+  const options = uploadOptions(ctx, {});
+  try {
+    for (const file of attachments.files) prepared.push(await prepareUpload(ctx, file, options));
+  } catch (error) {
+    await Promise.all(prepared.map((p) => p.close()));
+    throw error;
+  }
+  const motion = prepared.find((p) => needsProcessing(p.category));
+  if (motion && prepared.length + attachments.mediaIds.length > 1) {
+    await Promise.all(prepared.map((p) => p.close()));
+    throw new UsageError(`${motion.file} is a ${motion.mediaType === 'image/gif' ? 'GIF' : 'video'}; X allows one GIF or video per post, with no other media`);
+  }
+  return prepared;
+}
+
+/** Uploads the files (waiting for video processing) and returns every media id to attach. */
+async function uploadAll(ctx: Context, session: ApiSession, prepared: PreparedUpload[], mediaIds: string[]): Promise<string[]> {
+  const ids = [...mediaIds];
+  const options = uploadOptions(ctx, {});
+  for (let i = 0; i < prepared.length; i++) {
+    try {
+      ids.push((await sendUpload(ctx, session, prepared[i]!, options)).id);
+    } catch (error) {
+      await Promise.all(prepared.slice(i + 1).map((p) => p.close()));
+      throw error;
+    }
+  }
+  return ids;
+}
+
+interface PostParts {
+  text: string;
+  mediaIds?: string[];
+  poll?: Attachments['poll'];
+  replyTo?: string;
+  quoteOf?: string;
+}
+
+export function postBody(parts: PostParts): Record<string, unknown> {
+  const body: Record<string, unknown> = { text: parts.text };
+  if (parts.mediaIds?.length) body.media = { media_ids: parts.mediaIds };
+  if (parts.poll) body.poll = parts.poll;
+  if (parts.replyTo) body.reply = { in_reply_to_tweet_id: parts.replyTo };
+  if (parts.quoteOf) body.quote_tweet_id = parts.quoteOf;
+  return body;
+}
+
+async function createPost(ctx: Context, session: ApiSession, flags: OutputFlags, parts: PostParts): Promise<string> {
+  const result = await call(ctx, session, 'POST', '/2/tweets', { json: postBody(parts) });
+  const data = result.json?.data as { id?: string; text?: string } | undefined;
+  if (!flags.json && ctx.io.isStdoutTTY) {
+    ctx.io.stdout.write(`posted https://x.com/i/status/${data?.id ?? '?'}\n${terminalSafe(data?.text ?? parts.text).replace(/^/gm, '  ')}\n`);
+  } else writeBody(ctx, result.raw, 'application/json', 'auto', true);
+  if (typeof data?.id !== 'string') throw new FailureError('X accepted the post but returned no id');
+  return data.id;
+}
+
+/** Splits `post --thread` input: on lines that are `---` when there are any, else on blank lines. */
+export function splitThread(input: string): string[] {
+  const text = input.replace(/\r\n/g, '\n');
+  const parts = /^---[ \t]*$/m.test(text) ? text.split(/^---[ \t]*$/m) : text.split(/\n[ \t]*\n/);
+  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
+}
+
+async function publish(ctx: Context, globals: GlobalOptions, flags: PostFlags, texts: string[], base: Omit<PostParts, 'text'>): Promise<void> {
+  const attachments = attachmentsOf(flags);
+  const prepared = await prepareFiles(ctx, attachments);
+  await withSession(ctx, globals, async (session) => {
+    const mediaIds = await uploadAll(ctx, session, prepared, attachments.mediaIds);
+    let previous: string | undefined;
+    for (let i = 0; i < texts.length; i++) {
+      const parts: PostParts = i === 0 ? { ...base, text: texts[0]!, mediaIds, poll: attachments.poll } : { text: texts[i]!, replyTo: previous };
+      try {
+        previous = await createPost(ctx, session, flags, parts);
+      } catch (error) {
+        if (i > 0) ctx.io.stderr.write(`xcli: post ${i + 1} of ${texts.length} failed; posts 1-${i} are published (continue with 'xcli reply ${previous} TEXT')\n`);
+        throw error;
+      }
+    }
+  });
+}
+
+export async function post(ctx: Context, globals: GlobalOptions, text: string | undefined, flags: PostFlags): Promise<void> {
+  let texts: string[];
+  if (flags.thread) {
+    if (text !== undefined) throw new UsageError('--thread reads the posts from stdin; drop the text argument');
+    if (ctx.io.isStdinTTY) ctx.io.stderr.write('xcli: reading the thread from stdin (separate posts with a blank line or ---; end with Ctrl-D)\n');
+    texts = splitThread((await readAll(ctx.io.stdin)).toString('utf8'));
+    if (texts.length === 0) throw new UsageError('--thread: stdin has no posts');
+  } else {
+    const hasMedia = (flags.media?.length ?? 0) + (flags.mediaId?.length ?? 0) > 0;
+    if ((text === undefined || text.trim() === '') && !hasMedia) throw new UsageError('nothing to post: give the text (or --media FILE, or --thread with the posts on stdin)');
+    texts = [text ?? ''];
+  }
+  await publish(ctx, globals, flags, texts, {});
+}
+
+export async function reply(ctx: Context, globals: GlobalOptions, target: string, text: string, flags: PostFlags): Promise<void> {
+  await publish(ctx, globals, flags, [text], { replyTo: parsePostId(target) });
+}
+
+export async function quote(ctx: Context, globals: GlobalOptions, target: string, text: string, flags: PostFlags): Promise<void> {
+  await publish(ctx, globals, flags, [text], { quoteOf: parsePostId(target) });
+}
+
+export async function deletePost(ctx: Context, globals: GlobalOptions, target: string, flags: OutputFlags): Promise<void> {
+  const id = parsePostId(target);
+  await withSession(ctx, globals, async (session) => emitAction(ctx, flags, await call(ctx, session, 'DELETE', `/2/tweets/${seg(id)}`), `deleted post ${id}`));
+}
+
+// ---- engagement with a post: like, repost, bookmark ----
+
+const POST_EDGES = {
+  like: { collection: 'likes', done: 'liked', undone: 'unliked' },
+  repost: { collection: 'retweets', done: 'reposted', undone: 'unreposted' },
+  bookmark: { collection: 'bookmarks', done: 'bookmarked', undone: 'removed the bookmark of' },
+} as const;
+
+export type PostEdge = keyof typeof POST_EDGES;
+
+export async function postEdge(ctx: Context, globals: GlobalOptions, edge: PostEdge, undo: boolean, target: string, flags: OutputFlags): Promise<void> {
+  const id = parsePostId(target);
+  const { collection, done, undone } = POST_EDGES[edge];
+  await withSession(ctx, globals, async (session) => {
+    const me = seg(await myUserId(ctx, session));
+    const result = undo
+      ? await call(ctx, session, 'DELETE', `/2/users/${me}/${collection}/${seg(id)}`)
+      : await call(ctx, session, 'POST', `/2/users/${me}/${collection}`, { json: { tweet_id: id } });
+    emitAction(ctx, flags, result, `${undo ? undone : done} post ${id}`);
+  });
+}
+
+// ---- relations with a user: follow, block, mute ----
+
+const USER_EDGES = {
+  follow: { collection: 'following', done: 'following', undone: 'unfollowed' },
+  block: { collection: 'blocking', done: 'blocked', undone: 'unblocked' },
+  mute: { collection: 'muting', done: 'muted', undone: 'unmuted' },
+} as const;
+
+export type UserEdge = keyof typeof USER_EDGES;
+
+export async function userEdge(ctx: Context, globals: GlobalOptions, edge: UserEdge, undo: boolean, target: string, flags: OutputFlags): Promise<void> {
+  const username = parseUsername(target);
+  const { collection, done, undone } = USER_EDGES[edge];
+  await withSession(ctx, globals, async (session) => {
+    const me = seg(await myUserId(ctx, session));
+    const { id } = await lookupUser(ctx, session, username);
+    const result = undo
+      ? await call(ctx, session, 'DELETE', `/2/users/${me}/${collection}/${seg(id)}`)
+      : await call(ctx, session, 'POST', `/2/users/${me}/${collection}`, { json: { target_user_id: id } });
+    emitAction(ctx, flags, result, `${undo ? undone : done} @${username}`);
+  });
+}
+
+// ---- reading ----
+
+export async function read(ctx: Context, globals: GlobalOptions, target: string, flags: OutputFlags): Promise<void> {
+  const id = parsePostId(target);
+  await withSession(ctx, globals, async (session) => {
+    const result = await call(ctx, session, 'GET', `/2/tweets/${seg(id)}`, {
+      query: { 'tweet.fields': READ_TWEET_FIELDS, expansions: 'author_id,referenced_tweets.id', 'user.fields': 'username,name,verified' },
+    });
+    emit(ctx, flags, result.raw, result.json ?? {}, 'posts');
+  });
+}
+
+/** A list shortcut's `-n`, clamped to the route's range, and where paging starts. */
+function listSpan(flags: ListFlags, min: number, max: number) {
+  return { count: flags.maxResults === undefined ? 10 : parseCount(flags.maxResults), min, max, pageToken: flags.nextToken };
+}
+
+async function list(ctx: Context, session: ApiSession, flags: ListFlags, path: string, query: Record<string, string>, range: [number, number], shape: Shape, author?: Record<string, unknown>) {
+  const { raw, doc } = await fetchList(ctx, session, { path, query, ...listSpan(flags, range[0], range[1]) });
+  emit(ctx, flags, raw, doc, shape, author);
+}
+
+export async function search(ctx: Context, globals: GlobalOptions, query: string, flags: ListFlags): Promise<void> {
+  if (query.trim() === '') throw new UsageError('search needs a query');
+  await withSession(ctx, globals, (session) =>
+    list(ctx, session, flags, '/2/tweets/search/recent', { query, 'tweet.fields': LIST_TWEET_FIELDS, expansions: 'author_id', 'user.fields': 'username,name,verified' }, [10, 100], 'posts'),
+  );
+}
+
+export async function posts(ctx: Context, globals: GlobalOptions, target: string, flags: ListFlags): Promise<void> {
+  const username = parseUsername(target);
+  await withSession(ctx, globals, async (session) => {
+    const { id, user } = await lookupUser(ctx, session, username);
+    await list(ctx, session, flags, `/2/users/${seg(id)}/tweets`, { 'tweet.fields': LIST_TWEET_FIELDS, expansions: 'referenced_tweets.id' }, [5, 100], 'posts', user);
+  });
+}
+
+const MY_LISTS = {
+  timeline: { path: 'timelines/reverse_chronological', fields: LIST_TWEET_FIELDS, range: [1, 100] },
+  mentions: { path: 'mentions', fields: LIST_TWEET_FIELDS, range: [5, 100] },
+  bookmarks: { path: 'bookmarks', fields: SAVED_TWEET_FIELDS, range: [1, 100] },
+  likes: { path: 'liked_tweets', fields: SAVED_TWEET_FIELDS, range: [5, 100] },
+} as const;
+
+export type MyList = keyof typeof MY_LISTS;
+
+export async function myList(ctx: Context, globals: GlobalOptions, which: MyList, flags: ListFlags): Promise<void> {
+  const { path, fields, range } = MY_LISTS[which];
+  await withSession(ctx, globals, async (session) => {
+    const me = seg(await myUserId(ctx, session));
+    await list(ctx, session, flags, `/2/users/${me}/${path}`, { 'tweet.fields': fields, expansions: 'author_id', 'user.fields': 'username,name' }, [range[0], range[1]], 'posts');
+  });
+}
+
+export async function graph(ctx: Context, globals: GlobalOptions, which: 'following' | 'followers', flags: ListFlags & { of?: string }): Promise<void> {
+  const of = flags.of === undefined ? undefined : parseUsername(flags.of);
+  await withSession(ctx, globals, async (session) => {
+    const id = of === undefined ? await myUserId(ctx, session) : (await lookupUser(ctx, session, of)).id;
+    await list(ctx, session, flags, `/2/users/${seg(id)}/${which}`, { 'user.fields': GRAPH_USER_FIELDS }, [1, 1000], 'users');
+  });
+}
+
+export async function whoami(ctx: Context, globals: GlobalOptions, flags: OutputFlags): Promise<void> {
+  await withSession(ctx, globals, async (session) => {
+    const result = await call(ctx, session, 'GET', '/2/users/me', { query: { 'user.fields': USER_FIELDS } });
+    await rememberMe(ctx, session, result.json?.data);
+    emit(ctx, flags, result.raw, result.json ?? {}, 'users');
+  });
+}
+
+export async function user(ctx: Context, globals: GlobalOptions, target: string, flags: OutputFlags): Promise<void> {
+  const username = parseUsername(target);
+  await withSession(ctx, globals, async (session) => {
+    const result = await call(ctx, session, 'GET', `/2/users/by/username/${seg(username)}`, { query: { 'user.fields': USER_FIELDS } });
+    emit(ctx, flags, result.raw, result.json ?? {}, 'users');
+  });
+}
+
+// ---- direct messages ----
+
+export async function dm(ctx: Context, globals: GlobalOptions, target: string, text: string, flags: OutputFlags): Promise<void> {
+  const username = parseUsername(target);
+  if (text.trim() === '') throw new UsageError('dm needs a message text');
+  await withSession(ctx, globals, async (session) => {
+    const { id } = await lookupUser(ctx, session, username);
+    emitAction(ctx, flags, await call(ctx, session, 'POST', `/2/dm_conversations/with/${seg(id)}/messages`, { json: { text } }), `sent a message to @${username}`);
+  });
+}
+
+export async function dms(ctx: Context, globals: GlobalOptions, flags: ListFlags): Promise<void> {
+  await withSession(ctx, globals, (session) =>
+    list(
+      ctx,
+      session,
+      flags,
+      '/2/dm_events',
+      { 'dm_event.fields': 'created_at,dm_conversation_id,sender_id,text', expansions: 'sender_id', 'user.fields': 'username,name' },
+      [1, 100],
+      'dms',
+    ),
+  );
+}

@@ -1,0 +1,71 @@
+// The two secrets the webhook tools need: the consumer secret (CRC and signature key) and the
+// ngrok authtoken. Neither is ever printed.
+import type { Context } from '../context.js';
+import { CredentialsError } from '../errors.js';
+import { readAll } from '../io.js';
+
+/** `--app`'s OAuth 1.0a consumer secret, else X_CONSUMER_SECRET, else the seed-style CONSUMER_SECRET. */
+export async function consumerSecretOf(ctx: Context, app: string | undefined): Promise<string> {
+  const { resolveApp } = await import('../auth/resolve.js');
+  const resolved = await resolveApp(ctx, { app });
+  const secret = resolved.app.oauth1?.consumerSecret ?? nonEmpty(ctx.env.X_CONSUMER_SECRET) ?? nonEmpty(ctx.env.CONSUMER_SECRET);
+  if (secret) return secret;
+  throw new CredentialsError(
+    "no consumer secret (the app's API Key Secret signs CRC answers and events): store the app's keys with 'xcli auth app' or set X_CONSUMER_SECRET",
+    'XCLI_NO_CONSUMER_SECRET',
+  );
+}
+
+/** NGROK_AUTHTOKEN, else the stored token (`xcli auth ngrok`), else a hidden prompt on a terminal only. */
+export async function ngrokAuthtokenOf(ctx: Context): Promise<string> {
+  const fromEnv = nonEmpty(ctx.env.NGROK_AUTHTOKEN);
+  if (fromEnv) return fromEnv;
+  const stored = (await ctx.store()).read().ngrokAuthtoken;
+  if (stored) return stored;
+  if (ctx.io.isStdinTTY && ctx.io.isStderrTTY) {
+    const token = (await promptHidden(ctx, 'ngrok authtoken (https://dashboard.ngrok.com/get-started/your-authtoken): ')).trim();
+    if (token) return token;
+  }
+  throw new CredentialsError(
+    "ngrok needs an authtoken: set NGROK_AUTHTOKEN or run 'xcli auth ngrok'; or serve locally with --no-tunnel, or pass --public-url URL for a tunnel you run",
+    'XCLI_NO_NGROK_TOKEN',
+  );
+}
+
+/** Reads one line from a terminal without echoing it. */
+async function promptHidden(ctx: Context, question: string): Promise<string> {
+  ctx.io.stderr.write(question);
+  const stdin = ctx.io.stdin as NodeJS.ReadStream;
+  if (typeof stdin.setRawMode !== 'function') return (await readAll(stdin)).toString('utf8').split('\n')[0] ?? '';
+  stdin.setRawMode(true);
+  stdin.resume();
+  let answer = '';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Buffer): void => {
+        for (const ch of chunk.toString('utf8')) {
+          if (ch === '\r' || ch === '\n') return done();
+          if (ch === '\u0003') return done(new CredentialsError('cancelled', 'XCLI_CANCELLED'));
+          if (ch === '\u007f' || ch === '\b') answer = answer.slice(0, -1);
+          else answer += ch;
+        }
+      };
+      const done = (error?: Error): void => {
+        stdin.off('data', onData);
+        if (error) reject(error);
+        else resolve();
+      };
+      stdin.on('data', onData);
+    });
+  } finally {
+    stdin.setRawMode(false);
+    stdin.pause();
+    ctx.io.stderr.write('\n');
+  }
+  return answer;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const v = value?.trim();
+  return v ? v : undefined;
+}

@@ -1,0 +1,212 @@
+// The event log: append-only JSONL, one delivery per line, group-committed (one write + one fdatasync
+// per batch) so acknowledging only durable events still keeps throughput high. The file is 0600 in
+// a 0700 directory (events can carry DMs).
+import { isUtf8 } from 'node:buffer';
+import { closeSync, createReadStream, fdatasync, fstatSync, mkdirSync, openSync, readSync, write } from 'node:fs';
+import { open as openAsync, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { SignatureVerdict } from './signature.js';
+import type { WebhookProduct } from './types.js';
+
+export const EVENT_RECORD_VERSION = 1;
+
+/** One delivery as stored: the raw body is kept byte for byte (`body` when UTF-8, else `bodyBase64`). */
+export interface EventRecord {
+  v: typeof EVENT_RECORD_VERSION;
+  /** Local delivery id (for `events show`, `replay-local`). */
+  id: string;
+  time: string;
+  path: string;
+  headers: Record<string, string>;
+  verdict: SignatureVerdict;
+  product: WebhookProduct;
+  type: string;
+  eventId?: string;
+  forUserId?: string;
+  actor?: string;
+  summary?: string;
+  dup: boolean;
+  body?: string;
+  bodyBase64?: string;
+}
+
+export function bodyFields(body: Buffer): Pick<EventRecord, 'body' | 'bodyBase64'> {
+  return isUtf8(body) ? { body: body.toString('utf8') } : { bodyBase64: body.toString('base64') };
+}
+
+export function recordBody(record: EventRecord): Buffer {
+  if (record.bodyBase64 !== undefined) return Buffer.from(record.bodyBase64, 'base64');
+  return Buffer.from(record.body ?? '', 'utf8');
+}
+
+/** Appends lines durably in batches; `append` resolves once its batch is on disk. */
+export class EventLog {
+  readonly path: string;
+  private fd: number;
+  private pending: Buffer[] = [];
+  private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  private flushing = false;
+  /** Set when the file (or a failed write) ends without a newline: the next batch starts a new line. */
+  private needsSeparator: boolean;
+  private closed = false;
+
+  private constructor(path: string, fd: number, needsSeparator: boolean) {
+    this.path = path;
+    this.fd = fd;
+    this.needsSeparator = needsSeparator;
+  }
+
+  /** Opens (creating 0600, and its directory 0700) for appending. */
+  static open(path: string): EventLog {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const fd = openSync(path, 'a+', 0o600);
+    return new EventLog(path, fd, endsWithoutNewline(fd));
+  }
+
+  append(line: string): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('event log is closed'));
+    return new Promise((resolve, reject) => {
+      this.pending.push(Buffer.from(line.endsWith('\n') ? line : `${line}\n`));
+      this.waiters.push({ resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    if (this.waiters.length === 0) {
+      this.flushing = false;
+      return;
+    }
+    const parts = this.pending;
+    const waiters = this.waiters;
+    this.pending = [];
+    this.waiters = [];
+    if (parts.length === 0) {
+      // Only `close()` waiting for the previous batches.
+      for (const w of waiters) w.resolve();
+      return this.flush();
+    }
+    if (this.needsSeparator) parts.unshift(Buffer.from('\n'));
+    const batch = Buffer.concat(parts);
+    writeAll(this.fd, batch, 0, (error, written) => {
+      const done = (err: NodeJS.ErrnoException | null): void => {
+        if (err) {
+          // A partial write leaves a torn line: start the next batch on a fresh line.
+          if (written > 0) this.needsSeparator = true;
+          for (const w of waiters) w.reject(err);
+        } else {
+          this.needsSeparator = false;
+          for (const w of waiters) w.resolve();
+        }
+        this.flush();
+      };
+      if (error) return done(error);
+      fdatasync(this.fd, (syncError) => done(syncError && !isUnsyncable(syncError) ? syncError : null));
+    });
+  }
+
+  /** Waits for every pending append, then closes the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.flushing) await new Promise<void>((resolve) => this.waiters.push({ resolve, reject: () => resolve() }));
+    this.closed = true;
+    closeSync(this.fd);
+  }
+}
+
+function writeAll(fd: number, buf: Buffer, offset: number, cb: (error: NodeJS.ErrnoException | null, written: number) => void): void {
+  write(fd, buf, offset, buf.length - offset, null, (error, n) => {
+    if (error) return cb(error, offset);
+    if (offset + n < buf.length) return writeAll(fd, buf, offset + n, cb);
+    cb(null, buf.length);
+  });
+}
+
+/** Pipes and character devices (`-o /dev/stdout`) cannot be fsynced; that is not a failure. */
+function isUnsyncable(error: NodeJS.ErrnoException): boolean {
+  return error.code === 'EINVAL' || error.code === 'ENOTSUP' || error.code === 'EROFS';
+}
+
+function endsWithoutNewline(fd: number): boolean {
+  const st = fstatSync(fd);
+  if (!st.isFile() || st.size === 0) return false;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, st.size - 1);
+  return last[0] !== 0x0a;
+}
+
+export interface LogProblem {
+  line: number;
+  message: string;
+}
+
+/** Parses one line; undefined for a torn or foreign line. */
+export function parseRecord(line: string): EventRecord | undefined {
+  if (!line.startsWith('{') || !line.endsWith('}')) return undefined;
+  try {
+    const value = JSON.parse(line) as EventRecord;
+    if (value.v !== EVENT_RECORD_VERSION || typeof value.id !== 'string' || typeof value.time !== 'string') return undefined;
+    return value;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads every record; unreadable lines (a torn tail after a crash) are skipped and reported. */
+export async function readEventLog(path: string, onProblem: (p: LogProblem) => void = () => {}): Promise<EventRecord[]> {
+  const records: EventRecord[] = [];
+  try {
+    await stat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return records;
+    throw error;
+  }
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of lines) {
+    n++;
+    if (line === '') continue;
+    const record = parseRecord(line);
+    if (record) records.push(record);
+    else onProblem({ line: n, message: `skipped unreadable line ${n} of ${path} (torn by a crash?)` });
+  }
+  return records;
+}
+
+/** Ids of verified events at the end of the log (at most `maxBytes`), to keep marking duplicates after a restart. */
+export async function recentEventIds(path: string, maxBytes = 8 * 1024 * 1024, onProblem: (p: LogProblem) => void = () => {}): Promise<string[]> {
+  let handle;
+  try {
+    handle = await openAsync(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    const start = Math.max(0, size - maxBytes);
+    const buf = Buffer.alloc(size - start);
+    await handle.read(buf, 0, buf.length, start);
+    const lines = buf.toString('utf8').split('\n');
+    if (start > 0) lines.shift();
+    const ids: string[] = [];
+    lines.forEach((line, i) => {
+      if (line === '') return;
+      const record = parseRecord(line);
+      if (record) {
+        if (record.eventId && record.verdict === 'valid') ids.push(record.eventId);
+      } else if (i === lines.length - 1) {
+        onProblem({ line: i + 1, message: `skipped a torn last line in ${path} (left by a crash; not an acknowledged event)` });
+      } else {
+        onProblem({ line: i + 1, message: `skipped an unreadable line in ${path}` });
+      }
+    });
+    return ids;
+  } finally {
+    await handle.close();
+  }
+}

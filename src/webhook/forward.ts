@@ -1,0 +1,241 @@
+// `--forward-to`: relays each delivery byte for byte (body and X's headers, signature included) to
+// the user's app and reports what X would think of the answer. A bounded queue and timeouts keep a
+// slow or dead app from piling up memory or stopping the server.
+import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { crcResponseToken } from './crc.js';
+import type { HeaderValue, PassthroughCheck, WebhookResponseParts } from './handler.js';
+
+/** X retries a delivery that is not answered 200 within three seconds (AAA retry docs). */
+export const X_DEADLINE_MS = 3000;
+
+// Per-connection headers that must not be relayed (RFC 9110 §7.6.1); host is set for the target.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'proxy-authorization', 'proxy-authenticate']);
+
+export interface ForwardJob {
+  id: string;
+  eventId?: string;
+  body: Buffer;
+  headers: Record<string, HeaderValue>;
+}
+
+export interface ForwardResult {
+  id: string;
+  eventId?: string;
+  url: string;
+  status?: number;
+  latencyMs: number;
+  /** Start of the app's answer, for the console. */
+  responseBody?: string;
+  location?: string;
+  error?: string;
+  /** Things X would not like: retries, redirects. */
+  warnings: string[];
+}
+
+export interface ForwarderOptions {
+  maxQueue?: number;
+  concurrency?: number;
+  timeoutMs?: number;
+  slowMs?: number;
+  onResult: (result: ForwardResult) => void;
+  /** A job dropped because the queue was full (it stays in the event log). */
+  onDropped?: (job: ForwardJob) => void;
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  latencyMs: number;
+}
+
+export class Forwarder {
+  readonly target: URL;
+  private readonly queue: ForwardJob[] = [];
+  private active = 0;
+  private idleWaiters: Array<() => void> = [];
+  private readonly maxQueue: number;
+  private readonly concurrency: number;
+  private readonly timeoutMs: number;
+  private readonly slowMs: number;
+
+  constructor(target: string, private readonly options: ForwarderOptions) {
+    this.target = new URL(target);
+    this.maxQueue = options.maxQueue ?? 1000;
+    this.concurrency = options.concurrency ?? 8;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.slowMs = options.slowMs ?? X_DEADLINE_MS;
+  }
+
+  /** False (and onDropped) when the queue is full. */
+  enqueue(job: ForwardJob): boolean {
+    if (this.queue.length >= this.maxQueue) {
+      this.options.onDropped?.(job);
+      return false;
+    }
+    this.queue.push(job);
+    this.pump();
+    return true;
+  }
+
+  get pending(): number {
+    return this.queue.length + this.active;
+  }
+
+  /** Resolves when every queued job finished, or after `timeoutMs`. */
+  idle(timeoutMs: number): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private pump(): void {
+    while (this.active < this.concurrency && this.queue.length > 0) {
+      const job = this.queue.shift()!;
+      this.active++;
+      void this.deliver(job).finally(() => {
+        this.active--;
+        this.pump();
+        if (this.pending === 0) for (const w of this.idleWaiters.splice(0)) w();
+      });
+    }
+  }
+
+  private async deliver(job: ForwardJob): Promise<void> {
+    const url = this.target.href;
+    const base = { id: job.id, eventId: job.eventId, url };
+    try {
+      const answer = await send(this.target, 'POST', relayHeaders(job.headers, this.target), job.body, this.timeoutMs);
+      const warnings: string[] = [];
+      const location = headerString(answer.headers.location);
+      if (answer.status >= 300 && answer.status < 400) {
+        warnings.push(`your app redirected${location ? ` to ${location}` : ''}; X never follows redirects and a 3xx to a CRC invalidates the webhook`);
+      } else if (answer.status !== 200) {
+        warnings.push(`X would retry: your app answered ${answer.status}, X expects 200`);
+      }
+      if (answer.latencyMs > this.slowMs) warnings.push(`X would retry: your app took ${(answer.latencyMs / 1000).toFixed(1)} s, X waits ${this.slowMs / 1000} s`);
+      this.options.onResult({ ...base, status: answer.status, latencyMs: answer.latencyMs, location, responseBody: snippet(answer.body), warnings });
+    } catch (error) {
+      const latencyMs = (error as { latencyMs?: number }).latencyMs ?? 0;
+      this.options.onResult({ ...base, latencyMs, error: describeNetworkError(error, this.target, this.timeoutMs), warnings: ['X would retry: no answer from your app'] });
+    }
+  }
+
+  /** `--crc passthrough`: the app answers the CRC; its answer is checked and relayed (never a 3xx). */
+  async passCrc(consumerSecret: string, token: string, query: string, headers: Record<string, HeaderValue>): Promise<{ response: WebhookResponseParts; check: PassthroughCheck }> {
+    const url = new URL(this.target.href);
+    url.search = query;
+    const started = performance.now();
+    let answer: HttpAnswer;
+    try {
+      answer = await send(url, 'GET', relayHeaders(headers, url), undefined, this.timeoutMs);
+    } catch (error) {
+      const problem = `your app did not answer the CRC: ${describeNetworkError(error, url, this.timeoutMs)}`;
+      return { response: { status: 502, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: problem }) }, check: { ok: false, problem, latencyMs: performance.now() - started } };
+    }
+    const problem = crcAnswerProblem(answer, crcResponseToken(consumerSecret, token), this.slowMs);
+    const check: PassthroughCheck = { ok: problem === undefined, problem, latencyMs: answer.latencyMs };
+    if (answer.status >= 300 && answer.status < 400) {
+      return { response: { status: 502, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'the app redirected the CRC' }) }, check };
+    }
+    const contentType = headerString(answer.headers['content-type']);
+    return { response: { status: answer.status, headers: contentType ? { 'content-type': contentType } : {}, body: answer.body.toString('utf8') }, check };
+  }
+}
+
+/** What X would object to in a CRC answer; undefined when it passes. */
+export function crcAnswerProblem(answer: HttpAnswer, expectedToken: string, slowMs = X_DEADLINE_MS): string | undefined {
+  if (answer.status >= 300 && answer.status < 400) {
+    return `answered ${answer.status} (redirect${answer.headers.location ? ` to ${headerString(answer.headers.location)}` : ''}): a 3xx invalidates the webhook at once`;
+  }
+  if (answer.status !== 200) return `answered ${answer.status}, X expects 200`;
+  const type = headerString(answer.headers['content-type']) ?? '';
+  if (!/^application\/json\b/i.test(type)) return `content type is ${type || 'missing'}, X expects application/json`;
+  const tokenProblem = responseTokenProblem(answer.body, expectedToken);
+  if (tokenProblem) return tokenProblem;
+  if (answer.latencyMs > slowMs) return `took ${(answer.latencyMs / 1000).toFixed(1)} s, X waits ${slowMs / 1000} s`;
+  return undefined;
+}
+
+export function responseTokenProblem(body: Buffer, expectedToken: string): string | undefined {
+  let token: unknown;
+  try {
+    token = (JSON.parse(body.toString('utf8')) as { response_token?: unknown }).response_token;
+  } catch {
+    return 'the body is not JSON';
+  }
+  if (typeof token !== 'string') return 'the body has no response_token';
+  if (token !== expectedToken) return 'wrong response_token: it must be sha256= + base64 HMAC-SHA256 of crc_token keyed with the consumer secret (not the OAuth2 client secret)';
+  return undefined;
+}
+
+function relayHeaders(headers: Record<string, HeaderValue>, target: URL): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    out[name] = value;
+  }
+  out.host = target.host;
+  return out;
+}
+
+/** One HTTP exchange with a deadline; never follows redirects. */
+export function send(url: URL, method: string, headers: OutgoingHttpHeaders, body: Buffer | undefined, timeoutMs: number): Promise<HttpAnswer> {
+  const started = performance.now();
+  const requester = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const fail = (error: Error): void => {
+      Object.assign(error, { latencyMs: performance.now() - started });
+      reject(error);
+    };
+    const req = requester(url, { method, headers: body ? { ...headers, 'content-length': body.length } : headers });
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), timeoutMs);
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      fail(error);
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        // Keep only the start of a large answer: it is shown, never stored.
+        if (size < 64 * 1024) chunks.push(c);
+        size += c.length;
+      });
+      res.on('error', (error) => {
+        clearTimeout(timer);
+        fail(error);
+      });
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), latencyMs: performance.now() - started });
+      });
+    });
+    req.end(body);
+  });
+}
+
+export function describeNetworkError(error: unknown, url: URL, timeoutMs: number): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ECONNREFUSED') return `connection refused by ${url.host} (is your app running?)`;
+  if (code === 'ETIMEDOUT') return `no answer from ${url.host} within ${timeoutMs / 1000} s`;
+  if (code === 'ECONNRESET') return `${url.host} closed the connection`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve ${url.hostname}`;
+  return `${url.host}: ${(error as Error).message}`;
+}
+
+function headerString(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function snippet(body: Buffer): string | undefined {
+  if (body.length === 0) return undefined;
+  const text = body.subarray(0, 200).toString('utf8').replace(/\s+/g, ' ').trim();
+  return body.length > 200 ? `${text}…` : text;
+}

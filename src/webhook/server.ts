@@ -1,0 +1,216 @@
+// The server of `webhook start`: the shared handler, the event log, duplicate marking and
+// forwarding. It reports through typed events and never prints; render.ts turns them into lines.
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { bodyFields, EventLog, recentEventIds, type EventRecord } from './event-log.js';
+import { Forwarder, type ForwardResult } from './forward.js';
+import type { CrcOutcome, Delivery, HeaderValue } from './handler.js';
+import { createNodeListener } from './node-adapter.js';
+import { SIGNATURE_HEADER } from './signature.js';
+
+export interface WebhookServerOptions {
+  consumerSecret: string;
+  host: string;
+  port: number;
+  path: string;
+  requireSignature: boolean;
+  maxBodyBytes: number;
+  /** The event log under the config dir, then `-o FILE`; an event is acknowledged once in all of them. */
+  logFiles: string[];
+  /** `--events`: which types are shown and forwarded (all are logged). */
+  eventFilter?: (type: string) => boolean;
+  forwardTo?: string;
+  forwardTimeoutMs?: number;
+  crcPassthrough?: boolean;
+  onEvent: (event: ServerEvent) => void;
+}
+
+export interface Stats {
+  crc: number;
+  crcRefused: number;
+  events: number;
+  verified: number;
+  unverified: number;
+  duplicates: number;
+  rejected: number;
+  storeFailures: number;
+  forwarded: number;
+  forwardFailures: number;
+  forwardDropped: number;
+}
+
+/** Records of `--json` (one NDJSON line each) and inputs of render.ts. */
+export type ServerEvent =
+  | { type: 'ready'; url: string; localUrl: string; publicUrl?: string; path: string; logFiles: string[]; forwardTo?: string }
+  | { type: 'crc'; time: string; outcome: CrcOutcome }
+  | { type: 'event'; record: EventRecord; line: string; json: unknown }
+  | { type: 'rejected'; time: string; verdict: string; eventType: string }
+  | { type: 'forward'; result: ForwardResult }
+  | { type: 'tunnel'; state: 'open' | 'closed' | 'reconnecting' | 'failed'; url?: string; message?: string; retryInMs?: number }
+  | { type: 'selfcheck'; url: string; ok: boolean; latencyMs?: number; problem?: string }
+  | { type: 'register'; action: 'created' | 'revalidated' | 'deleted' | 'kept'; webhookId: string; url: string }
+  | { type: 'warning'; message: string }
+  | { type: 'error'; message: string }
+  | { type: 'summary'; stats: Stats; seconds: number };
+
+export interface WebhookServer {
+  /** `http://host:port/path` as bound. */
+  localUrl: string;
+  port: number;
+  stats: Stats;
+  /** Stops accepting, waits for in-flight requests and forwards (bounded), flushes and closes the logs. */
+  close(): Promise<void>;
+}
+
+const SEEN_LIMIT = 100_000;
+
+export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
+  const emit = options.onEvent;
+  const stats: Stats = { crc: 0, crcRefused: 0, events: 0, verified: 0, unverified: 0, duplicates: 0, rejected: 0, storeFailures: 0, forwarded: 0, forwardFailures: 0, forwardDropped: 0 };
+  const logs = options.logFiles.map((file) => EventLog.open(file));
+  const seen = new Set<string>();
+  if (options.logFiles[0]) {
+    const ids = await recentEventIds(options.logFiles[0], undefined, (p) => emit({ type: 'warning', message: p.message }));
+    for (const id of ids.slice(-SEEN_LIMIT)) seen.add(id);
+  }
+  const remember = (id: string): void => {
+    seen.add(id);
+    // Sets iterate in insertion order: dropping the first entry forgets the oldest id.
+    if (seen.size > SEEN_LIMIT) seen.delete(seen.values().next().value as string);
+  };
+
+  const forwarder = options.forwardTo
+    ? new Forwarder(options.forwardTo, {
+        timeoutMs: options.forwardTimeoutMs,
+        onResult: (result) => {
+          if (result.error || result.status !== 200) stats.forwardFailures++;
+          else stats.forwarded++;
+          emit({ type: 'forward', result });
+        },
+        onDropped: (job) => {
+          stats.forwardDropped++;
+          emit({ type: 'warning', message: `forward queue full: event ${job.id} not forwarded (it is in the log; use replay-local)` });
+        },
+      })
+    : undefined;
+
+  const idPrefix = randomBytes(3).toString('hex');
+  let counter = 0;
+
+  const onDelivery = async (delivery: Delivery): Promise<void> => {
+    const { info } = delivery;
+    const dup = info.eventId !== undefined && seen.has(info.eventId);
+    // Only verified events claim an id: unsigned junk must not make X's real event look like a duplicate.
+    const claims = info.eventId !== undefined && !dup && delivery.verdict === 'valid';
+    if (claims) remember(info.eventId!);
+    const record: EventRecord = {
+      v: 1,
+      id: `${idPrefix}-${(++counter).toString(36)}`,
+      time: delivery.receivedAt.toISOString(),
+      path: delivery.path,
+      headers: keptHeaders(delivery.headers),
+      verdict: delivery.verdict,
+      product: info.product,
+      type: info.type,
+      eventId: info.eventId,
+      forUserId: info.forUserId,
+      actor: info.actor,
+      summary: info.summary,
+      dup,
+      ...bodyFields(delivery.rawBody),
+    };
+    const line = JSON.stringify(record);
+    try {
+      await Promise.all(logs.map((log) => log.append(line)));
+    } catch (error) {
+      stats.storeFailures++;
+      // Not stored, so not seen: X's retry must not be marked as a duplicate.
+      if (claims) seen.delete(info.eventId!);
+      emit({ type: 'error', message: `could not write the event log (${describeFsError(error)}); answered 503 so X delivers again` });
+      throw error;
+    }
+    stats.events++;
+    if (delivery.verdict === 'valid') stats.verified++;
+    else stats.unverified++;
+    if (dup) stats.duplicates++;
+    if (options.eventFilter && !options.eventFilter(info.type)) return;
+    emit({ type: 'event', record, line, json: delivery.json });
+    if (forwarder && !dup) forwarder.enqueue({ id: record.id, eventId: info.eventId, body: delivery.rawBody, headers: delivery.headers });
+  };
+
+  const listener = createNodeListener({
+    consumerSecret: options.consumerSecret,
+    path: options.path,
+    requireSignature: options.requireSignature,
+    maxBodyBytes: options.maxBodyBytes,
+    onDelivery,
+    onRejected: (delivery) => {
+      stats.rejected++;
+      emit({ type: 'rejected', time: delivery.receivedAt.toISOString(), verdict: delivery.verdict, eventType: delivery.info.type });
+    },
+    onCrc: (outcome) => {
+      if (outcome.answered) stats.crc++;
+      else stats.crcRefused++;
+      emit({ type: 'crc', time: new Date().toISOString(), outcome });
+    },
+    answerCrc:
+      options.crcPassthrough && forwarder
+        ? (crc) => forwarder.passCrc(options.consumerSecret, crc.token, crc.query, crc.headers)
+        : undefined,
+  });
+
+  // Slow clients: headers within 10 s, the whole request within 30 s, checked every second.
+  const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000, keepAliveTimeout: 5000 }, (req, res) => listener(req, res));
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch(async (error: NodeJS.ErrnoException) => {
+    await Promise.all(logs.map((l) => l.close()));
+    throw error;
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    localUrl: `http://${hostForUrl}:${port}${options.path}`,
+    port,
+    stats,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // In-flight requests get a moment to finish; then the sockets go.
+      const timer = setTimeout(() => server.closeAllConnections(), 2000);
+      await closed;
+      clearTimeout(timer);
+      await forwarder?.idle(5000);
+      await Promise.all(logs.map((l) => l.close()));
+    },
+  };
+}
+
+function keptHeaders(headers: Record<string, HeaderValue>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    if (name === 'content-type' || name === 'user-agent' || name === SIGNATURE_HEADER || name.startsWith('x-twitter-')) {
+      kept[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+  }
+  return kept;
+}
+
+export function describeFsError(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'ENOSPC') return 'disk full';
+  if (e.code === 'EACCES' || e.code === 'EPERM') return `permission denied${e.path ? `: ${e.path}` : ''}`;
+  if (e.code === 'EROFS') return 'read-only file system';
+  if (e.code === 'EDQUOT') return 'disk quota exceeded';
+  return e.code ?? e.message;
+}

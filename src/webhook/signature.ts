@@ -1,0 +1,29 @@
+// X's event signature: `x-twitter-webhooks-signature: sha256=<base64 HMAC-SHA256(consumer secret, raw body bytes)>`.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const SIGNATURE_HEADER = 'x-twitter-webhooks-signature';
+
+/** The signature header value for these exact bytes (never a re-serialised body). */
+export function signBody(consumerSecret: string, body: Buffer | Uint8Array | string): string {
+  return `sha256=${createHmac('sha256', consumerSecret).update(body).digest('base64')}`;
+}
+
+export type SignatureVerdict = 'valid' | 'invalid' | 'missing';
+
+/**
+ * Checks a signature header against the raw body in constant time. More than one header value is
+ * `invalid` (an attacker could add a second one hoping the first is checked).
+ */
+export function checkSignature(consumerSecret: string, body: Buffer | Uint8Array | string, header: string | string[] | undefined): SignatureVerdict {
+  if (header === undefined || header === '') return 'missing';
+  if (Array.isArray(header)) return header.length === 0 ? 'missing' : 'invalid';
+  const given = Buffer.from(header.trim());
+  const expected = Buffer.from(signBody(consumerSecret, body));
+  // timingSafeEqual needs equal lengths; the length of a valid signature is public anyway.
+  if (given.length !== expected.length) return 'invalid';
+  return timingSafeEqual(given, expected) ? 'valid' : 'invalid';
+}
+
+export function verifySignature(consumerSecret: string, body: Buffer | Uint8Array | string, header: string | string[] | undefined): boolean {
+  return checkSignature(consumerSecret, body, header) === 'valid';
+}

@@ -1,0 +1,171 @@
+// Offline tools: `crc`, `sign`, `verify`, `trigger`, `check`, and `replay-local`'s sender.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Context } from '../context.js';
+import { FailureError, NetworkError, UsageError } from '../errors.js';
+import { readAll } from '../io.js';
+import { consumerSecretOf } from './credentials.js';
+import { crcResponseToken, isTokenShaped } from './crc.js';
+import { describeNetworkError, responseTokenProblem, send, X_DEADLINE_MS, type HttpAnswer } from './forward.js';
+import { applyOverride, freshSample, sampleTypes } from './samples.js';
+import { checkSignature, SIGNATURE_HEADER, signBody } from './signature.js';
+import { runningServerUrl } from './start.js';
+
+const DEFAULT_LOCAL_URL = 'http://127.0.0.1:8080/webhook';
+const USER_AGENT = 'xcli-webhook';
+
+export async function runCrc(ctx: Context, token: string, app?: string): Promise<void> {
+  if (!isTokenShaped(token)) throw new UsageError('the token is not token-shaped (8-128 characters of base64/base64url); a webhook server should refuse it');
+  ctx.io.stdout.write(`${crcResponseToken(await consumerSecretOf(ctx, app), token)}\n`);
+}
+
+/** FILE, `-` or nothing (stdin): the exact bytes, never re-encoded. */
+export async function readInput(ctx: Context, file: string | undefined): Promise<Buffer> {
+  if (file === undefined || file === '-') return readAll(ctx.io.stdin);
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export async function runSign(ctx: Context, file: string | undefined, app?: string): Promise<void> {
+  const body = await readInput(ctx, file);
+  ctx.io.stdout.write(`${signBody(await consumerSecretOf(ctx, app), body)}\n`);
+}
+
+export async function runVerify(ctx: Context, signature: string, file: string | undefined, app?: string): Promise<void> {
+  const body = await readInput(ctx, file);
+  const verdict = checkSignature(await consumerSecretOf(ctx, app), body, signature);
+  if (verdict !== 'valid') throw new FailureError(`signature does not match these ${body.length} bytes (wrong secret, or the body was changed or re-serialised)`);
+  ctx.io.stdout.write('valid\n');
+}
+
+/** Where `trigger` and `replay-local` send by default: the running `webhook start`, else :8080. */
+export function defaultTarget(ctx: Context): string {
+  return runningServerUrl(ctx) ?? DEFAULT_LOCAL_URL;
+}
+
+export function parseTargetUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`not a URL: ${url}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`not an http(s) URL: ${url}`);
+  return parsed;
+}
+
+/** POSTs a body signed with the consumer secret, as X does. */
+export async function postSigned(url: URL, body: Buffer, secret: string, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<HttpAnswer> {
+  try {
+    return await send(url, 'POST', { 'content-type': 'application/json; charset=utf-8', 'user-agent': USER_AGENT, ...headers, [SIGNATURE_HEADER]: signBody(secret, body) }, body, timeoutMs);
+  } catch (error) {
+    throw new NetworkError(describeNetworkError(error, url, timeoutMs), { cause: error });
+  }
+}
+
+export interface TriggerOptions {
+  to?: string;
+  overrides: string[];
+  app?: string;
+  json: boolean;
+  /** Print the body instead of sending it. */
+  print: boolean;
+}
+
+export async function runTrigger(ctx: Context, type: string, options: TriggerOptions): Promise<void> {
+  const sample = freshSample(type);
+  if (!sample) throw new UsageError(`unknown event type '${type}'; known: ${sampleTypes().join(', ')}`);
+  for (const spec of options.overrides) {
+    try {
+      applyOverride(sample, spec);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  const body = Buffer.from(JSON.stringify(sample));
+  if (options.print) {
+    ctx.io.stdout.write(`${body.toString('utf8')}\n`);
+    return;
+  }
+  const url = parseTargetUrl(options.to ?? defaultTarget(ctx));
+  const answer = await postSigned(url, body, await consumerSecretOf(ctx, options.app));
+  const eventId = eventIdOf(sample);
+  if (options.json) ctx.io.stdout.write(`${JSON.stringify({ type, eventId, url: url.href, status: answer.status, latencyMs: Math.round(answer.latencyMs) })}\n`);
+  else ctx.io.stdout.write(`sent ${type}${eventId ? ` [${eventId}]` : ''} → ${url.href}: ${answer.status} in ${Math.round(answer.latencyMs)} ms\n`);
+  if (answer.status < 200 || answer.status >= 300) throw new FailureError(`${url.href} answered ${answer.status}${answer.body.length ? `: ${answer.body.subarray(0, 200).toString('utf8')}` : ''}`);
+}
+
+function eventIdOf(sample: Record<string, unknown>): string | undefined {
+  const data = sample.data as { event_uuid?: unknown } | undefined;
+  return typeof data?.event_uuid === 'string' ? data.event_uuid : undefined;
+}
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail?: string;
+  /** Reported, but X does not require it, so it does not fail the check. */
+  advisory?: boolean;
+}
+
+/** `check URL`: act as X against a webhook server and report every check. */
+export async function runCheck(ctx: Context, target: string, options: { event?: string; app?: string; json: boolean }): Promise<void> {
+  const url = parseTargetUrl(target);
+  const secret = await consumerSecretOf(ctx, options.app);
+  const checks: CheckResult[] = [];
+  // Like X: base64 of a UUID as the token, base64url of a millisecond time as the nonce.
+  const token = Buffer.from(randomUUID()).toString('base64');
+  const crcUrl = new URL(url.href);
+  crcUrl.searchParams.set('crc_token', token);
+  crcUrl.searchParams.set('nonce', Buffer.from(String(Date.now())).toString('base64url'));
+  let answer: HttpAnswer | undefined;
+  try {
+    answer = await send(crcUrl, 'GET', { 'user-agent': '' }, undefined, 10_000);
+  } catch (error) {
+    checks.push({ name: 'CRC answered', ok: false, detail: describeNetworkError(error, url, 10_000) });
+  }
+  if (answer) {
+    const redirected = answer.status >= 300 && answer.status < 400;
+    checks.push({ name: 'no redirect', ok: !redirected, detail: redirected ? `${answer.status} to ${String(answer.headers.location ?? '?')}: a 3xx invalidates the webhook at once` : undefined });
+    checks.push({ name: 'status 200', ok: answer.status === 200, detail: answer.status === 200 ? undefined : `got ${answer.status}` });
+    const type = String(answer.headers['content-type'] ?? '');
+    checks.push({ name: 'content type application/json', ok: /^application\/json\b/i.test(type), detail: /^application\/json\b/i.test(type) ? undefined : `got ${type || 'none'}` });
+    const tokenProblem = responseTokenProblem(answer.body, crcResponseToken(secret, token));
+    checks.push({ name: 'response_token correct', ok: tokenProblem === undefined, detail: tokenProblem });
+    checks.push({ name: `answered within ${X_DEADLINE_MS / 1000} s`, ok: answer.latencyMs < X_DEADLINE_MS, detail: `${Math.round(answer.latencyMs)} ms` });
+  }
+  const refusal = await probeOracle(url);
+  if (refusal) checks.push(refusal);
+  if (options.event) {
+    const sample = freshSample(options.event);
+    if (!sample) throw new UsageError(`unknown event type '${options.event}'; known: ${sampleTypes().join(', ')}`);
+    try {
+      const posted = await postSigned(url, Buffer.from(JSON.stringify(sample)), secret);
+      checks.push({ name: `signed ${options.event} event answered 200`, ok: posted.status === 200, detail: `${posted.status} in ${Math.round(posted.latencyMs)} ms` });
+    } catch (error) {
+      checks.push({ name: `signed ${options.event} event answered 200`, ok: false, detail: (error as Error).message });
+    }
+  }
+  if (options.json) ctx.io.stdout.write(`${JSON.stringify({ url: url.href, ok: checks.every((c) => c.ok || c.advisory), checks })}\n`);
+  else {
+    for (const c of checks) ctx.io.stdout.write(`${c.ok ? '✓' : c.advisory ? '!' : '✗'} ${c.name}${c.detail ? ` (${c.detail})` : ''}\n`);
+  }
+  const failed = checks.filter((c) => !c.ok && !c.advisory).length;
+  if (failed > 0) throw new FailureError(`${failed} of ${checks.length} checks failed for ${url.href}`);
+}
+
+/** A good server does not sign JSON-looking tokens (the CRC endpoint would be a signing oracle). Advisory. */
+async function probeOracle(url: URL): Promise<CheckResult | undefined> {
+  const probe = new URL(url.href);
+  probe.searchParams.set('crc_token', `{"forged":"${randomBytes(4).toString('hex')}"}`);
+  try {
+    const answer = await send(probe, 'GET', { 'user-agent': '' }, undefined, 10_000);
+    if (answer.status !== 200) return { name: 'refuses tokens that are not token-shaped', ok: true };
+    return { name: 'refuses tokens that are not token-shaped', ok: false, advisory: true, detail: 'it signed a JSON value: anyone can get forged event bodies signed through the CRC endpoint' };
+  } catch {
+    return undefined;
+  }
+}
