@@ -8,6 +8,7 @@ import { registerAuth } from './commands/auth.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerMedia } from './commands/media.js';
 import { registerRequest } from './commands/request.js';
+import { registerSandbox } from './commands/sandbox.js';
 import { registerPostingShortcuts, registerReadingShortcuts, registerUserShortcuts } from './commands/shortcuts.js';
 import { registerStream } from './commands/stream.js';
 import { registerVersion } from './commands/version.js';
@@ -40,6 +41,7 @@ export function createProgram(ctx: Context): Command {
   registerReadingShortcuts(program, ctx);
   program.commandsGroup('Webhooks:');
   registerWebhook(program, ctx);
+  registerSandbox(program, ctx);
   program.commandsGroup('Activity & streams:');
   registerActivity(program, ctx);
   registerAccountActivity(program, ctx);

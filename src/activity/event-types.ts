@@ -117,7 +117,7 @@ export function lookupEventType(input: string): TypeLookup {
   const lower = BY_NAME.get(name.toLowerCase());
   if (lower) return { ok: true, info: lower };
   if (DELIVERY_ONLY_TYPES.includes(name)) {
-    return { ok: false, message: `${name} is delivered to every webhook of the app and cannot be subscribed to` };
+    return { ok: false, message: `${name} is documented as a delivered event, but X's subscription API does not accept it as an event_type` };
   }
   const suggestion = closest(name.toLowerCase(), [...BY_NAME.keys(), ...Object.keys(TYPE_ALIASES)]);
   return {

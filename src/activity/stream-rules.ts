@@ -51,12 +51,16 @@ export async function runRulesList(ctx: Context, globals: GlobalOptions, opts: O
   if (bad !== undefined) throw new UsageError(`'${bad}' is not a rule id (digits)`);
   await run(ctx, globals, opts, async (session) => {
     const rules: Rule[] = [];
+    const seen = new Set<string>();
     let token: string | undefined;
     do {
       const query = { ids: ids.length ? ids.join(',') : undefined, pagination_token: token };
       const result = await callApi<RulesBody>(ctx, globals, { method: 'GET', path: RULES, query }, session);
       rules.push(...(result.json?.data ?? []));
       token = result.json?.meta?.next_token;
+      // A token seen before would loop forever.
+      if (token !== undefined && seen.has(token)) token = undefined;
+      if (token !== undefined) seen.add(token);
     } while (token);
     printRows(ctx, opts, { data: rules, meta: { result_count: rules.length } }, rules, RULE_COLUMNS, 'no filtered-stream rules');
   });

@@ -37,7 +37,9 @@ export async function requestToken(ctx: Context, tokenUrl: string, client: OAuth
     'User-Agent': `xcli/${ctx.version}`,
   };
   if (client.clientSecret) {
-    headers.Authorization = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
+    // RFC 6749 2.3.1: id and secret are form-encoded before joining (a no-op for X's alphabet).
+    const pair = `${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`;
+    headers.Authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
   } else {
     form.set('client_id', client.clientId);
   }

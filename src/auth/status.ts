@@ -145,8 +145,7 @@ export function renderAppList(status: AuthStatus): string {
   if (status.apps.length === 0) return '';
   return status.apps
     .map((app) => {
-      const parts = [`${app.default ? '*' : ' '} ${app.name}`, `client_id=${app.clientId ?? '-'}`, `redirect_uri=${app.redirectUri}`];
-      if (app.apiBaseUrl) parts.push(`api=${app.apiBaseUrl}`);
+      const parts = [`${app.default ? '*' : ' '} ${app.name}`, `client_id=${app.clientId ?? '-'}`, `redirect_uri=${app.redirectUri}`, `api=${app.apiBaseUrl}`];
       return `${parts.join('  ')}\n`;
     })
     .join('');

@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Context } from '../context.js';
 import { addApiOptions, globalsOf } from './common.js';
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 function positiveInt(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number of 1 or more');
@@ -22,14 +22,14 @@ function seconds(value: string): number {
 }
 
 export function registerRequest(program: Command, ctx: Context): void {
-  addApiOptions(program);
+  program.optionsGroup('Requests:');
   program
     .argument('[url]', 'API path (/2/tweets/20, 2/tweets/20) or a full http(s) URL')
     .option('-X, --method <method>', 'HTTP method (default GET, or POST with -d/-F)')
-    .option('-H, --header <header>', "request header 'Name: value' (repeatable)", collect, [])
+    .option('-H, --header <header>', "request header 'Name: value' (repeatable)", collect)
     .option('-d, --data <body>', 'request body; @file reads a file, @- reads stdin (implies POST)')
-    .option('-f, --field <key=value>', 'field for a JSON body, or the query string for GET (repeatable)', collect, [])
-    .option('-F, --file <file>', 'file to send as multipart/form-data: FILE or NAME=@FILE (repeatable)', collect, [])
+    .option('-f, --field <key=value>', 'field for a JSON body, or the query string for GET (repeatable)', collect)
+    .option('-F, --file <file>', 'file to send as multipart/form-data: FILE or NAME=@FILE (repeatable)', collect)
     .option('-i, --include', 'print the status line and response headers before the body')
     .option('-s, --stream', 'stream the response line by line (automatic for streaming routes)')
     .option('--no-reconnect', 'do not reconnect when a stream drops')
@@ -40,7 +40,10 @@ export function registerRequest(program: Command, ctx: Context): void {
     .option('--retry <n>', 'retry N times on 429 (after the reset), 5xx and network errors', nonNegativeInt, 0)
     .option('--max-wait <seconds>', 'longest single wait between retries', seconds, 900)
     .option('--pretty', 'always pretty-print JSON')
-    .option('--raw', 'always print the body exactly as received')
+    .option('--raw', 'always print the body exactly as received');
+  program.optionsGroup('API options (also after a command: xcli webhook list -v):');
+  addApiOptions(program);
+  program
     .action(async (url: string | undefined, _opts: unknown, cmd: Command) => {
       const { runRawRequest } = await import('../http/raw.js');
       const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);

@@ -41,6 +41,7 @@ interface StartFlags {
   register?: boolean;
   replace?: boolean;
   ephemeral?: boolean;
+  subscribe?: string[];
 }
 
 function checkStartFlags(o: StartFlags): void {
@@ -98,9 +99,11 @@ Examples:
     .option('--tunnel-module <path>', 'a module exporting openTunnel(options) to use instead of ngrok (also XCLI_TUNNEL_MODULE)')
     .option('--register', 'register the public URL at X (POST /2/webhooks, or PUT to re-validate)')
     .option('--replace', 'with --register: delete the existing webhooks when the limit is reached')
-    .option('--ephemeral', 'with --register: delete the webhook on exit');
+    .option('--ephemeral', 'with --register: delete the webhook on exit')
+    .option('--subscribe <type:@user>', 'with --register: an X Activity subscription to this webhook, e.g. post.create:@me (repeatable)', (v: string, prev?: string[]) => [...(prev ?? []), v]);
   addApiOptions(start).action(async (flags: StartFlags, cmd: Command) => {
     checkStartFlags(flags);
+    const subscribe = flags.subscribe ? (await import('../activity/subscribe-spec.js')).parseSubscribeSpecs(flags.subscribe, flags.register === true) : [];
     const { runWebhookStart } = await import('../webhook/start.js');
     await runWebhookStart(ctx, {
       port: flags.port,
@@ -125,7 +128,7 @@ Examples:
       replace: flags.replace === true,
       ephemeral: flags.ephemeral === true,
       globals: globalsOf(cmd),
-      afterRegister: [],
+      afterRegister: subscribe.length ? [(await import('../activity/webhook-subscriptions.js')).subscribeHook(globalsOf(cmd), subscribe, flags.ephemeral === true)] : [],
     });
   });
 

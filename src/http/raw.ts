@@ -14,10 +14,10 @@ import { apiPathOf, resolveRequestUrl } from './url.js';
 
 export interface RawRequestOptions {
   method?: string;
-  header: string[];
+  header?: string[];
   data?: string;
-  field: string[];
-  file: string[];
+  field?: string[];
+  file?: string[];
   include?: boolean;
   stream?: boolean;
   reconnect: boolean;
@@ -68,9 +68,9 @@ const QUERY_METHODS = new Set(['GET', 'HEAD']);
 
 /** Builds the method, headers and body from the flags; validates everything before anything is sent. */
 async function buildBody(ctx: Context, opts: RawRequestOptions): Promise<{ method: string; headers: Record<string, string>; body?: Buffer; query: Array<[string, string]> }> {
-  const headers = parseHeaders(opts.header);
-  const fields = opts.field.map(parseField);
-  const files = opts.file.map(parseFilePart);
+  const headers = parseHeaders(opts.header ?? []);
+  const fields = (opts.field ?? []).map(parseField);
+  const files = (opts.file ?? []).map(parseFilePart);
   if (opts.data !== undefined && files.length > 0) throw new UsageError('-d and -F cannot be used together');
   const method = (opts.method ?? (opts.data !== undefined || files.length > 0 ? 'POST' : 'GET')).toUpperCase();
   if (!/^[A-Z]+$/.test(method)) throw new UsageError(`-X '${opts.method}': not an HTTP method`);

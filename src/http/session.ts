@@ -58,7 +58,7 @@ export async function prepare(session: ApiSession, spec: RequestSpec): Promise<P
   if (globals.trace) headers['X-B3-Flags'] = '1';
   let auth: PreparedRequest['auth'];
   if (headerOf(headers, 'authorization') !== undefined) {
-    auth = { reason: 'Authorization header given with -H' };
+    auth = { reason: 'an Authorization header was given' };
   } else {
     const apiPath = apiPathOf(spec.url, resolved.apiBaseUrl);
     auth = chooseAuth({
@@ -88,14 +88,13 @@ export async function prepare(session: ApiSession, spec: RequestSpec): Promise<P
   return { method: spec.method, url: spec.url, headers, body: spec.body, auth };
 }
 
-/** The `-v` trace on stderr: curl's `>`/`<` lines, with every secret redacted. */
-export function verboseObserver(session: ApiSession): SendOptions['observe'] {
+/** The `-v` trace on stderr: the chosen auth, then curl's `>`/`<` lines, with every secret redacted. */
+export function verboseObserver(session: ApiSession, auth?: PreparedRequest['auth']): SendOptions['observe'] {
   if (!session.globals.verbose) return undefined;
   const { redactor } = session;
   const err = session.ctx.io.stderr;
   return {
     request(req) {
-      const auth = (req as Partial<PreparedRequest>).auth;
       const lines = auth ? [`* auth: ${auth.kind ?? 'none'} (${redactor.text(auth.reason)})${auth.detail ? `: ${redactor.text(auth.detail)}` : ''}`] : [];
       lines.push(`> ${req.method} ${redactor.url(req.url)}`);
       for (const [name, value] of Object.entries(req.headers)) lines.push(`> ${name}: ${redactor.header(name, value)}`);
@@ -105,19 +104,32 @@ export function verboseObserver(session: ApiSession): SendOptions['observe'] {
     response(head: ResponseHead) {
       const lines = [`< ${head.status} ${head.statusText}`.trimEnd()];
       for (const [name, value] of head.headerLines) lines.push(`< ${name}: ${redactor.header(name, value)}`);
+      const limit = rateLimitLine(head.headers, session.ctx.now());
+      if (limit) lines.push(`* ${limit}`);
       err.write(`${lines.join('\n')}\n<\n`);
     },
   };
 }
 
+/** `x-rate-limit: 847/900, resets in 11m02s` from X's headers, or undefined when they are absent. */
+export function rateLimitLine(headers: Record<string, string>, now: number): string | undefined {
+  const limit = headers['x-rate-limit-limit'];
+  const remaining = headers['x-rate-limit-remaining'];
+  const reset = Number(headers['x-rate-limit-reset']);
+  if (limit === undefined || remaining === undefined) return undefined;
+  if (!Number.isFinite(reset) || reset <= 0) return `x-rate-limit: ${remaining}/${limit}`;
+  const seconds = Math.max(0, Math.round(reset - now / 1000));
+  return `x-rate-limit: ${remaining}/${limit}, resets in ${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+}
+
 /** Prepares and sends a request, reading the whole body. */
 export async function exchange(session: ApiSession, spec: RequestSpec, signal?: AbortSignal) {
   const req = await prepare(session, spec);
-  return send(session.ctx.env, req, { observe: verboseObserver(session), signal });
+  return send(session.ctx.env, req, { observe: verboseObserver(session, req.auth), signal });
 }
 
 /** Prepares and sends a request, returning the body unread (streams). */
 export async function exchangeStreaming(session: ApiSession, spec: RequestSpec, signal?: AbortSignal) {
   const req = await prepare(session, spec);
-  return sendStreaming(session.ctx.env, req, { observe: verboseObserver(session), signal, streaming: true });
+  return sendStreaming(session.ctx.env, req, { observe: verboseObserver(session, req.auth), signal, streaming: true });
 }

@@ -114,7 +114,7 @@ export async function runStream(session: ApiSession, spec: RequestSpec, options:
           }
           if (outcome.end === 'eof' && !reconnect) return summary;
           const reason =
-            outcome.end === 'eof' ? 'the server closed the stream' : outcome.end === 'stall' ? `no data or heartbeat for ${Math.round(stallTimeoutMs(ctx) / 1000)}s` : 'reason' in outcome ? outcome.reason : 'connection lost';
+            outcome.end === 'eof' ? 'the server closed the stream' : outcome.end === 'stall' ? `no data or heartbeat for ${stallTimeoutMs(ctx) / 1000}s` : 'reason' in outcome ? outcome.reason : 'connection lost';
           failure = { kind: 'tcp', reason, error: new NetworkError(`${where}: ${outcome.end === 'stall' ? 'stream stalled' : reason}`) };
         }
       } catch (error) {

@@ -15,7 +15,7 @@ export function resolveRequestUrl(target: string, apiBaseUrl: string): URL {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`bad URL '${target}': only http and https are supported`);
     return url;
   }
-  if (/\s/.test(target.trim()) || target.trim() === '') throw new UsageError(`bad URL '${target}'`);
+  if (target.trim() === '') throw new UsageError('bad URL: empty');
   const base = apiBaseUrl.replace(/\/+$/, '');
   try {
     return new URL(`${base}/${target.replace(/^\/+/, '')}`);

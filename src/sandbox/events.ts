@@ -59,10 +59,12 @@ function eventUuid(): string {
   return randomBytes(8).readBigInt64BE().toString();
 }
 
+const DIRECTION_ALIASES = { inbound: 'inbound', outbound: 'outbound', received: 'inbound', sent: 'outbound' } as const;
+
 function filterMatches(filter: ActivityFilter, input: ActivityInput): boolean {
   if (filter.user_id !== undefined && filter.user_id !== input.userId) return false;
   if (filter.keyword !== undefined && !(input.text ?? '').toLowerCase().includes(filter.keyword.toLowerCase())) return false;
-  if (filter.direction !== undefined && input.direction !== undefined && filter.direction !== input.direction) return false;
+  if (filter.direction !== undefined && input.direction !== undefined && DIRECTION_ALIASES[filter.direction] !== input.direction) return false;
   return true;
 }
 
@@ -119,6 +121,11 @@ export class DeliveryEngine implements EventEngine {
 
   now(): number {
     return this.options.now();
+  }
+
+  /** How long a CRC or delivery answer may take. */
+  get timeoutMs(): number {
+    return this.options.timeoutMs;
   }
 
   deliver(webhookId: string, body: string, meta: Parameters<EventEngine['deliver']>[2]): Delivery | undefined {
@@ -240,7 +247,10 @@ export class DeliveryEngine implements EventEngine {
       };
       this.deliver(webhookId, JSON.stringify(status), { kind: 'replay_job_status', replayJobId: jobId });
     };
-    const poll = () => (finished() ? report() : this.schedule(20, async () => poll()));
+    const poll = (): void => {
+      if (finished()) report();
+      else this.schedule(20, async () => poll());
+    };
     poll();
     return { jobId, createdAt: new Date(now).toISOString() };
   }

@@ -151,7 +151,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     onChange: changed,
   });
   state.engine = engine;
-  const grants = new OAuth2Grants({ accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 7200, codeTtlMs: opts.codeTtlMs ?? 30_000, now });
+  const grants = new OAuth2Grants({ accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 7200, codeTtlMs: opts.codeTtlMs ?? 30_000, now }, state.oauth2);
   const settings: SandboxSettings = {
     webhookLimit: opts.webhookLimit ?? 1,
     allowHttpLoopbackWebhooks: opts.allowHttpLoopbackWebhooks ?? true,

@@ -16,6 +16,18 @@ interface PendingCode extends OAuth2Grant {
 
 export interface IssuedAccessToken extends OAuth2Grant {
   expiresAt: number;
+  /** Tokens from one authorization share a family; reusing a spent refresh token revokes it. */
+  family: string;
+}
+
+export interface RefreshGrant extends OAuth2Grant {
+  family: string;
+}
+
+/** Issued tokens, kept in the sandbox state so `--state FILE` keeps users logged in across restarts. */
+export interface TokenTables {
+  access: Map<string, IssuedAccessToken>;
+  refresh: Map<string, RefreshGrant>;
 }
 
 export interface TokenResponse {
@@ -53,15 +65,19 @@ export function s256(verifier: string): string {
 
 export class OAuth2Grants {
   private readonly codes = new Map<string, PendingCode>();
-  private readonly access = new Map<string, IssuedAccessToken>();
-  private readonly refresh = new Map<string, OAuth2Grant & { family: string }>();
+  private readonly access: Map<string, IssuedAccessToken>;
+  private readonly refresh: Map<string, RefreshGrant>;
   /** Refresh tokens already used: reusing one revokes its whole family, as X reportedly does. */
   private readonly spentRefresh = new Map<string, string>();
   private readonly revokedFamilies = new Set<string>();
-  /** access token → refresh family, so a family can be revoked at once. */
-  private readonly familyOf = new Map<string, string>();
 
-  constructor(private readonly options: GrantOptions) {}
+  constructor(
+    private readonly options: GrantOptions,
+    tables: TokenTables,
+  ) {
+    this.access = tables.access;
+    this.refresh = tables.refresh;
+  }
 
   issueCode(grant: OAuth2Grant, redirectUri: string, challenge: string, method: 'S256' | 'plain'): string {
     const code = token('');
@@ -102,8 +118,7 @@ export class OAuth2Grants {
     if (this.revokedFamilies.has(family)) throw new OAuth2Error('invalid_request', 'Value passed for the token was invalid.');
     const accessToken = token('');
     const ttl = this.options.accessTokenTtlSeconds;
-    this.access.set(accessToken, { userId: grant.userId, clientId: grant.clientId, scopes: grant.scopes, expiresAt: this.options.now() + ttl * 1000 });
-    this.familyOf.set(accessToken, family);
+    this.access.set(accessToken, { userId: grant.userId, clientId: grant.clientId, scopes: grant.scopes, expiresAt: this.options.now() + ttl * 1000, family });
     const response: TokenResponse = { token_type: 'bearer', expires_in: ttl, access_token: accessToken, scope: grant.scopes.join(' ') };
     if (grant.scopes.includes('offline.access')) {
       const refreshToken = token('');
@@ -115,7 +130,7 @@ export class OAuth2Grants {
 
   private revokeFamily(family: string): void {
     this.revokedFamilies.add(family);
-    for (const [t, f] of this.familyOf) if (f === family) this.access.delete(t);
+    for (const [t, a] of this.access) if (a.family === family) this.access.delete(t);
     for (const [t, g] of this.refresh) if (g.family === family) this.refresh.delete(t);
   }
 

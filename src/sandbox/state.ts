@@ -1,6 +1,7 @@
 // The sandbox's world: users, posts, social graph, webhooks, subscriptions and deliveries.
 // Plain data (Maps and arrays) so route files can share it and `--state FILE` can save it.
 import type { ServerResponse } from 'node:http';
+import type { TokenTables } from './oauth2-grants.js';
 
 export interface SandboxUser {
   id: string;
@@ -57,7 +58,8 @@ export interface SandboxWebhook {
 export interface ActivityFilter {
   user_id?: string;
   keyword?: string;
-  direction?: 'inbound' | 'outbound';
+  /** X's OpenAPI says inbound/outbound; its changelog says sent/received for messages: both are kept as given. */
+  direction?: 'inbound' | 'outbound' | 'sent' | 'received';
 }
 
 export interface ActivitySubscription {
@@ -154,6 +156,8 @@ export interface SandboxState {
   streamWebhooks: Map<string, { created_at: string; fields: string[] }>;
   deliveries: Delivery[];
   media: Map<string, MediaUpload>;
+  /** OAuth2 access and refresh tokens the sandbox issued. */
+  oauth2: TokenTables;
   /** Last issued snowflake-like id (ids grow, as X's do). */
   lastId: bigint;
   /** Open streaming connections (not persisted). */
@@ -243,6 +247,7 @@ export function createState(now = Date.now()): SandboxState {
     streamWebhooks: new Map(),
     deliveries: [],
     media: new Map(),
+    oauth2: { access: new Map(), refresh: new Map() },
     lastId: snowflakeFloor(now),
     streams: new Set(),
     recentActivity: [],

@@ -107,6 +107,6 @@ export function renderDocument(doc: Document, shape: Shape, style: Style, author
   const users = new Map((doc.includes?.users ?? []).map((u) => [str(u.id), u]));
   if (items.length === 0) return `no ${shape === 'dms' ? 'messages' : shape}\n`;
   const blocks = items.map((item) => (shape === 'posts' ? renderPost(item, users, style, author) : shape === 'users' ? renderUser(item, style) : renderDm(item, users, style)));
-  const next = typeof doc.meta?.next_token === 'string' ? `\n${style.dim(`more: --next-token ${str(doc.meta.next_token)}`)}` : '';
+  const next = typeof doc.meta?.next_token === 'string' ? `\n\n${style.dim(`more: --next-token ${str(doc.meta.next_token)}`)}` : '';
   return `${blocks.join('\n\n')}${next}\n`;
 }

@@ -207,7 +207,7 @@ async function publish(ctx: Context, globals: GlobalOptions, flags: PostFlags, t
       try {
         previous = await createPost(ctx, session, flags, parts);
       } catch (error) {
-        if (i > 0) ctx.io.stderr.write(`xcli: post ${i + 1} of ${texts.length} failed; posts 1-${i} are published (continue with 'xcli reply ${previous} TEXT')\n`);
+        if (i > 0) ctx.io.stderr.write(`xcli: post ${i + 1} of ${texts.length} failed; ${i === 1 ? 'post 1 is' : `posts 1-${i} are`} published (continue with 'xcli reply ${previous} TEXT')\n`);
         throw error;
       }
     }

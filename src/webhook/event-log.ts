@@ -2,7 +2,7 @@
 // per batch) so acknowledging only durable events still keeps throughput high. The file is 0600 in
 // a 0700 directory (events can carry DMs).
 import { isUtf8 } from 'node:buffer';
-import { closeSync, createReadStream, fdatasync, fstatSync, mkdirSync, openSync, readSync, write } from 'node:fs';
+import { closeSync, createReadStream, fdatasync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { open as openAsync, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -40,13 +40,22 @@ export function recordBody(record: EventRecord): Buffer {
   return Buffer.from(record.body ?? '', 'utf8');
 }
 
+/**
+ * Fsyncs in flight at once. While one batch's fdatasync runs, the next batch is written and synced
+ * too: the file system merges them into its journal commits, so a slow sync does not idle the server.
+ * Kept below libuv's 4 pool threads so DNS lookups and other file work still get one.
+ */
+const MAX_SYNCS_IN_FLIGHT = 3;
+
 /** Appends lines durably in batches; `append` resolves once its batch is on disk. */
 export class EventLog {
   readonly path: string;
   private fd: number;
   private pending: Buffer[] = [];
   private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
-  private flushing = false;
+  private scheduled = false;
+  private syncsInFlight = 0;
+  private idleWaiters: Array<() => void> = [];
   /** Set when the file (or a failed write) ends without a newline: the next batch starts a new line. */
   private needsSeparator: boolean;
   private closed = false;
@@ -69,61 +78,58 @@ export class EventLog {
     return new Promise((resolve, reject) => {
       this.pending.push(Buffer.from(line.endsWith('\n') ? line : `${line}\n`));
       this.waiters.push({ resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => this.flush());
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // One turn of the event loop gathers every append that arrives meanwhile into one batch.
+        setImmediate(() => {
+          this.scheduled = false;
+          this.flush();
+        });
       }
     });
   }
 
   private flush(): void {
-    if (this.waiters.length === 0) {
-      this.flushing = false;
-      return;
-    }
+    if (this.pending.length === 0 || this.syncsInFlight >= MAX_SYNCS_IN_FLIGHT) return;
     const parts = this.pending;
     const waiters = this.waiters;
     this.pending = [];
     this.waiters = [];
-    if (parts.length === 0) {
-      // Only `close()` waiting for the previous batches.
-      for (const w of waiters) w.resolve();
-      return this.flush();
-    }
     if (this.needsSeparator) parts.unshift(Buffer.from('\n'));
     const batch = Buffer.concat(parts);
-    writeAll(this.fd, batch, 0, (error, written) => {
-      const done = (err: NodeJS.ErrnoException | null): void => {
-        if (err) {
-          // A partial write leaves a torn line: start the next batch on a fresh line.
-          if (written > 0) this.needsSeparator = true;
-          for (const w of waiters) w.reject(err);
-        } else {
-          this.needsSeparator = false;
-          for (const w of waiters) w.resolve();
-        }
-        this.flush();
-      };
-      if (error) return done(error);
-      fdatasync(this.fd, (syncError) => done(syncError && !isUnsyncable(syncError) ? syncError : null));
+    // Writes go in order on this thread (a copy into the page cache); only the sync waits on the disk.
+    let written = 0;
+    try {
+      while (written < batch.length) written += writeSync(this.fd, batch, written, batch.length - written);
+    } catch (error) {
+      // A partial write leaves a torn line: start the next batch on a fresh line.
+      if (written > 0) this.needsSeparator = true;
+      for (const w of waiters) w.reject(error as Error);
+      this.settleIdle();
+      return;
+    }
+    this.needsSeparator = false;
+    this.syncsInFlight++;
+    fdatasync(this.fd, (syncError) => {
+      this.syncsInFlight--;
+      if (syncError && !isUnsyncable(syncError)) for (const w of waiters) w.reject(syncError);
+      else for (const w of waiters) w.resolve();
+      this.flush();
+      this.settleIdle();
     });
+  }
+
+  private settleIdle(): void {
+    if (this.syncsInFlight === 0 && this.pending.length === 0) for (const done of this.idleWaiters.splice(0)) done();
   }
 
   /** Waits for every pending append, then closes the file. */
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.flushing) await new Promise<void>((resolve) => this.waiters.push({ resolve, reject: () => resolve() }));
+    if (this.syncsInFlight > 0 || this.pending.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     this.closed = true;
     closeSync(this.fd);
   }
-}
-
-function writeAll(fd: number, buf: Buffer, offset: number, cb: (error: NodeJS.ErrnoException | null, written: number) => void): void {
-  write(fd, buf, offset, buf.length - offset, null, (error, n) => {
-    if (error) return cb(error, offset);
-    if (offset + n < buf.length) return writeAll(fd, buf, offset + n, cb);
-    cb(null, buf.length);
-  });
 }
 
 /** Pipes and character devices (`-o /dev/stdout`) cannot be fsynced; that is not a failure. */

@@ -4,6 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import { tempConfigDir } from '../helpers/run-cli.js';
 
 export interface Recorded {
   method: string;
@@ -75,5 +77,43 @@ export function fullApp(apiBaseUrl: string): Record<string, unknown> {
     oauth1: { consumerKey: SECRETS.consumerKey, consumerSecret: SECRETS.consumerSecret, accessToken: SECRETS.accessToken, tokenSecret: SECRETS.tokenSecret },
     oauth2Tokens: { alice: { accessToken: SECRETS.oauth2, refreshToken: SECRETS.refresh, expiresAt: Date.now() + 3_600_000, scopes: ['tweet.read', 'users.read'] } },
     defaultUser: 'alice',
+  };
+}
+
+export interface LocalApi {
+  readonly server: LocalServer;
+  readonly configDir: string;
+  readonly configFile: string;
+  /** Starts the server, writes config.json (bearer only unless `app` says otherwise), returns the child's env. */
+  serve(handler: Handler, app?: (url: string) => Record<string, unknown>): Promise<Record<string, string>>;
+}
+
+/** A fresh server and config dir per test, closed and removed after it. */
+export function useLocalApi(): LocalApi {
+  let server: LocalServer | undefined;
+  let config: { dir: string; cleanup: () => void } | undefined;
+  beforeEach(() => {
+    config = tempConfigDir();
+  });
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+    config?.cleanup();
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    get configDir() {
+      return config!.dir;
+    },
+    get configFile() {
+      return join(config!.dir, 'config.json');
+    },
+    async serve(handler, app = (url) => ({ apiBaseUrl: url, bearerToken: SECRETS.bearer })) {
+      server = await startServer(handler);
+      writeConfig(config!.dir, app(server.url));
+      return { XCLI_CONFIG_DIR: config!.dir, XCLI_BACKOFF_SCALE: '0.01' };
+    },
   };
 }

@@ -1,26 +1,11 @@
 // Network failures (exit 4), retries (--retry, --max-wait) and their exit codes.
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, tempConfigDir } from '../helpers/run-cli.js';
-import { json, SECRETS, startServer, writeConfig, type Handler, type LocalServer } from './local-server.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+import { json, useLocalApi } from './local-server.js';
 
-let server: LocalServer | undefined;
-let config: { dir: string; cleanup: () => void };
-
-beforeEach(() => {
-  config = tempConfigDir();
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  config.cleanup();
-});
-
-async function serve(handler: Handler): Promise<Record<string, string>> {
-  server = await startServer(handler);
-  writeConfig(config.dir, { apiBaseUrl: server.url, bearerToken: SECRETS.bearer });
-  return { XCLI_CONFIG_DIR: config.dir, XCLI_BACKOFF_SCALE: '0.01' };
-}
+const api = useLocalApi();
+const serve = api.serve;
 
 const capped = { title: 'UsageCapExceeded', detail: 'Usage cap exceeded: Monthly product cap', type: 'https://api.x.com/2/problems/usage-capped' };
 const tooMany = { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 };
@@ -28,7 +13,7 @@ const tooMany = { title: 'Too Many Requests', detail: 'Too Many Requests', type:
 describe('network failures', () => {
   it('an unreachable host is one line and exit 4, config unchanged', async () => {
     const env = await serve((_r, res) => json(res, 200, '{}'));
-    const file = `${config.dir}/config.json`;
+    const file = api.configFile;
     const before = readFileSync(file);
     const r = await runCli(['http://127.0.0.1:1/2/tweets/20'], { env });
     expect(r.code).toBe(4);
@@ -67,7 +52,7 @@ describe('--retry', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('{"data":{"id":"20"}}');
     expect(r.stderr).toMatch(/^xcli: 429 rate limited; retrying in [23]s \(retry 1 of 2\)\n$/);
-    expect(server!.requests).toHaveLength(2);
+    expect(api.server.requests).toHaveLength(2);
   });
 
   it('honours retry-after, backs off on 5xx, and reports the last 5xx when retries run out', async () => {
@@ -83,7 +68,7 @@ describe('--retry', () => {
       expect.stringMatching(/^xcli: 503 Service Unavailable; retrying in [23]s \(retry 2 of 3\)$/),
       expect.stringMatching(/^xcli: 503 Service Unavailable; retrying in [45]s \(retry 3 of 3\)$/),
     ]);
-    expect(server!.requests).toHaveLength(4);
+    expect(api.server.requests).toHaveLength(4);
   });
 
   it('reports the last 5xx when retries run out (exit 1)', async () => {
@@ -92,7 +77,7 @@ describe('--retry', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('{"title":"Bad Gateway"}');
     expect(r.stderr.trim().split('\n').pop()).toBe('xcli: 502 Bad Gateway');
-    expect(server!.requests).toHaveLength(2);
+    expect(api.server.requests).toHaveLength(2);
   });
 
   it('gives up with exit 5 when 429 retries run out, body on stdout', async () => {
@@ -101,7 +86,7 @@ describe('--retry', () => {
     expect(r.code).toBe(5);
     expect(JSON.parse(r.stdout).title).toBe('Too Many Requests');
     expect(r.stderr.trim().split('\n').pop()).toBe('xcli: 429 Too Many Requests: Too Many Requests; gave up after 1 retry');
-    expect(server!.requests).toHaveLength(2);
+    expect(api.server.requests).toHaveLength(2);
   });
 
   it('gives up at once when the reset is later than --max-wait', async () => {
@@ -109,7 +94,7 @@ describe('--retry', () => {
     const r = await runCli(['--retry', '3', '--max-wait', '5', '/2/tweets/20'], { env });
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/the limit resets in (9m59s|10m00s|10m01s), longer than --max-wait 5s\n$/);
-    expect(server!.requests).toHaveLength(1);
+    expect(api.server.requests).toHaveLength(1);
   });
 
   it('never retries a usage cap; without --retry a 429 is an HTTP error (exit 1)', async () => {
@@ -117,10 +102,10 @@ describe('--retry', () => {
     const r = await runCli(['--retry', '3', '/2/tweets/20'], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('xcli: 429 UsageCapExceeded: Usage cap exceeded: Monthly product cap\n');
-    expect(server!.requests).toHaveLength(1);
+    expect(api.server.requests).toHaveLength(1);
     const plain = await runCli(['/2/tweets/20'], { env });
     expect(plain.code).toBe(1);
-    expect(server!.requests).toHaveLength(2);
+    expect(api.server.requests).toHaveLength(2);
   });
 
   it('retries a refused connection when asked, then fails with exit 4', async () => {

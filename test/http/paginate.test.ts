@@ -1,29 +1,21 @@
 // --paginate against a local server that pages like X (meta.next_token, route-specific parameter).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, tempConfigDir } from '../helpers/run-cli.js';
-import { fullApp, json, startServer, writeConfig, type LocalServer } from './local-server.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+import { fullApp, json, useLocalApi } from './local-server.js';
 
-let server: LocalServer;
-let config: { dir: string; cleanup: () => void };
+const api = useLocalApi();
 let env: Record<string, string>;
 const TOKENS = ['', 't2', 't3'];
 
 beforeEach(async () => {
-  server = await startServer((req, res) => {
+  env = await api.serve((req, res) => {
     const url = new URL(req.url, 'http://x');
     const token = url.searchParams.get('pagination_token') ?? url.searchParams.get('next_token') ?? '';
     const page = TOKENS.indexOf(token);
     if (page < 0 || (url.pathname.endsWith('/broken') && page === 1)) return json(res, 400, { title: 'Invalid Request', detail: 'bad token' });
     const next = TOKENS[page + 1];
     json(res, 200, `{"data":[{"id":"${page + 1}00000000000000000001"}],"meta":{"result_count":1${next ? `,"next_token":"${next}"` : ''}}}`);
-  });
-  config = tempConfigDir();
-  writeConfig(config.dir, fullApp(server.url));
-  env = { XCLI_CONFIG_DIR: config.dir };
-});
-afterEach(async () => {
-  await server.close();
-  config.cleanup();
+  }, fullApp);
 });
 
 describe('--paginate', () => {
@@ -34,13 +26,13 @@ describe('--paginate', () => {
     expect(docs.pop()).toBe('');
     expect(docs).toHaveLength(3);
     expect(docs[0]).toBe('{"data":[{"id":"100000000000000000001"}],"meta":{"result_count":1,"next_token":"t2"}}');
-    expect(server.requests.map((q) => q.url)).toEqual([
+    expect(api.server.requests.map((q) => q.url)).toEqual([
       '/2/users/1/followers?max_results=1',
       '/2/users/1/followers?max_results=1&pagination_token=t2',
       '/2/users/1/followers?max_results=1&pagination_token=t3',
     ]);
     await runCli(['/2/users/search', '-f', 'query=x', '--paginate'], { env });
-    expect(server.requests.slice(3).map((q) => q.url)).toEqual(['/2/users/search?query=x', '/2/users/search?query=x&next_token=t2', '/2/users/search?query=x&next_token=t3']);
+    expect(api.server.requests.slice(3).map((q) => q.url)).toEqual(['/2/users/search?query=x', '/2/users/search?query=x&next_token=t2', '/2/users/search?query=x&next_token=t3']);
   });
 
   it('--max-pages stops early and --page-token resumes', async () => {
@@ -50,7 +42,7 @@ describe('--paginate', () => {
     expect(first.stderr).toBe('xcli: stopped after 2 pages (--max-pages); continue with --page-token t3\n');
     const rest = await runCli(['/2/users/1/followers', '--paginate', '--page-token', 't3'], { env });
     expect(rest.stdout).toBe('{"data":[{"id":"300000000000000000001"}],"meta":{"result_count":1}}\n');
-    expect(server.requests.pop()!.url).toBe('/2/users/1/followers?pagination_token=t3');
+    expect(api.server.requests.pop()!.url).toBe('/2/users/1/followers?pagination_token=t3');
   });
 
   it('an error mid-way prints that page, says how to resume, and exits 1', async () => {
@@ -68,6 +60,6 @@ describe('--paginate', () => {
     expect(post.code).toBe(2);
     const stray = await runCli(['/2/users/1/followers', '--max-pages', '2'], { env });
     expect(stray.code).toBe(2);
-    expect(server.requests).toHaveLength(0);
+    expect(api.server.requests).toHaveLength(0);
   });
 });

@@ -1,19 +1,17 @@
 // `xcli [flags] URL` end to end: the built bin/xcli.js against real local HTTP servers.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli, tempConfigDir } from '../helpers/run-cli.js';
-import { fullApp, json, SECRETS, startServer, writeConfig, type LocalServer } from './local-server.js';
+import { fullApp, json, SECRETS, startServer, useLocalApi } from './local-server.js';
 
 const BODY = '{"data":{"id":"20","n":12345678901234567890,"text":"a \\u003cb\\u003e & c"}}';
 
-let server: LocalServer;
-let config: { dir: string; cleanup: () => void };
-let configFile: string;
+const api = useLocalApi();
 let env: Record<string, string>;
 
 beforeEach(async () => {
-  server = await startServer((req, res) => {
+  env = await api.serve((req, res) => {
     if (req.url.startsWith('/2/problem')) {
       return json(res, 404, { title: 'Not Found Error', detail: 'Could not find tweet with id: [20].', type: 'https://api.x.com/2/problems/resource-not-found' }, { 'x-transaction-id': 'tx-123' });
     }
@@ -23,18 +21,10 @@ beforeEach(async () => {
     }
     res.setHeader('set-cookie', 'session=cookie-secret-value');
     json(res, 200, BODY);
-  });
-  config = tempConfigDir();
-  configFile = writeConfig(config.dir, fullApp(server.url));
-  env = { XCLI_CONFIG_DIR: config.dir };
+  }, fullApp);
 });
 
-afterEach(async () => {
-  await server.close();
-  config.cleanup();
-});
-
-const last = () => server.requests[server.requests.length - 1]!;
+const last = () => api.server.requests[api.server.requests.length - 1]!;
 
 describe('requests', () => {
   it('resolves relative paths and prints the body byte for byte when piped', async () => {
@@ -44,12 +34,12 @@ describe('requests', () => {
     expect(a.stderr).toBe('');
     const b = await runCli(['2/tweets/20'], { env });
     expect(b.stdout).toBe(BODY);
-    expect(server.requests.map((r) => r.url)).toEqual(['/2/tweets/20', '/2/tweets/20']);
+    expect(api.server.requests.map((r) => r.url)).toEqual(['/2/tweets/20', '/2/tweets/20']);
     expect(last().headers['user-agent']).toMatch(/^xcli\//);
   });
 
   it('uses full URLs to the API host as given, with credentials', async () => {
-    const r = await runCli([`${server.url}/2/tweets/20?x=1`], { env });
+    const r = await runCli([`${api.server.url}/2/tweets/20?x=1`], { env });
     expect(r.code).toBe(0);
     expect(last().url).toBe('/2/tweets/20?x=1');
     expect(last().headers.authorization).toBe(`Bearer ${SECRETS.oauth2}`);
@@ -89,7 +79,7 @@ describe('requests', () => {
   });
 
   it('reads -d @file and -d @- exactly', async () => {
-    const file = join(config.dir, 'body.json');
+    const file = join(api.configDir, 'body.json');
     writeFileSync(file, '{"text":"from file"}\n');
     await runCli(['/2/tweets', '-d', `@${file}`], { env });
     expect(last().body.toString()).toBe('{"text":"from file"}\n');
@@ -110,7 +100,7 @@ describe('requests', () => {
   });
 
   it('-F sends a multipart upload, with -f fields as parts', async () => {
-    const file = join(config.dir, 'pic.png');
+    const file = join(api.configDir, 'pic.png');
     writeFileSync(file, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]));
     const r = await runCli(['/2/media/upload', '-F', file, '-f', 'media_category=tweet_image'], { env });
     expect(r.code).toBe(0);
@@ -171,7 +161,7 @@ describe('errors', () => {
   });
 
   it('bad input: one line, exit 2, nothing sent, config unchanged', async () => {
-    const before = readFileSync(configFile);
+    const before = readFileSync(api.configFile);
     const cases: Array<[string[], RegExp]> = [
       [['--no-such-flag', '/2/tweets/20'], /^xcli: unknown option '--no-such-flag'/],
       [['http://bad host/'], /^xcli: bad URL/],
@@ -191,24 +181,33 @@ describe('errors', () => {
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(r.stdout).toBe('');
     }
-    expect(server.requests).toHaveLength(0);
-    expect(readFileSync(configFile).equals(before)).toBe(true);
+    expect(api.server.requests).toHaveLength(0);
+    expect(readFileSync(api.configFile).equals(before)).toBe(true);
   });
 
   it('missing credentials: exit 3 naming the fix, nothing sent, no config file created', async () => {
     const empty = tempConfigDir();
     try {
-      const r = await runCli(['/2/tweets/20'], { env: { XCLI_CONFIG_DIR: empty.dir, XCLI_API_BASE_URL: server.url } });
+      const r = await runCli(['/2/tweets/20'], { env: { XCLI_CONFIG_DIR: empty.dir, XCLI_API_BASE_URL: api.server.url } });
       expect(r.code).toBe(3);
       expect(r.stderr).toMatch(/^xcli: no credentials .*'xcli auth app --bearer-token TOKEN'/);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(server.requests).toHaveLength(0);
+      expect(api.server.requests).toHaveLength(0);
       // A route that needs user context, with only a bearer token: refused before sending.
-      const bearerOnly = await runCli(['/2/users/me'], { env: { XCLI_CONFIG_DIR: empty.dir, XCLI_API_BASE_URL: server.url, X_BEARER_TOKEN: SECRETS.bearer } });
+      const bearerOnly = await runCli(['/2/users/me'], { env: { XCLI_CONFIG_DIR: empty.dir, XCLI_API_BASE_URL: api.server.url, X_BEARER_TOKEN: SECRETS.bearer } });
       expect(bearerOnly.code).toBe(3);
       expect(bearerOnly.stderr).toMatch(/GET \/2\/users\/me needs OAuth2 user token or OAuth 1\.0a.*xcli auth oauth2/);
-      expect(server.requests).toHaveLength(0);
+      expect(api.server.requests).toHaveLength(0);
       expect(() => readFileSync(join(empty.dir, 'config.json'))).toThrow();
+      // An unknown -u or --app is refused too; xurl would silently fall back to another credential.
+      const before = readFileSync(api.configFile);
+      for (const args of [['-u', 'bob', '/2/users/me'], ['--app', 'nope', '/2/tweets/20']]) {
+        const r2 = await runCli(args, { env });
+        expect(r2.code, args.join(' ')).toBe(3);
+        expect(r2.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      }
+      expect(api.server.requests).toHaveLength(0);
+      expect(readFileSync(api.configFile).equals(before)).toBe(true);
     } finally {
       empty.cleanup();
     }

@@ -6,6 +6,7 @@ import { checkTarget } from '../../src/http/raw.js';
 import { Redactor } from '../../src/http/redact.js';
 import { rateLimitWaitMs } from '../../src/http/retry.js';
 import { matchRoute } from '../../src/http/routes.js';
+import { rateLimitLine } from '../../src/http/session.js';
 import { reconnectDelayMs } from '../../src/http/stream.js';
 import { apiPathOf, resolveRequestUrl } from '../../src/http/url.js';
 import { CredentialsError, UsageError } from '../../src/errors.js';
@@ -139,6 +140,11 @@ describe('problems, retries and backoff', () => {
     expect(rateLimitWaitMs({ 'x-rate-limit-reset': String(now / 1000 + 10), 'x-rate-limit-remaining': '0' }, now)).toBe(11_000);
     expect(rateLimitWaitMs({ 'x-rate-limit-reset': String(now / 1000 + 10), 'x-user-limit-24hour-reset': String(now / 1000 + 3600), 'x-user-limit-24hour-remaining': '0' }, now)).toBe(3_601_000);
     expect(rateLimitWaitMs({}, now)).toBeUndefined();
+  });
+
+  it('reads the rate-limit headers for -v', () => {
+    expect(rateLimitLine({ 'x-rate-limit-limit': '900', 'x-rate-limit-remaining': '847', 'x-rate-limit-reset': '1000000662' }, 1_000_000_000_000)).toBe('x-rate-limit: 847/900, resets in 11m02s');
+    expect(rateLimitLine({}, 0)).toBeUndefined();
   });
 
   it("follows X's reconnect schedules", () => {

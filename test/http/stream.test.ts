@@ -1,27 +1,12 @@
 // Streaming end to end: records, heartbeats, reconnects with X's backoff (scaled down), the stall
 // watchdog, --max-records, --no-reconnect, and errors that stop the stream.
 import type { ServerResponse } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, tempConfigDir } from '../helpers/run-cli.js';
-import { json, SECRETS, startServer, writeConfig, type Handler, type LocalServer } from './local-server.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, spawnCli } from '../helpers/run-cli.js';
+import { json, SECRETS, useLocalApi } from './local-server.js';
 
-let server: LocalServer | undefined;
-let config: { dir: string; cleanup: () => void };
-
-beforeEach(() => {
-  config = tempConfigDir();
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  config.cleanup();
-});
-
-async function serve(handler: Handler): Promise<Record<string, string>> {
-  server = await startServer(handler);
-  writeConfig(config.dir, { apiBaseUrl: server.url, bearerToken: SECRETS.bearer });
-  return { XCLI_CONFIG_DIR: config.dir, XCLI_BACKOFF_SCALE: '0.01' };
-}
+const api = useLocalApi();
+const serve = api.serve;
 
 const record = (id: number) => `{"data":{"id":"${id}","text":"post ${id}"}}`;
 const open = (res: ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' });
@@ -44,18 +29,18 @@ describe('streaming', () => {
     expect(r.stdout).toBe(`${record(1)}\n{"data":{"id":"2","text":"café"}}\n${record(3)}\n${record(4)}\n`);
     expect(r.stderr).toContain('xcli: stream disconnected (the server closed the stream); reconnecting in 0s\n');
     expect(r.stderr).toContain('xcli: stream max-records: 4 records, 1 reconnect\n');
-    expect(server!.requests).toHaveLength(2);
-    expect(server!.requests[0]!.headers.authorization).toBe(`Bearer ${SECRETS.bearer}`);
+    expect(api.server.requests).toHaveLength(2);
+    expect(api.server.requests[0]!.headers.authorization).toBe(`Bearer ${SECRETS.bearer}`);
   });
 
   it('reconnects after a stall, a dropped connection, a 503 and a 429, with backoff', async () => {
-    const env = await serve((req, res, i) => {
+    const env = await serve((_req, res, i) => {
       if (i === 0) {
         open(res);
         res.write(`${record(1)}\r\n`); // then silence: the watchdog must fire
         return;
       }
-      if (i === 1) return void req.headers && res.socket?.destroy();
+      if (i === 1) return void res.socket?.destroy();
       if (i === 2) return json(res, 503, { title: 'Service Unavailable' });
       if (i === 3) return json(res, 429, { title: 'ConnectionException', connection_issue: 'TooManyConnections' });
       open(res);
@@ -66,12 +51,12 @@ describe('streaming', () => {
     expect(r.stdout).toBe(`${record(1)}\n${record(2)}\n`);
     const notices = r.stderr.split('\n').filter((l) => l.includes('reconnecting'));
     expect(notices).toEqual([
-      'xcli: stream disconnected (no data or heartbeat for 0s); reconnecting in 0s',
+      'xcli: stream disconnected (no data or heartbeat for 0.3s); reconnecting in 0s',
       expect.stringMatching(/^xcli: stream disconnected \(GET http:\/\/127\.0\.0\.1:\d+\/2\/tweets\/search\/stream: .*\); reconnecting in 0\.25s$/),
       'xcli: stream disconnected (503 Service Unavailable); reconnecting in 5s',
       'xcli: stream disconnected (429 ConnectionException); reconnecting in 60s',
     ]);
-    expect(server!.requests).toHaveLength(5);
+    expect(api.server.requests).toHaveLength(5);
   });
 
   it('--no-reconnect ends with the stream; -s streams any path; in-stream errors go to stderr', async () => {
@@ -83,7 +68,7 @@ describe('streaming', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${record(1)}\n`);
     expect(r.stderr).toBe('xcli: stream error: operational-disconnect: This stream has been disconnected upstream for operational reasons.\n');
-    expect(server!.requests).toHaveLength(1);
+    expect(api.server.requests).toHaveLength(1);
   });
 
   it('stops on 401 with advice (no reconnect), body on stdout, exit 1', async () => {
@@ -92,7 +77,7 @@ describe('streaming', () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).title).toBe('Unauthorized');
     expect(r.stderr).toBe("xcli: 401 Unauthorized: Unauthorized; check the credentials: 'xcli auth status' (streams need the app's bearer token)\n");
-    expect(server!.requests).toHaveLength(1);
+    expect(api.server.requests).toHaveLength(1);
   });
 
   it('a dropped connection with --no-reconnect is a network error (exit 4)', async () => {
@@ -105,5 +90,25 @@ describe('streaming', () => {
     expect(r.code).toBe(4);
     expect(r.stdout).toBe(`${record(1)}\n`);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('Ctrl-C ends a stream normally (exit 0) with the records printed so far', async () => {
+    const env = await serve((_req, res) => {
+      open(res);
+      res.write(`${record(1)}\r\n`);
+    });
+    const child = spawnCli(['/2/tweets/sample/stream'], { env });
+    child.stdin!.end();
+    let out = '';
+    await new Promise<void>((resolve) => {
+      child.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('\n')) resolve();
+      });
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.kill('SIGINT');
+    expect(await closed).toBe(0);
+    expect(out).toBe(`${record(1)}\n`);
   });
 });

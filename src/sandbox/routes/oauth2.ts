@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SandboxApp } from '../app.js';
 import { ALL_SCOPES } from '../scopes.js';
-import { OAuth2Error } from '../oauth2-grants.js';
+import { OAuth2Error, type TokenResponse } from '../oauth2-grants.js';
 import type { SandboxRequest, SandboxResponse } from '../router.js';
 
 const json = (status: number, body: unknown): SandboxResponse => ({ status, json: body });
@@ -47,6 +47,10 @@ function clientOf(app: SandboxApp, req: SandboxRequest): string {
 }
 
 export function registerOAuth2Routes(app: SandboxApp): void {
+  const issued = (tokens: TokenResponse): SandboxResponse => {
+    app.changed();
+    return json(200, tokens);
+  };
   const authorize = (req: SandboxRequest): SandboxResponse => {
     const q = req.query;
     if (q.get('client_id') !== app.credentials.clientId) return errorPage('unknown client_id');
@@ -96,12 +100,12 @@ export function registerOAuth2Routes(app: SandboxApp): void {
         if (grantType === 'authorization_code') {
           const code = req.form.get('code');
           if (!code) throw new OAuth2Error('invalid_request', 'Missing required parameter [code].');
-          return json(200, app.grants.exchangeCode(code, clientId, req.form.get('redirect_uri'), req.form.get('code_verifier')));
+          return issued(app.grants.exchangeCode(code, clientId, req.form.get('redirect_uri'), req.form.get('code_verifier')));
         }
         if (grantType === 'refresh_token') {
           const refresh = req.form.get('refresh_token');
           if (!refresh) throw new OAuth2Error('invalid_request', 'Missing required parameter [refresh_token].');
-          return json(200, app.grants.refreshTokens(refresh, clientId));
+          return issued(app.grants.refreshTokens(refresh, clientId));
         }
         throw new OAuth2Error('unsupported_grant_type', 'Grant type must be authorization_code or refresh_token.');
       } catch (err) {
@@ -122,6 +126,7 @@ export function registerOAuth2Routes(app: SandboxApp): void {
         const tokenValue = req.form.get('token');
         if (!tokenValue) throw new OAuth2Error('invalid_request', 'Missing required parameter [token].');
         app.grants.revoke(tokenValue);
+        app.changed();
         return json(200, { revoked: true });
       } catch (err) {
         if (err instanceof OAuth2Error) return oauthError(err);

@@ -101,7 +101,8 @@ function addRules(state: SandboxState, add: unknown, dryRun: boolean): SandboxRe
     data.push(rule);
   }
   if (!dryRun) for (const rule of data) state.streamRules.set(rule.id, rule);
-  const summary = { created: dryRun ? 0 : data.length, not_created: errors.length + (dryRun ? data.length : 0), valid: data.length, invalid: errors.length };
+  // A dry run reports the expected result without applying it (X's docs on dry_run).
+  const summary = { created: data.length, not_created: errors.length, valid: data.length, invalid: errors.length };
   const json: Obj = { meta: { sent: sent(state), summary } };
   if (data.length) json.data = data;
   if (errors.length) json.errors = errors;
@@ -127,7 +128,7 @@ function deleteRules(state: SandboxState, del: unknown, dryRun: boolean): Sandbo
     else errors.push({ value, title: 'Not Found Error', detail: 'Rule does not exist', type: `${PROBLEMS}/resource-not-found` });
   }
   if (!dryRun) for (const id of targets) state.streamRules.delete(id);
-  const json: Obj = { meta: { sent: sent(state), summary: { deleted: dryRun ? 0 : targets.length, not_deleted: errors.length + (dryRun ? targets.length : 0) } } };
+  const json: Obj = { meta: { sent: sent(state), summary: { deleted: targets.length, not_deleted: errors.length } } };
   if (errors.length) json.errors = errors;
   return { status: 200, json };
 }

@@ -96,8 +96,8 @@ export function registerUserRoutes(app: SandboxApp): void {
     if (!following.has(targetId)) {
       following.add(targetId);
       const payload = { source: followUser(state, me), target: followUser(state, target) };
-      emitActivity(state, 'follow.follow', { userId: me.id, payload });
-      emitActivity(state, 'follow.follow', { userId: targetId, payload });
+      emitActivity(state, 'follow.follow', { userId: me.id, payload, direction: 'outbound' });
+      emitActivity(state, 'follow.follow', { userId: targetId, actorId: me.id, payload, direction: 'inbound' });
       app.changed();
     }
     return { status: 200, json: { data: { following: true, pending_follow: target.protected } } };
@@ -111,8 +111,8 @@ export function registerUserRoutes(app: SandboxApp): void {
     if (following.delete(targetId)) {
       const target = state.users.get(targetId);
       const payload = { source: followUser(state, me), target: target ? followUser(state, target) : { data: { id: targetId } } };
-      emitActivity(state, 'follow.unfollow', { userId: me.id, payload });
-      emitActivity(state, 'follow.unfollow', { userId: targetId, payload });
+      emitActivity(state, 'follow.unfollow', { userId: me.id, payload, direction: 'outbound' });
+      emitActivity(state, 'follow.unfollow', { userId: targetId, actorId: me.id, payload, direction: 'inbound' });
       app.changed();
     }
     return { status: 200, json: { data: { following: false } } };

@@ -1,0 +1,101 @@
+// `xcli sandbox …`: commander wiring only; the emulator loads inside each action.
+import { InvalidArgumentError, type Command } from 'commander';
+import type { Context } from '../context.js';
+
+function port(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number (0-65535; 0 picks a free one)');
+  return Number(value);
+}
+
+function rate(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a probability between 0 and 1, e.g. 0.2');
+  return n;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+interface ServeFlags {
+  port: number;
+  host: string;
+  state?: string;
+  app: string;
+  fastRetries?: boolean;
+  duplicates?: number;
+  shuffle?: boolean;
+  crcEvery?: string;
+}
+
+export function registerSandbox(program: Command, ctx: Context): void {
+  const sandbox = program
+    .command('sandbox')
+    .description('a local X API for webhooks and API calls offline: no account, no tunnel')
+    .option('-p, --port <port>', 'port to listen on (0 = any free port)', port, 0)
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--state <file>', 'keep users, posts, webhooks, subscriptions and deliveries in this file across restarts')
+    .option('--app <name>', 'save the sandbox credentials as this app', 'sandbox')
+    .option('--fast-retries', "scale X's delivery retry schedule (3 s, 30 s, 5 min) down 100 times")
+    .option('--duplicates <rate>', 're-deliver this share of events (0-1), as X sometimes does', rate)
+    .option('--shuffle', 'deliver events out of order')
+    .option('--crc-every <duration>', 're-run the CRC on every webhook this often (e.g. 30s, 5m)')
+    .addHelpText(
+      'after',
+      `
+Prints its URL on stdout and stays up until Ctrl-C. Its credentials are saved as the app
+'sandbox', with the sandbox as that app's API base, so every command works against it.
+
+Examples:
+  $ xcli sandbox --port 9000 --state ~/.xcli-sandbox.json
+  $ xcli --app sandbox /2/users/me
+  $ xcli sandbox emit profile.update.bio --user @sandbox_dev --set after="new bio"
+  $ xcli sandbox deliveries --webhook 1849…`,
+    )
+    .action(async (flags: ServeFlags) => {
+      const { runSandbox } = await import('../sandbox/cli.js');
+      const { parseDuration } = await import('../media/duration.js');
+      await runSandbox(ctx, {
+        port: flags.port,
+        host: flags.host,
+        stateFile: flags.state,
+        appName: flags.app,
+        fastRetries: flags.fastRetries,
+        duplicates: flags.duplicates,
+        shuffle: flags.shuffle,
+        crcEveryMs: flags.crcEvery === undefined ? undefined : parseDuration(flags.crcEvery, '--crc-every'),
+      });
+    });
+
+  sandbox
+    .command('emit <type>')
+    .description('make an X Activity event happen in the running sandbox (e.g. profile.update.bio)')
+    .option('--user <user>', 'the user it happens to (@handle or id; default the sandbox user)')
+    .option('--set <path=value>', 'set a payload field (dot path; JSON values are parsed), repeatable', collect)
+    .option('--app <name>', 'the sandbox app', 'sandbox')
+    .action(async (type: string, flags: { user?: string; set?: string[]; app: string }) => {
+      const { sandboxEmit } = await import('../sandbox/cli.js');
+      await sandboxEmit(ctx, type, flags);
+    });
+
+  sandbox
+    .command('status')
+    .description('webhooks, subscriptions and delivery counts of the running sandbox')
+    .option('--json', 'print JSON even on a terminal')
+    .option('--app <name>', 'the sandbox app', 'sandbox')
+    .action(async (flags: { json?: boolean; app: string }) => {
+      const { sandboxStatus } = await import('../sandbox/cli.js');
+      await sandboxStatus(ctx, flags);
+    });
+
+  sandbox
+    .command('deliveries')
+    .description('every delivery with its attempts, status codes and latency')
+    .option('--webhook <id>', 'only deliveries to this webhook')
+    .option('--json', 'print JSON even on a terminal')
+    .option('--app <name>', 'the sandbox app', 'sandbox')
+    .action(async (flags: { webhook?: string; json?: boolean; app: string }) => {
+      const { sandboxDeliveries } = await import('../sandbox/cli.js');
+      await sandboxDeliveries(ctx, flags);
+    });
+}

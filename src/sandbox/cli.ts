@@ -1,0 +1,280 @@
+// `xcli sandbox`: runs the emulator for people (credentials saved as the `sandbox` app, state file,
+// delivery quirks), and the `emit`, `status`, `deliveries` clients that talk to a running one.
+import type { Context } from '../context.js';
+import { CredentialsError, FailureError, NetworkError, UsageError } from '../errors.js';
+import type { AppConfig } from '../auth/types.js';
+import { formatTable } from '../webhook/table.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from './index.js';
+import { readStateFile, writeStateFile } from './persist.js';
+
+export const SANDBOX_APP = 'sandbox';
+
+export interface LaunchOptions {
+  port?: number;
+  host?: string;
+  /** Keep the world in this file across restarts. */
+  stateFile?: string;
+  /** Name of the app the credentials are saved as (default `sandbox`). */
+  appName?: string;
+  fastRetries?: boolean;
+  duplicates?: number;
+  shuffle?: boolean;
+  crcEveryMs?: number;
+  /** Where unknown-route notices go (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export interface LaunchedSandbox {
+  sandbox: Sandbox;
+  appName: string;
+  /** Saves the state file one last time and closes the server. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the sandbox for a person (or for `webhook start --sandbox`): loads `stateFile`, saves the
+ * credentials as an app with the sandbox URL as its API base, and keeps the state file current.
+ */
+export async function launchSandbox(ctx: Context, options: LaunchOptions = {}): Promise<LaunchedSandbox> {
+  const appName = options.appName ?? SANDBOX_APP;
+  let loaded: ReturnType<typeof readStateFile>;
+  if (options.stateFile) {
+    try {
+      loaded = readStateFile(options.stateFile);
+    } catch (err) {
+      throw new FailureError(`--state: ${(err as Error).message}; fix or move it (the sandbox leaves it untouched)`);
+    }
+  }
+  let saveTimer: NodeJS.Timeout | undefined;
+  let sandbox: Sandbox | undefined;
+  const save = () => {
+    if (options.stateFile && sandbox) writeStateFile(options.stateFile, sandbox.state, sandbox.credentials);
+  };
+  const sandboxOptions: SandboxOptions = {
+    port: options.port ?? 0,
+    host: options.host,
+    credentials: loaded?.credentials,
+    state: loaded?.state,
+    fastRetries: options.fastRetries,
+    duplicates: options.duplicates,
+    shuffle: options.shuffle,
+    crcEveryMs: options.crcEveryMs,
+    log: options.log ?? ((line) => void ctx.io.stderr.write(`${line}\n`)),
+    onChange: () => {
+      if (!options.stateFile || saveTimer) return;
+      saveTimer = setTimeout(() => {
+        saveTimer = undefined;
+        save();
+      }, 200);
+    },
+  };
+  try {
+    sandbox = await startSandbox(sandboxOptions);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new FailureError(`port ${options.port} is already in use; pick another with --port, or 0 for any free port`);
+    if (code === 'EACCES') throw new FailureError(`not allowed to listen on port ${options.port}`);
+    throw err;
+  }
+  save();
+  try {
+    await saveApp(ctx, appName, sandbox);
+  } catch (err) {
+    await sandbox.close();
+    throw err;
+  }
+  const running = sandbox;
+  return {
+    sandbox: running,
+    appName,
+    async stop() {
+      if (saveTimer) clearTimeout(saveTimer);
+      save();
+      await running.close();
+    },
+  };
+}
+
+/** Stores the sandbox's credentials as an app; OAuth2 user tokens survive only if the OAuth2 client did. */
+async function saveApp(ctx: Context, appName: string, sandbox: Sandbox): Promise<void> {
+  const c = sandbox.credentials;
+  const store = await ctx.store();
+  await store.update((data) => {
+    const previous = data.apps[appName];
+    const app: AppConfig = {
+      ...previous,
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      bearerToken: c.bearerToken,
+      oauth1: { consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, accessToken: c.accessToken, tokenSecret: c.accessTokenSecret },
+      apiBaseUrl: sandbox.url,
+    };
+    if (previous?.clientId !== c.clientId) delete app.oauth2Tokens;
+    data.apps[appName] = app;
+  });
+}
+
+export interface RunFlags extends LaunchOptions {}
+
+/** `xcli sandbox`: URL on stdout, the rest on stderr, up until Ctrl-C. */
+export async function runSandbox(ctx: Context, flags: RunFlags): Promise<void> {
+  const launched = await launchSandbox(ctx, flags);
+  const { sandbox, appName } = launched;
+  const user = sandbox.state.users.get(sandbox.state.authenticatedUserId);
+  ctx.io.stdout.write(`${sandbox.url}\n`);
+  ctx.io.stderr.write(
+    [
+      `xcli: sandbox X API listening on ${sandbox.url} (port ${sandbox.port})`,
+      `  credentials saved as app '${appName}' (API base ${sandbox.url}); acting user @${user?.username ?? '?'}`,
+      flags.stateFile ? `  state kept in ${flags.stateFile}` : '  state in memory (use --state FILE to keep it)',
+      '  try:',
+      `    xcli --app ${appName} /2/users/me`,
+      `    xcli webhook start --no-tunnel --app ${appName} --public-url http://127.0.0.1:8080/webhook --register`,
+      `    xcli sandbox emit profile.update.bio --user @${user?.username ?? 'sandbox_dev'}`,
+      '  Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const off = ctx.onInterrupt(() => {
+      off();
+      resolve();
+    });
+  });
+  await launched.stop();
+  ctx.io.stderr.write('xcli: sandbox stopped\n');
+}
+
+interface AdminTarget {
+  url: string;
+  bearer: string;
+}
+
+async function adminTarget(ctx: Context, appName: string): Promise<AdminTarget> {
+  const data = (await ctx.store()).read();
+  const app = data.apps[appName];
+  if (!app?.apiBaseUrl || !app.bearerToken) {
+    throw new CredentialsError(`no sandbox app '${appName}' in ${(await ctx.store()).path}: start one with 'xcli sandbox'`);
+  }
+  return { url: app.apiBaseUrl, bearer: app.bearerToken };
+}
+
+async function adminCall(ctx: Context, appName: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  const target = await adminTarget(ctx, appName);
+  let res: Response;
+  try {
+    res = await fetch(`${target.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${target.bearer}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch {
+    throw new NetworkError(`no sandbox answering at ${target.url} (app '${appName}'); start it with 'xcli sandbox'`);
+  }
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new FailureError(`${target.url} answered ${res.status} with something that is not the sandbox's JSON`);
+  }
+  if (res.status === 401) throw new CredentialsError(`the sandbox at ${target.url} does not know app '${appName}''s bearer token (was it restarted without --state?)`);
+  if (res.status >= 400) {
+    const first = (json as { errors?: { message?: string }[]; detail?: string }).errors?.[0]?.message ?? (json as { detail?: string }).detail;
+    throw new FailureError(`sandbox: ${first ?? `HTTP ${res.status}`}`);
+  }
+  return (json as { data: unknown }).data;
+}
+
+function parseSet(pair: string): [string, string] {
+  const i = pair.indexOf('=');
+  if (i <= 0) throw new UsageError(`--set wants path=value, got '${pair}'`);
+  return [pair.slice(0, i), pair.slice(i + 1)];
+}
+
+const printJson = (ctx: Context, value: unknown) => void ctx.io.stdout.write(`${JSON.stringify(value, null, ctx.io.isStdoutTTY ? 2 : undefined)}\n`);
+
+/** `xcli sandbox emit TYPE --user @handle --set path=value`. */
+export async function sandboxEmit(ctx: Context, eventType: string, flags: { user?: string; set?: string[]; app?: string }): Promise<void> {
+  const sets = (flags.set ?? []).map(parseSet);
+  const data = (await adminCall(ctx, flags.app ?? SANDBOX_APP, 'POST', '/_sandbox/emit', { event_type: eventType, user: flags.user?.replace(/^@/, ''), set: sets })) as {
+    matched_subscriptions: number;
+    envelopes: unknown[];
+    payload: unknown;
+  };
+  if (ctx.io.isStdoutTTY) {
+    ctx.io.stderr.write(`xcli: ${eventType} emitted; ${data.matched_subscriptions} subscription(s) matched${data.matched_subscriptions ? '' : ' (create one with xcli activity subscriptions create)'}\n`);
+  }
+  printJson(ctx, data);
+}
+
+interface StatusData {
+  url: string;
+  authenticated_user?: { username: string; id: string };
+  users: number;
+  posts: number;
+  webhooks: { id: string; url: string; valid: boolean; created_at: string }[];
+  activity_subscriptions: { subscription_id: string; event_type: string; filter: Record<string, string>; webhook_id?: string; tag?: string }[];
+  account_activity_subscriptions: { webhook_id: string; user_ids: string[] }[];
+  deliveries: Record<string, number>;
+}
+
+/** `xcli sandbox status`: a summary on a terminal, JSON when piped. */
+export async function sandboxStatus(ctx: Context, flags: { app?: string; json?: boolean }): Promise<void> {
+  const data = (await adminCall(ctx, flags.app ?? SANDBOX_APP, 'GET', '/_sandbox/status')) as StatusData;
+  if (flags.json || !ctx.io.isStdoutTTY) return printJson(ctx, data);
+  const out: string[] = [
+    `sandbox ${data.url}  acting user @${data.authenticated_user?.username ?? '?'} (${data.authenticated_user?.id ?? '?'})  ${data.users} users, ${data.posts} posts`,
+    '',
+    'Webhooks:',
+    data.webhooks.length ? formatTable(['ID', 'VALID', 'URL'], data.webhooks.map((w) => [w.id, String(w.valid), w.url])).trimEnd() : '  none',
+    '',
+    'Activity subscriptions:',
+    data.activity_subscriptions.length
+      ? formatTable(
+          ['ID', 'EVENT', 'FILTER', 'WEBHOOK', 'TAG'],
+          data.activity_subscriptions.map((s) => [s.subscription_id, s.event_type, Object.entries(s.filter).map(([k, v]) => `${k}=${v}`).join(' '), s.webhook_id ?? '-', s.tag ?? '']),
+        ).trimEnd()
+      : '  none',
+    '',
+    'Account Activity subscriptions:',
+    data.account_activity_subscriptions.length ? data.account_activity_subscriptions.map((a) => `  webhook ${a.webhook_id}: ${a.user_ids.join(', ')}`).join('\n') : '  none',
+    '',
+    `Deliveries: ${Object.entries(data.deliveries).map(([k, v]) => `${v} ${k}`).join(', ')}`,
+  ];
+  ctx.io.stdout.write(`${out.join('\n')}\n`);
+}
+
+interface DeliveryRow {
+  id: string;
+  webhook_id: string;
+  kind: string;
+  event_type: string | null;
+  event_uuid: string | null;
+  created_at: string;
+  outcome: string;
+  attempts: { status: number | null; error: string | null; latency_ms: number }[];
+  duplicate_of?: string;
+  replay_job_id?: string;
+}
+
+/** `xcli sandbox deliveries [--webhook ID]`: every delivery with its attempts. */
+export async function sandboxDeliveries(ctx: Context, flags: { app?: string; webhook?: string; json?: boolean }): Promise<void> {
+  const query = flags.webhook ? `?webhook_id=${encodeURIComponent(flags.webhook)}` : '';
+  const data = (await adminCall(ctx, flags.app ?? SANDBOX_APP, 'GET', `/_sandbox/deliveries${query}`)) as DeliveryRow[];
+  if (flags.json || !ctx.io.isStdoutTTY) return printJson(ctx, data);
+  if (!data.length) {
+    ctx.io.stdout.write('no deliveries yet\n');
+    return;
+  }
+  const rows = data.map((d) => [
+    d.created_at.slice(11, 23),
+    d.webhook_id,
+    d.event_type ?? d.kind,
+    d.outcome + (d.duplicate_of ? ' (duplicate)' : d.replay_job_id ? ' (replay)' : ''),
+    d.attempts.map((a) => `${a.status ?? a.error}/${a.latency_ms}ms`).join(' '),
+    d.event_uuid ?? '',
+  ]);
+  ctx.io.stdout.write(formatTable(['TIME', 'WEBHOOK', 'EVENT', 'OUTCOME', 'ATTEMPTS (status/latency)', 'EVENT UUID'], rows));
+}

@@ -1,0 +1,174 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SandboxOptions } from '../../src/sandbox/index.js';
+import { startFakeX, type FakeX } from '../helpers/fake-x.js';
+import { startReceiver, type Receiver } from './receiver.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup(options: SandboxOptions = {}, crc: Receiver['crc'] = 'ok') {
+  const fake = await startFakeX({ fastRetries: true, ...options });
+  cleanups.push(() => fake.close());
+  const receiver = await startReceiver(fake.sandbox.credentials.consumerSecret, crc);
+  cleanups.push(() => receiver.close());
+  return { fake, receiver };
+}
+
+async function call(fake: FakeX, method: string, path: string, body?: unknown, auth = `Bearer ${fake.sandbox.credentials.bearerToken}`) {
+  const res = await fetch(`${fake.url}${path}`, {
+    method,
+    headers: { authorization: auth, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, json: (await res.json()) as any };
+}
+
+/** Registers the receiver and subscribes it to post.create for the sandbox user. */
+async function register(fake: FakeX, receiver: Receiver): Promise<string> {
+  const created = await call(fake, 'POST', '/2/webhooks', { url: receiver.url });
+  expect(created.status).toBe(200);
+  const id = created.json.data.id as string;
+  const now = new Date().toISOString();
+  fake.sandbox.state.activitySubscriptions.set('1', {
+    subscription_id: '1',
+    event_type: 'post.create',
+    filter: { user_id: fake.sandbox.state.authenticatedUserId },
+    webhook_id: id,
+    created_at: now,
+    updated_at: now,
+  });
+  return id;
+}
+
+const post = (fake: FakeX, text: string) => call(fake, 'POST', '/2/tweets', { text }, `Bearer ${fake.sandbox.mintUserToken().access_token}`);
+
+describe('sandbox webhooks', () => {
+  it('registers a webhook after a real CRC and lists it', async () => {
+    const { fake, receiver } = await setup();
+    const created = await call(fake, 'POST', '/2/webhooks', { url: receiver.url });
+    expect(created.json.data).toMatchObject({ url: receiver.url, valid: true });
+    expect(created.json.data.created_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(receiver.crcCount).toBe(1);
+    const list = await call(fake, 'GET', '/2/webhooks');
+    expect(list.json).toEqual({ data: [created.json.data], meta: { result_count: 1 } });
+  });
+
+  it('refuses a CRC answered with the wrong secret, and one that redirects', async () => {
+    for (const mode of ['wrong-secret', 'redirect'] as const) {
+      const { fake, receiver } = await setup({}, mode);
+      const res = await call(fake, 'POST', '/2/webhooks', { url: receiver.url });
+      expect(res.status).toBe(400);
+      expect(res.json.errors[0].message).toMatch(mode === 'redirect' ? /^CrcValidationFailed: redirect \(301\)/ : /^CrcValidationFailed: Invalid response_token/);
+      expect(fake.sandbox.state.webhooks.size).toBe(0);
+    }
+  });
+
+  it('refuses bad URLs, duplicates and webhooks over the limit', async () => {
+    const { fake, receiver } = await setup();
+    expect((await call(fake, 'POST', '/2/webhooks', { url: 'http://example.com/hook' })).json.errors[0].reason).toBe('UrlValidationFailed');
+    expect((await call(fake, 'POST', '/2/webhooks', { url: 'https://example.com:5000/hook' })).json.errors[0].reason).toBe('UrlValidationFailed');
+    await call(fake, 'POST', '/2/webhooks', { url: receiver.url });
+    expect((await call(fake, 'POST', '/2/webhooks', { url: receiver.url })).json.errors[0].reason).toBe('DuplicateUrlFailed');
+    expect((await call(fake, 'POST', '/2/webhooks', { url: `${receiver.url}2` })).json.errors[0].reason).toBe('WebhookLimitExceeded');
+  });
+
+  it('delivers a post.create envelope signed with the consumer secret', async () => {
+    const { fake, receiver } = await setup();
+    await register(fake, receiver);
+    const created = await post(fake, 'first event');
+    const [got] = await receiver.waitFor(1);
+    expect(got!.signatureValid).toBe(true);
+    const envelope = JSON.parse(got!.body);
+    expect(envelope.data).toMatchObject({ event_type: 'post.create', filter: { user_id: fake.sandbox.state.authenticatedUserId }, payload: { id: created.json.data.id, text: 'first event' } });
+    expect(envelope.data.event_uuid).toMatch(/^-?\d+$/);
+  });
+
+  it('retries a failing app on the schedule and stops after the last attempt', async () => {
+    const { fake, receiver } = await setup({ retryScale: 0.001 });
+    await register(fake, receiver);
+    receiver.statuses = [500, 503, 500, 500, 500];
+    await post(fake, 'never acknowledged');
+    await receiver.waitFor(4);
+    await fake.sandbox.deliveriesSettled();
+    expect(receiver.received).toHaveLength(4);
+    const delivery = fake.sandbox.state.deliveries.at(-1)!;
+    expect(delivery.outcome).toBe('failed');
+    expect(delivery.attempts.map((a) => a.status)).toEqual([500, 503, 500, 500]);
+  });
+
+  it('counts a late success as delivered', async () => {
+    const { fake, receiver } = await setup();
+    await register(fake, receiver);
+    receiver.statuses = [500];
+    await post(fake, 'second try works');
+    await receiver.waitFor(2);
+    await fake.sandbox.deliveriesSettled();
+    expect(fake.sandbox.state.deliveries.at(-1)!.outcome).toBe('delivered');
+    expect(new Set(receiver.received.map((r) => JSON.parse(r.body).data.event_uuid)).size).toBe(1);
+  });
+
+  it('re-delivers duplicates when asked (same event_uuid)', async () => {
+    const { fake, receiver } = await setup({ duplicates: 1 });
+    await register(fake, receiver);
+    await post(fake, 'twice');
+    await receiver.waitFor(2);
+    await fake.sandbox.deliveriesSettled();
+    const uuids = receiver.received.map((r) => JSON.parse(r.body).data.event_uuid);
+    expect(uuids).toHaveLength(2);
+    expect(uuids[0]).toBe(uuids[1]);
+  });
+
+  it('replays the deliveries of a time range and reports the job', async () => {
+    const { fake, receiver } = await setup();
+    const id = await register(fake, receiver);
+    await post(fake, 'one');
+    await post(fake, 'two');
+    await receiver.waitFor(2);
+    const minute = (ms: number) => new Date(ms).toISOString().replace(/[-T:]/g, '').slice(0, 12);
+    const res = await call(fake, 'POST', '/2/webhooks/replay', { webhook_id: id, from_date: minute(Date.now() - 60_000), to_date: minute(Date.now()) });
+    expect(res.status).toBe(200);
+    expect(res.json.data.job_id).toMatch(/^\d+$/);
+    await receiver.waitFor(5);
+    const bodies = receiver.received.map((r) => JSON.parse(r.body));
+    expect(bodies.slice(2, 4).map((b) => b.data.payload.text).sort()).toEqual(['one', 'two']);
+    expect(bodies[4].replay_job_status).toMatchObject({ webhook_id: id, job_state: 'Complete', job_id: res.json.data.job_id });
+    const bad = await call(fake, 'POST', '/2/webhooks/replay', { webhook_id: id, from_date: '2020', to_date: minute(Date.now()) });
+    expect(bad.json.errors[0].reason).toBe('QueryParamInvalid');
+  });
+
+  it('marks a webhook invalid when CRC fails, skips its deliveries, and PUT brings it back', async () => {
+    const { fake, receiver } = await setup();
+    const id = await register(fake, receiver);
+    receiver.crc = 'wrong-secret';
+    const put = await call(fake, 'PUT', `/2/webhooks/${id}`);
+    expect(put.json.errors[0].reason).toBe('CrcValidationFailed');
+    expect((await call(fake, 'GET', '/2/webhooks')).json.data[0].valid).toBe(false);
+    await post(fake, 'lost while invalid');
+    await fake.sandbox.deliveriesSettled();
+    expect(receiver.received).toHaveLength(0);
+    expect(fake.sandbox.state.deliveries.at(-1)!.outcome).toBe('skipped');
+    receiver.crc = 'ok';
+    expect((await call(fake, 'PUT', `/2/webhooks/${id}`)).json).toEqual({ data: { valid: true } });
+    await post(fake, 'back again');
+    expect(JSON.parse((await receiver.waitFor(1))[0]!.body).data.payload.text).toBe('back again');
+  });
+
+  it('re-runs CRC on a timer and invalidates after transient failures outlast the grace period', async () => {
+    const { fake, receiver } = await setup({ crcEveryMs: 30, crcGraceMs: 50 });
+    await register(fake, receiver);
+    receiver.crc = 'error';
+    const deadline = Date.now() + 5_000;
+    while (fake.sandbox.state.webhooks.values().next().value!.valid && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(fake.sandbox.state.webhooks.values().next().value!.valid).toBe(false);
+    expect(receiver.crcCount).toBeGreaterThan(2);
+  });
+
+  it('deletes a webhook and refuses unknown ids with WebhookIdInvalid', async () => {
+    const { fake, receiver } = await setup();
+    const id = await register(fake, receiver);
+    expect((await call(fake, 'DELETE', `/2/webhooks/${id}`)).json).toEqual({ data: { deleted: true } });
+    expect((await call(fake, 'DELETE', `/2/webhooks/${id}`)).json.errors[0].reason).toBe('WebhookIdInvalid');
+  });
+});

@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { crcResponseBody, crcResponseToken } from '../../src/webhook/crc.js';
+import { Forwarder, type ForwardResult } from '../../src/webhook/forward.js';
+import { freshSample } from '../../src/webhook/samples.js';
+import { signBody } from '../../src/webhook/signature.js';
+import { get, SECRET, startApp, startServer, type RunningServer, type TestApp } from './helpers.js';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+async function app(respond: Parameters<typeof startApp>[0]): Promise<TestApp> {
+  const a = await startApp(respond);
+  cleanups.push(() => a.close());
+  return a;
+}
+async function server(args: string[]): Promise<RunningServer> {
+  const s = await startServer(args);
+  cleanups.push(() => s.cleanup());
+  return s;
+}
+function deliver(url: string, body: Buffer): Promise<Response> {
+  return fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signBody(SECRET, body), 'user-agent': 'X-Webhooks/1' } });
+}
+
+describe('--forward-to', () => {
+  it('relays body and X headers byte for byte, once per event id, and shows the status', async () => {
+    const target = await app((_req, _body, res) => res.end('ok'));
+    const s = await server(['--forward-to', `${target.url}/x?k=1`]);
+    const body = Buffer.from(`${JSON.stringify(freshSample('post.create'))}  \n`);
+    expect((await deliver(s.url, body)).status).toBe(200);
+    expect((await deliver(s.url, body)).status).toBe(200); // duplicate: not forwarded again
+    const fwd = await s.waitFor((r) => r.type === 'forward');
+    expect(fwd).toMatchObject({ status: 200, warnings: [] });
+    await s.stop();
+    expect(target.requests).toHaveLength(1);
+    const got = target.requests[0]!;
+    expect(got.url).toBe('/x?k=1');
+    expect(got.body.equals(body)).toBe(true);
+    expect(got.headers['x-twitter-webhooks-signature']).toBe(signBody(SECRET, body));
+    expect(got.headers['user-agent']).toBe('X-Webhooks/1');
+  });
+
+  it('keeps answering X 200 when the app fails, redirects, refuses or hangs, and reports each', async () => {
+    const failing = await app((req, _b, res) => {
+      if (req.url === '/500') {
+        res.statusCode = 500;
+        res.end('boom');
+      } else if (req.url === '/302') {
+        res.writeHead(302, { location: '/webhook/' }).end();
+      }
+      // /hang: never answers
+    });
+    for (const [path, expectWarning] of [
+      ['/500', /answered 500/],
+      ['/302', /redirected to \/webhook\//],
+    ] as const) {
+      const s = await server(['--forward-to', `${failing.url}${path}`]);
+      expect((await deliver(s.url, Buffer.from(JSON.stringify(freshSample('like.create'))))).status).toBe(200);
+      const f = await s.waitFor((r) => r.type === 'forward');
+      expect(f.warnings.join(' ')).toMatch(expectWarning);
+    }
+    const hang = await server(['--forward-to', `${failing.url}/hang`, '--forward-timeout', '1']);
+    expect((await deliver(hang.url, Buffer.from(JSON.stringify(freshSample('like.create'))))).status).toBe(200);
+    // X got its 200 before the app's fate was known.
+    expect(hang.records.some((r) => r.type === 'forward')).toBe(false);
+    expect((await hang.waitFor((r) => r.type === 'forward')).error).toMatch(/no answer .* within 1 s/);
+    const refused = await server(['--forward-to', 'http://127.0.0.1:9/x']);
+    expect((await deliver(refused.url, Buffer.from(JSON.stringify(freshSample('like.create'))))).status).toBe(200);
+    expect((await refused.waitFor((r) => r.type === 'forward')).error).toMatch(/connection refused/);
+    expect((await get(`${refused.url}?crc_token=helloWorld`)).status).toBe(200);
+  });
+
+  it('--crc passthrough relays the app answer and checks it', async () => {
+    let secret = SECRET;
+    const target = await app((req, _b, res) => {
+      const token = new URL(req.url!, 'http://x').searchParams.get('crc_token')!;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(crcResponseBody(secret, token));
+    });
+    const s = await server(['--forward-to', `${target.url}/app`, '--crc', 'passthrough']);
+    const ok = await get(`${s.url}?crc_token=helloWorld&nonce=1`);
+    expect(await ok.json()).toEqual({ response_token: crcResponseToken(SECRET, 'helloWorld') });
+    expect(await s.waitFor((r) => r.type === 'crc')).toMatchObject({ ok: true, passthrough: true });
+    expect(target.requests[0]!.url).toBe('/app?crc_token=helloWorld&nonce=1');
+    secret = 'the OAuth2 client secret';
+    await get(`${s.url}?crc_token=helloWorld2`);
+    expect((await s.waitFor((r) => r.type === 'crc' && !r.ok)).reason).toMatch(/wrong response_token/);
+  });
+});
+
+describe('Forwarder', () => {
+  it('bounds its queue and warns when the app is slower than X waits', async () => {
+    const results: ForwardResult[] = [];
+    const dropped: string[] = [];
+    const slow = await app((_req, _b, res) => setTimeout(() => res.end('ok'), 60));
+    const f = new Forwarder(slow.url, { maxQueue: 2, concurrency: 1, slowMs: 20, onResult: (r) => results.push(r), onDropped: (j) => dropped.push(j.id) });
+    for (let i = 0; i < 5; i++) f.enqueue({ id: `j${i}`, body: Buffer.from('{}'), headers: {} });
+    expect(dropped).toEqual(['j3', 'j4']);
+    await f.idle(5000);
+    expect(results.map((r) => r.id)).toEqual(['j0', 'j1', 'j2']);
+    expect(results[0]!.warnings.join()).toMatch(/X would retry: your app took/);
+  });
+});
