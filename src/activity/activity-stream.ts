@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { streamApi } from '../http/stream.js';
 import type { GlobalOptions } from '../http/types.js';
 import { classifyEvent } from '../webhook/classify.js';
-import type { EventRecord } from '../webhook/event-log.js';
+import { eventRecord } from '../webhook/event-log.js';
 import { createRenderer } from '../webhook/render.js';
 import { parseRange } from './run-activity.js';
 
@@ -57,23 +57,12 @@ function terminalRenderer(ctx: Context): (line: string) => void {
     const info = classifyEvent(json);
     const dup = info.eventId !== undefined && seen.has(info.eventId);
     if (info.eventId !== undefined) seen.add(info.eventId);
-    const record: EventRecord = {
-      v: 1,
-      id: `stream-${++n}`,
-      time: new Date(ctx.now()).toISOString(),
-      path: '/2/activity/stream',
-      headers: {},
-      // The stream is authenticated by its connection; there is no per-event signature to check.
-      verdict: 'valid',
-      product: info.product,
-      type: info.type,
-      eventId: info.eventId,
-      forUserId: info.forUserId,
-      actor: info.actor,
-      summary: info.summary,
-      dup,
-      body: line,
-    };
+    // The stream is authenticated by its connection; there is no per-event signature to check.
+    const record = eventRecord(
+      { id: `stream-${++n}`, time: new Date(ctx.now()).toISOString(), path: '/2/activity/stream', headers: {}, verdict: 'valid', dup },
+      info,
+      Buffer.from(line),
+    );
     render({ type: 'event', record, line: JSON.stringify(record), json });
   };
 }

@@ -8,12 +8,11 @@ import { wantsJson } from './output.js';
 
 export const REASONS: Readonly<Record<string, string>> = {
   DuplicateSubscriptionFailed: 'this user is already subscribed to this webhook (nothing to do)',
-  SubscriptionLimitExceeded: "the app has as many subscriptions as its tier allows; remove one ('xcli account-activity list') or upgrade",
+  SubscriptionLimitExceeded: "the app has as many subscriptions as its tier allows; delete some ('xcli activity subscriptions list', 'xcli account-activity list') or upgrade",
   WebhookIdInvalid: "no webhook with this id belongs to the app; list them with 'xcli webhook list'",
   SubscriptionNotFound: 'that user has no subscription on this webhook',
   CrcValidationFailed: "the webhook did not answer X's CRC check; start it ('xcli webhook start') and re-validate it",
   DuplicateSubscription: 'an identical subscription (same event type and filter) already exists',
-  SubscriptionLimitReached: 'the app has as many activity subscriptions as its tier allows; delete some first',
   InvalidEventType: "X does not know this event type; see 'xcli activity event-types'",
   InvalidFilter: 'the filter does not suit this event type',
   UserNotAuthorized: 'private events need the user to have authorized this app (OAuth2 user or OAuth 1.0a user token)',

@@ -130,7 +130,7 @@ export function checkCreate(input: CreateInput): CheckedCreate {
   const problem = filterProblem(info, filter);
   if (problem) {
     const flag = (f: string) => (f === 'user_id' ? '--user' : `--${f}`);
-    throw new UsageError(problem.replace(/\b(user_id|keyword|direction) filter\b/g, (m, f: string) => `${flag(f)} (${f}) filter`));
+    throw new UsageError(problem.replace(/\b(user_id|keyword|direction) filter\b/g, (_match, f: string) => `${flag(f)} (${f}) filter`));
   }
   return {
     eventType: info.name,

@@ -147,7 +147,7 @@ async function listenAll(target: CallbackTarget, handler: Parameters<typeof crea
   }
   const fatal = failures.find((e) => e.code !== 'EADDRNOTAVAIL' && e.code !== 'EAFNOSUPPORT') ?? (servers.length === 0 ? failures[0] : undefined);
   if (fatal) {
-    await closeAll(servers);
+    closeAll(servers);
     const where = `${target.hosts.join(' and ')} port ${target.port}`;
     const reason = fatal.code === 'EADDRINUSE' ? 'the port is in use' : fatal.code === 'EACCES' ? 'permission denied' : (fatal.code ?? fatal.message);
     throw new FailureError(
@@ -158,16 +158,13 @@ async function listenAll(target: CallbackTarget, handler: Parameters<typeof crea
   return servers;
 }
 
-function closeAll(servers: Server[]): Promise<void> {
-  return Promise.all(
-    servers.map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          s.closeAllConnections();
-          s.close(() => resolve());
-        }),
-    ),
-  ).then(() => undefined);
+/** Stops listening; a response still being written (the browser's success page) is allowed to finish. */
+function closeAll(servers: Server[]): void {
+  for (const server of servers) {
+    server.close();
+    server.closeIdleConnections();
+    server.unref();
+  }
 }
 
 function page(title: string, text: string): string {
@@ -186,78 +183,87 @@ export async function runOAuth2Login(ctx: Context, options: OAuth2LoginOptions):
   });
   const err = ctx.io.stderr;
   const cleanups: Array<() => void | Promise<void>> = [];
-  try {
-    const code = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new FailureError(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for the authorization (try again, or use --headless)`)),
-        options.timeoutMs,
-      );
-      cleanups.push(() => clearTimeout(timer));
-      cleanups.push(ctx.onInterrupt(() => reject(new FailureError('login cancelled'))));
-      void (async () => {
-        if (!options.headless) {
-          const target = callbackTarget(options.redirectUri);
-          const servers = await listenAll(target, (req, res) => {
-            const url = new URL(req.url ?? '/', 'http://callback.invalid');
-            if (url.pathname !== target.path) {
-              res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found\n');
-              return;
-            }
-            const html = { 'Content-Type': 'text/html; charset=utf-8', Connection: 'close' };
-            // A redirect without this login's state (a stale tab, another site) is refused and ignored.
-            if (url.searchParams.get('state') !== state) {
-              res.writeHead(400, html).end(page('Authorization failed', 'This redirect does not belong to the running xcli login.'));
-              return;
-            }
-            try {
-              const received = codeFromParams(url.searchParams, state);
-              res.writeHead(200, html).end(page('Authorization received', 'You can close this window and return to the terminal.'));
-              resolve(received);
-            } catch (error) {
-              res.writeHead(400, html).end(page('Authorization failed', (error as Error).message.replace(/[<>&]/g, '')));
-              reject(error);
-            }
-          });
-          cleanups.push(() => closeAll(servers));
-          if (await ctx.openBrowser(authorizeUrl.toString())) {
-            err.write(`Opened your browser to authorize xcli. Waiting for the redirect to ${options.redirectUri} (Ctrl-C to cancel)…\n`);
+  let finished = false;
+  // What the waiting code opens after the wait ended (a timeout during the browser start) is closed at once.
+  const defer = (cleanup: () => void | Promise<void>): void => {
+    if (finished) void cleanup();
+    else cleanups.push(cleanup);
+  };
+  // Once a code arrived (or the wait failed) the servers, stdin reader and timer are done with.
+  const finish = async (): Promise<void> => {
+    finished = true;
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  const code = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new FailureError(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for the authorization (try again, or use --headless)`)),
+      options.timeoutMs,
+    );
+    defer(() => clearTimeout(timer));
+    defer(ctx.onInterrupt(() => reject(new FailureError('login cancelled'))));
+    void (async () => {
+      if (!options.headless) {
+        const target = callbackTarget(options.redirectUri);
+        const servers = await listenAll(target, (req, res) => {
+          const url = new URL(req.url ?? '/', 'http://callback.invalid');
+          if (url.pathname !== target.path) {
+            res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found\n');
             return;
           }
-          err.write('xcli: could not open a browser.\n');
-        }
-        err.write(
-          [
-            '1. Open this URL in a browser (on any machine) and authorize the app:',
-            '',
-            `   ${authorizeUrl.toString()}`,
-            '',
-            `2. The browser is then sent to ${options.redirectUri}?code=…&state=…`,
-            '   (on another machine that page fails to load: that is expected).',
-            '3. Paste that full URL (or just the code) here and press Enter:',
-            '',
-          ].join('\n'),
-        );
-        const reader = readLines(ctx.io.stdin, 1);
-        cleanups.push(reader.stop);
-        const [pasted] = await reader.lines;
-        if (pasted === undefined) {
-          // Without a browser the callback server may still receive the redirect; headless has only stdin.
-          if (options.headless) reject(new UsageError('no redirect URL or code on stdin'));
+          const html = { 'Content-Type': 'text/html; charset=utf-8', Connection: 'close' };
+          // A redirect without this login's state (a stale tab, another site) is refused and ignored.
+          if (url.searchParams.get('state') !== state) {
+            res.writeHead(400, html).end(page('Authorization failed', 'This redirect does not belong to the running xcli login.'));
+            return;
+          }
+          try {
+            const received = codeFromParams(url.searchParams, state);
+            res.writeHead(200, html).end(page('Authorization received', 'You can close this window and return to the terminal.'));
+            resolve(received);
+          } catch (error) {
+            res.writeHead(400, html).end(page('Authorization failed', (error as Error).message.replace(/[<>&]/g, '')));
+            reject(error);
+          }
+        });
+        defer(() => closeAll(servers));
+        const opened = await ctx.openBrowser(authorizeUrl.toString());
+        if (finished) return;
+        if (opened) {
+          err.write(`Opened your browser to authorize xcli. Waiting for the redirect to ${options.redirectUri} (Ctrl-C to cancel)…\n`);
           return;
         }
-        resolve(parsePastedRedirect(pasted, state));
-      })().catch(reject);
-    });
-    const token = await requestToken(ctx, tokenUrlOf(ctx.env, options.apiBaseUrl), options.client, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: options.redirectUri,
-      code_verifier: verifier,
-    });
-    if (!token.scopes) token.scopes = [...options.scopes];
-    const username = options.username ?? (await lookupUsername(ctx, options.apiBaseUrl, token.accessToken)) ?? '';
-    return { username, token };
-  } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  }
+        err.write('xcli: could not open a browser.\n');
+      }
+      err.write(
+        [
+          '1. Open this URL in a browser (on any machine) and authorize the app:',
+          '',
+          `   ${authorizeUrl.toString()}`,
+          '',
+          `2. The browser is then sent to ${options.redirectUri}?code=…&state=…`,
+          '   (on another machine that page fails to load: that is expected).',
+          '3. Paste that full URL (or just the code) here and press Enter:',
+          '',
+        ].join('\n'),
+      );
+      const reader = readLines(ctx.io.stdin, 1);
+      defer(reader.stop);
+      const [pasted] = await reader.lines;
+      if (pasted === undefined) {
+        // Without a browser the callback server may still receive the redirect; headless has only stdin.
+        if (options.headless) reject(new UsageError('no redirect URL or code on stdin'));
+        return;
+      }
+      resolve(parsePastedRedirect(pasted, state));
+    })().catch(reject);
+  }).finally(finish);
+  const token = await requestToken(ctx, tokenUrlOf(ctx.env, options.apiBaseUrl), options.client, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: options.redirectUri,
+    code_verifier: verifier,
+  });
+  if (!token.scopes) token.scopes = [...options.scopes];
+  const username = options.username ?? (await lookupUsername(ctx, options.apiBaseUrl, token.accessToken)) ?? '';
+  return { username, token };
 }

@@ -87,7 +87,7 @@ export function registerAuth(program: Command, ctx: Context): void {
     .description('log a user in with OAuth2 (PKCE) and store the token')
     .argument('[username]', 'label the token with this username (skips the GET /2/users/me lookup)')
     .option('--headless', 'print the URL and read the pasted redirect URL (or code) from stdin')
-    .option('--scopes <scopes...>', 'scopes to request, space- or comma-separated (default: all, as xurl)', collect)
+    .option('--scopes <scopes>', 'scopes to request, space- or comma-separated, repeatable (default: all, as xurl)', collect)
     .option('--timeout <seconds>', 'how long to wait for the authorization', seconds, 300)
     .option(...APP_OPTION)
     .addHelpText(

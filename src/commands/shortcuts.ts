@@ -1,11 +1,11 @@
 // Shortcut commands (xurl's set): commander wiring only; the work lives in src/shortcuts/run.ts.
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
-import type { ListFlags, MyList, PostEdge, PostFlags, UserEdge } from '../shortcuts/run.js';
+import type { ListFlags, MyList, OutputFlags, PostEdge, PostFlags, UserEdge } from '../shortcuts/run.js';
 import { addApiOptions, globalsOf } from './common.js';
 
 const run = () => import('../shortcuts/run.js');
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /** A shortcut with the API options and `--json`. */
 function shortcut(parent: Command, name: string, description: string): Command {
@@ -20,8 +20,8 @@ function listOptions(cmd: Command, range: string): Command {
 
 function mediaOptions(cmd: Command): Command {
   return cmd
-    .option('--media <file>', 'upload this image, GIF or video and attach it (repeatable, up to 4)', collect, [])
-    .option('--media-id <id>', 'attach already uploaded media (repeatable)', collect, []);
+    .option('--media <file>', 'upload this image, GIF or video and attach it (repeatable, up to 4)', collect)
+    .option('--media-id <id>', 'attach already uploaded media (repeatable)', collect);
 }
 
 const POST_ARG = 'post id or URL (https://x.com/user/status/ID)';
@@ -50,12 +50,12 @@ export function registerPostingShortcuts(program: Command, ctx: Context): void {
 
   shortcut(program, 'delete', 'delete one of your posts')
     .argument('<post>', POST_ARG)
-    .action(async (target: string, flags: ListFlags, cmd: Command) => (await run()).deletePost(ctx, globalsOf(cmd), target, flags));
+    .action(async (target: string, flags: OutputFlags, cmd: Command) => (await run()).deletePost(ctx, globalsOf(cmd), target, flags));
 
   shortcut(program, 'dm', 'send a direct message')
     .argument('<user>', 'username (with or without @)')
     .argument('<text>', 'the message')
-    .action(async (target: string, text: string, flags: ListFlags, cmd: Command) => (await run()).dm(ctx, globalsOf(cmd), target, text, flags));
+    .action(async (target: string, text: string, flags: OutputFlags, cmd: Command) => (await run()).dm(ctx, globalsOf(cmd), target, text, flags));
 
   const edges: Array<[string, string, PostEdge, boolean]> = [
     ['like', 'like a post', 'like', false],
@@ -68,16 +68,16 @@ export function registerPostingShortcuts(program: Command, ctx: Context): void {
   for (const [name, description, edge, undo] of edges) {
     shortcut(program, name, description)
       .argument('<post>', POST_ARG)
-      .action(async (target: string, flags: ListFlags, cmd: Command) => (await run()).postEdge(ctx, globalsOf(cmd), edge, undo, target, flags));
+      .action(async (target: string, flags: OutputFlags, cmd: Command) => (await run()).postEdge(ctx, globalsOf(cmd), edge, undo, target, flags));
   }
 }
 
 export function registerUserShortcuts(program: Command, ctx: Context): void {
-  shortcut(program, 'whoami', 'show the user your credentials act for').action(async (flags: ListFlags, cmd: Command) => (await run()).whoami(ctx, globalsOf(cmd), flags));
+  shortcut(program, 'whoami', 'show the user your credentials act for').action(async (flags: OutputFlags, cmd: Command) => (await run()).whoami(ctx, globalsOf(cmd), flags));
 
   shortcut(program, 'user', 'show a user')
     .argument('<user>', 'username (with or without @)')
-    .action(async (target: string, flags: ListFlags, cmd: Command) => (await run()).user(ctx, globalsOf(cmd), target, flags));
+    .action(async (target: string, flags: OutputFlags, cmd: Command) => (await run()).user(ctx, globalsOf(cmd), target, flags));
 
   const edges: Array<[string, string, UserEdge, boolean]> = [
     ['follow', 'follow a user', 'follow', false],
@@ -90,7 +90,7 @@ export function registerUserShortcuts(program: Command, ctx: Context): void {
   for (const [name, description, edge, undo] of edges) {
     shortcut(program, name, description)
       .argument('<user>', 'username (with or without @)')
-      .action(async (target: string, flags: ListFlags, cmd: Command) => (await run()).userEdge(ctx, globalsOf(cmd), edge, undo, target, flags));
+      .action(async (target: string, flags: OutputFlags, cmd: Command) => (await run()).userEdge(ctx, globalsOf(cmd), edge, undo, target, flags));
   }
 
   for (const which of ['following', 'followers'] as const) {
@@ -103,7 +103,7 @@ export function registerUserShortcuts(program: Command, ctx: Context): void {
 export function registerReadingShortcuts(program: Command, ctx: Context): void {
   shortcut(program, 'read', 'show a post')
     .argument('<post>', POST_ARG)
-    .action(async (target: string, flags: ListFlags, cmd: Command) => (await run()).read(ctx, globalsOf(cmd), target, flags));
+    .action(async (target: string, flags: OutputFlags, cmd: Command) => (await run()).read(ctx, globalsOf(cmd), target, flags));
 
   listOptions(shortcut(program, 'search', 'search posts of the last 7 days'), '10-100')
     .argument('<query>', "X's search query, e.g. 'from:XDevelopers -is:retweet'")

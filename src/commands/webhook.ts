@@ -76,7 +76,6 @@ Examples:
   $ xcli webhook events --type 'post.*' --since 1h`,
     );
 
-  // Hooks run after --register (the seam for features built on a registered webhook).
   const start = webhook
     .command('start')
     .description('run a local webhook server: answers CRC, verifies signatures, logs every event')
@@ -128,6 +127,7 @@ Examples:
       replace: flags.replace === true,
       ephemeral: flags.ephemeral === true,
       globals: globalsOf(cmd),
+      // The seam for features built on the registered webhook (see AfterRegisterHook in webhook/start.ts).
       afterRegister: subscribe.length ? [(await import('../activity/webhook-subscriptions.js')).subscribeHook(globalsOf(cmd), subscribe, flags.ephemeral === true)] : [],
     });
   });

@@ -85,28 +85,52 @@ async function openMediaFile(file: string): Promise<OpenedFile> {
   return { handle, size: stat.size };
 }
 
-async function readExactly(handle: FileHandle, file: string, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
+/** Fills `target` from the file at `position`; a file that shrank meanwhile is an error, not a short chunk. */
+async function readInto(handle: FileHandle, file: string, position: number, target: Buffer): Promise<Buffer> {
   let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+  while (filled < target.length) {
+    const { bytesRead } = await handle.read(target, filled, target.length - filled, position + filled);
     if (bytesRead === 0) throw new FailureError(`${file} shrank while it was being uploaded`);
     filled += bytesRead;
   }
-  return buffer;
+  return target;
 }
 
-/** The multipart body of one APPEND: `segment_index`, then the chunk as the file part `media`. */
-export function appendBody(boundary: string, segmentIndex: number, filename: string, chunk: Buffer): Buffer {
+/** What surrounds a chunk in the multipart body of one APPEND: `segment_index`, then the file part `media`. */
+export function appendEnvelope(boundary: string, segmentIndex: number, filename: string): { head: Buffer; tail: Buffer } {
   const safeName = filename.replace(/["\\\r\n]/g, '_');
-  return Buffer.concat([
-    Buffer.from(
+  return {
+    head: Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="segment_index"\r\n\r\n${segmentIndex}\r\n` +
         `--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="${safeName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
     ),
-    chunk,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
+    tail: Buffer.from(`\r\n--${boundary}--\r\n`),
+  };
+}
+
+/**
+ * APPEND bodies built in one buffer reused for every segment, the chunk read from disk straight
+ * into place: memory stays at one chunk whatever the file size.
+ */
+class AppendBodies {
+  private readonly scratch: Buffer;
+
+  constructor(
+    private readonly upload: PreparedUpload,
+    private readonly boundary: string,
+  ) {
+    const widest = appendEnvelope(boundary, MAX_SEGMENTS - 1, basename(upload.file));
+    this.scratch = Buffer.allocUnsafe(widest.head.length + upload.chunkSize + widest.tail.length);
+  }
+
+  /** The body of one segment; valid until the next call. */
+  async body(segment: number, offset: number, length: number): Promise<Buffer> {
+    const { head, tail } = appendEnvelope(this.boundary, segment, basename(this.upload.file));
+    head.copy(this.scratch, 0);
+    await readInto(this.upload.handle, this.upload.file, offset, this.scratch.subarray(head.length, head.length + length));
+    tail.copy(this.scratch, head.length + length);
+    return this.scratch.subarray(0, head.length + length + tail.length);
+  }
 }
 
 /** Whether a failed APPEND may succeed when sent again. */
@@ -165,7 +189,7 @@ export async function prepareUpload(ctx: Context, file: string, options: Pick<Up
   try {
     let mediaType = options.mediaType;
     if (!mediaType) {
-      const detected = detectMediaType(file, await readExactly(handle, file, 0, Math.min(MAGIC_BYTES, size)));
+      const detected = detectMediaType(file, await readInto(handle, file, 0, Buffer.alloc(Math.min(MAGIC_BYTES, size))));
       if (detected.mismatch) ctx.io.stderr.write(`xcli: warning: ${file} is named like ${detected.mismatch} but contains ${detected.mediaType}; uploading it as ${detected.mediaType}\n`);
       mediaType = detected.mediaType;
     }
@@ -182,7 +206,7 @@ export async function prepareUpload(ctx: Context, file: string, options: Pick<Up
 
 /** Sends a prepared file (INITIALIZE, APPENDs, FINALIZE, STATUS polls) and closes it. */
 export async function sendUpload(ctx: Context, session: ApiSession, upload: PreparedUpload, options: Pick<UploadOptions, 'wait' | 'timeoutMs'>): Promise<MediaData> {
-  const { file, handle, size, mediaType, category, chunkSize } = upload;
+  const { file, size, mediaType, category, chunkSize } = upload;
   const progress = progressBar(ctx, `uploading ${basename(file)}`, size);
   try {
     let init;
@@ -193,11 +217,11 @@ export async function sendUpload(ctx: Context, session: ApiSession, upload: Prep
     }
     const id = dataOf(init.json, 'initialize').id;
     const boundary = `xcli-${randomBytes(12).toString('hex')}`;
-    const filename = basename(file);
+    const bodies = new AppendBodies(upload, boundary);
     for (let segment = 0, offset = 0; offset < size; segment++, offset += chunkSize) {
-      const chunk = await readExactly(handle, file, offset, Math.min(chunkSize, size - offset));
-      await appendWithRetry(ctx, session, id, segment, appendBody(boundary, segment, filename, chunk), boundary);
-      progress.sent(offset + chunk.length);
+      const length = Math.min(chunkSize, size - offset);
+      await appendWithRetry(ctx, session, id, segment, await bodies.body(segment, offset, length), boundary);
+      progress.sent(offset + length);
     }
     let finalized: MediaData;
     try {

@@ -121,7 +121,6 @@ export async function runSandbox(ctx: Context, flags: RunFlags): Promise<void> {
   const launched = await launchSandbox(ctx, flags);
   const { sandbox, appName } = launched;
   const user = sandbox.state.users.get(sandbox.state.authenticatedUserId);
-  ctx.io.stdout.write(`${sandbox.url}\n`);
   ctx.io.stderr.write(
     [
       `xcli: sandbox X API listening on ${sandbox.url} (port ${sandbox.port})`,
@@ -135,6 +134,7 @@ export async function runSandbox(ctx: Context, flags: RunFlags): Promise<void> {
       '',
     ].join('\n'),
   );
+  ctx.io.stdout.write(`${sandbox.url}\n`);
   await new Promise<void>((resolve) => {
     const off = ctx.onInterrupt(() => {
       off();

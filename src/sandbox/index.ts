@@ -234,6 +234,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const who = auth === 'invalid' || auth.kind === 'none' ? 'anonymous' : auth.kind === 'bearer' ? 'app' : `user:${auth.userId}`;
     const window = limiter.take(`${method} ${match.def.template}|${who}`, settings.rateLimit(method, match.def.template));
     for (const [k, v] of Object.entries(window.headers)) res.setHeader(k, v);
+    // X tells OAuth 1.0a callers what their access token may do.
+    if (auth !== 'invalid' && auth.kind === 'oauth1') res.setHeader('x-access-level', 'read-write-directmessages');
     if (window.exhausted) return respond(tooManyRequests(window.reset));
 
     let json: unknown;
@@ -316,10 +318,22 @@ function segmentsMatch(pattern: string[], path: string): boolean {
   return pattern.length === parts.length && pattern.every((seg, i) => seg.startsWith(':') || seg === parts[i]);
 }
 
+/** Largest request body read (media chunks are at most 5 MB on X). */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        req.destroy();
+        reject(new Error(`request body over ${MAX_BODY_BYTES} bytes`));
+        return;
+      }
+      chunks.push(c);
+    });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });

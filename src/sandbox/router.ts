@@ -109,11 +109,6 @@ export class Router {
     }
     return best && { def: best.def, params: best.params };
   }
-
-  /** Whether another method serves this path (for 405-style answers we still use X's 404). */
-  hasPath(path: string): boolean {
-    return ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].some((m) => this.match(m, path) !== undefined);
-  }
 }
 
 function safeDecode(part: string): string {

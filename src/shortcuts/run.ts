@@ -147,9 +147,9 @@ async function prepareFiles(ctx: Context, attachments: Attachments): Promise<Pre
   return prepared;
 }
 
-/** Uploads the files (waiting for video processing) and returns every media id to attach. */
+/** Uploads the files (waiting for video processing); returns their ids, then the `--media-id` ones. */
 async function uploadAll(ctx: Context, session: ApiSession, prepared: PreparedUpload[], mediaIds: string[]): Promise<string[]> {
-  const ids = [...mediaIds];
+  const ids: string[] = [];
   const options = uploadOptions(ctx, {});
   for (let i = 0; i < prepared.length; i++) {
     try {
@@ -159,7 +159,7 @@ async function uploadAll(ctx: Context, session: ApiSession, prepared: PreparedUp
       throw error;
     }
   }
-  return ids;
+  return [...ids, ...mediaIds];
 }
 
 interface PostParts {

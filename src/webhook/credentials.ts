@@ -16,6 +16,35 @@ export async function consumerSecretOf(ctx: Context, app: string | undefined): P
   );
 }
 
+/** A secret that is not the signing key, kept only to explain a signature mismatch. */
+export interface OtherSecret {
+  label: string;
+  secret: string;
+}
+
+/**
+ * The secrets people confuse with the consumer secret: this app's OAuth2 client secret and bearer
+ * token, and other stored apps' keys. A mismatching signature is tried against them, so the
+ * console can say "signed with app 'prod''s consumer secret" instead of just ✗.
+ */
+export async function otherSecretsOf(ctx: Context, app: string | undefined, signingSecret: string): Promise<OtherSecret[]> {
+  const { resolveApp } = await import('../auth/resolve.js');
+  const resolved = await resolveApp(ctx, { app });
+  const found: OtherSecret[] = [];
+  const add = (label: string, secret: string | undefined): void => {
+    if (secret && secret !== signingSecret && !found.some((f) => f.secret === secret)) found.push({ label, secret });
+  };
+  add('the OAuth2 client secret (X signs with the consumer secret)', resolved.app.clientSecret);
+  add('the bearer token (X signs with the consumer secret)', resolved.app.bearerToken);
+  const apps = (await ctx.store()).read().apps;
+  for (const [name, other] of Object.entries(apps)) {
+    if (name === resolved.name) continue;
+    add(`app '${name}''s consumer secret`, other.oauth1?.consumerSecret);
+    add(`app '${name}''s OAuth2 client secret`, other.clientSecret);
+  }
+  return found;
+}
+
 /** NGROK_AUTHTOKEN, else the stored token (`xcli auth ngrok`), else a hidden prompt on a terminal only. */
 export async function ngrokAuthtokenOf(ctx: Context): Promise<string> {
   const fromEnv = nonEmpty(ctx.env.NGROK_AUTHTOKEN);

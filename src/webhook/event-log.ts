@@ -7,12 +7,12 @@ import { open as openAsync, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SignatureVerdict } from './signature.js';
-import type { WebhookProduct } from './types.js';
+import type { EventInfo } from './types.js';
 
 export const EVENT_RECORD_VERSION = 1;
 
 /** One delivery as stored: the raw body is kept byte for byte (`body` when UTF-8, else `bodyBase64`). */
-export interface EventRecord {
+export interface EventRecord extends EventInfo {
   v: typeof EVENT_RECORD_VERSION;
   /** Local delivery id (for `events show`, `replay-local`). */
   id: string;
@@ -20,15 +20,32 @@ export interface EventRecord {
   path: string;
   headers: Record<string, string>;
   verdict: SignatureVerdict;
-  product: WebhookProduct;
-  type: string;
-  eventId?: string;
-  forUserId?: string;
-  actor?: string;
-  summary?: string;
   dup: boolean;
+  /** For a mismatching signature: which other known secret it matches (a diagnosis, never the secret). */
+  signedWith?: string;
   body?: string;
   bodyBase64?: string;
+}
+
+/** A record in the log's field order (the order `--json` shows), from what was understood of the body. */
+export function eventRecord(base: Pick<EventRecord, 'id' | 'time' | 'path' | 'headers' | 'verdict' | 'dup' | 'signedWith'>, info: EventInfo, body: Buffer): EventRecord {
+  return {
+    v: EVENT_RECORD_VERSION,
+    id: base.id,
+    time: base.time,
+    path: base.path,
+    headers: base.headers,
+    verdict: base.verdict,
+    product: info.product,
+    type: info.type,
+    eventId: info.eventId,
+    forUserId: info.forUserId,
+    actor: info.actor,
+    summary: info.summary,
+    dup: base.dup,
+    signedWith: base.signedWith,
+    ...bodyFields(body),
+  };
 }
 
 export function bodyFields(body: Buffer): Pick<EventRecord, 'body' | 'bodyBase64'> {

@@ -5,7 +5,8 @@ import { eventTypeFilter } from './classify.js';
 import { consumerSecretOf } from './credentials.js';
 import { readEventLog, recordBody, type EventRecord } from './event-log.js';
 import { formatTable } from './table.js';
-import { defaultTarget, parseTargetUrl, postSigned } from './tools.js';
+import { parseHttpUrl } from './manage.js';
+import { defaultTarget, postSigned } from './tools.js';
 
 /** `10m`, `2h`, `1d`, `30s`, or an ISO time → epoch ms. */
 export function parseSince(value: string, now: number): number {
@@ -78,7 +79,7 @@ export async function runReplayLocal(ctx: Context, id: string | undefined, optio
     chosen = records.filter((r) => Date.parse(r.time) >= since && !r.dup);
   }
   if (chosen.length === 0) throw new UsageError(`no events since ${options.since} in the log`);
-  const url = parseTargetUrl(options.to ?? defaultTarget(ctx));
+  const url = parseHttpUrl(options.to ?? defaultTarget(ctx));
   const secret = await consumerSecretOf(ctx, options.app);
   let failed = 0;
   for (const record of chosen) {

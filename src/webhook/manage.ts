@@ -82,15 +82,20 @@ export function isXApiBase(apiBaseUrl: string): boolean {
   return host === 'x.com' || host.endsWith('.x.com') || host === 'twitter.com' || host.endsWith('.twitter.com');
 }
 
-/** What X would reject with UrlValidationFailed, checked before asking (only against X itself). */
-export function checkWebhookUrl(url: string, apiBaseUrl: string): void {
+export function parseHttpUrl(url: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw new UsageError(`not a URL: ${url}`);
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new UsageError(`not an http(s) URL: ${url}`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`not an http(s) URL: ${url}`);
+  return parsed;
+}
+
+/** What X would reject with UrlValidationFailed, checked before asking (only against X itself). */
+export function checkWebhookUrl(url: string, apiBaseUrl: string): void {
+  const parsed = parseHttpUrl(url);
   if (!isXApiBase(apiBaseUrl)) return;
   if (parsed.protocol !== 'https:') throw new UsageError(`X only accepts https webhook URLs: ${url}`);
   if (parsed.port !== '') throw new UsageError(`X refuses webhook URLs with a port (${parsed.port}): serve on 443 or use a tunnel`);

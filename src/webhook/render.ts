@@ -46,7 +46,7 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
       case 'event': {
         if (options.quiet) return;
         const r = event.record;
-        const sig = r.verdict === 'valid' ? out.green('✓') : out.red(r.verdict === 'missing' ? '✗ unsigned' : '✗ bad signature');
+        const sig = r.verdict === 'valid' ? out.green('✓') : out.red(r.verdict === 'missing' ? '✗ unsigned' : `✗ bad signature${r.signedWith ? ` (signed with ${r.signedWith})` : ''}`);
         const parts = [`${out.dim(clock(r.time))} `, out.bold(r.type), r.actor ?? '', r.summary ? JSON.stringify(r.summary) : '', sig];
         if (r.eventId) parts.push(out.dim(`[${r.eventId}]`));
         if (r.dup) parts.push(out.yellow('(dup)'));

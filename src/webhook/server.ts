@@ -3,11 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bodyFields, EventLog, recentEventIds, type EventRecord } from './event-log.js';
+import { EventLog, eventRecord, recentEventIds, type EventRecord } from './event-log.js';
 import { Forwarder, type ForwardResult } from './forward.js';
 import type { CrcOutcome, Delivery, HeaderValue } from './handler.js';
 import { createNodeListener } from './node-adapter.js';
-import { SIGNATURE_HEADER } from './signature.js';
+import { checkSignature, SIGNATURE_HEADER } from './signature.js';
+import type { OtherSecret } from './credentials.js';
 
 export interface WebhookServerOptions {
   consumerSecret: string;
@@ -23,6 +24,8 @@ export interface WebhookServerOptions {
   forwardTo?: string;
   forwardTimeoutMs?: number;
   crcPassthrough?: boolean;
+  /** Secrets people confuse with the consumer secret, to explain a mismatching signature. */
+  otherSecrets?: OtherSecret[];
   onEvent: (event: ServerEvent) => void;
 }
 
@@ -95,6 +98,9 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       })
     : undefined;
 
+  const diagnose = (delivery: Delivery): string | undefined =>
+    options.otherSecrets?.find((o) => checkSignature(o.secret, delivery.rawBody, delivery.headers[SIGNATURE_HEADER]) === 'valid')?.label;
+
   const idPrefix = randomBytes(3).toString('hex');
   let counter = 0;
 
@@ -104,22 +110,19 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     // Only verified events claim an id: unsigned junk must not make X's real event look like a duplicate.
     const claims = info.eventId !== undefined && !dup && delivery.verdict === 'valid';
     if (claims) remember(info.eventId!);
-    const record: EventRecord = {
-      v: 1,
-      id: `${idPrefix}-${(++counter).toString(36)}`,
-      time: delivery.receivedAt.toISOString(),
-      path: delivery.path,
-      headers: keptHeaders(delivery.headers),
-      verdict: delivery.verdict,
-      product: info.product,
-      type: info.type,
-      eventId: info.eventId,
-      forUserId: info.forUserId,
-      actor: info.actor,
-      summary: info.summary,
-      dup,
-      ...bodyFields(delivery.rawBody),
-    };
+    const record = eventRecord(
+      {
+        id: `${idPrefix}-${(++counter).toString(36)}`,
+        time: delivery.receivedAt.toISOString(),
+        path: delivery.path,
+        headers: keptHeaders(delivery.headers),
+        verdict: delivery.verdict,
+        dup,
+        signedWith: delivery.verdict === 'invalid' ? diagnose(delivery) : undefined,
+      },
+      info,
+      delivery.rawBody,
+    );
     const line = JSON.stringify(record);
     try {
       await Promise.all(logs.map((log) => log.append(line)));

@@ -7,7 +7,7 @@ import type { Context } from '../context.js';
 import { FailureError } from '../errors.js';
 import type { GlobalOptions } from '../http/types.js';
 import { eventTypeFilter } from './classify.js';
-import { consumerSecretOf, ngrokAuthtokenOf } from './credentials.js';
+import { consumerSecretOf, ngrokAuthtokenOf, otherSecretsOf } from './credentials.js';
 import { crcResponseToken } from './crc.js';
 import { crcAnswerProblem, describeNetworkError, send } from './forward.js';
 import { checkWebhookUrl, deleteWebhook, registerUrl, validateWebhook } from './manage.js';
@@ -80,6 +80,7 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
       forwardTo: options.forwardTo,
       forwardTimeoutMs: options.forwardTimeoutMs,
       crcPassthrough: options.crcPassthrough,
+      otherSecrets: await otherSecretsOf(ctx, options.app, secret),
       onEvent: emit,
     });
   } catch (error) {

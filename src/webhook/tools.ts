@@ -9,6 +9,7 @@ import { crcResponseToken, isTokenShaped } from './crc.js';
 import { describeNetworkError, responseTokenProblem, send, X_DEADLINE_MS, type HttpAnswer } from './forward.js';
 import { applyOverride, freshSample, sampleTypes } from './samples.js';
 import { checkSignature, SIGNATURE_HEADER, signBody } from './signature.js';
+import { parseHttpUrl } from './manage.js';
 import { runningServerUrl } from './start.js';
 
 const DEFAULT_LOCAL_URL = 'http://127.0.0.1:8080/webhook';
@@ -46,17 +47,6 @@ export function defaultTarget(ctx: Context): string {
   return runningServerUrl(ctx) ?? DEFAULT_LOCAL_URL;
 }
 
-export function parseTargetUrl(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`not a URL: ${url}`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`not an http(s) URL: ${url}`);
-  return parsed;
-}
-
 /** POSTs a body signed with the consumer secret, as X does. */
 export async function postSigned(url: URL, body: Buffer, secret: string, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<HttpAnswer> {
   try {
@@ -90,7 +80,7 @@ export async function runTrigger(ctx: Context, type: string, options: TriggerOpt
     ctx.io.stdout.write(`${body.toString('utf8')}\n`);
     return;
   }
-  const url = parseTargetUrl(options.to ?? defaultTarget(ctx));
+  const url = parseHttpUrl(options.to ?? defaultTarget(ctx));
   const answer = await postSigned(url, body, await consumerSecretOf(ctx, options.app));
   const eventId = eventIdOf(sample);
   if (options.json) ctx.io.stdout.write(`${JSON.stringify({ type, eventId, url: url.href, status: answer.status, latencyMs: Math.round(answer.latencyMs) })}\n`);
@@ -113,7 +103,7 @@ export interface CheckResult {
 
 /** `check URL`: act as X against a webhook server and report every check. */
 export async function runCheck(ctx: Context, target: string, options: { event?: string; app?: string; json: boolean }): Promise<void> {
-  const url = parseTargetUrl(target);
+  const url = parseHttpUrl(target);
   const secret = await consumerSecretOf(ctx, options.app);
   const checks: CheckResult[] = [];
   // Like X: base64 of a UUID as the token, base64url of a millisecond time as the nonce.

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll } from 'vitest';
 import { main } from '../../src/cli.js';
 import { testIO } from '../../src/io.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { startFakeX } from '../helpers/fake-x.js';
 import { runCli, tempConfigDir, type CliResult } from '../helpers/run-cli.js';
 
 export interface Fake {
@@ -22,18 +23,10 @@ export interface Fake {
 let webhookCounter = 0;
 
 export async function startFake(): Promise<Fake> {
-  const sandbox = await startSandbox({ fastRetries: true });
+  const fx = await startFakeX({ fastRetries: true });
+  const sandbox = fx.sandbox;
   const config = tempConfigDir();
-  const c = sandbox.credentials;
-  const env = {
-    XCLI_CONFIG_DIR: config.dir,
-    XCLI_API_BASE_URL: sandbox.url,
-    X_BEARER_TOKEN: c.bearerToken,
-    X_CONSUMER_KEY: c.consumerKey,
-    X_CONSUMER_SECRET: c.consumerSecret,
-    X_ACCESS_TOKEN: c.accessToken,
-    X_ACCESS_TOKEN_SECRET: c.accessTokenSecret,
-  };
+  const env = fx.env({ bearer: true, oauth1: true, extra: { XCLI_CONFIG_DIR: config.dir } });
   return {
     sandbox,
     env,
@@ -50,7 +43,7 @@ export async function startFake(): Promise<Fake> {
     },
     sent: (prefix) => sandbox.requests.filter((r) => r.path.startsWith(prefix)),
     close: async () => {
-      await sandbox.close();
+      await fx.close();
       config.cleanup();
     },
   };

@@ -1,6 +1,7 @@
 // The sandbox's activity, account-activity and stream-rule routes validate as X does: these are the
 // refusals the CLI never lets through, so they are checked with plain HTTP here.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ACTIVITY_SUBSCRIPTION_LIMIT } from '../../src/sandbox/routes/activity.js';
 import { SANDBOX_DEV, XDEVELOPERS, type Fake, useFake } from './helpers.js';
 
 let fake: Fake;
@@ -54,6 +55,14 @@ describe('sandbox: /2/activity/subscriptions', () => {
     const noScope = await create({ event_type: 'like.create', filter: { user_id: SANDBOX_DEV } }, 'user');
     expect(noScope.status).toBe(403);
     expect(noScope.body.detail).toMatch(/like\.read/);
+  });
+
+  it('refuses a subscription past the self-serve limit with SubscriptionLimitExceeded', async () => {
+    const subs = fake.sandbox.state.activitySubscriptions;
+    for (let i = 0; i < ACTIVITY_SUBSCRIPTION_LIMIT; i++) subs.set(String(i), { subscription_id: String(i), event_type: 'post.create', filter: { user_id: String(i) }, created_at: '', updated_at: '' });
+    const r = await create({ event_type: 'post.create', filter: { user_id: XDEVELOPERS } });
+    expect(r.status).toBe(400);
+    expect(r.body.errors[0].message).toMatch(/^SubscriptionLimitExceeded/);
   });
 
   it('update takes only tag and webhook_id; bulk delete caps at 100 ids', async () => {

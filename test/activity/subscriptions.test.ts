@@ -51,6 +51,13 @@ describe('activity subscriptions create', () => {
     }
   });
 
+  it('news.new takes a keyword filter and no user', async () => {
+    const r = await fake.run(['activity', 'subscriptions', 'create', '--event-type', 'news.new', '--keyword', 'AI', '--webhook', webhookId]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(body(fake.sent('/2/activity/subscriptions').at(-1)!)).toEqual({ event_type: 'news.new', filter: { keyword: 'AI' }, webhook_id: webhookId });
+    expect(fake.sent('/2/users/')).toHaveLength(0);
+  });
+
   it.each([
     [['--event-type', 'profile.updat.bio', '--user', '@XDevelopers'], /unknown event type 'profile.updat.bio'; did you mean 'profile.update.bio'\?/],
     [['--event-type', 'profile.update.bio', '--user', '@XDevelopers', '--keyword', 'x'], /profile.update.bio does not take a --keyword/],

@@ -28,6 +28,7 @@ const isBio = (after: string) => (r: Rec) => {
 
 describe('the seed walk', () => {
   it('webhook start --register, subscriptions create --user @me, a bio change arrives verified on stdout and in the log', async () => {
+    fake.sandbox.state.webhooks.clear();
     const server = await startServer(['--register', '--tunnel-module', TUNNEL], fake.env);
     try {
       const registered = await server.waitFor((r) => r.type === 'register' && r.action === 'created');

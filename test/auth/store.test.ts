@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/auth/store.js';
@@ -90,6 +90,33 @@ describe('credential store', () => {
       ),
     );
     expect(Object.keys(store.read().apps)).toHaveLength(12);
+  });
+
+  it('takes over a stale lock left by a process that died', async () => {
+    const lock = `${paths.configFile}.lock`;
+    mkdirSync(lock, { recursive: true });
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old);
+    await openStore(paths).update((d) => {
+      d.apps.a = {};
+    });
+    expect(existsSync(lock)).toBe(false);
+    expect(Object.keys(openStore(paths).read().apps)).toEqual(['a']);
+  });
+
+  it('waits for a live lock to be released', async () => {
+    const lock = `${paths.configFile}.lock`;
+    mkdirSync(lock, { recursive: true });
+    let released = false;
+    setTimeout(() => {
+      released = true;
+      rmSync(lock, { recursive: true });
+    }, 150);
+    await openStore(paths).update((d) => {
+      expect(released).toBe(true);
+      d.apps.a = {};
+    });
+    expect(Object.keys(openStore(paths).read().apps)).toEqual(['a']);
   });
 
   const broken: Array<[string, string, RegExp]> = [

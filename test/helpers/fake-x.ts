@@ -26,8 +26,9 @@ export interface FakeX {
   close(): Promise<void>;
 }
 
+/** Unknown routes are reported on stderr unless `log` says otherwise: a missing route in the fake should be seen. */
 export async function startFakeX(options: SandboxOptions = {}): Promise<FakeX> {
-  const sandbox = await startSandbox(options);
+  const sandbox = await startSandbox({ log: (line) => void process.stderr.write(`${line}\n`), ...options });
   const c = sandbox.credentials;
   return {
     sandbox,

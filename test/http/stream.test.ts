@@ -100,13 +100,20 @@ describe('streaming', () => {
     const child = spawnCli(['/2/tweets/sample/stream'], { env });
     child.stdin!.end();
     let out = '';
-    await new Promise<void>((resolve) => {
-      child.stdout!.on('data', (c: Buffer) => {
-        out += c.toString();
-        if (out.includes('\n')) resolve();
-      });
-    });
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Wait for the first record (or an early exit, which then fails below with its stderr).
+    await Promise.race([
+      closed,
+      new Promise<void>((resolve) => {
+        child.stdout!.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out.includes('\n')) resolve();
+        });
+      }),
+    ]);
+    expect(child.exitCode, err).toBeNull();
     child.kill('SIGINT');
     expect(await closed).toBe(0);
     expect(out).toBe(`${record(1)}\n`);

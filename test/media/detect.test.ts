@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { categoryFor, detectMediaType, needsProcessing, parseCategory, parseMediaType, sizeCap } from '../../src/media/detect.js';
 import { parseDuration } from '../../src/media/duration.js';
-import { appendBody, MAX_SEGMENTS, parseChunkSize, planChunkSize } from '../../src/media/upload.js';
+import { appendEnvelope, MAX_SEGMENTS, parseChunkSize, planChunkSize } from '../../src/media/upload.js';
 import { parseMultipart } from '../../src/sandbox/routes/media.js';
 import { XcliError } from '../../src/errors.js';
 
@@ -88,7 +88,8 @@ describe('chunking', () => {
 
   it('builds APPEND bodies that a multipart parser reads back byte for byte', () => {
     const chunk = Buffer.from([0, 13, 10, 45, 45, 255, 1, 2]);
-    const body = appendBody('xcli-b0undary', 7, 'we"ird\r\nname.mp4', chunk);
+    const { head, tail } = appendEnvelope('xcli-b0undary', 7, 'we"ird\r\nname.mp4');
+    const body = Buffer.concat([head, chunk, tail]);
     const parts = parseMultipart(body, 'multipart/form-data; boundary=xcli-b0undary')!;
     expect(parts.map((p) => p.name)).toEqual(['segment_index', 'media']);
     expect(parts[0]!.data.toString()).toBe('7');

@@ -74,6 +74,9 @@ describe('sandbox auth', () => {
   it('accepts OAuth2 user tokens it issued, checks scopes, and forgets revoked ones', async () => {
     const token = fake.sandbox.mintUserToken({ scopes: ['tweet.read', 'users.read'] });
     expect((await get('/2/users/me', `Bearer ${token.access_token}`)).status).toBe(200);
+    const bearerOnly = await get('/2/webhooks', `Bearer ${token.access_token}`);
+    expect(bearerOnly.status).toBe(403);
+    expect(((await bearerOnly.json()) as { detail: string }).detail).toContain('OAuth 2.0 User Context is forbidden');
     const noScope = fake.sandbox.mintUserToken({ scopes: ['tweet.read'] });
     const res = await get('/2/users/me', `Bearer ${noScope.access_token}`);
     expect(res.status).toBe(403);

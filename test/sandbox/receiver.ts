@@ -17,6 +17,8 @@ export interface Receiver {
   crcCount: number;
   /** Statuses for the next POSTs, in order; 200 once used up. */
   statuses: number[];
+  /** Delay before answering the next POSTs, in order (ms); none once used up. */
+  delays: number[];
   /** Change how CRC is answered from now on. */
   crc: 'ok' | 'wrong-secret' | 'redirect' | 'error';
   waitFor(count: number, timeoutMs?: number): Promise<Received[]>;
@@ -40,8 +42,11 @@ export async function startReceiver(secret: string, crc: Receiver['crc'] = 'ok')
       }
       const body = Buffer.concat(chunks);
       receiver.received.push({ body: body.toString('utf8'), signatureValid: verifySignature(secret, body, req.headers['x-twitter-webhooks-signature']), at: Date.now() });
-      res.writeHead(receiver.statuses.shift() ?? 200).end();
-      for (const w of waiters.splice(0)) w();
+      const status = receiver.statuses.shift() ?? 200;
+      setTimeout(() => {
+        if (!res.destroyed) res.writeHead(status).end();
+        for (const w of waiters.splice(0)) w();
+      }, receiver.delays.shift() ?? 0);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -50,6 +55,7 @@ export async function startReceiver(secret: string, crc: Receiver['crc'] = 'ok')
     received: [],
     crcCount: 0,
     statuses: [],
+    delays: [],
     crc,
     async waitFor(count, timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;

@@ -98,6 +98,19 @@ describe('sandbox webhooks', () => {
     expect(delivery.attempts.map((a) => a.status)).toEqual([500, 503, 500, 500]);
   });
 
+  it('retries an answer slower than the timeout, like no answer', async () => {
+    const { fake, receiver } = await setup({ deliveryTimeoutMs: 100 });
+    await register(fake, receiver);
+    receiver.delays = [400];
+    await post(fake, 'slow app');
+    await receiver.waitFor(2);
+    await fake.sandbox.deliveriesSettled();
+    const delivery = fake.sandbox.state.deliveries.at(-1)!;
+    expect(delivery.attempts[0]).toMatchObject({ error: 'timeout' });
+    expect(delivery.attempts[1]).toMatchObject({ status: 200 });
+    expect(delivery.outcome).toBe('delivered');
+  });
+
   it('counts a late success as delivered', async () => {
     const { fake, receiver } = await setup();
     await register(fake, receiver);
@@ -170,5 +183,48 @@ describe('sandbox webhooks', () => {
     const id = await register(fake, receiver);
     expect((await call(fake, 'DELETE', `/2/webhooks/${id}`)).json).toEqual({ data: { deleted: true } });
     expect((await call(fake, 'DELETE', `/2/webhooks/${id}`)).json.errors[0].reason).toBe('WebhookIdInvalid');
+  });
+
+  it('sends Account Activity subscribers the legacy payloads for posts, likes and follows', async () => {
+    const { fake, receiver } = await setup();
+    const created = await call(fake, 'POST', '/2/webhooks', { url: receiver.url });
+    const me = fake.sandbox.state.authenticatedUserId;
+    const user = `Bearer ${fake.sandbox.mintUserToken().access_token}`;
+    expect((await call(fake, 'POST', `/2/account_activity/webhooks/${created.json.data.id}/subscriptions/all`, undefined, user)).status).toBe(200);
+    const posted = await call(fake, 'POST', '/2/tweets', { text: 'legacy shapes' }, user);
+    await call(fake, 'POST', `/2/users/${me}/likes`, { tweet_id: posted.json.data.id }, user);
+    await call(fake, 'POST', `/2/users/${me}/following`, { target_user_id: '783214' }, user);
+    const bodies = (await receiver.waitFor(3)).map((r) => JSON.parse(r.body));
+    expect(bodies.every((b) => b.for_user_id === me)).toBe(true);
+    const byKey = (key: string) => bodies.find((b) => key in b)?.[key][0];
+    expect(byKey('tweet_create_events')).toMatchObject({ id_str: posted.json.data.id, text: 'legacy shapes', user: { screen_name: 'sandbox_dev' } });
+    expect(byKey('tweet_create_events').created_at).toMatch(/^\w{3} \w{3} \d\d \d\d:\d\d:\d\d \+0000 \d{4}$/);
+    expect(byKey('favorite_events').favorited_status.id_str).toBe(posted.json.data.id);
+    expect(byKey('follow_events')).toMatchObject({ type: 'follow', source: { id_str: me }, target: { id_str: '783214' } });
+  });
+
+  it('delivers every event when shuffling, in some order', async () => {
+    const { fake, receiver } = await setup({ shuffle: 40 });
+    await register(fake, receiver);
+    const texts = ['a1', 'b2', 'c3', 'd4', 'e5'];
+    for (const t of texts) await post(fake, t);
+    await receiver.waitFor(5);
+    expect(receiver.received.map((r) => JSON.parse(r.body).data.payload.text).sort()).toEqual(texts);
+  });
+
+  it('delivers posts matching the stream rules to a linked filtered-stream webhook', async () => {
+    const { fake, receiver } = await setup();
+    const created = await call(fake, 'POST', '/2/webhooks', { url: receiver.url });
+    const rules = await call(fake, 'POST', '/2/tweets/search/stream/rules', { add: [{ value: 'sandbox launch', tag: 'launch' }] });
+    expect(rules.status).toBeLessThan(300);
+    expect((await call(fake, 'POST', `/2/tweets/search/webhooks/${created.json.data.id}?expansions=author_id`)).json).toEqual({ data: { provisioned: true } });
+    await post(fake, 'unrelated');
+    await post(fake, 'the sandbox launch is today');
+    const [got] = await receiver.waitFor(1);
+    const body = JSON.parse(got!.body);
+    expect(body.data.text).toBe('the sandbox launch is today');
+    expect(body.matching_rules).toEqual([{ id: rules.json.data[0].id, tag: 'launch' }]);
+    expect(body.includes.users[0].username).toBe('sandbox_dev');
+    expect(got!.signatureValid).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bodyFields, EventLog, readEventLog, recentEventIds, recordBody, type EventRecord } from '../../src/webhook/event-log.js';
+import { EventLog, eventRecord, readEventLog, recentEventIds, recordBody, type EventRecord } from '../../src/webhook/event-log.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -15,7 +15,7 @@ function tempLog(): string {
 }
 
 function record(id: string, body: Buffer, eventId?: string): EventRecord {
-  return { v: 1, id, time: new Date().toISOString(), path: '/webhook', headers: {}, verdict: 'valid', product: 'unknown', type: 'unknown', eventId, dup: false, ...bodyFields(body) };
+  return eventRecord({ id, time: new Date().toISOString(), path: '/webhook', headers: {}, verdict: 'valid', dup: false }, { product: 'unknown', type: 'unknown', eventId }, body);
 }
 
 describe('EventLog', () => {

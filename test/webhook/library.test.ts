@@ -29,7 +29,7 @@ function readmeExample(): string {
 describe('library', () => {
   it('README example: a 15-line app answers the CRC, verifies, dedupes and logs typed events', async () => {
     const example = readmeExample();
-    expect(example.trim().split('\n').length).toBeLessThanOrEqual(16);
+    expect(example.trim().split("\n").length).toBeLessThanOrEqual(15);
     const dir = mkdtempSync(join(tmpdir(), 'xcli-lib-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'app.mjs');

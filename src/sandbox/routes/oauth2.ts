@@ -89,52 +89,42 @@ export function registerOAuth2Routes(app: SandboxApp): void {
   app.route('GET', '/i/oauth2/authorize', authorize, { auth: 'none' });
   app.route('GET', '/2/oauth2/authorize', authorize, { auth: 'none' });
 
-  app.route(
-    'POST',
-    '/2/oauth2/token',
-    (req) => {
-      try {
-        if (!req.form) throw new OAuth2Error('invalid_request', 'Content-Type must be application/x-www-form-urlencoded.');
-        const clientId = clientOf(app, req);
-        const grantType = req.form.get('grant_type');
-        if (grantType === 'authorization_code') {
-          const code = req.form.get('code');
-          if (!code) throw new OAuth2Error('invalid_request', 'Missing required parameter [code].');
-          return issued(app.grants.exchangeCode(code, clientId, req.form.get('redirect_uri'), req.form.get('code_verifier')));
+  /** A form-posted OAuth2 endpoint: OAuth2Error becomes X's `{"error","error_description"}` answer. */
+  const formEndpoint = (path: string, handle: (form: URLSearchParams, clientId: string) => SandboxResponse) =>
+    app.route(
+      'POST',
+      path,
+      (req) => {
+        try {
+          if (!req.form) throw new OAuth2Error('invalid_request', 'Content-Type must be application/x-www-form-urlencoded.');
+          return handle(req.form, clientOf(app, req));
+        } catch (err) {
+          if (err instanceof OAuth2Error) return oauthError(err);
+          throw err;
         }
-        if (grantType === 'refresh_token') {
-          const refresh = req.form.get('refresh_token');
-          if (!refresh) throw new OAuth2Error('invalid_request', 'Missing required parameter [refresh_token].');
-          return issued(app.grants.refreshTokens(refresh, clientId));
-        }
-        throw new OAuth2Error('unsupported_grant_type', 'Grant type must be authorization_code or refresh_token.');
-      } catch (err) {
-        if (err instanceof OAuth2Error) return oauthError(err);
-        throw err;
-      }
-    },
-    { auth: 'none' },
-  );
+      },
+      { auth: 'none' },
+    );
+  const required = (form: URLSearchParams, name: string): string => {
+    const value = form.get(name);
+    if (!value) throw new OAuth2Error('invalid_request', `Missing required parameter [${name}].`);
+    return value;
+  };
 
-  app.route(
-    'POST',
-    '/2/oauth2/revoke',
-    (req) => {
-      try {
-        if (!req.form) throw new OAuth2Error('invalid_request', 'Content-Type must be application/x-www-form-urlencoded.');
-        clientOf(app, req);
-        const tokenValue = req.form.get('token');
-        if (!tokenValue) throw new OAuth2Error('invalid_request', 'Missing required parameter [token].');
-        app.grants.revoke(tokenValue);
-        app.changed();
-        return json(200, { revoked: true });
-      } catch (err) {
-        if (err instanceof OAuth2Error) return oauthError(err);
-        throw err;
-      }
-    },
-    { auth: 'none' },
-  );
+  formEndpoint('/2/oauth2/token', (form, clientId) => {
+    const grantType = form.get('grant_type');
+    if (grantType === 'authorization_code') {
+      return issued(app.grants.exchangeCode(required(form, 'code'), clientId, form.get('redirect_uri'), form.get('code_verifier')));
+    }
+    if (grantType === 'refresh_token') return issued(app.grants.refreshTokens(required(form, 'refresh_token'), clientId));
+    throw new OAuth2Error('unsupported_grant_type', 'Grant type must be authorization_code or refresh_token.');
+  });
+
+  formEndpoint('/2/oauth2/revoke', (form) => {
+    app.grants.revoke(required(form, 'token'));
+    app.changed();
+    return json(200, { revoked: true });
+  });
 
   // App-only bearer: Basic(consumer key:secret) + grant_type=client_credentials; X returns the same token each time.
   const appOnlyRefused = json(403, { errors: [{ code: 99, message: 'Unable to verify your credentials', label: 'authenticity_token_error' }] });

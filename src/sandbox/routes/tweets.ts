@@ -40,12 +40,19 @@ export function emitPostEvents(state: SandboxState, post: SandboxPost): void {
     if (ref.type === 'quoted') notify('post.quote.create', target);
   }
   for (const m of post.entities?.mentions ?? []) notify('post.mention.create', m.id);
+  const noFields = new URLSearchParams();
+  const matching = [...state.streamRules.values()].filter((r) => compileQuery(state, r.value)(post)).map((r) => ({ id: r.id, tag: r.tag ?? '' }));
   for (const stream of state.streams) {
-    if (stream.kind === 'sample') stream.send({ data: postView(post, new URLSearchParams()) });
-    if (stream.kind === 'search') {
-      const matching = [...state.streamRules.values()].filter((r) => compileQuery(state, r.value)(post)).map((r) => ({ id: r.id, tag: r.tag ?? '' }));
-      if (matching.length) stream.send({ data: postView(post, new URLSearchParams()), matching_rules: matching });
-    }
+    if (stream.kind === 'sample') stream.send({ data: postView(post, noFields) });
+    if (stream.kind === 'search' && matching.length) stream.send({ data: postView(post, noFields), matching_rules: matching });
+  }
+  if (!matching.length) return;
+  // Filtered-stream webhooks get the stream's record, shaped by the fields they were linked with.
+  for (const [webhookId, link] of state.streamWebhooks) {
+    const query = new URLSearchParams(link.fields.join('&'));
+    const includes = postIncludes(state, [post], query);
+    const body = { data: postView(post, query), ...(includes ? { includes } : {}), matching_rules: matching };
+    state.engine?.deliver(webhookId, JSON.stringify(body), { kind: 'filtered_stream', eventType: 'filtered_stream' });
   }
 }
 

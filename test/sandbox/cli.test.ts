@@ -1,0 +1,157 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, spawnCli, tempConfigDir } from '../helpers/run-cli.js';
+import { startReceiver } from './receiver.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** Starts `xcli sandbox` and resolves with its URL (first stdout line). */
+async function startSandboxCli(configDir: string, args: string[] = []): Promise<{ child: ChildProcess; url: string; stderr: () => string; exited: Promise<number | null> }> {
+  const child = spawnCli(['sandbox', ...args], { env: { XCLI_CONFIG_DIR: configDir } });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  cleanups.push(async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0]!);
+    });
+    exited.then(() => reject(new Error(`sandbox exited: ${err}`)));
+  });
+  return { child, url, stderr: () => err, exited };
+}
+
+function temp() {
+  const t = tempConfigDir();
+  cleanups.push(t.cleanup);
+  return t.dir;
+}
+
+describe('xcli sandbox', () => {
+  it('serves the whole webhook walk: register with CRC, subscribe, post and emit arrive signed', async () => {
+    const dir = temp();
+    const sb = await startSandboxCli(dir);
+    expect(sb.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await expect.poll(() => sb.stderr()).toContain("credentials saved as app 'sandbox'");
+    const env = { XCLI_CONFIG_DIR: dir };
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    expect(config.apps.sandbox.apiBaseUrl).toBe(sb.url);
+
+    const me = await runCli(['--app', 'sandbox', '/2/users/me'], { env });
+    expect(me.code).toBe(0);
+    expect(JSON.parse(me.stdout).data.username).toBe('sandbox_dev');
+
+    const receiver = await startReceiver(config.apps.sandbox.oauth1.consumerSecret);
+    cleanups.push(() => receiver.close());
+    const created = await runCli(['--app', 'sandbox', '-X', 'POST', '/2/webhooks', '-d', JSON.stringify({ url: receiver.url })], { env });
+    expect(created.code).toBe(0);
+    expect(receiver.crcCount).toBe(1);
+    const webhookId = JSON.parse(created.stdout).data.id;
+    for (const event_type of ['post.create', 'profile.update.bio']) {
+      const sub = await runCli(
+        ['--app', 'sandbox', '-X', 'POST', '/2/activity/subscriptions', '-d', JSON.stringify({ event_type, filter: { user_id: JSON.parse(me.stdout).data.id }, webhook_id: webhookId })],
+        { env },
+      );
+      expect(sub.code, sub.stderr).toBe(0);
+    }
+
+    expect((await runCli(['--app', 'sandbox', '-X', 'POST', '/2/tweets', '-d', '{"text":"hello from the walk"}'], { env })).code).toBe(0);
+    const emitted = await runCli(['sandbox', 'emit', 'profile.update.bio', '--user', '@sandbox_dev', '--set', 'after=walking the walk'], { env });
+    expect(emitted.code, emitted.stderr).toBe(0);
+    expect(JSON.parse(emitted.stdout).matched_subscriptions).toBe(1);
+
+    const got = await receiver.waitFor(2);
+    expect(got.every((g) => g.signatureValid)).toBe(true);
+    const types = got.map((g) => JSON.parse(g.body).data.event_type).sort();
+    expect(types).toEqual(['post.create', 'profile.update.bio']);
+    const bio = got.map((g) => JSON.parse(g.body)).find((b) => b.data.event_type === 'profile.update.bio');
+    expect(bio.data.payload.after).toBe('walking the walk');
+
+    const deliveries = await runCli(['sandbox', 'deliveries', '--webhook', webhookId], { env });
+    const rows = JSON.parse(deliveries.stdout);
+    expect(rows).toHaveLength(2);
+    expect(rows[0].attempts[0].status).toBe(200);
+    const status = JSON.parse((await runCli(['sandbox', 'status'], { env })).stdout);
+    expect(status.webhooks[0]).toMatchObject({ id: webhookId, valid: true });
+    expect(status.activity_subscriptions).toHaveLength(2);
+
+    sb.child.kill('SIGINT');
+    expect(await sb.exited).toBe(0);
+  });
+
+  it('keeps state, credentials and OAuth2 logins across restarts with --state', async () => {
+    const dir = temp();
+    const stateFile = join(dir, '..', 'sandbox-state.json');
+    const env = { XCLI_CONFIG_DIR: dir };
+    const first = await startSandboxCli(dir, ['--state', stateFile]);
+    expect((await runCli(['--app', 'sandbox', '-X', 'POST', '/2/tweets', '-d', '{"text":"persist me"}'], { env })).code).toBe(0);
+    await expect.poll(() => existsSync(stateFile) && statSync(stateFile).mode & 0o777).toBe(0o600);
+
+    // Log in through the auto-approving authorize page with a fake browser that follows redirects.
+    const browser = join(dir, '..', 'browser.mjs');
+    writeFileSync(browser, 'await fetch(process.argv[2]);\n');
+    const login = await runCli(['auth', 'oauth2', '--app', 'sandbox'], {
+      env: { ...env, BROWSER: `${process.execPath} ${browser}`, XCLI_AUTH_URL: `${first.url}/i/oauth2/authorize` },
+    });
+    expect(login.code, login.stderr).toBe(0);
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+
+    const second = await startSandboxCli(dir, ['--state', stateFile]);
+    const found = await runCli(['--app', 'sandbox', '--auth', 'app', '/2/tweets/search/recent?query=persist'], { env });
+    expect(found.code, found.stderr).toBe(0);
+    expect(JSON.parse(found.stdout).data[0].text).toBe('persist me');
+    const me = await runCli(['--app', 'sandbox', '--auth', 'oauth2', '/2/users/me'], { env });
+    expect(me.code, me.stderr).toBe(0);
+    expect(JSON.parse(me.stdout).data.username).toBe('sandbox_dev');
+    expect(second.url).toMatch(/^http:/);
+  });
+
+  it('refuses an unusable state file without touching it', async () => {
+    const dir = temp();
+    const stateFile = join(dir, '..', 'broken.json');
+    writeFileSync(stateFile, '{"not": "a sandbox"');
+    const res = await runCli(['sandbox', '--state', stateFile], { env: { XCLI_CONFIG_DIR: dir } });
+    expect(res.code).toBe(1);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toContain('is not valid JSON');
+    expect(readFileSync(stateFile, 'utf8')).toBe('{"not": "a sandbox"');
+  });
+
+  it('explains when no sandbox app exists (exit 3) or none is running (exit 4)', async () => {
+    const dir = temp();
+    const env = { XCLI_CONFIG_DIR: dir };
+    const none = await runCli(['sandbox', 'status'], { env });
+    expect(none.code).toBe(3);
+    expect(none.stderr).toMatch(/^xcli: no sandbox app 'sandbox'.*xcli sandbox/);
+    expect(existsSync(join(dir, 'config.json'))).toBe(false);
+
+    const sb = await startSandboxCli(dir);
+    sb.child.kill('SIGINT');
+    await sb.exited;
+    const stopped = await runCli(['sandbox', 'emit', 'post.create'], { env });
+    expect(stopped.code).toBe(4);
+    expect(stopped.stderr).toContain('no sandbox answering');
+  });
+
+  it('rejects bad flags with a usage error', async () => {
+    const env = { XCLI_CONFIG_DIR: temp() };
+    expect((await runCli(['sandbox', '--duplicates', '2'], { env })).code).toBe(2);
+    expect((await runCli(['sandbox', '--port', 'abc'], { env })).code).toBe(2);
+    const badDuration = await runCli(['sandbox', '--crc-every', 'soon'], { env });
+    expect(badDuration.code).toBe(2);
+    expect(badDuration.stderr).toContain('--crc-every');
+  });
+});
