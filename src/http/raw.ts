@@ -1,6 +1,6 @@
 // `xcli [flags] URL`: the curl-like raw request, with gh's extras (-i, --paginate, -f, --retry).
 import type { Context } from '../context.js';
-import { HttpStatusError, RateLimitError, UsageError } from '../errors.js';
+import { FailureError, HttpStatusError, NetworkError, RateLimitError, UsageError } from '../errors.js';
 import { autoContentType, fieldsToJson, isJsonContentType, multipartBody, parseField, parseFilePart, parseHeaders, readData } from './body.js';
 import { renderHead, writeBody, type OutputMode } from './output.js';
 import { pageParamFor, pages } from './paginate.js';
@@ -139,12 +139,27 @@ export async function runRawRequest(ctx: Context, target: string | undefined, gl
 
   const pageParam = pageParamFor(built.method, apiPath);
   let last: { number: number; nextToken?: string; token?: string } | undefined;
-  for await (const page of pages(session, spec, { pageParam, maxPages: opts.maxPages, startToken: opts.pageToken, retry })) {
-    print(page.response, true);
-    last = page;
-    if (page.response.status >= 400 || page.response.gaveUp) {
-      fail(ctx, page.response, page.number > 1 && page.token ? ` (page ${page.number}; resume with --page-token ${page.token})` : '');
+  const stop = new AbortController();
+  const removeInterrupt = ctx.onInterrupt(() => stop.abort());
+  try {
+    for await (const page of pages(session, spec, { pageParam, maxPages: opts.maxPages, startToken: opts.pageToken, retry, signal: stop.signal })) {
+      print(page.response, true);
+      last = page;
+      if (page.response.status >= 400 || page.response.gaveUp) {
+        fail(ctx, page.response, page.number > 1 && page.token ? ` (page ${page.number}; resume with --page-token ${page.token})` : '');
+      }
     }
+  } catch (error) {
+    // The page that was being fetched: say how to pick up from it.
+    const resume = last?.nextToken ? `resume with --page-token ${last.nextToken}` : undefined;
+    if (stop.signal.aborted) {
+      const done = last?.number ?? 0;
+      throw new FailureError(`interrupted after ${done} page${done === 1 ? '' : 's'}${resume ? `; ${resume}` : ''}`, { code: 'XCLI_INTERRUPTED' });
+    }
+    if (error instanceof NetworkError && resume) throw new NetworkError(`${error.message} (page ${last!.number + 1}; ${resume})`, { cause: error });
+    throw error;
+  } finally {
+    removeInterrupt();
   }
   if (last?.nextToken && opts.maxPages !== undefined && last.number >= opts.maxPages) {
     ctx.io.stderr.write(`xcli: stopped after ${last.number} page${last.number === 1 ? '' : 's'} (--max-pages); continue with --page-token ${last.nextToken}\n`);

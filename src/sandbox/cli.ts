@@ -47,8 +47,20 @@ export async function launchSandbox(ctx: Context, options: LaunchOptions = {}): 
   }
   let saveTimer: NodeJS.Timeout | undefined;
   let sandbox: Sandbox | undefined;
-  const save = () => {
-    if (options.stateFile && sandbox) writeStateFile(options.stateFile, sandbox.state, sandbox.credentials);
+  const log = options.log ?? ((line: string) => void ctx.io.stderr.write(`${line}\n`));
+  let saveFailed = false;
+  /** Writes the state file; a failure is reported once (and thrown when `strict`), never a crash. */
+  const save = (strict = false) => {
+    if (!options.stateFile || !sandbox) return;
+    try {
+      writeStateFile(options.stateFile, sandbox.state, sandbox.credentials);
+      saveFailed = false;
+    } catch (err) {
+      const message = `cannot write --state ${options.stateFile}: ${(err as Error).message}`;
+      if (strict) throw new FailureError(message);
+      if (!saveFailed) log(`xcli: ${message} (the sandbox keeps running in memory)`);
+      saveFailed = true;
+    }
   };
   const sandboxOptions: SandboxOptions = {
     port: options.port ?? 0,
@@ -59,7 +71,7 @@ export async function launchSandbox(ctx: Context, options: LaunchOptions = {}): 
     duplicates: options.duplicates,
     shuffle: options.shuffle,
     crcEveryMs: options.crcEveryMs,
-    log: options.log ?? ((line) => void ctx.io.stderr.write(`${line}\n`)),
+    log,
     onChange: () => {
       if (!options.stateFile || saveTimer) return;
       saveTimer = setTimeout(() => {
@@ -76,8 +88,8 @@ export async function launchSandbox(ctx: Context, options: LaunchOptions = {}): 
     if (code === 'EACCES') throw new FailureError(`not allowed to listen on port ${options.port}`);
     throw err;
   }
-  save();
   try {
+    save(true);
     await saveApp(ctx, appName, sandbox);
   } catch (err) {
     await sandbox.close();
@@ -128,8 +140,9 @@ export async function runSandbox(ctx: Context, flags: RunFlags): Promise<void> {
       flags.stateFile ? `  state kept in ${flags.stateFile}` : '  state in memory (use --state FILE to keep it)',
       '  try:',
       `    xcli --app ${appName} /2/users/me`,
-      `    xcli webhook start --no-tunnel --app ${appName} --public-url http://127.0.0.1:8080/webhook --register`,
-      `    xcli sandbox emit profile.update.bio --user @${user?.username ?? 'sandbox_dev'}`,
+      `    xcli webhook start --app ${appName} --no-tunnel --public-url http://127.0.0.1:8080/webhook --register --subscribe post.create:@me --subscribe profile.update.bio:@me`,
+      `    xcli --app ${appName} post "hello"`,
+      `    xcli sandbox emit profile.update.bio --user @${user?.username ?? 'sandbox_dev'}${appName === SANDBOX_APP ? '' : ` --app ${appName}`}`,
       '  Ctrl-C to stop.',
       '',
     ].join('\n'),

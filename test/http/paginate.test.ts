@@ -1,6 +1,6 @@
 // --paginate against a local server that pages like X (meta.next_token, route-specific parameter).
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, spawnCli } from '../helpers/run-cli.js';
 import { fullApp, json, useLocalApi } from './local-server.js';
 
 const api = useLocalApi();
@@ -13,6 +13,8 @@ beforeEach(async () => {
     const token = url.searchParams.get('pagination_token') ?? url.searchParams.get('next_token') ?? '';
     const page = TOKENS.indexOf(token);
     if (page < 0 || (url.pathname.endsWith('/broken') && page === 1)) return json(res, 400, { title: 'Invalid Request', detail: 'bad token' });
+    if (url.pathname.endsWith('/dropping') && page === 1) return void res.socket?.destroy();
+    if (url.pathname.endsWith('/hanging') && page === 1) return;
     const next = TOKENS[page + 1];
     json(res, 200, `{"data":[{"id":"${page + 1}00000000000000000001"}],"meta":{"result_count":1${next ? `,"next_token":"${next}"` : ''}}}`);
   }, fullApp);
@@ -50,6 +52,24 @@ describe('--paginate', () => {
     expect(r.code).toBe(1);
     expect(r.stdout.trim().split('\n')).toHaveLength(2);
     expect(r.stderr).toBe('xcli: 400 Invalid Request: bad token (page 2; resume with --page-token t2)\n');
+  });
+
+  it('a dropped connection or Ctrl-C mid-way says how to resume', async () => {
+    const dropped = await runCli(['/2/users/1/dropping', '--paginate'], { env });
+    expect(dropped.code).toBe(4);
+    expect(dropped.stdout.trim().split('\n')).toHaveLength(1);
+    expect(dropped.stderr).toMatch(/^xcli: GET http:\/\/127\.0\.0\.1:\d+\/2\/users\/1\/dropping: .* \(page 2; resume with --page-token t2\)\n$/);
+
+    const child = spawnCli(['/2/users/1/hanging', '--paginate'], { env });
+    child.stdin!.end();
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Interrupt once the second request is waiting at the server.
+    while (api.server.requests.length < 3 && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    expect(await closed).toBe(1);
+    expect(err).toBe('xcli: interrupted after 1 page; resume with --page-token t2\n');
   });
 
   it('refuses routes that do not page and methods other than GET', async () => {
