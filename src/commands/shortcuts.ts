@@ -21,6 +21,7 @@ function listOptions(cmd: Command, range: string): Command {
 function mediaOptions(cmd: Command): Command {
   return cmd
     .option('--media <file>', 'upload this image, GIF or video and attach it (repeatable, up to 4)', collect)
+    .option('--alt <text>', 'alt text of the --media file in the same position (repeatable)', collect)
     .option('--media-id <id>', 'attach already uploaded media (repeatable)', collect);
 }
 

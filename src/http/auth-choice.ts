@@ -5,7 +5,7 @@ import type { AuthKind, RouteFact } from './route-types.js';
 import type { AuthFlag } from './types.js';
 
 /** xurl's preference when a route accepts several kinds or is not in the table. */
-export const XURL_ORDER: readonly AuthKind[] = ['oauth2', 'oauth1', 'bearer'];
+const XURL_ORDER: readonly AuthKind[] = ['oauth2', 'oauth1', 'bearer'];
 
 const FLAG_KIND: Record<AuthFlag, AuthKind> = { app: 'bearer', oauth1: 'oauth1', oauth2: 'oauth2' };
 

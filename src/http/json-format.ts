@@ -122,14 +122,3 @@ export function formatJson(text: string, style: JsonStyle = PLAIN, indent = '  '
   }
   return out.join('');
 }
-
-/** Whether a text is one or more JSON values (the same grammar as formatJson, without output). */
-export function isJson(text: string): boolean {
-  try {
-    formatJson(text);
-    return true;
-  } catch (error) {
-    if (error instanceof JsonSyntaxError || error instanceof RangeError) return false;
-    throw error;
-  }
-}

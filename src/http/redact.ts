@@ -6,7 +6,7 @@ const PAGE_PARAMS = new Set(['pagination_token', 'next_token', 'previous_token',
 const REDACTED = '[redacted]';
 
 /** Query parameter names whose values are secrets (tokens, signatures, codes), but not paging tokens. */
-export function isSecretParam(name: string): boolean {
+function isSecretParam(name: string): boolean {
   const n = name.toLowerCase();
   if (PAGE_PARAMS.has(n)) return false;
   return /(token|secret|signature|password|verifier|api_key|apikey)$/.test(n) || n === 'code' || n === 'key';

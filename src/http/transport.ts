@@ -44,7 +44,7 @@ function dispatcher(): Agent {
 }
 
 /** Milliseconds to wait for response headers (and between body chunks); `XCLI_HTTP_TIMEOUT_MS` overrides. */
-export function requestTimeoutMs(env: Env): number {
+function requestTimeoutMs(env: Env): number {
   const value = Number(env.XCLI_HTTP_TIMEOUT_MS);
   return Number.isFinite(value) && value > 0 ? value : 30_000;
 }
@@ -131,9 +131,4 @@ export function networkError(error: unknown, req: OutgoingRequest, phase = ''): 
   const reason = known ? NETWORK_REASONS[known]! : error instanceof Error ? error.message : String(error);
   const where = `${req.method} ${req.url.origin}${req.url.pathname}`;
   return new NetworkError(`${where}: ${reason}${phase ? ` ${phase}` : ''}`, { cause: error });
-}
-
-/** Whether a NetworkError came from an aborted request (Ctrl-C), which is not a failure to report. */
-export function isAbort(error: unknown): boolean {
-  return error instanceof NetworkError && /request aborted/.test(error.message);
 }

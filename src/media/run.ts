@@ -17,6 +17,7 @@ export interface UploadFlags {
   wait?: boolean;
   timeout?: string;
   chunkSize?: string;
+  alt?: string;
 }
 
 /** Upload options from flags and XCLI_MEDIA_CHUNK_SIZE (for tests and slow links). */
@@ -27,6 +28,7 @@ export function uploadOptions(ctx: Context, flags: UploadFlags): UploadOptions {
     category: flags.category === undefined ? undefined : parseCategory(flags.category),
     wait: flags.wait !== false,
     timeoutMs: parseDuration(flags.timeout ?? DEFAULT_TIMEOUT, '--timeout'),
+    altText: flags.alt,
     chunkSize: flags.chunkSize !== undefined ? parseChunkSize(flags.chunkSize, '--chunk-size') : envChunk ? parseChunkSize(envChunk, 'XCLI_MEDIA_CHUNK_SIZE') : DEFAULT_CHUNK_SIZE,
   };
 }

@@ -43,7 +43,12 @@ export interface UploadOptions {
   wait: boolean;
   timeoutMs: number;
   chunkSize: number;
+  /** Alt text for screen readers, set with POST /2/media/metadata after FINALIZE. */
+  altText?: string;
 }
+
+/** X's limit on alt text. */
+export const MAX_ALT_TEXT = 1000;
 
 /** The chunk size to use: the requested one, grown when needed so the file fits in 1000 segments. */
 export function planChunkSize(totalBytes: number, requested: number): number {
@@ -180,11 +185,15 @@ export interface PreparedUpload {
   mediaType: string;
   category: MediaCategory;
   chunkSize: number;
+  altText?: string;
   close(): Promise<void>;
 }
 
 /** Opens a file and settles its type, category and chunk size, refusing what X would refuse. */
-export async function prepareUpload(ctx: Context, file: string, options: Pick<UploadOptions, 'mediaType' | 'category' | 'chunkSize'>): Promise<PreparedUpload> {
+export async function prepareUpload(ctx: Context, file: string, options: Pick<UploadOptions, 'mediaType' | 'category' | 'chunkSize' | 'altText'>): Promise<PreparedUpload> {
+  if (options.altText !== undefined && (options.altText.trim() === '' || [...options.altText].length > MAX_ALT_TEXT)) {
+    throw new UsageError(`--alt: alt text must be 1 to ${MAX_ALT_TEXT} characters`);
+  }
   const { handle, size } = await openMediaFile(file);
   try {
     let mediaType = options.mediaType;
@@ -197,7 +206,7 @@ export async function prepareUpload(ctx: Context, file: string, options: Pick<Up
     const cap = sizeCap(category);
     if (cap !== undefined && size > cap) throw new UsageError(`${file} is ${formatBytes(size)}; X accepts at most ${formatBytes(cap)} for ${category}`);
     const chunkSize = planChunkSize(size, options.chunkSize);
-    return { file, handle, size, mediaType, category, chunkSize, close: () => handle.close() };
+    return { file, handle, size, mediaType, category, chunkSize, altText: options.altText, close: () => handle.close() };
   } catch (error) {
     await handle.close();
     throw error;
@@ -228,6 +237,13 @@ export async function sendUpload(ctx: Context, session: ApiSession, upload: Prep
       finalized = dataOf((await callApi(ctx, session.globals, { method: 'POST', path: `/2/media/upload/${id}/finalize` }, session)).json, 'finalize');
     } catch (error) {
       throw stepError('finalize', error);
+    }
+    if (upload.altText !== undefined) {
+      try {
+        await callApi(ctx, session.globals, { method: 'POST', path: '/2/media/metadata', json: { id, metadata: { alt_text: { text: upload.altText } } } }, session);
+      } catch (error) {
+        throw stepError('metadata (alt text)', error);
+      }
     }
     if (!options.wait || !needsProcessing(category)) return finalized;
     return await waitForProcessing(ctx, session, finalized, ctx.now() + options.timeoutMs, progress);

@@ -22,7 +22,8 @@ export function userView(state: SandboxState, user: SandboxUser, query: URLSearc
 }
 
 export function postView(post: SandboxPost, query: URLSearchParams): Record<string, unknown> {
-  return pick(publicPost(post), [...POST_DEFAULTS, ...requested(query, 'tweet.fields')]);
+  // X's OpenAPI 2.167 names the parameter post.fields; the API and its docs still say tweet.fields.
+  return pick(publicPost(post), [...POST_DEFAULTS, ...requested(query, 'tweet.fields'), ...requested(query, 'post.fields')]);
 }
 
 /** `includes` for the expansions X supports on posts: author_id, referenced_tweets.id, in_reply_to_user_id, entities.mentions.username. */
@@ -35,7 +36,7 @@ export function postIncludes(state: SandboxState, posts: SandboxPost[], query: U
     if (expansions.includes('author_id')) userIds.add(p.author_id);
     if (expansions.includes('in_reply_to_user_id') && p.in_reply_to_user_id) userIds.add(p.in_reply_to_user_id);
     if (expansions.includes('entities.mentions.username')) for (const m of p.entities?.mentions ?? []) if (m.id) userIds.add(m.id);
-    if (expansions.includes('referenced_tweets.id')) for (const r of p.referenced_tweets ?? []) tweetIds.add(r.id);
+    if (expansions.includes('referenced_tweets.id') || expansions.includes('referenced_posts')) for (const r of p.referenced_tweets ?? []) tweetIds.add(r.id);
   }
   const includes: Record<string, unknown> = {};
   const users = [...userIds].map((id) => state.users.get(id)).filter((u): u is SandboxUser => !!u);

@@ -91,6 +91,8 @@ async function lookupUser(ctx: Context, session: ApiSession, username: string, f
 
 export interface PostFlags extends OutputFlags {
   media?: string[];
+  /** Alt texts, in the order of the `--media` files. */
+  alt?: string[];
   mediaId?: string[];
   poll?: string;
   pollMinutes?: string;
@@ -99,6 +101,7 @@ export interface PostFlags extends OutputFlags {
 
 interface Attachments {
   files: string[];
+  alts: string[];
   mediaIds: string[];
   poll?: { options: string[]; duration_minutes: number };
 }
@@ -119,6 +122,8 @@ function parsePoll(flags: PostFlags): Attachments['poll'] {
 
 function attachmentsOf(flags: PostFlags): Attachments {
   const files = flags.media ?? [];
+  const alts = flags.alt ?? [];
+  if (alts.length > files.length) throw new UsageError('--alt describes a --media file: give at most one --alt per --media, in the same order');
   const mediaIds = (flags.mediaId ?? []).map((id) => {
     if (!/^\d{1,19}$/.test(id.trim())) throw new UsageError(`--media-id ${id}: expected a media id (digits)`);
     return id.trim();
@@ -126,7 +131,7 @@ function attachmentsOf(flags: PostFlags): Attachments {
   if (files.length + mediaIds.length > 4) throw new UsageError('a post takes at most 4 media (--media and --media-id together)');
   const poll = parsePoll(flags);
   if (poll && files.length + mediaIds.length > 0) throw new UsageError('a post can have media or a poll, not both');
-  return { files, mediaIds, poll };
+  return { files, alts, mediaIds, poll };
 }
 
 /** Opens and checks every file before anything is uploaded: a GIF or video must be a post's only media. */
@@ -134,7 +139,7 @@ async function prepareFiles(ctx: Context, attachments: Attachments): Promise<Pre
   const prepared: PreparedUpload[] = [];
   const options = uploadOptions(ctx, {});
   try {
-    for (const file of attachments.files) prepared.push(await prepareUpload(ctx, file, options));
+    for (const [i, file] of attachments.files.entries()) prepared.push(await prepareUpload(ctx, file, { ...options, altText: attachments.alts[i] }));
   } catch (error) {
     await Promise.all(prepared.map((p) => p.close()));
     throw error;
@@ -151,14 +156,7 @@ async function prepareFiles(ctx: Context, attachments: Attachments): Promise<Pre
 async function uploadAll(ctx: Context, session: ApiSession, prepared: PreparedUpload[], mediaIds: string[]): Promise<string[]> {
   const ids: string[] = [];
   const options = uploadOptions(ctx, {});
-  for (let i = 0; i < prepared.length; i++) {
-    try {
-      ids.push((await sendUpload(ctx, session, prepared[i]!, options)).id);
-    } catch (error) {
-      await Promise.all(prepared.slice(i + 1).map((p) => p.close()));
-      throw error;
-    }
-  }
+  for (const upload of prepared) ids.push((await sendUpload(ctx, session, upload, options)).id);
   return [...ids, ...mediaIds];
 }
 
@@ -199,6 +197,8 @@ export function splitThread(input: string): string[] {
 async function publish(ctx: Context, globals: GlobalOptions, flags: PostFlags, texts: string[], base: Omit<PostParts, 'text'>): Promise<void> {
   const attachments = attachmentsOf(flags);
   const prepared = await prepareFiles(ctx, attachments);
+  // Files not sent (an earlier upload or the session failed) are closed here; closing twice is harmless.
+  const closeAll = () => Promise.all(prepared.map((p) => p.close()));
   await withSession(ctx, globals, async (session) => {
     const mediaIds = await uploadAll(ctx, session, prepared, attachments.mediaIds);
     let previous: string | undefined;
@@ -211,7 +211,7 @@ async function publish(ctx: Context, globals: GlobalOptions, flags: PostFlags, t
         throw error;
       }
     }
-  });
+  }).finally(closeAll);
 }
 
 export async function post(ctx: Context, globals: GlobalOptions, text: string | undefined, flags: PostFlags): Promise<void> {

@@ -66,7 +66,7 @@ describe('--paginate', () => {
     child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
     // Interrupt once the second request is waiting at the server.
-    while (api.server.requests.length < 3 && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    while (api.server.requests.length < 4 && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGINT');
     expect(await closed).toBe(1);
     expect(err).toBe('xcli: interrupted after 1 page; resume with --page-token t2\n');

@@ -87,6 +87,17 @@ describe('media upload', () => {
     expect(reassembled(data.id).equals(bytes)).toBe(true);
   });
 
+  it('sets alt text with POST /2/media/metadata after FINALIZE', async () => {
+    const { path } = file('alt.png', 200, PNG_HEAD);
+    const r = await h.run(['media', 'upload', path, '--alt', 'a "cat" on a mat']);
+    expect(r.code, r.stderr).toBe(0);
+    const { id } = JSON.parse(r.stdout);
+    const requests = h.newRequests();
+    expect(requests.map((q) => q.route)).toEqual(['/2/media/upload/initialize', '/2/media/upload/:id/append', '/2/media/upload/:id/finalize', '/2/media/metadata']);
+    expect(JSON.parse(requests[3]!.body)).toEqual({ id, metadata: { alt_text: { text: 'a "cat" on a mat' } } });
+    expect(h.fake.sandbox.state.media.get(id)?.alt_text).toBe('a "cat" on a mat');
+  });
+
   describe('chunk boundaries (chunk size 1000)', () => {
     it('refuses a 0-byte file before any request', async () => {
       const { path } = file('empty.mp4', 0);
@@ -265,6 +276,7 @@ describe('media upload', () => {
       }, /huge\.png is 6\.0 MiB; X accepts at most 5\.0 MiB for tweet_image\n$/],
       ['a bad --media-type', () => ['media', 'upload', join(dir, 'pic.png'), '--media-type', 'application/pdf'], /--media-type application\/pdf: X accepts image\/jpeg/],
       ['a bad --timeout', () => ['media', 'upload', join(dir, 'pic.png'), '--timeout', 'forever'], /--timeout forever: expected a duration/],
+      ['alt text over 1000 characters', () => ['media', 'upload', join(dir, 'pic.png'), '--alt', 'x'.repeat(1001)], /--alt: alt text must be 1 to 1000 characters/],
     ];
     for (const [name, args, message] of refusals) {
       it(`refuses ${name} before any request (exit 2)`, async () => {

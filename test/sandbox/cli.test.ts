@@ -128,6 +128,9 @@ describe('xcli sandbox', () => {
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).toContain('is not valid JSON');
     expect(readFileSync(stateFile, 'utf8')).toBe('{"not": "a sandbox"');
+    const unwritable = await runCli(['sandbox', '--state', join(dir, '..', 'missing-dir', 'state.json')], { env: { XCLI_CONFIG_DIR: dir } });
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.stderr).toMatch(/^xcli: cannot write --state .*missing-dir/);
   });
 
   it('explains when no sandbox app exists (exit 3) or none is running (exit 4)', async () => {

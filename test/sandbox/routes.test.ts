@@ -51,6 +51,8 @@ describe('sandbox routes', () => {
     expect(res.status).toBe(400);
     expect(res.json.type).toBe('https://api.x.com/2/problems/invalid-request');
     expect((await api('POST', '/2/tweets', { text: 'x'.repeat(281) })).status).toBe(400);
+    const extra = await api('POST', '/2/tweets', { text: 'hi', colour: 'blue' });
+    expect(extra.json.errors[0].message).toBe('$.colour: is not defined in the schema and the schema does not allow additional properties');
     expect((await api('POST', '/2/tweets', { text: 'poll', poll: { options: ['only one'], duration_minutes: 60 } })).status).toBe(400);
     const unknown = await api('GET', '/2/nothing/here', undefined, app());
     expect(unknown.status).toBe(404);

@@ -84,6 +84,7 @@ describe('bad input is refused before any request (exit 2)', () => {
     ['post', 'p', '--media-id', 'abc'],
     ['post', 'p', '--media-id', '1', '--media-id', '2', '--media-id', '3', '--media-id', '4', '--media-id', '5'],
     ['post', 'p', '--media', 'missing.png'],
+    ['post', 'p', '--alt', 'no file to describe'],
     ['post', 'a', '--thread'],
     ['media', 'status', '12ab'],
   ];
@@ -172,17 +173,19 @@ describe('post', () => {
     const existing = (await h.run(['media', 'upload', png])).stdout;
     const existingId = JSON.parse(existing).id as string;
     h.newRequests();
-    const r = await h.run(['post', 'two pictures', '--media', png, '--media-id', existingId]);
+    const r = await h.run(['post', 'two pictures', '--media', png, '--alt', 'a test pattern', '--media-id', existingId]);
     expect(r.code, r.stderr).toBe(0);
     const requests = h.newRequests();
     expect(requests.map((q) => `${q.method} ${q.route}`)).toEqual([
       'POST /2/media/upload/initialize',
       'POST /2/media/upload/:id/append',
       'POST /2/media/upload/:id/finalize',
+      'POST /2/media/metadata',
       'POST /2/tweets',
     ]);
     const uploadedId = requests[2]!.path.split('/')[4]!;
-    expect(JSON.parse(requests[3]!.body)).toEqual({ text: 'two pictures', media: { media_ids: [uploadedId, existingId] } });
+    expect(JSON.parse(requests[3]!.body)).toEqual({ id: uploadedId, metadata: { alt_text: { text: 'a test pattern' } } });
+    expect(JSON.parse(requests[4]!.body)).toEqual({ text: 'two pictures', media: { media_ids: [uploadedId, existingId] } });
   });
 
   it('refuses a GIF or video together with other media before uploading anything', async () => {

@@ -1,6 +1,6 @@
 // X's v2 chunked media upload in the sandbox: INITIALIZE, APPEND (multipart or JSON base64),
-// FINALIZE and STATUS. Only chunk sizes are kept, never the bytes, so large uploads cost no memory.
-// Videos and GIFs are "processed": STATUS answers in_progress once, then succeeded.
+// FINALIZE, STATUS and metadata (alt text). Only chunk sizes are kept, never the bytes, so large
+// uploads cost no memory. Videos and GIFs are "processed": STATUS answers in_progress, then succeeded.
 import type { SandboxApp } from '../app.js';
 import { invalidRequest, problem } from '../problems.js';
 import type { SandboxRequest, SandboxResponse } from '../router.js';
@@ -186,7 +186,21 @@ function status(app: SandboxApp, req: SandboxRequest): SandboxResponse {
   return { status: 200, json: { data: mediaData(found) } };
 }
 
+function metadata(app: SandboxApp, req: SandboxRequest): SandboxResponse {
+  const body = req.json;
+  if (!isObj(body) || typeof body.id !== 'string') return invalidRequest('`id` is required and must be a media id');
+  const found = ownUpload(app.state, req, body.id);
+  if (!('id' in found)) return found;
+  const meta = isObj(body.metadata) ? body.metadata : {};
+  const alt = isObj(meta.alt_text) ? meta.alt_text.text : undefined;
+  if (meta.alt_text !== undefined && (typeof alt !== 'string' || alt.length > 1000)) return invalidRequest('`metadata.alt_text.text` must be a string of at most 1000 characters');
+  if (typeof alt === 'string') found.alt_text = alt;
+  app.changed();
+  return { status: 200, json: { data: { id: found.id, associated_metadata: meta } } };
+}
+
 export function registerMediaRoutes(app: SandboxApp): void {
+  app.route('POST', '/2/media/metadata', (req) => metadata(app, req));
   app.route('POST', '/2/media/upload/initialize', (req) => initialize(app, req));
   app.route('POST', '/2/media/upload/:id/append', (req) => append(app, req));
   app.route('POST', '/2/media/upload/:id/finalize', (req) => finalize(app, req));

@@ -17,6 +17,12 @@ function forbidden(detail: string) {
 /** Counts characters as X roughly does (code points; URLs are not shortened here). */
 const textLength = (text: string) => [...text].length;
 
+/** The properties X's schema allows in `POST /2/tweets` (additionalProperties: false). */
+const CREATE_FIELDS = [
+  'text', 'reply', 'quote_tweet_id', 'media', 'poll', 'reply_settings', 'for_super_followers_only', 'direct_message_deep_link',
+  'geo', 'nullcast', 'card_uri', 'community_id', 'edit_options', 'made_with_ai', 'paid_partnership', 'share_with_followers',
+];
+
 interface CreatePostBody {
   text?: unknown;
   reply?: { in_reply_to_tweet_id?: unknown };
@@ -57,7 +63,13 @@ export function emitPostEvents(state: SandboxState, post: SandboxPost): void {
 }
 
 function parseCreate(state: SandboxState, authorId: string, body: CreatePostBody | undefined): NewPost | ReturnType<typeof invalidRequest> {
-  if (!body || typeof body !== 'object') return invalidRequest('A JSON body is required.');
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return invalidRequest('A JSON body is required.');
+  const unknown = Object.keys(body).find((k) => !CREATE_FIELDS.includes(k));
+  if (unknown) return invalidRequest(`$.${unknown}: is not defined in the schema and the schema does not allow additional properties`);
+  const replySettings = (body as { reply_settings?: unknown }).reply_settings;
+  if (replySettings !== undefined && !['following', 'mentionedUsers', 'subscribers', 'verified'].includes(String(replySettings))) {
+    return invalidRequest(`$.reply_settings: does not have a value in the enumeration [following, mentionedUsers, subscribers, verified]`);
+  }
   const input: NewPost = { author_id: authorId, text: typeof body.text === 'string' ? body.text : '' };
   if (body.text !== undefined && typeof body.text !== 'string') return invalidRequest('`text` must be a string');
   const mediaIds = body.media?.media_ids;

@@ -15,6 +15,11 @@ export interface RawOptions {
   pauseMs?: number;
   /** Give up (and report status 0) after this long. */
   timeoutMs?: number;
+  /**
+   * Send FIN after the request. Only for requests that are incomplete on purpose: node's server
+   * drops a request whose client half-closes before the answer (real clients, X included, wait).
+   */
+  halfClose?: boolean;
 }
 
 export function rawRequest(port: number, bytes: Buffer, o: RawOptions = {}): Promise<RawAnswer> {
@@ -45,7 +50,7 @@ export function rawRequest(port: number, bytes: Buffer, o: RawOptions = {}): Pro
           if (!socket.write(bytes.subarray(at, at + slice))) await new Promise((r) => socket.once('drain', r).once('close', r));
           if (o.pauseMs && at + slice < bytes.length) await new Promise((r) => setTimeout(r, o.pauseMs));
         }
-        if (!socket.destroyed) socket.end();
+        if (o.halfClose && !socket.destroyed) socket.end();
       })();
     });
   });

@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { addPost, createState, edges, generateCredentials, XDEVELOPERS_ID } from '../../src/sandbox/index.js';
+import { readStateFile, writeStateFile } from '../../src/sandbox/persist.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('sandbox state file', () => {
+  it('round-trips users, posts, graph, webhooks, subscriptions, tokens and deliveries', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xcli-sandbox-state-'));
+    dirs.push(dir);
+    const file = join(dir, 'state.json');
+    const state = createState();
+    const credentials = generateCredentials();
+    const post = addPost(state, { author_id: XDEVELOPERS_ID, text: 'kept' });
+    edges(state.likes, state.authenticatedUserId).add(post.id);
+    state.webhooks.set('7', { id: '7', url: 'http://127.0.0.1:1/w', valid: false, created_at: new Date().toISOString() });
+    edges(state.accountActivitySubscriptions, '7').add(state.authenticatedUserId);
+    state.streamWebhooks.set('7', { created_at: 'now', fields: ['expansions=author_id'] });
+    state.oauth2.access.set('tok', { userId: '1', clientId: 'c', scopes: ['tweet.read'], expiresAt: 1, family: 'f' });
+    state.deliveries.push({ id: '9', webhookId: '7', kind: 'activity', body: '{}', createdAt: 1, attempts: [], outcome: 'pending' });
+
+    writeStateFile(file, state, credentials);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const loaded = readStateFile(file)!;
+    expect(loaded.credentials).toEqual(credentials);
+    expect(loaded.state.posts.get(post.id)).toEqual(post);
+    expect(loaded.state.likes.get(state.authenticatedUserId)?.has(post.id)).toBe(true);
+    expect(loaded.state.webhooks.get('7')?.valid).toBe(false);
+    expect([...loaded.state.accountActivitySubscriptions.get('7')!]).toEqual([state.authenticatedUserId]);
+    expect(loaded.state.streamWebhooks.get('7')?.fields).toEqual(['expansions=author_id']);
+    expect(loaded.state.oauth2.access.get('tok')?.family).toBe('f');
+    expect(loaded.state.lastId).toBe(state.lastId);
+    // A delivery cut off by shutdown is not silently left pending.
+    expect(loaded.state.deliveries[0]!.outcome).toBe('failed');
+  });
+
+  it('is undefined for a missing file and refuses foreign JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xcli-sandbox-state-'));
+    dirs.push(dir);
+    expect(readStateFile(join(dir, 'none.json'))).toBeUndefined();
+    const other = join(dir, 'other.json');
+    writeFileSync(other, '{"apps":{}}');
+    expect(() => readStateFile(other)).toThrow(/is not a sandbox state file/);
+    expect(() => readStateFile(dir)).toThrow(/cannot read/);
+  });
+});
