@@ -16,7 +16,7 @@ export const POST_20 = {
   edit_history_tweet_ids: ['20'],
 };
 
-/** A user followed by `count` users, so `/2/users/:id/followers?max_results=1` has `count` pages. */
+/** Makes `count` new users follow `userId`, so `/2/users/:id/followers?max_results=1` has `count` pages. */
 export function addFollowers(state, userId, count) {
   for (let i = 0; i < count; i++) {
     const id = String(4_000_000_000 + i);

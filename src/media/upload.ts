@@ -216,7 +216,7 @@ export async function prepareUpload(ctx: Context, file: string, options: Pick<Up
 /** Sends a prepared file (INITIALIZE, APPENDs, FINALIZE, STATUS polls) and closes it. */
 export async function sendUpload(ctx: Context, session: ApiSession, upload: PreparedUpload, options: Pick<UploadOptions, 'wait' | 'timeoutMs'>): Promise<MediaData> {
   const { file, size, mediaType, category, chunkSize } = upload;
-  const progress = progressBar(ctx, `uploading ${basename(file)}`, size);
+  let progress: Progress | undefined;
   try {
     let init;
     try {
@@ -225,6 +225,8 @@ export async function sendUpload(ctx: Context, session: ApiSession, upload: Prep
       throw stepError('initialize', error);
     }
     const id = dataOf(init.json, 'initialize').id;
+    // The id is on screen from here on, so an interrupted wait still tells where to look.
+    progress = progressBar(ctx, `${basename(file)} → media ${id}`, size);
     const boundary = `xcli-${randomBytes(12).toString('hex')}`;
     const bodies = new AppendBodies(upload, boundary);
     for (let segment = 0, offset = 0; offset < size; segment++, offset += chunkSize) {
@@ -248,7 +250,7 @@ export async function sendUpload(ctx: Context, session: ApiSession, upload: Prep
     if (!options.wait || !needsProcessing(category)) return finalized;
     return await waitForProcessing(ctx, session, finalized, ctx.now() + options.timeoutMs, progress);
   } finally {
-    progress.clear();
+    progress?.clear();
     await upload.close();
   }
 }

@@ -8,6 +8,7 @@ import { startSandbox, type Sandbox, type SandboxOptions } from './index.js';
 import { readStateFile, writeStateFile } from './persist.js';
 
 export const SANDBOX_APP = 'sandbox';
+export const SANDBOX_REDIRECT_URI = 'http://127.0.0.1:8739/callback';
 
 export interface LaunchOptions {
   port?: number;
@@ -107,16 +108,32 @@ export async function launchSandbox(ctx: Context, options: LaunchOptions = {}): 
   };
 }
 
+/** An app earlier sandboxes saved: its API base is a loopback http URL. Anything else is a real app. */
+function isSandboxApp(app: AppConfig): boolean {
+  if (!app.apiBaseUrl) return false;
+  try {
+    const url = new URL(app.apiBaseUrl);
+    return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
 /** Stores the sandbox's credentials as an app; OAuth2 user tokens survive only if the OAuth2 client did. */
 async function saveApp(ctx: Context, appName: string, sandbox: Sandbox): Promise<void> {
   const c = sandbox.credentials;
   const store = await ctx.store();
   await store.update((data) => {
     const previous = data.apps[appName];
+    if (previous && !isSandboxApp(previous)) {
+      throw new UsageError(`app '${appName}' exists and is not a sandbox (API base ${previous.apiBaseUrl ?? 'https://api.x.com'}); keep it and pick another name with --app`);
+    }
     const app: AppConfig = {
       ...previous,
       clientId: c.clientId,
       clientSecret: c.clientSecret,
+      // Not xcli's default callback port 8080, which `xcli webhook start` listens on by default.
+      redirectUri: previous?.redirectUri ?? SANDBOX_REDIRECT_URI,
       bearerToken: c.bearerToken,
       oauth1: { consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, accessToken: c.accessToken, tokenSecret: c.accessTokenSecret },
       apiBaseUrl: sandbox.url,

@@ -5,7 +5,7 @@ import { signBody, SIGNATURE_HEADER } from '../webhook/signature.js';
 import { accountActivityPayloads } from './account-activity-payloads.js';
 import { runCrc, type CrcResult } from './crc-check.js';
 import { send } from './outbound.js';
-import { nextId, type ActivityFilter, type Delivery, type EventEngine, type SandboxState, type SandboxWebhook } from './state.js';
+import { nextId, type ActivityFilter, type Delivery, type DeliveryMeta, type EventEngine, type SandboxState, type SandboxWebhook } from './state.js';
 
 /** X's schedule for a delivery that got no 200 within the timeout: retry after 3 s, 30 s, 5 min. */
 export const X_RETRY_DELAYS_MS = [3_000, 30_000, 300_000] as const;
@@ -128,7 +128,7 @@ export class DeliveryEngine implements EventEngine {
     return this.options.timeoutMs;
   }
 
-  deliver(webhookId: string, body: string, meta: Parameters<EventEngine['deliver']>[2]): Delivery | undefined {
+  deliver(webhookId: string, body: string, meta: DeliveryMeta = { kind: 'activity' }): Delivery | undefined {
     const webhook = this.state.webhooks.get(webhookId);
     if (!webhook) return undefined;
     const now = this.options.now();

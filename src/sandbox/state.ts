@@ -176,10 +176,15 @@ export interface StreamConnection {
   send(record: unknown): boolean;
 }
 
+export type DeliveryMeta = Omit<Delivery, 'id' | 'webhookId' | 'body' | 'createdAt' | 'attempts' | 'outcome'>;
+
 /** What `emitActivity` and route files need from the running sandbox. */
 export interface EventEngine {
-  /** Signs and POSTs bytes to a webhook, retrying on X's schedule; records the delivery. */
-  deliver(webhookId: string, body: string, meta: Omit<Delivery, 'id' | 'webhookId' | 'body' | 'createdAt' | 'attempts' | 'outcome'>): Delivery | undefined;
+  /**
+   * Signs and POSTs the body to a webhook, retrying on X's schedule; records the delivery (kind
+   * `activity` unless `meta` says otherwise). Undefined when the webhook does not exist.
+   */
+  deliver(webhookId: string, body: string, meta?: DeliveryMeta): Delivery | undefined;
   now(): number;
 }
 

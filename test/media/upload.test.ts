@@ -296,14 +296,15 @@ describe('media upload', () => {
     });
   });
 
-  it('draws a progress bar on stderr only when stderr is a terminal', async () => {
+  it('draws a progress bar and the processing state on stderr when stderr is a terminal', async () => {
     const { path } = file('bar.mp4', 2500);
     const io = testIO({ stderrTTY: true });
-    const code = await main(['media', 'upload', path, '--no-wait'], io, h.fake.env({ oauth1: true, extra: { XCLI_CONFIG_DIR: h.configDir, XCLI_MEDIA_CHUNK_SIZE: '1000' } }));
+    const code = await main(['media', 'upload', path], io, h.fake.env({ oauth1: true, extra: { XCLI_CONFIG_DIR: h.configDir, XCLI_MEDIA_CHUNK_SIZE: '1000' } }));
     expect(code, io.err()).toBe(0);
-    expect(io.err()).toContain('\r\x1b[2Kuploading bar.mp4 [##########              ] 40% 1000 B/2.4 KiB');
+    const { id } = JSON.parse(io.out());
+    expect(io.err()).toContain(`\r\x1b[2Kbar.mp4 → media ${id} [##########              ] 40% 1000 B/2.4 KiB`);
     expect(io.err()).toContain('100% 2.4 KiB/2.4 KiB');
+    expect(io.err()).toContain(`\r\x1b[2Kbar.mp4 → media ${id}: processing in_progress 50%`);
     expect(io.err().endsWith('\r\x1b[2K')).toBe(true);
-    expect(JSON.parse(io.out()).id).toMatch(/^\d+$/);
   });
 });

@@ -149,6 +149,17 @@ describe('xcli sandbox', () => {
     expect(stopped.stderr).toContain('no sandbox answering');
   });
 
+  it('never overwrites a real app that happens to be called sandbox', async () => {
+    const dir = temp();
+    const env = { XCLI_CONFIG_DIR: dir };
+    expect((await runCli(['auth', 'apps', 'add', 'sandbox', '--client-id', 'real-client'], { env })).code).toBe(0);
+    const before = readFileSync(join(dir, 'config.json'), 'utf8');
+    const res = await runCli(['sandbox'], { env });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^xcli: app 'sandbox' exists and is not a sandbox/);
+    expect(readFileSync(join(dir, 'config.json'), 'utf8')).toBe(before);
+  });
+
   it('rejects bad flags with a usage error', async () => {
     const env = { XCLI_CONFIG_DIR: temp() };
     expect((await runCli(['sandbox', '--duplicates', '2'], { env })).code).toBe(2);

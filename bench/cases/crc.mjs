@@ -1,0 +1,63 @@
+// CRC: requests/s of `xcli webhook start --no-tunnel` answering X's CRC, against a bare node:http
+// server computing the same HMAC (bench/baselines/server.mjs crc). autocannon runs in its own process.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resultRow } from '../lib/report.mjs';
+import { startServer } from '../lib/server-process.mjs';
+import { compareThroughput } from '../lib/throughput.mjs';
+
+export const name = 'crc';
+
+export const baselineServer = fileURLToPath(new URL('../baselines/server.mjs', import.meta.url));
+/** `Ready. Webhook URL: http://…` on stderr, or the baseline's `"localUrl":"…"`. */
+export const READY = /(?:Webhook URL: |"localUrl":")(http:\/\/[^\s"]+)/;
+
+/** `xcli webhook start --no-tunnel --port 0` with its own config dir (removed on stop). */
+export function xcliWebhookServer(xcliBin, env, secret) {
+  return async () => {
+    const configDir = mkdtempSync(join(tmpdir(), 'xcli-bench-'));
+    const server = await startServer(process.execPath, [xcliBin, 'webhook', 'start', '--no-tunnel', '--port', '0'], {
+      env: { ...env, XCLI_CONFIG_DIR: configDir, X_CONSUMER_SECRET: secret },
+      ready: READY,
+    });
+    return {
+      ...server,
+      configDir,
+      async stop(graceMs) {
+        const status = await server.stop(graceMs);
+        if (status.code !== 0) throw new Error(`xcli webhook start exited ${status.code ?? status.signal} on SIGINT`);
+        return status;
+      },
+      cleanup: () => rmSync(configDir, { recursive: true, force: true }),
+    };
+  };
+}
+
+export async function run({ xcliBin, env, runs }) {
+  const secret = randomBytes(36).toString('base64url');
+  const servers = [];
+  const startXcli = xcliWebhookServer(xcliBin, env, secret);
+  try {
+    const m = await compareThroughput(
+      {
+        start: async () => {
+          const s = await startXcli();
+          servers.push(s);
+          return s;
+        },
+        loadArgs: (url, seconds) => ['crc', url, String(seconds)],
+      },
+      {
+        start: () => startServer(process.execPath, [baselineServer, 'crc', secret], { env, ready: READY }),
+        loadArgs: (url, seconds) => ['crc', url, String(seconds)],
+      },
+      { rounds: Math.max(1, Math.ceil(runs / 2)) },
+    );
+    return [resultRow({ name: 'CRC', unit: 'req/s', xcli: m.xcli, baseline: m.baseline, target: { kind: 'ratio-min', value: 0.85 } })];
+  } finally {
+    for (const s of servers) s.cleanup();
+  }
+}

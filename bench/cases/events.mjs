@@ -1,0 +1,56 @@
+// Events: signed 1 KB events/s that `xcli webhook start --no-tunnel` verifies and logs durably
+// (acknowledged only once fdatasync'd), against a bare node:http server that reads and drops the
+// body. Zero lost: after each xcli round the log must hold a line for every 2xx answer.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resultRow } from '../lib/report.mjs';
+import { startServer } from '../lib/server-process.mjs';
+import { compareThroughput } from '../lib/throughput.mjs';
+import { baselineServer, READY, xcliWebhookServer } from './crc.mjs';
+
+export const name = 'events';
+
+function countLines(file) {
+  const bytes = readFileSync(file);
+  let n = 0;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+export async function run({ xcliBin, env, runs }) {
+  const secret = randomBytes(36).toString('base64url');
+  const servers = [];
+  const startXcli = xcliWebhookServer(xcliBin, env, secret);
+  let acknowledged = 0;
+  let logged = 0;
+  try {
+    const m = await compareThroughput(
+      {
+        start: async () => {
+          const s = await startXcli();
+          servers.push(s);
+          return s;
+        },
+        loadArgs: (url, seconds) => ['events', url, String(seconds), secret],
+        afterRound: (server, loads) => {
+          const ok = loads.reduce((sum, l) => sum + l.ok, 0);
+          const lines = countLines(join(server.configDir, 'events', 'events.jsonl'));
+          acknowledged += ok;
+          logged += lines;
+          // A line logged whose 200 the load generator stopped waiting for is fine; a 200 without a line is a loss.
+          if (lines < ok) throw new Error(`lost events: ${ok} answered 2xx, ${lines} in the log`);
+        },
+      },
+      {
+        start: () => startServer(process.execPath, [baselineServer, 'drop'], { env, ready: READY }),
+        loadArgs: (url, seconds) => ['events', url, String(seconds), secret],
+      },
+      { rounds: Math.max(1, Math.ceil(runs / 2)) },
+    );
+    const note = `${acknowledged} events acknowledged, ${logged} logged, 0 lost`;
+    return [resultRow({ name: 'events', unit: 'ev/s', xcli: m.xcli, baseline: m.baseline, target: { kind: 'ratio-min', value: 0.6 }, note })];
+  } finally {
+    for (const s of servers) s.cleanup();
+  }
+}
