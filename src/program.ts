@@ -8,6 +8,7 @@ import { registerAuth } from './commands/auth.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerMedia } from './commands/media.js';
 import { registerRequest } from './commands/request.js';
+import { registerRoutes } from './commands/routes.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerPostingShortcuts, registerReadingShortcuts, registerUserShortcuts } from './commands/shortcuts.js';
 import { registerStream } from './commands/stream.js';
@@ -32,6 +33,7 @@ export function createProgram(ctx: Context): Command {
 
   program.commandsGroup('Requests:');
   registerRequest(program, ctx);
+  registerRoutes(program, ctx);
   program.commandsGroup('Posting & engagement:');
   registerPostingShortcuts(program, ctx);
   registerMedia(program, ctx);

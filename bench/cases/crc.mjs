@@ -11,6 +11,9 @@ import { compareThroughput } from '../lib/throughput.mjs';
 
 export const name = 'crc';
 
+/** X checks one webhook at a time; 10 concurrent connections (autocannon's default) is already more. */
+const CONNECTIONS = 10;
+
 export const baselineServer = fileURLToPath(new URL('../baselines/server.mjs', import.meta.url));
 /** `Ready. Webhook URL: http://…` on stderr, or the baseline's `"localUrl":"…"`. */
 export const READY = /(?:Webhook URL: |"localUrl":")(http:\/\/[^\s"]+)/;
@@ -48,11 +51,11 @@ export async function run({ xcliBin, env, runs }) {
           servers.push(s);
           return s;
         },
-        loadArgs: (url, seconds) => ['crc', url, String(seconds)],
+        loadArgs: (url, seconds) => ['crc', url, String(seconds), String(CONNECTIONS)],
       },
       {
         start: () => startServer(process.execPath, [baselineServer, 'crc', secret], { env, ready: READY }),
-        loadArgs: (url, seconds) => ['crc', url, String(seconds)],
+        loadArgs: (url, seconds) => ['crc', url, String(seconds), String(CONNECTIONS)],
       },
       { rounds: Math.max(1, Math.ceil(runs / 2)) },
     );

@@ -11,6 +11,12 @@ import { baselineServer, READY, xcliWebhookServer } from './crc.mjs';
 
 export const name = 'events';
 
+/**
+ * X delivers bursts of events concurrently. An event is acknowledged once it is fdatasync'd, so
+ * with N deliveries in flight the log can commit at most N per sync: 50 lets group commit work.
+ */
+const CONNECTIONS = 50;
+
 function countLines(file) {
   const bytes = readFileSync(file);
   let n = 0;
@@ -32,7 +38,7 @@ export async function run({ xcliBin, env, runs }) {
           servers.push(s);
           return s;
         },
-        loadArgs: (url, seconds) => ['events', url, String(seconds), secret],
+        loadArgs: (url, seconds) => ['events', url, String(seconds), String(CONNECTIONS), secret],
         afterRound: (server, loads) => {
           const ok = loads.reduce((sum, l) => sum + l.ok, 0);
           const lines = countLines(join(server.configDir, 'events', 'events.jsonl'));
@@ -44,7 +50,7 @@ export async function run({ xcliBin, env, runs }) {
       },
       {
         start: () => startServer(process.execPath, [baselineServer, 'drop'], { env, ready: READY }),
-        loadArgs: (url, seconds) => ['events', url, String(seconds), secret],
+        loadArgs: (url, seconds) => ['events', url, String(seconds), String(CONNECTIONS), secret],
       },
       { rounds: Math.max(1, Math.ceil(runs / 2)) },
     );

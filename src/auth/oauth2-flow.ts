@@ -3,6 +3,8 @@
 // the username lookup. Storing the token is the caller's business.
 import { createServer, type Server } from 'node:http';
 import type { Context } from '../context.js';
+import type { Env } from '../io.js';
+import { DEFAULT_API_BASE_URL } from './resolve.js';
 import { CredentialsError, FailureError, UsageError } from '../errors.js';
 import { lookupUsername, requestToken, tokenUrlOf, type OAuth2Client } from './oauth2-http.js';
 import { createState, createVerifier, s256Challenge } from './pkce.js';
@@ -49,6 +51,16 @@ export function parseScopes(values: readonly string[]): string[] {
   const unknown = scopes.filter((s) => !KNOWN_SCOPES.includes(s));
   if (unknown.length) throw new UsageError(`unknown scope ${unknown.join(', ')}; X's scopes are: ${KNOWN_SCOPES.join(' ')}`);
   return scopes;
+}
+
+/**
+ * XCLI_AUTH_URL, else X's authorize page; for an app with another API base (the sandbox, an
+ * emulator) the page that base serves, as the token URL follows the API base too.
+ */
+export function authorizeUrlOf(env: Env, apiBaseUrl: string): string {
+  const fromEnv = env.XCLI_AUTH_URL?.trim();
+  if (fromEnv) return fromEnv;
+  return apiBaseUrl === DEFAULT_API_BASE_URL ? DEFAULT_AUTH_URL : `${apiBaseUrl}/i/oauth2/authorize`;
 }
 
 export function buildAuthorizeUrl(authUrl: string, p: { clientId: string; redirectUri: string; scopes: readonly string[]; state: string; challenge: string }): URL {
@@ -174,7 +186,7 @@ function page(title: string, text: string): string {
 export async function runOAuth2Login(ctx: Context, options: OAuth2LoginOptions): Promise<OAuth2Login> {
   const verifier = createVerifier();
   const state = createState();
-  const authorizeUrl = buildAuthorizeUrl(ctx.env.XCLI_AUTH_URL?.trim() || DEFAULT_AUTH_URL, {
+  const authorizeUrl = buildAuthorizeUrl(authorizeUrlOf(ctx.env, options.apiBaseUrl), {
     clientId: options.client.clientId,
     redirectUri: options.redirectUri,
     scopes: options.scopes,

@@ -2,6 +2,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import type { StartOptions } from '../webhook/start.js';
 import { addApiOptions, globalsOf } from './common.js';
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -42,6 +43,7 @@ interface StartFlags {
   replace?: boolean;
   ephemeral?: boolean;
   subscribe?: string[];
+  sandbox?: boolean;
 }
 
 function checkStartFlags(o: StartFlags): void {
@@ -58,7 +60,16 @@ function checkStartFlags(o: StartFlags): void {
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) throw new UsageError(`${flag} wants an http(s) URL, got '${url}'`);
   }
   if ((o.replace || o.ephemeral) && !o.register) throw new UsageError(`${o.replace ? '--replace' : '--ephemeral'} only makes sense with --register`);
-  if (o.register && !o.tunnel && !o.publicUrl) throw new UsageError('--register needs a public URL: drop --no-tunnel, or pass --public-url URL');
+  if (o.register && !o.sandbox && !o.tunnel && !o.publicUrl) throw new UsageError('--register needs a public URL: drop --no-tunnel, or pass --public-url URL');
+}
+
+/** `--sandbox` registers at the local sandbox only: no other app, no tunnel, nothing at X to replace. */
+function checkSandboxFlags(o: StartFlags, app: string | undefined): void {
+  if (app !== undefined && app !== 'sandbox') throw new UsageError(`--sandbox uses the app 'sandbox' it creates; drop --app ${app} (to use a real X app, run without --sandbox)`);
+  const tunnelFlag = o.publicUrl !== undefined ? '--public-url' : o.ngrokDomain !== undefined ? '--ngrok-domain' : o.tunnelModule !== undefined ? '--tunnel-module' : undefined;
+  if (tunnelFlag) throw new UsageError(`--sandbox needs no tunnel (the sandbox runs on this machine): drop ${tunnelFlag}`);
+  if (o.replace || o.ephemeral) throw new UsageError(`${o.replace ? '--replace' : '--ephemeral'} is for registering at X; --sandbox registers at a sandbox that ends with the server`);
+  if (!['127.0.0.1', 'localhost', '::1'].includes(o.host)) throw new UsageError(`--sandbox serves on a loopback address (127.0.0.1, localhost, ::1), got --host ${o.host}`);
 }
 
 export function registerWebhook(program: Command, ctx: Context): void {
@@ -69,6 +80,7 @@ export function registerWebhook(program: Command, ctx: Context): void {
       'after',
       `
 Examples:
+  $ xcli webhook start --sandbox                  no account, no tunnel: a local X sends real events
   $ xcli webhook start --register --ephemeral     tunnel, register at X, log events; unregister on exit
   $ xcli webhook start --no-tunnel --forward-to http://localhost:3000/x
   $ xcli webhook trigger post.create              a signed sample event to the running server
@@ -99,12 +111,14 @@ Examples:
     .option('--register', 'register the public URL at X (POST /2/webhooks, or PUT to re-validate)')
     .option('--replace', 'with --register: delete the existing webhooks when the limit is reached')
     .option('--ephemeral', 'with --register: delete the webhook on exit')
-    .option('--subscribe <type:@user>', 'with --register: an X Activity subscription to this webhook, e.g. post.create:@me (repeatable)', (v: string, prev?: string[]) => [...(prev ?? []), v]);
+    .option('--subscribe <type:@user>', 'with --register: an X Activity subscription to this webhook, e.g. post.create:@me (repeatable)', (v: string, prev?: string[]) => [...(prev ?? []), v])
+    .option('--sandbox', 'no account, no tunnel: start a local X sandbox in this process, register and subscribe against it');
   addApiOptions(start).action(async (flags: StartFlags, cmd: Command) => {
+    if (flags.sandbox) checkSandboxFlags(flags, globalsOf(cmd).app);
     checkStartFlags(flags);
-    const subscribe = flags.subscribe ? (await import('../activity/subscribe-spec.js')).parseSubscribeSpecs(flags.subscribe, flags.register === true) : [];
-    const { runWebhookStart } = await import('../webhook/start.js');
-    await runWebhookStart(ctx, {
+    const registering = flags.register === true || flags.sandbox === true;
+    const subscribe = flags.subscribe ? (await import('../activity/subscribe-spec.js')).parseSubscribeSpecs(flags.subscribe, registering) : [];
+    const options: StartOptions = {
       port: flags.port,
       host: flags.host,
       path: flags.path,
@@ -128,8 +142,10 @@ Examples:
       ephemeral: flags.ephemeral === true,
       globals: globalsOf(cmd),
       // The seam for features built on the registered webhook (see AfterRegisterHook in webhook/start.ts).
-      afterRegister: subscribe.length ? [(await import('../activity/webhook-subscriptions.js')).subscribeHook(globalsOf(cmd), subscribe, flags.ephemeral === true)] : [],
-    });
+      afterRegister: subscribe.length && !flags.sandbox ? [(await import('../activity/webhook-subscriptions.js')).subscribeHook(globalsOf(cmd), subscribe, flags.ephemeral === true)] : [],
+    };
+    if (flags.sandbox) return (await import('../sandbox/webhook-start.js')).runSandboxWebhookStart(ctx, options, subscribe);
+    await (await import('../webhook/start.js')).runWebhookStart(ctx, options);
   });
 
   addApiOptions(webhook.command('list').description('list the webhooks registered for the app (GET /2/webhooks)'))

@@ -15,6 +15,13 @@ export const AUTH_NAMES: Record<AuthKind, string> = {
   oauth1: 'OAuth 1.0a',
 };
 
+/** The security scheme names of X's OpenAPI, as `xcli routes` shows them. */
+export const SCHEME_NAMES: Record<AuthKind, string> = {
+  bearer: 'BearerToken',
+  oauth2: 'OAuth2UserToken',
+  oauth1: 'UserToken (OAuth 1.0a)',
+};
+
 export interface AuthChoiceInput {
   method: string;
   /** Route of the request (undefined when the path is not in the table or the host is foreign). */
@@ -58,7 +65,7 @@ export function chooseAuth(input: AuthChoiceInput): AuthChoice {
   if (route && route.auth.length === 0) return { reason: `${route.method} ${route.path} needs no auth` };
   const accepted = route ? route.auth : XURL_ORDER;
   const acceptedText = route
-    ? `route accepts ${route.auth.map((k) => AUTH_NAMES[k]).join(', ')}`
+    ? `route accepts ${route.auth.map((k) => SCHEME_NAMES[k]).join(', ')}${route.auth.length === 1 ? ' only' : ''}`
     : 'route not in the table; xurl order: OAuth2 user, OAuth 1.0a, bearer';
   // An explicit user never silently falls back to another kind (xurl's TestExplicitUsernameDoesNotDowngradeToAppOnly).
   if (input.username && accepted.includes('oauth2')) return { kind: 'oauth2', reason: `-u ${input.username}; ${acceptedText}` };

@@ -52,3 +52,19 @@ export function problemSummary(status: number, headers: Record<string, string>, 
   const txid = headers['x-transaction-id'];
   return txid ? `${line} (x-transaction-id: ${txid})` : line;
 }
+
+/**
+ * One warning line for a successful response that also carries `errors[]` (X's partial success,
+ * e.g. one of several ids not found): `200 with 1 error: resource-not-found: Could not find tweet…`.
+ */
+export function partialErrorsLine(status: number, body: Buffer | string): string | undefined {
+  if (status >= 400) return undefined;
+  const errors = parseObject(body)?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  const first = (errors[0] && typeof errors[0] === 'object' ? errors[0] : {}) as Record<string, unknown>;
+  const type = str(first.type)?.replace(/\/+$/, '').split('/').pop() ?? str(first.title);
+  const text = str(first.detail) ?? str(first.message) ?? '';
+  let line = `${status} with ${errors.length} error${errors.length === 1 ? '' : 's'}: ${[type, text].filter(Boolean).join(': ')}`.replace(/\s+/g, ' ');
+  if (line.length > 300) line = `${line.slice(0, 299)}…`;
+  return errors.length > 1 ? `${line} (and ${errors.length - 1} more in the body)` : line;
+}

@@ -4,10 +4,15 @@ import { FailureError, HttpStatusError, NetworkError, RateLimitError, UsageError
 import { autoContentType, fieldsToJson, isJsonContentType, multipartBody, parseField, parseFilePart, parseHeaders, readData } from './body.js';
 import { renderHead, writeBody, type OutputMode } from './output.js';
 import { pageParamFor, pages } from './paginate.js';
-import { problemSummary } from './problem.js';
+import { fieldParams } from './fields.js';
+import { dataItems, PageMerger } from './merge.js';
+import { expandPathArgs } from './path-args.js';
+import { partialErrorsLine, problemSummary } from './problem.js';
+import { rateLimitLine } from './rate-limits.js';
+import { authLine, renderCurl, renderDryRun } from './rehearse.js';
 import { exchangeWithRetry, type RetriedResponse, type RetryPolicy } from './retry.js';
 import { matchRoute } from './routes.js';
-import { headerOf, openSession, type RequestSpec } from './session.js';
+import { headerOf, openSession, prepare, type ApiSession, type RequestSpec } from './session.js';
 import { runStream } from './stream.js';
 import type { GlobalOptions } from './types.js';
 import { apiPathOf, resolveRequestUrl } from './url.js';
@@ -29,6 +34,14 @@ export interface RawRequestOptions {
   maxWait: number;
   pretty?: boolean;
   raw?: boolean;
+  merge?: boolean;
+  ndjson?: boolean;
+  dryRun?: boolean;
+  curl?: boolean;
+  rate?: boolean;
+  strict?: boolean;
+  fields?: string[];
+  expand?: string[];
 }
 
 /** Levenshtein distance, for "did you mean" on mistyped commands. */
@@ -108,18 +121,39 @@ async function buildBody(ctx: Context, opts: RawRequestOptions): Promise<{ metho
 export async function runRawRequest(ctx: Context, target: string | undefined, globals: GlobalOptions, opts: RawRequestOptions, commandNames: string[]): Promise<void> {
   const checked = checkTarget(target, commandNames);
   const mode = outputMode(opts);
-  if (opts.paginate && opts.stream) throw new UsageError('--paginate and --stream cannot be used together');
-  if ((opts.maxPages !== undefined || opts.pageToken !== undefined) && !opts.paginate) throw new UsageError('--max-pages and --page-token need --paginate');
+  if (opts.merge && opts.ndjson) throw new UsageError('--merge and --ndjson cannot be used together');
+  if (opts.dryRun && opts.curl) throw new UsageError('--dry-run and --curl cannot be used together');
+  const paginate = opts.paginate || opts.merge || opts.ndjson;
+  if (paginate && opts.stream) throw new UsageError('--paginate (or --merge, --ndjson) and --stream cannot be used together');
+  if ((opts.maxPages !== undefined || opts.pageToken !== undefined) && !paginate) throw new UsageError('--max-pages and --page-token need --paginate');
   const built = await buildBody(ctx, opts);
   const session = await openSession(ctx, globals);
   const url = resolveRequestUrl(checked, session.resolved.apiBaseUrl);
-  for (const [name, value] of built.query) url.searchParams.append(name, value);
-  const spec: RequestSpec = { method: built.method, url, headers: built.headers, body: built.body };
+  const rehearsal = opts.dryRun || opts.curl;
+  const givenPath = apiPathOf(url, session.resolved.apiBaseUrl);
+  if (givenPath !== undefined) {
+    const note = (line: string) => ctx.io.stderr.write(`xcli: ${line}\n`);
+    const expanded = await expandPathArgs(session, built.method, givenPath, { offline: rehearsal, note });
+    if (expanded !== givenPath) url.pathname = `${new URL(session.resolved.apiBaseUrl).pathname.replace(/\/+$/, '')}${expanded}`;
+  }
   const apiPath = apiPathOf(url, session.resolved.apiBaseUrl);
   const route = apiPath === undefined ? undefined : matchRoute(built.method, apiPath);
+  for (const [name, value] of built.query) url.searchParams.append(name, value);
+  for (const [name, value] of fieldParams(opts.fields, opts.expand, route)) {
+    const existing = url.searchParams.get(name);
+    url.searchParams.set(name, existing ? [...new Set([...existing.split(','), ...value.split(',')])].join(',') : value);
+  }
+  const spec: RequestSpec = { method: built.method, url, headers: built.headers, body: built.body };
   const retry: RetryPolicy = { retries: opts.retry, maxWaitSeconds: opts.maxWait };
+  const pageParam = paginate ? pageParamFor(built.method, apiPath) : undefined;
 
-  if (opts.stream || (route?.streaming && !opts.paginate)) {
+  if (rehearsal) {
+    if (pageParam && opts.pageToken !== undefined) url.searchParams.set(pageParam, opts.pageToken);
+    await rehearse(session, spec, opts.curl === true);
+    return;
+  }
+
+  if (opts.stream || (route?.streaming && !paginate)) {
     await runStream(session, spec, { reconnect: opts.reconnect, maxRecords: opts.maxRecords });
     return;
   }
@@ -129,29 +163,48 @@ export async function runRawRequest(ctx: Context, target: string | undefined, gl
     if (opts.include) ctx.io.stdout.write(renderHead(ctx, response));
     writeBody(ctx, response.body, response.headers['content-type'], mode, terminate);
   };
+  const rate = (response: RetriedResponse) => {
+    const line = opts.rate && !globals.verbose ? rateLimitLine(response.headers, ctx.now()) : undefined;
+    if (line) ctx.io.stderr.write(`${line}\n`);
+  };
 
-  if (!opts.paginate) {
+  if (!pageParam) {
     const response = await exchangeWithRetry(session, spec, retry);
     print(response, false);
+    rate(response);
     fail(ctx, response);
+    partialErrors(ctx, opts, [response]);
     return;
   }
 
-  const pageParam = pageParamFor(built.method, apiPath);
-  let last: { number: number; nextToken?: string; token?: string } | undefined;
+  let last: { number: number; nextToken?: string; token?: string; response: RetriedResponse } | undefined;
+  const merger = opts.merge ? new PageMerger() : undefined;
+  const flushMerged = () => {
+    if (merger && last) writeBody(ctx, Buffer.from(merger.text()), 'application/json', mode, true);
+  };
+  const okPages: RetriedResponse[] = [];
   const stop = new AbortController();
   const removeInterrupt = ctx.onInterrupt(() => stop.abort());
   try {
     for await (const page of pages(session, spec, { pageParam, maxPages: opts.maxPages, startToken: opts.pageToken, retry, signal: stop.signal })) {
-      print(page.response, true);
-      last = page;
-      if (page.response.status >= 400 || page.response.gaveUp) {
+      const failed = page.response.status >= 400 || page.response.gaveUp !== undefined;
+      if (failed) {
+        // Pages already fetched are kept; the failed page's body follows them (one document per line).
+        if (merger) flushMerged();
+        print(page.response, true);
+        rate(page.response);
         fail(ctx, page.response, page.number > 1 && page.token ? ` (page ${page.number}; resume with --page-token ${page.token})` : '');
       }
+      last = page;
+      okPages.push(page.response);
+      if (merger) merger.add(page.response.body);
+      else if (opts.ndjson) for (const item of dataItems(page.response.body)) ctx.io.stdout.write(`${item}\n`);
+      else print(page.response, true);
     }
   } catch (error) {
     // The page that was being fetched: say how to pick up from it.
     const resume = last?.nextToken ? `resume with --page-token ${last.nextToken}` : undefined;
+    if (!(error instanceof HttpStatusError || error instanceof RateLimitError)) flushMerged();
     if (stop.signal.aborted) {
       const done = last?.number ?? 0;
       throw new FailureError(`interrupted after ${done} page${done === 1 ? '' : 's'}${resume ? `; ${resume}` : ''}`, { code: 'XCLI_INTERRUPTED' });
@@ -161,9 +214,39 @@ export async function runRawRequest(ctx: Context, target: string | undefined, gl
   } finally {
     removeInterrupt();
   }
+  flushMerged();
+  if (last) rate(last.response);
   if (last?.nextToken && opts.maxPages !== undefined && last.number >= opts.maxPages) {
     ctx.io.stderr.write(`xcli: stopped after ${last.number} page${last.number === 1 ? '' : 's'} (--max-pages); continue with --page-token ${last.nextToken}\n`);
   }
+  partialErrors(ctx, opts, okPages);
+}
+
+/** `--dry-run` / `--curl`: the request exactly as it would go out; nothing is sent. */
+async function rehearse(session: ApiSession, spec: RequestSpec, curl: boolean): Promise<void> {
+  const { ctx, redactor, resolved } = session;
+  const req = await prepare(session, spec, { rehearsal: true });
+  if (!curl) {
+    ctx.io.stdout.write(renderDryRun(req, redactor));
+    return;
+  }
+  const { line, variables } = renderCurl(req, resolved, redactor);
+  ctx.io.stdout.write(`${line}\n`);
+  ctx.io.stderr.write(`xcli: ${authLine(req, redactor)}\n`);
+  if (variables.length) ctx.io.stderr.write(`xcli: the command reads ${variables.join(', ')} from the environment${variables.includes('X_OAUTH2_TOKEN') ? ' (export X_OAUTH2_TOKEN="$(xcli token)")' : ''}\n`);
+  if (req.auth.kind === 'oauth1') ctx.io.stderr.write('xcli: the OAuth 1.0a signature covers this exact request and expires with its timestamp (minutes); no secret is in the line\n');
+}
+
+/** X's partial success: a 2xx carrying `errors[]` gets one warning line; `--strict` makes it exit 1. */
+function partialErrors(ctx: Context, opts: RawRequestOptions, responses: RetriedResponse[]): void {
+  const lines = responses.map((r) => partialErrorsLine(r.status, r.body)).filter((l): l is string => l !== undefined);
+  if (lines.length === 0) return;
+  const line = lines.length === 1 ? lines[0]! : `${lines[0]} (errors on ${lines.length} pages)`;
+  if (opts.strict) {
+    ctx.io.stderr.write(`xcli: ${line} (--strict)\n`);
+    throw new FailureError(line, { reported: true, code: 'XCLI_PARTIAL' });
+  }
+  ctx.io.stderr.write(`xcli: ${line}\n`);
 }
 
 /** Reports a failed response the standard way (its body is already on stdout) and throws. */

@@ -1,10 +1,11 @@
 // Building and sending one request the same way for every caller (raw requests, callApi, streams):
 // resolve the app, pick and apply auth, add xcli's headers, trace with -v, redact secrets.
-import { authorize, availableAuthKinds } from '../auth/authorize.js';
+import { authorize, availableAuthKinds, defaultUserOf } from '../auth/authorize.js';
 import { resolveApp, secretsOf } from '../auth/resolve.js';
 import type { ResolvedApp } from '../auth/types.js';
 import type { Context } from '../context.js';
 import { chooseAuth, type AuthChoice } from './auth-choice.js';
+import { limitScope, rateLimitLine, rememberLimit, seenLimit } from './rate-limits.js';
 import { Redactor } from './redact.js';
 import type { AuthKind } from './route-types.js';
 import { matchRoute } from './routes.js';
@@ -27,6 +28,8 @@ export interface PreparedRequest extends OutgoingRequest {
   /** The chosen auth, why, and which credential (for -v, and later --dry-run). */
   auth: AuthChoice & { detail?: string };
 }
+
+export { rateLimitLine } from './rate-limits.js';
 
 /** One invocation's resolved app, options and redactor, shared by every request it makes. */
 export interface ApiSession {
@@ -51,7 +54,15 @@ export function headerOf(headers: Record<string, string> | undefined, name: stri
   return undefined;
 }
 
-export async function prepare(session: ApiSession, spec: RequestSpec): Promise<PreparedRequest> {
+export interface PrepareOptions {
+  /**
+   * For `--dry-run`/`--curl`: nothing may be sent, so an OAuth2 user token is used as stored
+   * instead of being refreshed at the token endpoint (its value is never shown anyway).
+   */
+  rehearsal?: boolean;
+}
+
+export async function prepare(session: ApiSession, spec: RequestSpec, options: PrepareOptions = {}): Promise<PreparedRequest> {
   const { ctx, globals, resolved } = session;
   const headers: Record<string, string> = { ...spec.headers };
   if (!headerOf(headers, 'user-agent')) headers['User-Agent'] = `xcli/${ctx.version}`;
@@ -76,7 +87,8 @@ export async function prepare(session: ApiSession, spec: RequestSpec): Promise<P
       const contentType = headerOf(headers, 'content-type') ?? '';
       // OAuth 1.0a signs form bodies (RFC 5849 3.4.1.3), never JSON or multipart ones.
       const form = spec.body && /^application\/x-www-form-urlencoded/i.test(contentType) ? new URLSearchParams(spec.body.toString('utf8')) : undefined;
-      const { header, detail } = await authorize(ctx, resolved, auth.kind, { method: spec.method, url: spec.url.toString(), form }, { username: globals.username });
+      const stored = auth.kind === 'oauth2' && options.rehearsal ? storedOAuth2Token(resolved, globals.username) : undefined;
+      const { header, detail } = stored ?? (await authorize(ctx, resolved, auth.kind, { method: spec.method, url: spec.url.toString(), form }, { username: globals.username }));
       headers.Authorization = header;
       auth.detail = detail;
     }
@@ -86,6 +98,14 @@ export async function prepare(session: ApiSession, spec: RequestSpec): Promise<P
     ctx.io.stderr.write(`xcli: warning: ${auth.warning}\n`);
   }
   return { method: spec.method, url: spec.url, headers, body: spec.body, auth };
+}
+
+/** The stored OAuth2 token as it is, unrefreshed; undefined when there is none (authorize then says what to do). */
+function storedOAuth2Token(resolved: ResolvedApp, username: string | undefined): { header: string; detail: string } | undefined {
+  const user = username ?? defaultUserOf(resolved.app);
+  const token = user === undefined ? undefined : resolved.app.oauth2Tokens?.[user];
+  if (!token || resolved.name === undefined) return undefined;
+  return { header: `Bearer ${token.accessToken}`, detail: `OAuth2 user token of ${user || '(unknown user)'} (app '${resolved.name}'; not refreshed for a rehearsal)` };
 }
 
 /** The `-v` trace on stderr: the chosen auth, then curl's `>`/`<` lines, with every secret redacted. */
@@ -111,25 +131,26 @@ export function verboseObserver(session: ApiSession, auth?: PreparedRequest['aut
   };
 }
 
-/** `x-rate-limit: 847/900, resets in 11m02s` from X's headers, or undefined when they are absent. */
-export function rateLimitLine(headers: Record<string, string>, now: number): string | undefined {
-  const limit = headers['x-rate-limit-limit'];
-  const remaining = headers['x-rate-limit-remaining'];
-  const reset = Number(headers['x-rate-limit-reset']);
-  if (limit === undefined || remaining === undefined) return undefined;
-  if (!Number.isFinite(reset) || reset <= 0) return `x-rate-limit: ${remaining}/${limit}`;
-  const seconds = Math.max(0, Math.round(reset - now / 1000));
-  return `x-rate-limit: ${remaining}/${limit}, resets in ${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
-}
-
 /** Prepares and sends a request, reading the whole body. */
 export async function exchange(session: ApiSession, spec: RequestSpec, signal?: AbortSignal) {
   const req = await prepare(session, spec);
-  return send(session.ctx.env, req, { observe: verboseObserver(session, req.auth), signal });
+  const response = await send(session.ctx.env, req, { observe: verboseObserver(session, req.auth), signal });
+  await keepLimits(session, req, response);
+  return response;
 }
 
 /** Prepares and sends a request, returning the body unread (streams). */
 export async function exchangeStreaming(session: ApiSession, spec: RequestSpec, signal?: AbortSignal) {
   const req = await prepare(session, spec);
-  return sendStreaming(session.ctx.env, req, { observe: verboseObserver(session, req.auth), signal, streaming: true });
+  const response = await sendStreaming(session.ctx.env, req, { observe: verboseObserver(session, req.auth), signal, streaming: true });
+  await keepLimits(session, req, response);
+  return response;
+}
+
+/** Records the response's rate-limit headers for `xcli limits` (per route, auth kind and user). */
+async function keepLimits(session: ApiSession, req: PreparedRequest, head: ResponseHead): Promise<void> {
+  const { resolved, globals, ctx } = session;
+  const user = req.auth.kind === 'oauth2' ? (globals.username ?? defaultUserOf(resolved.app)) : undefined;
+  const entry = seenLimit({ method: req.method, apiPath: apiPathOf(req.url, resolved.apiBaseUrl), auth: req.auth.kind, user }, head.headers, ctx.now());
+  if (entry) await rememberLimit(ctx.paths.stateFile, limitScope(resolved.apiBaseUrl, resolved.name), entry);
 }

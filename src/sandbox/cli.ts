@@ -109,7 +109,7 @@ export async function launchSandbox(ctx: Context, options: LaunchOptions = {}): 
 }
 
 /** An app earlier sandboxes saved: its API base is a loopback http URL. Anything else is a real app. */
-function isSandboxApp(app: AppConfig): boolean {
+export function isSandboxApp(app: AppConfig): boolean {
   if (!app.apiBaseUrl) return false;
   try {
     const url = new URL(app.apiBaseUrl);

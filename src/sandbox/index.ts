@@ -73,7 +73,10 @@ export interface RecordedRequest {
   /** Query parameters (the first value of each). */
   query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
+  /** The body as UTF-8, at most its first RECORDED_BODY_BYTES bytes (a media upload is not kept whole). */
   body: string;
+  /** The body's true length in bytes. */
+  bodyBytes: number;
   authKind: AuthInfo['kind'] | 'invalid';
   /** The route template that answered, or undefined when no route matched (a 404). */
   route?: string;
@@ -112,6 +115,9 @@ export interface Sandbox {
   deliveriesSettled(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How much of each request body `requests` keeps: enough for any JSON or form X takes, not a video. */
+export const RECORDED_BODY_BYTES = 64 * 1024;
 
 const secret = (bytes: number) => randomBytes(bytes).toString('base64url');
 
@@ -190,7 +196,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       path,
       query: Object.fromEntries(url.searchParams),
       headers: { ...req.headers },
-      body: rawBody.toString('utf8'),
+      body: rawBody.subarray(0, RECORDED_BODY_BYTES).toString('utf8'),
+      bodyBytes: rawBody.length,
       authKind: 'none',
     };
     requests.push(record);

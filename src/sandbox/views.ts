@@ -21,9 +21,19 @@ export function userView(state: SandboxState, user: SandboxUser, query: URLSearc
   return pick(publicUser(user, state), [...USER_DEFAULTS, ...requested(query, 'user.fields')]);
 }
 
+/** The field each post expansion is built from: X includes it in `data` when the expansion is asked for. */
+const EXPANSION_FIELDS: Record<string, string> = {
+  author_id: 'author_id',
+  in_reply_to_user_id: 'in_reply_to_user_id',
+  'referenced_tweets.id': 'referenced_tweets',
+  referenced_posts: 'referenced_tweets',
+  'entities.mentions.username': 'entities',
+};
+
 export function postView(post: SandboxPost, query: URLSearchParams): Record<string, unknown> {
+  const implied = requested(query, 'expansions').map((e) => EXPANSION_FIELDS[e]).filter((f): f is string => f !== undefined);
   // X's OpenAPI 2.167 names the parameter post.fields; the API and its docs still say tweet.fields.
-  return pick(publicPost(post), [...POST_DEFAULTS, ...requested(query, 'tweet.fields'), ...requested(query, 'post.fields')]);
+  return pick(publicPost(post), [...new Set([...POST_DEFAULTS, ...requested(query, 'tweet.fields'), ...requested(query, 'post.fields'), ...implied])]);
 }
 
 /** `includes` for the expansions X supports on posts: author_id, referenced_tweets.id, in_reply_to_user_id, entities.mentions.username. */
@@ -88,4 +98,16 @@ export function page<T>(items: T[], query: URLSearchParams, spec: PageSpec, rend
   if (offset + max < items.length) meta.next_token = encodeToken(offset + max);
   if (offset > 0) meta.previous_token = encodeToken(Math.max(0, offset - max));
   return { status: 200, json: slice.length ? { data: slice.map(render), meta } : { meta } };
+}
+
+/** A page of posts with their `includes` (the expansions of the posts shown). */
+export function postsPage(state: SandboxState, posts: SandboxPost[], query: URLSearchParams, spec: PageSpec): SandboxResponse {
+  const shown: SandboxPost[] = [];
+  const response = page(posts, query, spec, (post) => {
+    shown.push(post);
+    return postView(post, query);
+  });
+  const includes = postIncludes(state, shown, query);
+  if (includes && response.status === 200) (response.json as Record<string, unknown>).includes = includes;
+  return response;
 }

@@ -32,6 +32,8 @@ export interface StartOptions {
   crcPassthrough: boolean;
   tunnel: boolean;
   publicUrl?: string;
+  /** Register the local URL itself (the sandbox runs on this machine and reaches it directly). */
+  localUrlIsPublic?: boolean;
   ngrokDomain?: string;
   tunnelModule?: string;
   register: boolean;
@@ -189,6 +191,7 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
   try {
     let publicUrl: string | undefined;
     if (options.publicUrl) publicUrl = publicWebhookUrl(options.publicUrl);
+    else if (options.localUrlIsPublic) publicUrl = server.localUrl;
     else if (openTunnel) {
       tunnel = await openTunnel(await tunnelOptions());
       publicUrl = publicWebhookUrl(tunnel.url);

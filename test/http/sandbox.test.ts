@@ -37,7 +37,7 @@ describe('against the fake X API', () => {
     expect(last().authKind).toBe('bearer');
     const me = await runCli(['-v', '/2/users/me'], { env });
     expect(me.code).toBe(0);
-    expect(me.stderr).toMatch(/^\* auth: oauth2 \(route accepts OAuth2 user token, OAuth 1\.0a\): OAuth2 user token of sandbox_dev/);
+    expect(me.stderr).toMatch(/^\* auth: oauth2 \(route accepts OAuth2UserToken, UserToken \(OAuth 1\.0a\)\): OAuth2 user token of sandbox_dev/);
     expect(me.stderr).toMatch(/\n\* x-rate-limit: \d+\/\d+, resets in \d+m\d\ds\n/);
     const c = sandbox.credentials;
     for (const secret of [c.bearerToken, c.consumerSecret, c.accessToken, c.accessTokenSecret]) expect(me.stderr).not.toContain(secret);

@@ -12,7 +12,7 @@ import { main } from '../../src/cli.js';
 import { testIO } from '../../src/io.js';
 import { startFakeX, type FakeX } from '../helpers/fake-x.js';
 import { runCli } from '../helpers/run-cli.js';
-import { scaled, timeLimit } from './lib/scale.js';
+import { reportFigure, scaled, timeLimit } from './lib/scale.js';
 import { fuzzSeed, seeded, type Seeded } from './lib/seeded.js';
 
 const SEED = fuzzSeed(2_7_2026);
@@ -170,6 +170,7 @@ describe(`CLI argument fuzz (seed ${SEED}, ${CASES} cases; FUZZ_SEED=n to reprod
         if (queue.length >= 8) await Promise.all(queue.splice(0));
       }
       await Promise.all(queue);
+      reportFigure('cli fuzz', { seed: SEED, cases: CASES, ...Object.fromEntries(Object.entries(codes).map(([c, n]) => [`exit${c}`, n])) });
       expect(problems.slice(0, 20)).toEqual([]);
       // The fuzz reached past the parser: successes, HTTP errors, usage errors and network errors all occurred.
       for (const code of [0, 1, 2, 4]) expect(codes[code] ?? 0, `exit ${code} in ${JSON.stringify(codes)}`).toBeGreaterThan(0);

@@ -2,13 +2,12 @@
 // log (issue 7, faults): no acknowledged event is missing, no line is corrupted, and a torn tail is
 // skipped with a warning, by the server on restart and by `webhook events`, never glued to a new line.
 import { appendFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, tempConfigDir } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
 import { burst } from './lib/load.js';
 import { checkLog, missingAndRepeated, type LogCheck } from './lib/log-check.js';
-import { scaled, timeLimit } from './lib/scale.js';
-import { SECRET, startQuietServer } from './lib/webhook-child.js';
+import { reportFigure, scaled, timeLimit } from './lib/scale.js';
+import { SECRET, startQuietServer, startServerWithCopy } from './lib/webhook-child.js';
 
 const EVENTS = scaled(6000, 60_000);
 const CONNECTIONS = 64;
@@ -28,12 +27,8 @@ describe('kill -9 during a burst', () => {
   it(
     'loses no acknowledged event, corrupts no line, and skips a torn tail with a warning after a restart',
     async () => {
-      const dir = tempConfigDir();
-      cleanups.push(dir.cleanup);
-      const main = join(dir.dir, 'events', 'events.jsonl');
-      const copy = join(dir.dir, '..', 'copy.jsonl');
-      const first = await startQuietServer(dir.dir, ['-o', copy]);
-      cleanups.push(() => first.kill());
+      const { server: first, configDir, mainLog: main, copyLog: copy, cleanup } = await startServerWithCopy();
+      cleanups.push(cleanup);
 
       let killed = false;
       const killAt = Math.floor(EVENTS / 3);
@@ -67,8 +62,9 @@ describe('kill -9 during a burst', () => {
       const tornPart = lastRecord.slice(0, Math.floor(lastRecord.length / 2));
       if (whole.endsWith('\n')) appendFileSync(main, tornPart);
       const tornLine = (await checkLog(main)).lastLine;
+      reportFigure('kill -9 mid-burst', { sent: EVENTS, killedAfter: killAt, acknowledged: result.acked.length, noAnswer: result.failed, tornByKill: whole.endsWith('\n') ? 'no' : 'yes' });
 
-      const second = await startQuietServer(dir.dir, ['-o', copy]);
+      const second = await startQuietServer(configDir, ['-o', copy]);
       cleanups.push(() => second.kill());
       await second.waitForStderr(/warning: skipped a torn last line in .*events\.jsonl/);
       const after = await burst(second.url, { secret: SECRET, events: 500, connections: 16, idPrefix: 'after' });
@@ -85,7 +81,7 @@ describe('kill -9 during a burst', () => {
       expect(missingAndRepeated(copyLog, [...result.acked, ...after.acked])).toEqual({ missing: [], repeated: [] });
 
       // The reader used by `webhook events` skips the torn line, says so, and keeps every record.
-      const listed = await runCli(['webhook', 'events', '--json'], { env: { XCLI_CONFIG_DIR: dir.dir } });
+      const listed = await runCli(['webhook', 'events', '--json'], { env: { XCLI_CONFIG_DIR: configDir } });
       expect(listed.code).toBe(0);
       expect(listed.stderr).toMatch(new RegExp(`warning: skipped unreadable line ${tornLine} of `));
       const ids = new Set(listed.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { eventId: string }).eventId));

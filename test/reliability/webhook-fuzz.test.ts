@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempConfigDir } from '../helpers/run-cli.js';
 import { checkLog } from './lib/log-check.js';
 import { rawRequest, stalledClient } from './lib/raw-http.js';
-import { SOAK, scaled, timeLimit } from './lib/scale.js';
+import { reportFigure, SOAK, scaled, timeLimit } from './lib/scale.js';
 import { fuzzSeed, seeded, type Seeded } from './lib/seeded.js';
 import { SECRET, startQuietServer } from './lib/webhook-child.js';
 
@@ -149,6 +149,7 @@ describe(`webhook start under hostile input (seed ${SEED}, ${CASES} cases; FUZZ_
       const stalled = Array.from({ length: 20 }, (_, i) => stalledClient(port, SOAK && i % 2 ? 'body' : 'headers'));
 
       const r = seeded(SEED);
+      const started = performance.now();
       const problems: string[] = [];
       let logged = 0;
       let loggedSignedRight = 0;
@@ -182,6 +183,7 @@ describe(`webhook start under hostile input (seed ${SEED}, ${CASES} cases; FUZZ_
         if (inFlight.size >= 32) await Promise.race(inFlight);
       }
       await Promise.all(inFlight);
+      reportFigure('webhook fuzz', { seed: SEED, cases: CASES, logged, seconds: Number(((performance.now() - started) / 1000).toFixed(1)) });
       expect(problems).toEqual([]);
       expect(logged).toBeGreaterThan(CASES / 50);
 
@@ -189,8 +191,9 @@ describe(`webhook start under hostile input (seed ${SEED}, ${CASES} cases; FUZZ_
       expect(server.child.exitCode).toBeNull();
       const crc = await rawRequest(port, Buffer.from('GET /webhook?crc_token=helloWorld HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
       expect(crc.body.toString()).toBe(JSON.stringify({ response_token: hmac('helloWorld') }));
+      // Resolves only once the server closed every stalled connection itself.
       const closedAfterMs = await Promise.all(stalled);
-      expect(closedAfterMs.length).toBe(20);
+      reportFigure('stalled clients closed by the server', { clients: closedAfterMs.length, slowestSeconds: Number((Math.max(...closedAfterMs) / 1000).toFixed(1)) });
       expect(await server.stop()).toBe(0);
       expect(server.stderr()).not.toMatch(/internal error|\n\s+at /);
 

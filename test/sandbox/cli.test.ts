@@ -99,13 +99,14 @@ describe('xcli sandbox', () => {
     expect((await runCli(['--app', 'sandbox', '-X', 'POST', '/2/tweets', '-d', '{"text":"persist me"}'], { env })).code).toBe(0);
     await expect.poll(() => existsSync(stateFile) && statSync(stateFile).mode & 0o777).toBe(0o600);
 
-    // Log in through the auto-approving authorize page with a fake browser that follows redirects.
+    // Log in through the auto-approving authorize page (found through the app's API base, no
+    // XCLI_AUTH_URL) with a fake browser that follows redirects and reports where it went.
     const browser = join(dir, '..', 'browser.mjs');
-    writeFileSync(browser, 'await fetch(process.argv[2]);\n');
-    const login = await runCli(['auth', 'oauth2', '--app', 'sandbox'], {
-      env: { ...env, BROWSER: `${process.execPath} ${browser}`, XCLI_AUTH_URL: `${first.url}/i/oauth2/authorize` },
-    });
+    const opened = join(dir, '..', 'opened.txt');
+    writeFileSync(browser, `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(opened)}, process.argv[2]);\nawait fetch(process.argv[2]);\n`);
+    const login = await runCli(['auth', 'oauth2', '--app', 'sandbox'], { env: { ...env, BROWSER: `${process.execPath} ${browser}` } });
     expect(login.code, login.stderr).toBe(0);
+    expect(readFileSync(opened, 'utf8')).toMatch(new RegExp(`^${first.url}/i/oauth2/authorize\\?response_type=code&`));
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
 
@@ -117,6 +118,18 @@ describe('xcli sandbox', () => {
     expect(me.code, me.stderr).toBe(0);
     expect(JSON.parse(me.stdout).data.username).toBe('sandbox_dev');
     expect(second.url).toMatch(/^http:/);
+  });
+
+  it("builds the OAuth2 authorize URL from the app's API base unless XCLI_AUTH_URL is set", async () => {
+    const env = { XCLI_CONFIG_DIR: temp() };
+    expect((await runCli(['auth', 'apps', 'add', 'emu', '--client-id', 'cid', '--api-base-url', 'http://127.0.0.1:9'], { env })).code).toBe(0);
+    const fromBase = await runCli(['auth', 'oauth2', '--app', 'emu', '--headless'], { env });
+    expect(fromBase.stderr).toContain('http://127.0.0.1:9/i/oauth2/authorize?response_type=code&client_id=cid&');
+    const fromEnv = await runCli(['auth', 'oauth2', '--app', 'emu', '--headless'], { env: { ...env, XCLI_AUTH_URL: 'http://127.0.0.1:7/authorize' } });
+    expect(fromEnv.stderr).toContain('http://127.0.0.1:7/authorize?response_type=code&');
+    expect((await runCli(['auth', 'apps', 'add', 'real', '--client-id', 'cid2'], { env })).code).toBe(0);
+    const real = await runCli(['auth', 'oauth2', '--app', 'real', '--headless'], { env });
+    expect(real.stderr).toContain('https://x.com/i/oauth2/authorize?response_type=code&client_id=cid2&');
   });
 
   it('refuses an unusable state file without touching it', async () => {

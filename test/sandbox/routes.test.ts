@@ -109,6 +109,32 @@ describe('sandbox routes', () => {
     expect((await api('DELETE', `/2/users/${me}/likes/${postId}`)).json).toEqual({ data: { liked: false } });
   });
 
+  it('puts the fields an expansion uses into data, and fills includes on liked posts too', async () => {
+    const me = fake.sandbox.state.authenticatedUserId;
+    const postId = [...fake.sandbox.state.posts.values()].find((p) => p.author_id === XDEVELOPERS_ID)!.id;
+    const read = await api('GET', `/2/tweets/${postId}?expansions=author_id`, undefined, app());
+    expect(read.json.data).toEqual({ id: postId, text: expect.any(String), edit_history_tweet_ids: [postId], author_id: XDEVELOPERS_ID });
+    expect(read.json.includes.users).toEqual([{ id: XDEVELOPERS_ID, name: expect.any(String), username: 'XDevelopers' }]);
+    expect((await api('POST', `/2/users/${me}/likes`, { tweet_id: postId })).status).toBe(200);
+    try {
+      const liked = await api('GET', `/2/users/${me}/liked_tweets?expansions=author_id&user.fields=verified`);
+      expect(liked.status).toBe(200);
+      expect(liked.json.data.find((p: { id: string }) => p.id === postId).author_id).toBe(XDEVELOPERS_ID);
+      expect(liked.json.includes.users.find((u: { id: string }) => u.id === XDEVELOPERS_ID)).toHaveProperty('verified');
+      expect((await api('GET', `/2/users/${me}/liked_tweets`)).json.includes).toBeUndefined();
+    } finally {
+      await api('DELETE', `/2/users/${me}/likes/${postId}`);
+    }
+  });
+
+  it('keeps the first 64 KiB of a recorded request body and its true length', async () => {
+    const big = 'x'.repeat(200 * 1024);
+    await fetch(`${fake.url}/2/tweets`, { method: 'POST', headers: { authorization: user, 'content-type': 'application/json' }, body: JSON.stringify({ text: big }) });
+    const recorded = fake.sandbox.requests.at(-1)!;
+    expect(recorded.bodyBytes).toBe(big.length + 11);
+    expect(recorded.body).toBe(`{"text":"${big}`.slice(0, 64 * 1024));
+  });
+
   it('answers 429 with the limit headers when a window is used up, and injects faults', async () => {
     const limited = await startFakeX({ rateLimits: { 'GET /2/users/:id': 1 } });
     try {

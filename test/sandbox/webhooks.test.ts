@@ -96,6 +96,9 @@ describe('sandbox webhooks', () => {
     const delivery = fake.sandbox.state.deliveries.at(-1)!;
     expect(delivery.outcome).toBe('failed');
     expect(delivery.attempts.map((a) => a.status)).toEqual([500, 503, 500, 500]);
+    // X's 3 s → 30 s → 5 min, scaled by 0.001: each retry waits at least its step after the last answer.
+    const waited = delivery.attempts.slice(1).map((a, i) => a.at - (delivery.attempts[i]!.at + delivery.attempts[i]!.latencyMs));
+    expect(waited.map((ms, i) => ms >= [3, 30, 300][i]! - 2)).toEqual([true, true, true]);
   });
 
   it('retries an answer slower than the timeout, like no answer', async () => {

@@ -5,7 +5,7 @@ import { emitActivity } from '../events.js';
 import { invalidRequest, notFound } from '../problems.js';
 import type { RouteOptions, SandboxRequest, SandboxResponse } from '../router.js';
 import { edges, nextId, publicUser, type DirectMessageEvent, type SandboxPost, type SandboxState, type SandboxUser } from '../state.js';
-import { page, postIncludes, postView, userView, type PageSpec } from '../views.js';
+import { page, postsPage, userView, type PageSpec } from '../views.js';
 import { actingUser, isResponse } from './users.js';
 
 type Obj = Record<string, unknown>;
@@ -14,18 +14,6 @@ const SNOWFLAKE = /^[0-9]{1,19}$/;
 const pageSpec = (min: number, max: number, defaultSize: number): PageSpec => ({ tokenParams: ['pagination_token'], min, max, default: defaultSize });
 
 const byNewest = (a: { id: string }, b: { id: string }) => (BigInt(b.id) > BigInt(a.id) ? 1 : BigInt(b.id) < BigInt(a.id) ? -1 : 0);
-
-/** A page of posts with their `includes` (the expansions of the posts shown). */
-function postsPage(state: SandboxState, posts: SandboxPost[], query: URLSearchParams, spec: PageSpec): SandboxResponse {
-  const shown: SandboxPost[] = [];
-  const response = page(posts, query, spec, (post) => {
-    shown.push(post);
-    return postView(post, query);
-  });
-  const includes = postIncludes(state, shown, query);
-  if (includes && response.status === 200) (response.json as Obj).includes = includes;
-  return response;
-}
 
 function bodyId(req: SandboxRequest, key: 'tweet_id' | 'target_user_id'): string | SandboxResponse {
   const value = (req.json as Obj | undefined)?.[key];

@@ -5,7 +5,7 @@ import { emitActivity } from '../events.js';
 import { invalidRequest, notFound, notFoundItem, problem } from '../problems.js';
 import { compileQuery } from '../query-match.js';
 import { addPost, edges, nextId, publicPost, publicUser, type NewPost, type SandboxPost, type SandboxState } from '../state.js';
-import { page, postIncludes, postView, userView } from '../views.js';
+import { page, postIncludes, postsPage, postView, userView } from '../views.js';
 import { actingUser, isResponse } from './users.js';
 
 const ID = /^\d{1,19}$/;
@@ -187,7 +187,7 @@ export function registerTweetRoutes(app: SandboxApp): void {
     const id = req.params.id!;
     if (!state.users.has(id)) return notFound('user', 'id', id);
     const posts = [...(state.likes.get(id) ?? [])].reverse().map((pid) => state.posts.get(pid)).filter((p): p is SandboxPost => !!p);
-    return page(posts, req.query, { tokenParams: ['pagination_token'], min: 5, max: 100, default: 100 }, (p) => postView(p, req.query));
+    return postsPage(state, posts, req.query, { tokenParams: ['pagination_token'], min: 5, max: 100, default: 100 });
   });
 
   app.route('GET', '/2/tweets/:id/liking_users', (req) => {
@@ -202,14 +202,9 @@ export function registerTweetRoutes(app: SandboxApp): void {
     if (!query || query.length > 512) return invalidRequest('The `query` query parameter is required (1 to 512 characters)', { parameters: { query: [query ?? ''] } });
     const matches = compileQuery(state, query);
     const posts = [...state.posts.values()].filter(matches).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
-    const res = page(posts, req.query, { tokenParams: ['next_token', 'pagination_token'], min: 10, max: 100, default: 10 }, (p) => postView(p, req.query));
+    const res = postsPage(state, posts, req.query, { tokenParams: ['next_token', 'pagination_token'], min: 10, max: 100, default: 10 });
     const body = res.json as { data?: { id: string }[]; meta?: Record<string, unknown> } | undefined;
-    if (res.status === 200 && body?.meta && body.data?.length) {
-      body.meta = { newest_id: body.data[0]!.id, oldest_id: body.data[body.data.length - 1]!.id, ...body.meta };
-      const shown = posts.filter((p) => body.data!.some((d) => d.id === p.id));
-      const includes = postIncludes(state, shown, req.query);
-      if (includes) res.json = { data: body.data, includes, meta: body.meta };
-    }
+    if (res.status === 200 && body?.meta && body.data?.length) body.meta = { newest_id: body.data[0]!.id, oldest_id: body.data[body.data.length - 1]!.id, ...body.meta };
     return res;
   });
 }

@@ -1,6 +1,6 @@
 // `npm test` runs the reliability checks at modest counts; `npm run soak` (XCLI_SOAK=1) runs the same
 // checks at large ones and collects the figures each test reports.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 
 export const SOAK = process.env.XCLI_SOAK === '1';
 
@@ -23,4 +23,15 @@ export function reportFigure(name: string, values: Record<string, number | strin
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Peak resident memory of a process in MiB (Linux /proc), or undefined elsewhere. */
+export function peakRssMiB(pid: number | undefined): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]);
+    return Number.isFinite(kb) ? Math.round(kb / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
 }

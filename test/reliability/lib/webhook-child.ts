@@ -1,7 +1,8 @@
 // `xcli webhook start -q` as a child process, for bursts: no line per event (so the figures measure
 // the server, not a console), the bound URL read from the "Ready." banner on stderr.
 import type { ChildProcess } from 'node:child_process';
-import { spawnCli } from '../../helpers/run-cli.js';
+import { join } from 'node:path';
+import { spawnCli, tempConfigDir } from '../../helpers/run-cli.js';
 
 export const SECRET = 'reliability-consumer-secret';
 
@@ -66,6 +67,36 @@ export async function startQuietServer(configDir: string, args: string[] = [], e
     kill: async () => {
       child.kill('SIGKILL');
       await exited;
+    },
+  };
+}
+
+export interface LoggedServer {
+  server: QuietServer;
+  configDir: string;
+  /** The event log under the config dir, and the `-o` copy beside it. */
+  mainLog: string;
+  copyLog: string;
+  /** Kills the server (if still running) and removes the files. */
+  cleanup(): Promise<void>;
+}
+
+/** A quiet server on a fresh config dir, also writing an `-o` copy of its log. */
+export async function startServerWithCopy(): Promise<LoggedServer> {
+  const temp = tempConfigDir();
+  const copyLog = join(temp.dir, '..', 'copy.jsonl');
+  const server = await startQuietServer(temp.dir, ['-o', copyLog]).catch((error: unknown) => {
+    temp.cleanup();
+    throw error;
+  });
+  return {
+    server,
+    configDir: temp.dir,
+    mainLog: join(temp.dir, 'events', 'events.jsonl'),
+    copyLog,
+    cleanup: async () => {
+      if (server.child.exitCode === null && server.child.signalCode === null) await server.kill();
+      temp.cleanup();
     },
   };
 }
