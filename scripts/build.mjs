@@ -3,11 +3,11 @@
 // in two renames, so removed sources leave no stale modules and a bin/xcli.js started during a
 // build never finds dist/ half written or missing.
 //
-// Then esbuild bundles what bin/xcli.js loads (cli.js, io.js) with their dependencies into a few
-// files, replacing tsc's cli.js and io.js in the same temporary folder: resolving and reading ~50
-// modules (undici alone is ~100 CommonJS files) cost more start-up time than the code itself.
-// Dynamic imports stay lazy (split into chunks loaded on first use). Everything else in dist/ is
-// tsc's output as before: the library entry dist/index.js and its .d.ts files.
+// Then esbuild bundles what bin/xcli.js loads (cli.js, io.js) into a few files, replacing tsc's
+// cli.js and io.js in the same temporary folder: resolving and reading ~50 modules of ours plus
+// commander and undici (~100 CommonJS files) cost more start-up time than running them. Dynamic
+// imports stay lazy (split into chunks loaded on first use). Everything else in dist/ is tsc's
+// output as before: the library entry dist/index.js and its .d.ts files.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -18,8 +18,57 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = resolve(root, 'dist');
 const fresh = resolve(root, `.dist-build-${process.pid}`);
 const old = resolve(root, `.dist-old-${process.pid}`);
-const require = createRequire(import.meta.url);
-const tsc = require.resolve('typescript/bin/tsc');
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+
+/**
+ * The packages on every request's path, imported statically only. The others load lazily and stay
+ * in node_modules: esbuild gives a dynamically imported CommonJS module only a default export
+ * (`(await import('proper-lockfile')).lock` would be undefined), and @ngrok/ngrok is a native addon.
+ */
+const BUNDLED_PACKAGES = new Set(['commander', 'undici']);
+
+function onlyBundle(packages) {
+  return {
+    name: 'only-bundle',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+        return packages.has(name) ? undefined : { external: true };
+      });
+    },
+  };
+}
+
+async function bundleCli(outdir) {
+  const esbuild = await import('esbuild');
+  const { metafile } = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: [join(outdir, 'cli.js'), join(outdir, 'io.js')],
+    outdir,
+    allowOverwrite: true,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // Chunks sit next to the entries: src/version.ts finds package.json at '../package.json'
+    // relative to its own module, which must stay one level below the package root.
+    chunkNames: 'bundle-[name]-[hash]',
+    plugins: [onlyBundle(BUNDLED_PACKAGES)],
+    metafile: true,
+    logLevel: 'warning',
+  });
+  // Bundled CommonJS (undici, commander) calls require() for Node's built-in modules; ESM has no
+  // require, so the chunk holding esbuild's require shim gets one from createRequire. (Metafile
+  // paths are relative to absWorkingDir.)
+  for (const file of Object.keys(metafile.outputs)) {
+    const path = resolve(root, file);
+    const code = readFileSync(path, 'utf8');
+    if (code.includes('Dynamic require of "')) {
+      writeFileSync(path, `import { createRequire as __xcliCreateRequire } from 'node:module';\nconst require = __xcliCreateRequire(import.meta.url);\n${code}`);
+    }
+  }
+}
 
 rmSync(fresh, { recursive: true, force: true });
 const result = spawnSync(process.execPath, [tsc, '-p', resolve(root, 'tsconfig.json'), '--outDir', fresh], { stdio: 'inherit' });
@@ -38,35 +87,3 @@ try {
 renameSync(fresh, dist);
 rmSync(old, { recursive: true, force: true });
 process.exit(result.status ?? 1);
-
-async function bundleCli(outdir) {
-  const esbuild = await import('esbuild');
-  const { metafile } = await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: [join(outdir, 'cli.js'), join(outdir, 'io.js')],
-    outdir,
-    allowOverwrite: true,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    // Chunks sit next to the entries: src/version.ts finds package.json at '../package.json'
-    // relative to its own module, which must stay one level below the package root.
-    chunkNames: 'bundle-[name]-[hash]',
-    // A native addon: it cannot be bundled, and only `webhook start` with ngrok loads it.
-    external: ['@ngrok/ngrok'],
-    metafile: true,
-    logLevel: 'warning',
-  });
-  // Bundled CommonJS packages (undici, commander…) call require() for Node's built-in modules;
-  // ESM has no require, so the chunks that need one get it from createRequire. (Metafile paths
-  // are relative to absWorkingDir.)
-  for (const file of Object.keys(metafile.outputs)) {
-    const path = resolve(root, file);
-    const code = readFileSync(path, 'utf8');
-    if (code.includes('Dynamic require of "')) {
-      writeFileSync(path, `import { createRequire as __xcliCreateRequire } from 'node:module';\nconst require = __xcliCreateRequire(import.meta.url);\n${code}`);
-    }
-  }
-}

@@ -81,7 +81,7 @@ export function chooseAuth(input: AuthChoiceInput): AuthChoice {
       `no credentials for ${input.appLabel}: run 'xcli auth app --bearer-token TOKEN' (or 'xcli auth oauth2', 'xcli auth oauth1'), or set X_BEARER_TOKEN`,
     );
   }
-  const needs = accepted.map((k) => AUTH_NAMES[k]).join(' or ');
+  const needs = `${accepted.includes('bearer') ? '' : 'user context: '}${accepted.map((k) => AUTH_NAMES[k]).join(' or ')}`;
   const fix = accepted.includes('oauth2') ? "'xcli auth oauth2'" : accepted.includes('oauth1') ? "'xcli auth oauth1'" : "'xcli auth app --bearer-token TOKEN'";
   throw new CredentialsError(
     `${route!.method} ${route!.path} needs ${needs}; ${input.appLabel} has only ${input.available.map((k) => AUTH_NAMES[k]).join(', ')}: run ${fix}`,

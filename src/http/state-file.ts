@@ -36,9 +36,8 @@ export async function updateStateFile(file: string, change: (state: StateData) =
   } catch {
     return false;
   }
-  const mod = await import('proper-lockfile');
-  // Bundled (dist/), a CommonJS module only has its default export.
-  const lockfile = (mod as { default?: typeof mod }).default ?? mod;
+  // The default export: bundled (dist/), this CommonJS module has no named exports.
+  const { default: lockfile } = await import('proper-lockfile');
   let release: (() => Promise<void>) | undefined;
   try {
     release = await lockfile.lock(file, { ...LOCK_OPTIONS, onCompromised: () => {} });

@@ -2,6 +2,7 @@
 // Every response body is either read to the end or destroyed, so no connection leaks.
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
 import { Agent, request } from 'undici';
 import type { Env } from '../io.js';
 import { NetworkError } from '../errors.js';
@@ -39,7 +40,13 @@ export interface SendOptions {
 let agent: Agent | undefined;
 
 function dispatcher(): Agent {
-  agent ??= new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
+  if (!agent) {
+    // undici parses HTTP with llhttp compiled to WebAssembly (on the first connection). V8 compiles
+    // it with Liftoff, then again with TurboFan in the background, and a short command waits ~70 ms
+    // at exit for that second compile; streams read as fast with Liftoff alone (docs/performance.md).
+    setFlagsFromString('--liftoff-only');
+    agent = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
+  }
   return agent;
 }
 

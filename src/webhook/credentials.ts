@@ -11,7 +11,7 @@ export async function consumerSecretOf(ctx: Context, app: string | undefined): P
   const secret = resolved.app.oauth1?.consumerSecret ?? nonEmpty(ctx.env.X_CONSUMER_SECRET) ?? nonEmpty(ctx.env.CONSUMER_SECRET);
   if (secret) return secret;
   throw new CredentialsError(
-    "no consumer secret (the app's API Key Secret signs CRC answers and events): store the app's keys with 'xcli auth app' or set X_CONSUMER_SECRET",
+    "no consumer secret (the app's API Key Secret signs CRC answers and events): store it with 'xcli auth oauth1 --consumer-key KEY --consumer-secret -' or set X_CONSUMER_SECRET",
     'XCLI_NO_CONSUMER_SECRET',
   );
 }

@@ -196,7 +196,7 @@ describe('errors', () => {
       // A route that needs user context, with only a bearer token: refused before sending.
       const bearerOnly = await runCli(['/2/users/me'], { env: { XCLI_CONFIG_DIR: empty.dir, XCLI_API_BASE_URL: api.server.url, X_BEARER_TOKEN: SECRETS.bearer } });
       expect(bearerOnly.code).toBe(3);
-      expect(bearerOnly.stderr).toMatch(/GET \/2\/users\/me needs OAuth2 user token or OAuth 1\.0a.*xcli auth oauth2/);
+      expect(bearerOnly.stderr).toMatch(/GET \/2\/users\/me needs user context: OAuth2 user token or OAuth 1\.0a.*xcli auth oauth2/);
       expect(api.server.requests).toHaveLength(0);
       expect(() => readFileSync(join(empty.dir, 'config.json'))).toThrow();
       // An unknown -u or --app is refused too; xurl would silently fall back to another credential.

@@ -92,7 +92,7 @@ describe('auth choice', () => {
   });
 
   it('refuses routes the credentials cannot serve, and no credentials at all', () => {
-    expect(() => chooseAuth({ ...base, route: matchRoute('GET', '/2/users/me'), available: ['bearer'] })).toThrow(/needs OAuth2 user token or OAuth 1.0a.*xcli auth oauth2/);
+    expect(() => chooseAuth({ ...base, route: matchRoute('GET', '/2/users/me'), available: ['bearer'] })).toThrow(/needs user context: OAuth2 user token or OAuth 1.0a.*xcli auth oauth2/);
     expect(() => chooseAuth({ ...base, available: [] })).toThrow(CredentialsError);
     expect(() => chooseAuth({ ...base, available: [] })).toThrow(/xcli auth app --bearer-token/);
   });

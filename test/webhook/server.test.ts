@@ -213,6 +213,16 @@ describe('webhook start: events', () => {
   });
 });
 
+describe('webhook start: Ctrl-C', () => {
+  it('stops gracefully when signal-exit (loaded with proper-lockfile) also listens for SIGINT', async () => {
+    const preload = join(import.meta.dirname, 'fixtures/load-signal-exit.cjs');
+    const s = await server([], { NODE_OPTIONS: `--require=${preload}` });
+    expect((await get(`${s.url}?crc_token=helloWorld`)).status).toBe(200);
+    expect(await s.stop()).toBe(0);
+    expect(s.records.at(-1)).toMatchObject({ type: 'summary', stats: { crc: 1 } });
+  });
+});
+
 describe('webhook start: setup errors', () => {
   it('explains a missing secret and a port in use', async () => {
     const { runCli } = await import('../helpers/run-cli.js');
@@ -220,7 +230,7 @@ describe('webhook start: setup errors', () => {
     try {
       const none = await runCli(['webhook', 'start', '--no-tunnel', '--port', '0'], { env: { XCLI_CONFIG_DIR: dir.dir } });
       expect(none.code).toBe(3);
-      expect(none.stderr).toMatch(/^xcli: no consumer secret.*X_CONSUMER_SECRET/);
+      expect(none.stderr).toMatch(/^xcli: no consumer secret.*'xcli auth oauth1 --consumer-key KEY --consumer-secret -'.*X_CONSUMER_SECRET/);
       const s = await server();
       const port = new URL(s.url).port;
       const busy = await runCli(['webhook', 'start', '--no-tunnel', '--port', port], { env: { XCLI_CONFIG_DIR: dir.dir, CONSUMER_SECRET: 'x' } });
