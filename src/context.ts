@@ -46,10 +46,14 @@ export function createContext(io: IOStreams, env: Env, version: string, override
       ((handler) => {
         process.on('SIGINT', handler);
         process.on('SIGTERM', handler);
-        return () => {
-          process.off('SIGINT', handler);
-          process.off('SIGTERM', handler);
-        };
+        // Removal waits a tick: signal-exit (via proper-lockfile) re-raises a signal when it finds
+        // itself the only listener, so a handler that removed itself while the signal is being
+        // dispatched would turn a graceful Ctrl-C into a kill.
+        return () =>
+          void setImmediate(() => {
+            process.off('SIGINT', handler);
+            process.off('SIGTERM', handler);
+          });
       }),
   };
 }

@@ -182,10 +182,7 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
   let stopped!: Promise<void>;
   const interrupted = new Promise<void>((resolve) => {
     const off = ctx.onInterrupt(() => {
-      // Unhooked only after this signal's other listeners ran: signal-exit (loaded with
-      // proper-lockfile by any store or state-file write) re-raises a signal that no one else
-      // listens to, which would kill the process before the graceful stop. A second Ctrl-C still quits.
-      setImmediate(off);
+      off(); // a second Ctrl-C then quits at once
       stopped = stop();
       resolve();
     });
