@@ -233,18 +233,18 @@ Examples:
     .argument('[type]', 'event type (without one, the known types are listed)')
     .description('send a realistic, correctly signed sample event')
     .option('--to <url>', 'where to send it (default: the running webhook start, else http://127.0.0.1:8080/webhook)')
-    .option('--override <path=value>', 'set a field, e.g. data.payload.text="hi" (repeatable)', collect, [])
+    .option('--override <path=value>', 'set a field, e.g. data.payload.text="hi" (repeatable)', collect)
     .option('--print', 'print the body instead of sending it')
     .option('--app <name>', 'use this stored app')
     .option('--json', 'a JSON line with the result')
-    .action(async (type: string | undefined, flags: { to?: string; override: string[]; print?: boolean; app?: string; json?: boolean }) => {
+    .action(async (type: string | undefined, flags: { to?: string; override?: string[]; print?: boolean; app?: string; json?: boolean }) => {
       const tools = await import('../webhook/tools.js');
       if (type === undefined) {
         const { sampleTypes } = await import('../webhook/samples.js');
         ctx.io.stdout.write(`${sampleTypes().join('\n')}\n`);
         return;
       }
-      await tools.runTrigger(ctx, type, { to: flags.to, overrides: flags.override, print: flags.print === true, app: flags.app, json: flags.json === true });
+      await tools.runTrigger(ctx, type, { to: flags.to, overrides: flags.override ?? [], print: flags.print === true, app: flags.app, json: flags.json === true });
     });
 
   const events = webhook

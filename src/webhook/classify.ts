@@ -187,8 +187,9 @@ function userRef(id: string | undefined, users: Map<string, string>): string | u
 }
 
 function display(value: unknown): string {
-  if (value === undefined || value === null) return '∅';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined || value === null || value === '') return '∅';
+  // Unquoted: the console quotes the whole summary, and quotes inside it would show as \".
+  if (typeof value === 'string') return value;
   if (isObj(value)) {
     const inner = value.description ?? value.bio ?? value.text ?? value.url ?? value.name ?? value.username;
     if (inner !== undefined) return display(inner);

@@ -15,7 +15,7 @@ export const X_WEBHOOK_REASONS: Record<string, string> = {
   CrcValidationFailed: 'X sent a CRC to the URL and got no correct answer in time (wrong consumer secret, not reachable, or too slow)',
   UrlValidationFailed: 'X refused the URL: it must be https, publicly reachable, without a port, at most 200 characters',
   DuplicateUrlFailed: 'this URL is already registered for the app: use `xcli webhook list` and `validate ID`',
-  WebhookLimitExceeded: 'the account has as many webhooks as its plan allows (Pay-Per-Use: 1): delete one, or use --replace',
+  WebhookLimitExceeded: "the account has as many webhooks as its plan allows (Pay-Per-Use: 1): delete one with 'xcli webhook delete ID' (see `xcli webhook list`)",
   WebhookIdInvalid: 'no webhook with this id belongs to the app: see `xcli webhook list`',
   ReplayConflictError: 'a replay job for this webhook is already running: wait for its replay_job_status event',
   QueryParamInvalid: 'X refused the replay window: from at most 24 h ago and at least 31 min ago, to at least 10 min ago',

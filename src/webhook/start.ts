@@ -66,6 +66,9 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
   const secret = await consumerSecretOf(ctx, options.app);
   const emit = createRenderer(ctx.io, { json: options.json, quiet: options.quiet, pretty: options.pretty });
   const openTunnel = await chooseTunnel(ctx, options);
+  // Before the server starts: a missing token fails at once (no half-started server, no summary),
+  // and a tunnel reconnect never prompts in the middle of a session.
+  const ngrokAuthtoken = openTunnel === openNgrokTunnel ? await ngrokAuthtokenOf(ctx) : undefined;
   const startedAt = Date.now();
 
   let server;
@@ -131,11 +134,11 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
     }
   };
 
-  const tunnelOptions = async (): Promise<Parameters<OpenTunnel>[0]> => ({
+  const tunnelOptions = (): Parameters<OpenTunnel>[0] => ({
     host: options.host,
     port: server.port,
     domain: options.ngrokDomain,
-    authtoken: openTunnel === openNgrokTunnel ? await ngrokAuthtokenOf(ctx) : undefined,
+    authtoken: ngrokAuthtoken,
     onClosed: (reason) => {
       if (stopping) return;
       tunnel = undefined;
@@ -150,7 +153,7 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
       void (async () => {
         if (stopping || !openTunnel) return;
         try {
-          tunnel = await openTunnel(await tunnelOptions());
+          tunnel = await openTunnel(tunnelOptions());
         } catch (error) {
           emit({ type: 'tunnel', state: 'failed', message: (error as Error).message });
           return reconnect(reason, attempt + 1);
@@ -193,7 +196,7 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
     if (options.publicUrl) publicUrl = publicWebhookUrl(options.publicUrl);
     else if (options.localUrlIsPublic) publicUrl = server.localUrl;
     else if (openTunnel) {
-      tunnel = await openTunnel(await tunnelOptions());
+      tunnel = await openTunnel(tunnelOptions());
       publicUrl = publicWebhookUrl(tunnel.url);
     }
     if (publicUrl && options.register) {

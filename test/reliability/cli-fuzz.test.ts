@@ -16,7 +16,7 @@ import { reportFigure, scaled, timeLimit } from './lib/scale.js';
 import { fuzzSeed, seeded, type Seeded } from './lib/seeded.js';
 
 const SEED = fuzzSeed(2_7_2026);
-const CASES = scaled(3000, 30_000);
+const CASES = scaled(2000, 30_000);
 const STACK_LINE = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
 
 let fake: FakeX;

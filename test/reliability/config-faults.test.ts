@@ -45,9 +45,6 @@ const COMMANDS: string[][] = [
   ['auth', 'status'],
   ['auth', 'app', '--bearer-token', 'AAAAnewBearer'],
   ['auth', 'apps', 'add', 'other', '--client-id', 'cid'],
-  ['auth', 'default', 'sb'],
-  ['auth', 'clear', '--bearer'],
-  ['token'],
   ['/2/users/me'],
   ['webhook', 'crc', 'helloWorld'],
 ];

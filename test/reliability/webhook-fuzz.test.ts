@@ -16,7 +16,7 @@ import { fuzzSeed, seeded, type Seeded } from './lib/seeded.js';
 import { SECRET, startQuietServer } from './lib/webhook-child.js';
 
 const SEED = fuzzSeed(7_2026_11);
-const CASES = scaled(2500, 25_000);
+const CASES = scaled(2000, 25_000);
 const MAX_BODY = 64 * 1024;
 /** What X sends as crc_token, and all the server may sign: base64/base64url, 8 to 128 characters. */
 const TOKEN_SHAPED = /^[A-Za-z0-9+/=_-]{8,128}$/;

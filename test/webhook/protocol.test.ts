@@ -55,6 +55,11 @@ describe('classifyEvent', () => {
     expect(info).toMatchObject({ product: 'activity', type: 'post.reply.create', eventId: '-2781149976877970683', actor: '@alice', summary: 'hi there', forUserId: '9' });
   });
 
+  it('summarises a profile change as before → after, readable once the console quotes it', () => {
+    const bio = classifyEvent({ data: { event_type: 'profile.update.bio', event_uuid: '1', filter: { user_id: '9' }, payload: { before: { description: 'Old bio' }, after: { description: '' } } } });
+    expect(bio.summary).toBe('Old bio → ∅');
+  });
+
   it('reads Account Activity payloads and keys ids by for_user_id', () => {
     const fav = classifyEvent({ for_user_id: '1', favorite_events: [{ id: 'f1', user: { screen_name: 'bob' }, favorited_status: { text: 'nice' } }] });
     expect(fav).toMatchObject({ product: 'account-activity', type: 'favorite_events', eventId: '1/f1', actor: '@bob', summary: 'nice' });

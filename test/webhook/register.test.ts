@@ -80,6 +80,18 @@ describe('webhook start --register', () => {
 });
 
 describe('webhook list, create, validate, delete, replay', () => {
+  it('explains the webhook limit to `webhook create` with a fix that command has', async () => {
+    const fake = await fakeX();
+    const dir = configDir();
+    const env = { XCLI_CONFIG_DIR: dir, ...fake.env({ all: true }) };
+    const s = await server([], fake.env({ all: true }), dir);
+    expect((await runCli(['webhook', 'create', s.url], { env })).code).toBe(0);
+    const second = await runCli(['webhook', 'create', 'http://127.0.0.1:9/webhook'], { env });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/WebhookLimitExceeded: .*delete one with 'xcli webhook delete ID'/);
+    expect(second.stderr).not.toMatch(/--replace/);
+  });
+
   it('manages webhooks at the fake X and explains X failure reasons', async () => {
     const fake = await fakeX({ webhookLimit: 3 });
     const dir = configDir();

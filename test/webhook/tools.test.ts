@@ -84,6 +84,14 @@ describe('check', () => {
     const oracle = await runCli(['webhook', 'check', `${broken.url}/oracle`], { env: env(dir) });
     expect(oracle.code).toBe(0);
     expect(oracle.stdout).toMatch(/! refuses tokens that are not token-shaped/);
+    const slowEvents = await app((req, _b, res) => {
+      if (req.method === 'POST') return void setTimeout(() => res.writeHead(200).end(), 3100);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(crcResponseBody(SECRET, new URL(req.url!, 'http://x').searchParams.get('crc_token') ?? ''));
+    });
+    const slow = await runCli(['webhook', 'check', `${slowEvents.url}/slow`, '--event'], { env: env(dir) });
+    expect(slow.stdout).toMatch(/✓ signed post.create event answered 200/);
+    expect(slow.stdout).toMatch(/✗ event answered within 3 s \(\d+ ms\)/);
+    expect(slow.code).toBe(1);
     const down = await runCli(['webhook', 'check', 'http://127.0.0.1:9/x'], { env: env(dir) });
     expect(down.code).toBe(1);
     expect(down.stdout).toMatch(/✗ CRC answered \(connection refused/);
@@ -151,5 +159,12 @@ describe('trigger, events, replay-local', () => {
     const dead = await runCli(['webhook', 'trigger', 'like.create', '--to', 'http://127.0.0.1:9/'], { env: env(dir) });
     expect(dead.code).toBe(4);
     expect(dead.stderr).toBe('xcli: connection refused by 127.0.0.1:9 (is your app running?)\n');
+  });
+
+  it('documents --override without a default that says nothing', async () => {
+    const help = await runCli(['webhook', 'trigger', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--override <path=value>/);
+    expect(help.stdout).not.toMatch(/default: \[\]/);
   });
 });
