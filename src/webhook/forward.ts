@@ -59,6 +59,7 @@ export class Forwarder {
   private readonly concurrency: number;
   private readonly timeoutMs: number;
   private readonly slowMs: number;
+  private readonly stopper = new AbortController();
 
   constructor(target: string, private readonly options: ForwarderOptions) {
     this.target = new URL(target);
@@ -95,6 +96,12 @@ export class Forwarder {
     });
   }
 
+  /** Shutdown: drops what is queued and cancels requests in flight, so exit never waits on a hung app. */
+  abort(): void {
+    this.queue.length = 0;
+    this.stopper.abort();
+  }
+
   private pump(): void {
     while (this.active < this.concurrency && this.queue.length > 0) {
       const job = this.queue.shift()!;
@@ -111,7 +118,7 @@ export class Forwarder {
     const url = this.target.href;
     const base = { id: job.id, eventId: job.eventId, url };
     try {
-      const answer = await send(this.target, 'POST', relayHeaders(job.headers, this.target), job.body, this.timeoutMs);
+      const answer = await send(this.target, 'POST', relayHeaders(job.headers, this.target), job.body, this.timeoutMs, this.stopper.signal);
       const warnings: string[] = [];
       const location = headerString(answer.headers.location);
       if (answer.status >= 300 && answer.status < 400) {
@@ -122,6 +129,7 @@ export class Forwarder {
       if (answer.latencyMs > this.slowMs) warnings.push(`X would retry: your app took ${(answer.latencyMs / 1000).toFixed(1)} s, X waits ${this.slowMs / 1000} s`);
       this.options.onResult({ ...base, status: answer.status, latencyMs: answer.latencyMs, location, responseBody: snippet(answer.body), warnings });
     } catch (error) {
+      if (this.stopper.signal.aborted) return;
       const latencyMs = (error as { latencyMs?: number }).latencyMs ?? 0;
       this.options.onResult({ ...base, latencyMs, error: describeNetworkError(error, this.target, this.timeoutMs), warnings: ['X would retry: no answer from your app'] });
     }
@@ -186,7 +194,7 @@ function relayHeaders(headers: Record<string, HeaderValue>, target: URL): Outgoi
 }
 
 /** One HTTP exchange with a deadline; never follows redirects. */
-export function send(url: URL, method: string, headers: OutgoingHttpHeaders, body: Buffer | undefined, timeoutMs: number): Promise<HttpAnswer> {
+export function send(url: URL, method: string, headers: OutgoingHttpHeaders, body: Buffer | undefined, timeoutMs: number, signal?: AbortSignal): Promise<HttpAnswer> {
   const started = performance.now();
   const requester = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -194,7 +202,7 @@ export function send(url: URL, method: string, headers: OutgoingHttpHeaders, bod
       Object.assign(error, { latencyMs: performance.now() - started });
       reject(error);
     };
-    const req = requester(url, { method, headers: body ? { ...headers, 'content-length': body.length } : headers });
+    const req = requester(url, { method, headers: body ? { ...headers, 'content-length': body.length } : headers, signal });
     const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), timeoutMs);
     req.on('error', (error) => {
       clearTimeout(timer);

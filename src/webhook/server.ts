@@ -193,6 +193,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       await closed;
       clearTimeout(timer);
       await forwarder?.idle(5000);
+      forwarder?.abort();
       await Promise.all(logs.map((l) => l.close()));
     },
   };
@@ -215,5 +216,7 @@ export function describeFsError(error: unknown): string {
   if (e.code === 'EACCES' || e.code === 'EPERM') return `permission denied${e.path ? `: ${e.path}` : ''}`;
   if (e.code === 'EROFS') return 'read-only file system';
   if (e.code === 'EDQUOT') return 'disk quota exceeded';
-  return e.code ?? e.message;
+  if (e.code === 'ENOTDIR' || e.code === 'EEXIST') return `not a directory${e.path ? `: ${e.path}` : ''}`;
+  if (e.code === 'ENOENT') return `no such file or directory${e.path ? `: ${e.path}` : ''}`;
+  return e.path ? `${e.code ?? e.message}: ${e.path}` : (e.code ?? e.message);
 }

@@ -1,8 +1,10 @@
 // Faults around `webhook start` (issue 7): the event log cannot be written (disk full) and the
 // tunnel drops again and again while the webhook is registered at X.
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { startFakeX } from '../helpers/fake-x.js';
+import { runCli, tempConfigDir } from '../helpers/run-cli.js';
 import { get, startServer, type RunningServer } from '../webhook/helpers.js';
 import { signBody } from '../../src/webhook/signature.js';
 import { burst, checkCrc } from './lib/load.js';
@@ -34,6 +36,24 @@ describe('an event log that cannot be written', () => {
     expect([again.status, again.headers.get('retry-after')]).toEqual([503, '5']);
     expect(await s.stop()).toBe(0);
     expect(s.records.at(-1)).toMatchObject({ type: 'summary', stats: { events: 0, storeFailures: events + 1 } });
+  });
+});
+
+describe('an event log path that cannot be created', () => {
+  it('-o under a regular file: exit 1 with one line naming the path', async () => {
+    const { dir, cleanup } = tempConfigDir();
+    try {
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, 'plain-file');
+      writeFileSync(file, 'x');
+      const r = await runCli(['webhook', 'start', '--no-tunnel', '--port', '0', '-o', join(file, 'events.jsonl')], { env: { XCLI_CONFIG_DIR: dir, X_CONSUMER_SECRET: SECRET } });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^xcli: cannot open the event log: not a directory: /);
+      expect(r.stderr).toContain(file);
+    } finally {
+      cleanup();
+    }
   });
 });
 

@@ -86,4 +86,13 @@ describe.concurrent('forwarding to a failing app', () => {
     expect(hanging.requests.length).toBe(IN_FLIGHT);
     reportFigure('forward to a hanging app', { events, dropped, serverPeakRssMiB: peakRssMiB(s.child.pid) ?? 'n/a' });
   }, timeLimit(30_000));
+  it('Ctrl-C while deliveries to a hung app are in flight stops at once, not after --forward-timeout', async (t) => {
+    const hanging = await app(t, () => {});
+    const s = await serverForwardingTo(t, `${hanging.url}/hook`, ['--forward-timeout', '600']);
+    const result = await burst(s.url, { secret: SECRET, events: 20, connections: 4, idPrefix: 'hung-stop' });
+    expect(result).toMatchObject({ failed: 0, statuses: { 200: 20 } });
+    await s.waitFor(() => hanging.requests.length === IN_FLIGHT);
+    expect(await s.stop()).toBe(0);
+    expect(s.records.at(-1)).toMatchObject({ type: 'summary', stats: { events: 20 } });
+  }, timeLimit(20_000));
 });

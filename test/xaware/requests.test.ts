@@ -1,6 +1,6 @@
 // Raw requests that know X, through bin/xcli.js against the fake X API: routes, dry runs, curl
 // lines, {me}/@handle, merged and NDJSON pages, partial errors, rate limits.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addPost } from '../../src/sandbox/index.js';
@@ -27,6 +27,17 @@ afterEach(async () => {
 
 const envWith = (creds: { bearer?: boolean; oauth1?: boolean; all?: boolean }) => fake.env({ ...creds, extra: { XCLI_CONFIG_DIR: config.dir, XCLI_BACKOFF_SCALE: '0.01' } });
 const paths = () => fake.sandbox.requests.map((r) => r.path);
+
+/** Runs a line with bash, asynchronously: the fake X API answers from this process. Resolves to stdout. */
+function bash(line: string, env: Record<string, string>): Promise<string> {
+  const child = spawn('bash', ['-c', line], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', () => resolve(out));
+  });
+}
 
 describe('xcli routes', () => {
   it.each(['/2/webhooks', '/2/users/{id}/bookmarks', '/2/tweets/{id}', '/2/tweets/search/stream'])('matches the OpenAPI description for %s', async (path) => {
@@ -99,11 +110,7 @@ describe('--dry-run and --curl', () => {
     for (const value of [c.consumerKey, c.consumerSecret, c.accessToken, c.accessTokenSecret]) expect(line).not.toContain(value);
     expect(r.stderr).toContain('reads X_ACCESS_TOKEN, X_CONSUMER_KEY from the environment');
 
-    const shell = spawnSync('bash', ['-c', `${line} -o /dev/null -w '%{http_code}'`], {
-      env: cleanEnv({ X_CONSUMER_KEY: c.consumerKey, X_ACCESS_TOKEN: c.accessToken }),
-      encoding: 'utf8',
-    });
-    expect(shell.stdout).toBe('200');
+    expect(await bash(`${line} -o /dev/null -w '%{http_code}'`, { X_CONSUMER_KEY: c.consumerKey, X_ACCESS_TOKEN: c.accessToken })).toBe('200');
     const sent = fake.sandbox.requests.at(-1)!;
     expect(sent.authKind).toBe('oauth1');
     expect(sent.query.query).toBe("from:XDevelopers welcome 'quoted' $HOME");
@@ -113,8 +120,7 @@ describe('--dry-run and --curl', () => {
     const r = await runCli(['/2/webhooks', '--curl'], { env: envWith({ bearer: true }) });
     expect(r.stdout).toContain('-H "Authorization: Bearer ${X_BEARER_TOKEN}"');
     expect(r.stdout).not.toContain(fake.sandbox.credentials.bearerToken);
-    const shell = spawnSync('bash', ['-c', `${r.stdout.trim()} -o /dev/null -w '%{http_code}'`], { env: cleanEnv({ X_BEARER_TOKEN: fake.sandbox.credentials.bearerToken }), encoding: 'utf8' });
-    expect(shell.stdout).toBe('200');
+    expect(await bash(`${r.stdout.trim()} -o /dev/null -w '%{http_code}'`, { X_BEARER_TOKEN: fake.sandbox.credentials.bearerToken })).toBe('200');
   });
 });
 
