@@ -22,7 +22,7 @@ export function createProgram(ctx: Context): Command {
     .configureOutput({
       writeOut: (s) => void ctx.io.stdout.write(s),
       writeErr: (s) => void ctx.io.stderr.write(s),
-      outputError: (s, write) => write(`xcli: ${s.replace(/^error: /, '').trim()} (see 'xcli --help')\n`),
+      outputError: (s, write) => write(`xcli: ${oneLine(s)} (see 'xcli --help')\n`),
     })
     .exitOverride()
     .showSuggestionAfterError(true)
@@ -53,7 +53,20 @@ export function createProgram(ctx: Context): Command {
   program.commandsGroup('Other:');
   registerCompletion(program, ctx);
   registerVersion(program, ctx);
+  for (const sub of program.commands) tidySubcommands(sub, `xcli ${sub.name()}`);
   return program;
+}
+
+/** Commander's own messages as one line, e.g. "unknown command 'strat'\n(Did you mean start?)". */
+function oneLine(message: string): string {
+  return message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** Usage errors point at the help of the command that was typed; no `help` pseudo-commands. */
+function tidySubcommands(cmd: Command, path: string): void {
+  cmd.helpCommand(false);
+  cmd.configureOutput({ outputError: (s, write) => write(`xcli: ${oneLine(s)} (see '${path} --help')\n`) });
+  for (const sub of cmd.commands) tidySubcommands(sub, `${path} ${sub.name()}`);
 }
 
 const ROOT_HELP_FOOTER = `
@@ -61,7 +74,7 @@ Examples:
   $ xcli auth app --bearer-token "$TOKEN"        store an app-only bearer token
   $ xcli /2/tweets/20                            GET a post (auth chosen for the route)
   $ xcli -X POST /2/tweets -d '{"text":"hi"}'    POST JSON
-  $ xcli /2/users/me/followers --paginate        follow next_token through every page
+  $ xcli '/2/users/{me}/followers' --paginate    follow next_token through every page
   $ xcli webhook start                           answer X's CRC and log events locally
 
 Exit codes: 0 ok, 1 HTTP error or failure, 2 usage, 3 credentials, 4 network, 5 rate-limited.

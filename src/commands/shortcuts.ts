@@ -1,7 +1,7 @@
 // Shortcut commands (xurl's set): commander wiring only; the work lives in src/shortcuts/run.ts.
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
-import type { ListFlags, MyList, OutputFlags, PostEdge, PostFlags, UserEdge } from '../shortcuts/run.js';
+import type { ListFlags, MyList, OutputFlags, PostEdge, PostFlags, TimelineFlags, UserEdge } from '../shortcuts/run.js';
 import { addApiOptions, globalsOf } from './common.js';
 
 const run = () => import('../shortcuts/run.js');
@@ -16,6 +16,18 @@ function listOptions(cmd: Command, range: string): Command {
   return cmd
     .option('-n, --max-results <n>', `how many items (default 10; ${range} per request, more pages followed)`)
     .option('--next-token <token>', 'start from this page (meta.next_token of an earlier answer)');
+}
+
+/** search, timeline, mentions: X's id and time bounds, the fields sugar, and polling for new posts. */
+function timelineOptions(cmd: Command): Command {
+  return cmd
+    .option('--since-id <post>', 'only posts newer than this post id (or URL)')
+    .option('--until-id <post>', 'only posts older than this post id (or URL)')
+    .option('--start-time <time>', 'only posts from this time on (ISO 8601, e.g. 2026-11-01T12:00:00Z)')
+    .option('--end-time <time>', 'only posts before this time (ISO 8601)')
+    .option('--fields <type=list>', 'more fields: tweet=context_annotations user=location (repeatable)', collect)
+    .option('--expand <list>', 'more expansions: referenced_tweets.id (repeatable)', collect)
+    .option('--watch', "poll for new posts at the pace the route's rate limit allows; print them as NDJSON (Ctrl-C stops)");
 }
 
 function mediaOptions(cmd: Command): Command {
@@ -106,9 +118,9 @@ export function registerReadingShortcuts(program: Command, ctx: Context): void {
     .argument('<post>', POST_ARG)
     .action(async (target: string, flags: OutputFlags, cmd: Command) => (await run()).read(ctx, globalsOf(cmd), target, flags));
 
-  listOptions(shortcut(program, 'search', 'search posts of the last 7 days'), '10-100')
+  timelineOptions(listOptions(shortcut(program, 'search', 'search posts of the last 7 days'), '10-100'))
     .argument('<query>', "X's search query, e.g. 'from:XDevelopers -is:retweet'")
-    .action(async (query: string, flags: ListFlags, cmd: Command) => (await run()).search(ctx, globalsOf(cmd), query, flags));
+    .action(async (query: string, flags: TimelineFlags, cmd: Command) => (await run()).search(ctx, globalsOf(cmd), query, flags));
 
   listOptions(shortcut(program, 'posts', "list a user's posts"), '5-100')
     .argument('<user>', 'username (with or without @)')
@@ -121,7 +133,9 @@ export function registerReadingShortcuts(program: Command, ctx: Context): void {
     ['likes', 'posts you liked', '5-100'],
   ];
   for (const [which, description, range] of mine) {
-    listOptions(shortcut(program, which, description), range).action(async (flags: ListFlags, cmd: Command) => (await run()).myList(ctx, globalsOf(cmd), which, flags));
+    const cmd = listOptions(shortcut(program, which, description), range);
+    if (which === 'timeline' || which === 'mentions') timelineOptions(cmd);
+    cmd.action(async (flags: TimelineFlags, c: Command) => (await run()).myList(ctx, globalsOf(c), which, flags));
   }
 
   listOptions(shortcut(program, 'dms', 'your recent direct messages'), '1-100').action(async (flags: ListFlags, cmd: Command) => (await run()).dms(ctx, globalsOf(cmd), flags));

@@ -5,6 +5,7 @@ import { autoContentType, fieldsToJson, isJsonContentType, multipartBody, parseF
 import { renderHead, writeBody, type OutputMode } from './output.js';
 import { pageParamFor, pages } from './paginate.js';
 import { fieldParams } from './fields.js';
+import { JsonSyntaxError } from './json-format.js';
 import { dataItems, PageMerger } from './merge.js';
 import { expandPathArgs } from './path-args.js';
 import { partialErrorsLine, problemSummary } from './problem.js';
@@ -197,9 +198,15 @@ export async function runRawRequest(ctx: Context, target: string | undefined, gl
       }
       last = page;
       okPages.push(page.response);
-      if (merger) merger.add(page.response.body);
-      else if (opts.ndjson) for (const item of dataItems(page.response.body)) ctx.io.stdout.write(`${item}\n`);
-      else print(page.response, true);
+      if (merger || opts.ndjson) {
+        try {
+          if (merger) merger.add(page.response.body);
+          else for (const item of dataItems(page.response.body)) ctx.io.stdout.write(`${item}\n`);
+        } catch (error) {
+          if (!(error instanceof SyntaxError || error instanceof JsonSyntaxError)) throw error;
+          throw new FailureError(`${opts.merge ? '--merge' : '--ndjson'}: page ${page.number} is not a JSON object (${error.message})`);
+        }
+      } else print(page.response, true);
     }
   } catch (error) {
     // The page that was being fetched: say how to pick up from it.

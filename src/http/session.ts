@@ -39,6 +39,9 @@ export interface ApiSession {
   redactor: Redactor;
   /** Warnings already shown, so pages and retries do not repeat them. */
   warned: Set<string>;
+  /** Rate limits seen and not yet written to the state file (the newest per route), and the writer. */
+  limitsToKeep?: Map<string, () => Promise<void>>;
+  limitWriter?: Promise<void>;
 }
 
 export async function openSession(ctx: Context, globals: GlobalOptions): Promise<ApiSession> {
@@ -152,5 +155,18 @@ async function keepLimits(session: ApiSession, req: PreparedRequest, head: Respo
   const { resolved, globals, ctx } = session;
   const user = req.auth.kind === 'oauth2' ? (globals.username ?? defaultUserOf(resolved.app)) : undefined;
   const entry = seenLimit({ method: req.method, apiPath: apiPathOf(req.url, resolved.apiBaseUrl), auth: req.auth.kind, user }, head.headers, ctx.now());
-  if (entry) await rememberLimit(ctx.paths.stateFile, limitScope(resolved.apiBaseUrl, resolved.name), entry);
+  if (!entry) return;
+  // A locked write of the state file takes milliseconds: it runs beside the next request instead
+  // of before it, and only the newest entry of a route waits while one is written (--paginate
+  // writes a few times, not once per page). Node's event loop finishes the writes before exiting.
+  const pending = (session.limitsToKeep ??= new Map());
+  const scope = limitScope(resolved.apiBaseUrl, resolved.name);
+  pending.set(`${scope} ${entry.method} ${entry.route} ${entry.auth} ${entry.user ?? ''}`, () => rememberLimit(ctx.paths.stateFile, scope, entry));
+  session.limitWriter ??= (async () => {
+    for (const [key, write] of pending) {
+      pending.delete(key);
+      await write().catch(() => {});
+    }
+    session.limitWriter = undefined;
+  })();
 }

@@ -1,12 +1,11 @@
 // The caller's own user id, which most shortcuts need in their path. One `/2/users/me` call per
 // app and user, then cached in the non-secret state file (never the credential store).
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Context } from '../context.js';
 import { FailureError, HttpStatusError } from '../errors.js';
 import { ApiError, callApi } from '../http/api.js';
 import type { ApiSession } from '../http/session.js';
+import { readStateFile, updateStateFile } from '../http/state-file.js';
 
 export interface Me {
   id: string;
@@ -31,42 +30,18 @@ export function identityKey(session: ApiSession): string {
   return createHash('sha256').update(identity.join('\0')).digest('hex').slice(0, 24);
 }
 
-type StateFile = Record<string, unknown> & { me?: Record<string, Me> };
-
-/** The state file's content; undefined when it is unreadable (then nothing is cached or written). */
-async function readState(file: string): Promise<StateFile | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? {} : undefined;
-  }
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as StateFile) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Adds one entry, keeping everything else other commands keep in the file; atomic rename. */
+/** Adds one entry under the state file's lock, keeping what other commands keep there. */
 async function remember(file: string, key: string, me: Me): Promise<void> {
-  const state = await readState(file);
-  if (!state) return;
-  const cache = state.me && typeof state.me === 'object' ? state.me : {};
-  state.me = { ...cache, [key]: me };
-  try {
-    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-    await rename(tmp, file);
-  } catch {
-    // A cache that cannot be written only costs a request next time.
-  }
+  // A cache that cannot be written only costs a request next time.
+  await updateStateFile(file, (state) => {
+    const cache = state.me && typeof state.me === 'object' ? (state.me as Record<string, Me>) : {};
+    state.me = { ...cache, [key]: me };
+  });
 }
 
 export async function cachedMe(ctx: Context, session: ApiSession): Promise<Me | undefined> {
-  const hit = (await readState(ctx.paths.stateFile))?.me?.[identityKey(session)];
+  const cache = (await readStateFile(ctx.paths.stateFile))?.me as Record<string, Me> | undefined;
+  const hit = cache && typeof cache === 'object' ? cache[identityKey(session)] : undefined;
   return hit && typeof hit.id === 'string' && /^\d{1,19}$/.test(hit.id) ? hit : undefined;
 }
 

@@ -26,7 +26,7 @@ type Json = Record<string, unknown>;
 
 export interface Document {
   data?: unknown;
-  includes?: { users?: Json[]; tweets?: Json[] };
+  includes?: { users?: Json[]; tweets?: Json[]; media?: Json[] };
   meta?: Json;
   errors?: Json[];
 }
@@ -55,14 +55,30 @@ function metrics(m: unknown, names: Array<[string, string]>): string {
     .join('  ');
 }
 
-function renderPost(post: Json, users: Map<string, Json>, style: Style, fallbackAuthor?: Json): string {
+/** `[photo] https://…` for each attached media item found in `includes.media`. */
+function mediaLines(post: Json, media: Map<string, Json>): string[] {
+  const keys = (post.attachments as Json | undefined)?.media_keys;
+  if (!Array.isArray(keys)) return [];
+  return keys.map((key) => {
+    const item = media.get(str(key));
+    const link = str(item?.url) || str(item?.preview_image_url);
+    const alt = str(item?.alt_text);
+    return [`[${str(item?.type) || 'media'}]`, link, alt ? `"${alt}"` : ''].filter(Boolean).join(' ');
+  });
+}
+
+function renderPost(post: Json, users: Map<string, Json>, style: Style, fallbackAuthor?: Json, media: Map<string, Json> = new Map()): string {
   const author = users.get(str(post.author_id)) ?? fallbackAuthor;
   const who = author ? `${style.bold(`@${str(author.username)}`)} ${style.dim(`(${str(author.name)})`)}` : style.bold(str(post.author_id) || 'unknown author');
   const refs = Array.isArray(post.referenced_tweets) ? (post.referenced_tweets as Json[]) : [];
   const reference = refs.map((r) => `${str(r.type).replace('_', ' ')} ${str(r.id)}`).join(', ');
   const head = [who, when(post.created_at), `id ${str(post.id)}`, reference].filter(Boolean).join(style.dim(' · '));
   const note = (post.note_tweet as Json | undefined)?.text;
+  // A long post's whole text is in note_tweet (text stops at 280 characters).
   const lines = [head, indent(str(typeof note === 'string' ? note : post.text))];
+  const article = post.article as Json | undefined;
+  if (str(article?.title)) lines.push(indent(style.bold(`article: ${str(article!.title)}`)));
+  for (const line of mediaLines(post, media)) lines.push(indent(style.dim(line)));
   const counts = metrics(post.public_metrics, [
     ['reply_count', 'replies'],
     ['retweet_count', 'reposts'],
@@ -105,8 +121,9 @@ function renderDm(event: Json, users: Map<string, Json>, style: Style): string {
 export function renderDocument(doc: Document, shape: Shape, style: Style, author?: Json): string {
   const items = Array.isArray(doc.data) ? (doc.data as Json[]) : doc.data && typeof doc.data === 'object' ? [doc.data as Json] : [];
   const users = new Map((doc.includes?.users ?? []).map((u) => [str(u.id), u]));
+  const media = new Map((doc.includes?.media ?? []).map((m) => [str(m.media_key), m]));
   if (items.length === 0) return `no ${shape === 'dms' ? 'messages' : shape}\n`;
-  const blocks = items.map((item) => (shape === 'posts' ? renderPost(item, users, style, author) : shape === 'users' ? renderUser(item, style) : renderDm(item, users, style)));
+  const blocks = items.map((item) => (shape === 'posts' ? renderPost(item, users, style, author, media) : shape === 'users' ? renderUser(item, style) : renderDm(item, users, style)));
   const next = typeof doc.meta?.next_token === 'string' ? `\n\n${style.dim(`more: --next-token ${str(doc.meta.next_token)}`)}` : '';
   return `${blocks.join('\n\n')}${next}\n`;
 }

@@ -3,7 +3,9 @@
 import type { Context } from '../context.js';
 import { FailureError, UsageError } from '../errors.js';
 import { ApiError, callApi, printApiError } from '../http/api.js';
+import { fieldParams, mergeFieldParams } from '../http/fields.js';
 import { writeBody } from '../http/output.js';
+import { matchRoute } from '../http/routes.js';
 import { openSession, type ApiSession } from '../http/session.js';
 import type { ApiResult, GlobalOptions } from '../http/types.js';
 import { readAll } from '../io.js';
@@ -13,6 +15,7 @@ import { prepareUpload, sendUpload, type PreparedUpload } from '../media/upload.
 import { parseCount, parsePostId, parseUsername } from './ids.js';
 import { myUserId, rememberMe } from './me.js';
 import { fetchList } from './paging.js';
+import { watchList } from './watch.js';
 import { renderDocument, styleFor, terminalSafe, type Document, type Shape } from './render.js';
 
 export interface OutputFlags {
@@ -24,10 +27,25 @@ export interface ListFlags extends OutputFlags {
   nextToken?: string;
 }
 
+/** search, timeline and mentions: X's time and id bounds, the fields sugar, and --watch. */
+export interface TimelineFlags extends ListFlags {
+  sinceId?: string;
+  untilId?: string;
+  startTime?: string;
+  endTime?: string;
+  fields?: string[];
+  expand?: string[];
+  watch?: boolean;
+}
+
 const USER_FIELDS = 'created_at,description,public_metrics,verified,verified_type,subscription_type,profile_image_url';
-const READ_TWEET_FIELDS = 'created_at,public_metrics,conversation_id,in_reply_to_user_id,referenced_tweets,entities,attachments';
-const LIST_TWEET_FIELDS = 'created_at,public_metrics,conversation_id,entities';
-const SAVED_TWEET_FIELDS = 'created_at,public_metrics,entities';
+// Full text: a long post's text is in note_tweet (text is cut at 280), an article's in article.
+const READ_TWEET_FIELDS = 'created_at,public_metrics,conversation_id,in_reply_to_user_id,referenced_tweets,entities,attachments,author_id,note_tweet,article';
+const LIST_TWEET_FIELDS = 'created_at,public_metrics,conversation_id,entities,attachments,author_id,note_tweet,article';
+const SAVED_TWEET_FIELDS = 'created_at,public_metrics,entities,attachments,author_id,note_tweet,article';
+const MEDIA_FIELDS = 'type,url,preview_image_url,alt_text,width,height,duration_ms';
+/** Who wrote each post and what media it carries. */
+const POST_EXPANSIONS = 'author_id,attachments.media_keys';
 const GRAPH_USER_FIELDS = 'created_at,description,public_metrics,verified';
 
 /** Opens one session for the command and shows X's error the standard way (body on stdout, summary on stderr). */
@@ -293,7 +311,7 @@ export async function read(ctx: Context, globals: GlobalOptions, target: string,
   const id = parsePostId(target);
   await withSession(ctx, globals, async (session) => {
     const result = await call(ctx, session, 'GET', `/2/tweets/${seg(id)}`, {
-      query: { 'tweet.fields': READ_TWEET_FIELDS, expansions: 'author_id,referenced_tweets.id', 'user.fields': 'username,name,verified' },
+      query: { 'tweet.fields': READ_TWEET_FIELDS, expansions: `${POST_EXPANSIONS},referenced_tweets.id`, 'user.fields': 'username,name,verified', 'media.fields': MEDIA_FIELDS },
     });
     emit(ctx, flags, result.raw, result.json ?? {}, 'posts');
   });
@@ -309,10 +327,43 @@ async function list(ctx: Context, session: ApiSession, flags: ListFlags, path: s
   emit(ctx, flags, raw, doc, shape, author);
 }
 
-export async function search(ctx: Context, globals: GlobalOptions, query: string, flags: ListFlags): Promise<void> {
+/** Parses `--start-time`/`--end-time`: any date Date understands, sent as X's ISO 8601 (seconds, UTC). */
+function timeBound(flag: string, value: string): string {
+  const date = new Date(value);
+  if (!/\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) throw new UsageError(`${flag} '${value}': expected a date and time such as 2026-11-01T12:00:00Z`);
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The query of a timeline-like list: X's bounds from the flags, then the --fields/--expand sugar. */
+function timelineQuery(flags: TimelineFlags, path: string, base: Record<string, string>): Record<string, string> {
+  const query = { ...base };
+  if (flags.sinceId !== undefined) query.since_id = parsePostId(flags.sinceId);
+  if (flags.untilId !== undefined) query.until_id = parsePostId(flags.untilId);
+  if (flags.startTime !== undefined) query.start_time = timeBound('--start-time', flags.startTime);
+  if (flags.endTime !== undefined) query.end_time = timeBound('--end-time', flags.endTime);
+  return mergeFieldParams(query, fieldParams(flags.fields, flags.expand, matchRoute('GET', path)));
+}
+
+/** Lists a timeline-like route, or with --watch polls it for new posts. */
+async function timelineList(ctx: Context, session: ApiSession, flags: TimelineFlags, path: string, base: Record<string, string>, range: [number, number]): Promise<void> {
+  const query = timelineQuery(flags, path, base);
+  if (!flags.watch) return list(ctx, session, flags, path, query, range, 'posts');
+  if (flags.nextToken !== undefined || flags.untilId !== undefined || flags.endTime !== undefined) throw new UsageError('--watch looks for new posts: it cannot be combined with --next-token, --until-id or --end-time');
+  const { since_id: sinceId, ...rest } = query;
+  await watchList(ctx, session, { path, query: rest, maxResults: range[1], sinceId });
+}
+
+export async function search(ctx: Context, globals: GlobalOptions, query: string, flags: TimelineFlags): Promise<void> {
   if (query.trim() === '') throw new UsageError('search needs a query');
   await withSession(ctx, globals, (session) =>
-    list(ctx, session, flags, '/2/tweets/search/recent', { query, 'tweet.fields': LIST_TWEET_FIELDS, expansions: 'author_id', 'user.fields': 'username,name,verified' }, [10, 100], 'posts'),
+    timelineList(
+      ctx,
+      session,
+      flags,
+      '/2/tweets/search/recent',
+      { query, 'tweet.fields': LIST_TWEET_FIELDS, expansions: POST_EXPANSIONS, 'user.fields': 'username,name,verified', 'media.fields': MEDIA_FIELDS },
+      [10, 100],
+    ),
   );
 }
 
@@ -320,7 +371,16 @@ export async function posts(ctx: Context, globals: GlobalOptions, target: string
   const username = parseUsername(target);
   await withSession(ctx, globals, async (session) => {
     const { id, user } = await lookupUser(ctx, session, username);
-    await list(ctx, session, flags, `/2/users/${seg(id)}/tweets`, { 'tweet.fields': LIST_TWEET_FIELDS, expansions: 'referenced_tweets.id' }, [5, 100], 'posts', user);
+    await list(
+      ctx,
+      session,
+      flags,
+      `/2/users/${seg(id)}/tweets`,
+      { 'tweet.fields': LIST_TWEET_FIELDS, expansions: `${POST_EXPANSIONS},referenced_tweets.id`, 'media.fields': MEDIA_FIELDS },
+      [5, 100],
+      'posts',
+      user,
+    );
   });
 }
 
@@ -333,11 +393,13 @@ const MY_LISTS = {
 
 export type MyList = keyof typeof MY_LISTS;
 
-export async function myList(ctx: Context, globals: GlobalOptions, which: MyList, flags: ListFlags): Promise<void> {
+export async function myList(ctx: Context, globals: GlobalOptions, which: MyList, flags: TimelineFlags): Promise<void> {
   const { path, fields, range } = MY_LISTS[which];
   await withSession(ctx, globals, async (session) => {
     const me = seg(await myUserId(ctx, session));
-    await list(ctx, session, flags, `/2/users/${me}/${path}`, { 'tweet.fields': fields, expansions: 'author_id', 'user.fields': 'username,name' }, [range[0], range[1]], 'posts');
+    const query = { 'tweet.fields': fields, expansions: POST_EXPANSIONS, 'user.fields': 'username,name', 'media.fields': MEDIA_FIELDS };
+    if (which === 'timeline' || which === 'mentions') await timelineList(ctx, session, flags, `/2/users/${me}/${path}`, query, [range[0], range[1]]);
+    else await list(ctx, session, flags, `/2/users/${me}/${path}`, query, [range[0], range[1]], 'posts');
   });
 }
 

@@ -5,6 +5,7 @@ import { eventTypeFilter } from './classify.js';
 import { consumerSecretOf } from './credentials.js';
 import { readEventLog, recordBody, type EventRecord } from './event-log.js';
 import { formatTable } from './table.js';
+import { printable } from './render.js';
 import { parseHttpUrl } from './manage.js';
 import { defaultTarget, postSigned } from './tools.js';
 
@@ -33,7 +34,7 @@ export async function runEventsList(ctx: Context, options: { type?: string; sinc
     ctx.io.stderr.write(`no events in ${ctx.paths.eventLog}${options.type || options.since ? ' match' : ''}\n`);
     return;
   }
-  const rows = records.map((r) => [r.id, r.time.replace('T', ' ').slice(0, 19), r.type, r.verdict === 'valid' ? '✓' : '✗', r.dup ? 'dup' : '', r.actor ?? '', r.summary ?? '', r.eventId ?? '']);
+  const rows = records.map((r) => [r.id, r.time.replace('T', ' ').slice(0, 19), r.type, r.verdict === 'valid' ? '✓' : '✗', r.dup ? 'dup' : '', r.actor ?? '', r.summary ?? '', r.eventId ?? ''].map(printable));
   ctx.io.stdout.write(formatTable(['ID', 'TIME (UTC)', 'TYPE', 'SIG', 'DUP', 'WHO', 'WHAT', 'EVENT ID'], rows));
 }
 
@@ -63,7 +64,7 @@ export async function runEventsShow(ctx: Context, id: string, options: { json: b
     `received ${record.time}  signature ${record.verdict}${record.dup ? '  duplicate' : ''}  ${record.product}`,
     ...Object.entries(record.headers).map(([k, v]) => `${k}: ${v}`),
     '',
-  ].join('\n');
+  ].map(printable).join('\n');
   ctx.io.stdout.write(`${head}\n`);
   const { writeBody } = await import('../http/output.js');
   writeBody(ctx, body, record.headers['content-type'], 'auto', true);

@@ -12,6 +12,15 @@ export interface RenderOptions {
 
 type Paint = (s: string) => string;
 
+// Terminal controls (C0, DEL, C1) and bidi overrides: a delivery (signed or not) could use them to
+// rewrite the screen, the window title or the clipboard.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text from a request made safe for a terminal: controls shown as \u escapes (valid in JSON too). */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function palette(enabled: boolean): Record<'green' | 'red' | 'yellow' | 'dim' | 'bold' | 'cyan', Paint> {
   const wrap = (open: number, close: number): Paint => (enabled ? (s) => `\u001b[${open}m${s}\u001b[${close}m` : (s) => s);
   return { green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), cyan: wrap(36, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
@@ -39,7 +48,7 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
           const p = o.passthrough;
           line(`${out.dim(clock(event.time))}  ${out.cyan('CRC')}  via app ${p.ok ? out.green(`✓ ${o.status}`) : out.red(`✗ ${o.status} ${p.problem ?? ''}`)} ${out.dim(ms(p.latencyMs))}`);
         } else {
-          line(`${out.dim(clock(event.time))}  ${out.cyan('CRC')}  ${out.green('✓ 200')}${o.nonce ? out.dim(`  nonce ${o.nonce}`) : ''}`);
+          line(`${out.dim(clock(event.time))}  ${out.cyan('CRC')}  ${out.green('✓ 200')}${o.nonce ? out.dim(`  nonce ${printable(o.nonce)}`) : ''}`);
         }
         return;
       }
@@ -47,15 +56,15 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
         if (options.quiet) return;
         const r = event.record;
         const sig = r.verdict === 'valid' ? out.green('✓') : out.red(r.verdict === 'missing' ? '✗ unsigned' : `✗ bad signature${r.signedWith ? ` (signed with ${r.signedWith})` : ''}`);
-        const parts = [`${out.dim(clock(r.time))} `, out.bold(r.type), r.actor ?? '', r.summary ? JSON.stringify(r.summary) : '', sig];
-        if (r.eventId) parts.push(out.dim(`[${r.eventId}]`));
+        const parts = [`${out.dim(clock(r.time))} `, out.bold(printable(r.type)), printable(r.actor ?? ''), r.summary ? printable(JSON.stringify(r.summary)) : '', sig];
+        if (r.eventId) parts.push(out.dim(`[${printable(r.eventId)}]`));
         if (r.dup) parts.push(out.yellow('(dup)'));
         line(parts.filter(Boolean).join(' '));
-        if (options.pretty && event.json !== undefined) line(indent(JSON.stringify(event.json, null, 2)));
+        if (options.pretty && event.json !== undefined) line(indent(JSON.stringify(event.json, null, 2).split('\n').map(printable).join('\n')));
         return;
       }
       case 'rejected':
-        if (!options.quiet) line(`${out.dim(clock(event.time))}  ${out.red(`✗ 403 ${event.verdict === 'missing' ? 'unsigned' : 'bad signature'}`)} ${event.eventType} (refused, not logged)`);
+        if (!options.quiet) line(`${out.dim(clock(event.time))}  ${out.red(`✗ 403 ${event.verdict === 'missing' ? 'unsigned' : 'bad signature'}`)} ${printable(event.eventType)} (refused, not logged)`);
         return;
       case 'forward': {
         const f = event.result;

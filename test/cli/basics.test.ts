@@ -42,4 +42,12 @@ describe('version, help and completion', () => {
     expect(flag.stderr.trim().split('\n')).toHaveLength(1);
     expect(flag.stderr).toMatch(/^xcli: unknown option '--no-such-flag'/);
   });
+  it('points a subcommand typo at that command\'s help, in one line', async () => {
+    const r = await runCli(['webhook', 'strat']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("xcli: unknown command 'strat' (Did you mean start?) (see 'xcli webhook --help')\n");
+    const opt = await runCli(['webhook', 'start', '--bogus']);
+    expect(opt.code).toBe(2);
+    expect(opt.stderr).toBe("xcli: unknown option '--bogus' (see 'xcli webhook start --help')\n");
+  });
 });

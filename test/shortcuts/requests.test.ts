@@ -6,8 +6,11 @@ import { harness, shape, type Harness } from './harness.js';
 const FRIEND = '1849202834569625601';
 const X_ID = '783214';
 const USER_FIELDS = 'created_at,description,public_metrics,verified,verified_type,subscription_type,profile_image_url';
-const LIST_FIELDS = { 'tweet.fields': 'created_at,public_metrics,conversation_id,entities', expansions: 'author_id', 'user.fields': 'username,name' };
-const SAVED_FIELDS = { 'tweet.fields': 'created_at,public_metrics,entities', expansions: 'author_id', 'user.fields': 'username,name' };
+// Full text (note_tweet, article), author and media expansions on every post list.
+const MEDIA_FIELDS = 'type,url,preview_image_url,alt_text,width,height,duration_ms';
+const LIST_TWEET_FIELDS = 'created_at,public_metrics,conversation_id,entities,attachments,author_id,note_tweet,article';
+const LIST_FIELDS = { 'tweet.fields': LIST_TWEET_FIELDS, expansions: 'author_id,attachments.media_keys', 'user.fields': 'username,name', 'media.fields': MEDIA_FIELDS };
+const SAVED_FIELDS = { 'tweet.fields': 'created_at,public_metrics,entities,attachments,author_id,note_tweet,article', expansions: 'author_id,attachments.media_keys', 'user.fields': 'username,name', 'media.fields': MEDIA_FIELDS };
 
 let h: Harness;
 let post: string;
@@ -41,7 +44,12 @@ describe('shortcut requests', () => {
         {
           method: 'GET',
           path: `/2/tweets/${post}`,
-          query: { 'tweet.fields': 'created_at,public_metrics,conversation_id,in_reply_to_user_id,referenced_tweets,entities,attachments', expansions: 'author_id,referenced_tweets.id', 'user.fields': 'username,name,verified' },
+          query: {
+            'tweet.fields': 'created_at,public_metrics,conversation_id,in_reply_to_user_id,referenced_tweets,entities,attachments,author_id,note_tweet,article',
+            expansions: 'author_id,attachments.media_keys,referenced_tweets.id',
+            'user.fields': 'username,name,verified',
+            'media.fields': MEDIA_FIELDS,
+          },
         },
       ],
     ],
@@ -52,14 +60,14 @@ describe('shortcut requests', () => {
         {
           method: 'GET',
           path: '/2/tweets/search/recent',
-          query: { query: 'from:XDevelopers "a post"', 'tweet.fields': 'created_at,public_metrics,conversation_id,entities', expansions: 'author_id', 'user.fields': 'username,name,verified', max_results: '20' },
+          query: { query: 'from:XDevelopers "a post"', ...LIST_FIELDS, 'user.fields': 'username,name,verified', max_results: '20' },
         },
       ],
     ],
     [
       'posts',
       () => ['posts', '@XDevelopers'],
-      () => [lookup('XDevelopers'), { method: 'GET', path: `/2/users/${XDEVELOPERS_ID}/tweets`, query: { 'tweet.fields': 'created_at,public_metrics,conversation_id,entities', expansions: 'referenced_tweets.id', max_results: '10' } }],
+      () => [lookup('XDevelopers'), { method: 'GET', path: `/2/users/${XDEVELOPERS_ID}/tweets`, query: { 'tweet.fields': LIST_TWEET_FIELDS, expansions: 'author_id,attachments.media_keys,referenced_tweets.id', 'media.fields': MEDIA_FIELDS, max_results: '10' } }],
     ],
     ['user', () => ['user', 'https://x.com/XDevelopers'], () => [{ method: 'GET', path: '/2/users/by/username/XDevelopers', query: { 'user.fields': USER_FIELDS } }]],
     ['timeline', () => ['timeline', '-n', '1'], () => [{ method: 'GET', path: `/2/users/${ME}/timelines/reverse_chronological`, query: { ...LIST_FIELDS, max_results: '1' } }]],

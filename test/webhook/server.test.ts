@@ -272,6 +272,11 @@ describe('webhook start: console', () => {
       const sample = freshSample('post.create')!;
       await post(url, JSON.stringify(sample));
       await post(url, JSON.stringify(sample), null);
+      // Anyone can post to the URL: terminal controls in a delivery or a CRC must not reach the screen.
+      const hostile = freshSample('post.create')! as { data: { includes: { users: Array<{ username: string }> } } };
+      hostile.data.includes.users[0]!.username = 'ev\u001b]0;pwned\u0007il\u009b2J';
+      await post(url, JSON.stringify(hostile), null);
+      await get(`${url}?crc_token=helloWorld&nonce=${encodeURIComponent('n\u001b[2J')}`);
       const exited = new Promise((r) => child.on('exit', r));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
@@ -281,7 +286,10 @@ describe('webhook start: console', () => {
       expect(lines[2]).toBe('    {');
       expect(out).toMatch(/post\.create @alice .* ✗ unsigned \[\d+\] \(dup\)/);
       expect(out).not.toMatch(/\u001b\[/);
-      expect(err).toMatch(/Stopped after \d+ s: 1 CRC, 2 events \(1 verified, 1 unverified, 1 duplicates\)\./);
+      expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+      expect(out).toContain('post.create @ev\\u001b]0;pwned\\u0007il\\u009b2J "Shipping');
+      expect(out).toContain('nonce n\\u001b[2J');
+      expect(err).toMatch(/Stopped after \d+ s: 2 CRC, 3 events \(1 verified, 2 unverified, 1 duplicates\)\./);
     } finally {
       dir.cleanup();
     }

@@ -202,6 +202,14 @@ describe('pages: --merge and --ndjson', () => {
     expect(r.stdout).toBe('{"id":"1","n":12345678901234567890,"t":"\\u003cb\\u003e"}\n{"id":"2","n":-0.10}\n');
   });
 
+  it('a page that is not JSON stops --merge with one line, keeping what was merged', async () => {
+    fake.sandbox.route('GET', '/2/xcli-test/broken', (req) => ({ status: 200, body: req.query.get('pagination_token') === 'p2' ? '<html>oops' : PAGE1 }), { auth: ['bearer'] });
+    const r = await runCli(['/2/xcli-test/broken', '--merge'], { env: envWith({ bearer: true }) });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).data).toHaveLength(1);
+    expect(r.stderr).toMatch(/^xcli: --merge: page 2 is not a JSON object \(.*\)\n$/);
+  });
+
   it('pretty output keeps numbers and escapes', async () => {
     const r = await runCli(['/2/xcli-test/pages', '--pretty'], { env: envWith({ bearer: true }) });
     expect(r.stdout).toContain('"n": 12345678901234567890');
