@@ -2,7 +2,8 @@
 // a cache: unreadable means empty, and a write that cannot take the lock is skipped, never fatal.
 // Writes re-read under a lock and rename a temp file, so concurrent xcli processes keep each
 // other's entries and a reader never sees half a file.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname } from 'node:path';
 
 export type StateData = Record<string, unknown>;
@@ -23,8 +24,29 @@ export async function readStateFile(file: string): Promise<StateData | undefined
   }
 }
 
-/** Short: a cache update waits briefly for another writer, then gives up. */
-const LOCK_OPTIONS = { realpath: false, stale: 5_000, retries: { retries: 20, factor: 1.3, minTimeout: 10, maxTimeout: 100 } };
+/** A lock older than this was left by a process that died: a cache write takes milliseconds. */
+const STALE_LOCK_MS = 5_000;
+
+/**
+ * Takes `<file>.lock` (a directory, as proper-lockfile makes them, so both agree) with a few short
+ * retries. Not proper-lockfile itself: loading it (and its signal-exit handlers) would cost every API
+ * call ~20 ms of startup for a cache write.
+ */
+async function lock(file: string): Promise<(() => Promise<void>) | undefined> {
+  const dir = `${file}.lock`;
+  for (let attempt = 0; attempt < 30; attempt++) {
+    try {
+      await mkdir(dir);
+      return () => rm(dir, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+    }
+    const age = await stat(dir).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (age > STALE_LOCK_MS) await rm(dir, { recursive: true, force: true });
+    else await sleep(5 + attempt * 5);
+  }
+  return undefined;
+}
 
 /**
  * Applies `change` to the freshly read state under a lock and writes it atomically (0600). Returns
@@ -36,14 +58,8 @@ export async function updateStateFile(file: string, change: (state: StateData) =
   } catch {
     return false;
   }
-  // The default export: bundled (dist/), this CommonJS module has no named exports.
-  const { default: lockfile } = await import('proper-lockfile');
-  let release: (() => Promise<void>) | undefined;
-  try {
-    release = await lockfile.lock(file, { ...LOCK_OPTIONS, onCompromised: () => {} });
-  } catch {
-    return false;
-  }
+  const release = await lock(file);
+  if (!release) return false;
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     const state = await readStateFile(file);

@@ -1,7 +1,8 @@
 // Raw requests that know X, through bin/xcli.js against the fake X API: routes, dry runs, curl
 // lines, {me}/@handle, merged and NDJSON pages, partial errors, rate limits.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addPost } from '../../src/sandbox/index.js';
 import { startFakeX, type FakeX } from '../helpers/fake-x.js';
@@ -121,6 +122,24 @@ describe('--dry-run and --curl', () => {
     expect(r.stdout).toContain('-H "Authorization: Bearer ${X_BEARER_TOKEN}"');
     expect(r.stdout).not.toContain(fake.sandbox.credentials.bearerToken);
     expect(await bash(`${r.stdout.trim()} -o /dev/null -w '%{http_code}'`, { X_BEARER_TOKEN: fake.sandbox.credentials.bearerToken })).toBe('200');
+  });
+});
+
+describe('--curl with an OAuth2 user token', () => {
+  it('reads "$X_OAUTH2_TOKEN" and does not refresh an expired token to print it', async () => {
+    const token = fake.sandbox.mintUserToken();
+    const { clientId, clientSecret } = fake.sandbox.credentials;
+    mkdirSync(config.dir, { recursive: true, mode: 0o700 });
+    const oauth2 = { accessToken: token.access_token, refreshToken: token.refresh_token, expiresAt: Date.now() - 1000 };
+    const app = { apiBaseUrl: fake.url, clientId, clientSecret, defaultUser: 'sandbox_dev', oauth2Tokens: { sandbox_dev: oauth2 } };
+    writeFileSync(join(config.dir, 'config.json'), JSON.stringify({ version: 1, defaultApp: 'main', apps: { main: app } }), { mode: 0o600 });
+    const r = await runCli(['/2/users/me', '--curl'], { env: { XCLI_CONFIG_DIR: config.dir } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(fake.sandbox.requests).toHaveLength(0);
+    expect(r.stdout).toContain('-H "Authorization: Bearer ${X_OAUTH2_TOKEN}"');
+    expect(r.stdout + r.stderr).not.toContain(token.access_token);
+    expect(r.stderr).toContain('export X_OAUTH2_TOKEN="$(xcli token)"');
+    expect(await bash(`${r.stdout.trim()} -o /dev/null -w '%{http_code}'`, { X_OAUTH2_TOKEN: token.access_token })).toBe('200');
   });
 });
 
