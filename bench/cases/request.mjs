@@ -17,7 +17,7 @@ export async function run({ xcliBin, env, runs }) {
     const m = await alternate(
       () => timeCommand(node, [xcliBin, '/2/tweets/20'], { env: childEnv }),
       () => timeCommand(node, [getScript, `${fake.url}/2/tweets/20`], { env: childEnv }),
-      { warmup: 3, runs: runs * 2 + 1 },
+      { warmup: 3, runs: runs * 4 + 1 },
     );
     return [resultRow({ name: 'one request', unit: 'ms', xcli: m.xcli, baseline: m.baseline, target: { kind: 'ratio-max', value: 1.5 } })];
   } finally {

@@ -34,7 +34,7 @@ const STALE_LOCK_MS = 5_000;
  */
 async function lock(file: string): Promise<(() => Promise<void>) | undefined> {
   const dir = `${file}.lock`;
-  for (let attempt = 0; attempt < 30; attempt++) {
+  for (let attempt = 0; attempt < 15; attempt++) {
     try {
       await mkdir(dir);
       return () => rm(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 // The non-secret state file: concurrent writers keep each other's entries; a broken file is left alone.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -19,6 +19,18 @@ it('keeps every entry when writers race', async () => {
   expect(results.every(Boolean)).toBe(true);
   const state = await readStateFile(file);
   expect(Object.keys(state!).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `k${i}`).sort());
+});
+
+it('takes over a lock left by a dead process, and gives up on a live one', async () => {
+  const file = join(dir, 'state.json');
+  mkdirSync(`${file}.lock`);
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(`${file}.lock`, old, old);
+  expect(await updateStateFile(file, (s) => void (s.a = 1))).toBe(true);
+  expect(existsSync(`${file}.lock`)).toBe(false);
+  mkdirSync(`${file}.lock`);
+  expect(await updateStateFile(file, (s) => void (s.b = 1))).toBe(false);
+  expect(await readStateFile(file)).toEqual({ a: 1 });
 });
 
 it('leaves a file it cannot read untouched', async () => {
