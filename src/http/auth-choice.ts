@@ -37,6 +37,8 @@ export interface AuthChoiceInput {
   /** Kinds the resolved app can sign with (`availableAuthKinds`). */
   available: readonly AuthKind[];
   appLabel: string;
+  /** Stored apps, when there are some but none is the default and no --app was given. */
+  storedAppsWithoutDefault?: string[];
 }
 
 export interface AuthChoice {
@@ -47,6 +49,13 @@ export interface AuthChoice {
   /** A warning for stderr (credentials sent to a foreign host on request). */
   warning?: string;
 }
+
+/** The command that stores each kind of credential. */
+const SETUP_COMMAND: Record<AuthKind, string> = {
+  oauth2: "'xcli auth oauth2'",
+  oauth1: "'xcli auth oauth1'",
+  bearer: "'xcli auth app --bearer-token TOKEN'",
+};
 
 export function chooseAuth(input: AuthChoiceInput): AuthChoice {
   if (input.flag) {
@@ -77,12 +86,18 @@ export function chooseAuth(input: AuthChoiceInput): AuthChoice {
     );
   }
   if (input.available.length === 0) {
+    if (input.storedAppsWithoutDefault?.length) {
+      throw new CredentialsError(
+        `no default app: pick one with --app NAME or 'xcli auth default NAME' (stored: ${input.storedAppsWithoutDefault.join(', ')})`,
+      );
+    }
+    const fixes = XURL_ORDER.filter((k) => accepted.includes(k)).map((k) => SETUP_COMMAND[k]);
     throw new CredentialsError(
-      `no credentials for ${input.appLabel}: run 'xcli auth app --bearer-token TOKEN' (or 'xcli auth oauth2', 'xcli auth oauth1'), or set X_BEARER_TOKEN`,
+      `no credentials for ${input.appLabel}: run ${fixes.join(' or ')}${accepted.includes('bearer') ? ', or set X_BEARER_TOKEN' : ''}`,
     );
   }
   const needs = `${accepted.includes('bearer') ? '' : 'user context: '}${accepted.map((k) => AUTH_NAMES[k]).join(' or ')}`;
-  const fix = accepted.includes('oauth2') ? "'xcli auth oauth2'" : accepted.includes('oauth1') ? "'xcli auth oauth1'" : "'xcli auth app --bearer-token TOKEN'";
+  const fix = SETUP_COMMAND[XURL_ORDER.find((k) => accepted.includes(k)) ?? 'bearer'];
   throw new CredentialsError(
     `${route!.method} ${route!.path} needs ${needs}; ${input.appLabel} has only ${input.available.map((k) => AUTH_NAMES[k]).join(', ')}: run ${fix}`,
   );

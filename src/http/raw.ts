@@ -264,7 +264,8 @@ function fail(ctx: Context, response: RetriedResponse, suffix = ''): void {
   }
   if (response.status >= 400) {
     const summary = problemSummary(response.status, response.headers, response.body);
-    ctx.io.stderr.write(`xcli: ${summary}${suffix}\n`);
+    const hint = response.status === 401 ? "; check the credentials: 'xcli auth status'" : '';
+    ctx.io.stderr.write(`xcli: ${summary}${hint}${suffix}\n`);
     throw new HttpStatusError(response.status, summary, { reported: true });
   }
 }

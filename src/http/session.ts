@@ -75,6 +75,7 @@ export async function prepare(session: ApiSession, spec: RequestSpec, options: P
     auth = { reason: 'an Authorization header was given' };
   } else {
     const apiPath = apiPathOf(spec.url, resolved.apiBaseUrl);
+    const available = availableAuthKinds(resolved, globals.username);
     auth = chooseAuth({
       method: spec.method,
       route: apiPath === undefined ? undefined : matchRoute(spec.method, apiPath),
@@ -83,8 +84,9 @@ export async function prepare(session: ApiSession, spec: RequestSpec, options: P
       flag: globals.auth,
       forced: spec.authKind,
       username: globals.username,
-      available: availableAuthKinds(resolved, globals.username),
+      available,
       appLabel: resolved.name ? `app '${resolved.name}'` : 'the environment (no stored app)',
+      storedAppsWithoutDefault: available.length === 0 && !resolved.name ? Object.keys((await ctx.store()).read().apps) : undefined,
     });
     if (auth.kind) {
       const contentType = headerOf(headers, 'content-type') ?? '';

@@ -62,8 +62,24 @@ describe('against the fake X API', () => {
     const r = await runCli(['/2/tweets/20', '--auth', 'app', '-H', 'Authorization: Bearer wrong-token'], { env });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).status).toBe(401);
-    expect(r.stderr).toMatch(/^xcli: 401 Unauthorized/);
+    expect(r.stderr).toMatch(/^xcli: 401 Unauthorized.*; check the credentials: 'xcli auth status'/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('with no credentials at all, names only the setups the route can use (exit 3, nothing sent)', async () => {
+    const empty = tempConfigDir();
+    try {
+      const bare = { XCLI_CONFIG_DIR: empty.dir, XCLI_API_BASE_URL: sandbox.url };
+      const me = await runCli(['/2/users/me'], { env: bare });
+      expect(me.code).toBe(3);
+      expect(me.stderr).toBe("xcli: no credentials for the environment (no stored app): run 'xcli auth oauth2' or 'xcli auth oauth1'\n");
+      const hooks = await runCli(['/2/webhooks'], { env: bare });
+      expect(hooks.code).toBe(3);
+      expect(hooks.stderr).toBe("xcli: no credentials for the environment (no stored app): run 'xcli auth app --bearer-token TOKEN', or set X_BEARER_TOKEN\n");
+      expect(sandbox.requests).toHaveLength(0);
+    } finally {
+      empty.cleanup();
+    }
   });
 
   it('pages through the fake with --paginate', async () => {
