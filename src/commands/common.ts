@@ -37,3 +37,8 @@ export function globalsOf(cmd: Command): GlobalOptions {
     trace: o.trace === true,
   };
 }
+
+/** Commander argParser for repeatable options: `-H a -H b` → ['a', 'b']. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

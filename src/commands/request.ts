@@ -1,9 +1,8 @@
 // The root command `xcli [flags] URL`: commander wiring only; the work lives in src/http/raw.ts.
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Context } from '../context.js';
-import { addApiOptions, globalsOf } from './common.js';
+import { collect, addApiOptions, globalsOf } from './common.js';
 
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 function positiveInt(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number of 1 or more');

@@ -1,6 +1,7 @@
 // `xcli sandbox …`: commander wiring only; the emulator loads inside each action.
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Context } from '../context.js';
+import { collect } from './common.js';
 
 function port(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number (0-65535; 0 picks a free one)');
@@ -13,9 +14,6 @@ function rate(value: string): number {
   return n;
 }
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 interface ServeFlags {
   port: number;

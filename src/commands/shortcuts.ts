@@ -2,10 +2,9 @@
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import type { ListFlags, MyList, OutputFlags, PostEdge, PostFlags, TimelineFlags, UserEdge } from '../shortcuts/run.js';
-import { addApiOptions, globalsOf } from './common.js';
+import { collect, addApiOptions, globalsOf } from './common.js';
 
 const run = () => import('../shortcuts/run.js');
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /** A shortcut with the API options and `--json`. */
 function shortcut(parent: Command, name: string, description: string): Command {

@@ -3,7 +3,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { StartOptions } from '../webhook/start.js';
-import { addApiOptions, globalsOf } from './common.js';
+import { collect, addApiOptions, globalsOf } from './common.js';
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
@@ -16,9 +16,6 @@ function integer(min: number, max: number, what: string): (value: string) => num
   };
 }
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 interface StartFlags {
   port: number;
