@@ -12,7 +12,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = resolve(root, 'dist');
@@ -70,6 +70,24 @@ async function bundleCli(outdir) {
   }
 }
 
+/**
+ * `xcli --help` is the same text on every run, so it is rendered once here (by the real program,
+ * at 80 columns) and bin/xcli.js prints it without loading the CLI, as it does for --version.
+ */
+async function writeRootHelp(outdir) {
+  const { main } = await import(pathToFileURL(join(outdir, 'cli.js')).href);
+  const { testIO } = await import(pathToFileURL(join(outdir, 'io.js')).href);
+  const io = testIO();
+  const wasTTY = process.stdout.isTTY;
+  process.stdout.isTTY = false; // commander wraps to the terminal's width only on a TTY
+  try {
+    if ((await main(['--help'], io, {})) !== 0) throw new Error(io.err().trim());
+  } finally {
+    process.stdout.isTTY = wasTTY;
+  }
+  writeFileSync(join(outdir, 'root-help.txt'), io.out());
+}
+
 rmSync(fresh, { recursive: true, force: true });
 const result = spawnSync(process.execPath, [tsc, '-p', resolve(root, 'tsconfig.json'), '--outDir', fresh], { stdio: 'inherit' });
 try {
@@ -78,6 +96,11 @@ try {
   rmSync(fresh, { recursive: true, force: true });
   process.stderr.write(`build: bundling failed: ${error.message}\n`);
   process.exit(1);
+}
+try {
+  await writeRootHelp(fresh);
+} catch (error) {
+  process.stderr.write(`build: could not pre-render the root help (${error.message}); xcli --help renders it at run time\n`);
 }
 try {
   renameSync(dist, old);

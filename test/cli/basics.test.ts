@@ -50,4 +50,13 @@ describe('version, help and completion', () => {
     expect(opt.code).toBe(2);
     expect(opt.stderr).toBe("xcli: unknown option '--bogus' (see 'xcli webhook start --help')\n");
   });
+  it('prints the pre-rendered root help exactly as the program renders it', async () => {
+    const fast = await runCli(['--help']);
+    const { main } = await import('../../dist/cli.js');
+    const { testIO } = await import('../../dist/io.js');
+    const io = testIO();
+    expect(await main(['--help'], io, {})).toBe(0);
+    expect(fast.stdout).toBe(io.out());
+    expect((await runCli(['-h'])).stdout).toBe(io.out());
+  });
 });
