@@ -1,33 +1,42 @@
 #!/usr/bin/env node
 // Entry point: the only file that touches the process. `--version` and `--help` are answered here,
-// before any module of the CLI loads (the build pre-renders the root help), so they cost little
-// more than starting Node.
-import { readFileSync } from 'node:fs';
+// before any module of the CLI loads (the build pre-renders the root help), so they cost no more
+// than starting Node. This file is CommonJS (bin/package.json): Node starts a CommonJS entry without
+// setting up its ESM loader, which the fast paths never need; the CLI itself is ESM, imported below.
+'use strict';
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
 
+const root = join(__dirname, '..');
 const argv = process.argv.slice(2);
 const only = argv.length === 1 ? argv[0] : undefined;
 
 function preRenderedHelp() {
   try {
-    return readFileSync(new URL('../dist/root-help.txt', import.meta.url));
+    return readFileSync(join(root, 'dist', 'root-help.txt'));
   } catch {
     return undefined; // an older build: render it at run time
   }
 }
 
-const help = only === '--help' || only === '-h' ? preRenderedHelp() : undefined;
-if (only === '--version' || only === 'version') {
-  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  process.stdout.write(`xcli ${version}\n`);
-} else if (help) {
-  process.stdout.write(help);
-} else {
+async function run() {
   // A closed pipe (`xcli … | head`) is a normal end, not an error.
   process.stdout.on('error', (error) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
-  const { main } = await import('../dist/cli.js');
-  const { systemIO } = await import('../dist/io.js');
+  const { main } = await import(pathToFileURL(join(root, 'dist', 'cli.js')).href);
+  const { systemIO } = await import(pathToFileURL(join(root, 'dist', 'io.js')).href);
   process.exitCode = await main(argv, systemIO(process.env), process.env);
+}
+
+const help = only === '--help' || only === '-h' ? preRenderedHelp() : undefined;
+if (only === '--version' || only === 'version') {
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  process.stdout.write(`xcli ${version}\n`);
+} else if (help) {
+  process.stdout.write(help);
+} else {
+  run();
 }
