@@ -41,19 +41,40 @@ export function createContext(io: IOStreams, env: Env, version: string, override
         return store;
       }),
     openBrowser: overrides.openBrowser ?? (async (url) => (await import('./auth/browser.js')).openBrowser(url, env)),
-    onInterrupt:
-      overrides.onInterrupt ??
-      ((handler) => {
-        process.on('SIGINT', handler);
-        process.on('SIGTERM', handler);
-        // Removal waits a tick: signal-exit (via proper-lockfile) re-raises a signal when it finds
-        // itself the only listener, so a handler that removed itself while the signal is being
-        // dispatched would turn a graceful Ctrl-C into a kill.
-        return () =>
-          void setImmediate(() => {
-            process.off('SIGINT', handler);
-            process.off('SIGTERM', handler);
-          });
-      }),
+    onInterrupt: overrides.onInterrupt ?? onProcessInterrupt,
   };
 }
+
+const interruptHandlers = new Set<() => void>();
+let dispatcherInstalled = false;
+let lastInterruptAt = 0;
+
+/** Gap within which a second signal is taken for a dependency re-raising the first, not a new Ctrl-C. */
+const RERAISE_WINDOW_MS = 500;
+
+/**
+ * Ctrl-C / SIGTERM for the real process. One listener stays installed once any command asked for
+ * one, because exit hooks of dependencies re-raise the signal: when-exit (conf → atomically) kills
+ * the process again after its cleanup, and signal-exit (proper-lockfile) does when it finds itself
+ * the only listener. Without a listener of ours those re-raised signals would turn a graceful stop
+ * into a kill; so a signal right after the first is ignored, and one with no handler left (a second
+ * Ctrl-C after the first) exits at once with the shell's 128 + signal code.
+ */
+function onProcessInterrupt(handler: () => void): () => void {
+  if (!dispatcherInstalled) {
+    dispatcherInstalled = true;
+    process.on('SIGINT', dispatchInterrupt);
+    process.on('SIGTERM', dispatchInterrupt);
+  }
+  interruptHandlers.add(handler);
+  return () => void interruptHandlers.delete(handler);
+}
+
+function dispatchInterrupt(signal: NodeJS.Signals): void {
+  const now = Date.now();
+  if (now - lastInterruptAt < RERAISE_WINDOW_MS) return;
+  lastInterruptAt = now;
+  if (interruptHandlers.size === 0) process.exit(signal === 'SIGTERM' ? 143 : 130);
+  for (const handler of [...interruptHandlers]) handler();
+}
+

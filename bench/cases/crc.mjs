@@ -18,9 +18,13 @@ export const baselineServer = fileURLToPath(new URL('../baselines/server.mjs', i
 /** `Ready. Webhook URL: http://…` on stderr, or the baseline's `"localUrl":"…"`. */
 export const READY = /(?:Webhook URL: |"localUrl":")(http:\/\/[^\s"]+)/;
 
-/** `xcli webhook start --no-tunnel --port 0` with its own config dir (removed on stop). */
-export function xcliWebhookServer(xcliBin, env, secret) {
-  return async () => {
+/**
+ * Starts `xcli webhook start --no-tunnel --port 0` servers, each with its own config dir;
+ * `cleanup()` removes the dirs of every server it started.
+ */
+export function xcliWebhookServers(xcliBin, env, secret) {
+  const started = [];
+  const startOne = async () => {
     const configDir = mkdtempSync(join(tmpdir(), 'xcli-bench-'));
     const server = await startServer(process.execPath, [xcliBin, 'webhook', 'start', '--no-tunnel', '--port', '0'], {
       env: { ...env, XCLI_CONFIG_DIR: configDir, X_CONSUMER_SECRET: secret },
@@ -37,20 +41,25 @@ export function xcliWebhookServer(xcliBin, env, secret) {
       cleanup: () => rmSync(configDir, { recursive: true, force: true }),
     };
   };
+  return {
+    start: async () => {
+      const server = await startOne();
+      started.push(server);
+      return server;
+    },
+    cleanup: () => {
+      for (const server of started.splice(0)) server.cleanup();
+    },
+  };
 }
 
 export async function run({ xcliBin, env, runs }) {
   const secret = randomBytes(36).toString('base64url');
-  const servers = [];
-  const startXcli = xcliWebhookServer(xcliBin, env, secret);
+  const xcli = xcliWebhookServers(xcliBin, env, secret);
   try {
     const m = await compareThroughput(
       {
-        start: async () => {
-          const s = await startXcli();
-          servers.push(s);
-          return s;
-        },
+        start: xcli.start,
         loadArgs: (url, seconds) => ['crc', url, String(seconds), String(CONNECTIONS)],
       },
       {
@@ -61,6 +70,6 @@ export async function run({ xcliBin, env, runs }) {
     );
     return [resultRow({ name: 'CRC', unit: 'req/s', xcli: m.xcli, baseline: m.baseline, target: { kind: 'ratio-min', value: 0.85 } })];
   } finally {
-    for (const s of servers) s.cleanup();
+    xcli.cleanup();
   }
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { resultRow } from '../lib/report.mjs';
 import { startServer } from '../lib/server-process.mjs';
 import { compareThroughput } from '../lib/throughput.mjs';
-import { baselineServer, READY, xcliWebhookServer } from './crc.mjs';
+import { baselineServer, READY, xcliWebhookServers } from './crc.mjs';
 
 export const name = 'events';
 
@@ -26,18 +26,13 @@ function countLines(file) {
 
 export async function run({ xcliBin, env, runs }) {
   const secret = randomBytes(36).toString('base64url');
-  const servers = [];
-  const startXcli = xcliWebhookServer(xcliBin, env, secret);
+  const xcli = xcliWebhookServers(xcliBin, env, secret);
   let acknowledged = 0;
   let logged = 0;
   try {
     const m = await compareThroughput(
       {
-        start: async () => {
-          const s = await startXcli();
-          servers.push(s);
-          return s;
-        },
+        start: xcli.start,
         loadArgs: (url, seconds) => ['events', url, String(seconds), String(CONNECTIONS), secret],
         afterRound: (server, loads) => {
           const ok = loads.reduce((sum, l) => sum + l.ok, 0);
@@ -57,6 +52,6 @@ export async function run({ xcliBin, env, runs }) {
     const note = `${acknowledged} events acknowledged, ${logged} logged, 0 lost`;
     return [resultRow({ name: 'events', unit: 'ev/s', xcli: m.xcli, baseline: m.baseline, target: { kind: 'ratio-min', value: 0.6 }, note })];
   } finally {
-    for (const s of servers) s.cleanup();
+    xcli.cleanup();
   }
 }

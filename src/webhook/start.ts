@@ -185,7 +185,7 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
   let stopped!: Promise<void>;
   const interrupted = new Promise<void>((resolve) => {
     const off = ctx.onInterrupt(() => {
-      off(); // a second Ctrl-C then quits at once
+      off(); // a second Ctrl-C then quits at once (src/context.ts)
       stopped = stop();
       resolve();
     });

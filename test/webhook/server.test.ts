@@ -221,6 +221,17 @@ describe('webhook start: Ctrl-C', () => {
     expect(await s.stop()).toBe(0);
     expect(s.records.at(-1)).toMatchObject({ type: 'summary', stats: { crc: 1 } });
   });
+
+  it('stops gracefully when when-exit (conf → atomically) re-raises SIGINT after its cleanup', async () => {
+    const preload = join(import.meta.dirname, 'fixtures/load-exit-hooks.cjs');
+    for (let round = 0; round < 3; round++) {
+      const s = await server([], { NODE_OPTIONS: `--require=${preload}` });
+      expect((await get(`${s.url}?crc_token=helloWorld`)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 100)); // the hooks load on the next turn
+      expect(await s.stop()).toBe(0);
+      expect(s.records.at(-1)).toMatchObject({ type: 'summary', stats: { crc: 1 } });
+    }
+  });
 });
 
 describe('webhook start: setup errors', () => {
