@@ -300,7 +300,7 @@ describe('webhook start: console', () => {
       expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
       expect(out).toContain('post.create @ev\\u001b]0;pwned\\u0007il\\u009b2J "Shipping');
       expect(out).toContain('nonce n\\u001b[2J');
-      expect(err).toMatch(/Stopped after \d+ s: 2 CRC, 3 events \(1 verified, 2 unverified, 1 duplicates\)\./);
+      expect(err).toMatch(/Stopped after \d+ s: 2 CRC, 3 events \(1 verified, 2 unverified, 1 duplicate\)\./);
     } finally {
       dir.cleanup();
     }
