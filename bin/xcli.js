@@ -2,11 +2,10 @@
 // Entry point: the only file that touches the process. `--version` and `--help` are answered here,
 // before any module of the CLI loads (the build pre-renders the root help), so they cost no more
 // than starting Node. This file is CommonJS (bin/package.json): Node starts a CommonJS entry without
-// setting up its ESM loader, which the fast paths never need; the CLI itself is ESM, imported below.
+// setting up its ESM loader, which neither the fast paths nor the bundled CLI (dist/cli.cjs) need.
 'use strict';
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { pathToFileURL } = require('node:url');
 
 const root = join(__dirname, '..');
 const argv = process.argv.slice(2);
@@ -26,9 +25,12 @@ async function run() {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
-  const { main } = await import(pathToFileURL(join(root, 'dist', 'cli.js')).href);
-  const { systemIO } = await import(pathToFileURL(join(root, 'dist', 'io.js')).href);
-  process.exitCode = await main(argv, systemIO(process.env), process.env);
+  const { loadBundle } = require('./load-bundle.js');
+  const { exports: cli, saveCache } = loadBundle(join(root, 'dist', 'cli.cjs'), join(root, 'dist', 'cli.cjs.cache'));
+  // Packages outside the bundle load through this file's import() (see src/external.ts).
+  cli.setImporter((specifier) => import(specifier));
+  process.exitCode = await cli.main(argv, cli.systemIO(process.env), process.env);
+  saveCache();
 }
 
 const help = only === '--help' || only === '-h' ? preRenderedHelp() : undefined;

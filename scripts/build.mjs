@@ -3,16 +3,16 @@
 // in two renames, so removed sources leave no stale modules and a bin/xcli.js started during a
 // build never finds dist/ half written or missing.
 //
-// Then esbuild bundles what bin/xcli.js loads (cli.js, io.js) into a few files, replacing tsc's
-// cli.js and io.js in the same temporary folder: resolving and reading ~50 modules of ours plus
-// commander and undici (~100 CommonJS files) cost more start-up time than running them. Dynamic
-// imports stay lazy (split into chunks loaded on first use). Everything else in dist/ is tsc's
-// output as before: the library entry dist/index.js and its .d.ts files.
+// Then esbuild bundles what bin/xcli.js runs (cli.js, io.js and all they import, with commander and
+// undici) into one CommonJS file, dist/cli.cjs: resolving and reading ~50 modules of ours plus ~100
+// CommonJS files of those packages cost more start-up time than running them. bin/load-bundle.js
+// runs it through V8's code cache, dist/cli.cjs.cache, written here after a warm-up run.
+// Everything else in dist/ is tsc's output: the library entry dist/index.js and its .d.ts files.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = resolve(root, 'dist');
@@ -21,9 +21,9 @@ const old = resolve(root, `.dist-old-${process.pid}`);
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 /**
- * The packages on every request's path, imported statically only. The others load lazily and stay
- * in node_modules: esbuild gives a dynamically imported CommonJS module only a default export
- * (`(await import('proper-lockfile')).lock` would be undefined), and @ngrok/ngrok is a native addon.
+ * The packages on every request's path. The others stay in node_modules and load when a command
+ * needs them, through importExternal (src/external.ts): conf (with ajv) and proper-lockfile only
+ * when the store is written, yaml for import-xurl, and @ngrok/ngrok, a native addon.
  */
 const BUNDLED_PACKAGES = new Set(['commander', 'undici']);
 
@@ -39,53 +39,103 @@ function onlyBundle(packages) {
   };
 }
 
+/**
+ * Built-in modules that bundled packages load at start-up but xcli never uses on a request's path
+ * (~15 ms of start-up, docs/performance.md), replaced inside the bundle only:
+ * - commander requires node:child_process (and with it net and dgram) for executable subcommands,
+ *   which xcli has none of: a proxy that loads the real module on first use.
+ * - undici's HTTP/2 client requires node:http2 (and tls) when it loads; xcli's Agent never offers
+ *   h2 (allowH2 stays off), so connectH2 cannot run. undici itself runs with `{ constants: {} }` where
+ *   http2 is missing; the stand-in does the same, and says so if it is ever reached.
+ */
+const BUILTIN_STAND_INS = [
+  {
+    builtin: 'node:child_process',
+    importer: /node_modules[\\/]commander[\\/]/,
+    code: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+  },
+  {
+    builtin: 'node:http2',
+    importer: /node_modules[\\/]undici[\\/]/,
+    code: "module.exports = { constants: {}, connect() { throw new Error('xcli: HTTP/2 is not built in (undici allowH2 is off)'); } };",
+  },
+];
+
+function builtinStandIns() {
+  return {
+    name: 'builtin-stand-ins',
+    setup(build) {
+      for (const [index, { builtin, importer }] of BUILTIN_STAND_INS.entries()) {
+        const filter = new RegExp(`^${builtin}$`);
+        build.onResolve({ filter }, (args) =>
+          importer.test(args.importer) && args.kind === 'require-call' ? { path: String(index), namespace: 'stand-in' } : undefined,
+        );
+      }
+      build.onLoad({ filter: /.*/, namespace: 'stand-in' }, (args) => ({ contents: BUILTIN_STAND_INS[Number(args.path)].code, loader: 'js' }));
+    },
+  };
+}
+
+/** The bundle's entry: what bin/xcli.js and the warm-up below call. */
+const BUNDLE_ENTRY = `
+export { main } from './cli.js';
+export { systemIO, testIO } from './io.js';
+export { setImporter } from './external.js';
+`;
+
+const PLAIN = process.env.XCLI_BUILD_PLAIN === '1';
+
 async function bundleCli(outdir) {
   const esbuild = await import('esbuild');
-  const { metafile } = await esbuild.build({
+  await esbuild.build({
     absWorkingDir: root,
-    entryPoints: [join(outdir, 'cli.js'), join(outdir, 'io.js')],
-    outdir,
-    allowOverwrite: true,
+    stdin: { contents: BUNDLE_ENTRY, resolveDir: outdir, sourcefile: 'bundle-entry.js', loader: 'js' },
+    outfile: join(outdir, 'cli.cjs'),
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
-    // Chunks sit next to the entries: src/version.ts finds package.json at '../package.json'
-    // relative to its own module, which must stay one level below the package root.
-    chunkNames: 'bundle-[name]-[hash]',
-    plugins: [onlyBundle(BUNDLED_PACKAGES)],
-    metafile: true,
+    plugins: [builtinStandIns(), onlyBundle(BUNDLED_PACKAGES)],
+    // src/version.ts finds package.json relative to its module: the bundle sits in dist/ as tsc's did.
+    define: { 'import.meta.url': '__xcliModuleUrl' },
+    banner: { js: "const __xcliModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    // Less source for V8 to read and scan (~20 ms less without a cache); names kept for error names.
+    // XCLI_BUILD_PLAIN=1 leaves it readable, for profiles with real function names.
+    minify: !PLAIN,
+    keepNames: true,
     logLevel: 'warning',
   });
-  // Bundled CommonJS (undici, commander) calls require() for Node's built-in modules; ESM has no
-  // require, so the chunk holding esbuild's require shim gets one from createRequire. (Metafile
-  // paths are relative to absWorkingDir.)
-  for (const file of Object.keys(metafile.outputs)) {
-    const path = resolve(root, file);
-    const code = readFileSync(path, 'utf8');
-    if (code.includes('Dynamic require of "')) {
-      writeFileSync(path, `import { createRequire as __xcliCreateRequire } from 'node:module';\nconst require = __xcliCreateRequire(import.meta.url);\n${code}`);
-    }
-  }
+  // Code restored from V8's cache cannot call import() (src/external.ts): the only import() left
+  // must be importExternal's default, which bin/xcli.js replaces. (A plain build keeps comments
+  // that mention import(), so only the minified one is counted.)
+  const imports = readFileSync(join(outdir, 'cli.cjs'), 'utf8').match(/\bimport\(/g) ?? [];
+  if (!PLAIN && imports.length !== 1) throw new Error(`dist/cli.cjs has ${imports.length} import() calls; load external modules with importExternal (src/external.ts)`);
 }
 
 /**
- * `xcli --help` is the same text on every run, so it is rendered once here (by the real program,
- * at 80 columns) and bin/xcli.js prints it without loading the CLI, as it does for --version.
+ * Runs the bundle once as bin/xcli.js would and writes two things from that run:
+ * - root-help.txt: `xcli --help` is the same text on every run, so it is rendered here (by the real
+ *   program, at 80 columns) and bin/xcli.js prints it without loading the CLI, as for --version;
+ * - cli.cjs.cache: V8's code cache, holding what the help and a rehearsed request compiled.
  */
-async function writeRootHelp(outdir) {
-  const { main } = await import(pathToFileURL(join(outdir, 'cli.js')).href);
-  const { testIO } = await import(pathToFileURL(join(outdir, 'io.js')).href);
-  const io = testIO();
+async function warmUp(outdir) {
+  const { loadBundle } = createRequire(import.meta.url)('../bin/load-bundle.js');
+  const { exports: cli, saveCache } = loadBundle(join(outdir, 'cli.cjs'), join(outdir, 'cli.cjs.cache'), join(dist, 'cli.cjs'));
+  cli.setImporter((specifier) => import(specifier));
+  const help = cli.testIO();
   const wasTTY = process.stdout.isTTY;
   process.stdout.isTTY = false; // commander wraps to the terminal's width only on a TTY
   try {
-    if ((await main(['--help'], io, {})) !== 0) throw new Error(io.err().trim());
+    if ((await cli.main(['--help'], help, {})) !== 0) throw new Error(help.err().trim());
   } finally {
     process.stdout.isTTY = wasTTY;
   }
-  writeFileSync(join(outdir, 'root-help.txt'), io.out());
+  writeFileSync(join(outdir, 'root-help.txt'), help.out());
+  // The path of `xcli /2/…`: route table, auth, undici's modules (a dry run sends nothing).
+  const request = cli.testIO();
+  const env = { X_BEARER_TOKEN: 'warm-up', XCLI_CONFIG_DIR: join(outdir, 'no-config') };
+  if ((await cli.main(['/2/tweets/20', '--dry-run'], request, env)) !== 0) throw new Error(request.err().trim());
+  saveCache(true);
 }
 
 rmSync(fresh, { recursive: true, force: true });
@@ -98,9 +148,9 @@ try {
   process.exit(1);
 }
 try {
-  await writeRootHelp(fresh);
+  await warmUp(fresh);
 } catch (error) {
-  process.stderr.write(`build: could not pre-render the root help (${error.message}); xcli --help renders it at run time\n`);
+  process.stderr.write(`build: warm-up run failed (${error.message}); xcli renders --help and compiles at run time\n`);
 }
 try {
   renameSync(dist, old);

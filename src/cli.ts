@@ -8,7 +8,7 @@ import { VERSION } from './version.js';
 
 export async function main(argv: string[], io: IOStreams, env: Env, overrides: ContextOverrides = {}): Promise<number> {
   const ctx = createContext(io, env, VERSION, overrides);
-  const program = createProgram(ctx);
+  const program = createProgram(ctx, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.OK;

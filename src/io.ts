@@ -28,10 +28,15 @@ export function systemIO(env: Env): IOStreams {
   const isStdoutTTY = process.stdout.isTTY === true;
   const isStderrTTY = process.stderr.isTTY === true;
   return {
-    stdin: process.stdin,
+    // process.stdin builds a stream on first use (~9 ms of start-up): most commands never read it.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
-    isStdinTTY: process.stdin.isTTY === true,
+    get isStdinTTY() {
+      return process.stdin.isTTY === true;
+    },
     isStdoutTTY,
     isStderrTTY,
     colorStdout: colorEnabled(isStdoutTTY, env),

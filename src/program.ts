@@ -15,7 +15,17 @@ import { registerStream } from './commands/stream.js';
 import { registerVersion } from './commands/version.js';
 import { registerWebhook } from './commands/webhook.js';
 
-export function createProgram(ctx: Context): Command {
+/**
+ * `xcli /2/…` (a path or URL first, no help asked) is a request: only the root command is built,
+ * sparing commander the ~100 subcommands and options a request never reads (a few ms of every call
+ * in a shell loop). Anything else builds the whole tree.
+ */
+export function isPlainRequest(argv: readonly string[]): boolean {
+  const first = argv[0];
+  return first !== undefined && /^(\/|https?:\/\/)/i.test(first) && !argv.some((arg) => arg === '-h' || arg === '--help');
+}
+
+export function createProgram(ctx: Context, argv: readonly string[] = []): Command {
   const program = new Command('xcli');
   program
     .description('The X API from your terminal: authenticated requests, and a local workbench for X webhooks.')
@@ -33,6 +43,7 @@ export function createProgram(ctx: Context): Command {
 
   program.commandsGroup('Requests:');
   registerRequest(program, ctx);
+  if (isPlainRequest(argv)) return program;
   registerRoutes(program, ctx);
   program.commandsGroup('Posting & engagement:');
   registerPostingShortcuts(program, ctx);

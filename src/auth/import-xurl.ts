@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { FailureError } from '../errors.js';
+import { importExternal } from '../external.js';
 import type { AppConfig, OAuth2Token } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -94,7 +95,7 @@ export async function importXurl(ctx: Context, opts: { file?: string; overwrite:
       cause: error,
     });
   }
-  const { parse } = await import('yaml');
+  const { parse } = await importExternal<typeof import('yaml')>('yaml');
   let imported: XurlImport;
   try {
     imported = convertXurlStore(parse(text));

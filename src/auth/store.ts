@@ -5,6 +5,7 @@
 import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigFileError, FailureError } from '../errors.js';
+import { importExternal } from '../external.js';
 import type { Paths } from '../paths.js';
 import type { CredentialStore, StoreData } from './types.js';
 import { validateStoreData } from './validate.js';
@@ -93,7 +94,7 @@ function ensurePrivateDir(dir: string): void {
 }
 
 async function acquireLock(file: string): Promise<() => Promise<void>> {
-  const lockfile = await import('proper-lockfile');
+  const lockfile = await importExternal<typeof import('proper-lockfile')>('proper-lockfile');
   let compromised: Error | undefined;
   try {
     const release = await lockfile.lock(file, {
@@ -121,7 +122,7 @@ async function acquireLock(file: string): Promise<() => Promise<void>> {
 }
 
 async function writeStoreFile(dir: string, file: string, data: StoreData): Promise<void> {
-  const { default: Conf } = await import('conf');
+  const { default: Conf } = await importExternal<typeof import('conf')>('conf');
   try {
     // An older file may have been created with looser permissions (or by hand).
     if (process.platform !== 'win32') {

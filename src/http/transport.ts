@@ -3,9 +3,13 @@
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
-import { Agent, request } from 'undici';
+// undici's index loads its whole web stack (fetch, WebSocket, cookies, caches: ~70 ms of start-up,
+// docs/performance.md); xcli needs only an Agent and `request`, so it loads just those two modules.
+import Agent from 'undici/lib/dispatcher/agent.js';
+import request from 'undici/lib/api/api-request.js';
 import type { Env } from '../io.js';
 import { NetworkError } from '../errors.js';
+import type { Dispatcher } from 'undici';
 
 /** A fully built request: what goes on the wire, nothing left to decide. */
 export interface OutgoingRequest {
@@ -44,6 +48,7 @@ function dispatcher(): Agent {
     // undici parses HTTP with llhttp compiled to WebAssembly (on the first connection). V8 compiles
     // it with Liftoff, then again with TurboFan in the background, and a short command waits ~70 ms
     // at exit for that second compile; streams read as fast with Liftoff alone (docs/performance.md).
+    // bin/load-bundle.js sets it before anything compiles; this covers the library and in-process use.
     setFlagsFromString('--liftoff-only');
     agent = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
   }
@@ -62,9 +67,10 @@ export async function sendStreaming(env: Env, req: OutgoingRequest, options: Sen
   const timeout = requestTimeoutMs(env);
   let response;
   try {
-    response = await request(req.url, {
-      dispatcher: dispatcher(),
-      method: req.method as 'GET',
+    response = await request.call(dispatcher(), {
+      origin: req.url.origin,
+      path: `${req.url.pathname}${req.url.search}`,
+      method: req.method as Dispatcher.HttpMethod,
       headers: req.headers,
       body: req.body,
       signal: options.signal,

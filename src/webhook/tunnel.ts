@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CredentialsError, FailureError, UsageError } from '../errors.js';
+import { importExternal } from '../external.js';
 
 export interface TunnelOptions {
   /** Local address the tunnel forwards to. */
@@ -27,7 +28,7 @@ export type OpenTunnel = (options: TunnelOptions) => Promise<Tunnel>;
 export async function loadTunnelModule(modulePath: string, cwd: string): Promise<OpenTunnel> {
   let mod: { openTunnel?: unknown; default?: { openTunnel?: unknown } };
   try {
-    mod = (await import(pathToFileURL(resolve(cwd, modulePath)).href)) as typeof mod;
+    mod = await importExternal<typeof mod>(pathToFileURL(resolve(cwd, modulePath)).href);
   } catch (error) {
     throw new UsageError(`cannot load tunnel module ${modulePath}: ${(error as Error).message}`);
   }
@@ -40,7 +41,7 @@ export async function loadTunnelModule(modulePath: string, cwd: string): Promise
 export const openNgrokTunnel: OpenTunnel = async (options) => {
   let ngrok: typeof import('@ngrok/ngrok');
   try {
-    ngrok = await import('@ngrok/ngrok');
+    ngrok = await importExternal<typeof import('@ngrok/ngrok')>('@ngrok/ngrok');
   } catch (error) {
     throw new FailureError(
       `the ngrok native module is unavailable for ${process.platform}-${process.arch} (${(error as Error).message.split('\n')[0]}); use --no-tunnel or --public-url URL with a tunnel you run`,

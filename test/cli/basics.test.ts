@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { isPlainRequest } from '../../dist/program.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -20,6 +21,18 @@ describe('version, help and completion', () => {
     expect(r.stdout).toMatch(/Webhooks:/);
     expect(r.stdout).toMatch(/Credentials:/);
     expect(r.stdout).toMatch(/Exit codes:/);
+  });
+
+  it('shows the whole help after a request path too (a request alone builds only the root command)', async () => {
+    const r = await runCli(['/2/tweets/20', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Webhooks:/);
+    expect(r.stdout).toBe((await runCli(['--help'])).stdout);
+    expect(isPlainRequest(['/2/tweets/20', '-v'])).toBe(true);
+    expect(isPlainRequest(['https://api.x.com/2/users/me'])).toBe(true);
+    expect(isPlainRequest(['/2/tweets/20', '-h'])).toBe(false);
+    expect(isPlainRequest(['-X', 'POST', '/2/tweets'])).toBe(false);
+    expect(isPlainRequest(['webhook', 'list'])).toBe(false);
   });
 
   it('prints completion scripts that the shells accept', async () => {
