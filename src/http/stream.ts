@@ -2,11 +2,11 @@
 // a stall watchdog, and X's reconnect schedules (TCP errors linear +250 ms to 16 s, HTTP errors
 // exponential from 5 s to 320 s, 429 exponential from 60 s). Records go to stdout, people's text to stderr.
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from '../context.js';
 import { HttpStatusError, NetworkError } from '../errors.js';
 import { ApiError, parseJsonBody } from './api.js';
+import { ERRORS_KEY, LineBatch, readLines } from './lines.js';
 import { writeBody } from './output.js';
 import { problemSummary } from './problem.js';
 import { backoffScale } from './retry.js';
@@ -68,15 +68,11 @@ export async function runStream(session: ApiSession, spec: RequestSpec, options:
   const err = ctx.io.stderr;
   const reconnect = options.reconnect ?? true;
   const scale = backoffScale(ctx.env);
-  // Records for stdout go out in one write per chunk received, not one write per line: with
-  // 1 KB records the writes cost more than the reading (bench/cases/stream.mjs).
-  let batch: string[] = [];
-  const flush = (): void => {
-    if (batch.length === 0) return;
-    ctx.io.stdout.write(`${batch.join('\n')}\n`);
-    batch = [];
-  };
-  const onRecord = options.onRecord ?? ((line: string) => void batch.push(line));
+  // Records for stdout leave as slices of the chunks received, one write per chunk: with 1 KB
+  // records, decoding each line and writing it cost more than the reading (bench/cases/stream.mjs).
+  const toStdout = options.onRecord === undefined;
+  const batch = new LineBatch();
+  const flush = (): Promise<void> | undefined => batch.flush(ctx.io.stdout);
   const stop = new AbortController();
   const removeInterrupt = ctx.onInterrupt(() => stop.abort());
   const onOuterAbort = () => stop.abort();
@@ -104,15 +100,30 @@ export async function runStream(session: ApiSession, spec: RequestSpec, options:
           failure = { kind: response.status === 429 ? 'rate' : 'http', reason: problemSummary(response.status, response.headers, body), error: new ApiError(result) };
         } else {
           if (talk) err.write(`xcli: streaming ${where} (Ctrl-C to stop)\n`);
-          const outcome = await readLines(response.body, stallTimeoutMs(ctx), stop.signal, async (line) => {
-            if (isInStreamError(line)) {
-              flush();
-              err.write(`xcli: stream error: ${problemSummary(200, {}, line).replace(/^200 /, '')}\n`);
-              return true;
+          const outcome = await readLines(response.body, stallTimeoutMs(ctx), stop.signal, async (lines) => {
+            // A chunk without `"errors"` has no in-stream error: its lines need no decoding.
+            const mayHoldErrors = lines.data.indexOf(ERRORS_KEY, lines.starts[0]) !== -1;
+            const wanted = options.maxRecords === undefined ? lines.count : Math.min(lines.count, options.maxRecords - summary.records);
+            for (let i = 0; i < wanted; i++) {
+              const start = lines.starts[i]!;
+              const end = lines.ends[i]!;
+              if (toStdout && !mayHoldErrors) {
+                batch.add(lines.data, start, end);
+                summary.records++;
+                continue;
+              }
+              const line = lines.data.toString('utf8', start, end);
+              if (mayHoldErrors && isInStreamError(line)) {
+                await flush();
+                err.write(`xcli: stream error: ${problemSummary(200, {}, line).replace(/^200 /, '')}\n`);
+                continue;
+              }
+              summary.records++;
+              if (toStdout) batch.add(lines.data, start, end);
+              else await options.onRecord!(line);
             }
-            summary.records++;
-            await onRecord(line);
-            return options.maxRecords === undefined || summary.records < options.maxRecords;
+            // Stop at the last record wanted, not at the next chunk (which may be a heartbeat 20 s away).
+            return wanted === lines.count && (options.maxRecords === undefined || summary.records < options.maxRecords);
           }, flush);
           if (outcome.gotData) {
             failures.tcp = failures.http = failures.rate = 0;
@@ -177,53 +188,4 @@ async function readErrorBody(body: Readable): Promise<Buffer> {
     body.destroy();
   }
   return Buffer.concat(chunks);
-}
-
-type ReadOutcome = { end: 'eof' | 'stall' | 'stopped'; gotData: boolean } | { end: 'error'; reason: string; gotData: boolean };
-
-/**
- * Reads lines until EOF, a stall, an error, or `onLine` returning false; calls `onChunkDone` after
- * the lines of each chunk and at the end; always leaves the body destroyed.
- */
-async function readLines(body: Readable, stallMs: number, signal: AbortSignal, onLine: (line: string) => Promise<boolean>, onChunkDone: () => void): Promise<ReadOutcome> {
-  let stalled = false;
-  let gotData = false;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      stalled = true;
-      body.destroy();
-    }, stallMs);
-  };
-  const decoder = new StringDecoder('utf8');
-  let pending = '';
-  try {
-    arm();
-    for await (const chunk of body) {
-      arm();
-      gotData = true;
-      pending += decoder.write(chunk as Buffer);
-      let newline: number;
-      while ((newline = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, newline).replace(/\r$/, '');
-        pending = pending.slice(newline + 1);
-        if (line.trim() === '') continue;
-        if (!(await onLine(line))) return { end: 'stopped', gotData };
-      }
-      onChunkDone();
-    }
-    if (stalled) return { end: 'stall', gotData };
-    if (signal.aborted) return { end: 'stopped', gotData };
-    if (pending.trim() !== '' && !(await onLine(pending.replace(/\r$/, '')))) return { end: 'stopped', gotData };
-    return { end: 'eof', gotData };
-  } catch (error) {
-    if (signal.aborted) return { end: 'stopped', gotData };
-    if (stalled) return { end: 'stall', gotData };
-    return { end: 'error', reason: (error as Error).message || 'connection lost', gotData };
-  } finally {
-    clearTimeout(timer);
-    body.destroy();
-    onChunkDone();
-  }
 }

@@ -1,6 +1,7 @@
 // The console of `webhook start`, and the only module here that knows colour: one line per CRC and
 // per event on stdout, status and problems on stderr; `--json` turns every server event into one
 // NDJSON record on stdout instead.
+import type { Writable } from 'node:stream';
 import type { IOStreams } from '../io.js';
 import type { ServerEvent } from './server.js';
 
@@ -26,12 +27,40 @@ function palette(enabled: boolean): Record<'green' | 'red' | 'yellow' | 'dim' | 
   return { green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), cyan: wrap(36, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
+/**
+ * stdout lines written once per turn of the event loop: under load (thousands of CRC checks a
+ * second) a write per line cost more than the answers (bench/cases/crc.mjs). `flush` first when
+ * writing to stderr, so the two streams keep their order on a terminal.
+ */
+function lineBatcher(stdout: Writable): { line: (s: string) => void; flush: () => void } {
+  let pending = '';
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    stdout.write(text);
+  };
+  const line = (s: string): void => {
+    pending += `${s}\n`;
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+  return { line, flush };
+}
+
 export function createRenderer(io: IOStreams, options: RenderOptions): (event: ServerEvent) => void {
-  if (options.json) return (event) => void io.stdout.write(`${jsonRecord(event)}\n`);
+  const { line, flush } = lineBatcher(io.stdout);
+  if (options.json) return (event) => line(jsonRecord(event));
   const out = palette(io.colorStdout);
   const err = palette(io.colorStderr);
-  const line = (s: string): void => void io.stdout.write(`${s}\n`);
-  const note = (s: string): void => void io.stderr.write(`${s}\n`);
+  const note = (s: string): void => {
+    flush();
+    io.stderr.write(`${s}\n`);
+  };
   return (event) => {
     switch (event.type) {
       case 'ready': {
@@ -120,10 +149,18 @@ export function jsonRecord(event: ServerEvent): string {
   }
 }
 
+/** The last second formatted: under load most lines share it, and parsing dates cost per line. */
+let lastClock = { second: '', text: '' };
+
+/** HH:MM:SS in local time of an ISO timestamp. */
 function clock(iso: string): string {
-  const d = new Date(iso);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  const second = iso.slice(0, 19);
+  if (second !== lastClock.second) {
+    const d = new Date(iso);
+    const p = (n: number): string => String(n).padStart(2, '0');
+    lastClock = { second, text: `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}` };
+  }
+  return lastClock.text;
 }
 
 function ms(value: number): string {
