@@ -1,6 +1,6 @@
 // Requests/s of a server under load: each round starts the server afresh, warms it up, then
 // measures; xcli and baseline rounds alternate so drift on a shared machine hits both alike.
-import { median } from './report.mjs';
+import { median, pairedRatio } from './report.mjs';
 import { runLoad } from './server-process.mjs';
 
 /**
@@ -23,12 +23,14 @@ async function round({ start, loadArgs, afterRound }, warmupSeconds, seconds) {
   }
 }
 
-export async function compareThroughput(xcli, baseline, { rounds = 3, warmupSeconds = 1, seconds = 3 } = {}) {
+export async function compareThroughput(xcli, baseline, { rounds = 5, warmupSeconds = 1, seconds = 2 } = {}) {
   const x = [];
   const b = [];
   for (let i = 0; i < rounds; i++) {
     b.push(await round(baseline, warmupSeconds, seconds));
     x.push(await round(xcli, warmupSeconds, seconds));
   }
-  return { xcli: median(x.map((r) => r.rps)), baseline: median(b.map((r) => r.rps)), samples: { xcli: x, baseline: b } };
+  const xRps = x.map((r) => r.rps);
+  const bRps = b.map((r) => r.rps);
+  return { xcli: median(xRps), baseline: median(bRps), ratio: pairedRatio(xRps, bRps), samples: { xcli: x, baseline: b } };
 }

@@ -1,7 +1,7 @@
 // node:http glue for handleWebhookRequest: reads the raw body as bytes (with a size limit), writes
 // the response. Works with node:http, Express and any server passing node's (req, res).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { handleWebhookRequest, jsonResponse, type HandlerOptions, type WebhookResponseParts } from './handler.js';
+import { handleWebhookRequest, jsonResponse, respond, type HandlerOptions, type WebhookResponseParts } from './handler.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -21,7 +21,14 @@ export function createNodeListener(options: NodeAdapterOptions): NodeListener {
     if (method !== 'POST') {
       // GET has no body worth reading; other methods are refused without reading theirs.
       req.resume();
-      void handleWebhookRequest({ method, url, headers: req.headers, body: EMPTY }, options).then((r) => send(res, r), (e) => fail(res, e, next));
+      let answer: ReturnType<typeof respond>;
+      try {
+        answer = respond({ method, url, headers: req.headers, body: EMPTY }, options);
+      } catch (error) {
+        return fail(res, error, next);
+      }
+      if (answer instanceof Promise) answer.then((r) => send(res, r), (e) => fail(res, e, next));
+      else send(res, answer);
       return;
     }
     // Behind express.raw() the bytes are already read; behind express.json() they are lost.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, formatMarkdown, formatTable, median, resultRow } from '../../bench/lib/report.mjs';
+import { evaluate, formatMarkdown, formatTable, median, pairedRatio, resultRow } from '../../bench/lib/report.mjs';
 
 describe('bench report', () => {
   it('takes the median of odd and even samples', () => {
@@ -16,6 +16,17 @@ describe('bench report', () => {
     expect(evaluate(100, undefined, { kind: 'abs-max', value: 120 })).toEqual({ ratio: null, pass: true });
     expect(evaluate(121, undefined, { kind: 'abs-max', value: 120 }).pass).toBe(false);
     expect(evaluate(1, 0, { kind: 'ratio-max', value: 2 }).pass).toBe(false);
+  });
+
+  it('pairs rounds: a machine changing speed between rounds does not move the ratio', () => {
+    // A slow mode (18k) and a fast one (25k); the machine switched during the third pair of rounds.
+    const baseline = [18_000, 18_000, 18_000, 25_000, 25_000];
+    const xcli = [17_100, 17_100, 23_750, 23_750, 23_750];
+    expect(pairedRatio(xcli, baseline)).toBeCloseTo(0.95, 5);
+    expect(median(xcli) / median(baseline)).toBeCloseTo(1.32, 2);
+    expect(() => pairedRatio([1], [1, 2])).toThrow();
+    const row = resultRow({ name: 'CRC', unit: 'req/s', xcli: median(xcli), baseline: median(baseline), ratio: pairedRatio(xcli, baseline), target: { kind: 'ratio-min', value: 0.85 } });
+    expect(row).toMatchObject({ ratio: pairedRatio(xcli, baseline), pass: true });
   });
 
   it('formats rows as aligned text and as markdown', () => {
