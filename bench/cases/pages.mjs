@@ -36,7 +36,16 @@ export async function run({ xcliBin, env, runs }) {
       () => timeCommand('curl', ['-sf', '-H', `Authorization: Bearer ${fake.env.X_BEARER_TOKEN}`, ...urls], { env: childEnv }),
       { warmup: 2, runs },
     );
-    return [resultRow({ name: '100 pages', unit: 'ms', xcli: m.xcli, baseline: m.baseline, target: { kind: 'ratio-max', value: 1.5 } })];
+    // The floor: starting Node and doing nothing, against the same curl run.
+    const floor = await alternate(
+      () => timeCommand(process.execPath, ['-e', '0'], { env }),
+      () => timeCommand('curl', ['-sf', '-H', `Authorization: Bearer ${fake.env.X_BEARER_TOKEN}`, ...urls], { env: childEnv }),
+      { warmup: 2, runs },
+    );
+    return [
+      resultRow({ name: '100 pages', unit: 'ms', xcli: m.xcli, baseline: m.baseline, target: { kind: 'ratio-max', value: 1.5 } }),
+      resultRow({ name: '  node -e 0', unit: 'ms', xcli: floor.xcli, baseline: floor.baseline, target: { kind: 'reference' } }),
+    ];
   } finally {
     await fake.close();
   }

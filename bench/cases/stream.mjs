@@ -9,6 +9,7 @@ import { startServer } from '../lib/server-process.mjs';
 export const name = 'stream';
 
 export const streamServer = fileURLToPath(new URL('../baselines/stream-server.mjs', import.meta.url));
+const streamClient = fileURLToPath(new URL('../baselines/stream-client.mjs', import.meta.url));
 export const READY = /"localUrl":"(http:\/\/[^\s"]+)"/;
 
 const MiB = 1024 * 1024;
@@ -31,7 +32,16 @@ export async function run({ xcliBin, env, runs }) {
       async () => mbps(await timeCommand('curl', ['-sfN', `${server.url}/2/tweets/sample/stream?bytes=${BYTES}`], { env })),
       { warmup: 1, runs },
     );
-    return [resultRow({ name: 'stream', unit: 'MB/s', xcli: m.xcli, baseline: m.baseline, target: { kind: 'ratio-min', value: 0.7 } })];
+    // Node's own ceiling on this machine: a bare node:http client, no line handling, against curl.
+    const floor = await alternate(
+      async () => mbps(await timeCommand(process.execPath, [streamClient, `${server.url}/2/tweets/sample/stream?bytes=${BYTES}`], { env })),
+      async () => mbps(await timeCommand('curl', ['-sfN', `${server.url}/2/tweets/sample/stream?bytes=${BYTES}`], { env })),
+      { warmup: 1, runs },
+    );
+    return [
+      resultRow({ name: 'stream', unit: 'MB/s', xcli: m.xcli, baseline: m.baseline, target: { kind: 'ratio-min', value: 0.7 } }),
+      resultRow({ name: '  bare node:http client', unit: 'MB/s', xcli: floor.xcli, baseline: floor.baseline, target: { kind: 'reference' } }),
+    ];
   } finally {
     await server.stop(2000);
   }

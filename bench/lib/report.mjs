@@ -22,12 +22,15 @@ export function pairedRatio(xcliFigures, baselineFigures) {
  * A target is `{ kind: 'ratio-max' | 'ratio-min' | 'abs-max', value }`:
  * ratio-max: xcli/baseline must be ≤ value (times: lower is better);
  * ratio-min: xcli/baseline must be ≥ value (throughputs: higher is better);
- * abs-max: the xcli figure itself must be ≤ value (peak memory).
+ * abs-max: the xcli figure itself must be ≤ value (peak memory);
+ * reference: no target; a row showing what a bare program reaches against the same baseline
+ * (the floor a target is measured against), passing or failing nothing.
  */
 export function evaluate(xcli, baseline, target, measuredRatio) {
   const ratio = measuredRatio ?? (baseline === undefined || baseline === null || baseline === 0 ? null : xcli / baseline);
   let pass;
-  if (target.kind === 'abs-max') pass = xcli <= target.value;
+  if (target.kind === 'reference') pass = null;
+  else if (target.kind === 'abs-max') pass = xcli <= target.value;
   else if (ratio === null) pass = false;
   else if (target.kind === 'ratio-max') pass = ratio <= target.value;
   else if (target.kind === 'ratio-min') pass = ratio >= target.value;
@@ -36,6 +39,7 @@ export function evaluate(xcli, baseline, target, measuredRatio) {
 }
 
 export function describeTarget(target) {
+  if (target.kind === 'reference') return 'reference';
   if (target.kind === 'abs-max') return `≤ ${target.value} ${target.unit ?? ''}`.trim();
   return `${target.kind === 'ratio-max' ? '≤' : '≥'} ${target.value}×`;
 }
@@ -55,6 +59,10 @@ export function resultRow({ name, unit, xcli, baseline, target, note, ratio: mea
   return { case: name, unit, xcli, baseline: baseline ?? null, ratio, target: describeTarget(target), pass, ...(note ? { note } : {}) };
 }
 
+function passCell(pass, no) {
+  return pass === null ? '–' : pass ? 'yes' : no;
+}
+
 /** A plain-text table of result rows, columns padded to fit. */
 export function formatTable(rows) {
   const header = ['case', 'xcli', 'baseline', 'ratio', 'target', 'pass'];
@@ -64,7 +72,7 @@ export function formatTable(rows) {
     figure(r.baseline, r.unit),
     r.ratio === null ? '–' : `${r.ratio.toFixed(2)}×`,
     r.target,
-    r.pass ? 'yes' : 'NO',
+    passCell(r.pass, 'NO'),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
@@ -75,7 +83,7 @@ export function formatTable(rows) {
 export function formatMarkdown(rows) {
   const out = ['| case | xcli | baseline | ratio | target | pass |', '|---|---|---|---|---|---|'];
   for (const r of rows) {
-    out.push(`| ${r.case} | ${figure(r.xcli, r.unit)} | ${figure(r.baseline, r.unit)} | ${r.ratio === null ? '–' : `${r.ratio.toFixed(2)}×`} | ${r.target} | ${r.pass ? 'yes' : 'no'} |`);
+    out.push(`| ${r.case} | ${figure(r.xcli, r.unit)} | ${figure(r.baseline, r.unit)} | ${r.ratio === null ? '–' : `${r.ratio.toFixed(2)}×`} | ${r.target} | ${passCell(r.pass, 'no')} |`);
   }
   return out.join('\n');
 }

@@ -19,8 +19,8 @@ export function createNodeListener(options: NodeAdapterOptions): NodeListener {
     if (next && options.path !== undefined && pathOf(url) !== options.path) return next();
     const method = req.method ?? 'GET';
     if (method !== 'POST') {
-      // GET has no body worth reading; other methods are refused without reading theirs.
-      req.resume();
+      // GET has no body worth reading; other methods are refused without reading theirs (node:http
+      // discards an unread request body once the response is sent).
       let answer: ReturnType<typeof respond>;
       try {
         answer = respond({ method, url, headers: req.headers, body: EMPTY }, options);

@@ -29,6 +29,13 @@ describe('bench report', () => {
     expect(row).toMatchObject({ ratio: pairedRatio(xcli, baseline), pass: true });
   });
 
+  it('shows reference rows (a bare program against the same baseline) without a verdict', () => {
+    const row = resultRow({ name: '  node -e 0', unit: 'ms', xcli: 60, baseline: 50, target: { kind: 'reference' } });
+    expect(row).toMatchObject({ ratio: 1.2, pass: null, target: 'reference' });
+    expect(formatTable([row]).split('\n')[2]).toMatch(/node -e 0\s+60\.0 ms\s+50\.0 ms\s+1\.20×\s+reference\s+–$/);
+    expect(formatMarkdown([row])).toContain('| 1.20× | reference | – |');
+  });
+
   it('formats rows as aligned text and as markdown', () => {
     const rows = [
       resultRow({ name: 'startup --version', unit: 'ms', xcli: 52.4, baseline: 48.1, target: { kind: 'ratio-max', value: 1.15 } }),
