@@ -1,7 +1,8 @@
 // Request bodies from the command line: `-d` (literal, @file, @- for stdin), `-f key=value` fields
 // (a JSON body, or the query string for GET), and `-F` files sent as multipart/form-data.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs';
+import { promisify } from 'node:util';
 import { basename, extname } from 'node:path';
 import type { Context } from '../context.js';
 import { readAll } from '../io.js';
@@ -14,10 +15,13 @@ export async function readData(ctx: Context, data: string): Promise<Buffer> {
   return Buffer.from(data, 'utf8');
 }
 
+/** fs's callback readFile: fs/promises would load on every request's path for the rare `@file`. */
+const readFileAsync = promisify(readFile);
+
 async function readFileForFlag(path: string, flag: string): Promise<Buffer> {
   if (!path) throw new UsageError(`${flag} @: missing file name`);
   try {
-    return await readFile(path);
+    return await readFileAsync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
