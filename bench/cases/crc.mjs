@@ -22,11 +22,11 @@ export const READY = /(?:Webhook URL: |"localUrl":")(http:\/\/[^\s"]+)/;
  * Starts `xcli webhook start --no-tunnel --port 0` servers, each with its own config dir;
  * `cleanup()` removes the dirs of every server it started.
  */
-export function xcliWebhookServers(xcliBin, env, secret) {
+export function xcliWebhookServers(xcliBin, env, secret, extraArgs = []) {
   const started = [];
   const startOne = async () => {
     const configDir = mkdtempSync(join(tmpdir(), 'xcli-bench-'));
-    const server = await startServer(process.execPath, [xcliBin, 'webhook', 'start', '--no-tunnel', '--port', '0'], {
+    const server = await startServer(process.execPath, [xcliBin, 'webhook', 'start', '--no-tunnel', '--port', '0', ...extraArgs], {
       env: { ...env, XCLI_CONFIG_DIR: configDir, X_CONSUMER_SECRET: secret },
       ready: READY,
     });
@@ -55,21 +55,20 @@ export function xcliWebhookServers(xcliBin, env, secret) {
 
 export async function run({ xcliBin, env, runs }) {
   const secret = randomBytes(36).toString('base64url');
+  const loadArgs = (url, seconds) => ['crc', url, String(seconds), String(CONNECTIONS)];
+  const baseline = { start: () => startServer(process.execPath, [baselineServer, 'crc', secret], { env, ready: READY }), loadArgs };
   const xcli = xcliWebhookServers(xcliBin, env, secret);
+  // The same server without its console line per CRC: what the line costs.
+  const quiet = xcliWebhookServers(xcliBin, env, secret, ['--quiet']);
   try {
-    const m = await compareThroughput(
-      {
-        start: xcli.start,
-        loadArgs: (url, seconds) => ['crc', url, String(seconds), String(CONNECTIONS)],
-      },
-      {
-        start: () => startServer(process.execPath, [baselineServer, 'crc', secret], { env, ready: READY }),
-        loadArgs: (url, seconds) => ['crc', url, String(seconds), String(CONNECTIONS)],
-      },
-      { rounds: runs },
-    );
-    return [resultRow({ name: 'CRC', unit: 'req/s', xcli: m.xcli, baseline: m.baseline, ratio: m.ratio, target: { kind: 'ratio-min', value: 0.85 } })];
+    const m = await compareThroughput({ start: xcli.start, loadArgs }, baseline, { rounds: runs });
+    const q = await compareThroughput({ start: quiet.start, loadArgs }, baseline, { rounds: runs });
+    return [
+      resultRow({ name: 'CRC', unit: 'req/s', xcli: m.xcli, baseline: m.baseline, ratio: m.ratio, target: { kind: 'ratio-min', value: 0.85 } }),
+      resultRow({ name: '  --quiet (no console)', unit: 'req/s', xcli: q.xcli, baseline: q.baseline, ratio: q.ratio, target: { kind: 'reference' } }),
+    ];
   } finally {
     xcli.cleanup();
+    quiet.cleanup();
   }
 }
