@@ -23,6 +23,8 @@ export * from './state.js';
 export { ALL_SCOPES } from './scopes.js';
 
 export interface SandboxOptions {
+  /** How many recent requests `requests` and `unmatched` keep (default 1000): a long-running sandbox must not grow without bound. */
+  recordedRequests?: number;
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number;
   /** Interface to bind; default 127.0.0.1. */
@@ -97,9 +99,9 @@ export interface Sandbox {
   port: number;
   credentials: SandboxCredentials;
   state: SandboxState;
-  /** Every request, in order of arrival. */
+  /** The most recent requests (SandboxOptions.recordedRequests, default 1000), in order of arrival. */
   requests: RecordedRequest[];
-  /** Requests no route matched: usually a missing route in the fake, worth a look. */
+  /** Recent requests no route matched: usually a missing route in the fake, worth a look. */
   unmatched: RecordedRequest[];
   /** Adds a route or replaces the one with the same method and template. */
   route(method: string, template: string, handler: RouteHandler, options?: RouteOptions): void;
@@ -118,6 +120,12 @@ export interface Sandbox {
 
 /** How much of each request body `requests` keeps: enough for any JSON or form X takes, not a video. */
 export const RECORDED_BODY_BYTES = 64 * 1024;
+
+/** Appends, dropping the oldest entries beyond `limit` (a few at a time, not one shift per request). */
+function keepRecent<T>(list: T[], item: T, limit: number): void {
+  list.push(item);
+  if (list.length > limit + Math.ceil(limit / 10)) list.splice(0, list.length - limit);
+}
 
 const secret = (bytes: number) => randomBytes(bytes).toString('base64url');
 
@@ -140,6 +148,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const credentials = generateCredentials(opts.credentials);
   const state = opts.state ?? createState(now());
   const router = new Router();
+  const recordLimit = Math.max(1, opts.recordedRequests ?? 1000);
   const requests: RecordedRequest[] = [];
   const unmatched: RecordedRequest[] = [];
   const faults: { method: string; segments: string[]; fault: FaultSpec; remaining: number }[] = [];
@@ -200,7 +209,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       bodyBytes: rawBody.length,
       authKind: 'none',
     };
-    requests.push(record);
+    keepRecent(requests, record, recordLimit);
     const respond = (r: SandboxResponse) => {
       record.status = r.status;
       writeResponse(res, r);
@@ -215,7 +224,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
     const match = router.match(method, path);
     if (!match) {
-      unmatched.push(record);
+      keepRecent(unmatched, record, recordLimit);
       opts.log?.(`sandbox: no route for ${method} ${path} (answered 404)`);
       respond(unknownRoute(path));
       return;

@@ -152,3 +152,19 @@ describe('sandbox routes', () => {
     }
   });
 });
+
+describe('request recording', () => {
+  it('keeps only the most recent requests, so a long-running sandbox does not grow', async () => {
+    const { startSandbox } = await import('../../src/sandbox/index.js');
+    const sandbox = await startSandbox({ recordedRequests: 5 });
+    try {
+      for (let i = 0; i < 30; i++) await (await fetch(`${sandbox.url}/2/nothing/${i}`)).text();
+      expect(sandbox.requests.length).toBeLessThanOrEqual(6);
+      expect(sandbox.requests.at(-1)?.path).toBe('/2/nothing/29');
+      expect(sandbox.unmatched.length).toBeLessThanOrEqual(6);
+      expect(sandbox.unmatched.at(-1)?.path).toBe('/2/nothing/29');
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
