@@ -4,7 +4,7 @@
 // than starting Node. This file is CommonJS (bin/package.json): Node starts a CommonJS entry without
 // setting up its ESM loader, which neither the fast paths nor the bundled CLI (dist/cli.cjs) need.
 'use strict';
-const { readFileSync } = require('node:fs');
+const { existsSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -25,8 +25,14 @@ async function run() {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
+  const bundle = join(root, 'dist', 'cli.cjs');
+  if (!existsSync(bundle)) {
+    process.stderr.write(`xcli: not built (${bundle} is missing): run ./install.sh or npm run build\n`);
+    process.exitCode = 1;
+    return;
+  }
   const { loadBundle } = require('./load-bundle.js');
-  const { exports: cli, saveCache } = loadBundle(join(root, 'dist', 'cli.cjs'), join(root, 'dist', 'cli.cjs.cache'));
+  const { exports: cli, saveCache } = loadBundle(bundle, join(root, 'dist', 'cli.cjs.cache'));
   // Packages outside the bundle load through this file's import() (see src/external.ts).
   cli.setImporter((specifier) => import(specifier));
   process.exitCode = await cli.main(argv, cli.systemIO(process.env), process.env);
@@ -40,5 +46,9 @@ if (only === '--version' || only === 'version') {
 } else if (help) {
   process.stdout.write(help);
 } else {
-  run();
+  // main() reports every error itself; this is for a broken install (one line, the stack on request).
+  run().catch((error) => {
+    process.stderr.write(`xcli: cannot start: ${error.message.split('\n')[0]}${process.env.XCLI_DEBUG ? `\n${error.stack}` : ' (set XCLI_DEBUG=1 for details)'}\n`);
+    process.exitCode = 1;
+  });
 }

@@ -68,4 +68,17 @@ describe('the bundle and its code cache', () => {
     expect(saved.code).toBe(0);
     expect(JSON.parse(readFileSync(join(config, 'config.json'), 'utf8')).apps.default.bearerToken).toBe('stored-token');
   });
+
+  it('says in one line when the build is missing or broken', () => {
+    const dir = packageCopy();
+    dirs.push(dir);
+    rmSync(join(dir, 'dist', 'cli.cjs'));
+    const missing = run(dir, dryRun, env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^xcli: not built \(.*cli\.cjs is missing\): run \.\/install\.sh or npm run build\n$/);
+    writeFileSync(join(dir, 'dist', 'cli.cjs'), 'this is not JavaScript(');
+    const broken = run(dir, dryRun, env);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/^xcli: cannot start: .*\(set XCLI_DEBUG=1 for details\)\n$/);
+  });
 });
