@@ -102,7 +102,7 @@ interface CachedHandle {
 }
 
 async function cachedHandle(session: ApiSession, name: string): Promise<string | undefined> {
-  const users = (await readStateFile(session.ctx.paths.stateFile))?.users as Record<string, CachedHandle> | undefined;
+  const users = (readStateFile(session.ctx.paths.stateFile))?.users as Record<string, CachedHandle> | undefined;
   const hit = users && typeof users === 'object' ? users[handleKey(session, name)] : undefined;
   const fresh = hit && typeof hit.id === 'string' && /^\d{1,19}$/.test(hit.id) && typeof hit.seenAt === 'number' && session.ctx.now() - hit.seenAt < HANDLE_TTL_MS;
   return fresh ? hit.id : undefined;

@@ -102,7 +102,7 @@ function isSeenLimit(value: unknown): value is SeenLimit {
 
 /** The limits kept for one scope, sorted by route, method and auth. */
 export async function knownLimits(stateFile: string, scope: string): Promise<SeenLimit[]> {
-  const book = (await readStateFile(stateFile))?.rateLimits as LimitBook | undefined;
+  const book = (readStateFile(stateFile))?.rateLimits as LimitBook | undefined;
   const limits = book && typeof book === 'object' ? book[scope] : undefined;
   if (!limits || typeof limits !== 'object') return [];
   return Object.values(limits)

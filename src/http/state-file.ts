@@ -11,11 +11,7 @@ import { dirname } from 'node:path';
 export type StateData = Record<string, unknown>;
 
 /** The file's object; `{}` when it is missing, undefined when it exists but cannot be used. */
-export async function readStateFile(file: string): Promise<StateData | undefined> {
-  return readStateFileNow(file);
-}
-
-function readStateFileNow(file: string): StateData | undefined {
+export function readStateFile(file: string): StateData | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -85,7 +81,7 @@ export async function updateStateFile(file: string, change: (state: StateData) =
   if (!release) return false;
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    const state = readStateFileNow(file);
+    const state = readStateFile(file);
     if (!state) return false;
     change(state);
     writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });

@@ -2,7 +2,6 @@
 // Every response body is either read to the end or destroyed, so no connection leaks.
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
-import { setFlagsFromString } from 'node:v8';
 // undici's index loads its whole web stack (fetch, WebSocket, cookies, caches: ~70 ms of start-up,
 // docs/performance.md); xcli needs only an Agent and `request`, so it loads just those two modules.
 import Agent from 'undici/lib/dispatcher/agent.js';
@@ -43,15 +42,9 @@ export interface SendOptions {
 
 let agent: Agent | undefined;
 
+/** One keep-alive agent per process (bin/load-bundle.js runs V8 with Liftoff only for undici's WebAssembly parser). */
 function dispatcher(): Agent {
-  if (!agent) {
-    // undici parses HTTP with llhttp compiled to WebAssembly (on the first connection). V8 compiles
-    // it with Liftoff, then again with TurboFan in the background, and a short command waits ~70 ms
-    // at exit for that second compile; streams read as fast with Liftoff alone (docs/performance.md).
-    // bin/load-bundle.js sets it before anything compiles; this covers the library and in-process use.
-    setFlagsFromString('--liftoff-only');
-    agent = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
-  }
+  agent ??= new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
   return agent;
 }
 

@@ -40,7 +40,7 @@ async function remember(file: string, key: string, me: Me): Promise<void> {
 }
 
 export async function cachedMe(ctx: Context, session: ApiSession): Promise<Me | undefined> {
-  const cache = (await readStateFile(ctx.paths.stateFile))?.me as Record<string, Me> | undefined;
+  const cache = (readStateFile(ctx.paths.stateFile))?.me as Record<string, Me> | undefined;
   const hit = cache && typeof cache === 'object' ? cache[identityKey(session)] : undefined;
   return hit && typeof hit.id === 'string' && /^\d{1,19}$/.test(hit.id) ? hit : undefined;
 }

@@ -262,6 +262,12 @@ export async function deletePost(ctx: Context, globals: GlobalOptions, target: s
 
 // ---- engagement with a post: like, repost, bookmark ----
 
+/** POST /2/users/<me>/<collection> with the target ({ tweet_id } or { target_user_id }), or DELETE …/<collection>/<its id> to undo. */
+function setEdge(ctx: Context, session: ApiSession, me: string, collection: string, target: Record<string, string>, undo: boolean) {
+  const [id] = Object.values(target);
+  return undo ? call(ctx, session, 'DELETE', `/2/users/${seg(me)}/${collection}/${seg(id!)}`) : call(ctx, session, 'POST', `/2/users/${seg(me)}/${collection}`, { json: target });
+}
+
 const POST_EDGES = {
   like: { collection: 'likes', done: 'liked', undone: 'unliked' },
   repost: { collection: 'retweets', done: 'reposted', undone: 'unreposted' },
@@ -274,10 +280,8 @@ export async function postEdge(ctx: Context, globals: GlobalOptions, edge: PostE
   const id = parsePostId(target);
   const { collection, done, undone } = POST_EDGES[edge];
   await withSession(ctx, globals, async (session) => {
-    const me = seg(await myUserId(ctx, session));
-    const result = undo
-      ? await call(ctx, session, 'DELETE', `/2/users/${me}/${collection}/${seg(id)}`)
-      : await call(ctx, session, 'POST', `/2/users/${me}/${collection}`, { json: { tweet_id: id } });
+    const me = await myUserId(ctx, session);
+    const result = await setEdge(ctx, session, me, collection, { tweet_id: id }, undo);
     emitAction(ctx, flags, result, `${undo ? undone : done} post ${id}`);
   });
 }
@@ -296,11 +300,9 @@ export async function userEdge(ctx: Context, globals: GlobalOptions, edge: UserE
   const username = parseUsername(target);
   const { collection, done, undone } = USER_EDGES[edge];
   await withSession(ctx, globals, async (session) => {
-    const me = seg(await myUserId(ctx, session));
+    const me = await myUserId(ctx, session);
     const { id } = await lookupUser(ctx, session, username);
-    const result = undo
-      ? await call(ctx, session, 'DELETE', `/2/users/${me}/${collection}/${seg(id)}`)
-      : await call(ctx, session, 'POST', `/2/users/${me}/${collection}`, { json: { target_user_id: id } });
+    const result = await setEdge(ctx, session, me, collection, { target_user_id: id }, undo);
     emitAction(ctx, flags, result, `${undo ? undone : done} @${username}`);
   });
 }

@@ -42,7 +42,7 @@ function memoryKey(session: ApiSession, request: WatchRequest): string {
 }
 
 async function rememberedId(session: ApiSession, key: string): Promise<string | undefined> {
-  const watch = (await readStateFile(session.ctx.paths.stateFile))?.watch as Record<string, { newestId?: unknown }> | undefined;
+  const watch = (readStateFile(session.ctx.paths.stateFile))?.watch as Record<string, { newestId?: unknown }> | undefined;
   const id = watch && typeof watch === 'object' ? watch[key]?.newestId : undefined;
   return typeof id === 'string' && /^\d{1,19}$/.test(id) ? id : undefined;
 }
