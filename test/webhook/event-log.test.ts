@@ -54,7 +54,7 @@ describe('EventLog', () => {
     const torn = JSON.stringify(record('torn', Buffer.from('{"data":{"event_uuid":"X"}}'), 'X')).slice(0, 60);
     appendFileSync(path, torn);
     const warnings: string[] = [];
-    expect(await recentEventIds(path, undefined, (p) => warnings.push(p.message))).toEqual(['e1']);
+    expect(await recentEventIds(path, { onProblem: (p) => warnings.push(p.message) })).toEqual(['e1']);
     expect(warnings[0]).toMatch(/torn last line/);
     log = EventLog.open(path);
     await log.append(JSON.stringify(record('good2', Buffer.from('{}'), 'e2')));
