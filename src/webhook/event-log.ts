@@ -230,18 +230,21 @@ export class EventLog {
    * stays in the file: X's retry is then the one record of the event. True when that worked.
    */
   private undoPartialWrite(fd: number, written: number): boolean {
-    if (written === 0) return true;
-    if (this.size !== undefined) {
-      try {
-        this.fs.ftruncateSync(fd, this.size);
-        return true;
-      } catch {
-        this.size += written;
-      }
+    if (this.size === undefined) {
+      // A pipe or device: what went out cannot be taken back.
+      if (written > 0) this.needsSeparator = true;
+      return written === 0;
     }
-    // A torn line stays: start the next batch on a fresh line.
-    this.needsSeparator = true;
-    return false;
+    try {
+      // The file's own size, not `written`: a failing write may have stored bytes it did not report.
+      if (fs.fstatSync(fd).size !== this.size) this.fs.ftruncateSync(fd, this.size);
+      return true;
+    } catch {
+      // A torn line stays: start the next batch on a fresh line.
+      this.size = sizeOf(fd) ?? this.size + written;
+      this.needsSeparator = true;
+      return false;
+    }
   }
 
   private syncEnded(fd: number): void {
@@ -282,6 +285,14 @@ export class EventLog {
     if (this.syncsInFlight > 0 || this.pending.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     this.closed = true;
     fs.closeSync(this.fd);
+  }
+}
+
+function sizeOf(fd: number): number | undefined {
+  try {
+    return fs.fstatSync(fd).size;
+  } catch {
+    return undefined;
   }
 }
 
