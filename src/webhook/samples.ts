@@ -8,10 +8,20 @@ const ME = { id: '1500000000000000001', username: 'xcli_dev', name: 'xcli dev' }
 const ALICE = { id: '1500000000000000002', username: 'alice', name: 'Alice' };
 
 /**
- * An id X sends as a JSON number next to its `id_str`: kept as a BigInt here and written with the
- * same digits by sampleBody (a JavaScript number would round 1500000000000000001 to …000).
+ * An id X sends as a JSON number next to its `id_str`. sampleBody writes it with all its digits;
+ * a plain JSON.stringify gets a JavaScript number (which rounds 1500000000000000001 to …000).
  */
-const numericId = (id: string): bigint => BigInt(id);
+class NumericId {
+  constructor(readonly digits: string) {}
+  toJSON(): number {
+    return Number(this.digits);
+  }
+  toString(): string {
+    return this.digits;
+  }
+}
+
+const numericId = (id: string): NumericId => new NumericId(id);
 
 const aaaUser = (u: typeof ME): Json => ({
   id: numericId(u.id),
@@ -252,7 +262,7 @@ export function freshSample(type: string, now = new Date()): Json | undefined {
     $EVENT_UUID: String(snowflake ^ 0x5a5an),
     $EVENT_ID: String(snowflake + 1n),
     $POST_ID: String(snowflake),
-    $POST_ID_NUMBER: snowflake,
+    $POST_ID_NUMBER: numericId(String(snowflake)),
     $ISO_TIME: now.toISOString(),
     $TWITTER_TIME: now.toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1 $3 $2 $5 +0000 $4'),
     $TIMESTAMP_MS: String(ms),
@@ -262,17 +272,22 @@ export function freshSample(type: string, now = new Date()): Json | undefined {
 }
 
 // JSON.stringify writes the marker's NUL as the six characters \u0000.
-const BIG_ID = /"\\u0000id:(-?\d+)"/g;
+const NUMERIC_ID = /"\\u0000id:(-?\d+)"/g;
 
-/** The JSON body of a sample, numeric ids written with all their digits (see numericId). */
+/** The JSON body of a sample, numeric ids written with all their digits (see NumericId). */
 export function sampleBody(sample: Json): Buffer {
-  const json = JSON.stringify(sample, (_key, value: unknown) => (typeof value === 'bigint' ? `\u0000id:${value}` : value));
-  return Buffer.from(json.replace(BIG_ID, '$1'));
+  // The holder's own value: the replacer's `value` has already been through toJSON.
+  const json = JSON.stringify(sample, function (this: Record<string, unknown>, key, value: unknown) {
+    const own = this[key];
+    return own instanceof NumericId ? `\u0000id:${own.digits}` : value;
+  });
+  return Buffer.from(json.replace(NUMERIC_ID, '$1'));
 }
 
 function substitute(value: unknown, values: Record<string, unknown>): unknown {
   if (typeof value === 'string') return Object.hasOwn(values, value) ? values[value] : value;
   if (Array.isArray(value)) return value.map((v) => substitute(v, values));
+  if (value instanceof NumericId) return value;
   if (value && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, values)]));
   return value;
