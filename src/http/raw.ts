@@ -155,7 +155,9 @@ export async function runRawRequest(ctx: Context, target: string | undefined, gl
   }
 
   if (opts.stream || (route?.streaming && !paginate)) {
-    await runStream(session, spec, { reconnect: opts.reconnect, maxRecords: opts.maxRecords });
+    // A route the table knows does not stream ends when its response ends: -s only reads it line by line.
+    const reconnect = opts.reconnect && (route === undefined || route.streaming === true);
+    await runStream(session, spec, { reconnect, maxRecords: opts.maxRecords });
     return;
   }
   if (opts.maxRecords !== undefined) throw new UsageError('--max-records works with streaming endpoints (or -s)');
