@@ -124,6 +124,24 @@ const NETWORK_REASONS: Record<string, string> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
 };
 
+/** Failures that happen before a request is written: the server cannot have acted on it. */
+const BEFORE_WRITE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+/** TLS handshake failures (certificate checks, protocol mismatch): also before anything is written. */
+const TLS_HANDSHAKE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/;
+
+/**
+ * Whether a failed request provably never reached the server (connection refused, DNS failure, TLS
+ * failure before the request was written). A reset or a closed connection may come after the
+ * server read the request, so it does not count.
+ */
+export function neverReachedServer(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (BEFORE_WRITE.has(code) || TLS_HANDSHAKE.test(code))) return true;
+  }
+  return false;
+}
+
 /** Turns an undici or socket error into one line naming the host and the reason. */
 export function networkError(error: unknown, req: OutgoingRequest, phase = ''): NetworkError {
   if (error instanceof NetworkError) return error;
