@@ -7,7 +7,7 @@ import { readAll } from '../io.js';
 import { consumerSecretOf } from './credentials.js';
 import { crcResponseToken, isTokenShaped } from './crc.js';
 import { describeNetworkError, responseTokenProblem, send, X_DEADLINE_MS, type HttpAnswer } from './forward.js';
-import { applyOverride, freshSample, sampleTypes } from './samples.js';
+import { applyOverride, freshSample, sampleBody, sampleTypes } from './samples.js';
 import { checkSignature, SIGNATURE_HEADER, signBody } from './signature.js';
 import { parseHttpUrl } from './manage.js';
 import { runningServerUrl } from './start.js';
@@ -15,7 +15,12 @@ import { proxyFor } from '../http/dispatcher.js';
 import { sendThroughProxy } from '../http/transport.js';
 
 const DEFAULT_LOCAL_URL = 'http://127.0.0.1:8080/webhook';
-const USER_AGENT = 'xcli-webhook';
+
+/**
+ * The headers of X's deliveries, byte for byte (as the sandbox sends them): apps that compare the
+ * content type exactly, as Twitter's own webhook helper does, ignore anything else.
+ */
+const X_DELIVERY_HEADERS = { 'content-type': 'application/json', 'user-agent': '' };
 
 export async function runCrc(ctx: Context, token: string, app?: string): Promise<void> {
   if (!isTokenShaped(token)) throw new UsageError('the token is not token-shaped (8-128 characters of base64/base64url); a webhook server should refuse it');
@@ -49,10 +54,10 @@ export function defaultTarget(ctx: Context): string {
   return runningServerUrl(ctx) ?? DEFAULT_LOCAL_URL;
 }
 
-/** POSTs a body signed with the consumer secret, as X does. */
+/** POSTs a body signed with the consumer secret, with X's headers (`headers` replaces some: a logged delivery's own). */
 export async function postSigned(url: URL, body: Buffer, secret: string, headers: Record<string, string> = {}, timeoutMs = 10_000, via = send): Promise<HttpAnswer> {
   try {
-    return await via(url, 'POST', { 'content-type': 'application/json; charset=utf-8', 'user-agent': USER_AGENT, ...headers, [SIGNATURE_HEADER]: signBody(secret, body) }, body, timeoutMs);
+    return await via(url, 'POST', { ...X_DELIVERY_HEADERS, ...headers, [SIGNATURE_HEADER]: signBody(secret, body) }, body, timeoutMs);
   } catch (error) {
     throw new NetworkError(describeNetworkError(error, url, timeoutMs), { cause: error });
   }
@@ -77,7 +82,7 @@ export async function runTrigger(ctx: Context, type: string, options: TriggerOpt
       throw new UsageError((error as Error).message);
     }
   }
-  const body = Buffer.from(JSON.stringify(sample));
+  const body = sampleBody(sample);
   if (options.print) {
     ctx.io.stdout.write(`${body.toString('utf8')}\n`);
     return;
@@ -137,7 +142,7 @@ export async function runCheck(ctx: Context, target: string, options: { event?: 
     const sample = freshSample(options.event);
     if (!sample) throw new UsageError(`unknown event type '${options.event}'; known: ${sampleTypes().join(', ')}`);
     try {
-      const posted = await postSigned(url, Buffer.from(JSON.stringify(sample)), secret, {}, undefined, sendAsX);
+      const posted = await postSigned(url, sampleBody(sample), secret, {}, undefined, sendAsX);
       checks.push({ name: `signed ${options.event} event answered 200`, ok: posted.status === 200, detail: `${posted.status} in ${Math.round(posted.latencyMs)} ms` });
       // X delivers again what is not answered within 3 s, so a slow app sees every event twice.
       checks.push({ name: `event answered within ${X_DEADLINE_MS / 1000} s`, ok: posted.latencyMs < X_DEADLINE_MS, detail: `${Math.round(posted.latencyMs)} ms` });
