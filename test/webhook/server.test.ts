@@ -147,7 +147,7 @@ describe('webhook start: events', () => {
         const sample = freshSample('post.create')!;
         (sample.data as any).event_uuid = `burst-${i}`;
         sends.push(
-          post(s.url, JSON.stringify(sample)).then(
+          post(s.url, sampleBody(sample).toString()).then(
             (r) => {
               if (r.status === 200) acked.push(`burst-${i}`);
               if (acked.length === 100 && !killed) {
@@ -281,8 +281,8 @@ describe('webhook start: console', () => {
       });
       await get(`${url}?crc_token=helloWorld&nonce=abc`);
       const sample = freshSample('post.create')!;
-      await post(url, JSON.stringify(sample));
-      await post(url, JSON.stringify(sample), null);
+      await post(url, sampleBody(sample).toString());
+      await post(url, sampleBody(sample).toString(), null);
       // Anyone can post to the URL: terminal controls in a delivery or a CRC must not reach the screen.
       const hostile = freshSample('post.create')! as { data: { includes: { users: Array<{ username: string }> } } };
       hostile.data.includes.users[0]!.username = 'ev\u001b]0;pwned\u0007il\u009b2J';
