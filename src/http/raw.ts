@@ -7,7 +7,7 @@ import { pageParamFor, pages } from './paginate.js';
 import { fieldParams } from './fields.js';
 import { JsonSyntaxError } from './json-format.js';
 import { dataItems, PageMerger } from './merge.js';
-import { expandPathArgs } from './path-args.js';
+import { expandPathArgs, type MeResolver } from './path-args.js';
 import { partialErrorsLine, problemSummary } from './problem.js';
 import { rateLimitLine } from './rate-limits.js';
 import { authLine, renderCurl, renderDryRun } from './rehearse.js';
@@ -120,7 +120,7 @@ async function buildBody(ctx: Context, opts: RawRequestOptions): Promise<{ metho
   return { method, headers, body, query: [] };
 }
 
-export async function runRawRequest(ctx: Context, target: string | undefined, globals: GlobalOptions, opts: RawRequestOptions, commandNames: string[]): Promise<void> {
+export async function runRawRequest(ctx: Context, target: string | undefined, globals: GlobalOptions, opts: RawRequestOptions, commandNames: string[], me: MeResolver): Promise<void> {
   const checked = checkTarget(target, commandNames);
   const mode = outputMode(opts);
   if (opts.merge && opts.ndjson) throw new UsageError('--merge and --ndjson cannot be used together');
@@ -135,7 +135,7 @@ export async function runRawRequest(ctx: Context, target: string | undefined, gl
   const givenPath = apiPathOf(url, session.resolved.apiBaseUrl);
   if (givenPath !== undefined) {
     const note = (line: string) => ctx.io.stderr.write(`xcli: ${line}\n`);
-    const expanded = await expandPathArgs(session, built.method, givenPath, { offline: rehearsal, note });
+    const expanded = await expandPathArgs(session, built.method, givenPath, { offline: rehearsal, note, me });
     if (expanded !== givenPath) url.pathname = `${new URL(session.resolved.apiBaseUrl).pathname.replace(/\/+$/, '')}${expanded}`;
   }
   const apiPath = apiPathOf(url, session.resolved.apiBaseUrl);
