@@ -12,11 +12,10 @@ import { partialErrorsLine, problemSummary } from './problem.js';
 import { rateLimitLine } from './rate-limits.js';
 import { authLine, renderCurl, renderDryRun } from './rehearse.js';
 import { exchangeWithRetry, type RetriedResponse, type RetryPolicy } from './retry.js';
-import { matchRoute } from './routes.js';
 import { headerOf, openSession, prepare, type ApiSession, type RequestSpec } from './session.js';
 import { runStream } from './stream.js';
 import type { GlobalOptions } from './types.js';
-import { apiPathOf, resolveRequestUrl } from './url.js';
+import { apiPathOf, resolveRequest, resolveRequestUrl } from './url.js';
 
 export interface RawRequestOptions {
   method?: string;
@@ -138,16 +137,16 @@ export async function runRawRequest(ctx: Context, target: string | undefined, gl
     const expanded = await expandPathArgs(session, built.method, givenPath, { offline: rehearsal, note, me });
     if (expanded !== givenPath) url.pathname = `${new URL(session.resolved.apiBaseUrl).pathname.replace(/\/+$/, '')}${expanded}`;
   }
-  const apiPath = apiPathOf(url, session.resolved.apiBaseUrl);
-  const route = apiPath === undefined ? undefined : matchRoute(built.method, apiPath);
+  const resolved = resolveRequest(built.method, url, session.resolved.apiBaseUrl);
+  const { route } = resolved;
   for (const [name, value] of built.query) url.searchParams.append(name, value);
   for (const [name, value] of fieldParams(opts.fields, opts.expand, route)) {
     const existing = url.searchParams.get(name);
     url.searchParams.set(name, existing ? [...new Set([...existing.split(','), ...value.split(',')])].join(',') : value);
   }
-  const spec: RequestSpec = { method: built.method, url, headers: built.headers, body: built.body };
+  const spec: RequestSpec = { method: built.method, url, headers: built.headers, body: built.body, target: resolved };
   const retry: RetryPolicy = { retries: opts.retry, maxWaitSeconds: opts.maxWait, unsafe: opts.retryUnsafe };
-  const pageParam = paginate ? pageParamFor(built.method, apiPath) : undefined;
+  const pageParam = paginate ? pageParamFor(built.method, route) : undefined;
 
   if (rehearsal) {
     if (pageParam && opts.pageToken !== undefined) url.searchParams.set(pageParam, opts.pageToken);
