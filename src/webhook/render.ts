@@ -88,7 +88,7 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
       case 'event': {
         if (options.quiet) return;
         const r = event.record;
-        const sig = r.verdict === 'valid' ? out.green('✓') : out.red(r.verdict === 'missing' ? '✗ unsigned' : `✗ bad signature${r.signedWith ? ` (signed with ${r.signedWith})` : ''}`);
+        const sig = r.verdict === 'valid' ? out.green('✓') : out.red(`✗ ${verdictText(r.verdict)}${r.signedWith ? ` (signed with ${r.signedWith})` : ''}`);
         const parts = [`${out.dim(clock(r.time))} `, out.bold(printable(r.type)), printable(r.actor ?? ''), r.summary ? printable(JSON.stringify(r.summary)) : '', sig];
         if (r.eventId) parts.push(out.dim(`[${printable(r.eventId)}]`));
         if (r.dup) parts.push(out.yellow('(dup)'));
@@ -97,7 +97,7 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
         return;
       }
       case 'rejected':
-        if (!options.quiet) line(`${out.dim(clock(event.time))}  ${out.red(`✗ 403 ${event.verdict === 'missing' ? 'unsigned' : 'bad signature'}`)} ${printable(event.eventType)} (refused, not logged)`);
+        if (!options.quiet) line(`${out.dim(clock(event.time))}  ${out.red(`✗ 403 ${verdictText(event.verdict)}`)} ${printable(event.eventType)} (refused, not logged)`);
         return;
       case 'forward': {
         const f = event.result;
@@ -151,6 +151,12 @@ export function jsonRecord(event: ServerEvent): string {
     default:
       return JSON.stringify(event);
   }
+}
+
+function verdictText(verdict: string): string {
+  if (verdict === 'missing') return 'unsigned';
+  if (verdict === 'not-object') return 'not a JSON object (not an X event)';
+  return 'bad signature';
 }
 
 /** The last second formatted: under load most lines share it, and parsing dates cost per line. */

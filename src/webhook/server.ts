@@ -139,7 +139,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     if (dup) stats.duplicates++;
     if (options.eventFilter && !options.eventFilter(info.type)) return;
     emit({ type: 'event', record, line, json: delivery.json });
-    if (forwarder && !dup) forwarder.enqueue({ id: record.id, eventId: info.eventId, body: delivery.rawBody, headers: delivery.headers });
+    // A signed non-object was signed by a CRC endpoint, not X: relayed, the app would accept it.
+    if (forwarder && !dup && delivery.verdict !== 'not-object') forwarder.enqueue({ id: record.id, eventId: info.eventId, body: delivery.rawBody, headers: delivery.headers });
   };
 
   const listener = createNodeListener({
