@@ -16,6 +16,19 @@ function integer(min: number, max: number, what: string): (value: string) => num
   };
 }
 
+const MiB = 1024 * 1024;
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: MiB, g: 1024 * MiB };
+
+/** A byte count: `1048576`, `64k`, `48m`, `1g` (binary units). */
+function byteSize(min: number, max: number, what: string): (value: string) => number {
+  return (value) => {
+    const m = /^(\d+)\s*([kmg]?)(?:i?b)?$/i.exec(value.trim());
+    if (!m) throw new InvalidArgumentError(`${what} must be a size in bytes, e.g. 65536, 64k, 48m`);
+    const n = Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]!;
+    if (n < min || n > max) throw new InvalidArgumentError(`${what} must be between ${min} and ${max} bytes`);
+    return n;
+  };
+}
 
 interface StartFlags {
   port: number;
@@ -24,6 +37,9 @@ interface StartFlags {
   app?: string;
   requireSignature?: boolean;
   maxBody: number;
+  maxConnections: number;
+  maxBodyMemory: number;
+  maxForwardMemory: number;
   output?: string;
   pretty?: boolean;
   quiet?: boolean;
@@ -92,7 +108,10 @@ Examples:
     .option('--path <path>', 'webhook path', '/webhook')
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--require-signature', 'answer 403 to unsigned or wrongly signed events (default: 200 and flag them)')
-    .addOption(new Option('--max-body <bytes>', 'largest body accepted (413 above)').default(DEFAULT_MAX_BODY, '1 MiB').argParser(integer(1, 1024 * 1024 * 1024, '--max-body')))
+    .addOption(new Option('--max-body <bytes>', 'largest body accepted (413 above)').default(DEFAULT_MAX_BODY, '1 MiB').argParser(byteSize(1, 1024 * MiB, '--max-body')))
+    .addOption(new Option('--max-connections <n>', 'open connections above which new events get 503 (CRC still answered)').default(1024).argParser(integer(1, 1_000_000, '--max-connections')))
+    .addOption(new Option('--max-body-memory <bytes>', 'request bodies held at once, all connections (503 above)').default(48 * MiB, '48m').argParser(byteSize(1024, 64 * 1024 * MiB, '--max-body-memory')))
+    .addOption(new Option('--max-forward-memory <bytes>', 'event bytes waiting for --forward-to (503 above)').default(32 * MiB, '32m').argParser(byteSize(1024, 64 * 1024 * MiB, '--max-forward-memory')))
     .option('-o, --output <file>', 'also append every event to FILE (JSONL)')
     .option('-P, --pretty', 'print each event body, pretty')
     .option('-q, --quiet', 'no line per CRC or event')
@@ -122,6 +141,9 @@ Examples:
       app: flags.app,
       requireSignature: flags.requireSignature === true,
       maxBodyBytes: flags.maxBody,
+      maxConnections: flags.maxConnections,
+      maxBodyMemory: flags.maxBodyMemory,
+      maxForwardMemory: flags.maxForwardMemory,
       output: flags.output,
       pretty: flags.pretty === true,
       quiet: flags.quiet === true,

@@ -35,6 +35,8 @@ export interface ForwardResult {
 
 export interface ForwarderOptions {
   maxQueue?: number;
+  /** Body bytes queued or in flight at which the queue counts as full (the server then answers 503). */
+  maxQueueBytes?: number;
   concurrency?: number;
   timeoutMs?: number;
   slowMs?: number;
@@ -56,6 +58,8 @@ export class Forwarder {
   private active = 0;
   private idleWaiters: Array<() => void> = [];
   private readonly maxQueue: number;
+  private readonly maxQueueBytes: number;
+  private bytes = 0;
   private readonly concurrency: number;
   private readonly timeoutMs: number;
   private readonly slowMs: number;
@@ -64,6 +68,7 @@ export class Forwarder {
   constructor(target: string, private readonly options: ForwarderOptions) {
     this.target = new URL(target);
     this.maxQueue = options.maxQueue ?? 1000;
+    this.maxQueueBytes = options.maxQueueBytes ?? Infinity;
     this.concurrency = options.concurrency ?? 8;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.slowMs = options.slowMs ?? X_DEADLINE_MS;
@@ -76,12 +81,18 @@ export class Forwarder {
       return false;
     }
     this.queue.push(job);
+    this.bytes += job.body.length;
     this.pump();
     return true;
   }
 
   get pending(): number {
     return this.queue.length + this.active;
+  }
+
+  /** The bytes budget is spent: new events are refused (503) until the app catches up. */
+  get full(): boolean {
+    return this.bytes >= this.maxQueueBytes;
   }
 
   /** Resolves when every queued job finished, or after `timeoutMs`. */
@@ -98,7 +109,7 @@ export class Forwarder {
 
   /** Shutdown: drops what is queued and cancels requests in flight, so exit never waits on a hung app. */
   abort(): void {
-    this.queue.length = 0;
+    for (const job of this.queue.splice(0)) this.bytes -= job.body.length;
     this.stopper.abort();
   }
 
@@ -108,6 +119,7 @@ export class Forwarder {
       this.active++;
       void this.deliver(job).finally(() => {
         this.active--;
+        this.bytes -= job.body.length;
         this.pump();
         if (this.pending === 0) for (const w of this.idleWaiters.splice(0)) w();
       });

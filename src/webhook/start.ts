@@ -22,6 +22,9 @@ export interface StartOptions {
   app?: string;
   requireSignature: boolean;
   maxBodyBytes: number;
+  maxConnections: number;
+  maxBodyMemory: number;
+  maxForwardMemory: number;
   output?: string;
   pretty: boolean;
   quiet: boolean;
@@ -80,6 +83,9 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
       path: options.path,
       requireSignature: options.requireSignature,
       maxBodyBytes: options.maxBodyBytes,
+      maxConnections: options.maxConnections,
+      maxBodyMemory: options.maxBodyMemory,
+      maxForwardMemory: options.maxForwardMemory,
       logFiles: [ctx.paths.eventLog, ...(options.output ? [options.output] : [])],
       eventFilter: eventTypeFilter(options.events),
       forwardTo: options.forwardTo,
