@@ -2,6 +2,8 @@
 // per event on stdout, status and problems on stderr; `--json` turns every server event into one
 // NDJSON record on stdout instead.
 import type { Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type { EventRecord } from './event-log.js';
 import type { IOStreams } from '../io.js';
 import type { ServerEvent } from './server.js';
 
@@ -9,6 +11,10 @@ export interface RenderOptions {
   json: boolean;
   quiet: boolean;
   pretty: boolean;
+  /** The event log, named in `--json` records whose body was cut. */
+  logFile?: string;
+  /** stdout failed (not EPIPE): the caller stops the server. */
+  onOutputError?: (error: Error) => void;
 }
 
 type Paint = (s: string) => string;
@@ -30,41 +36,106 @@ function palette(enabled: boolean): Record<'green' | 'red' | 'yellow' | 'dim' | 
 /** How long a console line may wait for others to share its write. */
 const LINE_BATCH_MS = 20;
 const LINE_BATCH_BYTES = 16 * 1024;
+/** Console text held while the reader lags; past it, records are dropped (the event log has them). */
+export const CONSOLE_BUFFER_BYTES = 1024 * 1024;
+/** `--json` event records carry at most this much body; the log keeps the whole of it. */
+export const CONSOLE_BODY_BYTES = 64 * 1024;
 
 /**
- * stdout lines gathered into one write every LINE_BATCH_MS (or 16 KB): under load (thousands of
- * CRC checks a second) a write per line cost ~20% of the server's throughput, and even one write
- * per event-loop turn was nearly one per request (bench/cases/crc.mjs). 20 ms is below what a
- * person sees; `flush` goes first when writing to stderr, so the two streams keep their order.
+ * Console output with backpressure. Lines are gathered into one write every LINE_BATCH_MS (or
+ * 16 KB): under load (thousands of CRC checks a second) a write per line cost ~20% of the server's
+ * throughput (bench/cases/crc.mjs). While the stream has not drained, lines wait in a buffer of
+ * CONSOLE_BUFFER_BYTES; past it they are dropped and counted, so a slow reader (`| jq`) can never
+ * grow the server's memory or stop it. A write error (other than the EPIPE bin/xcli.js handles)
+ * goes to `onError` once, and nothing more is written.
  */
-function lineBatcher(stdout: Writable): { line: (s: string) => void; flush: () => void } {
-  let pending = '';
-  let timer: NodeJS.Timeout | undefined;
-  const flush = (): void => {
-    clearTimeout(timer);
-    timer = undefined;
-    if (pending === '') return;
-    const text = pending;
-    pending = '';
-    stdout.write(text);
-  };
-  const line = (s: string): void => {
-    pending += `${s}\n`;
-    if (pending.length >= LINE_BATCH_BYTES) flush();
-    else timer ??= setTimeout(flush, LINE_BATCH_MS);
-  };
-  return { line, flush };
+class ConsoleWriter {
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private waitingForDrain = false;
+  private failed = false;
+  /** Records dropped since the last report, and in all. */
+  dropped = 0;
+  droppedTotal = 0;
+
+  constructor(
+    private readonly stream: Writable,
+    private readonly onDrain: () => void,
+    private readonly onError: (error: Error) => void,
+  ) {
+    stream.on('error', (error: Error) => this.fail(error));
+  }
+
+  line(text: string): void {
+    if (this.failed) return;
+    if (this.pendingBytes + text.length > CONSOLE_BUFFER_BYTES) {
+      this.dropped++;
+      this.droppedTotal++;
+      return;
+    }
+    this.pending.push(text, '\n');
+    this.pendingBytes += text.length + 1;
+    if (this.pendingBytes >= LINE_BATCH_BYTES) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), LINE_BATCH_MS);
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.waitingForDrain || this.failed || this.pendingBytes === 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    this.pendingBytes = 0;
+    let flowing: boolean;
+    try {
+      flowing = this.stream.write(text);
+    } catch (error) {
+      // A file or device stdout writes synchronously and throws (/dev/full: ENOSPC).
+      return this.fail(error as Error);
+    }
+    if (flowing) return;
+    this.waitingForDrain = true;
+    this.stream.once('drain', () => {
+      this.waitingForDrain = false;
+      this.onDrain();
+      this.flush();
+    });
+  }
+
+  private fail(error: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    clearTimeout(this.timer);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.onError(error);
+  }
 }
 
 export function createRenderer(io: IOStreams, options: RenderOptions): (event: ServerEvent) => void {
-  const { line, flush } = lineBatcher(io.stdout);
-  if (options.json) return (event) => line(jsonRecord(event));
-  const out = palette(io.colorStdout);
-  const err = palette(io.colorStderr);
+  const reportDropped = (): void => {
+    if (stdout.dropped === 0) return;
+    io.stderr.write(`${stdout.dropped} console ${stdout.dropped === 1 ? 'record' : 'records'} dropped (the reader of stdout is slower than the events); the event log has them\n`);
+    stdout.dropped = 0;
+  };
+  const stdout = new ConsoleWriter(io.stdout, reportDropped, (error) => {
+    if (options.onOutputError) options.onOutputError(error);
+    else io.stderr.write(`xcli: cannot write to stdout (${describeWriteError(error)})\n`);
+  });
+  const line = (s: string): void => stdout.line(s);
   const note = (s: string): void => {
-    flush();
+    stdout.flush();
     io.stderr.write(`${s}\n`);
   };
+  if (options.json) {
+    return (event) => {
+      if (event.type === 'summary') reportDropped();
+      line(jsonRecord(event, options.logFile));
+    };
+  }
+  const out = palette(io.colorStdout);
+  const err = palette(io.colorStderr);
   return (event) => {
     switch (event.type) {
       case 'ready': {
@@ -128,6 +199,7 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
         note(`${err.red('error:')} ${event.message}`);
         return;
       case 'summary': {
+        reportDropped();
         const s = event.stats;
         const forwarded = s.forwarded + s.forwardFailures + s.forwardDropped > 0 ? `, forwarded ${s.forwarded} (${s.forwardFailures} failed, ${s.forwardDropped} dropped)` : '';
         note(`Stopped after ${event.seconds.toFixed(0)} s: ${s.crc} CRC, ${s.events} ${s.events === 1 ? 'event' : 'events'} (${s.verified} verified, ${s.unverified} unverified, ${s.duplicates} ${s.duplicates === 1 ? 'duplicate' : 'duplicates'}${s.rejected ? `, ${s.rejected} refused` : ''}${s.storeFailures ? `, ${s.storeFailures} not stored` : ''})${forwarded}${s.busy ? `; ${s.busy} answered 503 (over a memory budget)` : ''}.`);
@@ -137,10 +209,18 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
   };
 }
 
-/** The NDJSON record of an event; an event embeds its log line as `record` instead of serialising again. */
-export function jsonRecord(event: ServerEvent): string {
+/**
+ * The NDJSON record of an event; an event embeds its log line as `record` instead of serialising
+ * again, unless its body is over CONSOLE_BODY_BYTES: then the body is cut there, with
+ * `bodyTruncated: true`, its full length, and the log that holds all of it.
+ */
+export function jsonRecord(event: ServerEvent, logFile?: string): string {
   switch (event.type) {
     case 'event':
+      if (event.line.length > CONSOLE_BODY_BYTES) {
+        const cut = truncatedBodies(event.record);
+        if (cut !== event.record) return JSON.stringify({ type: 'event', record: cut, log: logFile });
+      }
       return `{"type":"event","record":${event.line}}`;
     case 'crc': {
       const o = event.outcome;
@@ -157,6 +237,23 @@ function verdictText(verdict: string): string {
   if (verdict === 'missing') return 'unsigned';
   if (verdict === 'not-object') return 'not a JSON object (not an X event)';
   return 'bad signature';
+}
+
+export function describeWriteError(error: Error): string {
+  return (error as NodeJS.ErrnoException).code ?? error.message;
+}
+
+function truncatedBodies(record: EventRecord): EventRecord & { bodyTruncated?: true; bodyBytes?: number } {
+  const body = record.body !== undefined ? Buffer.from(record.body, 'utf8') : undefined;
+  if (body && body.length > CONSOLE_BODY_BYTES) {
+    // The decoder keeps only whole characters of the cut bytes.
+    return { ...record, body: new StringDecoder('utf8').write(body.subarray(0, CONSOLE_BODY_BYTES)), bodyTruncated: true, bodyBytes: body.length };
+  }
+  if (record.bodyBase64 !== undefined && record.bodyBase64.length > CONSOLE_BODY_BYTES) {
+    // Base64 cut on a 4-character boundary stays decodable.
+    return { ...record, bodyBase64: record.bodyBase64.slice(0, CONSOLE_BODY_BYTES - (CONSOLE_BODY_BYTES % 4)), bodyTruncated: true, bodyBytes: Buffer.byteLength(record.bodyBase64, 'base64') };
+  }
+  return record;
 }
 
 /** The last second formatted: under load most lines share it, and parsing dates cost per line. */

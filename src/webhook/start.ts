@@ -11,7 +11,7 @@ import { consumerSecretOf, ngrokAuthtokenOf, otherSecretsOf } from './credential
 import { crcResponseToken } from './crc.js';
 import { crcAnswerProblem, describeNetworkError, send } from './forward.js';
 import { checkWebhookUrl, deleteWebhook, registerUrl, validateWebhook } from './manage.js';
-import { createRenderer } from './render.js';
+import { createRenderer, describeWriteError } from './render.js';
 import { describeFsError, startWebhookServer, type ServerEvent } from './server.js';
 import { loadTunnelModule, openNgrokTunnel, type OpenTunnel, type Tunnel } from './tunnel.js';
 
@@ -67,7 +67,20 @@ const BACKOFF_MAX_MS = 30_000;
 
 export async function runWebhookStart(ctx: Context, options: StartOptions): Promise<void> {
   const secret = await consumerSecretOf(ctx, options.app);
-  const emit = createRenderer(ctx.io, { json: options.json, quiet: options.quiet, pretty: options.pretty });
+  // Ctrl-C, or stdout failing (`--json > /dev/full`): either stops the server the same clean way.
+  let requestStop!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+  let outputError: Error | undefined;
+  const emit = createRenderer(ctx.io, {
+    json: options.json,
+    quiet: options.quiet,
+    pretty: options.pretty,
+    logFile: ctx.paths.eventLog,
+    onOutputError: (error) => {
+      outputError = error;
+      requestStop();
+    },
+  });
   const openTunnel = await chooseTunnel(ctx, options);
   // Before the server starts: a missing token fails at once (no half-started server, no summary),
   // and a tunnel reconnect never prompts in the middle of a session.
@@ -172,7 +185,10 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
     }, delay);
   };
 
-  const stop = async (): Promise<void> => {
+  let stopped: Promise<void> | undefined;
+  /** Starts the stop once; every caller waits for the same one. */
+  const stop = (): Promise<void> => (stopped ??= stopNow());
+  const stopNow = async (): Promise<void> => {
     stopping = true;
     clearTimeout(reconnectTimer);
     await server.close();
@@ -188,14 +204,12 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
     emit({ type: 'summary', stats: server.stats, seconds: (Date.now() - startedAt) / 1000 });
   };
 
-  let stopped!: Promise<void>;
-  const interrupted = new Promise<void>((resolve) => {
-    const off = ctx.onInterrupt(() => {
-      off(); // a second Ctrl-C then quits at once (src/context.ts)
-      stopped = stop();
-      resolve();
-    });
+  const offInterrupt = ctx.onInterrupt(() => {
+    offInterrupt(); // a second Ctrl-C then quits at once (src/context.ts)
+    requestStop();
   });
+  // The stop begins at once, even while the tunnel or the registration is still under way.
+  void stopRequested.then(stop);
 
   try {
     let publicUrl: string | undefined;
@@ -213,14 +227,14 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
     emit({ type: 'ready', url: publicUrl ?? server.localUrl, localUrl: server.localUrl, publicUrl, path: options.path, logFiles: [ctx.paths.eventLog, ...(options.output ? [options.output] : [])], forwardTo: options.forwardTo });
     if (publicUrl) await onPublic(publicUrl);
   } catch (error) {
-    if (!stopping) {
-      stopping = true;
-      await stop();
-    }
+    offInterrupt();
+    await stop();
     throw error;
   }
-  await interrupted;
-  await stopped;
+  await stopRequested;
+  offInterrupt();
+  await stop();
+  if (outputError) throw new FailureError(`cannot write to stdout (${describeWriteError(outputError)}); the server stopped`);
 }
 
 async function chooseTunnel(ctx: Context, options: StartOptions): Promise<OpenTunnel | undefined> {
