@@ -55,9 +55,8 @@ class ConsoleWriter {
   private timer: NodeJS.Timeout | undefined;
   private waitingForDrain = false;
   private failed = false;
-  /** Records dropped since the last report, and in all. */
+  /** Records dropped since the last report. */
   dropped = 0;
-  droppedTotal = 0;
 
   constructor(
     private readonly stream: Writable,
@@ -69,13 +68,13 @@ class ConsoleWriter {
 
   line(text: string): void {
     if (this.failed) return;
-    if (this.pendingBytes + text.length > CONSOLE_BUFFER_BYTES) {
+    const bytes = Buffer.byteLength(text) + 1;
+    if (this.pendingBytes + bytes > CONSOLE_BUFFER_BYTES) {
       this.dropped++;
-      this.droppedTotal++;
       return;
     }
     this.pending.push(text, '\n');
-    this.pendingBytes += text.length + 1;
+    this.pendingBytes += bytes;
     if (this.pendingBytes >= LINE_BATCH_BYTES) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), LINE_BATCH_MS);
   }
