@@ -9,8 +9,14 @@ import type { HeaderValue, PassthroughCheck, WebhookResponseParts } from './hand
 /** X retries a delivery that is not answered 200 within three seconds (AAA retry docs). */
 export const X_DEADLINE_MS = 3000;
 
-// Per-connection headers that must not be relayed (RFC 9110 §7.6.1); host is set for the target.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'proxy-authorization', 'proxy-authenticate']);
+/**
+ * Headers that belong to one connection, not to the message (RFC 9110 §7.6.1: Connection and the
+ * fields it names, Proxy-Connection, Keep-Alive, TE, Transfer-Encoding, Upgrade; the proxy
+ * credentials of §11.7; Trailer of the chunked coding), and those xcli sets itself for the hop to
+ * the app: host, and content-length of the bytes sent. `expect` too: the 100-continue exchange
+ * happened with xcli, which has the whole body.
+ */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate', 'host', 'content-length', 'expect']);
 
 export interface ForwardJob {
   id: string;
@@ -195,10 +201,17 @@ export function responseTokenProblem(body: Buffer, expectedToken: string): strin
   return undefined;
 }
 
-function relayHeaders(headers: Record<string, HeaderValue>, target: URL): OutgoingHttpHeaders {
+/** The end-to-end headers of a request, as a proxy forwards them (names are node's lower case). */
+export function relayHeaders(headers: Record<string, HeaderValue>, target: URL): OutgoingHttpHeaders {
+  const named = new Set(
+    [headers.connection ?? []]
+      .flat()
+      .flatMap((value) => value.split(','))
+      .map((name) => name.trim().toLowerCase()),
+  );
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
     out[name] = value;
   }
   out.host = target.host;
