@@ -251,7 +251,7 @@ Examples:
     .command('trigger')
     .argument('[type]', 'event type (without one, the known types are listed)')
     .description('send a realistic, correctly signed sample event')
-    .option('--to <url>', 'where to send it (default: the running webhook start, else http://127.0.0.1:8080/webhook)')
+    .option('--to <url>', 'where to send it (default: the running webhook start; needed when none or several run)')
     .option('--override <path=value>', 'set a field, e.g. data.payload.text="hi" (repeatable)', collect)
     .option('--print', 'print the body instead of sending it')
     .option('--app <name>', 'use this stored app')
@@ -291,7 +291,7 @@ Examples:
     .argument('[id]', 'local id or X event id from the log')
     .description('send logged events again, re-signed with the consumer secret')
     .option('--since <when>', 'every event since a duration ago (10m) or a time')
-    .option('--to <url>', 'where to send (default: the running webhook start, else http://127.0.0.1:8080/webhook)')
+    .option('--to <url>', 'where to send (default: the running webhook start; needed when none or several run)')
     .option('--app <name>', 'use this stored app')
     .option('--json', 'a JSON line per event')
     .action(async (id: string | undefined, flags: { since?: string; to?: string; app?: string; json?: boolean }) => {

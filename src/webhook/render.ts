@@ -191,6 +191,9 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
       case 'register':
         note(`${err.green('✓')} webhook ${event.webhookId} ${event.action} for ${event.url}`);
         return;
+      case 'note':
+        note(`${err.dim('note:')} ${event.message}`);
+        return;
       case 'warning':
         note(`${err.yellow('warning:')} ${event.message}`);
         return;

@@ -62,6 +62,7 @@ export type ServerEvent =
   | { type: 'tunnel'; state: 'open' | 'closed' | 'reconnecting' | 'failed'; url?: string; message?: string; retryInMs?: number }
   | { type: 'selfcheck'; url: string; ok: boolean; latencyMs?: number; problem?: string }
   | { type: 'register'; action: 'created' | 'revalidated' | 'deleted' | 'kept'; webhookId: string; url: string }
+  | { type: 'note'; message: string }
   | { type: 'warning'; message: string }
   | { type: 'error'; message: string }
   | { type: 'summary'; stats: Stats; seconds: number };

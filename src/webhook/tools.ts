@@ -10,9 +10,8 @@ import { describeNetworkError, responseTokenProblem, send, X_DEADLINE_MS, type H
 import { applyOverride, freshSample, sampleTypes } from './samples.js';
 import { checkSignature, SIGNATURE_HEADER, signBody } from './signature.js';
 import { parseHttpUrl } from './manage.js';
-import { runningServerUrl } from './start.js';
+import { announcedServerUrl } from './start.js';
 
-const DEFAULT_LOCAL_URL = 'http://127.0.0.1:8080/webhook';
 const USER_AGENT = 'xcli-webhook';
 
 export async function runCrc(ctx: Context, token: string, app?: string): Promise<void> {
@@ -42,9 +41,9 @@ export async function runVerify(ctx: Context, signature: string, file: string | 
   ctx.io.stdout.write('valid\n');
 }
 
-/** Where `trigger` and `replay-local` send by default: the running `webhook start`, else :8080. */
+/** Where `trigger` and `replay-local` send by default: the one running `webhook start`. */
 export function defaultTarget(ctx: Context): string {
-  return runningServerUrl(ctx) ?? DEFAULT_LOCAL_URL;
+  return announcedServerUrl(ctx);
 }
 
 /** POSTs a body signed with the consumer secret, as X does. */
