@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { EventRecord } from './event-log.js';
 import type { IOStreams } from '../io.js';
+import { terminalText as printable } from '../terminal-text.js';
 import type { ServerEvent } from './server.js';
 
 export interface RenderOptions {
@@ -18,15 +19,6 @@ export interface RenderOptions {
 }
 
 type Paint = (s: string) => string;
-
-// Terminal controls (C0, DEL, C1) and bidi overrides: a delivery (signed or not) could use them to
-// rewrite the screen, the window title or the clipboard.
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Text from a request made safe for a terminal: controls shown as \u escapes (valid in JSON too). */
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 function palette(enabled: boolean): Record<'green' | 'red' | 'yellow' | 'dim' | 'bold' | 'cyan', Paint> {
   const wrap = (open: number, close: number): Paint => (enabled ? (s) => `\u001b[${open}m${s}\u001b[${close}m` : (s) => s);
@@ -163,7 +155,7 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
         if (r.eventId) parts.push(out.dim(`[${printable(r.eventId)}]`));
         if (r.dup) parts.push(out.yellow('(dup)'));
         line(parts.filter(Boolean).join(' '));
-        if (options.pretty && event.json !== undefined) line(indent(JSON.stringify(event.json, null, 2).split('\n').map(printable).join('\n')));
+        if (options.pretty && event.json !== undefined) line(indent(JSON.stringify(event.json, null, 2).split('\n').map((l) => printable(l)).join('\n')));
         return;
       }
       case 'rejected':
@@ -175,7 +167,7 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
           note(`${err.red('  ✗ forward')} ${f.error}`);
         } else if (!options.quiet) {
           const status = f.status === 200 ? out.green(String(f.status)) : out.yellow(String(f.status));
-          line(`  ${out.dim('→')} ${status} ${f.url} ${out.dim(ms(f.latencyMs))}${f.status !== 200 && f.responseBody ? out.dim(`  ${f.responseBody}`) : ''}`);
+          line(`  ${out.dim('→')} ${status} ${f.url} ${out.dim(ms(f.latencyMs))}${f.status !== 200 && f.responseBody ? out.dim(`  ${printable(f.responseBody)}`) : ''}`);
         }
         for (const w of f.warnings) if (!f.error) note(`  ${err.yellow('!')} ${w}`);
         return;
@@ -195,10 +187,10 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
         note(`${err.dim('note:')} ${event.message}`);
         return;
       case 'warning':
-        note(`${err.yellow('warning:')} ${event.message}`);
+        note(`${err.yellow('warning:')} ${printable(event.message)}`);
         return;
       case 'error':
-        note(`${err.red('error:')} ${event.message}`);
+        note(`${err.red('error:')} ${printable(event.message)}`);
         return;
       case 'summary': {
         reportDropped();
@@ -245,15 +237,15 @@ export function describeWriteError(error: Error): string {
   return (error as NodeJS.ErrnoException).code ?? error.message;
 }
 
-function truncatedBodies(record: EventRecord): EventRecord & { bodyTruncated?: true; bodyBytes?: number } {
+function truncatedBodies(record: EventRecord): EventRecord {
   const body = record.body !== undefined ? Buffer.from(record.body, 'utf8') : undefined;
   if (body && body.length > CONSOLE_BODY_BYTES) {
     // The decoder keeps only whole characters of the cut bytes.
-    return { ...record, body: new StringDecoder('utf8').write(body.subarray(0, CONSOLE_BODY_BYTES)), bodyTruncated: true, bodyBytes: body.length };
+    return { ...record, body: new StringDecoder('utf8').write(body.subarray(0, CONSOLE_BODY_BYTES)), bodyTruncated: true, bodyLength: record.bodyLength ?? body.length };
   }
   if (record.bodyBase64 !== undefined && record.bodyBase64.length > CONSOLE_BODY_BYTES) {
     // Base64 cut on a 4-character boundary stays decodable.
-    return { ...record, bodyBase64: record.bodyBase64.slice(0, CONSOLE_BODY_BYTES - (CONSOLE_BODY_BYTES % 4)), bodyTruncated: true, bodyBytes: Buffer.byteLength(record.bodyBase64, 'base64') };
+    return { ...record, bodyBase64: record.bodyBase64.slice(0, CONSOLE_BODY_BYTES - (CONSOLE_BODY_BYTES % 4)), bodyTruncated: true, bodyLength: record.bodyLength ?? Buffer.byteLength(record.bodyBase64, 'base64') };
   }
   return record;
 }

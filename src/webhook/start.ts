@@ -25,6 +25,10 @@ export interface StartOptions {
   maxConnections: number;
   maxBodyMemory: number;
   maxForwardMemory: number;
+  /** `--max-log-size`: the event log rotates at this size (a few rotated files are kept). */
+  maxLogBytes?: number;
+  /** `--log-unverified full`: keep whole unverified bodies (default: their first 4 KiB, length and SHA-256). */
+  logUnverifiedFull?: boolean;
   output?: string;
   pretty: boolean;
   quiet: boolean;
@@ -101,6 +105,8 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
       maxConnections: options.maxConnections,
       maxBodyMemory: options.maxBodyMemory,
       maxForwardMemory: options.maxForwardMemory,
+      maxLogBytes: options.maxLogBytes,
+      logUnverifiedFull: options.logUnverifiedFull,
       logFiles: [ctx.paths.eventLog, ...(options.output ? [options.output] : [])],
       eventFilter: eventTypeFilter(options.events),
       forwardTo: options.forwardTo,
@@ -350,4 +356,9 @@ export function announcedServerUrl(ctx: Context): string {
   if (running.length === 1) return running[0]!.url;
   if (running.length === 0) throw new UsageError('no xcli webhook start is running (with this config dir): start one, or pass --to URL');
   throw new UsageError(`${running.length} xcli webhook start servers are running: ${running.map((r) => `${r.url} (pid ${r.pid})`).join(', ')}; pick one with --to URL`);
+}
+
+/** The pid of a running `webhook start` of this config dir, if any (`events prune` waits for it to stop). */
+export function runningServerPid(ctx: Context): number | undefined {
+  return runningServers(ctx)[0]?.pid;
 }

@@ -81,7 +81,7 @@ describe('webhook start --json: a slow reader', () => {
     for (const e of events) {
       expect(e.record.bodyTruncated).toBe(true);
       const n = Number(String(e.record.eventId).replace('console-', ''));
-      expect(e.record.bodyBytes).toBe(bigEvent(n).length);
+      expect(e.record.bodyLength).toBe(bigEvent(n).length);
       expect(bigEvent(n).toString('utf8').startsWith(e.record.body)).toBe(true);
       expect(Buffer.byteLength(e.record.body)).toBeLessThanOrEqual(64 * 1024);
       expect(e.log).toBe(join(dir.dir, 'events', 'events.jsonl'));
