@@ -10,11 +10,9 @@ import { describeNetworkError, responseTokenProblem, send, X_DEADLINE_MS, type H
 import { applyOverride, freshSample, sampleBody, sampleTypes } from './samples.js';
 import { checkSignature, SIGNATURE_HEADER, signBody } from './signature.js';
 import { parseHttpUrl } from './manage.js';
-import { runningServerUrl } from './start.js';
+import { announcedServerUrl } from './start.js';
 import { proxyFor } from '../http/dispatcher.js';
 import { sendThroughProxy } from '../http/transport.js';
-
-const DEFAULT_LOCAL_URL = 'http://127.0.0.1:8080/webhook';
 
 /**
  * The headers of X's deliveries, byte for byte (as the sandbox sends them): apps that compare the
@@ -55,9 +53,9 @@ export async function runVerify(ctx: Context, signature: string, file: string | 
   ctx.io.stdout.write('valid\n');
 }
 
-/** Where `trigger` and `replay-local` send by default: the running `webhook start`, else :8080. */
+/** Where `trigger` and `replay-local` send by default: the one running `webhook start`. */
 export function defaultTarget(ctx: Context): string {
-  return runningServerUrl(ctx) ?? DEFAULT_LOCAL_URL;
+  return announcedServerUrl(ctx);
 }
 
 /** POSTs a body signed with the consumer secret, with X's headers (`headers` replaces some: a logged delivery's own). */
