@@ -10,9 +10,9 @@ import { describeNetworkError, responseTokenProblem, send, X_DEADLINE_MS, type H
 import { applyOverride, freshSample, sampleBody, sampleTypes } from './samples.js';
 import { checkSignature, SIGNATURE_HEADER, signBody } from './signature.js';
 import { parseHttpUrl } from './manage.js';
-import { runningServerUrl } from './start.js';
-
-const DEFAULT_LOCAL_URL = 'http://127.0.0.1:8080/webhook';
+import { announcedServerUrl } from './start.js';
+import { proxyFor } from '../http/dispatcher.js';
+import { sendThroughProxy } from '../http/transport.js';
 
 /**
  * The headers of X's deliveries, byte for byte (as the sandbox sends them): apps that compare the
@@ -53,9 +53,9 @@ export async function runVerify(ctx: Context, signature: string, file: string | 
   ctx.io.stdout.write('valid\n');
 }
 
-/** Where `trigger` and `replay-local` send by default: the running `webhook start`, else :8080. */
+/** Where `trigger` and `replay-local` send by default: the one running `webhook start`. */
 export function defaultTarget(ctx: Context): string {
-  return runningServerUrl(ctx) ?? DEFAULT_LOCAL_URL;
+  return announcedServerUrl(ctx);
 }
 
 /** POSTs a body signed with the consumer secret, with X's headers (`headers` replaces some: a logged delivery's own). */
@@ -65,9 +65,10 @@ export async function postSigned(
   secret: string,
   headers: Record<string, string> = {},
   timeoutMs = 10_000,
+  via = send,
 ): Promise<HttpAnswer> {
   try {
-    return await send(
+    return await via(
       url,
       'POST',
       { ...X_DELIVERY_HEADERS, ...headers, [SIGNATURE_HEADER]: signBody(secret, body) },
@@ -140,6 +141,8 @@ export async function runCheck(
   options: { event?: string; app?: string; json: boolean },
 ): Promise<void> {
   const url = parseHttpUrl(target);
+  // Acting as X toward a public URL: through HTTPS_PROXY/HTTP_PROXY when one applies, as X calls are.
+  const sendAsX: typeof send = (u, ...rest) => (proxyFor(ctx.env, u) ? sendThroughProxy(ctx.env, u, ...rest) : send(u, ...rest));
   const secret = await consumerSecretOf(ctx, options.app);
   const checks: CheckResult[] = [];
   // Like X: base64 of a UUID as the token, base64url of a millisecond time as the nonce.
@@ -149,7 +152,7 @@ export async function runCheck(
   crcUrl.searchParams.set('nonce', Buffer.from(String(Date.now())).toString('base64url'));
   let answer: HttpAnswer | undefined;
   try {
-    answer = await send(crcUrl, 'GET', { 'user-agent': '' }, undefined, 10_000);
+    answer = await sendAsX(crcUrl, 'GET', { 'user-agent': '' }, undefined, 10_000);
   } catch (error) {
     checks.push({ name: 'CRC answered', ok: false, detail: describeNetworkError(error, url, 10_000) });
   }
@@ -181,13 +184,13 @@ export async function runCheck(
       detail: `${Math.round(answer.latencyMs)} ms`,
     });
   }
-  const refusal = await probeOracle(url);
+  const refusal = await probeOracle(url, sendAsX);
   if (refusal) checks.push(refusal);
   if (options.event) {
     const sample = freshSample(options.event);
     if (!sample) throw new UsageError(`unknown event type '${options.event}'; known: ${sampleTypes().join(', ')}`);
     try {
-      const posted = await postSigned(url, sampleBody(sample), secret);
+      const posted = await postSigned(url, sampleBody(sample), secret, {}, undefined, sendAsX);
       checks.push({
         name: `signed ${options.event} event answered 200`,
         ok: posted.status === 200,
@@ -214,11 +217,11 @@ export async function runCheck(
 }
 
 /** A good server does not sign JSON-looking tokens (the CRC endpoint would be a signing oracle). Advisory. */
-async function probeOracle(url: URL): Promise<CheckResult | undefined> {
+async function probeOracle(url: URL, via = send): Promise<CheckResult | undefined> {
   const probe = new URL(url.href);
   probe.searchParams.set('crc_token', `{"forged":"${randomBytes(4).toString('hex')}"}`);
   try {
-    const answer = await send(probe, 'GET', { 'user-agent': '' }, undefined, 10_000);
+    const answer = await via(probe, 'GET', { 'user-agent': '' }, undefined, 10_000);
     if (answer.status !== 200) return { name: 'refuses tokens that are not token-shaped', ok: true };
     return {
       name: 'refuses tokens that are not token-shaped',
