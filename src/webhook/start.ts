@@ -11,6 +11,7 @@ import { consumerSecretOf, ngrokAuthtokenOf, otherSecretsOf } from './credential
 import { crcResponseToken } from './crc.js';
 import { crcAnswerProblem, describeNetworkError, send } from './forward.js';
 import { checkWebhookUrl, deleteWebhook, registerUrl, validateWebhook } from './manage.js';
+import { liveStatusFor } from './live-status.js';
 import { createRenderer, describeWriteError } from './render.js';
 import { describeFsError, startWebhookServer, type ServerEvent } from './server.js';
 import { loadTunnelModule, openNgrokTunnel, type OpenTunnel, type Tunnel } from './tunnel.js';
@@ -82,6 +83,7 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
     quiet: options.quiet,
     pretty: options.pretty,
     logFile: ctx.paths.eventLog,
+    live: liveStatusFor(ctx, options.json),
     onOutputError: (error) => {
       outputError = error;
       requestStop();
