@@ -268,7 +268,13 @@ Examples:
     .option('--since <when>', 'only events since a duration ago (10m, 2h, 1d) or a time')
     .option('--json', 'JSONL even on a terminal')
     .option('-f, --follow', 'then keep printing new events as they are logged (Ctrl-C to stop)')
-    .action(async (flags: { type?: string; since?: string; json?: boolean; follow?: boolean }) => {
+    .option('--stats', 'counts per minute (a sparkline on a terminal) and the top event types, of the last hour or --since')
+    .action(async (flags: { type?: string; since?: string; json?: boolean; follow?: boolean; stats?: boolean }) => {
+      if (flags.stats) {
+        if (flags.follow) throw new UsageError('--stats and --follow do not go together');
+        const { runEventsStats } = await import('../webhook/history.js');
+        return runEventsStats(ctx, { type: flags.type, since: flags.since, json: flags.json === true });
+      }
       const { runEventsList } = await import('../webhook/history.js');
       await runEventsList(ctx, { type: flags.type, since: flags.since, json: flags.json === true, follow: flags.follow === true });
     });
