@@ -11,6 +11,7 @@ import { followEventLog, pruneEventLog, recordBody, streamEventLog, type EventRe
 import { streamingTable } from './table.js';
 import { parseHttpUrl } from './manage.js';
 import { runningServerPid } from './start.js';
+import { jsonMs } from './render.js';
 import { defaultTarget, postSigned } from './tools.js';
 
 const UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -189,7 +190,7 @@ export async function runReplayLocal(
     if (answer.status < 200 || answer.status >= 300) failed++;
     if (options.json)
       ctx.io.stdout.write(
-        `${JSON.stringify({ id: record.id, eventId: record.eventId, type: record.type, url: url.href, status: answer.status, latencyMs: Math.round(answer.latencyMs) })}\n`,
+        `${JSON.stringify({ id: record.id, eventId: record.eventId, type: record.type, url: url.href, status: answer.status, latencyMs: jsonMs(answer.latencyMs) })}\n`,
       );
     else
       ctx.io.stdout.write(

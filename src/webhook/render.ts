@@ -231,10 +231,17 @@ export function jsonRecord(event: ServerEvent, logFile?: string): string {
       return JSON.stringify({ type: 'crc', time: event.time, ok: o.answered && (o.passthrough?.ok ?? true), status: o.status, nonce: o.nonce, reason: o.answered ? o.passthrough?.problem : o.reason, passthrough: o.answered && o.passthrough ? true : undefined });
     }
     case 'forward':
-      return JSON.stringify({ type: 'forward', ...event.result });
+      return JSON.stringify({ type: 'forward', ...event.result, latencyMs: jsonMs(event.result.latencyMs) });
+    case 'selfcheck':
+      return JSON.stringify({ ...event, latencyMs: event.latencyMs === undefined ? undefined : jsonMs(event.latencyMs) });
     default:
       return JSON.stringify(event);
   }
+}
+
+/** Latencies in JSON records: to 0.1 ms (finer is timer noise, and 15 digits of it is unreadable). */
+export function jsonMs(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 function verdictText(verdict: string): string {

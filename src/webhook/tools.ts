@@ -10,6 +10,7 @@ import { describeNetworkError, responseTokenProblem, send, X_DEADLINE_MS, type H
 import { applyOverride, freshSample, sampleBody, sampleTypes } from './samples.js';
 import { checkSignature, SIGNATURE_HEADER, signBody } from './signature.js';
 import { parseHttpUrl } from './manage.js';
+import { jsonMs } from './render.js';
 import { announcedServerUrl } from './start.js';
 import { proxyFor } from '../http/dispatcher.js';
 import { sendThroughProxy } from '../http/transport.js';
@@ -109,7 +110,7 @@ export async function runTrigger(ctx: Context, type: string, options: TriggerOpt
   const eventId = eventIdOf(sample);
   if (options.json)
     ctx.io.stdout.write(
-      `${JSON.stringify({ type, eventId, url: url.href, status: answer.status, latencyMs: Math.round(answer.latencyMs) })}\n`,
+      `${JSON.stringify({ type, eventId, url: url.href, status: answer.status, latencyMs: jsonMs(answer.latencyMs) })}\n`,
     );
   else
     ctx.io.stdout.write(
@@ -132,6 +133,8 @@ export interface CheckResult {
   /** What the line says when the check fails (the name says what passing means). */
   failure?: string;
   detail?: string;
+  /** For the checks that time an answer (`--json`). */
+  latencyMs?: number;
   /** Reported, but X does not require it, so it does not fail the check. */
   advisory?: boolean;
 }
@@ -188,6 +191,7 @@ export async function runCheck(
       ok: answer.latencyMs < X_DEADLINE_MS,
       failure: `answered too late for X (over ${X_DEADLINE_MS / 1000} s)`,
       detail: `${Math.round(answer.latencyMs)} ms`,
+      latencyMs: jsonMs(answer.latencyMs),
     });
   }
   const refusal = await probeOracle(url, secret, sendAsX);
@@ -209,6 +213,7 @@ export async function runCheck(
         ok: posted.latencyMs < X_DEADLINE_MS,
         failure: `event answered too late for X (over ${X_DEADLINE_MS / 1000} s: X delivers it again)`,
         detail: `${Math.round(posted.latencyMs)} ms`,
+        latencyMs: jsonMs(posted.latencyMs),
       });
     } catch (error) {
       checks.push({ name: `signed ${options.event} event answered 200`, ok: false, failure: `signed ${options.event} event not answered`, detail: (error as Error).message });
