@@ -1,17 +1,15 @@
 // `xcli account-activity …`: the Account Activity API's subscriptions (deprecated by X in favour of
-// the X Activity API, still run by many apps). Every command says so once on stderr.
+// the X Activity API, still run by many apps). Commands say so on stderr, once a day per app.
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { callApi } from '../http/api.js';
 import { openSession } from '../http/session.js';
 import type { GlobalOptions } from '../http/types.js';
+import { noteDeprecationDaily } from './deprecation-note.js';
 import { printRecord, printRows, wantsJson } from './output.js';
 import { reportApiError } from './reasons.js';
 import { checkWebhookId } from './subscriptions.js';
 import { resolveUserId } from './users.js';
-
-export const DEPRECATION_NOTE =
-  "note: X is deprecating the Account Activity API in favour of the X Activity API ('xcli activity --help')";
 
 interface OutputOpts {
   json?: boolean;
@@ -20,8 +18,8 @@ interface OutputOpts {
 const base = (webhookId: string) => `/2/account_activity/webhooks/${webhookId}/subscriptions`;
 
 async function run<T>(ctx: Context, globals: GlobalOptions, opts: OutputOpts, work: (session: Awaited<ReturnType<typeof openSession>>) => Promise<T>): Promise<T> {
-  ctx.io.stderr.write(`xcli: ${DEPRECATION_NOTE}\n`);
   const session = await openSession(ctx, globals);
+  await noteDeprecationDaily(ctx, session.resolved.name);
   try {
     return await work(session);
   } catch (error) {
