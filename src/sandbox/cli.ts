@@ -6,6 +6,7 @@ import type { AppConfig } from '../auth/types.js';
 import { formatTable } from '../webhook/table.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from './index.js';
 import { readStateFile, writeStateFile } from './persist.js';
+import { renamedEventType } from '../activity/event-types.js';
 
 export const SANDBOX_APP = 'sandbox';
 export const SANDBOX_REDIRECT_URI = 'http://127.0.0.1:8739/callback';
@@ -226,7 +227,10 @@ function parseSet(pair: string): [string, string] {
 const printJson = (ctx: Context, value: unknown) => void ctx.io.stdout.write(`${JSON.stringify(value, null, ctx.io.isStdoutTTY ? 2 : undefined)}\n`);
 
 /** `xcli sandbox emit TYPE --user @handle --set path=value`. */
-export async function sandboxEmit(ctx: Context, eventType: string, flags: { user?: string; set?: string[]; app?: string }): Promise<void> {
+export async function sandboxEmit(ctx: Context, typed: string, flags: { user?: string; set?: string[]; app?: string }): Promise<void> {
+  const renamed = renamedEventType(typed);
+  if (renamed) ctx.io.stderr.write(`xcli: ${renamed.note}\n`);
+  const eventType = renamed?.name ?? typed;
   const sets = (flags.set ?? []).map(parseSet);
   const data = (await adminCall(ctx, flags.app ?? SANDBOX_APP, 'POST', '/_sandbox/emit', { event_type: eventType, user: flags.user?.replace(/^@/, ''), set: sets })) as {
     matched_subscriptions: number;
