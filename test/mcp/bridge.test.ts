@@ -1,0 +1,95 @@
+// `xcli mcp` against the sandbox's /mcp: the SDK's client on one side, the SDK's server on the other.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LoggingMessageNotificationSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { harness, type Harness } from '../shortcuts/harness.js';
+import { connectXcli, revoke, storedToken, toolJson, type McpChild } from './bridge-harness.js';
+
+let h: Harness;
+let child: McpChild | undefined;
+beforeEach(async () => {
+  h = await harness();
+  h.storeOAuth2User();
+});
+afterEach(async () => {
+  await child?.transport.close();
+  child = undefined;
+  await h.close();
+});
+
+const env = () => h.fake.env({ extra: { XCLI_CONFIG_DIR: h.configDir } });
+const mcpRequests = () => h.fake.sandbox.requests.filter((r) => r.path === '/mcp');
+const openStreams = () => mcpRequests().filter((r) => r.method === 'GET' && r.status === 200).length;
+
+describe('xcli mcp (bridge)', () => {
+  it('initializes, lists and calls tools with SSE answers in one session, and ends it with DELETE on EOF', async () => {
+    child = await connectXcli(['mcp'], env());
+    const { tools } = await child.client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(['create_post', 'get_me', 'get_post', 'get_user_by_username', 'like_post', 'search_recent_posts']);
+    const me = toolJson(await child.client.callTool({ name: 'get_me', arguments: {} }));
+    expect(me.data.username).toBe('sandbox_dev');
+
+    // A server-initiated message on the background stream reaches the client.
+    const logged = new Promise<string>((resolve) => child!.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => resolve(String(n.params.data))));
+    await expect.poll(openStreams).toBe(1);
+    const created = toolJson(await child.client.callTool({ name: 'create_post', arguments: { text: 'hello from an agent' } }));
+    expect(created.data.text).toBe('hello from an agent');
+    expect(await logged).toContain(created.data.id);
+    const found = toolJson(await child.client.callTool({ name: 'search_recent_posts', arguments: { query: 'agent' } }));
+    expect(found.data.map((p: { id: string }) => p.id)).toContain(created.data.id);
+    const liked = toolJson(await child.client.callTool({ name: 'like_post', arguments: { post_id: created.data.id } }));
+    expect(liked.data.liked).toBe(true);
+
+    const posts = mcpRequests().filter((r) => r.method === 'POST');
+    const session = posts[1]!.headers['mcp-session-id'];
+    expect(session).toMatch(/^[0-9a-f-]{36}$/);
+    expect(posts.slice(1).every((r) => r.headers['mcp-session-id'] === session)).toBe(true);
+    expect(posts.every((r) => String(r.headers['user-agent']).startsWith('xcli/'))).toBe(true);
+
+    await child.transport.close(); // closes the child's stdin
+    expect(await child.exited).toBe(0);
+    const deleted = mcpRequests().filter((r) => r.method === 'DELETE');
+    expect(deleted).toHaveLength(1);
+    expect(deleted[0]!.headers['mcp-session-id']).toBe(session);
+    expect(deleted[0]!.status).toBe(200);
+    expect(child.stderr()).toContain('end of input: session ended');
+    child = undefined;
+  });
+
+  it('answers a 401 with one forced refresh and a retry, keeping the session', async () => {
+    child = await connectXcli(['mcp'], env());
+    await expect.poll(openStreams).toBe(1);
+    const before = storedToken(h.configDir);
+    await revoke(h.fake, before.accessToken);
+    const seen = h.fake.sandbox.requests.length;
+    const me = toolJson(await child.client.callTool({ name: 'get_me', arguments: {} }));
+    expect(me.data.username).toBe('sandbox_dev');
+    const after = storedToken(h.configDir);
+    expect(after.accessToken).not.toBe(before.accessToken);
+    const calls = h.fake.sandbox.requests.slice(seen);
+    expect(calls.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['POST /mcp 401', 'POST /2/oauth2/token 200', 'POST /mcp 200', 'GET /2/users/me 200']);
+    expect(calls[2]!.headers['mcp-session-id']).toBe(calls[0]!.headers['mcp-session-id']);
+    expect(child.stderr()).toContain('answered 401');
+    expect(child.stderr()).not.toContain(after.accessToken);
+  });
+
+  it('answers a request whose token cannot be refreshed with error -32002 and its id', async () => {
+    child = await connectXcli(['mcp'], env());
+    const { accessToken, refreshToken } = storedToken(h.configDir);
+    await revoke(h.fake, refreshToken);
+    await revoke(h.fake, accessToken);
+    const failure = await child.client.callTool({ name: 'get_me', arguments: {} }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(McpError);
+    expect((failure as McpError).code).toBe(-32002);
+    expect((failure as McpError).message).toMatch(/refresh/);
+  });
+
+  it('logs traffic with -v, the token redacted', async () => {
+    child = await connectXcli(['mcp', '-v'], env());
+    await child.client.callTool({ name: 'get_me', arguments: {} });
+    const { accessToken } = storedToken(h.configDir);
+    expect(child.stderr()).toMatch(/> POST http:\/\/127\.0\.0\.1:\d+\/mcp/);
+    expect(child.stderr()).toContain('> authorization: Bearer [redacted]');
+    expect(child.stderr()).toContain('"method":"tools/call"');
+    expect(child.stderr()).not.toContain(accessToken);
+  });
+});
