@@ -378,6 +378,7 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
   stdin.unpipe(capped);
   if (why !== 'end of input') stdin.pause();
   // Work already read is finished before the session ends.
+  if (inFlight.size > 0) log(`${why}: finishing ${inFlight.size === 1 ? 'the message' : `${inFlight.size} messages`} in flight, then ending the session`);
   while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
   closing = true;
   if (http.sessionId) {

@@ -52,3 +52,61 @@ export async function revoke(fake: FakeX, token: string): Promise<void> {
   });
   if (res.status !== 200) throw new Error(`revoke answered ${res.status}`);
 }
+
+/**
+ * A TCP proxy in front of the sandbox that can cut connections: `drop` destroys a connection when
+ * the answer to a tools/call starts to come back (the request reached the server), `hold` keeps
+ * that answer back until release(); destroyAll() cuts every open connection (the background stream).
+ */
+export class CutProxy {
+  mode: 'pass' | 'drop' | 'hold' = 'pass';
+  private readonly sockets = new Set<import('node:net').Socket>();
+  private held: Array<() => void> = [];
+  private server?: import('node:net').Server;
+  url = '';
+
+  async start(upstreamPort: number): Promise<void> {
+    const { createServer, connect } = await import('node:net');
+    this.server = createServer((client) => {
+      const upstream = connect(upstreamPort, '127.0.0.1');
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => {});
+      }
+      let toolCall = false;
+      client.on('data', (data: Buffer) => {
+        toolCall = data.includes('"tools/call"');
+        upstream.write(data);
+      });
+      upstream.on('data', (data: Buffer) => {
+        if (toolCall && this.mode === 'drop') {
+          client.destroy();
+          upstream.destroy();
+        } else if (toolCall && this.mode === 'hold') {
+          this.held.push(() => client.write(data));
+        } else {
+          client.write(data);
+        }
+      });
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as import('node:net').AddressInfo).port}`;
+  }
+
+  release(): void {
+    this.mode = 'pass';
+    for (const write of this.held.splice(0)) write();
+  }
+
+  destroyAll(): void {
+    for (const s of this.sockets) s.destroy();
+  }
+
+  async close(): Promise<void> {
+    this.destroyAll();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+}

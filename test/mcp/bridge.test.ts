@@ -1,8 +1,12 @@
 // `xcli mcp` against the sandbox's /mcp: the SDK's client on one side, the SDK's server on the other.
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LoggingMessageNotificationSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { spawnCli } from '../helpers/run-cli.js';
 import { harness, type Harness } from '../shortcuts/harness.js';
-import { connectXcli, revoke, storedToken, toolJson, type McpChild } from './bridge-harness.js';
+import { connectXcli, CutProxy, revoke, storedToken, toolJson, type McpChild } from './bridge-harness.js';
 
 let h: Harness;
 let child: McpChild | undefined;
@@ -92,4 +96,105 @@ describe('xcli mcp (bridge)', () => {
     expect(child.stderr()).toContain('"method":"tools/call"');
     expect(child.stderr()).not.toContain(accessToken);
   });
+
+  describe('through a proxy that cuts connections', () => {
+    let proxy: CutProxy;
+    beforeEach(async () => {
+      proxy = new CutProxy();
+      await proxy.start(h.fake.sandbox.port);
+    });
+    afterEach(() => proxy.close());
+    const sent = (method: string) => mcpRequests().filter((r) => r.body.includes(`"method":"${method}"`));
+
+    it('answers a request whose connection dropped with -32001 and its id, then goes on in the same session; the background stream comes back', async () => {
+      child = await connectXcli(['mcp', `${proxy.url}/mcp`], env());
+      await expect.poll(openStreams).toBe(1);
+      proxy.mode = 'drop';
+      const failure = await child.client.callTool({ name: 'get_me', arguments: {} }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(McpError);
+      expect((failure as McpError).code).toBe(-32001);
+      expect(sent('tools/call')).toHaveLength(1); // reached the server once: never sent again
+      proxy.mode = 'pass';
+      expect(toolJson(await child.client.callTool({ name: 'get_me', arguments: {} })).data.username).toBe('sandbox_dev');
+      const sessions = new Set(sent('tools/call').map((r) => r.headers['mcp-session-id']));
+      expect(sessions.size).toBe(1);
+
+      proxy.destroyAll();
+      await expect.poll(openStreams, { timeout: 15_000 }).toBe(2);
+      const logged = new Promise<string>((resolve) => child!.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => resolve(String(n.params.data))));
+      const created = toolJson(await child.client.callTool({ name: 'create_post', arguments: { text: 'after the drop' } }));
+      expect(await logged).toContain(created.data.id);
+    });
+
+    it('answers requests in order while a notification passes a request that is waiting', async () => {
+      child = await connectXcli(['mcp', `${proxy.url}/mcp`], env());
+      proxy.mode = 'hold';
+      const slow = child.client.callTool({ name: 'get_me', arguments: {} });
+      await expect.poll(() => sent('tools/call').length).toBe(1);
+      const next = child.client.listTools();
+      await child.client.notification({ method: 'notifications/cancelled', params: { requestId: 'none', reason: 'test' } });
+      await expect.poll(() => sent('notifications/cancelled').map((r) => r.status)).toEqual([202]);
+      expect(sent('tools/list')).toHaveLength(0); // waits for the answer before it
+      proxy.release();
+      expect(toolJson(await slow).data.username).toBe('sandbox_dev');
+      expect((await next).tools).toHaveLength(6);
+    });
+
+    it('on SIGTERM finishes the request in flight, then ends the session with DELETE', async () => {
+      child = await connectXcli(['mcp', `${proxy.url}/mcp`], env());
+      proxy.mode = 'hold';
+      const slow = child.client.callTool({ name: 'get_me', arguments: {} });
+      await expect.poll(() => sent('tools/call').length).toBe(1);
+      const pid = (child.transport as unknown as { pid: number }).pid;
+      process.kill(pid, 'SIGTERM');
+      await expect.poll(() => child!.stderr()).toContain('interrupted: finishing the message in flight');
+      proxy.release();
+      expect(toolJson(await slow).data.username).toBe('sandbox_dev');
+      expect(await child.exited).toBe(0);
+      expect(mcpRequests().filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([200]);
+      expect(child.stderr()).toContain('interrupted: session ended');
+      child = undefined;
+    });
+  });
+
+  it('logs in first when there is no token (browser), then bridges', async () => {
+    const port = await freePort();
+    const { clientId, clientSecret } = h.fake.sandbox.credentials;
+    const store = { version: 1, defaultApp: 'sandbox', apps: { sandbox: { clientId, clientSecret, redirectUri: `http://127.0.0.1:${port}/callback` } } };
+    writeFileSync(join(h.configDir, 'config.json'), JSON.stringify(store), { mode: 0o600 });
+    const browser = `"${process.execPath}" "${resolve(import.meta.dirname, '../auth/fake-browser.mjs')}"`;
+    child = await connectXcli(['mcp'], { ...env(), BROWSER: browser });
+    expect(toolJson(await child.client.callTool({ name: 'get_me', arguments: {} })).data.username).toBe('sandbox_dev');
+    expect(storedToken(h.configDir).accessToken).toBeTruthy();
+    expect(child.stderr()).toContain('starting the OAuth2 login');
+    expect(child.stderr()).toContain('Logged in as @sandbox_dev');
+  });
+
+  it('drops a message over 16 MiB with a note and reads on', async () => {
+    const proc = spawnCli(['mcp'], { env: env() });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    proc.stdout!.on('data', (c: Buffer) => out.push(c));
+    proc.stderr!.on('data', (c: Buffer) => err.push(c));
+    const huge = Buffer.alloc(16 * 1024 * 1024 + 10, 'x');
+    proc.stdin!.write(huge);
+    proc.stdin!.write('\n');
+    const init = { jsonrpc: '2.0', id: 7, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+    proc.stdin!.end(`${JSON.stringify(init)}\n`);
+    const code = await new Promise((done) => proc.on('close', done));
+    expect(code).toBe(0);
+    const lines = Buffer.concat(out).toString('utf8').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ jsonrpc: '2.0', id: 7, result: { serverInfo: { name: 'xcli-sandbox' } } });
+    expect(Buffer.concat(err).toString('utf8')).toContain(`dropped a message of ${huge.length} bytes from stdin: over the 16 MiB limit`);
+  });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
