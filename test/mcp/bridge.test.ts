@@ -157,13 +157,14 @@ describe('xcli mcp (bridge)', () => {
     });
   });
 
-  it('logs in first when there is no token (browser), then bridges', async () => {
+  it('xcli --app sandbox mcp: logs in first when there is no token (browser), then bridges', async () => {
     const port = await freePort();
     const { clientId, clientSecret } = h.fake.sandbox.credentials;
-    const store = { version: 1, defaultApp: 'sandbox', apps: { sandbox: { clientId, clientSecret, redirectUri: `http://127.0.0.1:${port}/callback` } } };
-    writeFileSync(join(h.configDir, 'config.json'), JSON.stringify(store), { mode: 0o600 });
+    // As `xcli sandbox` stores it: the API base (and with it /mcp, the authorize page, the token URL) is the sandbox.
+    const sandbox = { clientId, clientSecret, apiBaseUrl: h.fake.url, redirectUri: `http://127.0.0.1:${port}/callback` };
+    writeFileSync(join(h.configDir, 'config.json'), JSON.stringify({ version: 1, apps: { other: {}, sandbox } }), { mode: 0o600 });
     const browser = `"${process.execPath}" "${resolve(import.meta.dirname, '../auth/fake-browser.mjs')}"`;
-    child = await connectXcli(['mcp'], { ...env(), BROWSER: browser });
+    child = await connectXcli(['--app', 'sandbox', 'mcp'], { XCLI_CONFIG_DIR: h.configDir, BROWSER: browser });
     expect(toolJson(await child.client.callTool({ name: 'get_me', arguments: {} })).data.username).toBe('sandbox_dev');
     expect(storedToken(h.configDir).accessToken).toBeTruthy();
     expect(child.stderr()).toContain('starting the OAuth2 login');
