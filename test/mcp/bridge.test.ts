@@ -87,6 +87,24 @@ describe('xcli mcp (bridge)', () => {
     expect((failure as McpError).message).toMatch(/refresh/);
   });
 
+  it('forwards a JSON-RPC error answered with an error status, and answers -32003 when an answer is unusable', async () => {
+    // Before the client's initialize (id 0): the background stream is refused for good.
+    h.fake.sandbox.failNext('GET', '/mcp', { status: 403, json: { title: 'Forbidden' } });
+    child = await connectXcli(['mcp'], env());
+    await expect.poll(() => mcpRequests().filter((r) => r.method === 'GET').map((r) => r.status)).toEqual([403]);
+    h.fake.sandbox.failNext('POST', '/mcp', { status: 400, json: { jsonrpc: '2.0', id: 1, error: { code: -32602, message: 'no such tool here' } } });
+    const forwarded = await child.client.callTool({ name: 'get_me', arguments: {} }).catch((error: unknown) => error);
+    expect(forwarded).toMatchObject({ code: -32602, message: expect.stringContaining('no such tool here') });
+    h.fake.sandbox.failNext('POST', '/mcp', { status: 429, json: { status: 429 } });
+    const unusable = await child.client.callTool({ name: 'get_me', arguments: {} }).catch((error: unknown) => error);
+    expect(unusable).toMatchObject({ code: -32003, message: expect.stringContaining('429') });
+    h.fake.sandbox.failNext('POST', '/mcp', { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>' });
+    const html = await child.client.callTool({ name: 'get_me', arguments: {} }).catch((error: unknown) => error);
+    expect(html).toMatchObject({ code: -32003 });
+    expect(toolJson(await child.client.callTool({ name: 'get_me', arguments: {} })).data.username).toBe('sandbox_dev');
+    expect(child.stderr()).toContain('refused the background stream (HTTP 403); not opening it again');
+  });
+
   it('logs traffic with -v, the token redacted', async () => {
     child = await connectXcli(['mcp', '-v'], env());
     await child.client.callTool({ name: 'get_me', arguments: {} });
