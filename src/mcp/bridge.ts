@@ -133,8 +133,10 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
   const { globals } = options;
   const err = ctx.io.stderr;
   const log = (line: string) => void err.write(`xcli mcp: ${line}\n`);
+  if (globals.auth !== undefined && globals.auth !== 'oauth2') throw new UsageError(`the MCP bridge signs with an OAuth2 user token; --auth ${globals.auth} applies to 'xcli mcp --local' only`);
+  const given = options.url === undefined ? undefined : parseTarget(options.url);
   const resolved = await bootstrap(ctx, globals, log);
-  const target = parseTarget(options.url ?? `${resolved.apiBaseUrl}/mcp`);
+  const target = given ?? parseTarget(`${resolved.apiBaseUrl}/mcp`);
   const token = new UserToken(ctx, resolved, globals.username);
   const redactor = new Redactor(secretsOf(resolved));
   const [{ StdioServerTransport }, { StreamableHTTPClientTransport }, undici] = await Promise.all([

@@ -105,6 +105,34 @@ describe('xcli mcp (bridge)', () => {
     expect(child.stderr()).toContain('refused the background stream (HTTP 403); not opening it again');
   });
 
+  it('goes through HTTP_PROXY when it is set', async () => {
+    const { createServer: createHttpServer } = await import('node:http');
+    const { connect } = await import('node:net');
+    const tunnels: string[] = [];
+    const proxy = createHttpServer((_req, res) => res.writeHead(502).end());
+    proxy.on('connect', (req, socket) => {
+      tunnels.push(String(req.url));
+      const [host, port] = String(req.url).split(':');
+      const upstream = connect(Number(port), host, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.pipe(socket).pipe(upstream);
+      });
+      for (const s of [socket, upstream]) s.on('error', () => {});
+    });
+    await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+    try {
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+      child = await connectXcli(['mcp'], { ...env(), HTTP_PROXY: proxyUrl });
+      expect(toolJson(await child.client.callTool({ name: 'get_me', arguments: {} })).data.username).toBe('sandbox_dev');
+      expect(tunnels).toContain(`127.0.0.1:${h.fake.sandbox.port}`);
+      await child.transport.close();
+      child = undefined;
+    } finally {
+      proxy.closeAllConnections();
+      proxy.close();
+    }
+  });
+
   it('logs traffic with -v, the token redacted', async () => {
     child = await connectXcli(['mcp', '-v'], env());
     await child.client.callTool({ name: 'get_me', arguments: {} });
