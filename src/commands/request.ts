@@ -1,7 +1,7 @@
 // The root command `xcli [flags] URL`: commander wiring only; the work lives in src/http/raw.ts.
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Context } from '../context.js';
-import { collect, addApiOptions, globalsOf } from './common.js';
+import { collect } from './common.js';
 
 
 function positiveInt(value: string): number {
@@ -48,12 +48,10 @@ export function registerRequest(program: Command, ctx: Context): void {
     .option('--max-wait <seconds>', 'longest single wait between retries', seconds, 900)
     .option('--pretty', 'always pretty-print JSON')
     .option('--raw', 'always print the body exactly as received');
-  program.optionsGroup('API options (also after a command: xcli webhook list -v):');
-  addApiOptions(program);
   program
     .action(async (url: string | undefined, _opts: unknown, cmd: Command) => {
       const { runRawRequest } = await import('../http/raw.js');
       const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
-      await runRawRequest(ctx, url, globalsOf(cmd), cmd.opts(), names);
+      await runRawRequest(ctx, url, ctx.api, cmd.opts(), names);
     });
 }

@@ -58,8 +58,10 @@ function newWaiter(): Waiter {
 }
 
 const keyOf = (id: Id) => JSON.stringify(id);
-const isRequest = (m: JSONRPCMessage): m is JSONRPCMessage & { id: Id; method: string } => 'method' in m && 'id' in m && m.id !== undefined;
-const isResponse = (m: JSONRPCMessage): m is JSONRPCMessage & { id: Id } => !('method' in m) && 'id' in m && m.id !== undefined && m.id !== null;
+const isRequest = (m: JSONRPCMessage): m is JSONRPCMessage & { id: Id; method: string } =>
+  'method' in m && 'id' in m && m.id !== undefined;
+const isResponse = (m: JSONRPCMessage): m is JSONRPCMessage & { id: Id } =>
+  !('method' in m) && 'id' in m && m.id !== undefined && m.id !== null;
 
 export interface BridgeOptions {
   url?: string;
@@ -95,7 +97,9 @@ class UserToken {
 
   /** The one forced refresh after a 401. */
   refresh(rejected: string): Promise<string> {
-    return this.serial(async () => (await refreshRejectedOAuth2Token(this.ctx, this.resolved, this.username ?? '', rejected)).accessToken);
+    return this.serial(
+      async () => (await refreshRejectedOAuth2Token(this.ctx, this.resolved, this.username ?? '', rejected)).accessToken,
+    );
   }
 }
 
@@ -110,11 +114,16 @@ async function bootstrap(ctx: Context, globals: GlobalOptions, log: (line: strin
     return resolved;
   } catch (error) {
     if (!(error instanceof CredentialsError)) throw error;
-    log(`${error.message.replace(/: run 'xcli auth oauth2[^']*'$/, '')}; starting the OAuth2 login (on a machine without a browser, run 'xcli auth oauth2${globals.app ? ` --app ${globals.app}` : ''} --headless' in a terminal first)`);
+    log(
+      `${error.message.replace(/: run 'xcli auth oauth2[^']*'$/, '')}; starting the OAuth2 login (on a machine without a browser, run 'xcli auth oauth2${globals.app ? ` --app ${globals.app}` : ''} --headless' in a terminal first)`,
+    );
   }
   const noStdin = new PassThrough();
   noStdin.end();
-  await loginOAuth2({ ...ctx, io: { ...ctx.io, stdin: noStdin, isStdinTTY: false } }, { app: globals.app, username: globals.username, headless: false });
+  await loginOAuth2(
+    { ...ctx, io: { ...ctx.io, stdin: noStdin, isStdinTTY: false } },
+    { app: globals.app, username: globals.username, headless: false },
+  );
   return resolveApp(ctx, { app: globals.app });
 }
 
@@ -133,7 +142,10 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
   const { globals } = options;
   const err = ctx.io.stderr;
   const log = (line: string) => void err.write(`xcli mcp: ${line}\n`);
-  if (globals.auth !== undefined && globals.auth !== 'oauth2') throw new UsageError(`the MCP bridge signs with an OAuth2 user token; --auth ${globals.auth} applies to 'xcli mcp --local' only`);
+  if (globals.auth !== undefined && globals.auth !== 'oauth2')
+    throw new UsageError(
+      `the MCP bridge signs with an OAuth2 user token; --auth ${globals.auth} applies to 'xcli mcp --local' only`,
+    );
   const given = options.url === undefined ? undefined : parseTarget(options.url);
   const resolved = await bootstrap(ctx, globals, log);
   const target = given ?? parseTarget(`${resolved.apiBaseUrl}/mcp`);
@@ -167,11 +179,15 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
     const method = init.method ?? 'GET';
     if (globals.verbose) {
       const lines = [`> ${method} ${redactor.url(url)}`];
-      headers.forEach((value, name) => lines.push(`> ${name}: ${redactor.header(name, value)}`));
-      if (typeof init.body === 'string') lines.push(`> ${init.body.length > 2000 ? `${init.body.slice(0, 2000)}… [${init.body.length} bytes]` : init.body}`);
+      for (const [name, value] of headers) lines.push(`> ${name}: ${redactor.header(name, value)}`);
+      if (typeof init.body === 'string')
+        lines.push(`> ${init.body.length > 2000 ? `${init.body.slice(0, 2000)}… [${init.body.length} bytes]` : init.body}`);
       trace(lines.join('\n'));
     }
-    const attempt = () => undici.fetch(url, { ...(init as object), headers, dispatcher } as Parameters<typeof undici.fetch>[1]) as unknown as Promise<Response>;
+    const attempt = () =>
+      undici.fetch(url, { ...(init as object), headers, dispatcher } as Parameters<
+        typeof undici.fetch
+      >[1]) as unknown as Promise<Response>;
     let response: Response;
     try {
       response = await attempt();
@@ -186,7 +202,7 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
     }
     if (globals.verbose) {
       const lines = [`< ${response.status} ${response.statusText}`.trimEnd()];
-      response.headers.forEach((value, name) => lines.push(`< ${name}: ${redactor.header(name, value)}`));
+      for (const [name, value] of response.headers) lines.push(`< ${name}: ${redactor.header(name, value)}`);
       trace(lines.join('\n'));
     }
     return response;
@@ -205,7 +221,10 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
       await response.body?.cancel();
       log('the server answered 401: refreshing the OAuth2 token and trying once more');
       const fresh = await token.refresh(sent).catch((error: unknown) => {
-        throw new BridgeFailure(BRIDGE_ERROR.REFRESH_FAILED, `the server refused the token (401) and refreshing it failed: ${(error as Error).message}`);
+        throw new BridgeFailure(
+          BRIDGE_ERROR.REFRESH_FAILED,
+          `the server refused the token (401) and refreshing it failed: ${(error as Error).message}`,
+        );
       });
       response = await exchange(url, init, fresh);
     }
@@ -262,7 +281,10 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
     const notStream = response.ok && !/^text\/event-stream/i.test(type);
     if (refused || notStream) {
       await response.body?.cancel();
-      if (response.status !== 405) log(`the server ${refused ? `refused the background stream (HTTP ${response.status})` : 'answered the background stream without an event stream'}; not opening it again`);
+      if (response.status !== 405)
+        log(
+          `the server ${refused ? `refused the background stream (HTTP ${response.status})` : 'answered the background stream without an event stream'}; not opening it again`,
+        );
       // 405 is how the SDK's transport learns that a server has no background stream.
       return new Response(null, { status: 405 });
     }
@@ -270,7 +292,8 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
     streamOpenedAt = ctx.now();
     const body = watchEnd(response.body, () => {
       const lasted = ctx.now() - (streamOpenedAt ?? 0);
-      streamBackoffMs = lasted >= STREAM_BACKOFF.stableMs ? STREAM_BACKOFF.firstMs : Math.min(streamBackoffMs * 2, STREAM_BACKOFF.maxMs);
+      streamBackoffMs =
+        lasted >= STREAM_BACKOFF.stableMs ? STREAM_BACKOFF.firstMs : Math.min(streamBackoffMs * 2, STREAM_BACKOFF.maxMs);
       if (!closing) log(`the background stream closed after ${Math.round(lasted / 1000)} s; reopening`);
     });
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
@@ -284,7 +307,12 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
 
   const http = new StreamableHTTPClientTransport(target, {
     fetch: bridgeFetch as typeof fetch,
-    reconnectionOptions: { initialReconnectionDelay: STREAM_BACKOFF.firstMs, maxReconnectionDelay: STREAM_BACKOFF.maxMs, reconnectionDelayGrowFactor: 2, maxRetries: Number.POSITIVE_INFINITY },
+    reconnectionOptions: {
+      initialReconnectionDelay: STREAM_BACKOFF.firstMs,
+      maxReconnectionDelay: STREAM_BACKOFF.maxMs,
+      reconnectionDelayGrowFactor: 2,
+      maxRetries: Number.POSITIVE_INFINITY,
+    },
   });
   http.onerror = (error) => {
     if (error instanceof BridgeFailure || closing) return; // reported with the request it failed
@@ -292,7 +320,9 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
   };
 
   // ---- stdio side ------------------------------------------------------------------------------
-  const capped = new LineCap(MAX_MESSAGE_BYTES, (bytes) => log(`dropped a message of ${bytes} bytes from stdin: over the ${MAX_MESSAGE_BYTES / 1024 / 1024} MiB limit`));
+  const capped = new LineCap(MAX_MESSAGE_BYTES, (bytes) =>
+    log(`dropped a message of ${bytes} bytes from stdin: over the ${MAX_MESSAGE_BYTES / 1024 / 1024} MiB limit`),
+  );
   const stdio = new StdioServerTransport(capped, ctx.io.stdout, { maxBufferSize: MAX_MESSAGE_BYTES + 2 });
   const write = (message: JSONRPCMessage) => stdio.send(message).catch(() => {});
 
@@ -325,7 +355,8 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
     waiters.set(key, waiter);
     try {
       await http.send(message);
-      if (!waiter.answered && !waiter.streamed) throw new BridgeFailure(BRIDGE_ERROR.NO_ANSWER, 'the server answered without a reply to this request');
+      if (!waiter.answered && !waiter.streamed)
+        throw new BridgeFailure(BRIDGE_ERROR.NO_ANSWER, 'the server answered without a reply to this request');
       await waiter.done;
       if (!waiter.answered) {
         throw waiter.streamError === undefined
@@ -337,7 +368,11 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
       waiter.answered = true;
       const failure = asFailure(error);
       log(`request ${key}: ${redactor.text(failure.message)}`);
-      await write({ jsonrpc: '2.0', id: message.id, error: { code: failure.code, message: `xcli mcp: ${redactor.text(failure.message)}` } } as JSONRPCMessage);
+      await write({
+        jsonrpc: '2.0',
+        id: message.id,
+        error: { code: failure.code, message: `xcli mcp: ${redactor.text(failure.message)}` },
+      } as JSONRPCMessage);
     } finally {
       waiters.delete(key);
     }
@@ -355,7 +390,9 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
     // Notifications and answers to the server's own requests never wait behind a request.
     track(
       http.send(message).catch((error: unknown) => {
-        log(`could not pass on a ${'method' in message ? `'${message.method}' notification` : 'reply'}: ${redactor.text(asFailure(error).message)}`);
+        log(
+          `could not pass on a ${'method' in message ? `'${message.method}' notification` : 'reply'}: ${redactor.text(asFailure(error).message)}`,
+        );
       }),
     );
   };
@@ -380,7 +417,10 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
   stdin.unpipe(capped);
   if (why !== 'end of input') stdin.pause();
   // Work already read is finished before the session ends.
-  if (inFlight.size > 0) log(`${why}: finishing ${inFlight.size === 1 ? 'the message' : `${inFlight.size} messages`} in flight, then ending the session`);
+  if (inFlight.size > 0)
+    log(
+      `${why}: finishing ${inFlight.size === 1 ? 'the message' : `${inFlight.size} messages`} in flight, then ending the session`,
+    );
   while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
   closing = true;
   if (http.sessionId) {
@@ -389,7 +429,9 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
         () => 'ended',
         (error: unknown) => `not ended (${(error as Error).message})`,
       ),
-      new Promise<string>((resolve) => setTimeout(resolve, END_SESSION_TIMEOUT_MS, `not ended (no answer within ${END_SESSION_TIMEOUT_MS / 1000} s)`).unref()),
+      new Promise<string>((resolve) =>
+        setTimeout(resolve, END_SESSION_TIMEOUT_MS, `not ended (no answer within ${END_SESSION_TIMEOUT_MS / 1000} s)`).unref(),
+      ),
     ]);
     log(`${why}: session ${ended}`);
   } else {
@@ -434,13 +476,24 @@ function watchEnd(body: ReadableStream<Uint8Array>, onEnd: (error?: unknown) => 
 function isJsonRpcAnswer(text: string): boolean {
   try {
     const value = JSON.parse(text) as { jsonrpc?: unknown; id?: unknown; result?: unknown; error?: unknown };
-    return value?.jsonrpc === '2.0' && (typeof value.id === 'string' || typeof value.id === 'number') && ('result' in value || 'error' in value);
+    return (
+      value?.jsonrpc === '2.0' &&
+      (typeof value.id === 'string' || typeof value.id === 'number') &&
+      ('result' in value || 'error' in value)
+    );
   } catch {
     return false;
   }
 }
 
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 function causeCodes(error: unknown): string[] {
   const codes: string[] = [];
@@ -460,7 +513,8 @@ function transportFailure(error: unknown, method: string, url: string): BridgeFa
   if (error instanceof BridgeFailure) return error;
   const code = causeCodes(error)[0];
   const where = `${method} ${new URL(url).origin}${new URL(url).pathname}`;
-  const reason = code ?? (error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error));
+  const reason =
+    code ?? (error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error));
   return new BridgeFailure(BRIDGE_ERROR.TRANSPORT, `${where}: ${reason}`);
 }
 

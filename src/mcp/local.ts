@@ -26,7 +26,10 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 /** Route listings longer than this come as method, path and summary only. */
 const FULL_ROUTE_FACTS = 20;
 
-const json = (value: unknown, isError = false): CallToolResult => ({ content: [{ type: 'text', text: JSON.stringify(value, null, 2) }], ...(isError ? { isError } : {}) });
+const json = (value: unknown, isError = false): CallToolResult => ({
+  content: [{ type: 'text', text: JSON.stringify(value, null, 2) }],
+  ...(isError ? { isError } : {}),
+});
 
 /** Runs a function that prints to stdout (the commands' JSON output) and returns what it printed. */
 async function captured(ctx: Context, work: (quiet: Context) => Promise<void>): Promise<{ out: string; error?: unknown }> {
@@ -68,7 +71,9 @@ export async function runLocalMcp(ctx: Context, options: LocalOptions): Promise<
     'api_request',
     {
       description: `Send a request to the X API with the auth its route takes (as 'xcli PATH'). ${
-        allowWrites ? 'Writes (POST, PUT, PATCH, DELETE) are sent unless dry_run is true.' : 'Writes (POST, PUT, PATCH, DELETE) are only rehearsed: the server was started without --allow-writes.'
+        allowWrites
+          ? 'Writes (POST, PUT, PATCH, DELETE) are sent unless dry_run is true.'
+          : 'Writes (POST, PUT, PATCH, DELETE) are only rehearsed: the server was started without --allow-writes.'
       } A dry run shows the exact request and the chosen auth, with credentials redacted.`,
       inputSchema: {
         method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
@@ -91,13 +96,19 @@ export async function runLocalMcp(ctx: Context, options: LocalOptions): Promise<
       const blocked = isWrite && !allowWrites;
       if (blocked || dry_run === true) {
         const req = await prepare(s, spec, { rehearsal: true });
-        const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, s.redactor.header(name, value)]));
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).map(([name, value]) => [name, s.redactor.header(name, value)]),
+        );
         return json({
           dry_run: true,
           ...(blocked ? { note: "not sent: writes are dry runs unless 'xcli mcp --local' was started with --allow-writes" } : {}),
           method,
           url: s.redactor.url(req.url),
-          auth: { kind: req.auth.kind ?? 'none', reason: s.redactor.text(req.auth.reason), ...(req.auth.detail ? { detail: s.redactor.text(req.auth.detail) } : {}) },
+          auth: {
+            kind: req.auth.kind ?? 'none',
+            reason: s.redactor.text(req.auth.reason),
+            ...(req.auth.detail ? { detail: s.redactor.text(req.auth.detail) } : {}),
+          },
           headers,
           ...(req.body ? { body: s.redactor.text(req.body.toString('utf8')) } : {}),
         });
@@ -118,7 +129,8 @@ export async function runLocalMcp(ctx: Context, options: LocalOptions): Promise<
   server.registerTool(
     'routes',
     {
-      description: "What X's API routes accept (as 'xcli routes'): method, path, auth kinds, OAuth2 scopes, parameters, paging, streaming.",
+      description:
+        "What X's API routes accept (as 'xcli routes'): method, path, auth kinds, OAuth2 scopes, parameters, paging, streaming.",
       inputSchema: {
         filter: z.string().optional().describe('a path (/2/tweets/20, /2/users/{id}) or a word to search in paths and summaries'),
         method: z.string().optional().describe('only routes with this HTTP method'),
@@ -127,7 +139,11 @@ export async function runLocalMcp(ctx: Context, options: LocalOptions): Promise<
     tool(async ({ filter, method }) => {
       const routes = selectRoutes(filter, method?.toUpperCase());
       if (routes.length <= FULL_ROUTE_FACTS) return json(routes);
-      return json({ count: routes.length, note: 'many routes: narrow the filter for full facts', routes: routes.map((r) => ({ method: r.method, path: r.path, summary: r.summary })) });
+      return json({
+        count: routes.length,
+        note: 'many routes: narrow the filter for full facts',
+        routes: routes.map((r) => ({ method: r.method, path: r.path, summary: r.summary })),
+      });
     }),
   );
 
@@ -160,19 +176,29 @@ export async function runLocalMcp(ctx: Context, options: LocalOptions): Promise<
   server.registerTool(
     'webhook_trigger',
     {
-      description: "Send a sample event, signed with the app's consumer secret as X signs it, to a local webhook (as 'xcli webhook trigger').",
+      description:
+        "Send a sample event, signed with the app's consumer secret as X signs it, to a local webhook (as 'xcli webhook trigger').",
       inputSchema: {
         type: z.string().describe('event type, e.g. post.create or favorite_events'),
-        url: z.string().optional().describe("a local URL (default: the running 'xcli webhook start', else http://127.0.0.1:8080/webhook)"),
+        url: z
+          .string()
+          .optional()
+          .describe("a local URL (default: the running 'xcli webhook start', else http://127.0.0.1:8080/webhook)"),
         set: z.array(z.string()).optional().describe('overrides path=value'),
       },
     },
     tool(async ({ type, url, set }) => {
-      if (url !== undefined && !isLoopbackUrl(url)) throw new UsageError(`webhook_trigger sends only to this machine (127.0.0.1, localhost, [::1]), not ${url}`);
+      if (url !== undefined && !isLoopbackUrl(url))
+        throw new UsageError(`webhook_trigger sends only to this machine (127.0.0.1, localhost, [::1]), not ${url}`);
       const { runTrigger } = await import('../webhook/tools.js');
-      const { out, error } = await captured(ctx, (quiet) => runTrigger(quiet, type, { to: url, overrides: set ?? [], app: globals.app, json: true, print: false }));
+      const { out, error } = await captured(ctx, (quiet) =>
+        runTrigger(quiet, type, { to: url, overrides: set ?? [], app: globals.app, json: true, print: false }),
+      );
       if (error && !out) throw error;
-      return json({ ...(JSON.parse(out) as object), ...(error ? { error: redactor().text((error as Error).message) } : {}) }, error !== undefined);
+      return json(
+        { ...(JSON.parse(out) as object), ...(error ? { error: redactor().text((error as Error).message) } : {}) },
+        error !== undefined,
+      );
     }),
   );
 
@@ -198,9 +224,12 @@ export async function runLocalMcp(ctx: Context, options: LocalOptions): Promise<
   }
 
   const log = (line: string) => void ctx.io.stderr.write(`xcli mcp: ${line}\n`);
-  const input = new LineCap(MAX_MESSAGE_BYTES, (bytes) => log(`dropped a message of ${bytes} bytes from stdin: over the 16 MiB limit`));
+  const input = new LineCap(MAX_MESSAGE_BYTES, (bytes) =>
+    log(`dropped a message of ${bytes} bytes from stdin: over the 16 MiB limit`),
+  );
   const stdio = new StdioServerTransport(input, ctx.io.stdout, { maxBufferSize: MAX_MESSAGE_BYTES + 2 });
-  stdio.onerror = (error) => log(`ignored a line on stdin that is not a JSON-RPC message (${error.message.replace(/\s*\n\s*/g, ' ')})`);
+  stdio.onerror = (error) =>
+    log(`ignored a line on stdin that is not a JSON-RPC message (${error.message.replace(/\s*\n\s*/g, ' ')})`);
   let stopInterrupt = () => {};
   const ended = new Promise<void>((resolve) => {
     input.once('end', resolve);

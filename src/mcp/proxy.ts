@@ -10,5 +10,11 @@ export function proxyDispatcher(undici: typeof import('undici'), env: Env): Disp
   const httpsProxy = pick(env, 'HTTPS_PROXY');
   const httpProxy = pick(env, 'HTTP_PROXY');
   if (!httpsProxy && !httpProxy) return undefined;
-  return new undici.EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy: pick(env, 'NO_PROXY'), headersTimeout: 0, bodyTimeout: 0 });
+  return new undici.EnvHttpProxyAgent({
+    httpProxy,
+    httpsProxy,
+    noProxy: pick(env, 'NO_PROXY'),
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
 }

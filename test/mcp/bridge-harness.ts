@@ -16,7 +16,12 @@ export interface McpChild {
 
 /** Starts `xcli ARGS` under an MCP client and completes the initialize handshake. */
 export async function connectXcli(args: string[], env: Record<string, string>): Promise<McpChild> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [XCLI_BIN, ...args], env: cleanEnv(env), stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [XCLI_BIN, ...args],
+    env: cleanEnv(env),
+    stderr: 'pipe',
+  });
   const err: Buffer[] = [];
   transport.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
   const client = new Client({ name: 'xcli-test', version: '1' });
@@ -31,6 +36,7 @@ export async function connectXcli(args: string[], env: Record<string, string>): 
 }
 
 /** Text of a tool result's first content item, parsed as JSON. */
+// biome-ignore lint/suspicious/noExplicitAny: tool answers are JSON of many shapes, read by the tests' expectations
 export function toolJson(result: unknown): any {
   const content = (result as { content: { type: string; text: string }[] }).content;
   return JSON.parse(content[0]!.text);
@@ -47,7 +53,10 @@ export async function revoke(fake: FakeX, token: string): Promise<void> {
   const { clientId, clientSecret } = fake.sandbox.credentials;
   const res = await fetch(`${fake.url}/2/oauth2/revoke`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+    },
     body: new URLSearchParams({ token }),
   });
   if (res.status !== 200) throw new Error(`revoke answered ${res.status}`);

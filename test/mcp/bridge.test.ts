@@ -28,12 +28,21 @@ describe('xcli mcp (bridge)', () => {
   it('initializes, lists and calls tools with SSE answers in one session, and ends it with DELETE on EOF', async () => {
     child = await connectXcli(['mcp'], env());
     const { tools } = await child.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['create_post', 'get_me', 'get_post', 'get_user_by_username', 'like_post', 'search_recent_posts']);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'create_post',
+      'get_me',
+      'get_post',
+      'get_user_by_username',
+      'like_post',
+      'search_recent_posts',
+    ]);
     const me = toolJson(await child.client.callTool({ name: 'get_me', arguments: {} }));
     expect(me.data.username).toBe('sandbox_dev');
 
     // A server-initiated message on the background stream reaches the client.
-    const logged = new Promise<string>((resolve) => child!.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => resolve(String(n.params.data))));
+    const logged = new Promise<string>((resolve) =>
+      child!.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => resolve(String(n.params.data))),
+    );
     await expect.poll(openStreams).toBe(1);
     const created = toolJson(await child.client.callTool({ name: 'create_post', arguments: { text: 'hello from an agent' } }));
     expect(created.data.text).toBe('hello from an agent');
@@ -70,7 +79,12 @@ describe('xcli mcp (bridge)', () => {
     const after = storedToken(h.configDir);
     expect(after.accessToken).not.toBe(before.accessToken);
     const calls = h.fake.sandbox.requests.slice(seen);
-    expect(calls.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['POST /mcp 401', 'POST /2/oauth2/token 200', 'POST /mcp 200', 'GET /2/users/me 200']);
+    expect(calls.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'POST /mcp 401',
+      'POST /2/oauth2/token 200',
+      'POST /mcp 200',
+      'GET /2/users/me 200',
+    ]);
     expect(calls[2]!.headers['mcp-session-id']).toBe(calls[0]!.headers['mcp-session-id']);
     expect(child.stderr()).toContain('answered 401');
     expect(child.stderr()).not.toContain(after.accessToken);
@@ -91,8 +105,17 @@ describe('xcli mcp (bridge)', () => {
     // Before the client's initialize (id 0): the background stream is refused for good.
     h.fake.sandbox.failNext('GET', '/mcp', { status: 403, json: { title: 'Forbidden' } });
     child = await connectXcli(['mcp'], env());
-    await expect.poll(() => mcpRequests().filter((r) => r.method === 'GET').map((r) => r.status)).toEqual([403]);
-    h.fake.sandbox.failNext('POST', '/mcp', { status: 400, json: { jsonrpc: '2.0', id: 1, error: { code: -32602, message: 'no such tool here' } } });
+    await expect
+      .poll(() =>
+        mcpRequests()
+          .filter((r) => r.method === 'GET')
+          .map((r) => r.status),
+      )
+      .toEqual([403]);
+    h.fake.sandbox.failNext('POST', '/mcp', {
+      status: 400,
+      json: { jsonrpc: '2.0', id: 1, error: { code: -32602, message: 'no such tool here' } },
+    });
     const forwarded = await child.client.callTool({ name: 'get_me', arguments: {} }).catch((error: unknown) => error);
     expect(forwarded).toMatchObject({ code: -32602, message: expect.stringContaining('no such tool here') });
     h.fake.sandbox.failNext('POST', '/mcp', { status: 429, json: { status: 429 } });
@@ -167,7 +190,9 @@ describe('xcli mcp (bridge)', () => {
 
       proxy.destroyAll();
       await expect.poll(openStreams, { timeout: 15_000 }).toBe(2);
-      const logged = new Promise<string>((resolve) => child!.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => resolve(String(n.params.data))));
+      const logged = new Promise<string>((resolve) =>
+        child!.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => resolve(String(n.params.data))),
+      );
       const created = toolJson(await child.client.callTool({ name: 'create_post', arguments: { text: 'after the drop' } }));
       expect(await logged).toContain(created.data.id);
     });
@@ -197,7 +222,11 @@ describe('xcli mcp (bridge)', () => {
       proxy.release();
       expect(toolJson(await slow).data.username).toBe('sandbox_dev');
       expect(await child.exited).toBe(0);
-      expect(mcpRequests().filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([200]);
+      expect(
+        mcpRequests()
+          .filter((r) => r.method === 'DELETE')
+          .map((r) => r.status),
+      ).toEqual([200]);
       expect(child.stderr()).toContain('interrupted: session ended');
       child = undefined;
     });
@@ -208,7 +237,9 @@ describe('xcli mcp (bridge)', () => {
     const { clientId, clientSecret } = h.fake.sandbox.credentials;
     // As `xcli sandbox` stores it: the API base (and with it /mcp, the authorize page, the token URL) is the sandbox.
     const sandbox = { clientId, clientSecret, apiBaseUrl: h.fake.url, redirectUri: `http://127.0.0.1:${port}/callback` };
-    writeFileSync(join(h.configDir, 'config.json'), JSON.stringify({ version: 1, apps: { other: {}, sandbox } }), { mode: 0o600 });
+    writeFileSync(join(h.configDir, 'config.json'), JSON.stringify({ version: 1, apps: { other: {}, sandbox } }), {
+      mode: 0o600,
+    });
     const browser = `"${process.execPath}" "${resolve(import.meta.dirname, '../auth/fake-browser.mjs')}"`;
     child = await connectXcli(['--app', 'sandbox', 'mcp'], { XCLI_CONFIG_DIR: h.configDir, BROWSER: browser });
     expect(toolJson(await child.client.callTool({ name: 'get_me', arguments: {} })).data.username).toBe('sandbox_dev');
@@ -226,14 +257,21 @@ describe('xcli mcp (bridge)', () => {
     const huge = Buffer.alloc(16 * 1024 * 1024 + 10, 'x');
     proc.stdin!.write(huge);
     proc.stdin!.write('\n');
-    const init = { jsonrpc: '2.0', id: 7, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+    const init = {
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    };
     proc.stdin!.end(`${JSON.stringify(init)}\n`);
     const code = await new Promise((done) => proc.on('close', done));
     expect(code).toBe(0);
     const lines = Buffer.concat(out).toString('utf8').trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ jsonrpc: '2.0', id: 7, result: { serverInfo: { name: 'xcli-sandbox' } } });
-    expect(Buffer.concat(err).toString('utf8')).toContain(`dropped a message of ${huge.length} bytes from stdin: over the 16 MiB limit`);
+    expect(Buffer.concat(err).toString('utf8')).toContain(
+      `dropped a message of ${huge.length} bytes from stdin: over the 16 MiB limit`,
+    );
   });
 });
 

@@ -55,14 +55,19 @@ export function registerMcpRoutes(app: SandboxApp): void {
     if (sessionId !== undefined && session?.userId !== userId) return rpcError(404, -32001, 'Session not found');
     if (!session) {
       const { isInitializeRequest } = await loadTypes();
-      if (req.method !== 'POST' || !isInitializeRequest(req.json)) return rpcError(400, -32000, 'Bad Request: No valid session ID provided');
+      if (req.method !== 'POST' || !isInitializeRequest(req.json))
+        return rpcError(400, -32000, 'Bad Request: No valid session ID provided');
       session = await openSession(userId);
     }
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    const request = new Request(`${app.url()}${req.path}`, { method: req.method, headers, body: req.method === 'POST' ? new Uint8Array(req.rawBody) : undefined });
+    const request = new Request(`${app.url()}${req.path}`, {
+      method: req.method,
+      headers,
+      body: req.method === 'POST' ? new Uint8Array(req.rawBody) : undefined,
+    });
     const token = /^Bearer\s+(\S+)/i.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
     const response = await session.transport.handleRequest(request, {
       parsedBody: req.json,
@@ -77,9 +82,7 @@ export function registerMcpRoutes(app: SandboxApp): void {
 
 /** Writes a fetch Response to node's response; an SSE body keeps flowing after the handler returned. */
 function writeWebResponse(res: ServerResponse, response: Response): void {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => (headers[name] = value));
-  res.writeHead(response.status, headers);
+  res.writeHead(response.status, Object.fromEntries(response.headers));
   if (!response.body) {
     res.end();
     return;
@@ -112,7 +115,10 @@ async function registerTools(app: SandboxApp, server: McpServer): Promise<void> 
   async function callApi(extra: ToolExtra, method: string, path: string, body?: unknown) {
     const response = await fetch(`${app.url()}${path}`, {
       method,
-      headers: { authorization: `Bearer ${extra.authInfo?.token ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${extra.authInfo?.token ?? ''}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -123,14 +129,20 @@ async function registerTools(app: SandboxApp, server: McpServer): Promise<void> 
 
   server.registerTool(
     'get_post',
-    { description: 'Look up a post by its id (GET /2/tweets/:id).', inputSchema: { id: z.string().regex(/^\d+$/).describe('the post id') } },
+    {
+      description: 'Look up a post by its id (GET /2/tweets/:id).',
+      inputSchema: { id: z.string().regex(/^\d+$/).describe('the post id') },
+    },
     ({ id }, extra) => callApi(extra, 'GET', `/2/tweets/${id}`),
   );
   server.registerTool(
     'search_recent_posts',
     {
       description: 'Search posts of the last 7 days (GET /2/tweets/search/recent).',
-      inputSchema: { query: z.string().min(1).describe('search query'), max_results: z.number().int().min(10).max(100).optional() },
+      inputSchema: {
+        query: z.string().min(1).describe('search query'),
+        max_results: z.number().int().min(10).max(100).optional(),
+      },
     },
     ({ query, max_results }, extra) => {
       const params = new URLSearchParams({ query });
@@ -140,23 +152,40 @@ async function registerTools(app: SandboxApp, server: McpServer): Promise<void> 
   );
   server.registerTool(
     'get_user_by_username',
-    { description: 'Look up a user by username (GET /2/users/by/username/:username).', inputSchema: { username: z.string().min(1).describe('without @') } },
+    {
+      description: 'Look up a user by username (GET /2/users/by/username/:username).',
+      inputSchema: { username: z.string().min(1).describe('without @') },
+    },
     ({ username }, extra) => callApi(extra, 'GET', `/2/users/by/username/${encodeURIComponent(username.replace(/^@/, ''))}`),
   );
-  server.registerTool('get_me', { description: 'The authenticated user (GET /2/users/me).' }, (extra) => callApi(extra, 'GET', '/2/users/me'));
+  server.registerTool('get_me', { description: 'The authenticated user (GET /2/users/me).' }, (extra) =>
+    callApi(extra, 'GET', '/2/users/me'),
+  );
   server.registerTool(
     'create_post',
-    { description: 'Create a post as the authenticated user (POST /2/tweets).', inputSchema: { text: z.string().min(1), reply_to: z.string().regex(/^\d+$/).optional() } },
+    {
+      description: 'Create a post as the authenticated user (POST /2/tweets).',
+      inputSchema: { text: z.string().min(1), reply_to: z.string().regex(/^\d+$/).optional() },
+    },
     async ({ text, reply_to }, extra) => {
-      const result = await callApi(extra, 'POST', '/2/tweets', { text, ...(reply_to ? { reply: { in_reply_to_tweet_id: reply_to } } : {}) });
+      const result = await callApi(extra, 'POST', '/2/tweets', {
+        text,
+        ...(reply_to ? { reply: { in_reply_to_tweet_id: reply_to } } : {}),
+      });
       // Said on the session's background stream, so a client sees server-initiated messages arrive.
-      if (!result.isError) await server.server.sendLoggingMessage({ level: 'info', logger: 'sandbox', data: `created post: ${result.content[0]!.text}` }).catch(() => {});
+      if (!result.isError)
+        await server.server
+          .sendLoggingMessage({ level: 'info', logger: 'sandbox', data: `created post: ${result.content[0]!.text}` })
+          .catch(() => {});
       return result;
     },
   );
   server.registerTool(
     'like_post',
-    { description: 'Like a post as the authenticated user (POST /2/users/:id/likes).', inputSchema: { post_id: z.string().regex(/^\d+$/) } },
+    {
+      description: 'Like a post as the authenticated user (POST /2/users/:id/likes).',
+      inputSchema: { post_id: z.string().regex(/^\d+$/) },
+    },
     ({ post_id }, extra) => callApi(extra, 'POST', `/2/users/${userOf(extra)}/likes`, { tweet_id: post_id }),
   );
 }
