@@ -314,9 +314,17 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
       maxRetries: Number.POSITIVE_INFINITY,
     },
   });
+  // The transport reports a failed send here and then throws it to the sender, which says it with
+  // the message it concerns; what no sender claimed a moment later (the background stream) is said here.
+  const claimed = new WeakSet<object>();
+  const claim = (error: unknown) => {
+    if (typeof error === 'object' && error !== null) claimed.add(error);
+  };
   http.onerror = (error) => {
-    if (error instanceof BridgeFailure || closing) return; // reported with the request it failed
-    log(redactor.text(error.message.replace(/^Streamable HTTP error: /, '')));
+    if (error instanceof BridgeFailure || closing) return;
+    setImmediate(() => {
+      if (!claimed.has(error)) log(redactor.text(error.message.replace(/^Streamable HTTP error: /, '')));
+    });
   };
 
   // ---- stdio side ------------------------------------------------------------------------------
@@ -349,6 +357,9 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
     void work.finally(() => inFlight.delete(work));
   };
 
+  /** While an `initialize` is on its way, what else the client sends waits: it needs the session it opens. */
+  let initializing: Promise<void> | undefined;
+
   async function forwardRequest(message: JSONRPCMessage & { id: Id }): Promise<void> {
     const key = keyOf(message.id);
     const waiter = newWaiter();
@@ -364,6 +375,7 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
           : transportFailure(waiter.streamError, 'POST', target.href);
       }
     } catch (error) {
+      claim(error);
       if (waiter.answered) return;
       waiter.answered = true;
       const failure = asFailure(error);
@@ -383,13 +395,22 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
     if (closing) return;
     if (isRequest(message)) {
       // In order: each request waits for the answer to the one before.
-      requests = requests.then(() => forwardRequest(message));
-      track(requests);
+      const forwarded = requests.then(() => forwardRequest(message));
+      requests = forwarded;
+      if (message.method === 'initialize') {
+        const gate: Promise<void> = forwarded.finally(() => {
+          if (initializing === gate) initializing = undefined;
+        });
+        initializing = gate;
+      }
+      track(forwarded);
       return;
     }
     // Notifications and answers to the server's own requests never wait behind a request.
+    const send = initializing ? initializing.then(() => http.send(message)) : http.send(message);
     track(
-      http.send(message).catch((error: unknown) => {
+      send.catch((error: unknown) => {
+        claim(error);
         log(
           `could not pass on a ${'method' in message ? `'${message.method}' notification` : 'reply'}: ${redactor.text(asFailure(error).message)}`,
         );

@@ -248,7 +248,7 @@ describe('xcli mcp (bridge)', () => {
     expect(child.stderr()).toContain('Logged in as @sandbox_dev');
   });
 
-  it('drops a message over 16 MiB with a note and reads on', async () => {
+  it('drops a message over 16 MiB with a note and reads on; piped messages wait for initialize', async () => {
     const proc = spawnCli(['mcp'], { env: env() });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -263,15 +263,24 @@ describe('xcli mcp (bridge)', () => {
       method: 'initialize',
       params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
     };
-    proc.stdin!.end(`${JSON.stringify(init)}\n`);
+    // Piped at once: the notification must still wait for the session that initialize opens.
+    const initialized = { jsonrpc: '2.0', method: 'notifications/initialized' };
+    const me = { jsonrpc: '2.0', id: 'me', method: 'tools/call', params: { name: 'get_me', arguments: {} } };
+    proc.stdin!.end([init, initialized, me].map((m) => `${JSON.stringify(m)}\n`).join(''));
     const code = await new Promise((done) => proc.on('close', done));
     expect(code).toBe(0);
     const lines = Buffer.concat(out).toString('utf8').trim().split('\n');
-    expect(lines).toHaveLength(1);
+    expect(lines).toHaveLength(2);
     expect(JSON.parse(lines[0]!)).toMatchObject({ jsonrpc: '2.0', id: 7, result: { serverInfo: { name: 'xcli-sandbox' } } });
-    expect(Buffer.concat(err).toString('utf8')).toContain(
-      `dropped a message of ${huge.length} bytes from stdin: over the 16 MiB limit`,
-    );
+    expect(JSON.parse(lines[1]!)).toMatchObject({ jsonrpc: '2.0', id: 'me', result: { isError: false } });
+    const stderr = Buffer.concat(err).toString('utf8');
+    expect(stderr).toContain(`dropped a message of ${huge.length} bytes from stdin: over the 16 MiB limit`);
+    expect(stderr).not.toContain('could not pass on');
+    expect(
+      mcpRequests()
+        .filter((r) => r.body.includes('notifications/initialized'))
+        .map((r) => r.status),
+    ).toEqual([202]);
   });
 });
 
