@@ -45,6 +45,7 @@ export function registerRequest(program: Command, ctx: Context): void {
     .option('--rate', 'print the rate-limit budget (x-rate-limit: 847/900, resets in 11m02s) on stderr')
     .option('--strict', "exit 1 when a successful response carries X's errors[] (partial success)")
     .option('--retry <n>', 'retry N times on 429 (after the reset), 5xx and network errors', nonNegativeInt, 0)
+    .option('--retry-unsafe', 'with --retry, also retry POST/PATCH after 5xx or a lost connection (may post twice)')
     .option('--max-wait <seconds>', 'longest single wait between retries', seconds, 900)
     .option('--pretty', 'always pretty-print JSON')
     .option('--raw', 'always print the body exactly as received');

@@ -16,6 +16,15 @@ function integer(min: number, max: number, what: string): (value: string) => num
   };
 }
 
+/** `256MiB`, `1G`, `500k` or a number of bytes. */
+function byteSize(what: string): (value: string) => number {
+  return (value) => {
+    const m = /^(\d+)\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)$/i.exec(value.trim());
+    const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m?.[2] ?? '').toLowerCase().replace(/i?b$/, '')];
+    if (!m || unit === undefined || Number(m[1]) * unit < 1024 * 1024) throw new InvalidArgumentError(`${what} wants a size of at least 1MiB, e.g. 256MiB or 1GiB`);
+    return Number(m[1]) * unit;
+  };
+}
 
 interface StartFlags {
   port: number;
@@ -23,6 +32,8 @@ interface StartFlags {
   host: string;
   requireSignature?: boolean;
   maxBody: number;
+  maxLogSize: number;
+  logUnverified: 'head' | 'full';
   output?: string;
   pretty?: boolean;
   quiet?: boolean;
@@ -92,6 +103,8 @@ Examples:
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--require-signature', 'answer 403 to unsigned or wrongly signed events (default: 200 and flag them)')
     .addOption(new Option('--max-body <bytes>', 'largest body accepted (413 above)').default(DEFAULT_MAX_BODY, '1 MiB').argParser(integer(1, 1024 * 1024 * 1024, '--max-body')))
+    .addOption(new Option('--max-log-size <size>', 'rotate the event log at this size, keeping 3 older files').default(256 * 1024 * 1024, '256MiB').argParser(byteSize('--max-log-size')))
+    .addOption(new Option('--log-unverified <mode>', 'unverified bodies: head (first 4 KiB, length, SHA-256) or full').choices(['head', 'full']).default('head'))
     .option('-o, --output <file>', 'also append every event to FILE (JSONL)')
     .option('-P, --pretty', 'print each event body, pretty')
     .option('-q, --quiet', 'no line per CRC or event')
@@ -121,6 +134,8 @@ Examples:
       app: ctx.api.app,
       requireSignature: flags.requireSignature === true,
       maxBodyBytes: flags.maxBody,
+      maxLogBytes: flags.maxLogSize,
+      logUnverifiedFull: flags.logUnverified === 'full',
       output: flags.output,
       pretty: flags.pretty === true,
       quiet: flags.quiet === true,
@@ -239,9 +254,18 @@ Examples:
     .option('--type <types>', 'only these types, e.g. post.*,like.create')
     .option('--since <when>', 'only events since a duration ago (10m, 2h, 1d) or a time')
     .option('--json', 'JSONL even on a terminal')
-    .action(async (flags: { type?: string; since?: string; json?: boolean }) => {
+    .option('-f, --follow', 'then keep printing new events as they are logged (Ctrl-C to stop)')
+    .action(async (flags: { type?: string; since?: string; json?: boolean; follow?: boolean }) => {
       const { runEventsList } = await import('../webhook/history.js');
-      await runEventsList(ctx, { type: flags.type, since: flags.since, json: flags.json === true });
+      await runEventsList(ctx, { type: flags.type, since: flags.since, json: flags.json === true, follow: flags.follow === true });
+    });
+  events
+    .command('prune')
+    .description('delete logged events older than a duration (or a time), in every rotated file')
+    .requiredOption('--before <when>', 'drop events received before this: a duration ago (30d, 12h) or a time')
+    .action(async (flags: { before: string }) => {
+      const { runEventsPrune } = await import('../webhook/history.js');
+      await runEventsPrune(ctx, flags.before);
     });
   events
     .command('show')

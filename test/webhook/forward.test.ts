@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { crcResponseBody, crcResponseToken } from '../../src/webhook/crc.js';
 import { Forwarder, type ForwardResult } from '../../src/webhook/forward.js';
-import { freshSample } from '../../src/webhook/samples.js';
+import { freshSample, sampleBody } from '../../src/webhook/samples.js';
 import { signBody } from '../../src/webhook/signature.js';
 import { get, SECRET, startApp, startServer, type RunningServer, type TestApp } from './helpers.js';
 
@@ -27,7 +27,7 @@ describe('--forward-to', () => {
   it('relays body and X headers byte for byte, once per event id, and shows the status', async () => {
     const target = await app((_req, _body, res) => res.end('ok'));
     const s = await server(['--forward-to', `${target.url}/x?k=1`]);
-    const body = Buffer.from(`${JSON.stringify(freshSample('post.create'))}  \n`);
+    const body = Buffer.from(`${sampleBody(freshSample('post.create')!).toString()}  \n`);
     expect((await deliver(s.url, body)).status).toBe(200);
     expect((await deliver(s.url, body)).status).toBe(200); // duplicate: not forwarded again
     const fwd = await s.waitFor((r) => r.type === 'forward');
@@ -56,17 +56,17 @@ describe('--forward-to', () => {
       ['/302', /redirected to \/webhook\//],
     ] as const) {
       const s = await server(['--forward-to', `${failing.url}${path}`]);
-      expect((await deliver(s.url, Buffer.from(JSON.stringify(freshSample('like.create'))))).status).toBe(200);
+      expect((await deliver(s.url, sampleBody(freshSample('like.create')!))).status).toBe(200);
       const f = await s.waitFor((r) => r.type === 'forward');
       expect(f.warnings.join(' ')).toMatch(expectWarning);
     }
     const hang = await server(['--forward-to', `${failing.url}/hang`, '--forward-timeout', '1']);
-    expect((await deliver(hang.url, Buffer.from(JSON.stringify(freshSample('like.create'))))).status).toBe(200);
+    expect((await deliver(hang.url, sampleBody(freshSample('like.create')!))).status).toBe(200);
     // X got its 200 before the app's fate was known.
     expect(hang.records.some((r) => r.type === 'forward')).toBe(false);
     expect((await hang.waitFor((r) => r.type === 'forward')).error).toMatch(/no answer .* within 1 s/);
     const refused = await server(['--forward-to', 'http://127.0.0.1:9/x']);
-    expect((await deliver(refused.url, Buffer.from(JSON.stringify(freshSample('like.create'))))).status).toBe(200);
+    expect((await deliver(refused.url, sampleBody(freshSample('like.create')!))).status).toBe(200);
     expect((await refused.waitFor((r) => r.type === 'forward')).error).toMatch(/connection refused/);
     expect((await get(`${refused.url}?crc_token=helloWorld`)).status).toBe(200);
   });
