@@ -6,7 +6,6 @@
 // once, a JSON-RPC error for every request that cannot be answered, the 16 MiB cap, and the drain.
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { PassThrough } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import { refreshRejectedOAuth2Token, validOAuth2Token } from '../auth/authorize.js';
 import { loginOAuth2 } from '../auth/manage.js';
 import { resolveApp, secretsOf } from '../auth/resolve.js';
@@ -14,10 +13,10 @@ import type { ResolvedApp } from '../auth/types.js';
 import type { Context } from '../context.js';
 import { CredentialsError, UsageError } from '../errors.js';
 import { importExternal } from '../external.js';
+import { dispatcherForX, proxyFor, redactedProxy } from '../http/dispatcher.js';
 import { Redactor } from '../http/redact.js';
 import type { GlobalOptions } from '../http/types.js';
 import { LineCap, MAX_MESSAGE_BYTES } from './line-cap.js';
-import { proxyDispatcher } from './proxy.js';
 import { loadHttpClient, loadStdioServer } from './sdk.js';
 
 /** xurl's JSON-RPC error codes for a request the bridge answers itself. */
@@ -156,8 +155,11 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
     loadHttpClient(),
     importExternal<typeof import('undici')>('undici'),
   ]);
-  // No timeouts: a tool may work for minutes, and the background stream is idle most of the time.
-  const dispatcher: Dispatcher = proxyDispatcher(undici, ctx.env) ?? new undici.Agent({ headersTimeout: 0, bodyTimeout: 0 });
+  // xcli's dispatcher for X (a proxy when HTTPS_PROXY etc. are set), without its timeouts: a tool
+  // may work for minutes, and the background stream is idle most of the time.
+  const dispatcher = (await dispatcherForX(ctx.env)).compose(
+    (dispatch) => (opts, handler) => dispatch({ ...opts, headersTimeout: 0, bodyTimeout: 0 }, handler),
+  );
 
   const waiters = new Map<string, Waiter>();
   /** Set once the input is done and in-flight work drained: errors then are the shutdown's own. */
@@ -178,7 +180,8 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
     if (globals.trace) headers.set('x-b3-flags', '1');
     const method = init.method ?? 'GET';
     if (globals.verbose) {
-      const lines = [`> ${method} ${redactor.url(url)}`];
+      const proxy = proxyFor(ctx.env, new URL(url));
+      const lines = [...(proxy ? [`* proxy: ${redactedProxy(proxy)}`] : []), `> ${method} ${redactor.url(url)}`];
       for (const [name, value] of headers) lines.push(`> ${name}: ${redactor.header(name, value)}`);
       if (typeof init.body === 'string')
         lines.push(`> ${init.body.length > 2000 ? `${init.body.slice(0, 2000)}… [${init.body.length} bytes]` : init.body}`);
@@ -460,7 +463,6 @@ export async function runMcpBridge(ctx: Context, options: BridgeOptions): Promis
   }
   await http.close();
   await stdio.close();
-  await dispatcher.close().catch(() => {});
 }
 
 /** A stream that passes its bytes through and calls `onEnd` once, when it ends, fails or is cancelled. */

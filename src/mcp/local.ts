@@ -4,6 +4,7 @@
 // are dry runs unless the user started the server with --allow-writes.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Context } from '../context.js';
+import type { EventRecord } from '../webhook/event-log.js';
 import { UsageError, XcliError } from '../errors.js';
 import { testIO } from '../io.js';
 import { rateLimitLine } from '../http/rate-limits.js';
@@ -159,17 +160,24 @@ export async function runLocalMcp(ctx: Context, options: LocalOptions): Promise<
       },
     },
     tool(async ({ since, type, id, limit }) => {
-      const [{ readEventLog }, { findRecord, parseSince }, { eventTypeFilter }] = await Promise.all([
+      const [{ streamEventLog }, { findRecord, parseSince }, { eventTypeFilter }] = await Promise.all([
         import('../webhook/event-log.js'),
         import('../webhook/history.js'),
         import('../webhook/classify.js'),
       ]);
-      const records = await readEventLog(ctx.paths.eventLog);
-      if (id !== undefined) return json(findRecord(records, id));
+      if (id !== undefined) return json(await findRecord(ctx, id));
       const matches = eventTypeFilter(type);
-      const from = since === undefined ? undefined : parseSince(since, ctx.now());
-      const chosen = records.filter((r) => (!matches || matches(r.type)) && (from === undefined || Date.parse(r.time) >= from));
-      return json({ total: chosen.length, events: chosen.slice(-limit) });
+      const from = since === undefined ? undefined : parseSince(since, ctx.now(), 'since');
+      // The log may hold hundreds of MiB: read as a stream, keeping only the newest `limit`.
+      const events: EventRecord[] = [];
+      let total = 0;
+      for await (const { record } of streamEventLog(ctx.paths.eventLog)) {
+        if ((matches && !matches(record.type)) || (from !== undefined && Date.parse(record.time) < from)) continue;
+        total++;
+        events.push(record);
+        if (events.length > limit) events.shift();
+      }
+      return json({ total, events });
     }),
   );
 

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LoggingMessageNotificationSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { spawnCli } from '../helpers/run-cli.js';
+import { startProxy } from '../http/local-proxy.js';
 import { harness, type Harness } from '../shortcuts/harness.js';
 import { connectXcli, CutProxy, revoke, storedToken, toolJson, type McpChild } from './bridge-harness.js';
 
@@ -128,31 +129,22 @@ describe('xcli mcp (bridge)', () => {
     expect(child.stderr()).toContain('refused the background stream (HTTP 403); not opening it again');
   });
 
-  it('goes through HTTP_PROXY when it is set', async () => {
-    const { createServer: createHttpServer } = await import('node:http');
-    const { connect } = await import('node:net');
-    const tunnels: string[] = [];
-    const proxy = createHttpServer((_req, res) => res.writeHead(502).end());
-    proxy.on('connect', (req, socket) => {
-      tunnels.push(String(req.url));
-      const [host, port] = String(req.url).split(':');
-      const upstream = connect(Number(port), host, () => {
-        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.pipe(socket).pipe(upstream);
-      });
-      for (const s of [socket, upstream]) s.on('error', () => {});
-    });
-    await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+  it('goes through HTTP_PROXY when it is set (the dispatcher for X), and -v names it', async () => {
+    const proxy = await startProxy();
     try {
-      const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
-      child = await connectXcli(['mcp'], { ...env(), HTTP_PROXY: proxyUrl });
+      // A name only the proxy resolves: an answer proves the request went through it.
+      const url = `http://mcp.x.test:${h.fake.sandbox.port}/mcp`;
+      child = await connectXcli(['mcp', '-v', url], { ...env(), HTTP_PROXY: proxy.url });
       expect(toolJson(await child.client.callTool({ name: 'get_me', arguments: {} })).data.username).toBe('sandbox_dev');
-      expect(tunnels).toContain(`127.0.0.1:${h.fake.sandbox.port}`);
       await child.transport.close();
+      expect(await child.exited).toBe(0);
+      const lines = proxy.passed.map((p) => p.line);
+      expect(lines).toContain(`POST ${url}`);
+      expect(lines.at(-1)).toBe(`DELETE ${url}`);
+      expect(child.stderr()).toContain(`* proxy: ${proxy.url}\n> POST ${url}`);
       child = undefined;
     } finally {
-      proxy.closeAllConnections();
-      proxy.close();
+      await proxy.close();
     }
   });
 
