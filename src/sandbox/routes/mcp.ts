@@ -12,6 +12,9 @@ import { loadHttpServer, loadMcpServer, loadTypes, loadZod } from '../../mcp/sdk
 import type { SandboxApp } from '../app.js';
 import type { SandboxRequest, SandboxResponse } from '../router.js';
 
+/** Open sessions kept at most; beyond, the oldest is ended. */
+const MAX_SESSIONS = 100;
+
 interface McpSession {
   transport: WebStandardStreamableHTTPServerTransport;
   server: McpServer;
@@ -35,7 +38,15 @@ export function registerMcpRoutes(app: SandboxApp): void {
       userId,
       transport: new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: randomUUID,
-        onsessioninitialized: (id) => void sessions.set(id, session),
+        onsessioninitialized: (id) => {
+          sessions.set(id, session);
+          // Clients that vanish without DELETE must not grow a long-running sandbox: the oldest go.
+          for (const [oldId, old] of sessions) {
+            if (sessions.size <= MAX_SESSIONS) break;
+            sessions.delete(oldId);
+            void old.server.close();
+          }
+        },
         onsessionclosed: (id) => {
           sessions.delete(id);
           void server.close();
