@@ -24,6 +24,8 @@ interface StartFlags {
   app?: string;
   requireSignature?: boolean;
   maxBody: number;
+  previousSecret?: string[];
+  dedupe?: string;
   output?: string;
   pretty?: boolean;
   quiet?: boolean;
@@ -56,6 +58,7 @@ function checkStartFlags(o: StartFlags): void {
     }
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) throw new UsageError(`${flag} wants an http(s) URL, got '${url}'`);
   }
+  if (o.dedupe !== undefined && !/^rediss?:\/\/[^/\s]/.test(o.dedupe)) throw new UsageError(`--dedupe wants a redis:// URL, got '${o.dedupe}'`);
   if ((o.replace || o.ephemeral) && !o.register) throw new UsageError(`${o.replace ? '--replace' : '--ephemeral'} only makes sense with --register`);
   if (o.register && !o.sandbox && !o.tunnel && !o.publicUrl) throw new UsageError('--register needs a public URL: drop --no-tunnel, or pass --public-url URL');
 }
@@ -93,6 +96,8 @@ Examples:
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--require-signature', 'answer 403 to unsigned or wrongly signed events (default: 200 and flag them)')
     .addOption(new Option('--max-body <bytes>', 'largest body accepted (413 above)').default(DEFAULT_MAX_BODY, '1 MiB').argParser(integer(1, 1024 * 1024 * 1024, '--max-body')))
+    .option('--previous-secret <secret>', 'during a secret rotation, also accept events signed with this older consumer secret (repeatable)', collect)
+    .option('--dedupe <url>', 'share duplicate detection with other instances through Redis, e.g. redis://127.0.0.1:6379')
     .option('-o, --output <file>', 'also append every event to FILE (JSONL)')
     .option('-P, --pretty', 'print each event body, pretty')
     .option('-q, --quiet', 'no line per CRC or event')
@@ -122,6 +127,8 @@ Examples:
       app: flags.app,
       requireSignature: flags.requireSignature === true,
       maxBodyBytes: flags.maxBody,
+      previousSecrets: flags.previousSecret ?? [],
+      dedupe: flags.dedupe,
       output: flags.output,
       pretty: flags.pretty === true,
       quiet: flags.quiet === true,

@@ -9,9 +9,15 @@ import type { CrcOutcome, Delivery, HeaderValue } from './handler.js';
 import { createNodeListener } from './node-adapter.js';
 import { checkSignature, SIGNATURE_HEADER } from './signature.js';
 import type { OtherSecret } from './credentials.js';
+import type { DedupeStore } from './dedupe.js';
+import { DEFAULT_DEDUPE_TTL_MS } from './library.js';
 
 export interface WebhookServerOptions {
   consumerSecret: string;
+  /** `--previous-secret`: events signed with these verify too, during a rotation (CRC uses consumerSecret). */
+  previousSecrets?: string[];
+  /** `--dedupe redis://…`: a store shared by every instance decides which delivery is the first. */
+  dedupe?: DedupeStore;
   host: string;
   port: number;
   path: string;
@@ -106,8 +112,9 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 
   const onDelivery = async (delivery: Delivery): Promise<void> => {
     const { info } = delivery;
-    const dup = info.eventId !== undefined && seen.has(info.eventId);
+    let dup = info.eventId !== undefined && seen.has(info.eventId);
     // Only verified events claim an id: unsigned junk must not make X's real event look like a duplicate.
+    if (!dup && options.dedupe && info.eventId !== undefined && delivery.verdict === 'valid') dup = !(await claimShared(options.dedupe, info.eventId));
     const claims = info.eventId !== undefined && !dup && delivery.verdict === 'valid';
     if (claims) remember(info.eventId!);
     const record = eventRecord(
@@ -129,7 +136,10 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     } catch (error) {
       stats.storeFailures++;
       // Not stored, so not seen: X's retry must not be marked as a duplicate.
-      if (claims) seen.delete(info.eventId!);
+      if (claims) {
+        seen.delete(info.eventId!);
+        await options.dedupe?.release(info.eventId!).catch(() => {});
+      }
       emit({ type: 'error', message: `could not write the event log (${describeFsError(error)}); answered 503 so X delivers again` });
       throw error;
     }
@@ -142,8 +152,18 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     if (forwarder && !dup) forwarder.enqueue({ id: record.id, eventId: info.eventId, body: delivery.rawBody, headers: delivery.headers });
   };
 
+  const claimShared = async (dedupe: DedupeStore, eventId: string): Promise<boolean> => {
+    try {
+      return await dedupe.claim(eventId, DEFAULT_DEDUPE_TTL_MS);
+    } catch (error) {
+      stats.storeFailures++;
+      emit({ type: 'error', message: `the dedupe store failed (${(error as Error).message}); answered 503 so X delivers again` });
+      throw error;
+    }
+  };
+
   const listener = createNodeListener({
-    consumerSecret: options.consumerSecret,
+    consumerSecret: options.previousSecrets?.length ? [options.consumerSecret, ...options.previousSecrets] : options.consumerSecret,
     path: options.path,
     requireSignature: options.requireSignature,
     maxBodyBytes: options.maxBodyBytes,

@@ -1,7 +1,9 @@
 // X's event signature: `x-twitter-webhooks-signature: sha256=<base64 HMAC-SHA256(consumer secret, raw body bytes)>`.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export const SIGNATURE_HEADER = 'x-twitter-webhooks-signature';
+import { SIGNATURE_HEADER } from './protocol.js';
+
+export { SIGNATURE_HEADER };
 
 /** The signature header value for these exact bytes (never a re-serialised body). */
 export function signBody(consumerSecret: string, body: Buffer | Uint8Array | string): string {

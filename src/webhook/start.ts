@@ -4,9 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Context } from '../context.js';
-import { FailureError } from '../errors.js';
+import { FailureError, NetworkError } from '../errors.js';
 import type { GlobalOptions } from '../http/types.js';
 import { eventTypeFilter } from './classify.js';
+import type { DedupeStore } from './dedupe.js';
 import { consumerSecretOf, ngrokAuthtokenOf, otherSecretsOf } from './credentials.js';
 import { crcResponseToken } from './crc.js';
 import { crcAnswerProblem, describeNetworkError, send } from './forward.js';
@@ -22,6 +23,10 @@ export interface StartOptions {
   app?: string;
   requireSignature: boolean;
   maxBodyBytes: number;
+  /** Older consumer secrets still accepted during a rotation. */
+  previousSecrets?: string[];
+  /** A redis:// URL: dedupe shared with other instances. */
+  dedupe?: string;
   output?: string;
   pretty: boolean;
   quiet: boolean;
@@ -70,11 +75,14 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
   // and a tunnel reconnect never prompts in the middle of a session.
   const ngrokAuthtoken = openTunnel === openNgrokTunnel ? await ngrokAuthtokenOf(ctx) : undefined;
   const startedAt = Date.now();
+  const dedupe = options.dedupe ? await openDedupe(options.dedupe) : undefined;
 
   let server;
   try {
     server = await startWebhookServer({
       consumerSecret: secret,
+      previousSecrets: options.previousSecrets,
+      dedupe,
       host: options.host,
       port: options.port,
       path: options.path,
@@ -89,6 +97,7 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
       onEvent: emit,
     });
   } catch (error) {
+    await dedupe?.close?.();
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new FailureError(`port ${options.port} on ${options.host} is in use: pick another --port, or --port 0 for a free one`);
     if (e.code === 'EACCES' && e.syscall === 'listen') throw new FailureError(`not allowed to listen on port ${options.port}: use a port above 1023`);
@@ -170,6 +179,7 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
     stopping = true;
     clearTimeout(reconnectTimer);
     await server.close();
+    await dedupe?.close?.();
     await tunnel?.close().catch(() => {});
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: Error) => emit({ type: 'warning', message: error.message }));
     if (options.ephemeral && registered) {
@@ -215,6 +225,16 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
   }
   await interrupted;
   await stopped;
+}
+
+/** `--dedupe URL`: connected before the server starts, so an unreachable Redis is one line at start. */
+async function openDedupe(url: string): Promise<DedupeStore> {
+  const { createRedisDedupeStore } = await import('./redis.js');
+  try {
+    return await createRedisDedupeStore({ url });
+  } catch (error) {
+    throw new NetworkError(`--dedupe: ${(error as Error).message.replace('[xcli/webhooks] ', '')}`);
+  }
 }
 
 async function chooseTunnel(ctx: Context, options: StartOptions): Promise<OpenTunnel | undefined> {
