@@ -20,6 +20,8 @@ export interface RunningExample {
   child: ChildProcess;
   /** Resolves with the first n stdout lines (rejects if the example exits first). */
   lines(n: number): Promise<string[]>;
+  /** Resolves once a stdout line passes `test`, with all lines so far. */
+  waitForLine(test: (line: string) => boolean): Promise<string[]>;
   stderr(): string;
   stop(): Promise<void>;
 }
@@ -42,24 +44,26 @@ export async function startExample(name: string, env: Record<string, string>): P
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`example ${name} exited (${code}): ${err}`))));
   exited.catch(() => {});
   const port = await Promise.race([new Promise<number>((res) => child.once('message', (m: { port: number }) => res(m.port))), exited]);
+  const waitFor = (done: (lines: string[]) => boolean): Promise<string[]> =>
+    Promise.race([
+      new Promise<string[]>((res) => {
+        const check = (): void => {
+          const all = out.split('\n').filter(Boolean);
+          if (done(all)) {
+            child.stdout!.off('data', check);
+            res(all);
+          }
+        };
+        child.stdout!.on('data', check);
+        check();
+      }),
+      exited,
+    ]);
   return {
     url: `http://127.0.0.1:${port}/webhook`,
     child,
-    lines: (n) =>
-      Promise.race([
-        new Promise<string[]>((res) => {
-          const check = (): void => {
-            const all = out.split('\n').filter(Boolean);
-            if (all.length >= n) {
-              child.stdout!.off('data', check);
-              res(all);
-            }
-          };
-          child.stdout!.on('data', check);
-          check();
-        }),
-        exited,
-      ]),
+    lines: (n) => waitFor((all) => all.length >= n),
+    waitForLine: (test) => waitFor((all) => all.some(test)),
     stderr: () => err,
     stop: async () => {
       if (child.exitCode === null) {
