@@ -78,9 +78,13 @@ function loadWithCodeCache(file, cacheDir, filename) {
         if (name.startsWith(prefix) && name.endsWith('.cache') && join(cacheDir, name) !== cacheFile) rmSync(join(cacheDir, name), { force: true });
       }
     } catch (error) {
-      rmSync(temp, { force: true });
       if (force) throw error;
       // An unwritable cache folder: run without a cache, as before.
+      try {
+        rmSync(temp, { force: true });
+      } catch {
+        // Not even a folder there.
+      }
     }
   }
   return { exports: module.exports, saveCache };
