@@ -9,7 +9,7 @@ import { freshSample } from '../../src/webhook/samples.js';
 import { runCli } from '../helpers/run-cli.js';
 import { SECRET, startServer, type RunningServer } from '../webhook/helpers.js';
 import { startExample, type RunningExample } from './docs-examples.js';
-import { hasRedisServer, REDIS_SKIP_NOTE, startRedisServer, type RedisServer } from './redis-server.js';
+import { hasRedisServer, REDIS_SKIP_NOTE, startRedisServer, type RedisServer } from './redis-server.mjs';
 
 if (!hasRedisServer) console.warn(REDIS_SKIP_NOTE);
 
