@@ -42,7 +42,7 @@ export interface SendOptions {
 
 let agent: Agent | undefined;
 
-/** One keep-alive agent per process (bin/load-bundle.js runs V8 with Liftoff only for undici's WebAssembly parser). */
+/** One keep-alive agent per process (src/startup/load-bundle.cjs runs V8 with Liftoff only for undici's WebAssembly parser). */
 function dispatcher(): Agent {
   agent ??= new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
   return agent;
