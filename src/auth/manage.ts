@@ -5,6 +5,7 @@ import { CredentialsError, UsageError } from '../errors.js';
 import { validOAuth2Token } from './authorize.js';
 import { DEFAULT_REDIRECT_URI, DEFAULT_SCOPES, DEFAULT_TIMEOUT_MS, parseScopes, runOAuth2Login } from './oauth2-flow.js';
 import { appNames, requireApp, resolveApp } from './resolve.js';
+import { promptSecrets } from './secret-prompt.js';
 import { readLines } from './stdin.js';
 import type { AppConfig, StoreData } from './types.js';
 
@@ -32,12 +33,14 @@ export function writeTarget(data: StoreData, appFlag: string | undefined): Write
   throw new CredentialsError(`no default app is set (apps: ${names.join(', ')}): pass --app NAME or run 'xcli auth default NAME'`);
 }
 
-/** Replaces every `-` value with one line read from stdin, in order. */
+/** Replaces every `-` value with one line read from stdin, in order (asked for, unechoed, on a terminal). */
 export async function readDashValues(ctx: Context, values: Array<{ label: string; value: string | undefined }>): Promise<Array<string | undefined>> {
   const wanted = values.filter((v) => v.value === '-');
   if (wanted.length === 0) return values.map((v) => v.value);
-  if (ctx.io.isStdinTTY) ctx.io.stderr.write(`Enter the ${wanted.map((v) => v.label).join(', then the ')} (one per line):\n`);
-  const lines = await readLines(ctx.io.stdin, wanted.length).lines;
+  // Typed at a terminal, each value is asked for with echo off; piped, one line each, in order.
+  const lines = ctx.io.isStdinTTY
+    ? await promptSecrets(ctx.io, wanted.map((v) => `${v.label[0]!.toUpperCase()}${v.label.slice(1)}: `))
+    : await readLines(ctx.io.stdin, wanted.length).lines;
   let next = 0;
   return values.map((v) => {
     if (v.value !== '-') return v.value;

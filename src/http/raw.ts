@@ -32,6 +32,7 @@ export interface RawRequestOptions {
   maxPages?: number;
   pageToken?: string;
   retry: number;
+  retryUnsafe?: boolean;
   maxWait: number;
   pretty?: boolean;
   raw?: boolean;
@@ -145,7 +146,7 @@ export async function runRawRequest(ctx: Context, target: string | undefined, gl
     url.searchParams.set(name, existing ? [...new Set([...existing.split(','), ...value.split(',')])].join(',') : value);
   }
   const spec: RequestSpec = { method: built.method, url, headers: built.headers, body: built.body };
-  const retry: RetryPolicy = { retries: opts.retry, maxWaitSeconds: opts.maxWait };
+  const retry: RetryPolicy = { retries: opts.retry, maxWaitSeconds: opts.maxWait, unsafe: opts.retryUnsafe };
   const pageParam = paginate ? pageParamFor(built.method, apiPath) : undefined;
 
   if (rehearsal) {
@@ -155,7 +156,9 @@ export async function runRawRequest(ctx: Context, target: string | undefined, gl
   }
 
   if (opts.stream || (route?.streaming && !paginate)) {
-    await runStream(session, spec, { reconnect: opts.reconnect, maxRecords: opts.maxRecords });
+    // A route the table knows does not stream ends when its response ends: -s only reads it line by line.
+    const reconnect = opts.reconnect && (route === undefined || route.streaming === true);
+    await runStream(session, spec, { reconnect, maxRecords: opts.maxRecords });
     return;
   }
   if (opts.maxRecords !== undefined) throw new UsageError('--max-records works with streaming endpoints (or -s)');

@@ -5,6 +5,7 @@ import { resolveApp, secretsOf } from '../auth/resolve.js';
 import type { ResolvedApp } from '../auth/types.js';
 import type { Context } from '../context.js';
 import { chooseAuth, type AuthChoice } from './auth-choice.js';
+import { proxyFor, redactedProxy } from './dispatcher.js';
 import { limitScope, rateLimitLine, rememberLimit, seenLimit } from './rate-limits.js';
 import { Redactor } from './redact.js';
 import type { AuthKind } from './route-types.js';
@@ -121,6 +122,8 @@ export function verboseObserver(session: ApiSession, auth?: PreparedRequest['aut
   return {
     request(req) {
       const lines = auth ? [`* auth: ${auth.kind ?? 'none'} (${redactor.text(auth.reason)})${auth.detail ? `: ${redactor.text(auth.detail)}` : ''}`] : [];
+      const proxy = proxyFor(session.ctx.env, req.url);
+      if (proxy) lines.push(`* proxy: ${redactor.text(redactedProxy(proxy))}`);
       lines.push(`> ${req.method} ${redactor.url(req.url)}`);
       for (const [name, value] of Object.entries(req.headers)) lines.push(`> ${name}: ${redactor.header(name, value)}`);
       if (req.body) lines.push(`> [body: ${req.body.length} bytes]`);

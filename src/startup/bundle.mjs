@@ -9,11 +9,18 @@
 export const BUNDLED_PACKAGES = new Set(['commander', 'undici']);
 
 /**
- * undici has no exports map, so src/http/transport.ts imports these files by path (loading only the
- * Agent and request(), not undici's whole web stack). package.json pins undici's exact version;
- * test/library/startup.test.ts fails if a path moves.
+ * undici has no exports map, so src/http/ imports these files by path (loading only the Agent,
+ * request() and, with a proxy set, the proxy agent, not undici's whole web stack). package.json pins
+ * undici's exact version; test/library/startup.test.ts fails if a path moves or a new one is added
+ * without being listed here.
  */
-export const UNDICI_DEEP_PATHS = ['undici/lib/dispatcher/agent.js', 'undici/lib/api/api-request.js'];
+export const UNDICI_DEEP_PATHS = [
+  'undici/lib/dispatcher/agent.js',
+  'undici/lib/api/api-request.js',
+  'undici/lib/dispatcher/env-http-proxy-agent.js',
+  'undici/lib/dispatcher/dispatcher.js',
+  'undici/lib/api/api-connect.js',
+];
 
 export function onlyBundle(packages = BUNDLED_PACKAGES) {
   return {

@@ -3,6 +3,7 @@
 // NDJSON record on stdout instead.
 import type { Writable } from 'node:stream';
 import type { IOStreams } from '../io.js';
+import { terminalText as printable } from '../terminal-text.js';
 import type { ServerEvent } from './server.js';
 
 export interface RenderOptions {
@@ -12,15 +13,6 @@ export interface RenderOptions {
 }
 
 type Paint = (s: string) => string;
-
-// Terminal controls (C0, DEL, C1) and bidi overrides: a delivery (signed or not) could use them to
-// rewrite the screen, the window title or the clipboard.
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Text from a request made safe for a terminal: controls shown as \u escapes (valid in JSON too). */
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 function palette(enabled: boolean): Record<'green' | 'red' | 'yellow' | 'dim' | 'bold' | 'cyan', Paint> {
   const wrap = (open: number, close: number): Paint => (enabled ? (s) => `\u001b[${open}m${s}\u001b[${close}m` : (s) => s);
@@ -93,7 +85,7 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
         if (r.eventId) parts.push(out.dim(`[${printable(r.eventId)}]`));
         if (r.dup) parts.push(out.yellow('(dup)'));
         line(parts.filter(Boolean).join(' '));
-        if (options.pretty && event.json !== undefined) line(indent(JSON.stringify(event.json, null, 2).split('\n').map(printable).join('\n')));
+        if (options.pretty && event.json !== undefined) line(indent(JSON.stringify(event.json, null, 2).split('\n').map((l) => printable(l)).join('\n')));
         return;
       }
       case 'rejected':
@@ -105,7 +97,7 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
           note(`${err.red('  ✗ forward')} ${f.error}`);
         } else if (!options.quiet) {
           const status = f.status === 200 ? out.green(String(f.status)) : out.yellow(String(f.status));
-          line(`  ${out.dim('→')} ${status} ${f.url} ${out.dim(ms(f.latencyMs))}${f.status !== 200 && f.responseBody ? out.dim(`  ${f.responseBody}`) : ''}`);
+          line(`  ${out.dim('→')} ${status} ${f.url} ${out.dim(ms(f.latencyMs))}${f.status !== 200 && f.responseBody ? out.dim(`  ${printable(f.responseBody)}`) : ''}`);
         }
         for (const w of f.warnings) if (!f.error) note(`  ${err.yellow('!')} ${w}`);
         return;
@@ -122,10 +114,10 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
         note(`${err.green('✓')} webhook ${event.webhookId} ${event.action} for ${event.url}`);
         return;
       case 'warning':
-        note(`${err.yellow('warning:')} ${event.message}`);
+        note(`${err.yellow('warning:')} ${printable(event.message)}`);
         return;
       case 'error':
-        note(`${err.red('error:')} ${event.message}`);
+        note(`${err.red('error:')} ${printable(event.message)}`);
         return;
       case 'summary': {
         const s = event.stats;

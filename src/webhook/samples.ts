@@ -7,7 +7,13 @@ type Json = Record<string, unknown>;
 const ME = { id: '1500000000000000001', username: 'xcli_dev', name: 'xcli dev' };
 const ALICE = { id: '1500000000000000002', username: 'alice', name: 'Alice' };
 
-const aaaUser = (u: typeof ME): Json => ({ id: Number(u.id), id_str: u.id, name: u.name, screen_name: u.username, protected: false, verified: false, followers_count: 42, friends_count: 7 });
+/**
+ * An id X sends as a JSON number next to its `id_str`: kept as a BigInt here and written with the
+ * same digits by sampleBody (a JavaScript number would round 1500000000000000001 to …000).
+ */
+const numericId = (id: string): bigint => BigInt(id);
+
+const aaaUser = (u: typeof ME): Json => ({ id: numericId(u.id), id_str: u.id, name: u.name, screen_name: u.username, protected: false, verified: false, followers_count: 42, friends_count: 7 });
 
 const activity = (eventType: string, filter: Json, payload: Json, includes?: Json): Json => ({
   data: { event_uuid: '$EVENT_UUID', event_type: eventType, filter, tag: 'xcli sample', payload, ...(includes ? { includes } : {}) },
@@ -30,8 +36,9 @@ export const ACTIVITY_SAMPLES: Record<string, Json> = {
   'post.reply.create': activity('post.reply.create', { user_id: ME.id }, post(`@${ME.username} works for me!`, { in_reply_to_user_id: ME.id, referenced_tweets: [{ type: 'replied_to', id: '1600000000000000000' }] }), { users: [ALICE] }),
   'post.quote.create': activity('post.quote.create', { user_id: ME.id }, post('This is the way', { referenced_tweets: [{ type: 'quoted', id: '1600000000000000000' }] }), { users: [ALICE] }),
   'post.repost.create': activity('post.repost.create', { user_id: ME.id }, post('RT @xcli_dev: hello webhooks', { referenced_tweets: [{ type: 'retweeted', id: '1600000000000000000' }] }), { users: [ALICE] }),
-  'profile.update.bio': activity('profile.update.bio', { user_id: ALICE.id }, { before: { description: 'Building things.' }, after: { description: 'Building things with the X API.' } }, { users: [ALICE] }),
-  'profile.update.screenname': activity('profile.update.screenname', { user_id: ALICE.id }, { before: { name: 'Alice' }, after: { name: 'Alice ✨' } }, { users: [ALICE] }),
+  // Profile updates carry the old and new value as plain strings.
+  'profile.update.bio': activity('profile.update.bio', { user_id: ALICE.id }, { before: 'Building things.', after: 'Building things with the X API.' }, { users: [ALICE] }),
+  'profile.update.screenname': activity('profile.update.screenname', { user_id: ALICE.id }, { before: 'Alice', after: 'Alice ✨' }, { users: [ALICE] }),
   'like.create': activity('like.create', { user_id: ALICE.id }, { id: '$EVENT_ID', created_at: '$ISO_TIME', timestamp_ms: '$TIMESTAMP_MS', liked_tweet_id: '1600000000000000000', liked_tweet_author_id: ME.id }, { users: [ALICE] }),
   'follow.follow': activity('follow.follow', { user_id: ME.id }, { source: { data: ALICE }, target: { data: ME } }),
   'follow.unfollow': activity('follow.unfollow', { user_id: ME.id }, { source: { data: ALICE }, target: { data: ME } }),
@@ -89,13 +96,22 @@ export function freshSample(type: string, now = new Date()): Json | undefined {
     $EVENT_UUID: String(snowflake ^ 0x5a5an),
     $EVENT_ID: String(snowflake + 1n),
     $POST_ID: String(snowflake),
-    $POST_ID_NUMBER: Number(snowflake),
+    $POST_ID_NUMBER: snowflake,
     $ISO_TIME: now.toISOString(),
     $TWITTER_TIME: now.toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1 $3 $2 $5 +0000 $4'),
     $TIMESTAMP_MS: String(ms),
     $TIMESTAMP_MS_NUMBER: ms,
   };
   return substitute(template, values) as Json;
+}
+
+// JSON.stringify writes the marker's NUL as the six characters \u0000.
+const BIG_ID = /"\\u0000id:(-?\d+)"/g;
+
+/** The JSON body of a sample, numeric ids written with all their digits (see numericId). */
+export function sampleBody(sample: Json): Buffer {
+  const json = JSON.stringify(sample, (_key, value: unknown) => (typeof value === 'bigint' ? `\u0000id:${value}` : value));
+  return Buffer.from(json.replace(BIG_ID, '$1'));
 }
 
 function substitute(value: unknown, values: Record<string, unknown>): unknown {

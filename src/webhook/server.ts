@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EventLog, eventRecord, recentEventIds, type EventRecord } from './event-log.js';
+import { DEDUPE_IDS, EventLog, eventRecord, recentEventIds, type EventRecord, type LogWriteError } from './event-log.js';
 import { Forwarder, type ForwardResult } from './forward.js';
 import type { CrcOutcome, Delivery, HeaderValue } from './handler.js';
 import { createNodeListener } from './node-adapter.js';
@@ -25,6 +25,10 @@ export interface WebhookServerOptions {
   maxBodyBytes: number;
   /** The event log under the config dir, then `-o FILE`; an event is acknowledged once in all of them. */
   logFiles: string[];
+  /** `--max-log-size`: the event log (the first of logFiles) rotates at this size. */
+  maxLogBytes?: number;
+  /** `--log-unverified full`: keep whole unverified bodies, not their first 4 KiB. */
+  logUnverifiedFull?: boolean;
   /** `--events`: which types are shown and forwarded (all are logged). */
   eventFilter?: (type: string) => boolean;
   forwardTo?: string;
@@ -72,21 +76,18 @@ export interface WebhookServer {
   close(): Promise<void>;
 }
 
-const SEEN_LIMIT = 100_000;
-
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const emit = options.onEvent;
   const stats: Stats = { crc: 0, crcRefused: 0, events: 0, verified: 0, unverified: 0, duplicates: 0, rejected: 0, storeFailures: 0, forwarded: 0, forwardFailures: 0, forwardDropped: 0 };
-  const logs = options.logFiles.map((file) => EventLog.open(file));
+  const logs = options.logFiles.map((file, i) => EventLog.open(file, i === 0 ? { maxBytes: options.maxLogBytes } : {}));
   const seen = new Set<string>();
   if (options.logFiles[0]) {
-    const ids = await recentEventIds(options.logFiles[0], undefined, (p) => emit({ type: 'warning', message: p.message }));
-    for (const id of ids.slice(-SEEN_LIMIT)) seen.add(id);
+    for (const id of await recentEventIds(options.logFiles[0], { onProblem: (p) => emit({ type: 'warning', message: p.message }) })) seen.add(id);
   }
   const remember = (id: string): void => {
     seen.add(id);
     // Sets iterate in insertion order: dropping the first entry forgets the oldest id.
-    if (seen.size > SEEN_LIMIT) seen.delete(seen.values().next().value as string);
+    if (seen.size > DEDUPE_IDS) seen.delete(seen.values().next().value as string);
   };
 
   const forwarder = options.forwardTo
@@ -129,14 +130,17 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       },
       info,
       delivery.rawBody,
+      delivery.verdict === 'valid' || options.logUnverifiedFull ? 'whole' : 'head',
     );
     const line = JSON.stringify(record);
-    try {
-      await Promise.all(logs.map((log) => log.append(line)));
-    } catch (error) {
+    const appended = await Promise.allSettled(logs.map((log) => log.append(line)));
+    const failed = appended.find((a) => a.status === 'rejected');
+    if (failed) {
+      const error = failed.reason as LogWriteError;
       stats.storeFailures++;
-      // Not stored, so not seen: X's retry must not be marked as a duplicate.
-      if (claims) {
+      // Cut out of every log again, so not seen: X's retry must not be marked as a duplicate. A record
+      // that may have stayed keeps its id, so the retry is not a second "new" record of the event.
+      if (claims && appended.every((a) => a.status === 'rejected' && (a.reason as LogWriteError).notLogged)) {
         seen.delete(info.eventId!);
         await options.dedupe?.release(info.eventId!).catch(() => {});
       }

@@ -27,6 +27,10 @@ export interface StartOptions {
   previousSecrets?: string[];
   /** A redis:// URL: dedupe shared with other instances. */
   dedupe?: string;
+  /** `--max-log-size`: the event log rotates at this size (a few rotated files are kept). */
+  maxLogBytes?: number;
+  /** `--log-unverified full`: keep whole unverified bodies (default: their first 4 KiB, length and SHA-256). */
+  logUnverifiedFull?: boolean;
   output?: string;
   pretty: boolean;
   quiet: boolean;
@@ -88,6 +92,8 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
       path: options.path,
       requireSignature: options.requireSignature,
       maxBodyBytes: options.maxBodyBytes,
+      maxLogBytes: options.maxLogBytes,
+      logUnverifiedFull: options.logUnverifiedFull,
       logFiles: [ctx.paths.eventLog, ...(options.output ? [options.output] : [])],
       eventFilter: eventTypeFilter(options.events),
       forwardTo: options.forwardTo,
@@ -284,11 +290,20 @@ function forgetServer(ctx: Context, localUrl: string): void {
 
 /** The URL of a running `webhook start` of this config dir, if any. */
 export function runningServerUrl(ctx: Context): string | undefined {
+  return runningServer(ctx)?.url;
+}
+
+/** The pid of a running `webhook start` of this config dir, if any (`events prune` waits for it to stop). */
+export function runningServerPid(ctx: Context): number | undefined {
+  return runningServer(ctx)?.pid;
+}
+
+function runningServer(ctx: Context): { pid: number; url: string } | undefined {
   try {
     const state = JSON.parse(readFileSync(serverStateFile(ctx), 'utf8')) as { pid?: number; url?: string };
     if (typeof state.pid !== 'number' || typeof state.url !== 'string') return undefined;
     process.kill(state.pid, 0);
-    return state.url;
+    return { pid: state.pid, url: state.url };
   } catch {
     return undefined;
   }

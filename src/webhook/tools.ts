@@ -7,13 +7,20 @@ import { readAll } from '../io.js';
 import { consumerSecretOf } from './credentials.js';
 import { crcResponseToken, isTokenShaped } from './crc.js';
 import { describeNetworkError, responseTokenProblem, send, X_DEADLINE_MS, type HttpAnswer } from './forward.js';
-import { applyOverride, freshSample, sampleTypes } from './samples.js';
+import { applyOverride, freshSample, sampleBody, sampleTypes } from './samples.js';
 import { checkSignature, SIGNATURE_HEADER, signBody } from './signature.js';
 import { parseHttpUrl } from './manage.js';
 import { runningServerUrl } from './start.js';
+import { proxyFor } from '../http/dispatcher.js';
+import { sendThroughProxy } from '../http/transport.js';
 
 const DEFAULT_LOCAL_URL = 'http://127.0.0.1:8080/webhook';
-const USER_AGENT = 'xcli-webhook';
+
+/**
+ * The headers of X's deliveries, byte for byte (as the sandbox sends them): apps that compare the
+ * content type exactly, as Twitter's own webhook helper does, ignore anything else.
+ */
+const X_DELIVERY_HEADERS = { 'content-type': 'application/json', 'user-agent': '' };
 
 export async function runCrc(ctx: Context, token: string, app?: string): Promise<void> {
   if (!isTokenShaped(token)) throw new UsageError('the token is not token-shaped (8-128 characters of base64/base64url); a webhook server should refuse it');
@@ -47,10 +54,10 @@ export function defaultTarget(ctx: Context): string {
   return runningServerUrl(ctx) ?? DEFAULT_LOCAL_URL;
 }
 
-/** POSTs a body signed with the consumer secret, as X does. */
-export async function postSigned(url: URL, body: Buffer, secret: string, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<HttpAnswer> {
+/** POSTs a body signed with the consumer secret, with X's headers (`headers` replaces some: a logged delivery's own). */
+export async function postSigned(url: URL, body: Buffer, secret: string, headers: Record<string, string> = {}, timeoutMs = 10_000, via = send): Promise<HttpAnswer> {
   try {
-    return await send(url, 'POST', { 'content-type': 'application/json; charset=utf-8', 'user-agent': USER_AGENT, ...headers, [SIGNATURE_HEADER]: signBody(secret, body) }, body, timeoutMs);
+    return await via(url, 'POST', { ...X_DELIVERY_HEADERS, ...headers, [SIGNATURE_HEADER]: signBody(secret, body) }, body, timeoutMs);
   } catch (error) {
     throw new NetworkError(describeNetworkError(error, url, timeoutMs), { cause: error });
   }
@@ -75,7 +82,7 @@ export async function runTrigger(ctx: Context, type: string, options: TriggerOpt
       throw new UsageError((error as Error).message);
     }
   }
-  const body = Buffer.from(JSON.stringify(sample));
+  const body = sampleBody(sample);
   if (options.print) {
     ctx.io.stdout.write(`${body.toString('utf8')}\n`);
     return;
@@ -104,6 +111,8 @@ export interface CheckResult {
 /** `check URL`: act as X against a webhook server and report every check. */
 export async function runCheck(ctx: Context, target: string, options: { event?: string; app?: string; json: boolean }): Promise<void> {
   const url = parseHttpUrl(target);
+  // Acting as X toward a public URL: through HTTPS_PROXY/HTTP_PROXY when one applies, as X calls are.
+  const sendAsX: typeof send = (u, ...rest) => (proxyFor(ctx.env, u) ? sendThroughProxy(ctx.env, u, ...rest) : send(u, ...rest));
   const secret = await consumerSecretOf(ctx, options.app);
   const checks: CheckResult[] = [];
   // Like X: base64 of a UUID as the token, base64url of a millisecond time as the nonce.
@@ -113,7 +122,7 @@ export async function runCheck(ctx: Context, target: string, options: { event?: 
   crcUrl.searchParams.set('nonce', Buffer.from(String(Date.now())).toString('base64url'));
   let answer: HttpAnswer | undefined;
   try {
-    answer = await send(crcUrl, 'GET', { 'user-agent': '' }, undefined, 10_000);
+    answer = await sendAsX(crcUrl, 'GET', { 'user-agent': '' }, undefined, 10_000);
   } catch (error) {
     checks.push({ name: 'CRC answered', ok: false, detail: describeNetworkError(error, url, 10_000) });
   }
@@ -127,13 +136,13 @@ export async function runCheck(ctx: Context, target: string, options: { event?: 
     checks.push({ name: 'response_token correct', ok: tokenProblem === undefined, detail: tokenProblem });
     checks.push({ name: `answered within ${X_DEADLINE_MS / 1000} s`, ok: answer.latencyMs < X_DEADLINE_MS, detail: `${Math.round(answer.latencyMs)} ms` });
   }
-  const refusal = await probeOracle(url);
+  const refusal = await probeOracle(url, sendAsX);
   if (refusal) checks.push(refusal);
   if (options.event) {
     const sample = freshSample(options.event);
     if (!sample) throw new UsageError(`unknown event type '${options.event}'; known: ${sampleTypes().join(', ')}`);
     try {
-      const posted = await postSigned(url, Buffer.from(JSON.stringify(sample)), secret);
+      const posted = await postSigned(url, sampleBody(sample), secret, {}, undefined, sendAsX);
       checks.push({ name: `signed ${options.event} event answered 200`, ok: posted.status === 200, detail: `${posted.status} in ${Math.round(posted.latencyMs)} ms` });
       // X delivers again what is not answered within 3 s, so a slow app sees every event twice.
       checks.push({ name: `event answered within ${X_DEADLINE_MS / 1000} s`, ok: posted.latencyMs < X_DEADLINE_MS, detail: `${Math.round(posted.latencyMs)} ms` });
@@ -150,11 +159,11 @@ export async function runCheck(ctx: Context, target: string, options: { event?: 
 }
 
 /** A good server does not sign JSON-looking tokens (the CRC endpoint would be a signing oracle). Advisory. */
-async function probeOracle(url: URL): Promise<CheckResult | undefined> {
+async function probeOracle(url: URL, via = send): Promise<CheckResult | undefined> {
   const probe = new URL(url.href);
   probe.searchParams.set('crc_token', `{"forged":"${randomBytes(4).toString('hex')}"}`);
   try {
-    const answer = await send(probe, 'GET', { 'user-agent': '' }, undefined, 10_000);
+    const answer = await via(probe, 'GET', { 'user-agent': '' }, undefined, 10_000);
     if (answer.status !== 200) return { name: 'refuses tokens that are not token-shaped', ok: true };
     return { name: 'refuses tokens that are not token-shaped', ok: false, advisory: true, detail: 'it signed a JSON value: anyone can get forged event bodies signed through the CRC endpoint' };
   } catch {
