@@ -2,7 +2,7 @@
 // express, fastify and hono apps: CRC, a signed event, a wrong signature, and what each example adds.
 import { afterEach, describe, expect, it } from 'vitest';
 import { crcResponse, signBody } from '../../src/webhooks.js';
-import { freshSample } from '../../src/webhook/samples.js';
+import { freshSample, sampleBody } from '../../src/webhook/samples.js';
 import { startExample, type RunningExample } from './docs-examples.js';
 
 const SECRET = 'docs-secret';
@@ -28,7 +28,7 @@ async function checkProtocol(example: RunningExample, secret = SECRET): Promise<
   expect(await crc.json()).toEqual(crcResponse(SECRET, 'helloWorld'));
   expect((await fetch(`${example.url}?crc_token=${encodeURIComponent('{"a":1}')}`)).status).toBe(400);
   const sample = freshSample('like.create') as { data: { event_uuid: string } };
-  const body = Buffer.from(JSON.stringify(sample));
+  const body = sampleBody(sample as never);
   expect((await post(example.url, body, signBody('not-the-secret', body))).status).toBe(403);
   const answer = await post(example.url, body, signBody(secret, body));
   expect(answer.status, example.stderr()).toBe(200);
@@ -39,12 +39,12 @@ describe('docs/library.md examples (#18)', () => {
   it('bare node:http with a memory dedupe store: a repeated delivery runs onEvent once', async () => {
     const example = await start('node-http');
     await checkProtocol(example);
-    const body = Buffer.from(JSON.stringify(freshSample('post.create')));
+    const body = sampleBody(freshSample('post.create')!);
     for (let i = 0; i < 3; i++) expect((await post(example.url, body, signBody(SECRET, body))).status).toBe(200);
     const lines = await example.lines(2);
     expect(lines[1]).toMatch(/^event post\.create -?\d+$/);
     // One more event proves the duplicates printed nothing in between.
-    const other = Buffer.from(JSON.stringify(freshSample('follow.follow')));
+    const other = sampleBody(freshSample('follow.follow')!);
     expect((await post(example.url, other, signBody(SECRET, other))).status).toBe(200);
     expect((await example.lines(3))[2]).toMatch(/^event follow\.follow /);
   });
@@ -71,7 +71,7 @@ describe('docs/library.md examples (#18)', () => {
   it('secret rotation: an event signed with the previous secret verifies; the CRC uses the first', async () => {
     const example = await start('rotation', { X_PREVIOUS_CONSUMER_SECRET: 'old-secret' });
     await checkProtocol(example, 'old-secret');
-    const body = Buffer.from(JSON.stringify(freshSample('post.create')));
+    const body = sampleBody(freshSample('post.create')!);
     expect((await post(example.url, body, signBody(SECRET, body))).status).toBe(200);
     expect((await example.lines(2))[1]).toMatch(/^event post\.create /);
   });

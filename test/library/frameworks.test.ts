@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryDedupeStore, createWebhookHandler, crcResponse, handleWebhookFetch, handleWebhookRequest, signBody, type ReceivedEvent } from '../../src/webhooks.js';
-import { freshSample } from '../../src/webhook/samples.js';
+import { freshSample, sampleBody } from '../../src/webhook/samples.js';
 
 const FIX = /^\[xcli\/webhooks\] the request body was read before the webhook handler.*req\.rawBody/;
 const cleanups: Array<() => unknown> = [];
@@ -20,7 +20,7 @@ function listening(server: { address(): AddressInfo | string | null; close(cb?: 
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-const event = (): Buffer => Buffer.from(JSON.stringify(freshSample('post.create')));
+const event = (): Buffer => sampleBody(freshSample('post.create')!);
 const signed = (body: Buffer, secret = 's'): RequestInit => ({ method: 'POST', body, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signBody(secret, body) } });
 
 describe('frameworks that read the body first (#18)', () => {

@@ -5,7 +5,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { crcResponse, signBody } from '../../src/webhooks.js';
-import { freshSample } from '../../src/webhook/samples.js';
+import { freshSample, sampleBody } from '../../src/webhook/samples.js';
 import { runCli } from '../helpers/run-cli.js';
 import { SECRET, startServer, type RunningServer } from '../webhook/helpers.js';
 import { startExample, type RunningExample } from './docs-examples.js';
@@ -26,7 +26,7 @@ function burst(): { bodies: Buffer[]; ids: string[]; deliveries: Array<{ body: B
     const sample = freshSample('post.create') as { data: { event_uuid: string } };
     sample.data.event_uuid = `burst-${i}`;
     ids.push(sample.data.event_uuid);
-    bodies.push(Buffer.from(JSON.stringify(sample)));
+    bodies.push(sampleBody(sample as never));
   }
   const deliveries = bodies.map((body, i) => ({ body, instance: i % 2 }));
   for (let i = 0; i < 200; i++) deliveries.splice(i * 9 + 5, 0, { body: bodies[i * 9]!, instance: 1 - (i % 2) });
@@ -74,7 +74,7 @@ describe.skipIf(!hasRedisServer)('Redis: dedupe and hand-off across instances (#
     const instances = await twoExamples('redis-dedupe');
     const urls = instances.map((i) => i.url);
     expect(await (await fetch(`${urls[0]}?crc_token=helloWorld`)).json()).toEqual(crcResponse(SECRET, 'helloWorld'));
-    const same = Buffer.from(JSON.stringify(freshSample('like.create')));
+    const same = sampleBody(freshSample('like.create')!);
     const both = await deliverAll(urls, [{ body: same, instance: 0 }, { body: same, instance: 1 }], SECRET, 2);
     expect(both).toEqual([200, 200]);
     const { ids, deliveries } = burst();
@@ -85,7 +85,7 @@ describe.skipIf(!hasRedisServer)('Redis: dedupe and hand-off across instances (#
     const sentinels = [0, 1].map((instance) => {
       const sample = freshSample('post.create') as { data: { event_uuid: string } };
       sample.data.event_uuid = `sentinel-${instance}`;
-      return { body: Buffer.from(JSON.stringify(sample)), instance };
+      return { body: sampleBody(sample as never), instance };
     });
     expect(await deliverAll(urls, sentinels, SECRET, 2)).toEqual([200, 200]);
     const perInstance = await Promise.all(instances.map((i, n) => i.waitForLine((l) => l.endsWith(` sentinel-${n}`))));
@@ -137,7 +137,7 @@ describe.skipIf(!hasRedisServer)('Redis: dedupe and hand-off across instances (#
       servers.push(server);
       await server.waitFor((r) => r.type === 'ready');
     }
-    const body = Buffer.from(JSON.stringify(freshSample('post.create')));
+    const body = sampleBody(freshSample('post.create')!);
     const statuses = await deliverAll(servers.map((s) => s.url), [{ body, instance: 0 }, { body, instance: 1 }], SECRET, 2);
     expect(statuses).toEqual([200, 200]);
     const records = await Promise.all(servers.map((s) => s.waitFor((r) => r.type === 'event')));
@@ -161,7 +161,7 @@ describe.skipIf(!hasRedisServer)('xcli webhook start --dedupe when Redis is away
     const server = await startServer(['--dedupe', redis.url]);
     running.push({ stop: async () => server.cleanup() });
     await server.waitFor((r) => r.type === 'ready');
-    const body = Buffer.from(JSON.stringify(freshSample('post.create')));
+    const body = sampleBody(freshSample('post.create')!);
     const deliver = () => fetch(server.url, { method: 'POST', body, headers: { 'x-twitter-webhooks-signature': signBody(SECRET, body) } });
     await redis.stop();
     const down = await deliver();

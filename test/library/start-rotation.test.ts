@@ -2,7 +2,7 @@
 // secret during a rotation, and still answers the CRC with the current one.
 import { afterEach, expect, it } from 'vitest';
 import { crcResponse, signBody } from '../../src/webhooks.js';
-import { freshSample } from '../../src/webhook/samples.js';
+import { freshSample, sampleBody } from '../../src/webhook/samples.js';
 import { SECRET, startServer, type RunningServer } from '../webhook/helpers.js';
 
 let server: RunningServer | undefined;
@@ -17,7 +17,7 @@ it('webhook start --previous-secret: old and current signatures verify, others d
   expect(await (await fetch(`${server.url}?crc_token=helloWorld`)).json()).toEqual(crcResponse(SECRET, 'helloWorld'));
   const statuses: number[] = [];
   for (const secret of ['older-one', 'old-one', SECRET, 'never-used']) {
-    const body = Buffer.from(JSON.stringify(freshSample('post.create')));
+    const body = sampleBody(freshSample('post.create')!);
     statuses.push((await fetch(server.url, { method: 'POST', body, headers: { 'x-twitter-webhooks-signature': signBody(secret, body) } })).status);
   }
   expect(statuses).toEqual([200, 200, 200, 403]);
