@@ -16,9 +16,27 @@ export { handleWebhookRequest, type NodeListener } from './webhook/node-adapter.
 export type { HandlerOptions, WebhookRequestParts, WebhookResponseParts } from './webhook/handler.js';
 export { DEFAULT_DEDUPE_TTL_MS, type EventSink, type ReceivedEvent, type WebhookHandlerOptions } from './webhook/library.js';
 export { createMemoryDedupeStore, type DedupeStore, type MemoryDedupeOptions } from './webhook/dedupe.js';
-export { createRedisDedupeStore, createRedisStreamSink, type RedisClientLike, type RedisDedupeOptions, type RedisStreamEntry, type RedisStreamOptions, type RedisStreamSink, type RedisTarget } from './webhook/redis.js';
+export {
+  createRedisDedupeStore,
+  createRedisStreamSink,
+  type RedisClientLike,
+  type RedisDedupeOptions,
+  type RedisStreamEntry,
+  type RedisStreamOptions,
+  type RedisStreamSink,
+  type RedisTarget,
+} from './webhook/redis.js';
 export { handleWebhookFetch, type FetchHandlerOptions } from './webhook/fetch.js';
-export type { AccountActivityPayload, ActivityEnvelope, EventInfo, StreamDelivery, WebhookEvent, WebhookProduct, XPost, XUser } from './webhook/types.js';
+export type {
+  AccountActivityPayload,
+  ActivityEnvelope,
+  EventInfo,
+  StreamDelivery,
+  WebhookEvent,
+  WebhookProduct,
+  XPost,
+  XUser,
+} from './webhook/types.js';
 
 /**
  * The JSON body answering X's CRC: `{ response_token: "sha256=…" }`. Throws for a token that is
@@ -26,7 +44,8 @@ export type { AccountActivityPayload, ActivityEnvelope, EventInfo, StreamDeliver
  */
 export function crcResponse(consumerSecret: string, crcToken: string): { response_token: string } {
   if (!consumerSecret) throw new TypeError('[xcli/webhooks] consumerSecret is required');
-  if (!isTokenShaped(crcToken)) throw new TypeError('[xcli/webhooks] crc_token is not token-shaped (8-128 characters of base64/base64url)');
+  if (!isTokenShaped(crcToken))
+    throw new TypeError('[xcli/webhooks] crc_token is not token-shaped (8-128 characters of base64/base64url)');
   return { response_token: crcResponseToken(consumerSecret, crcToken) };
 }
 

@@ -27,7 +27,11 @@ async function load(url, secret, seconds) {
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (performance.now() < until) {
-        const body = Buffer.from(JSON.stringify({ data: { event_uuid: randomBytes(12).toString('hex'), event_type: 'post.create', payload: { text: 'bench' } } }));
+        const body = Buffer.from(
+          JSON.stringify({
+            data: { event_uuid: randomBytes(12).toString('hex'), event_type: 'post.create', payload: { text: 'bench' } },
+          }),
+        );
         const r = await fetch(url, { method: 'POST', body, headers: { 'x-twitter-webhooks-signature': signBody(secret, body) } });
         await r.arrayBuffer();
         if (r.status === 200) ok++;
@@ -39,7 +43,18 @@ async function load(url, secret, seconds) {
 
 export async function run({ runs }) {
   if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) {
-    return [{ case: name, unit: 'ev/s', xcli: null, baseline: null, ratio: null, target: '–', pass: null, note: 'skipped: redis-server is not on PATH (apt-get install redis-server)' }];
+    return [
+      {
+        case: name,
+        unit: 'ev/s',
+        xcli: null,
+        baseline: null,
+        ratio: null,
+        target: '–',
+        pass: null,
+        note: 'skipped: redis-server is not on PATH (apt-get install redis-server)',
+      },
+    ];
   }
   const secret = randomBytes(24).toString('base64url');
   const redis = await startRedisServer();
@@ -57,7 +72,16 @@ export async function run({ runs }) {
     }
     const xcli = median(redisRates);
     const baseline = median(memoryRates);
-    return [resultRow({ name: 'dedupe redis vs memory', unit: 'ev/s', xcli, baseline, target: { kind: 'reference' }, note: `handler events/s, Redis dedupe (xcli column) against memory dedupe (baseline), ${runs} rounds of ${SECONDS} s` })];
+    return [
+      resultRow({
+        name: 'dedupe redis vs memory',
+        unit: 'ev/s',
+        xcli,
+        baseline,
+        target: { kind: 'reference' },
+        note: `handler events/s, Redis dedupe (xcli column) against memory dedupe (baseline), ${runs} rounds of ${SECONDS} s`,
+      }),
+    ];
   } finally {
     await withRedis.close();
     await withMemory.close();

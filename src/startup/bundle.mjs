@@ -63,10 +63,15 @@ export function builtinStandIns() {
       for (const [index, { builtin, importer }] of BUILTIN_STAND_INS.entries()) {
         const filter = new RegExp(`^${builtin}$`);
         build.onResolve({ filter }, (args) =>
-          importer.test(args.importer) && args.kind === 'require-call' ? { path: String(index), namespace: 'stand-in' } : undefined,
+          importer.test(args.importer) && args.kind === 'require-call'
+            ? { path: String(index), namespace: 'stand-in' }
+            : undefined,
         );
       }
-      build.onLoad({ filter: /.*/, namespace: 'stand-in' }, (args) => ({ contents: BUILTIN_STAND_INS[Number(args.path)].code, loader: 'js' }));
+      build.onLoad({ filter: /.*/, namespace: 'stand-in' }, (args) => ({
+        contents: BUILTIN_STAND_INS[Number(args.path)].code,
+        loader: 'js',
+      }));
     },
   };
 }
@@ -77,5 +82,8 @@ export function builtinStandIns() {
  */
 export function checkNoImport(minifiedBundle) {
   const imports = minifiedBundle.match(/\bimport\(/g) ?? [];
-  if (imports.length !== 1) throw new Error(`dist/cli.cjs has ${imports.length} import() calls; load external modules with importExternal (src/startup/external.ts)`);
+  if (imports.length !== 1)
+    throw new Error(
+      `dist/cli.cjs has ${imports.length} import() calls; load external modules with importExternal (src/startup/external.ts)`,
+    );
 }

@@ -51,7 +51,10 @@ function loadWithCodeCache(file, cacheDir, filename) {
   // V8 checks a cache against the source's length only: the name holds the bundle's path, its
   // identity on disk and the Node version, so a rebuilt bundle or another Node never reads it.
   const prefix = `bundle-${hash(filename)}-`;
-  const cacheFile = join(cacheDir, `${prefix}${hash(`${loaded.size}:${loaded.mtimeMs}:${loaded.ino}:${process.version}:${process.arch}`)}.cache`);
+  const cacheFile = join(
+    cacheDir,
+    `${prefix}${hash(`${loaded.size}:${loaded.mtimeMs}:${loaded.ino}:${process.version}:${process.arch}`)}.cache`,
+  );
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
@@ -75,7 +78,8 @@ function loadWithCodeCache(file, cacheDir, filename) {
       renameSync(temp, cacheFile);
       // The caches of this bundle's earlier builds are of no more use.
       for (const name of readdirSync(cacheDir)) {
-        if (name.startsWith(prefix) && name.endsWith('.cache') && join(cacheDir, name) !== cacheFile) rmSync(join(cacheDir, name), { force: true });
+        if (name.startsWith(prefix) && name.endsWith('.cache') && join(cacheDir, name) !== cacheFile)
+          rmSync(join(cacheDir, name), { force: true });
       }
     } catch (error) {
       if (force) throw error;

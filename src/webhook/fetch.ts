@@ -25,7 +25,8 @@ export async function handleWebhookFetch(request: Request, options: FetchHandler
   let body: Uint8Array = EMPTY;
   if (request.method === 'POST') {
     const read = await readBody(request, limit);
-    if (read === undefined) return toResponse(jsonResponse(413, { error: `body larger than ${limit} bytes` }, { connection: 'close' }));
+    if (read === undefined)
+      return toResponse(jsonResponse(413, { error: `body larger than ${limit} bytes` }, { connection: 'close' }));
     body = read;
   }
   return toResponse(await respond({ method: request.method, url: url.pathname + url.search, headers, body }, core));
@@ -66,11 +67,16 @@ function asBuffer(bytes: Uint8Array): Uint8Array {
 }
 
 function toResponse(parts: WebhookResponseParts): Response {
-  return new Response(parts.status === 200 && parts.body === '' ? null : parts.body, { status: parts.status, headers: parts.headers });
+  return new Response(parts.status === 200 && parts.body === '' ? null : parts.body, {
+    status: parts.status,
+    headers: parts.headers,
+  });
 }
 
 type WebCryptoKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
-type NodeCryptoModule = { createHmac(algorithm: string, key: string): { update(data: Uint8Array | string): { digest(encoding: 'base64'): string } } };
+type NodeCryptoModule = {
+  createHmac(algorithm: string, key: string): { update(data: Uint8Array | string): { digest(encoding: 'base64'): string } };
+};
 
 let nodeHmac: WebhookCrypto | undefined;
 let webHmac: WebhookCrypto | undefined;
@@ -80,7 +86,8 @@ function platformCrypto(): WebhookCrypto {
   const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
   const node = typeof getBuiltin === 'function' ? (getBuiltin('node:crypto') as NodeCryptoModule | undefined) : undefined;
   if (!node) return (webHmac ??= webCrypto());
-  const sign = (secret: string, data: Uint8Array | string): string => `sha256=${node.createHmac('sha256', secret).update(data).digest('base64')}`;
+  const sign = (secret: string, data: Uint8Array | string): string =>
+    `sha256=${node.createHmac('sha256', secret).update(data).digest('base64')}`;
   return (nodeHmac ??= { crcToken: sign, signBody: sign });
 }
 

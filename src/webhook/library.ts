@@ -58,10 +58,14 @@ export const DEFAULT_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
 export function coreOptionsOf<Body extends Uint8Array>(options: WebhookHandlerOptions<Body>): HandlerOptions<Body> {
   const secrets = typeof options.consumerSecret === 'string' ? [options.consumerSecret] : options.consumerSecret;
   if (!Array.isArray(secrets) || secrets.length === 0 || secrets.some((s) => typeof s !== 'string' || s === '')) {
-    throw new TypeError('[xcli/webhooks] consumerSecret is required (a string, or a non-empty array of strings during a rotation)');
+    throw new TypeError(
+      '[xcli/webhooks] consumerSecret is required (a string, or a non-empty array of strings during a rotation)',
+    );
   }
-  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw new TypeError('[xcli/webhooks] onEvent must be a function');
-  if (options.onEvent === undefined && options.sink === undefined) throw new TypeError('[xcli/webhooks] onEvent must be a function (or pass a sink)');
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function')
+    throw new TypeError('[xcli/webhooks] onEvent must be a function');
+  if (options.onEvent === undefined && options.sink === undefined)
+    throw new TypeError('[xcli/webhooks] onEvent must be a function (or pass a sink)');
   const { dedupe, sink, onEvent, isDuplicate } = options;
   const ttlMs = options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS;
   return {

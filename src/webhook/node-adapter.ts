@@ -39,9 +39,14 @@ export function createNodeListener(options: NodeAdapterOptions): NodeListener {
       try {
         result = respond({ method, url, headers: req.headers, body }, core);
       } catch (error) {
-        return fail(res, error, next);
+        fail(res, error, next);
+        return;
       }
-      if (result instanceof Promise) result.then((r) => send(res, r), (e) => fail(res, e, next));
+      if (result instanceof Promise)
+        result.then(
+          (r) => send(res, r),
+          (e) => fail(res, e, next),
+        );
       else send(res, result);
     };
     // GET has no body worth reading; other methods are refused without reading theirs (node:http
@@ -98,6 +103,6 @@ function tooLarge(res: ServerResponse, limit: number): void {
 }
 
 function fail(res: ServerResponse, error: unknown, next?: (error?: unknown) => void): void {
-  if (next) return next(error);
-  send(res, jsonResponse(500, { error: 'internal error' }));
+  if (next) next(error);
+  else send(res, jsonResponse(500, { error: 'internal error' }));
 }

@@ -7,7 +7,9 @@ import type { EventSink, ReceivedEvent } from './library.js';
 import { importExternal } from '../startup/external.js';
 
 /** An ioredis client (`call`) or a node-redis one (`sendCommand`). */
-export type RedisClientLike = { call(command: string, ...args: string[]): Promise<unknown> } | { sendCommand(args: string[]): Promise<unknown> };
+export type RedisClientLike =
+  | { call(command: string, ...args: string[]): Promise<unknown> }
+  | { sendCommand(args: string[]): Promise<unknown> };
 
 export type RedisTarget = { url: string } | { client: RedisClientLike };
 
@@ -22,7 +24,10 @@ const COMMAND_TIMEOUT_MS = 2000;
 
 async function connect(target: RedisTarget): Promise<Connection> {
   if ('client' in target) {
-    const client = target.client as Partial<{ call: (...args: string[]) => Promise<unknown>; sendCommand: (args: string[]) => Promise<unknown> }>;
+    const client = target.client as Partial<{
+      call: (...args: string[]) => Promise<unknown>;
+      sendCommand: (args: string[]) => Promise<unknown>;
+    }>;
     if (typeof client.call === 'function') return { command: (args) => client.call!(...args), close: async () => {} };
     if (typeof client.sendCommand === 'function') return { command: (args) => client.sendCommand!(args), close: async () => {} };
     throw new TypeError('[xcli/webhooks] client must be an ioredis client (call) or a node-redis client (sendCommand)');
@@ -73,11 +78,15 @@ export interface RedisDedupeOptions {
 }
 
 /** A dedupe store shared by every instance using the same Redis: connects (or fails) before it returns. */
-export async function createRedisDedupeStore(target: RedisTarget, { keyPrefix = 'xcli:webhook:event:' }: RedisDedupeOptions = {}): Promise<DedupeStore> {
+export async function createRedisDedupeStore(
+  target: RedisTarget,
+  { keyPrefix = 'xcli:webhook:event:' }: RedisDedupeOptions = {},
+): Promise<DedupeStore> {
   const connection = await connect(target);
   return {
     // One atomic command: of two instances claiming the same id, exactly one gets OK.
-    claim: async (eventId, ttlMs) => (await connection.command(['SET', keyPrefix + eventId, '1', 'NX', 'PX', String(Math.max(1, Math.round(ttlMs)))])) === 'OK',
+    claim: async (eventId, ttlMs) =>
+      (await connection.command(['SET', keyPrefix + eventId, '1', 'NX', 'PX', String(Math.max(1, Math.round(ttlMs)))])) === 'OK',
     release: async (eventId) => void (await connection.command(['DEL', keyPrefix + eventId])),
     close: () => connection.close(),
   };
@@ -102,7 +111,10 @@ export interface RedisStreamEntry {
 export type RedisStreamSink = EventSink<Uint8Array> & { close(): Promise<void> };
 
 /** A sink appending each event to a Redis Stream: connects (or fails) before it returns. */
-export async function createRedisStreamSink(target: RedisTarget, { stream, maxLen }: RedisStreamOptions): Promise<RedisStreamSink> {
+export async function createRedisStreamSink(
+  target: RedisTarget,
+  { stream, maxLen }: RedisStreamOptions,
+): Promise<RedisStreamSink> {
   if (!stream) throw new TypeError('[xcli/webhooks] stream is required');
   const connection = await connect(target);
   const utf8 = new TextDecoder();

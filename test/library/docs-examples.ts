@@ -10,7 +10,9 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = join(ROOT, 'test/library/fixtures');
 
 export function docsExample(name: string): string {
-  const m = new RegExp(`<!-- example: ${name} -->\\s*\`\`\`js\\n([\\s\\S]*?)\`\`\``).exec(readFileSync(join(ROOT, 'docs/library.md'), 'utf8'));
+  const m = new RegExp(`<!-- example: ${name} -->\\s*\`\`\`js\\n([\\s\\S]*?)\`\`\``).exec(
+    readFileSync(join(ROOT, 'docs/library.md'), 'utf8'),
+  );
   if (!m) throw new Error(`docs/library.md has no example '${name}'`);
   return m[1]!;
 }
@@ -41,9 +43,14 @@ export async function startExample(name: string, env: Record<string, string>): P
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`example ${name} exited (${code}): ${err}`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`example ${name} exited (${code}): ${err}`))),
+  );
   exited.catch(() => {});
-  const port = await Promise.race([new Promise<number>((res) => child.once('message', (m: { port: number }) => res(m.port))), exited]);
+  const port = await Promise.race([
+    new Promise<number>((res) => child.once('message', (m: { port: number }) => res(m.port))),
+    exited,
+  ]);
   const waitFor = (done: (lines: string[]) => boolean): Promise<string[]> =>
     Promise.race([
       new Promise<string[]>((res) => {

@@ -18,7 +18,11 @@ async function start(name: string, env: Record<string, string> = {}): Promise<Ru
 }
 
 function post(url: string, body: Buffer, signature: string): Promise<Response> {
-  return fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signature } });
+  return fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signature },
+  });
 }
 
 /** What every example must do: answer the CRC, take a signed event (printed once), refuse a forged one. */

@@ -6,7 +6,15 @@ import Fastify from 'fastify';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryDedupeStore, createWebhookHandler, crcResponse, handleWebhookFetch, handleWebhookRequest, signBody, type ReceivedEvent } from '../../src/webhooks.js';
+import {
+  createMemoryDedupeStore,
+  createWebhookHandler,
+  crcResponse,
+  handleWebhookFetch,
+  handleWebhookRequest,
+  signBody,
+  type ReceivedEvent,
+} from '../../src/webhooks.js';
 import { freshSample, sampleBody } from '../../src/webhook/samples.js';
 
 const FIX = /^\[xcli\/webhooks\] the request body was read before the webhook handler.*req\.rawBody/;
@@ -21,7 +29,11 @@ function listening(server: { address(): AddressInfo | string | null; close(cb?: 
 }
 
 const event = (): Buffer => sampleBody(freshSample('post.create')!);
-const signed = (body: Buffer, secret = 's'): RequestInit => ({ method: 'POST', body, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signBody(secret, body) } });
+const signed = (body: Buffer, secret = 's'): RequestInit => ({
+  method: 'POST',
+  body,
+  headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signBody(secret, body) },
+});
 
 describe('frameworks that read the body first (#18)', () => {
   it('Express with express.json() and no kept bytes: 500 at once with the fix, onEvent never run', async () => {
@@ -40,7 +52,11 @@ describe('frameworks that read the body first (#18)', () => {
   it('Express with express.raw(): the Buffer req.body is the raw bytes', async () => {
     const events: ReceivedEvent[] = [];
     const app = express();
-    app.use('/hooks', express.raw({ type: '*/*' }), createWebhookHandler({ consumerSecret: 's', path: '/hooks/x', onEvent: (e) => void events.push(e) }));
+    app.use(
+      '/hooks',
+      express.raw({ type: '*/*' }),
+      createWebhookHandler({ consumerSecret: 's', path: '/hooks/x', onEvent: (e) => void events.push(e) }),
+    );
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const base = listening(server);
@@ -77,12 +93,19 @@ describe('secret rotation (#18 item 4)', () => {
     expect((await fetch(base, signed(event(), 'new'))).status).toBe(200);
     expect((await fetch(base, signed(event(), 'other'))).status).toBe(403);
     expect(events.map((e) => e.signature)).toEqual(['valid', 'valid']);
-    expect(() => createWebhookHandler({ consumerSecret: [], onEvent: () => {} })).toThrow('[xcli/webhooks] consumerSecret is required');
+    expect(() => createWebhookHandler({ consumerSecret: [], onEvent: () => {} })).toThrow(
+      '[xcli/webhooks] consumerSecret is required',
+    );
   });
 });
 
 describe('handleWebhookFetch', () => {
-  const options = (events: ReceivedEvent<Uint8Array>[]) => ({ consumerSecret: ['new', 'old'], path: '/webhook', dedupe: createMemoryDedupeStore(), onEvent: (e: ReceivedEvent<Uint8Array>) => void events.push(e) });
+  const options = (events: ReceivedEvent<Uint8Array>[]) => ({
+    consumerSecret: ['new', 'old'],
+    path: '/webhook',
+    dedupe: createMemoryDedupeStore(),
+    onEvent: (e: ReceivedEvent<Uint8Array>) => void events.push(e),
+  });
 
   async function exercise(): Promise<{ crc: unknown; statuses: number[]; events: ReceivedEvent<Uint8Array>[] }> {
     const events: ReceivedEvent<Uint8Array>[] = [];
@@ -90,9 +113,17 @@ describe('handleWebhookFetch', () => {
     const crc = await (await handleWebhookFetch(new Request('http://app.test/webhook?crc_token=helloWorld'), opts)).json();
     const body = event();
     const statuses = [];
-    for (const secret of ['old', 'old', 'other']) statuses.push((await handleWebhookFetch(new Request('http://app.test/webhook', signed(body, secret)), opts)).status);
+    for (const secret of ['old', 'old', 'other'])
+      statuses.push((await handleWebhookFetch(new Request('http://app.test/webhook', signed(body, secret)), opts)).status);
     statuses.push((await handleWebhookFetch(new Request('http://app.test/elsewhere', signed(body, 'new')), opts)).status);
-    statuses.push((await handleWebhookFetch(new Request('http://app.test/webhook', { method: 'POST', body: new Uint8Array(1024 * 1024 + 1) }), opts)).status);
+    statuses.push(
+      (
+        await handleWebhookFetch(
+          new Request('http://app.test/webhook', { method: 'POST', body: new Uint8Array(1024 * 1024 + 1) }),
+          opts,
+        )
+      ).status,
+    );
     return { crc, statuses, events };
   }
 
@@ -101,7 +132,7 @@ describe('handleWebhookFetch', () => {
     const getBuiltinModule = process.getBuiltinModule;
     // As on Cloudflare Workers without nodejs_compat: no way to reach node:crypto.
     (process as { getBuiltinModule?: unknown }).getBuiltinModule = undefined;
-    let viaWeb;
+    let viaWeb: Awaited<ReturnType<typeof exercise>>;
     try {
       viaWeb = await exercise();
     } finally {
@@ -117,7 +148,10 @@ describe('handleWebhookFetch', () => {
 
   it('the transport-free core still answers as before', async () => {
     const body = Buffer.from('{"for_user_id":"1","favorite_events":[{"id":"9"}]}');
-    const r = await handleWebhookRequest({ method: 'POST', url: '/', headers: { 'x-twitter-webhooks-signature': signBody('s', body) }, body }, { consumerSecret: ['t', 's'], requireSignature: true });
+    const r = await handleWebhookRequest(
+      { method: 'POST', url: '/', headers: { 'x-twitter-webhooks-signature': signBody('s', body) }, body },
+      { consumerSecret: ['t', 's'], requireSignature: true },
+    );
     expect(r.status).toBe(200);
   });
 });

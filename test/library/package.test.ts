@@ -14,12 +14,23 @@ import { writeConfig } from '../http/local-server.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'xcli-pack-'));
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, any>;
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  license: string;
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 let tarball = '';
 let files: string[] = [];
 
 function npm(args: string[], cwd: string): { code: number | null; out: string } {
-  const r = spawnSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', env: cleanEnv({ npm_config_update_notifier: 'false' }) });
+  const r = spawnSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    encoding: 'utf8',
+    env: cleanEnv({ npm_config_update_notifier: 'false' }),
+  });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -28,7 +39,9 @@ function installOffline(args: string[], cwd: string): boolean {
   const r = npm([...args, '--offline'], cwd);
   if (r.code === 0) return true;
   if (/ENOTCACHED/.test(r.out)) {
-    console.warn("skipped: npm's cache lacks the registry metadata of xcli's dependencies; warm it as .ci/run does (npm install --global --dry-run of the dependencies)");
+    console.warn(
+      "skipped: npm's cache lacks the registry metadata of xcli's dependencies; warm it as .ci/run does (npm install --global --dry-run of the dependencies)",
+    );
     return false;
   }
   throw new Error(`npm ${args.join(' ')} failed:\n${r.out}`);
@@ -36,7 +49,9 @@ function installOffline(args: string[], cwd: string): boolean {
 
 beforeAll(() => {
   // --ignore-scripts: prepack would build again; the build is current (`npm test` ran it).
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' })) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }),
+  ) as Array<{ filename: string; files: Array<{ path: string }> }>;
   tarball = join(work, packed[0]!.filename);
   files = packed[0]!.files.map((f) => f.path);
 }, 60_000);
@@ -47,11 +62,26 @@ describe('the published package (#18)', () => {
     expect(pkg.scripts.prepack).toBe('npm run build');
     expect(pkg.license).toBe('MIT');
     expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
-    for (const needed of ['LICENSE', 'package.json', 'bin/xcli.js', 'dist/cli.cjs', 'dist/load-bundle.cjs', 'dist/root-help.txt', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/webhooks.js', 'dist/lib/webhooks.d.ts', 'dist/lib/webhook/fetch.js', 'dist/lib/webhook/fetch.d.ts']) {
+    for (const needed of [
+      'LICENSE',
+      'package.json',
+      'bin/xcli.js',
+      'dist/cli.cjs',
+      'dist/load-bundle.cjs',
+      'dist/root-help.txt',
+      'dist/lib/index.js',
+      'dist/lib/index.d.ts',
+      'dist/lib/webhooks.js',
+      'dist/lib/webhooks.d.ts',
+      'dist/lib/webhook/fetch.js',
+      'dist/lib/webhook/fetch.d.ts',
+    ]) {
       expect(files).toContain(needed);
     }
     // No tests, bench, sources, tsc output the CLI never loads, nor a code cache tied to one Node.
-    const shipped = files.filter((f) => /^(test|bench|src|scripts)\/|\.cache$|^dist\/(?!lib\/|cli\.cjs$|load-bundle\.cjs$|root-help\.txt$)/.test(f));
+    const shipped = files.filter((f) =>
+      /^(test|bench|src|scripts)\/|\.cache$|^dist\/(?!lib\/|cli\.cjs$|load-bundle\.cjs$|root-help\.txt$)/.test(f),
+    );
     expect(shipped).toEqual([]);
   });
 
@@ -60,7 +90,9 @@ describe('the published package (#18)', () => {
     const walk = (dir: string): void => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
         if (entry.isDirectory()) walk(join(dir, entry.name));
-        else if (entry.name.endsWith('.ts')) for (const m of readFileSync(join(dir, entry.name), 'utf8').matchAll(/importExternal<[^>]*>\('([^']+)'\)/g)) loaded.add(m[1]!);
+        else if (entry.name.endsWith('.ts'))
+          for (const m of readFileSync(join(dir, entry.name), 'utf8').matchAll(/importExternal<[^>]*>\('([^']+)'\)/g))
+            loaded.add(m[1]!);
       }
     };
     walk(join(ROOT, 'src'));
@@ -113,7 +145,18 @@ describe('the published package (#18)', () => {
       if (!installed) return;
       writeFileSync(
         join(consumer, 'tsconfig.json'),
-        JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, typeRoots: [join(ROOT, 'node_modules/@types')], types: ['node'] }, include: ['app.ts'] }),
+        JSON.stringify({
+          compilerOptions: {
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            target: 'ES2022',
+            strict: true,
+            noEmit: true,
+            typeRoots: [join(ROOT, 'node_modules/@types')],
+            types: ['node'],
+          },
+          include: ['app.ts'],
+        }),
       );
       const app = `import { createServer } from 'node:http';
 import { createWebhookHandler, createMemoryDedupeStore, handleWebhookFetch, type ReceivedEvent } from 'xcli/webhooks';
@@ -148,11 +191,21 @@ void wrong;
       ] as const) {
         const log = join(work, `loads-${entry.replace(/\//g, '-')}.txt`);
         writeFileSync(log, '');
-        const r = spawnSync(process.execPath, ['--import', register, '--input-type=module', '-e', `const m = await import('${entry}'); console.log(Object.keys(m).length)`], {
-          cwd: consumer,
-          encoding: 'utf8',
-          env: { ...cleanEnv(), XCLI_LOADS_FILE: log },
-        });
+        const r = spawnSync(
+          process.execPath,
+          [
+            '--import',
+            register,
+            '--input-type=module',
+            '-e',
+            `const m = await import('${entry}'); console.log(Object.keys(m).length)`,
+          ],
+          {
+            cwd: consumer,
+            encoding: 'utf8',
+            env: { ...cleanEnv(), XCLI_LOADS_FILE: log },
+          },
+        );
         expect(r.stderr).toBe('');
         expect(Number(r.stdout)).toBeGreaterThan(1);
         const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);

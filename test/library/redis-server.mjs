@@ -4,7 +4,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 
 export const hasRedisServer = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-export const REDIS_SKIP_NOTE = 'skipped: redis-server is not on PATH; install it (apt-get install redis-server, as .ci/run does) to run the Redis tests';
+export const REDIS_SKIP_NOTE =
+  'skipped: redis-server is not on PATH; install it (apt-get install redis-server, as .ci/run does) to run the Redis tests';
 
 /** @typedef {{ url: string, port: number, child: import('node:child_process').ChildProcess, stop(): Promise<void> }} RedisServer */
 
@@ -28,7 +29,9 @@ function freePort() {
 export async function startRedisServer(port) {
   for (let attempt = 0; ; attempt++) {
     const chosen = port ?? (await freePort());
-    const child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const ready = await new Promise((resolve) => {
       child.stdout.on('data', (d) => {

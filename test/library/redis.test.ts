@@ -33,14 +33,23 @@ function burst(): { bodies: Buffer[]; ids: string[]; deliveries: Array<{ body: B
   return { bodies, ids, deliveries };
 }
 
-async function deliverAll(urls: string[], deliveries: Array<{ body: Buffer; instance: number }>, secret: string, concurrency = 16): Promise<number[]> {
+async function deliverAll(
+  urls: string[],
+  deliveries: Array<{ body: Buffer; instance: number }>,
+  secret: string,
+  concurrency = 16,
+): Promise<number[]> {
   const statuses: number[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < deliveries.length) {
         const { body, instance } = deliveries[next++]!;
-        const r = await fetch(urls[instance]!, { method: 'POST', body, headers: { 'x-twitter-webhooks-signature': signBody(secret, body) } });
+        const r = await fetch(urls[instance]!, {
+          method: 'POST',
+          body,
+          headers: { 'x-twitter-webhooks-signature': signBody(secret, body) },
+        });
         await r.arrayBuffer();
         statuses.push(r.status);
       }
@@ -65,7 +74,9 @@ describe.skipIf(!hasRedisServer)('Redis: dedupe and hand-off across instances (#
   });
 
   async function twoExamples(name: string): Promise<RunningExample[]> {
-    const instances = await Promise.all([0, 1].map(() => startExample(name, { X_CONSUMER_SECRET: SECRET, REDIS_URL: redis.url })));
+    const instances = await Promise.all(
+      [0, 1].map(() => startExample(name, { X_CONSUMER_SECRET: SECRET, REDIS_URL: redis.url })),
+    );
     running.push(...instances);
     return instances;
   }
@@ -75,7 +86,15 @@ describe.skipIf(!hasRedisServer)('Redis: dedupe and hand-off across instances (#
     const urls = instances.map((i) => i.url);
     expect(await (await fetch(`${urls[0]}?crc_token=helloWorld`)).json()).toEqual(crcResponse(SECRET, 'helloWorld'));
     const same = sampleBody(freshSample('like.create')!);
-    const both = await deliverAll(urls, [{ body: same, instance: 0 }, { body: same, instance: 1 }], SECRET, 2);
+    const both = await deliverAll(
+      urls,
+      [
+        { body: same, instance: 0 },
+        { body: same, instance: 1 },
+      ],
+      SECRET,
+      2,
+    );
     expect(both).toEqual([200, 200]);
     const { ids, deliveries } = burst();
     const statuses = await deliverAll(urls, deliveries, SECRET);
@@ -101,7 +120,11 @@ describe.skipIf(!hasRedisServer)('Redis: dedupe and hand-off across instances (#
   it('stream hand-off: the stream holds each event once, and a consumer group of two workers reads each once', async () => {
     const instances = await twoExamples('redis-stream');
     const { ids, deliveries } = burst();
-    const statuses = await deliverAll(instances.map((i) => i.url), deliveries, SECRET);
+    const statuses = await deliverAll(
+      instances.map((i) => i.url),
+      deliveries,
+      SECRET,
+    );
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     expect(await client.xlen('x-events')).toBe(1800);
     await client.xgroup('CREATE', 'x-events', 'workers', '0');
@@ -110,7 +133,9 @@ describe.skipIf(!hasRedisServer)('Redis: dedupe and hand-off across instances (#
       const w = new Redis(redis.url);
       try {
         for (;;) {
-          const reply = (await w.xreadgroup('GROUP', 'workers', name, 'COUNT', 50, 'STREAMS', 'x-events', '>')) as Array<[string, Array<[string, string[]]>]> | null;
+          const reply = (await w.xreadgroup('GROUP', 'workers', name, 'COUNT', 50, 'STREAMS', 'x-events', '>')) as Array<
+            [string, Array<[string, string[]]>]
+          > | null;
           const entries = reply?.[0]?.[1] ?? [];
           if (entries.length === 0) return;
           for (const [entryId, fields] of entries) {
@@ -133,12 +158,25 @@ describe.skipIf(!hasRedisServer)('Redis: dedupe and hand-off across instances (#
     const servers: RunningServer[] = [];
     for (let i = 0; i < 2; i++) {
       const server = await startServer(['--dedupe', redis.url]);
-      running.push({ stop: async () => (await server.stop(), server.cleanup()) });
+      running.push({
+        stop: async () => {
+          await server.stop();
+          server.cleanup();
+        },
+      });
       servers.push(server);
       await server.waitFor((r) => r.type === 'ready');
     }
     const body = sampleBody(freshSample('post.create')!);
-    const statuses = await deliverAll(servers.map((s) => s.url), [{ body, instance: 0 }, { body, instance: 1 }], SECRET, 2);
+    const statuses = await deliverAll(
+      servers.map((s) => s.url),
+      [
+        { body, instance: 0 },
+        { body, instance: 1 },
+      ],
+      SECRET,
+      2,
+    );
     expect(statuses).toEqual([200, 200]);
     const records = await Promise.all(servers.map((s) => s.waitFor((r) => r.type === 'event')));
     expect(records.map((r) => r.record.dup).sort()).toEqual([false, true]);
@@ -150,8 +188,12 @@ describe.skipIf(!hasRedisServer)('xcli webhook start --dedupe when Redis is away
     const redis = await startRedisServer();
     const url = redis.url;
     await redis.stop(); // nothing listens there now
-    const r = await runCli(['webhook', 'start', '--no-tunnel', '--port', '0', '--dedupe', url], { env: { X_CONSUMER_SECRET: SECRET, XCLI_CONFIG_DIR: '/nonexistent/xcli-redis-test' } });
-    expect(r.stderr).toMatch(new RegExp(`^xcli: --dedupe: cannot reach Redis at redis://127\\.0\\.0\\.1:${redis.port}/?: .+\\n$`));
+    const r = await runCli(['webhook', 'start', '--no-tunnel', '--port', '0', '--dedupe', url], {
+      env: { X_CONSUMER_SECRET: SECRET, XCLI_CONFIG_DIR: '/nonexistent/xcli-redis-test' },
+    });
+    expect(r.stderr).toMatch(
+      new RegExp(`^xcli: --dedupe: cannot reach Redis at redis://127\\.0\\.0\\.1:${redis.port}/?: .+\\n$`),
+    );
     expect(r.code).toBe(4);
   });
 
@@ -162,7 +204,8 @@ describe.skipIf(!hasRedisServer)('xcli webhook start --dedupe when Redis is away
     running.push({ stop: async () => server.cleanup() });
     await server.waitFor((r) => r.type === 'ready');
     const body = sampleBody(freshSample('post.create')!);
-    const deliver = () => fetch(server.url, { method: 'POST', body, headers: { 'x-twitter-webhooks-signature': signBody(SECRET, body) } });
+    const deliver = () =>
+      fetch(server.url, { method: 'POST', body, headers: { 'x-twitter-webhooks-signature': signBody(SECRET, body) } });
     await redis.stop();
     const down = await deliver();
     expect(down.status).toBe(503);

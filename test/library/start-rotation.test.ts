@@ -18,7 +18,10 @@ it('webhook start --previous-secret: old and current signatures verify, others d
   const statuses: number[] = [];
   for (const secret of ['older-one', 'old-one', SECRET, 'never-used']) {
     const body = sampleBody(freshSample('post.create')!);
-    statuses.push((await fetch(server.url, { method: 'POST', body, headers: { 'x-twitter-webhooks-signature': signBody(secret, body) } })).status);
+    statuses.push(
+      (await fetch(server.url, { method: 'POST', body, headers: { 'x-twitter-webhooks-signature': signBody(secret, body) } }))
+        .status,
+    );
   }
   expect(statuses).toEqual([200, 200, 200, 403]);
   await server.waitFor((r) => r.type === 'rejected');

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-ignore: a build script in plain JavaScript, without declarations
+// @ts-expect-error: a build script in plain JavaScript, without declarations
 import { UNDICI_DEEP_PATHS } from '../../src/startup/bundle.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -13,11 +13,14 @@ const require = createRequire(join(ROOT, 'package.json'));
 describe('start-up machinery', () => {
   it('imports undici by deep paths that exist in the exact version package.json pins', () => {
     const pinned = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).devDependencies.undici as string;
-    expect(pinned, 'undici must be pinned to an exact version: src/http/transport.ts imports files inside it').toMatch(/^\d+\.\d+\.\d+$/);
+    expect(pinned, 'undici must be pinned to an exact version: src/http/transport.ts imports files inside it').toMatch(
+      /^\d+\.\d+\.\d+$/,
+    );
     expect(require('undici/package.json').version).toBe(pinned);
     const imported = new Set<string>();
     for (const file of readdirSync(join(ROOT, 'src/http')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
-      for (const m of readFileSync(join(ROOT, 'src/http', file), 'utf8').matchAll(/(?:from |import\()'(undici\/[^']+)'/g)) imported.add(m[1]!);
+      for (const m of readFileSync(join(ROOT, 'src/http', file), 'utf8').matchAll(/(?:from |import\()'(undici\/[^']+)'/g))
+        imported.add(m[1]!);
     }
     expect([...imported].sort()).toEqual([...UNDICI_DEEP_PATHS].sort());
     for (const path of UNDICI_DEEP_PATHS as string[]) {
@@ -25,7 +28,9 @@ describe('start-up machinery', () => {
       try {
         loaded = require(path);
       } catch (error) {
-        throw new Error(`undici ${pinned} has no ${path} (${(error as Error).message}): undici moved its files; update src/http/ and UNDICI_DEEP_PATHS`);
+        throw new Error(
+          `undici ${pinned} has no ${path} (${(error as Error).message}): undici moved its files; update src/http/ and UNDICI_DEEP_PATHS`,
+        );
       }
       expect(['function', 'object']).toContain(typeof loaded); // a class, request(), or a module object
     }
