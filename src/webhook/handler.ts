@@ -2,7 +2,7 @@
 // server and the library's handlers all use it; node-adapter.ts is the node:http glue, fetch.ts the
 // Fetch API one. It loads no node: module: the HMAC comes in as `crypto` (node:crypto or Web Crypto).
 import { classifyEvent } from './classify.js';
-import { isTokenShaped, SIGNATURE_HEADER, type WebhookCrypto } from './protocol.js';
+import { isEventBody, isTokenShaped, SIGNATURE_HEADER, type WebhookCrypto } from './protocol.js';
 import type { SignatureVerdict } from './signature.js';
 import type { EventInfo } from './types.js';
 
@@ -61,7 +61,7 @@ export interface HandlerOptions<Body extends Uint8Array = Buffer> {
   consumerSecret: string | readonly string[];
   /** Only this path is served (404 elsewhere); any path when undefined. */
   path?: string;
-  /** Answer 403 to unsigned or wrongly signed POSTs instead of 200. */
+  /** Answer 403 to unsigned or wrongly signed POSTs, and to bodies that are not a JSON object, instead of 200. */
   requireSignature?: boolean;
   /** Awaited before answering 200; a throw answers 503 so X delivers again. */
   onDelivery?: (delivery: Delivery<Body>) => void | Promise<void>;
@@ -148,12 +148,14 @@ function sameText(a: string, b: string): boolean {
 }
 
 async function receiveDelivery<Body extends Uint8Array>(req: WebhookRequestParts<Body>, path: string, options: CoreOptions<Body>): Promise<WebhookResponseParts> {
-  const verdict = await verdictOf(options.crypto, secretsOf(options.consumerSecret), req.body, req.headers[SIGNATURE_HEADER]);
   const json = parseJson(req.body);
+  const signed = await verdictOf(options.crypto, secretsOf(options.consumerSecret), req.body, req.headers[SIGNATURE_HEADER]);
+  // A signed body that is not a JSON object cannot be an event from X (isEventBody).
+  const verdict: SignatureVerdict = signed === 'valid' && !isEventBody(json) ? 'not-object' : signed;
   const delivery: Delivery<Body> = { receivedAt: new Date(), path, headers: req.headers, rawBody: req.body, verdict, json, info: safeClassify(json) };
   if (options.requireSignature && verdict !== 'valid') {
     options.onRejected?.(delivery);
-    return jsonResponse(403, { error: verdict === 'missing' ? `missing ${SIGNATURE_HEADER} header` : `${SIGNATURE_HEADER} does not match the body` });
+    return jsonResponse(403, { error: refusalReason(verdict) });
   }
   try {
     await options.onDelivery?.(delivery);
@@ -161,6 +163,12 @@ async function receiveDelivery<Body extends Uint8Array>(req: WebhookRequestParts
     return jsonResponse(503, { error: 'the event could not be stored; deliver it again' }, { 'retry-after': '5' });
   }
   return { status: 200, headers: {}, body: '' };
+}
+
+function refusalReason(verdict: SignatureVerdict): string {
+  if (verdict === 'missing') return `missing ${SIGNATURE_HEADER} header`;
+  if (verdict === 'not-object') return 'the body is not a JSON object, so it is not an event from X';
+  return `${SIGNATURE_HEADER} does not match the body`;
 }
 
 const utf8 = new TextDecoder();

@@ -15,6 +15,15 @@ export function isTokenShaped(token: string): boolean {
   return CRC_TOKEN_PATTERN.test(token);
 }
 
+/**
+ * X's events are JSON objects, and nothing the CRC endpoint signs is one (a CRC token holds no `{`).
+ * A body that merely carries a matching signature could have been signed by anyone's CRC endpoint
+ * (GET ?crc_token=<the body>), so only a JSON object can be a verified event.
+ */
+export function isEventBody(json: unknown): boolean {
+  return typeof json === 'object' && json !== null && !Array.isArray(json);
+}
+
 /** The HMAC-SHA256 both of X's checks use, as `sha256=<base64>`: node:crypto or Web Crypto. */
 export interface WebhookCrypto {
   /** The CRC answer's response_token for this token. */

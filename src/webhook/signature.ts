@@ -1,7 +1,7 @@
 // X's event signature: `x-twitter-webhooks-signature: sha256=<base64 HMAC-SHA256(consumer secret, raw body bytes)>`.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-import { SIGNATURE_HEADER } from './protocol.js';
+import { isEventBody, SIGNATURE_HEADER } from './protocol.js';
 
 export { SIGNATURE_HEADER };
 
@@ -10,7 +10,11 @@ export function signBody(consumerSecret: string, body: Buffer | Uint8Array | str
   return `sha256=${createHmac('sha256', consumerSecret).update(body).digest('base64')}`;
 }
 
-export type SignatureVerdict = 'valid' | 'invalid' | 'missing';
+/**
+ * `not-object`: the signature matches, but the body is not a JSON object, so it is not an event
+ * from X (see checkEventSignature). checkSignature, which judges bytes only, never returns it.
+ */
+export type SignatureVerdict = 'valid' | 'invalid' | 'missing' | 'not-object';
 
 /**
  * Checks a signature header against the raw body in constant time. More than one header value is
@@ -28,4 +32,12 @@ export function checkSignature(consumerSecret: string, body: Buffer | Uint8Array
 
 export function verifySignature(consumerSecret: string, body: Buffer | Uint8Array | string, header: string | string[] | undefined): boolean {
   return checkSignature(consumerSecret, body, header) === 'valid';
+}
+
+export { isEventBody };
+
+/** The verdict on a delivered event: its signature, and `not-object` for a signed body that cannot be an event. */
+export function checkEventSignature(consumerSecret: string, body: Buffer, header: string | string[] | undefined, json: unknown): SignatureVerdict {
+  const verdict = checkSignature(consumerSecret, body, header);
+  return verdict === 'valid' && !isEventBody(json) ? 'not-object' : verdict;
 }
