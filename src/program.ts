@@ -6,6 +6,8 @@ import { registerAccountActivity } from './commands/account-activity.js';
 import { registerActivity } from './commands/activity.js';
 import { registerAuth } from './commands/auth.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerComplete } from './commands/complete.js';
+import { groupsPrintHelp, registerHelp } from './commands/help.js';
 import { registerMedia } from './commands/media.js';
 import { registerRequest } from './commands/request.js';
 import { registerRoutes } from './commands/routes.js';
@@ -64,7 +66,10 @@ export function createProgram(ctx: Context, argv: readonly string[] = []): Comma
   program.commandsGroup('Other:');
   registerCompletion(program, ctx);
   registerVersion(program, ctx);
+  registerHelp(program, ctx);
+  registerComplete(program, ctx);
   for (const sub of program.commands) tidySubcommands(sub, `xcli ${sub.name()}`);
+  groupsPrintHelp(program);
   return program;
 }
 
