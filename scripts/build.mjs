@@ -26,12 +26,14 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
  * when the store is written, yaml for import-xurl, and @ngrok/ngrok, a native addon.
  */
 const BUNDLED_PACKAGES = new Set(['commander', 'undici']);
+// Terminal output (io.ts, tables, progress): chalk and string-width with its small dependencies.
+for (const name of ['chalk', 'string-width', 'strip-ansi', 'ansi-regex', 'get-east-asian-width']) BUNDLED_PACKAGES.add(name);
 
 function onlyBundle(packages) {
   return {
     name: 'only-bundle',
     setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, (args) => {
+      build.onResolve({ filter: /^[^./#]/ }, (args) => {
         const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
         return packages.has(name) ? undefined : { external: true };
       });

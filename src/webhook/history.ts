@@ -35,7 +35,7 @@ export async function runEventsList(ctx: Context, options: { type?: string; sinc
     return;
   }
   const rows = records.map((r) => [r.id, r.time.replace('T', ' ').slice(0, 19), r.type, r.verdict === 'valid' ? '✓' : '✗', r.dup ? 'dup' : '', r.actor ?? '', r.summary ?? '', r.eventId ?? ''].map(printable));
-  ctx.io.stdout.write(formatTable(['ID', 'TIME (UTC)', 'TYPE', 'SIG', 'DUP', 'WHO', 'WHAT', 'EVENT ID'], rows));
+  ctx.io.stdout.write(formatTable(['ID', 'TIME (UTC)', 'TYPE', 'SIG', 'DUP', 'WHO', 'WHAT', 'EVENT ID'], rows, ctx.io.stdoutColumns));
 }
 
 /** By local id, X's event id, or a unique prefix of the local id. */

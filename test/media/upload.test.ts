@@ -305,6 +305,7 @@ describe('media upload', () => {
     expect(io.err()).toContain(`\r\x1b[2Kbar.mp4 → media ${id} [##########              ] 40% 1000 B/2.4 KiB`);
     expect(io.err()).toContain('100% 2.4 KiB/2.4 KiB');
     expect(io.err()).toContain(`\r\x1b[2Kbar.mp4 → media ${id}: processing in_progress 50%`);
-    expect(io.err().endsWith('\r\x1b[2K')).toBe(true);
+    // The last line shows the final state and stays (it used to be erased, or left at "pending").
+    expect(io.err().endsWith(`\r\x1b[2Kbar.mp4 → media ${id}: uploaded 2.4 KiB, processing succeeded\n`)).toBe(true);
   });
 });
