@@ -27,7 +27,9 @@ export function progressBar(ctx: Context, label: string, total: number): Progres
     sent(bytes) {
       const ratio = total === 0 ? 1 : Math.min(1, bytes / total);
       const numbers = ` ${Math.floor(ratio * 100)}% ${formatBytes(bytes)}/${formatBytes(total)}`;
-      const bar = Math.max(0, Math.min(BAR, line.room() - displayWidth(numbers) - MIN_LABEL - 3));
+      // The bar gives way first (down to 10 cells), then the label.
+      const room = line.room() - displayWidth(numbers) - 3;
+      const bar = Math.max(0, Math.min(BAR, Math.max(room - displayWidth(label), Math.min(10, room - MIN_LABEL))));
       const filled = Math.round(ratio * bar);
       line.show(labelled(`${bar > 0 ? ` [${'#'.repeat(filled)}${' '.repeat(bar - filled)}]` : ''}${numbers}`));
     },

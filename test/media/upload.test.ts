@@ -298,7 +298,7 @@ describe('media upload', () => {
 
   it('draws a progress bar and the processing state on stderr when stderr is a terminal', async () => {
     const { path } = file('bar.mp4', 2500);
-    const io = testIO({ stderrTTY: true });
+    const io = testIO({ stderrTTY: true, columns: 100 });
     const code = await main(['media', 'upload', path], io, h.fake.env({ oauth1: true, extra: { XCLI_CONFIG_DIR: h.configDir, XCLI_MEDIA_CHUNK_SIZE: '1000' } }));
     expect(code, io.err()).toBe(0);
     const { id } = JSON.parse(io.out());
