@@ -8,6 +8,7 @@ import { registerAuth } from './commands/auth.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerComplete } from './commands/complete.js';
 import { groupsPrintHelp, registerHelp } from './commands/help.js';
+import { addJqToJsonCommands, installOutputHooks } from './jq/hooks.js';
 import { registerMedia } from './commands/media.js';
 import { registerRequest } from './commands/request.js';
 import { registerRoutes } from './commands/routes.js';
@@ -45,6 +46,7 @@ export function createProgram(ctx: Context, argv: readonly string[] = []): Comma
 
   program.commandsGroup('Requests:');
   registerRequest(program, ctx);
+  installOutputHooks(program, ctx);
   if (isPlainRequest(argv)) return program;
   registerRoutes(program, ctx);
   program.commandsGroup('Posting & engagement:');
@@ -70,6 +72,7 @@ export function createProgram(ctx: Context, argv: readonly string[] = []): Comma
   registerComplete(program, ctx);
   for (const sub of program.commands) tidySubcommands(sub, `xcli ${sub.name()}`);
   groupsPrintHelp(program);
+  addJqToJsonCommands(program);
   return program;
 }
 

@@ -47,7 +47,9 @@ export function registerRequest(program: Command, ctx: Context): void {
     .option('--retry <n>', 'retry N times on 429 (after the reset), 5xx and network errors', nonNegativeInt, 0)
     .option('--max-wait <seconds>', 'longest single wait between retries', seconds, 900)
     .option('--pretty', 'always pretty-print JSON')
-    .option('--raw', 'always print the body exactly as received');
+    .option('--raw', 'always print the body exactly as received')
+    .option('--jq <expr>', 'filter the JSON body with a jq expression (per page with --paginate, per record on streams)')
+    .option('-o, --output <file>', 'write the body to FILE instead of stdout (- for stdout), as curl -o');
   program.optionsGroup('API options (also after a command: xcli webhook list -v):');
   addApiOptions(program);
   program
