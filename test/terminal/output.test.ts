@@ -105,3 +105,22 @@ describe('on a terminal', () => {
     }
   });
 });
+
+describe('waits', () => {
+  it('webhook start says it is opening the tunnel on a terminal, then erases the line; nothing when piped', async () => {
+    const { startServer } = await import('../webhook/helpers.js');
+    const tunnel = new URL('../webhook/fixtures/fake-tunnel.mjs', import.meta.url).pathname;
+    for (const [env, shown] of [[{ XCLI_FORCE_TTY: '1' }, true], [{}, false]] as const) {
+      const s = await startServer(['--tunnel-module', tunnel], env);
+      try {
+        const err = s.stderr();
+        expect(err.includes('\r\x1b[2Kxcli: opening the tunnel…')).toBe(shown);
+        // Erased once the tunnel is open (the fake tunnel prints a line of its own meanwhile).
+        expect(err.lastIndexOf('\r\x1b[2K') > err.indexOf('opening the tunnel')).toBe(shown);
+        expect(await s.stop()).toBe(0);
+      } finally {
+        s.cleanup();
+      }
+    }
+  });
+});
