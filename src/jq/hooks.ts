@@ -7,7 +7,7 @@ import { finished } from 'node:stream/promises';
 import { Chalk } from 'chalk';
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
-import { FailureError } from '../errors.js';
+import { FailureError, UsageError } from '../errors.js';
 import type { IOStreams } from '../io.js';
 
 /** Adds --jq to every command that has --json (the root request command declares its own). */
@@ -24,7 +24,8 @@ export function addJqToJsonCommands(cmd: Command): void {
 export function installOutputHooks(program: Command, ctx: Context): void {
   let finish: (() => Promise<void>) | undefined;
   program.hook('preAction', async (_root, action) => {
-    const opts = action.opts() as { jq?: string; output?: string };
+    const opts = action.opts() as { jq?: string; output?: string; include?: boolean };
+    if (opts.jq !== undefined && opts.include) throw new UsageError('--jq and -i cannot be used together: jq reads the body only');
     const output = action === program && opts.output !== '-' ? opts.output : undefined;
     if (opts.jq === undefined && output === undefined) return;
     const closers: Array<() => Promise<void>> = [];

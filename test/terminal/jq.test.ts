@@ -75,6 +75,9 @@ describe('--jq', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^xcli: --jq: jq: error: syntax error, .*compile error\n$/);
     expect(api.server.requests).toHaveLength(0);
+    const both = await runCli(['/2/users/1/tweets', '-i', '--jq', '.'], { env });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('xcli: --jq and -i cannot be used together: jq reads the body only\n');
     const runtime = await runCli(['/2/users/1/tweets', '--jq', '.data[0].text.x'], { env });
     expect(runtime.code).toBe(1);
     expect(runtime.stderr).toBe('xcli: --jq: jq: error (at inputString:0): Cannot index string with string "x"\n');
