@@ -32,7 +32,11 @@ export interface IOStreams {
  * `COLORTERM` and `TERM` as chalk's detection does (truecolor → 3, *-256color → 2, else 1).
  */
 export function colorLevel(isTTY: boolean, env: Env): ColorLevel {
-  const detected: ColorLevel = /^(truecolor|24bit)$/i.test(env.COLORTERM ?? '') ? 3 : /-256(color)?$/i.test(env.TERM ?? '') ? 2 : 1;
+  const detected: ColorLevel = /^(truecolor|24bit)$/i.test(env.COLORTERM ?? '')
+    ? 3
+    : /-256(color)?$/i.test(env.TERM ?? '')
+      ? 2
+      : 1;
   const force = env.FORCE_COLOR;
   if (force !== undefined) {
     const forced = force === '' || force === 'true' ? 1 : force === 'false' ? 0 : Number.parseInt(force, 10);
@@ -108,7 +112,16 @@ class Capture extends Writable {
 }
 
 /** In-memory streams for in-process tests. */
-export function testIO(options: { stdin?: string | Buffer; stdinTTY?: boolean; stdoutTTY?: boolean; stderrTTY?: boolean; color?: boolean; columns?: number } = {}): TestIO {
+export function testIO(
+  options: {
+    stdin?: string | Buffer;
+    stdinTTY?: boolean;
+    stdoutTTY?: boolean;
+    stderrTTY?: boolean;
+    color?: boolean;
+    columns?: number;
+  } = {},
+): TestIO {
   const stdout = new Capture();
   const stderr = new Capture();
   const stdin = options.stdin === undefined ? new PassThrough() : Readable.from([Buffer.from(options.stdin)]);

@@ -15,7 +15,9 @@ export function registerComplete(program: Command, ctx: Context): void {
     .action(async (words: string[], opts: { current: string }) => {
       const candidates = await complete(program, words, opts.current, storeNames(ctx));
       const line = (text: string) => text.replace(/[\t\r\n]+/g, ' ');
-      ctx.io.stdout.write(candidates.map((c) => (c.description ? `${line(c.value)}\t${line(c.description)}` : line(c.value)) + '\n').join(''));
+      ctx.io.stdout.write(
+        candidates.map((c) => `${c.description ? `${line(c.value)}\t${line(c.description)}` : line(c.value)}\n`).join(''),
+      );
     });
 }
 

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { visibleCommands } from '../help/visible.js';
 
 export function registerHelp(program: Command, ctx: Context): void {
   program
@@ -32,11 +33,6 @@ export function findCommand(program: Command, words: readonly string[]): Command
     cmd = next;
   }
   return cmd;
-}
-
-/** Subcommands a user may type (not `__complete`). */
-export function visibleCommands(cmd: Command): Command[] {
-  return cmd.commands.filter((c) => !(c as Command & { _hidden?: boolean })._hidden);
 }
 
 /**

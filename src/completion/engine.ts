@@ -2,12 +2,12 @@
 // gh has it): the shell scripts only pass the typed words, so completion always matches the program.
 // It knows which options take a value and completes the values it can know: stored app and user
 // names, event types, API paths from the route table, files where a file goes, and fixed choices.
-import { readdirSync } from 'node:fs';
+import { type Dirent, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command, Option } from 'commander';
 import { EVENT_TYPES } from '../activity/event-types.js';
-import { visibleCommands } from '../commands/help.js';
+import { visibleCommands } from '../help/visible.js';
 import { allRoutes } from '../http/routes.js';
 import { sampleTypes } from '../webhook/samples.js';
 
@@ -58,11 +58,15 @@ function parse(root: Command, words: readonly string[]): Parsed {
       const flag = equals > 0 ? word.slice(0, equals) : word.startsWith('--') ? word : word.slice(0, 2);
       const option = findOption(state.cmd, flag);
       if (!option || !takesValue(option)) continue;
-      const attached = equals > 0 ? word.slice(equals + 1) : !word.startsWith('--') && word.length > 2 ? word.slice(2) : undefined;
+      const attached =
+        equals > 0 ? word.slice(equals + 1) : !word.startsWith('--') && word.length > 2 ? word.slice(2) : undefined;
       if (attached === undefined) state.pending = option;
       else state.values.set(option.attributeName(), attached);
     } else {
-      const sub = state.positionals === 0 ? visibleCommands(state.cmd).find((c) => c.name() === word || c.aliases().includes(word)) : undefined;
+      const sub =
+        state.positionals === 0
+          ? visibleCommands(state.cmd).find((c) => c.name() === word || c.aliases().includes(word))
+          : undefined;
       if (sub) {
         state.cmd = sub;
         state.positionals = 0;
@@ -75,7 +79,12 @@ function parse(root: Command, words: readonly string[]): Parsed {
 }
 
 /** Candidates for the word being typed (`current`, possibly empty) after `words`. */
-export async function complete(root: Command, words: readonly string[], current: string, sources: ValueSources): Promise<Candidate[]> {
+export async function complete(
+  root: Command,
+  words: readonly string[],
+  current: string,
+  sources: ValueSources,
+): Promise<Candidate[]> {
   const state = parse(root, words);
   if (state.pending) return optionValues(state, state.pending, current, sources);
   if (!state.afterDashDash && current.startsWith('--') && current.includes('=')) {
@@ -83,7 +92,10 @@ export async function complete(root: Command, words: readonly string[], current:
     const option = findOption(state.cmd, current.slice(0, equals));
     if (!option || !takesValue(option)) return [];
     const prefix = current.slice(0, equals + 1);
-    return (await optionValues(state, option, current.slice(equals + 1), sources)).map((c) => ({ ...c, value: prefix + c.value }));
+    return (await optionValues(state, option, current.slice(equals + 1), sources)).map((c) => ({
+      ...c,
+      value: prefix + c.value,
+    }));
   }
   if (!state.afterDashDash && current.startsWith('-')) return optionNames(state.cmd, current);
   const candidates: Candidate[] = [];
@@ -94,7 +106,9 @@ export async function complete(root: Command, words: readonly string[], current:
   const args = state.cmd.registeredArguments;
   const argument = args[state.positionals] ?? (args.at(-1)?.variadic ? args.at(-1) : undefined);
   if (argument && state.cmd !== root) {
-    candidates.push(...(argument.argChoices?.map((value) => ({ value })) ?? (await valuesFor(argument.name(), current, sources, state)) ?? []));
+    candidates.push(
+      ...(argument.argChoices?.map((value) => ({ value })) ?? (await valuesFor(argument.name(), current, sources, state)) ?? []),
+    );
   }
   return candidates.filter((c) => c.value.startsWith(current));
 }
@@ -122,7 +136,13 @@ async function optionValues(state: Parsed, option: Option, current: string, sour
  * Values by the name of the option or argument that takes them; undefined for a value xcli cannot
  * know (a port, a text): the shell then offers nothing rather than subcommands.
  */
-async function valuesFor(name: string, current: string, sources: ValueSources, state: Parsed, flags = ''): Promise<Candidate[] | undefined> {
+async function valuesFor(
+  name: string,
+  current: string,
+  sources: ValueSources,
+  state: Parsed,
+  flags = '',
+): Promise<Candidate[] | undefined> {
   switch (name) {
     case 'app':
       return (await sources.apps()).map((value) => ({ value, description: 'stored app' }));
@@ -150,7 +170,9 @@ function eventTypes(list: string, current: string): Candidate[] {
   const byName = new Map<string, string>();
   for (const info of EVENT_TYPES) byName.set(info.name, `${info.category} (Activity API)`);
   for (const type of sampleTypes()) if (!byName.has(type)) byName.set(type, 'Account Activity');
-  return [...byName].map(([name, description]) => ({ value: head + name, description })).filter((c) => c.value.startsWith(current));
+  return [...byName]
+    .map(([name, description]) => ({ value: head + name, description }))
+    .filter((c) => c.value.startsWith(current));
 }
 
 /** API paths of the route table, one segment at a time: `/2/tw` → `/2/tweets`, `/2/tweets/`. */
@@ -171,7 +193,7 @@ function files(typed: string, prefix: string): Candidate[] {
   const folder = typed.slice(0, slash + 1);
   const base = typed.slice(slash + 1);
   const onDisk = folder.startsWith('~/') ? join(homedir(), folder.slice(2)) : folder || '.';
-  let entries;
+  let entries: Dirent[];
   try {
     entries = readdirSync(onDisk, { withFileTypes: true });
   } catch {

@@ -2,7 +2,7 @@
 // options the program has. The build saves it as dist/xcli.1 (install.sh puts it where `man` looks);
 // `xcli help --man` prints the same text.
 import type { Command, Option } from 'commander';
-import { visibleCommands } from '../commands/help.js';
+import { visibleCommands } from '../help/visible.js';
 
 /** Text as roff reads it: backslashes, a leading dot or quote, and hyphens (so `man` keeps them ASCII). */
 function roff(text: string): string {
@@ -16,7 +16,10 @@ function optionLines(options: readonly Option[]): string[] {
   const lines: string[] = [];
   for (const option of options) {
     if (option.hidden) continue;
-    const names = [option.short, option.long].filter(Boolean).map((n) => `\\fB${roff(n!)}\\fR`).join(', ');
+    const names = [option.short, option.long]
+      .filter(Boolean)
+      .map((n) => `\\fB${roff(n!)}\\fR`)
+      .join(', ');
     const value = option.flags.match(/[<[].*[>\]]/)?.[0];
     lines.push('.TP', `${names}${value ? ` \\fI${roff(value)}\\fR` : ''}`, roff(option.description || ''));
     const fallback = option.defaultValue;
@@ -31,7 +34,10 @@ function commandSections(cmd: Command, path: string[], lines: string[]): void {
   for (const sub of visibleCommands(cmd)) {
     if (sub.name() === 'help' && path.length === 0) continue;
     const words = [...path, sub.name()];
-    const usage = sub.usage().replace(/\[options\]\s*/, '').trim();
+    const usage = sub
+      .usage()
+      .replace(/\[options\]\s*/, '')
+      .trim();
     lines.push(`.SS "${roff(['xcli', ...words, usage].filter(Boolean).join(' '))}"`, roff(sub.description()));
     if (sub.aliases().length > 0) lines.push('.br', `Also: ${sub.aliases().map(roff).join(', ')}.`);
     lines.push(...optionLines(sub.options));
@@ -62,12 +68,24 @@ export function manPage(program: Command, version: string): string {
   commandSections(program, [], lines);
   lines.push(
     '.SH EXIT STATUS',
-    '.TP', '0', 'success',
-    '.TP', '1', 'an HTTP error or another failure',
-    '.TP', '2', 'a usage error (unknown option, bad value)',
-    '.TP', '3', 'missing or rejected credentials',
-    '.TP', '4', 'a network error',
-    '.TP', '5', 'rate-limited: gave up waiting',
+    '.TP',
+    '0',
+    'success',
+    '.TP',
+    '1',
+    'an HTTP error or another failure',
+    '.TP',
+    '2',
+    'a usage error (unknown option, bad value)',
+    '.TP',
+    '3',
+    'missing or rejected credentials',
+    '.TP',
+    '4',
+    'a network error',
+    '.TP',
+    '5',
+    'rate-limited: gave up waiting',
     '.SH ENVIRONMENT',
     ...[
       ['XCLI_CONFIG_DIR', 'where the credential store and state live'],

@@ -25,7 +25,8 @@ export function installOutputHooks(program: Command, ctx: Context): void {
   let finish: (() => Promise<void>) | undefined;
   program.hook('preAction', async (_root, action) => {
     const opts = action.opts() as { jq?: string; output?: string; include?: boolean };
-    if (opts.jq !== undefined && opts.include) throw new UsageError('--jq and -i cannot be used together: jq reads the body only');
+    if (opts.jq !== undefined && opts.include)
+      throw new UsageError('--jq and -i cannot be used together: jq reads the body only');
     const output = action === program && opts.output !== '-' ? opts.output : undefined;
     if (opts.jq === undefined && output === undefined) return;
     const closers: Array<() => Promise<void>> = [];

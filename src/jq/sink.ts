@@ -41,7 +41,10 @@ export class JqSink extends Writable {
   override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.pending += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
     const end = this.completeUpTo();
-    if (end === 0) return callback();
+    if (end === 0) {
+      callback();
+      return;
+    }
     const values = this.pending.slice(0, end);
     this.pending = this.pending.slice(end);
     this.scanned -= end;
@@ -57,8 +60,8 @@ export class JqSink extends Writable {
   private emitFiltered(values: string, callback: (error?: Error | null) => void): void {
     this.run(values).then(
       (text) => {
-        if (text === '') return callback();
-        this.out.write(text, () => callback());
+        if (text === '') callback();
+        else this.out.write(text, () => callback());
       },
       (error: Error) => callback(error),
     );

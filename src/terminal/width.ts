@@ -32,7 +32,12 @@ export function padEnd(text: string, width: number): string {
  * Column widths that fit `columns` cells (with `gap` between columns): the widest column gives
  * way first, never below its header or 4 cells. Undefined `columns` keeps the natural widths.
  */
-export function fitWidths(natural: readonly number[], minimum: readonly number[], columns: number | undefined, gap: number): number[] {
+export function fitWidths(
+  natural: readonly number[],
+  minimum: readonly number[],
+  columns: number | undefined,
+  gap: number,
+): number[] {
   const widths = [...natural];
   if (columns === undefined) return widths;
   let excess = widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1) - columns;

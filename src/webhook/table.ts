@@ -32,9 +32,15 @@ export function streamingTable(header: string[], sampleRows = 1000, columns?: nu
   const flush = (): string => {
     if (!sample) return '';
     const natural = header.map((h, i) => Math.max(displayWidth(h), ...sample!.map((r) => displayWidth(r[i] ?? ''))));
-    widths = fitWidths(natural, header.map((h) => Math.max(displayWidth(h), 4)), columns, 2);
+    widths = fitWidths(
+      natural,
+      header.map((h) => Math.max(displayWidth(h), 4)),
+      columns,
+      2,
+    );
     // After the sample the last column is cut to what fits, not to the sample's widest.
-    if (columns !== undefined) widths[widths.length - 1] = Math.max(widths.at(-1)!, columns - widths.slice(0, -1).reduce((a, b) => a + b + 2, 0));
+    if (columns !== undefined)
+      widths[widths.length - 1] = Math.max(widths.at(-1)!, columns - widths.slice(0, -1).reduce((a, b) => a + b + 2, 0));
     else widths[widths.length - 1] = Infinity;
     const text = [header, ...sample].map((r) => `${line(r)}\n`).join('');
     sample = undefined;

@@ -21,7 +21,11 @@ beforeAll(() => {
   const token = { accessToken: 'SECRET-TOKEN-never-completed', expiresAt: 0 };
   writeFileSync(
     join(config, 'config.json'),
-    JSON.stringify({ version: 1, defaultApp: 'alpha', apps: { alpha: { bearerToken: 'SECRET-BEARER', oauth2Tokens: { alice: token } }, beta: { oauth2Tokens: { bob: token } } } }),
+    JSON.stringify({
+      version: 1,
+      defaultApp: 'alpha',
+      apps: { alpha: { bearerToken: 'SECRET-BEARER', oauth2Tokens: { alice: token } }, beta: { oauth2Tokens: { bob: token } } },
+    }),
   );
   const work = join(home, 'work');
   mkdirSync(join(work, 'clips'), { recursive: true });
@@ -50,11 +54,12 @@ describe('xcli __complete (the engine every script asks)', () => {
     expect(await ask('', '--app', 'beta', 'post', '-u')).toEqual(['bob\tOAuth2 user']);
     expect(await ask('', 'webhook', 'start', '--port')).toEqual([]);
     expect(await ask('--app=b')).toEqual(['--app=beta\tstored app']);
-    expect(await ask('like.create,post.cr', 'webhook', 'start', '--events')).toEqual(['like.create,post.create\tpost (Activity API)']);
-    expect((await ask('profile.update.b', 'activity', 'subscriptions', 'create', '--event-type')).map((l) => l.split('\t')[0])).toEqual([
-      'profile.update.bio',
-      'profile.update.banner_picture',
+    expect(await ask('like.create,post.cr', 'webhook', 'start', '--events')).toEqual([
+      'like.create,post.create\tpost (Activity API)',
     ]);
+    expect(
+      (await ask('profile.update.b', 'activity', 'subscriptions', 'create', '--event-type')).map((l) => l.split('\t')[0]),
+    ).toEqual(['profile.update.bio', 'profile.update.banner_picture']);
     expect(await ask('', 'completion')).toEqual(['bash', 'zsh', 'fish', 'powershell']);
     const all = (await runCli(['__complete', '--current=', '--', '--app'], { env })).stdout;
     expect(all).not.toContain('SECRET');
@@ -62,7 +67,9 @@ describe('xcli __complete (the engine every script asks)', () => {
 
   it('completes API paths one segment at a time, and files where files go', async () => {
     const ask = async (current: string, ...words: string[]) =>
-      lines((await runCli(['__complete', `--current=${current}`, '--', ...words], { env, cwd: join(home, 'work') })).stdout).map((l) => l.split('\t')[0]);
+      lines((await runCli(['__complete', `--current=${current}`, '--', ...words], { env, cwd: join(home, 'work') })).stdout).map(
+        (l) => l.split('\t')[0],
+      );
     expect(await ask('/2/tw')).toEqual(['/2/tweets', '/2/tweets/']);
     expect(await ask('/2/users/me')).toEqual(['/2/users/me']);
     expect(await ask('@', '-d')).toEqual(['@clips/', '@data.json', '@picture.png']);
@@ -95,7 +102,9 @@ _xcli_complete; printf '%s\\n' "\${COMPREPLY[@]}"`,
     expect(complete('xcli --app=al', ['xcli', '--app', '=', 'al'])).toEqual(['alpha']);
     expect(complete('xcli -F media=@pic', ['xcli', '-F', 'media', '=', '@pic'])).toEqual(['@picture.png']);
     expect(complete('xcli /2/tweets/sea', ['xcli', '/2/tweets/sea'])).toEqual(['/2/tweets/search/']);
-    expect(complete('xcli sandbox emit profile.update.bi', ['xcli', 'sandbox', 'emit', 'profile.update.bi'])).toEqual(['profile.update.bio']);
+    expect(complete('xcli sandbox emit profile.update.bi', ['xcli', 'sandbox', 'emit', 'profile.update.bi'])).toEqual([
+      'profile.update.bio',
+    ]);
   });
 });
 
@@ -116,13 +125,16 @@ _xcli`,
 
   it('offers values with descriptions, and no space after folders', () => {
     expect(complete(['xcli', '--app', ''])).toEqual(['alpha:stored app', 'beta:stored app']);
-    expect(complete(['xcli', 'media', 'upload', ''])).toEqual(['data.json', 'picture.png', "[-S ] clips/"]);
-    expect(complete(['xcli', 'webh'])).toEqual(['webhook:develop against X webhooks: a local server answering CRC, event log, forwarding, triggers']);
+    expect(complete(['xcli', 'media', 'upload', ''])).toEqual(['data.json', 'picture.png', '[-S ] clips/']);
+    expect(complete(['xcli', 'webh'])).toEqual([
+      'webhook:develop against X webhooks: a local server answering CRC, event log, forwarding, triggers',
+    ]);
   });
 });
 
 describe.skipIf(!has('fish'))('fish', () => {
-  const complete = (line: string) => lines(shell('fish', ['--no-config', '-c', `xcli completion fish | source; complete -C ${JSON.stringify(line)}`]));
+  const complete = (line: string) =>
+    lines(shell('fish', ['--no-config', '-c', `xcli completion fish | source; complete -C ${JSON.stringify(line)}`]));
 
   it('completes values with descriptions and keeps file completion where files go', () => {
     expect(complete('xcli --app ')).toEqual(['alpha\tstored app', 'beta\tstored app']);

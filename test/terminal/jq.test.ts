@@ -68,7 +68,7 @@ describe('--jq', () => {
     expect(r.stdout).toBe('news.new\n');
   });
 
-  it('a bad expression is exit 2 with jq\'s message in one line, and nothing is sent', async () => {
+  it("a bad expression is exit 2 with jq's message in one line, and nothing is sent", async () => {
     const r = await runCli(['/2/users/1/tweets', '--jq', '.data['], { env });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');

@@ -30,10 +30,16 @@ describe('display width', () => {
     // The third column starts at the same cell on every line.
     const starts = natural.map((line) => displayWidth(line.slice(0, line.lastIndexOf(' ') + 1)));
     expect(new Set(starts).size).toBe(1);
-    const fitted = formatTable(['ID', 'WHAT', 'STATE'], [...rows, ['4', 'a very long description that cannot fit in twenty cells', 'ok']], 24).trimEnd().split('\n');
+    const fitted = formatTable(
+      ['ID', 'WHAT', 'STATE'],
+      [...rows, ['4', 'a very long description that cannot fit in twenty cells', 'ok']],
+      24,
+    )
+      .trimEnd()
+      .split('\n');
     for (const line of fitted) expect(displayWidth(line)).toBeLessThanOrEqual(24);
     expect(fitted[4]).toMatch(/… +ok$/);
-    expect(fitted[1]).toBe("1   日本語のイベ…  ok");
+    expect(fitted[1]).toBe('1   日本語のイベ…  ok');
   });
 });
 
@@ -110,7 +116,10 @@ describe('waits', () => {
   it('webhook start says it is opening the tunnel on a terminal, then erases the line; nothing when piped', async () => {
     const { startServer } = await import('../webhook/helpers.js');
     const tunnel = new URL('../webhook/fixtures/fake-tunnel.mjs', import.meta.url).pathname;
-    for (const [env, shown] of [[{ XCLI_FORCE_TTY: '1' }, true], [{}, false]] as const) {
+    for (const [env, shown] of [
+      [{ XCLI_FORCE_TTY: '1' }, true],
+      [{}, false],
+    ] as const) {
       const s = await startServer(['--tunnel-module', tunnel], env);
       try {
         const err = s.stderr();

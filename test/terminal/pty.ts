@@ -25,10 +25,21 @@ sys.exit(os.waitstatus_to_exitcode(status))
 `;
 
 export const hasPython = (): Promise<boolean> =>
-  new Promise((resolve) => spawn('python3', ['-c', 'import pty'], { stdio: 'ignore' }).on('close', (code) => resolve(code === 0)).on('error', () => resolve(false)));
+  new Promise((resolve) =>
+    spawn('python3', ['-c', 'import pty'], { stdio: 'ignore' })
+      .on('close', (code) => resolve(code === 0))
+      .on('error', () => resolve(false)),
+  );
 
-export function runInPty(args: string[], env: Record<string, string | undefined>, columns: number): Promise<{ code: number | null; output: string }> {
-  const child = spawn('python3', ['-c', RUNNER, String(columns), process.execPath, XCLI_BIN, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'inherit'] });
+export function runInPty(
+  args: string[],
+  env: Record<string, string | undefined>,
+  columns: number,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn('python3', ['-c', RUNNER, String(columns), process.execPath, XCLI_BIN, ...args], {
+    env: cleanEnv(env),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const chunks: Buffer[] = [];
   child.stdout.on('data', (c: Buffer) => chunks.push(c));
   return new Promise((resolve, reject) => {
