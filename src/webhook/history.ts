@@ -68,7 +68,7 @@ export async function runEventsList(
 ): Promise<void> {
   const matches = eventTypeFilter(options.type);
   const since = options.since === undefined ? undefined : parseSince(options.since, ctx.now());
-  const table = options.json || !ctx.io.isStdoutTTY ? undefined : streamingTable(TABLE_HEADER);
+  const table = options.json || !ctx.io.isStdoutTTY ? undefined : streamingTable(TABLE_HEADER, undefined, ctx.io.stdoutColumns);
   const out = bufferedOutput(ctx.io.stdout);
   let count = 0;
   const show = async (record: EventRecord, line: string): Promise<void> => {

@@ -15,6 +15,7 @@ import { checkWebhookUrl, deleteWebhook, registerUrl, validateWebhook } from './
 import { createRenderer, describeWriteError } from './render.js';
 import { describeFsError, startWebhookServer, type ServerEvent } from './server.js';
 import { loadTunnelModule, openNgrokTunnel, type OpenTunnel, type Tunnel } from './tunnel.js';
+import { statusLine } from '../terminal/status.js';
 
 export interface StartOptions {
   port: number;
@@ -232,7 +233,14 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
     if (options.publicUrl) publicUrl = publicWebhookUrl(options.publicUrl);
     else if (options.localUrlIsPublic) publicUrl = server.localUrl;
     else if (openTunnel) {
-      tunnel = await openTunnel(tunnelOptions());
+      // ngrok can take seconds: a terminal says what is being waited for (nothing when piped).
+      const waiting = statusLine(ctx.io);
+      waiting?.show('xcli: opening the tunnel…');
+      try {
+        tunnel = await openTunnel(tunnelOptions());
+      } finally {
+        waiting?.clear();
+      }
       publicUrl = publicWebhookUrl(tunnel.url);
     }
     if (publicUrl && options.register) {
