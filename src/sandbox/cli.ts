@@ -156,6 +156,7 @@ async function saveApp(ctx: Context, appName: string, sandbox: Sandbox): Promise
 
 /** Whether every address `host` names is a loopback one; a host that does not resolve is a usage error. */
 async function isLoopbackHost(host: string, where: string): Promise<boolean> {
+  if (host === '') return false; // every interface
   let addresses: { address: string }[];
   try {
     addresses = await lookup(host, { all: true });
