@@ -71,13 +71,17 @@ function verifyOAuth1(a: Authenticator, input: AuthCheckInput, params: Map<strin
   if (!params.get('oauth_nonce')) return false;
   const given = params.get('oauth_signature');
   if (!given) return false;
-  let base: string;
-  try {
-    base = signatureBase({ method: input.method, url: input.url, formBody: input.formBody, oauthParams: params });
-  } catch {
-    return false; // a form body or query that does not decode cannot have been signed
-  }
-  if (!signatureMatches(hmacSha1Signature(base, consumerSecret, accessTokenSecret), given)) return false;
+  // The client may have addressed the sandbox through a TLS-terminating proxy (or an agent that
+  // sends https://api.x.com/… to it): the URL it signed is then the https one.
+  const signed = [input.url, input.url.replace(/^http:/, 'https:')].some((url) => {
+    try {
+      const base = signatureBase({ method: input.method, url, formBody: input.formBody, oauthParams: params });
+      return signatureMatches(hmacSha1Signature(base, consumerSecret, accessTokenSecret), given);
+    } catch {
+      return false; // a form body or query that does not decode cannot have been signed
+    }
+  });
+  if (!signed) return false;
   return firstUse(a, `${params.get('oauth_nonce')}|${timestamp}`);
 }
 

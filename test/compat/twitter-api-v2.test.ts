@@ -1,0 +1,107 @@
+// Issue 17 compat suite: twitter-api-v2, used as its README shows. It has no base-URL setting (its
+// URLs are https://api.x.com/… and https://x.com/…), so it is pointed at the sandbox the way its
+// docs point it through a proxy: the `httpAgent` setting, here an agent whose connections go to
+// the sandbox on 127.0.0.1 (plain HTTP; the sandbox takes the https URL the client signed).
+import { Agent } from 'node:https';
+import { connect } from 'node:net';
+import { ApiResponseError, TwitterApi } from 'twitter-api-v2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUTHENTICATED_USER_ID, XDEVELOPERS_ID } from '../../src/sandbox/index.js';
+import { startFakeX, type FakeX } from '../helpers/fake-x.js';
+
+/** Every connection goes to the sandbox, whatever host the client names. */
+class SandboxAgent extends Agent {
+  constructor(private readonly port: number) {
+    super({ keepAlive: true });
+  }
+  override createConnection(): ReturnType<typeof connect> {
+    return connect(this.port, '127.0.0.1');
+  }
+}
+
+let fake: FakeX;
+let settings: { httpAgent: Agent };
+let app: TwitterApi;
+let oauth1: TwitterApi;
+beforeAll(async () => {
+  fake = await startFakeX({ rateLimits: { 'GET /2/users/:id': 1 } });
+  settings = { httpAgent: new SandboxAgent(fake.sandbox.port) };
+  const c = fake.sandbox.credentials;
+  app = new TwitterApi(c.bearerToken, settings);
+  oauth1 = new TwitterApi({ appKey: c.consumerKey, appSecret: c.consumerSecret, accessToken: c.accessToken, accessSecret: c.accessTokenSecret }, settings);
+});
+afterAll(async () => {
+  settings.httpAgent.destroy();
+  await fake.close();
+});
+
+describe('twitter-api-v2 against the sandbox', () => {
+  it('looks up posts and users with fields and expansions, with partial errors', async () => {
+    const post = await app.v2.singleTweet('20', { 'tweet.fields': ['public_metrics', 'created_at'], expansions: ['author_id'] });
+    expect(post.data.public_metrics?.like_count).toBe(0);
+    expect(post.includes?.users?.[0]?.username).toBe('jack');
+    const many = await app.v2.tweets(['20', '9999999999999999999']);
+    expect(many.data.map((p) => p.id)).toEqual(['20']);
+    expect(many.errors?.[0]).toMatchObject({ resource_id: '9999999999999999999' });
+    expect((await app.v2.userByUsername('XDevelopers')).data.id).toBe(XDEVELOPERS_ID);
+  });
+
+  it('acts as the user with its own OAuth 1.0a signer: me, post, reply, like, delete', async () => {
+    expect((await oauth1.v2.me()).data.id).toBe(AUTHENTICATED_USER_ID);
+    const posted = await oauth1.v2.tweet(`twitter-api-v2 says hi ${Math.random()}`);
+    const reply = await oauth1.v2.reply('a reply', posted.data.id);
+    expect(reply.data.id).toBeTruthy();
+    expect((await oauth1.v2.like(AUTHENTICATED_USER_ID, posted.data.id)).data.liked).toBe(true);
+    expect((await oauth1.v2.deleteTweet(posted.data.id)).data.deleted).toBe(true);
+  });
+
+  it('logs in with OAuth2 PKCE: generateOAuth2AuthLink, consent, loginWithOAuth2, refreshOAuth2Token', async () => {
+    const { clientId, clientSecret } = fake.sandbox.credentials;
+    const client = new TwitterApi({ clientId, clientSecret }, settings);
+    const redirectUri = 'http://127.0.0.1:8739/callback';
+    const link = client.generateOAuth2AuthLink(redirectUri, { scope: ['tweet.read', 'users.read', 'offline.access'] });
+    // The consent page: the link's path and query, at the sandbox (which approves at once).
+    const authorize = new URL(link.url);
+    const consent = await fetch(`${fake.url}${authorize.pathname}${authorize.search}`, { redirect: 'manual' });
+    const back = new URL(consent.headers.get('location')!);
+    expect(back.searchParams.get('state')).toBe(link.state);
+    const login = await client.loginWithOAuth2({ code: back.searchParams.get('code')!, codeVerifier: link.codeVerifier, redirectUri });
+    expect((await login.client.v2.me()).data.id).toBe(AUTHENTICATED_USER_ID);
+    const refreshed = await client.refreshOAuth2Token(login.refreshToken!);
+    expect((await refreshed.client.v2.me()).data.id).toBe(AUTHENTICATED_USER_ID);
+  });
+
+  it('pages search and followers', async () => {
+    for (let i = 0; i < 12; i++) await oauth1.v2.tweet(`v2 paging ${i}`);
+    const search = await app.v2.search('v2 paging', { max_results: 10 });
+    await search.fetchNext();
+    expect(search.tweets).toHaveLength(12);
+    const followers = await app.v2.followers(AUTHENTICATED_USER_ID);
+    expect(followers.data.length).toBeGreaterThan(0);
+  });
+
+  it('raises ApiResponseError with the status for 400, 401, 403, 404 and 429 (with rateLimit)', async () => {
+    const failure = async (call: () => Promise<unknown>) => {
+      try {
+        await call();
+        return undefined;
+      } catch (err) {
+        expect(err).toBeInstanceOf(ApiResponseError);
+        return err as ApiResponseError;
+      }
+    };
+    expect((await failure(() => app.v2.search('a', { max_results: 5 })))?.code).toBe(400);
+    expect((await failure(() => new TwitterApi('wrong', settings).v2.userByUsername('X')))?.code).toBe(401);
+    expect((await failure(() => app.v2.me()))?.code).toBe(403);
+    expect((await failure(() => app.v2.get('spaces/1YqKDqWqdPLsV')))?.code).toBe(404);
+    expect(await failure(() => app.v2.user('783214'))).toBeUndefined();
+    const limited = await failure(() => app.v2.user('783214'));
+    expect(limited?.code).toBe(429);
+    expect(limited?.rateLimit).toMatchObject({ limit: 1, remaining: 0 });
+  });
+
+  it('makes raw calls to /2/webhooks and /2/activity/subscriptions', async () => {
+    expect(await app.v2.get('webhooks')).toMatchObject({ data: [] });
+    expect(await app.v2.get('activity/subscriptions')).toBeTruthy();
+  });
+});
