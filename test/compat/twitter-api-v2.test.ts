@@ -4,7 +4,7 @@
 // the sandbox on 127.0.0.1 (plain HTTP; the sandbox takes the https URL the client signed).
 import { Agent } from 'node:https';
 import { connect } from 'node:net';
-import { ApiResponseError, TwitterApi } from 'twitter-api-v2';
+import { ApiResponseError, ETwitterStreamEvent, TwitterApi, type TweetV2SingleStreamResult } from 'twitter-api-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTHENTICATED_USER_ID, XDEVELOPERS_ID } from '../../src/sandbox/index.js';
 import { startFakeX, type FakeX } from '../helpers/fake-x.js';
@@ -98,6 +98,22 @@ describe('twitter-api-v2 against the sandbox', () => {
     const limited = await failure(() => app.v2.user('783214'));
     expect(limited?.code).toBe(429);
     expect(limited?.rateLimit).toMatchObject({ limit: 1, remaining: 0 });
+  });
+
+  it('reads the sample stream, and a filtered stream with its rules', async () => {
+    const sample = await app.v2.sampleStream();
+    const first = await new Promise<TweetV2SingleStreamResult>((resolve) => sample.on(ETwitterStreamEvent.Data, resolve));
+    sample.close();
+    expect(first.data.id).toBeTruthy();
+    const rules = await app.v2.updateStreamRules({ add: [{ value: 'compat stream', tag: 'compat' }] });
+    expect(rules.meta.summary?.created).toBe(1);
+    const filtered = await app.v2.searchStream();
+    const matched = new Promise<TweetV2SingleStreamResult>((resolve) => filtered.on(ETwitterStreamEvent.Data, resolve));
+    await oauth1.v2.tweet('compat stream now');
+    const record = await matched;
+    filtered.close();
+    expect(record.data.text).toBe('compat stream now');
+    expect(record.matching_rules[0]?.tag).toBe('compat');
   });
 
   it('makes raw calls to /2/webhooks and /2/activity/subscriptions', async () => {
