@@ -1,6 +1,7 @@
 // The Context every command receives (gh's Factory): streams, environment, paths, and lazy services.
 // Services load their modules on first use, so `xcli --version` pulls in no HTTP, OAuth or ngrok code.
 import type { CredentialStore } from './auth/types.js';
+import type { GlobalOptions } from './http/types.js';
 import type { Env, IOStreams } from './io.js';
 import { resolvePaths, type Paths } from './paths.js';
 
@@ -9,6 +10,11 @@ export interface Context {
   env: Env;
   paths: Paths;
   version: string;
+  /**
+   * `--app --auth -u -v -t` of this invocation, from wherever they were written: set once by the
+   * root's preAction hook (program.ts) before any action runs; reading it loads nothing.
+   */
+  api: Readonly<GlobalOptions>;
   now(): number;
   /** The credential store; the conf-backed implementation is imported on first call. */
   store(): Promise<CredentialStore>;
@@ -33,6 +39,7 @@ export function createContext(io: IOStreams, env: Env, version: string, override
     env,
     paths,
     version,
+    api: {},
     now: overrides.now ?? Date.now,
     store:
       overrides.store ??

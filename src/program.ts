@@ -14,6 +14,7 @@ import { registerPostingShortcuts, registerReadingShortcuts, registerUserShortcu
 import { registerStream } from './commands/stream.js';
 import { registerVersion } from './commands/version.js';
 import { registerWebhook } from './commands/webhook.js';
+import { declareApiOptions, resolveApiOptions } from './commands/common.js';
 
 /**
  * `xcli /2/…` (a path or URL first, no help asked) is a request: only the root command is built,
@@ -43,6 +44,12 @@ export function createProgram(ctx: Context, argv: readonly string[] = []): Comma
 
   program.commandsGroup('Requests:');
   registerRequest(program, ctx);
+  program.optionsGroup('API options (also after a command: xcli webhook list -v):');
+  declareApiOptions(program);
+  // Resolved once, for whichever command runs (clasp's program.ts does the same with its globals).
+  program.hook('preAction', (_root, action) => {
+    ctx.api = resolveApiOptions(action);
+  });
   if (isPlainRequest(argv)) return program;
   registerRoutes(program, ctx);
   program.commandsGroup('Posting & engagement:');

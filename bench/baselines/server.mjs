@@ -1,6 +1,5 @@
-// Baseline servers of the CRC and events cases, as bare as node:http allows:
+// Baseline server of the CRC case, as bare as node:http allows (the events case has durable.mjs):
 //   crc:  answers GET ?crc_token=T with X's {"response_token":"sha256=<HMAC>"} (same HMAC as xcli)
-//   drop: reads each POST body and drops it, answering 200
 // Prints {"type":"ready","localUrl":…} on stderr; runs until killed.
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -13,8 +12,7 @@ const server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   } else {
-    req.on('data', () => {});
-    req.on('end', () => res.end());
+    res.writeHead(405).end();
   }
 });
 server.listen(0, '127.0.0.1', () => {

@@ -2,7 +2,7 @@
 // favour of the X Activity API). Wiring only: the work module loads inside each action.
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
-import { addApiOptions, globalsOf } from './common.js';
+import { takesApiOptions } from './common.js';
 
 const JSON_HELP = 'print JSON (the default when stdout is not a terminal)';
 
@@ -19,58 +19,58 @@ Examples:
   $ xcli account-activity unsubscribe --webhook 1234567890 --user @alice`,
     );
 
-  addApiOptions(
+  takesApiOptions(
     aaa
       .command('subscribe')
       .description('subscribe the authenticating user (OAuth 1.0a or OAuth2 user token) to a webhook')
       .option('--webhook <id>', 'webhook id')
       .option('--json', JSON_HELP),
-  ).action(async (opts, cmd: Command) => {
+  ).action(async (opts) => {
     const { runSubscribe } = await import('../activity/account-activity.js');
-    await runSubscribe(ctx, globalsOf(cmd), opts);
+    await runSubscribe(ctx, ctx.api, opts);
   });
 
-  addApiOptions(
+  takesApiOptions(
     aaa
       .command('status')
       .description('whether the authenticating user is subscribed to a webhook')
       .option('--webhook <id>', 'webhook id')
       .option('--json', JSON_HELP),
-  ).action(async (opts, cmd: Command) => {
+  ).action(async (opts) => {
     const { runStatus } = await import('../activity/account-activity.js');
-    await runStatus(ctx, globalsOf(cmd), opts);
+    await runStatus(ctx, ctx.api, opts);
   });
 
-  addApiOptions(
+  takesApiOptions(
     aaa
       .command('list')
       .description("the users subscribed to a webhook (app's bearer token)")
       .option('--webhook <id>', 'webhook id')
       .option('--json', JSON_HELP),
-  ).action(async (opts, cmd: Command) => {
+  ).action(async (opts) => {
     const { runList } = await import('../activity/account-activity.js');
-    await runList(ctx, globalsOf(cmd), opts);
+    await runList(ctx, ctx.api, opts);
   });
 
-  addApiOptions(
+  takesApiOptions(
     aaa
       .command('unsubscribe')
       .description('remove one user from a webhook')
       .option('--webhook <id>', 'webhook id')
       .option('--user <user>', 'user id or @handle')
       .option('--json', JSON_HELP),
-  ).action(async (opts, cmd: Command) => {
+  ).action(async (opts) => {
     const { runUnsubscribe } = await import('../activity/account-activity.js');
-    await runUnsubscribe(ctx, globalsOf(cmd), opts);
+    await runUnsubscribe(ctx, ctx.api, opts);
   });
 
-  addApiOptions(
+  takesApiOptions(
     aaa
       .command('count')
       .description('how many subscriptions the app has and may have')
       .option('--json', JSON_HELP),
-  ).action(async (opts, cmd: Command) => {
+  ).action(async (opts) => {
     const { runCount } = await import('../activity/account-activity.js');
-    await runCount(ctx, globalsOf(cmd), opts);
+    await runCount(ctx, ctx.api, opts);
   });
 }

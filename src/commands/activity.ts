@@ -2,7 +2,7 @@
 // Wiring only: the work modules load inside each action.
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
-import { addApiOptions, globalsOf } from './common.js';
+import { takesApiOptions } from './common.js';
 
 const JSON_HELP = 'print JSON (the default when stdout is not a terminal)';
 
@@ -22,7 +22,7 @@ Examples:
 
   const subs = activity.command('subscriptions').alias('subs').description('list, create, update and delete activity subscriptions');
 
-  addApiOptions(
+  takesApiOptions(
     subs
       .command('list')
       .description('list subscriptions (one page unless --all)')
@@ -30,12 +30,12 @@ Examples:
       .option('--all', 'follow next_token through every page')
       .option('--max-results <n>', 'page size (1-1000)')
       .option('--json', JSON_HELP),
-  ).action(async (opts, cmd: Command) => {
+  ).action(async (opts) => {
     const { runList } = await import('../activity/run-activity.js');
-    await runList(ctx, globalsOf(cmd), opts);
+    await runList(ctx, ctx.api, opts);
   });
 
-  addApiOptions(
+  takesApiOptions(
     subs
       .command('create')
       .description('subscribe to one event type for one user (or keyword)')
@@ -46,12 +46,12 @@ Examples:
       .option('--webhook <id>', 'deliver to this registered webhook (without it, events go to the activity stream only)')
       .option('--tag <tag>', 'your label, up to 200 characters; it comes back in every event')
       .option('--json', JSON_HELP),
-  ).action(async (opts, cmd: Command) => {
+  ).action(async (opts) => {
     const { runCreate } = await import('../activity/run-activity.js');
-    await runCreate(ctx, globalsOf(cmd), { ...opts, webhookId: opts.webhook });
+    await runCreate(ctx, ctx.api, { ...opts, webhookId: opts.webhook });
   });
 
-  addApiOptions(
+  takesApiOptions(
     subs
       .command('update')
       .description('change the tag or webhook of a subscription (X allows only these two)')
@@ -59,20 +59,20 @@ Examples:
       .option('--tag <tag>', 'new tag (1-200 characters)')
       .option('--webhook <id>', 'new webhook id')
       .option('--json', JSON_HELP),
-  ).action(async (id: string, opts, cmd: Command) => {
+  ).action(async (id: string, opts) => {
     const { runUpdate } = await import('../activity/run-activity.js');
-    await runUpdate(ctx, globalsOf(cmd), id, opts);
+    await runUpdate(ctx, ctx.api, id, opts);
   });
 
-  addApiOptions(
+  takesApiOptions(
     subs
       .command('delete')
       .description('delete subscriptions (several ids: one bulk request per 100)')
       .argument('<id...>', 'subscription ids')
       .option('--json', JSON_HELP),
-  ).action(async (ids: string[], opts, cmd: Command) => {
+  ).action(async (ids: string[], opts) => {
     const { runDelete } = await import('../activity/run-activity.js');
-    await runDelete(ctx, globalsOf(cmd), ids, opts);
+    await runDelete(ctx, ctx.api, ids, opts);
   });
 
   activity
@@ -84,7 +84,7 @@ Examples:
       runEventTypes(ctx, opts);
     });
 
-  addApiOptions(
+  takesApiOptions(
     activity
       .command('stream')
       .description('GET /2/activity/stream: events of every subscription as NDJSON (rendered on a terminal)')
@@ -92,8 +92,8 @@ Examples:
       .option('--start-time <iso>', 'earliest event time (ISO 8601)')
       .option('--end-time <iso>', 'latest event time (ISO 8601)')
       .option('--json', 'print NDJSON even on a terminal'),
-  ).action(async (opts, cmd: Command) => {
+  ).action(async (opts) => {
     const { runActivityStream } = await import('../activity/activity-stream.js');
-    await runActivityStream(ctx, globalsOf(cmd), opts);
+    await runActivityStream(ctx, ctx.api, opts);
   });
 }

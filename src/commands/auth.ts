@@ -2,9 +2,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { collect, globalsOf } from './common.js';
-
-const APP_OPTION = ['--app <name>', 'stored app to use (default: the default app)'] as const;
+import { collect, takesApiOptions } from './common.js';
 
 function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
@@ -45,28 +43,24 @@ export function registerAuth(program: Command, ctx: Context): void {
       ),
     );
 
-  auth
-    .command('app')
+  takesApiOptions(auth.command('app'), ['app'])
     .aliases(['app-only', 'bearer'])
     .description("store an app-only bearer token ('-' reads it from stdin)")
     .argument('[token]', "the bearer token, or '-' to read it from stdin")
     .option('--bearer-token <token>', 'the bearer token (same as the argument)')
-    .option(...APP_OPTION)
     .addHelpText('after', examples('xcli auth app --bearer-token "$BEARER"', 'pass show x/bearer | xcli auth app -', 'xcli auth app --app work "$BEARER"'))
-    .action(async (token: string | undefined, opts: { bearerToken?: string }, cmd: Command) => {
+    .action(async (token: string | undefined, opts: { bearerToken?: string }) => {
       if (token !== undefined && opts.bearerToken !== undefined) throw new UsageError('give the bearer token once: as the argument or with --bearer-token');
       const { saveBearer } = await import('../auth/manage.js');
-      await saveBearer(ctx, { app: globalsOf(cmd).app, token: token ?? opts.bearerToken });
+      await saveBearer(ctx, { app: ctx.api.app, token: token ?? opts.bearerToken });
     });
 
-  auth
-    .command('oauth1')
+  takesApiOptions(auth.command('oauth1'), ['app'])
     .description('store OAuth 1.0a keys: consumer key and secret, and the user access token and secret')
     .option('--consumer-key <key>', "API key ('-' reads it from stdin)")
     .option('--consumer-secret <secret>', "API key secret ('-' reads it from stdin)")
     .option('--access-token <token>', "user access token ('-' reads it from stdin)")
     .option('--token-secret <secret>', "user access token secret ('-' reads it from stdin)")
-    .option(...APP_OPTION)
     .addHelpText(
       'after',
       `${examples(
@@ -74,19 +68,17 @@ export function registerAuth(program: Command, ctx: Context): void {
         'xcli auth oauth1 --consumer-key K --consumer-secret S      (enough for webhooks)',
       )}Each '-' reads one line from stdin, in the order of the flags above.\n`,
     )
-    .action(async (opts: { consumerKey?: string; consumerSecret?: string; accessToken?: string; tokenSecret?: string }, cmd: Command) => {
+    .action(async (opts: { consumerKey?: string; consumerSecret?: string; accessToken?: string; tokenSecret?: string }) => {
       const { saveOAuth1 } = await import('../auth/manage.js');
-      await saveOAuth1(ctx, { ...opts, app: globalsOf(cmd).app });
+      await saveOAuth1(ctx, { ...opts, app: ctx.api.app });
     });
 
-  auth
-    .command('oauth2')
+  takesApiOptions(auth.command('oauth2'), ['app'])
     .description('log a user in with OAuth2 (PKCE) and store the token')
     .argument('[username]', 'label the token with this username (skips the GET /2/users/me lookup)')
     .option('--headless', 'print the URL and read the pasted redirect URL (or code) from stdin')
     .option('--scopes <scopes>', 'scopes to request, space- or comma-separated, repeatable (default: all, as xurl)', collect)
     .option('--timeout <seconds>', 'how long to wait for the authorization', seconds, 300)
-    .option(...APP_OPTION)
     .addHelpText(
       'after',
       examples(
@@ -96,9 +88,9 @@ export function registerAuth(program: Command, ctx: Context): void {
         'xcli auth oauth2 --app work alice',
       ),
     )
-    .action(async (username: string | undefined, opts: { headless?: boolean; scopes?: string[]; timeout: number }, cmd: Command) => {
+    .action(async (username: string | undefined, opts: { headless?: boolean; scopes?: string[]; timeout: number }) => {
       const { loginOAuth2 } = await import('../auth/manage.js');
-      await loginOAuth2(ctx, { app: globalsOf(cmd).app, username, headless: opts.headless === true, scopes: opts.scopes, timeoutMs: opts.timeout * 1000 });
+      await loginOAuth2(ctx, { app: ctx.api.app, username, headless: opts.headless === true, scopes: opts.scopes, timeoutMs: opts.timeout * 1000 });
     });
 
   const apps = auth
@@ -162,17 +154,15 @@ export function registerAuth(program: Command, ctx: Context): void {
       await showStatus(ctx, opts.json === true);
     });
 
-  auth
-    .command('clear')
+  takesApiOptions(auth.command('clear'), ['app'])
     .description('remove stored credentials from an app (exactly one of the flags)')
     .option('--all', 'every token of the app (bearer, OAuth 1.0a, OAuth2 users); the app itself stays')
     .option('--oauth1', 'the OAuth 1.0a keys')
     .option('--oauth2-username <user>', "one user's OAuth2 token")
     .option('--bearer', 'the bearer token')
     .addOption(new Option('--app-only', 'the bearer token (xurl spelling)').hideHelp())
-    .option(...APP_OPTION)
     .addHelpText('after', examples('xcli auth clear --bearer', 'xcli auth clear --oauth2-username alice', 'xcli auth clear --all --app old'))
-    .action(async (opts: { all?: boolean; oauth1?: boolean; oauth2Username?: string; bearer?: boolean; appOnly?: boolean }, cmd: Command) => {
+    .action(async (opts: { all?: boolean; oauth1?: boolean; oauth2Username?: string; bearer?: boolean; appOnly?: boolean }) => {
       const chosen = [
         opts.all && ({ all: true } as const),
         opts.oauth1 && ({ oauth1: true } as const),
@@ -183,7 +173,7 @@ export function registerAuth(program: Command, ctx: Context): void {
         throw new UsageError(`${chosen.length === 0 ? 'say what to clear' : 'clear one kind at a time'}: --all, --oauth1, --oauth2-username USER or --bearer`);
       }
       const { clearCredentials } = await import('../auth/manage.js');
-      await clearCredentials(ctx, globalsOf(cmd).app, chosen[0]!);
+      await clearCredentials(ctx, ctx.api.app, chosen[0]!);
     });
 
   auth
@@ -207,15 +197,11 @@ export function registerAuth(program: Command, ctx: Context): void {
       await importXurl(ctx, { file: opts.file, overwrite: opts.overwrite === true });
     });
 
-  program
-    .command('token')
+  takesApiOptions(program.command('token'), ['app', 'username'])
     .description('print a valid OAuth2 access token (refreshed if needed; never opens a browser)')
-    .option('-u, --username <name>', 'user whose token to print (default: the default user)')
-    .option(...APP_OPTION)
     .addHelpText('after', examples('curl -H "Authorization: Bearer $(xcli token)" https://api.x.com/2/users/me', 'xcli token -u alice --app work'))
-    .action(async (_opts: unknown, cmd: Command) => {
+    .action(async (_opts: unknown) => {
       const { printToken } = await import('../auth/manage.js');
-      const { app, username } = globalsOf(cmd);
-      await printToken(ctx, { app, username });
+      await printToken(ctx, { app: ctx.api.app, username: ctx.api.username });
     });
 }

@@ -1,12 +1,12 @@
 // `xcli media upload|status`: commander wiring only; the work lives in src/media/.
 import { Option, type Command } from 'commander';
 import type { Context } from '../context.js';
-import { addApiOptions, globalsOf } from './common.js';
+import { takesApiOptions } from './common.js';
 
 export function registerMedia(program: Command, ctx: Context): void {
   const media = program.command('media').description('upload images, GIFs and videos, and check their processing');
 
-  addApiOptions(
+  takesApiOptions(
     media
       .command('upload')
       .description('upload a file with X\'s chunked upload; prints the media data ({"id":…}) on stdout')
@@ -19,20 +19,20 @@ export function registerMedia(program: Command, ctx: Context): void {
       .addOption(new Option('--chunk-size <bytes>', 'APPEND chunk size (default 4m; env XCLI_MEDIA_CHUNK_SIZE)').hideHelp()),
   )
     .addHelpText('after', '\nExample:\n  $ id=$(xcli media upload clip.mp4 | jq -r .id) && xcli post "new clip" --media-id "$id"\n')
-    .action(async (file: string, opts: Record<string, unknown>, cmd: Command) => {
+    .action(async (file: string, opts: Record<string, unknown>) => {
       const { runUpload } = await import('../media/run.js');
-      await runUpload(ctx, globalsOf(cmd), file, opts);
+      await runUpload(ctx, ctx.api, file, opts);
     });
 
-  addApiOptions(
+  takesApiOptions(
     media
       .command('status')
       .description('show the processing state of an uploaded media id')
       .argument('<media-id>', 'media id printed by media upload')
       .option('-w, --wait', 'poll until processing succeeds or fails (images have nothing to wait for)')
       .option('--timeout <duration>', 'longest wait with --wait, e.g. 90s or 5m', '10m'),
-  ).action(async (id: string, opts: { wait?: boolean; timeout?: string }, cmd: Command) => {
+  ).action(async (id: string, opts: { wait?: boolean; timeout?: string }) => {
     const { runStatus } = await import('../media/run.js');
-    await runStatus(ctx, globalsOf(cmd), id, opts);
+    await runStatus(ctx, ctx.api, id, opts);
   });
 }

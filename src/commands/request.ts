@@ -1,7 +1,7 @@
 // The root command `xcli [flags] URL`: commander wiring only; the work lives in src/http/raw.ts.
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Context } from '../context.js';
-import { collect, addApiOptions, globalsOf } from './common.js';
+import { collect } from './common.js';
 
 
 function positiveInt(value: string): number {
@@ -45,15 +45,14 @@ export function registerRequest(program: Command, ctx: Context): void {
     .option('--rate', 'print the rate-limit budget (x-rate-limit: 847/900, resets in 11m02s) on stderr')
     .option('--strict', "exit 1 when a successful response carries X's errors[] (partial success)")
     .option('--retry <n>', 'retry N times on 429 (after the reset), 5xx and network errors', nonNegativeInt, 0)
+    .option('--retry-unsafe', 'with --retry, also retry POST/PATCH after 5xx or a lost connection (may post twice)')
     .option('--max-wait <seconds>', 'longest single wait between retries', seconds, 900)
     .option('--pretty', 'always pretty-print JSON')
     .option('--raw', 'always print the body exactly as received');
-  program.optionsGroup('API options (also after a command: xcli webhook list -v):');
-  addApiOptions(program);
   program
     .action(async (url: string | undefined, _opts: unknown, cmd: Command) => {
-      const { runRawRequest } = await import('../http/raw.js');
+      const [{ runRawRequest }, { meResolver }] = await Promise.all([import('../http/raw.js'), import('../shortcuts/me.js')]);
       const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
-      await runRawRequest(ctx, url, globalsOf(cmd), cmd.opts(), names);
+      await runRawRequest(ctx, url, ctx.api, cmd.opts(), names, meResolver);
     });
 }

@@ -1,6 +1,7 @@
 // `xcli routes` and `xcli limits`: commander wiring only; the work lives in src/http/route-list.ts and src/http/limits.ts.
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
+import { takesApiOptions } from './common.js';
 
 export function registerRoutes(program: Command, ctx: Context): void {
   program
@@ -15,15 +16,12 @@ export function registerRoutes(program: Command, ctx: Context): void {
       runRoutes(ctx, filter, opts);
     });
 
-  program
-    .command('limits')
+  takesApiOptions(program.command('limits'), ['app'])
     .description('show the rate-limit budget last seen per route and auth kind (costs no API call)')
     .argument('[filter]', 'only routes whose method and path contain this text')
-    .option('--app <name>', 'use this stored app instead of the default')
     .option('--json', 'print the limits as JSON')
-    .action(async (filter: string | undefined, opts: { app?: string; json?: boolean }, cmd: Command) => {
+    .action(async (filter: string | undefined, opts: { json?: boolean }) => {
       const { runLimits } = await import('../http/limits.js');
-      const app = (cmd.optsWithGlobals() as { app?: string }).app;
-      await runLimits(ctx, filter, { ...opts, app });
+      await runLimits(ctx, filter, { json: opts.json, app: ctx.api.app });
     });
 }

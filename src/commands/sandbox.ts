@@ -1,7 +1,7 @@
 // `xcli sandbox …`: commander wiring only; the emulator loads inside each action.
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Context } from '../context.js';
-import { collect } from './common.js';
+import { collect, takesApiOptions } from './common.js';
 
 function port(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number (0-65535; 0 picks a free one)');
@@ -19,7 +19,6 @@ interface ServeFlags {
   port: number;
   host: string;
   state?: string;
-  app: string;
   fastRetries?: boolean;
   duplicates?: number;
   shuffle?: boolean;
@@ -28,14 +27,12 @@ interface ServeFlags {
 }
 
 export function registerSandbox(program: Command, ctx: Context): void {
-  const sandbox = program
-    .command('sandbox')
+  const sandbox = takesApiOptions(program.command('sandbox'), ['app'])
     .description('a local X API for webhooks and API calls offline: no account, no tunnel')
     .option('-p, --port <port>', 'port to listen on (0 = any free port)', port, 0)
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--public', 'allow a --host that is not loopback (anyone who reaches it can log in)')
     .option('--state <file>', 'keep users, posts, webhooks, subscriptions and deliveries in this file across restarts')
-    .option('--app <name>', 'save the sandbox credentials as this app', 'sandbox')
     .option('--fast-retries', "scale X's delivery retry schedule (3 s, 30 s, 5 min) down 100 times")
     .option('--duplicates <rate>', 're-deliver this share of events (0-1), as X sometimes does', rate)
     .option('--shuffle', 'deliver events out of order')
@@ -44,7 +41,7 @@ export function registerSandbox(program: Command, ctx: Context): void {
       'after',
       `
 Prints its URL on stdout and stays up until Ctrl-C. Its credentials are saved as the app
-'sandbox', with the sandbox as that app's API base, so every command works against it.
+'sandbox' (or --app NAME), with the sandbox as that app's API base, so every command works against it.
 
 Examples:
   $ xcli sandbox --port 9000 --state ~/.xcli-sandbox.json
@@ -59,7 +56,7 @@ Examples:
         port: flags.port,
         host: flags.host,
         stateFile: flags.state,
-        appName: flags.app,
+        appName: ctx.api.app,
         fastRetries: flags.fastRetries,
         duplicates: flags.duplicates,
         shuffle: flags.shuffle,
@@ -68,35 +65,29 @@ Examples:
       });
     });
 
-  sandbox
-    .command('emit <type>')
+  takesApiOptions(sandbox.command('emit <type>'), ['app'])
     .description('make an X Activity event happen in the running sandbox (e.g. profile.update.bio)')
     .option('--user <user>', 'the user it happens to (@handle or id; default the sandbox user)')
     .option('--set <path=value>', 'set a payload field (dot path; JSON values are parsed), repeatable', collect)
-    .option('--app <name>', 'the sandbox app', 'sandbox')
-    .action(async (type: string, flags: { user?: string; set?: string[]; app: string }) => {
+    .action(async (type: string, flags: { user?: string; set?: string[] }) => {
       const { sandboxEmit } = await import('../sandbox/cli.js');
-      await sandboxEmit(ctx, type, flags);
+      await sandboxEmit(ctx, type, { ...flags, app: ctx.api.app });
     });
 
-  sandbox
-    .command('status')
+  takesApiOptions(sandbox.command('status'), ['app'])
     .description('webhooks, subscriptions and delivery counts of the running sandbox')
     .option('--json', 'print JSON even on a terminal')
-    .option('--app <name>', 'the sandbox app', 'sandbox')
-    .action(async (flags: { json?: boolean; app: string }) => {
+    .action(async (flags: { json?: boolean }) => {
       const { sandboxStatus } = await import('../sandbox/cli.js');
-      await sandboxStatus(ctx, flags);
+      await sandboxStatus(ctx, { ...flags, app: ctx.api.app });
     });
 
-  sandbox
-    .command('deliveries')
+  takesApiOptions(sandbox.command('deliveries'), ['app'])
     .description('every delivery with its attempts, status codes and latency')
     .option('--webhook <id>', 'only deliveries to this webhook')
     .option('--json', 'print JSON even on a terminal')
-    .option('--app <name>', 'the sandbox app', 'sandbox')
-    .action(async (flags: { webhook?: string; json?: boolean; app: string }) => {
+    .action(async (flags: { webhook?: string; json?: boolean }) => {
       const { sandboxDeliveries } = await import('../sandbox/cli.js');
-      await sandboxDeliveries(ctx, flags);
+      await sandboxDeliveries(ctx, { ...flags, app: ctx.api.app });
     });
 }

@@ -2,13 +2,13 @@
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import type { ListFlags, MyList, OutputFlags, PostEdge, PostFlags, TimelineFlags, UserEdge } from '../shortcuts/run.js';
-import { collect, addApiOptions, globalsOf } from './common.js';
+import { collect, takesApiOptions } from './common.js';
 
 const run = () => import('../shortcuts/run.js');
 
 /** A shortcut with the API options and `--json`. */
 function shortcut(parent: Command, name: string, description: string): Command {
-  return addApiOptions(parent.command(name).description(description)).option('--json', 'print X\'s JSON even on a terminal');
+  return takesApiOptions(parent.command(name).description(description)).option('--json', 'print X\'s JSON even on a terminal');
 }
 
 function listOptions(cmd: Command, range: string): Command {
@@ -48,26 +48,26 @@ export function registerPostingShortcuts(program: Command, ctx: Context): void {
       'after',
       '\nExamples:\n  $ xcli post "hello"\n  $ xcli post "look" --media cat.jpg --media dog.png\n  $ xcli post "lunch?" --poll "pizza,sushi" --poll-minutes 60\n  $ printf "one\\n---\\ntwo\\n" | xcli post --thread\n',
     )
-    .action(async (text: string | undefined, flags: PostFlags, cmd: Command) => (await run()).post(ctx, globalsOf(cmd), text, flags));
+    .action(async (text: string | undefined, flags: PostFlags) => (await run()).post(ctx, ctx.api, text, flags));
 
   mediaOptions(shortcut(program, 'reply', 'reply to a post'))
     .argument('<post>', POST_ARG)
     .argument('<text>', 'the text of the reply')
-    .action(async (target: string, text: string, flags: PostFlags, cmd: Command) => (await run()).reply(ctx, globalsOf(cmd), target, text, flags));
+    .action(async (target: string, text: string, flags: PostFlags) => (await run()).reply(ctx, ctx.api, target, text, flags));
 
   mediaOptions(shortcut(program, 'quote', 'quote a post'))
     .argument('<post>', POST_ARG)
     .argument('<text>', 'your comment')
-    .action(async (target: string, text: string, flags: PostFlags, cmd: Command) => (await run()).quote(ctx, globalsOf(cmd), target, text, flags));
+    .action(async (target: string, text: string, flags: PostFlags) => (await run()).quote(ctx, ctx.api, target, text, flags));
 
   shortcut(program, 'delete', 'delete one of your posts')
     .argument('<post>', POST_ARG)
-    .action(async (target: string, flags: OutputFlags, cmd: Command) => (await run()).deletePost(ctx, globalsOf(cmd), target, flags));
+    .action(async (target: string, flags: OutputFlags) => (await run()).deletePost(ctx, ctx.api, target, flags));
 
   shortcut(program, 'dm', 'send a direct message')
     .argument('<user>', 'username (with or without @)')
     .argument('<text>', 'the message')
-    .action(async (target: string, text: string, flags: OutputFlags, cmd: Command) => (await run()).dm(ctx, globalsOf(cmd), target, text, flags));
+    .action(async (target: string, text: string, flags: OutputFlags) => (await run()).dm(ctx, ctx.api, target, text, flags));
 
   const edges: Array<[string, string, PostEdge, boolean]> = [
     ['like', 'like a post', 'like', false],
@@ -80,16 +80,16 @@ export function registerPostingShortcuts(program: Command, ctx: Context): void {
   for (const [name, description, edge, undo] of edges) {
     shortcut(program, name, description)
       .argument('<post>', POST_ARG)
-      .action(async (target: string, flags: OutputFlags, cmd: Command) => (await run()).postEdge(ctx, globalsOf(cmd), edge, undo, target, flags));
+      .action(async (target: string, flags: OutputFlags) => (await run()).postEdge(ctx, ctx.api, edge, undo, target, flags));
   }
 }
 
 export function registerUserShortcuts(program: Command, ctx: Context): void {
-  shortcut(program, 'whoami', 'show the user your credentials act for').action(async (flags: OutputFlags, cmd: Command) => (await run()).whoami(ctx, globalsOf(cmd), flags));
+  shortcut(program, 'whoami', 'show the user your credentials act for').action(async (flags: OutputFlags) => (await run()).whoami(ctx, ctx.api, flags));
 
   shortcut(program, 'user', 'show a user')
     .argument('<user>', 'username (with or without @)')
-    .action(async (target: string, flags: OutputFlags, cmd: Command) => (await run()).user(ctx, globalsOf(cmd), target, flags));
+    .action(async (target: string, flags: OutputFlags) => (await run()).user(ctx, ctx.api, target, flags));
 
   const edges: Array<[string, string, UserEdge, boolean]> = [
     ['follow', 'follow a user', 'follow', false],
@@ -102,28 +102,28 @@ export function registerUserShortcuts(program: Command, ctx: Context): void {
   for (const [name, description, edge, undo] of edges) {
     shortcut(program, name, description)
       .argument('<user>', 'username (with or without @)')
-      .action(async (target: string, flags: OutputFlags, cmd: Command) => (await run()).userEdge(ctx, globalsOf(cmd), edge, undo, target, flags));
+      .action(async (target: string, flags: OutputFlags) => (await run()).userEdge(ctx, ctx.api, edge, undo, target, flags));
   }
 
   for (const which of ['following', 'followers'] as const) {
     listOptions(shortcut(program, which, which === 'following' ? 'list the accounts a user follows' : 'list the followers of a user'), '1-1000')
       .option('--of <user>', 'whose list (default: you)')
-      .action(async (flags: ListFlags & { of?: string }, cmd: Command) => (await run()).graph(ctx, globalsOf(cmd), which, flags));
+      .action(async (flags: ListFlags & { of?: string }) => (await run()).graph(ctx, ctx.api, which, flags));
   }
 }
 
 export function registerReadingShortcuts(program: Command, ctx: Context): void {
   shortcut(program, 'read', 'show a post')
     .argument('<post>', POST_ARG)
-    .action(async (target: string, flags: OutputFlags, cmd: Command) => (await run()).read(ctx, globalsOf(cmd), target, flags));
+    .action(async (target: string, flags: OutputFlags) => (await run()).read(ctx, ctx.api, target, flags));
 
   timelineOptions(listOptions(shortcut(program, 'search', 'search posts of the last 7 days'), '10-100'))
     .argument('<query>', "X's search query, e.g. 'from:XDevelopers -is:retweet'")
-    .action(async (query: string, flags: TimelineFlags, cmd: Command) => (await run()).search(ctx, globalsOf(cmd), query, flags));
+    .action(async (query: string, flags: TimelineFlags) => (await run()).search(ctx, ctx.api, query, flags));
 
   listOptions(shortcut(program, 'posts', "list a user's posts"), '5-100')
     .argument('<user>', 'username (with or without @)')
-    .action(async (target: string, flags: ListFlags, cmd: Command) => (await run()).posts(ctx, globalsOf(cmd), target, flags));
+    .action(async (target: string, flags: ListFlags) => (await run()).posts(ctx, ctx.api, target, flags));
 
   const mine: Array<[MyList, string, string]> = [
     ['timeline', 'your home timeline, newest first', '1-100'],
@@ -134,8 +134,8 @@ export function registerReadingShortcuts(program: Command, ctx: Context): void {
   for (const [which, description, range] of mine) {
     const cmd = listOptions(shortcut(program, which, description), range);
     if (which === 'timeline' || which === 'mentions') timelineOptions(cmd);
-    cmd.action(async (flags: TimelineFlags, c: Command) => (await run()).myList(ctx, globalsOf(c), which, flags));
+    cmd.action(async (flags: TimelineFlags) => (await run()).myList(ctx, ctx.api, which, flags));
   }
 
-  listOptions(shortcut(program, 'dms', 'your recent direct messages'), '1-100').action(async (flags: ListFlags, cmd: Command) => (await run()).dms(ctx, globalsOf(cmd), flags));
+  listOptions(shortcut(program, 'dms', 'your recent direct messages'), '1-100').action(async (flags: ListFlags) => (await run()).dms(ctx, ctx.api, flags));
 }

@@ -2,7 +2,7 @@
 // webhook. Wiring only: the work module loads inside each action.
 import { Option, type Command } from 'commander';
 import type { Context } from '../context.js';
-import { addApiOptions, globalsOf } from './common.js';
+import { takesApiOptions } from './common.js';
 
 const JSON_HELP = 'print JSON (the default when stdout is not a terminal)';
 
@@ -22,18 +22,18 @@ Examples:
 
   const rules = stream.command('rules').description('list, add and delete filtered-stream rules (/2/tweets/search/stream/rules)');
 
-  addApiOptions(
+  takesApiOptions(
     rules
       .command('list')
       .description('the active rules')
       .argument('[id...]', 'only these rule ids')
       .option('--json', JSON_HELP),
-  ).action(async (ids: string[], opts, cmd: Command) => {
+  ).action(async (ids: string[], opts) => {
     const { runRulesList } = await import('../activity/stream-rules.js');
-    await runRulesList(ctx, globalsOf(cmd), { ...opts, ids });
+    await runRulesList(ctx, ctx.api, { ...opts, ids });
   });
 
-  addApiOptions(
+  takesApiOptions(
     rules
       .command('add')
       .description('add rules (one per VALUE)')
@@ -41,26 +41,26 @@ Examples:
       .option('--tag <tag>', 'label returned with matching posts')
       .option('--dry-run', 'let X validate the rules without adding them')
       .option('--json', JSON_HELP),
-  ).action(async (values: string[], opts, cmd: Command) => {
+  ).action(async (values: string[], opts) => {
     const { runRulesAdd } = await import('../activity/stream-rules.js');
-    await runRulesAdd(ctx, globalsOf(cmd), values, opts);
+    await runRulesAdd(ctx, ctx.api, values, opts);
   });
 
-  addApiOptions(
+  takesApiOptions(
     rules
       .command('delete')
       .description('delete rules by id')
       .argument('<id...>', 'rule ids')
       .option('--dry-run', 'let X validate the deletion without doing it')
       .option('--json', JSON_HELP),
-  ).action(async (ids: string[], opts, cmd: Command) => {
+  ).action(async (ids: string[], opts) => {
     const { runRulesDelete } = await import('../activity/stream-rules.js');
-    await runRulesDelete(ctx, globalsOf(cmd), ids, opts);
+    await runRulesDelete(ctx, ctx.api, ids, opts);
   });
 
   const webhooks = stream.command('webhooks').description('deliver the filtered stream to a registered webhook (Enterprise)');
 
-  addApiOptions(
+  takesApiOptions(
     webhooks
       .command('link')
       .description('send posts matching the rules to this webhook')
@@ -72,22 +72,22 @@ Examples:
       .addOption(new Option('--place-fields <list>', 'place.fields to include'))
       .addOption(new Option('--poll-fields <list>', 'poll.fields to include'))
       .option('--json', JSON_HELP),
-  ).action(async (id: string, opts, cmd: Command) => {
+  ).action(async (id: string, opts) => {
     const { runWebhookLink } = await import('../activity/stream-rules.js');
-    await runWebhookLink(ctx, globalsOf(cmd), id, opts);
+    await runWebhookLink(ctx, ctx.api, id, opts);
   });
 
-  addApiOptions(webhooks.command('list').description('webhooks linked to the filtered stream').option('--json', JSON_HELP)).action(
-    async (opts, cmd: Command) => {
+  takesApiOptions(webhooks.command('list').description('webhooks linked to the filtered stream').option('--json', JSON_HELP)).action(
+    async (opts) => {
       const { runWebhookList } = await import('../activity/stream-rules.js');
-      await runWebhookList(ctx, globalsOf(cmd), opts);
+      await runWebhookList(ctx, ctx.api, opts);
     },
   );
 
-  addApiOptions(
+  takesApiOptions(
     webhooks.command('unlink').description('stop delivering the filtered stream to this webhook').argument('<webhook-id>', 'webhook id').option('--json', JSON_HELP),
-  ).action(async (id: string, opts, cmd: Command) => {
+  ).action(async (id: string, opts) => {
     const { runWebhookUnlink } = await import('../activity/stream-rules.js');
-    await runWebhookUnlink(ctx, globalsOf(cmd), id, opts);
+    await runWebhookUnlink(ctx, ctx.api, id, opts);
   });
 }

@@ -3,7 +3,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { StartOptions } from '../webhook/start.js';
-import { collect, addApiOptions, globalsOf } from './common.js';
+import { collect, takesApiOptions } from './common.js';
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
@@ -16,14 +16,31 @@ function integer(min: number, max: number, what: string): (value: string) => num
   };
 }
 
+const MiB = 1024 * 1024;
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: MiB, g: 1024 * MiB };
+
+/** A byte count: `1048576`, `64k`, `48m`, `256MiB`, `1G` (binary units). */
+function byteSize(min: number, max: number, what: string): (value: string) => number {
+  return (value) => {
+    const m = /^(\d+)\s*([kmg]?)(?:i?b)?$/i.exec(value.trim());
+    if (!m) throw new InvalidArgumentError(`${what} must be a size in bytes, e.g. 65536, 64k, 256MiB`);
+    const n = Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]!;
+    if (n < min || n > max) throw new InvalidArgumentError(`${what} must be between ${min} and ${max} bytes`);
+    return n;
+  };
+}
 
 interface StartFlags {
   port: number;
   path: string;
   host: string;
-  app?: string;
   requireSignature?: boolean;
   maxBody: number;
+  maxConnections: number;
+  maxBodyMemory: number;
+  maxForwardMemory: number;
+  maxLogSize: number;
+  logUnverified: 'head' | 'full';
   output?: string;
   pretty?: boolean;
   quiet?: boolean;
@@ -92,7 +109,12 @@ Examples:
     .option('--path <path>', 'webhook path', '/webhook')
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--require-signature', 'answer 403 to unsigned or wrongly signed events (default: 200 and flag them)')
-    .addOption(new Option('--max-body <bytes>', 'largest body accepted (413 above)').default(DEFAULT_MAX_BODY, '1 MiB').argParser(integer(1, 1024 * 1024 * 1024, '--max-body')))
+    .addOption(new Option('--max-body <bytes>', 'largest body accepted (413 above)').default(DEFAULT_MAX_BODY, '1 MiB').argParser(byteSize(1, 1024 * MiB, '--max-body')))
+    .addOption(new Option('--max-connections <n>', 'open connections above which new events get 503 (CRC still answered)').default(1024).argParser(integer(1, 1_000_000, '--max-connections')))
+    .addOption(new Option('--max-body-memory <bytes>', 'request bodies held at once, all connections (503 above)').default(48 * MiB, '48m').argParser(byteSize(1024, 64 * 1024 * MiB, '--max-body-memory')))
+    .addOption(new Option('--max-forward-memory <bytes>', 'event bytes waiting for --forward-to (503 above)').default(32 * MiB, '32m').argParser(byteSize(1024, 64 * 1024 * MiB, '--max-forward-memory')))
+    .addOption(new Option('--max-log-size <size>', 'rotate the event log at this size, keeping 3 older files').default(256 * 1024 * 1024, '256MiB').argParser(byteSize(1024 * 1024, 1024 * 1024 * MiB, '--max-log-size')))
+    .addOption(new Option('--log-unverified <mode>', 'unverified bodies: head (first 4 KiB, length, SHA-256) or full').choices(['head', 'full']).default('head'))
     .option('-o, --output <file>', 'also append every event to FILE (JSONL)')
     .option('-P, --pretty', 'print each event body, pretty')
     .option('-q, --quiet', 'no line per CRC or event')
@@ -110,8 +132,8 @@ Examples:
     .option('--ephemeral', 'with --register: delete the webhook on exit')
     .option('--subscribe <type:@user>', 'with --register: an X Activity subscription to this webhook, e.g. post.create:@me (repeatable)', (v: string, prev?: string[]) => [...(prev ?? []), v])
     .option('--sandbox', 'no account, no tunnel: start a local X sandbox in this process, register and subscribe against it');
-  addApiOptions(start).action(async (flags: StartFlags, cmd: Command) => {
-    if (flags.sandbox) checkSandboxFlags(flags, globalsOf(cmd).app);
+  takesApiOptions(start).action(async (flags: StartFlags) => {
+    if (flags.sandbox) checkSandboxFlags(flags, ctx.api.app);
     checkStartFlags(flags);
     const registering = flags.register === true || flags.sandbox === true;
     const subscribe = flags.subscribe ? (await import('../activity/subscribe-spec.js')).parseSubscribeSpecs(flags.subscribe, registering) : [];
@@ -119,9 +141,14 @@ Examples:
       port: flags.port,
       host: flags.host,
       path: flags.path,
-      app: flags.app,
+      app: ctx.api.app,
       requireSignature: flags.requireSignature === true,
       maxBodyBytes: flags.maxBody,
+      maxConnections: flags.maxConnections,
+      maxBodyMemory: flags.maxBodyMemory,
+      maxForwardMemory: flags.maxForwardMemory,
+      maxLogBytes: flags.maxLogSize,
+      logUnverifiedFull: flags.logUnverified === 'full',
       output: flags.output,
       pretty: flags.pretty === true,
       quiet: flags.quiet === true,
@@ -137,111 +164,101 @@ Examples:
       register: flags.register === true,
       replace: flags.replace === true,
       ephemeral: flags.ephemeral === true,
-      globals: globalsOf(cmd),
+      globals: ctx.api,
       // The seam for features built on the registered webhook (see AfterRegisterHook in webhook/start.ts).
-      afterRegister: subscribe.length && !flags.sandbox ? [(await import('../activity/webhook-subscriptions.js')).subscribeHook(globalsOf(cmd), subscribe, flags.ephemeral === true)] : [],
+      afterRegister: subscribe.length && !flags.sandbox ? [(await import('../activity/webhook-subscriptions.js')).subscribeHook(ctx.api, subscribe, flags.ephemeral === true)] : [],
     };
     if (flags.sandbox) return (await import('../sandbox/webhook-start.js')).runSandboxWebhookStart(ctx, options, subscribe);
     await (await import('../webhook/start.js')).runWebhookStart(ctx, options);
   });
 
-  addApiOptions(webhook.command('list').description('list the webhooks registered for the app (GET /2/webhooks)'))
+  takesApiOptions(webhook.command('list').description('list the webhooks registered for the app (GET /2/webhooks)'))
     .option('--json', "print X's JSON even on a terminal")
-    .action(async (flags: { json?: boolean }, cmd: Command) => {
+    .action(async (flags: { json?: boolean }) => {
       const { runList } = await import('../webhook/admin.js');
-      await runList(ctx, globalsOf(cmd), flags.json === true);
+      await runList(ctx, ctx.api, flags.json === true);
     });
 
-  addApiOptions(webhook.command('create').argument('<url>', 'public https URL').description('register a webhook URL (X sends a CRC to it first)'))
+  takesApiOptions(webhook.command('create').argument('<url>', 'public https URL').description('register a webhook URL (X sends a CRC to it first)'))
     .option('--json', "print X's JSON even on a terminal")
-    .action(async (url: string, flags: { json?: boolean }, cmd: Command) => {
+    .action(async (url: string, flags: { json?: boolean }) => {
       const { runCreate } = await import('../webhook/admin.js');
-      await runCreate(ctx, globalsOf(cmd), url, flags.json === true);
+      await runCreate(ctx, ctx.api, url, flags.json === true);
     });
 
-  addApiOptions(webhook.command('delete').argument('<id>', 'webhook id').description('delete a webhook'))
+  takesApiOptions(webhook.command('delete').argument('<id>', 'webhook id').description('delete a webhook'))
     .option('--json', "print X's JSON even on a terminal")
-    .action(async (id: string, flags: { json?: boolean }, cmd: Command) => {
+    .action(async (id: string, flags: { json?: boolean }) => {
       const { runDelete } = await import('../webhook/admin.js');
-      await runDelete(ctx, globalsOf(cmd), id, flags.json === true);
+      await runDelete(ctx, ctx.api, id, flags.json === true);
     });
 
-  addApiOptions(webhook.command('validate').argument('<id>', 'webhook id').description('make X send a CRC now and re-enable the webhook (PUT)'))
+  takesApiOptions(webhook.command('validate').argument('<id>', 'webhook id').description('make X send a CRC now and re-enable the webhook (PUT)'))
     .option('--json', "print X's JSON even on a terminal")
-    .action(async (id: string, flags: { json?: boolean }, cmd: Command) => {
+    .action(async (id: string, flags: { json?: boolean }) => {
       const { runValidate } = await import('../webhook/admin.js');
-      await runValidate(ctx, globalsOf(cmd), id, flags.json === true);
+      await runValidate(ctx, ctx.api, id, flags.json === true);
     });
 
-  addApiOptions(webhook.command('replay').argument('<id>', 'webhook id').description('ask X to deliver again the events of a past window (≤ 24 h)'))
+  takesApiOptions(webhook.command('replay').argument('<id>', 'webhook id').description('ask X to deliver again the events of a past window (≤ 24 h)'))
     .requiredOption('--from <time>', 'start: yyyymmddhhmm UTC, an ISO time, or a duration ago (90m)')
     .requiredOption('--to <time>', 'end, same forms (at least 10 minutes ago)')
     .option('--json', "print X's JSON even on a terminal")
-    .action(async (id: string, flags: { from: string; to: string; json?: boolean }, cmd: Command) => {
+    .action(async (id: string, flags: { from: string; to: string; json?: boolean }) => {
       const { runReplay } = await import('../webhook/admin.js');
-      await runReplay(ctx, globalsOf(cmd), id, flags.from, flags.to, flags.json === true);
+      await runReplay(ctx, ctx.api, id, flags.from, flags.to, flags.json === true);
     });
 
-  webhook
-    .command('crc')
+  takesApiOptions(webhook.command('crc'), ['app'])
     .argument('<token>', 'the crc_token X sent')
     .description('print the response_token for a CRC token')
-    .option('--app <name>', 'use this stored app')
-    .action(async (token: string, flags: { app?: string }) => {
+    .action(async (token: string) => {
       const { runCrc } = await import('../webhook/tools.js');
-      await runCrc(ctx, token, flags.app);
+      await runCrc(ctx, token, ctx.api.app);
     });
 
-  webhook
-    .command('sign')
+  takesApiOptions(webhook.command('sign'), ['app'])
     .argument('[file]', 'body file, or - for stdin (default)')
     .description('print the x-twitter-webhooks-signature for a body')
-    .option('--app <name>', 'use this stored app')
-    .action(async (file: string | undefined, flags: { app?: string }) => {
+    .action(async (file: string | undefined) => {
       const { runSign } = await import('../webhook/tools.js');
-      await runSign(ctx, file, flags.app);
+      await runSign(ctx, file, ctx.api.app);
     });
 
-  webhook
-    .command('verify')
+  takesApiOptions(webhook.command('verify'), ['app'])
     .argument('[file]', 'body file, or - for stdin (default)')
     .description('check a signature against a body (exit 1 when it does not match)')
     .requiredOption('--signature <value>', 'the x-twitter-webhooks-signature value (sha256=…)')
-    .option('--app <name>', 'use this stored app')
-    .action(async (file: string | undefined, flags: { signature: string; app?: string }) => {
+    .action(async (file: string | undefined, flags: { signature: string }) => {
       const { runVerify } = await import('../webhook/tools.js');
-      await runVerify(ctx, flags.signature, file, flags.app);
+      await runVerify(ctx, flags.signature, file, ctx.api.app);
     });
 
-  webhook
-    .command('check')
+  takesApiOptions(webhook.command('check'), ['app'])
     .argument('<url>', 'a webhook server (yours, or any)')
     .description('act as X against a webhook server: CRC, token, content type, no redirect, latency')
     .option('--event [type]', 'also send a signed sample event and expect 200 (default post.create)')
-    .option('--app <name>', 'use this stored app')
     .option('--json', 'one JSON object with every check')
-    .action(async (url: string, flags: { event?: string | true; app?: string; json?: boolean }) => {
+    .action(async (url: string, flags: { event?: string | true; json?: boolean }) => {
       const { runCheck } = await import('../webhook/tools.js');
-      await runCheck(ctx, url, { event: flags.event === true ? 'post.create' : flags.event, app: flags.app, json: flags.json === true });
+      await runCheck(ctx, url, { event: flags.event === true ? 'post.create' : flags.event, app: ctx.api.app, json: flags.json === true });
     });
 
-  webhook
-    .command('trigger')
+  takesApiOptions(webhook.command('trigger'), ['app'])
     .argument('[type]', 'event type (without one, the known types are listed)')
     .description('send a realistic, correctly signed sample event')
-    .option('--to <url>', 'where to send it (default: the running webhook start, else http://127.0.0.1:8080/webhook)')
+    .option('--to <url>', 'where to send it (default: the running webhook start; needed when none or several run)')
     .option('--override <path=value>', 'set a field, e.g. data.payload.text="hi" (repeatable)', collect)
     .option('--print', 'print the body instead of sending it')
-    .option('--app <name>', 'use this stored app')
     .option('--json', 'a JSON line with the result')
-    .action(async (type: string | undefined, flags: { to?: string; override?: string[]; print?: boolean; app?: string; json?: boolean }) => {
+    .action(async (type: string | undefined, flags: { to?: string; override?: string[]; print?: boolean; json?: boolean }) => {
       const tools = await import('../webhook/tools.js');
       if (type === undefined) {
         const { sampleTypes } = await import('../webhook/samples.js');
         ctx.io.stdout.write(`${sampleTypes().join('\n')}\n`);
         return;
       }
-      await tools.runTrigger(ctx, type, { to: flags.to, overrides: flags.override ?? [], print: flags.print === true, app: flags.app, json: flags.json === true });
+      await tools.runTrigger(ctx, type, { to: flags.to, overrides: flags.override ?? [], print: flags.print === true, app: ctx.api.app, json: flags.json === true });
     });
 
   const events = webhook
@@ -250,9 +267,18 @@ Examples:
     .option('--type <types>', 'only these types, e.g. post.*,like.create')
     .option('--since <when>', 'only events since a duration ago (10m, 2h, 1d) or a time')
     .option('--json', 'JSONL even on a terminal')
-    .action(async (flags: { type?: string; since?: string; json?: boolean }) => {
+    .option('-f, --follow', 'then keep printing new events as they are logged (Ctrl-C to stop)')
+    .action(async (flags: { type?: string; since?: string; json?: boolean; follow?: boolean }) => {
       const { runEventsList } = await import('../webhook/history.js');
-      await runEventsList(ctx, { type: flags.type, since: flags.since, json: flags.json === true });
+      await runEventsList(ctx, { type: flags.type, since: flags.since, json: flags.json === true, follow: flags.follow === true });
+    });
+  events
+    .command('prune')
+    .description('delete logged events older than a duration (or a time), in every rotated file')
+    .requiredOption('--before <when>', 'drop events received before this: a duration ago (30d, 12h) or a time')
+    .action(async (flags: { before: string }) => {
+      const { runEventsPrune } = await import('../webhook/history.js');
+      await runEventsPrune(ctx, flags.before);
     });
   events
     .command('show')
@@ -264,16 +290,14 @@ Examples:
       await runEventsShow(ctx, id, { json: flags.json === true });
     });
 
-  webhook
-    .command('replay-local')
+  takesApiOptions(webhook.command('replay-local'), ['app'])
     .argument('[id]', 'local id or X event id from the log')
     .description('send logged events again, re-signed with the consumer secret')
     .option('--since <when>', 'every event since a duration ago (10m) or a time')
-    .option('--to <url>', 'where to send (default: the running webhook start, else http://127.0.0.1:8080/webhook)')
-    .option('--app <name>', 'use this stored app')
+    .option('--to <url>', 'where to send (default: the running webhook start; needed when none or several run)')
     .option('--json', 'a JSON line per event')
-    .action(async (id: string | undefined, flags: { since?: string; to?: string; app?: string; json?: boolean }) => {
+    .action(async (id: string | undefined, flags: { since?: string; to?: string; json?: boolean }) => {
       const { runReplayLocal } = await import('../webhook/history.js');
-      await runReplayLocal(ctx, id, { since: flags.since, to: flags.to, app: flags.app, json: flags.json === true });
+      await runReplayLocal(ctx, id, { since: flags.since, to: flags.to, app: ctx.api.app, json: flags.json === true });
     });
 }

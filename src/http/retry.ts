@@ -1,18 +1,24 @@
 // `--retry N`: waits out 429s using X's reset headers (never for usage caps or forbidden clients,
-// which no wait fixes) and backs off exponentially on 5xx, 408 and network failures.
+// which no wait fixes) and backs off exponentially on 5xx, 408 and network failures. A POST or PATCH
+// that may have reached X is not sent again (it could post, like or DM twice) unless --retry-unsafe.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Env } from '../io.js';
 import { NetworkError } from '../errors.js';
 import { problemSummary, problemType } from './problem.js';
 import { exchange, type ApiSession, type RequestSpec } from './session.js';
-import type { ResponseHead } from './transport.js';
+import { neverReachedServer, type ResponseHead } from './transport.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
   retries: number;
   /** Longest single wait in seconds; a 429 that resets later than this gives up at once. */
   maxWaitSeconds: number;
+  /** `--retry-unsafe`: retry POST and PATCH after 5xx and lost connections too. */
+  unsafe?: boolean;
 }
+
+/** Methods that HTTP (RFC 9110 9.2.2) and X treat as idempotent: sending one twice does nothing more. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /** 429 problems that waiting does not fix. */
 const NOT_RETRYABLE_429 = new Set(['usage-capped', 'client-forbidden']);
@@ -65,6 +71,20 @@ export async function exchangeWithRetry(session: ApiSession, spec: RequestSpec, 
   const { env, io } = session.ctx;
   const scale = backoffScale(env);
   const maxWaitMs = policy.maxWaitSeconds * 1000;
+  const idempotent = IDEMPOTENT.has(spec.method.toUpperCase());
+  // `-v` says why a failure is or is not sent again.
+  const explain = (line: string) => {
+    if (session.globals.verbose) io.stderr.write(`* ${line}\n`);
+  };
+  const unsafeRetry = (what: string): boolean => {
+    if (idempotent) return true;
+    if (policy.unsafe) {
+      explain(`retrying ${spec.method} after ${what} because of --retry-unsafe (it may have reached the server)`);
+      return true;
+    }
+    explain(`not retrying ${spec.method} after ${what}: it may have reached the server, and sending it again could post twice (--retry-unsafe retries anyway)`);
+    return false;
+  };
   for (let attempt = 0; ; attempt++) {
     const left = policy.retries - attempt;
     let response: (ResponseHead & { body: Buffer }) | undefined;
@@ -74,6 +94,10 @@ export async function exchangeWithRetry(session: ApiSession, spec: RequestSpec, 
       response = await exchange(session, spec, signal);
     } catch (error) {
       if (!(error instanceof NetworkError) || left <= 0 || signal?.aborted) throw error;
+      if (!idempotent && neverReachedServer(error)) explain(`retrying ${spec.method}: it never reached the server (${error.message})`);
+      else if (!unsafeRetry(`a network failure (${error.message})`)) {
+        throw new NetworkError(`${error.message} (not retried: the ${spec.method} may have reached the server; --retry-unsafe retries it)`, { cause: error });
+      }
       waitMs = Math.min(1000 * 2 ** attempt, maxWaitMs);
       why = error.message;
     }
@@ -89,7 +113,8 @@ export async function exchangeWithRetry(session: ApiSession, spec: RequestSpec, 
         }
         waitMs = wait;
         why = `${response.status} rate limited`;
-      } else if (TRANSIENT.has(response.status) && left > 0) {
+        if (!idempotent) explain(`retrying ${spec.method} after 429: X did not process it`);
+      } else if (TRANSIENT.has(response.status) && left > 0 && unsafeRetry(`${response.status} ${response.statusText}`.trimEnd())) {
         // Exponential from 1 s (curl's schedule) with up to 25 % jitter, so clients do not retry in step.
         waitMs = Math.min(1000 * 2 ** attempt * (1 + Math.random() / 4), maxWaitMs);
         why = `${response.status} ${response.statusText}`.trimEnd();

@@ -1,6 +1,5 @@
 // Streaming endpoints as X specifies them: one record per line, heartbeats (blank lines) skipped,
-// a stall watchdog, and X's reconnect schedules (TCP errors linear +250 ms to 16 s, HTTP errors
-// exponential from 5 s to 320 s, 429 exponential from 60 s). Records go to stdout, people's text to stderr.
+// a stall watchdog, and X's reconnect rules (reconnect.ts). Records go to stdout, people's text to stderr.
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from '../context.js';
@@ -9,6 +8,7 @@ import { ApiError, parseJsonBody } from './api.js';
 import { ERRORS_KEY, LineBatch, readLines } from './lines.js';
 import { writeBody } from './output.js';
 import { problemSummary } from './problem.js';
+import { ReconnectSchedule, type FailureKind } from './reconnect.js';
 import { backoffScale } from './retry.js';
 import { exchangeStreaming, openSession, type ApiSession, type RequestSpec } from './session.js';
 import type { ApiCall, ApiResult, GlobalOptions } from './types.js';
@@ -23,6 +23,14 @@ export interface StreamOptions {
   onRecord?: (line: string) => void | Promise<void>;
   /** Stops the stream (in addition to Ctrl-C). */
   signal?: AbortSignal;
+  /** The clock the reconnect rules read and wait on (tests advance a fake one); default: real time, waits scaled by XCLI_BACKOFF_SCALE. */
+  clock?: StreamClock;
+}
+
+export interface StreamClock {
+  now(): number;
+  /** Resolves after `ms`, rejects when `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
 }
 
 export interface StreamSummary {
@@ -38,14 +46,7 @@ export function stallTimeoutMs(ctx: Context): number {
   return Number.isFinite(value) && value > 0 ? value : 30_000;
 }
 
-type Failure = { kind: 'tcp' | 'http' | 'rate'; reason: string; error: Error };
-
-/** The reconnect delay after `n` consecutive failures of one kind (n >= 1), before scaling. */
-export function reconnectDelayMs(kind: Failure['kind'], n: number): number {
-  if (kind === 'tcp') return Math.min(250 * (n - 1), 16_000);
-  if (kind === 'http') return Math.min(5_000 * 2 ** (n - 1), 320_000);
-  return Math.min(60_000 * 2 ** (n - 1), 15 * 60_000);
-}
+type Failure = { kind: FailureKind; reason: string; error: Error };
 
 /** HTTP statuses after which reconnecting cannot help: stop and say what to fix. */
 function stopAdvice(status: number): string | undefined {
@@ -68,6 +69,8 @@ export async function runStream(session: ApiSession, spec: RequestSpec, options:
   const err = ctx.io.stderr;
   const reconnect = options.reconnect ?? true;
   const scale = backoffScale(ctx.env);
+  const clock: StreamClock = options.clock ?? { now: ctx.now, sleep: (ms, signal) => sleep(ms * scale, undefined, { signal }) };
+  const schedule = new ReconnectSchedule(() => clock.now());
   // Records for stdout leave as slices of the chunks received, one write per chunk: with 1 KB
   // records, decoding each line and writing it cost more than the reading (bench/cases/stream.mjs).
   const toStdout = options.onRecord === undefined;
@@ -78,14 +81,16 @@ export async function runStream(session: ApiSession, spec: RequestSpec, options:
   const onOuterAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onOuterAbort);
   const where = `${spec.method} ${spec.url.pathname}`;
-  const failures = { tcp: 0, http: 0, rate: 0 };
   const summary: StreamSummary = { records: 0, reconnects: 0, stopped: 'ended' };
   const talk = ctx.io.isStderrTTY || session.globals.verbose === true;
+  // A storm stops with its one line; the summary would only repeat the count.
+  let storm = false;
 
   try {
     for (;;) {
       let failure: Failure | undefined;
       try {
+        schedule.connecting();
         const response = await exchangeStreaming(session, spec, stop.signal);
         if (response.status >= 400) {
           const body = await readErrorBody(response.body);
@@ -99,6 +104,7 @@ export async function runStream(session: ApiSession, spec: RequestSpec, options:
           }
           failure = { kind: response.status === 429 ? 'rate' : 'http', reason: problemSummary(response.status, response.headers, body), error: new ApiError(result) };
         } else {
+          schedule.connected();
           if (talk) err.write(`xcli: streaming ${where} (Ctrl-C to stop)\n`);
           const outcome = await readLines(response.body, stallTimeoutMs(ctx), stop.signal, async (lines) => {
             // A chunk without `"errors"` has no in-stream error: its lines need no decoding.
@@ -125,9 +131,6 @@ export async function runStream(session: ApiSession, spec: RequestSpec, options:
             // Stop at the last record wanted, not at the next chunk (which may be a heartbeat 20 s away).
             return wanted === lines.count && (options.maxRecords === undefined || summary.records < options.maxRecords);
           }, flush);
-          if (outcome.gotData) {
-            failures.tcp = failures.http = failures.rate = 0;
-          }
           if (outcome.end === 'stopped') {
             summary.stopped = stop.signal.aborted ? 'interrupted' : 'max-records';
             return summary;
@@ -146,11 +149,15 @@ export async function runStream(session: ApiSession, spec: RequestSpec, options:
         failure = { kind: 'tcp', reason: error.message, error };
       }
       if (!reconnect) throw failure.error;
-      const n = ++failures[failure.kind];
-      const delay = reconnectDelayMs(failure.kind, n);
+      const decision = schedule.next(failure.kind);
+      if ('storm' in decision) {
+        storm = true;
+        throw new NetworkError(`${where}: ${decision.storm} (last disconnect: ${failure.reason})`);
+      }
+      const delay = decision.delayMs;
       err.write(`xcli: stream disconnected (${failure.reason}); reconnecting in ${(delay / 1000).toFixed(delay % 1000 ? 2 : 0)}s\n`);
       try {
-        await sleep(delay * scale, undefined, { signal: stop.signal });
+        await clock.sleep(delay, stop.signal);
       } catch {
         summary.stopped = 'interrupted';
         return summary;
@@ -160,7 +167,7 @@ export async function runStream(session: ApiSession, spec: RequestSpec, options:
   } finally {
     removeInterrupt();
     options.signal?.removeEventListener('abort', onOuterAbort);
-    if (talk || summary.reconnects > 0) {
+    if (!storm && (talk || summary.reconnects > 0)) {
       err.write(`xcli: stream ${summary.stopped}: ${summary.records} record${summary.records === 1 ? '' : 's'}, ${summary.reconnects} reconnect${summary.reconnects === 1 ? '' : 's'}\n`);
     }
   }

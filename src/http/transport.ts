@@ -1,14 +1,13 @@
-// The one place requests leave xcli: a lazily created keep-alive undici Agent and `send`.
+// The one place requests leave xcli: `send` through the dispatcher for X (dispatcher.ts).
 // Every response body is either read to the end or destroyed, so no connection leaks.
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-// undici's index loads its whole web stack (fetch, WebSocket, cookies, caches: ~70 ms of start-up,
-// docs/performance.md); xcli needs only an Agent and `request`, so it loads just those two modules.
-import Agent from 'undici/lib/dispatcher/agent.js';
+// undici's index loads its whole web stack; xcli loads `request` by its path (dispatcher.ts says why).
 import request from 'undici/lib/api/api-request.js';
 import type { Env } from '../io.js';
 import { NetworkError } from '../errors.js';
 import type { Dispatcher } from 'undici';
+import { dispatcherForX, proxyFor, redactedProxy } from './dispatcher.js';
 
 /** A fully built request: what goes on the wire, nothing left to decide. */
 export interface OutgoingRequest {
@@ -40,14 +39,6 @@ export interface SendOptions {
   streaming?: boolean;
 }
 
-let agent: Agent | undefined;
-
-/** One keep-alive agent per process (bin/load-bundle.js runs V8 with Liftoff only for undici's WebAssembly parser). */
-function dispatcher(): Agent {
-  agent ??= new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
-  return agent;
-}
-
 /** Milliseconds to wait for response headers (and between body chunks); `XCLI_HTTP_TIMEOUT_MS` overrides. */
 function requestTimeoutMs(env: Env): number {
   const value = Number(env.XCLI_HTTP_TIMEOUT_MS);
@@ -60,7 +51,7 @@ export async function sendStreaming(env: Env, req: OutgoingRequest, options: Sen
   const timeout = requestTimeoutMs(env);
   let response;
   try {
-    response = await request.call(dispatcher(), {
+    response = await request.call(await dispatcherForX(env), {
       origin: req.url.origin,
       path: `${req.url.pathname}${req.url.search}`,
       method: req.method as Dispatcher.HttpMethod,
@@ -71,7 +62,8 @@ export async function sendStreaming(env: Env, req: OutgoingRequest, options: Sen
       bodyTimeout: options.streaming ? 0 : timeout,
     });
   } catch (error) {
-    throw networkError(error, req);
+    const proxy = proxyFor(env, req.url);
+    throw networkError(error, req, proxy ? `(through the proxy ${redactedProxy(proxy)})` : '');
   }
   const head = responseHead(response.statusCode, response.headers);
   options.observe?.response(head);
@@ -88,6 +80,46 @@ export async function send(env: Env, req: OutgoingRequest, options: SendOptions 
   } catch (error) {
     response.body.destroy();
     throw networkError(error, req, 'while reading the response');
+  }
+}
+
+/** What `sendThroughProxy` answers: the shape of the webhook tools' own `send` (src/webhook/forward.ts). */
+export interface TimedAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  latencyMs: number;
+}
+
+/**
+ * One exchange through the dispatcher for X with a total deadline, for the webhook tools when a proxy
+ * applies (`webhook check` acts as X toward a public URL). Keeps the first 64 KB of the body; never
+ * follows redirects. A deadline passed is an error with code ETIMEDOUT, as the tools' own `send` gives.
+ */
+export async function sendThroughProxy(env: Env, url: URL, method: string, headers: OutgoingHttpHeaders, body: Buffer | undefined, timeoutMs: number, signal?: AbortSignal): Promise<TimedAnswer> {
+  const started = performance.now();
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const flat: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) flat[name] = typeof value === 'number' ? String(value) : value;
+  try {
+    const response = await request.call(await dispatcherForX(env), {
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: method as Dispatcher.HttpMethod,
+      headers: flat,
+      body,
+      signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      if (size < 64 * 1024) chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
+    return { status: response.statusCode, headers: response.headers as IncomingHttpHeaders, body: Buffer.concat(chunks), latencyMs: performance.now() - started };
+  } catch (error) {
+    if (deadline.aborted) throw Object.assign(new Error('timeout'), { code: 'ETIMEDOUT', latencyMs: performance.now() - started });
+    throw error;
   }
 }
 
@@ -124,6 +156,24 @@ const NETWORK_REASONS: Record<string, string> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
 };
 
+/** Failures that happen before a request is written: the server cannot have acted on it. */
+const BEFORE_WRITE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+/** TLS handshake failures (certificate checks, protocol mismatch): also before anything is written. */
+const TLS_HANDSHAKE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/;
+
+/**
+ * Whether a failed request provably never reached the server (connection refused, DNS failure, TLS
+ * failure before the request was written). A reset or a closed connection may come after the
+ * server read the request, so it does not count.
+ */
+export function neverReachedServer(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (BEFORE_WRITE.has(code) || TLS_HANDSHAKE.test(code))) return true;
+  }
+  return false;
+}
+
 /** Turns an undici or socket error into one line naming the host and the reason. */
 export function networkError(error: unknown, req: OutgoingRequest, phase = ''): NetworkError {
   if (error instanceof NetworkError) return error;
@@ -134,7 +184,15 @@ export function networkError(error: unknown, req: OutgoingRequest, phase = ''): 
     if ((e as { name?: unknown }).name === 'AbortError') codes.push('ABORT_ERR');
   }
   const known = codes.find((c) => NETWORK_REASONS[c]);
-  const reason = known ? NETWORK_REASONS[known]! : error instanceof Error ? error.message : String(error);
+  // undici reports a proxy's refusal as an aborted request or a bad argument: say what happened.
+  const proxyStatus = /^Proxy (?:response|Authentication Required) \((\d+)\)/.exec(error instanceof Error ? error.message : '')?.[1];
+  const reason = proxyStatus
+    ? `the proxy answered ${proxyStatus}${proxyStatus === '407' ? ' (Proxy Authentication Required: put user:password in the proxy URL)' : ''}`
+    : known
+      ? NETWORK_REASONS[known]!
+      : error instanceof Error
+        ? error.message
+        : String(error);
   const where = `${req.method} ${req.url.origin}${req.url.pathname}`;
   return new NetworkError(`${where}: ${reason}${phase ? ` ${phase}` : ''}`, { cause: error });
 }

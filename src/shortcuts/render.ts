@@ -1,5 +1,7 @@
 // The readable terminal view of posts, users and DMs. Post text is hostile input: control and
-// escape characters (and bidi overrides) are removed before it reaches the terminal.
+// escape characters (and bidi overrides) are neutralised before it reaches the terminal.
+import { terminalText } from '../terminal-text.js';
+
 export type Shape = 'posts' | 'users' | 'dms';
 
 export interface Style {
@@ -14,12 +16,9 @@ export function styleFor(color: boolean): Style {
   return color ? COLOR : PLAIN;
 }
 
-// C0 controls except tab and newline, DEL, C1 controls, and the bidi embeddings/overrides/isolates.
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Text safe to show on a terminal: no escape sequences, no carriage returns, no bidi tricks. */
+/** Text safe to show on a terminal (no escape sequences, carriage returns or bidi tricks); keeps line breaks. */
 export function terminalSafe(text: string): string {
-  return text.replace(UNSAFE, '');
+  return terminalText(text, { multiline: true });
 }
 
 type Json = Record<string, unknown>;

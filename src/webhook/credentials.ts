@@ -2,7 +2,7 @@
 // ngrok authtoken. Neither is ever printed.
 import type { Context } from '../context.js';
 import { CredentialsError } from '../errors.js';
-import { readAll } from '../io.js';
+import { promptSecrets } from '../auth/secret-prompt.js';
 
 /** `--app`'s OAuth 1.0a consumer secret, else X_CONSUMER_SECRET, else the seed-style CONSUMER_SECRET. */
 export async function consumerSecretOf(ctx: Context, app: string | undefined): Promise<string> {
@@ -52,46 +52,13 @@ export async function ngrokAuthtokenOf(ctx: Context): Promise<string> {
   const stored = (await ctx.store()).read().ngrokAuthtoken;
   if (stored) return stored;
   if (ctx.io.isStdinTTY && ctx.io.isStderrTTY) {
-    const token = (await promptHidden(ctx, 'ngrok authtoken (https://dashboard.ngrok.com/get-started/your-authtoken): ')).trim();
-    if (token) return token;
+    const [token] = await promptSecrets(ctx.io, ['ngrok authtoken (https://dashboard.ngrok.com/get-started/your-authtoken): ']);
+    if (token?.trim()) return token.trim();
   }
   throw new CredentialsError(
     "ngrok needs an authtoken: set NGROK_AUTHTOKEN or run 'xcli auth ngrok'; or serve locally with --no-tunnel, or pass --public-url URL for a tunnel you run",
     'XCLI_NO_NGROK_TOKEN',
   );
-}
-
-/** Reads one line from a terminal without echoing it. */
-async function promptHidden(ctx: Context, question: string): Promise<string> {
-  ctx.io.stderr.write(question);
-  const stdin = ctx.io.stdin as NodeJS.ReadStream;
-  if (typeof stdin.setRawMode !== 'function') return (await readAll(stdin)).toString('utf8').split('\n')[0] ?? '';
-  stdin.setRawMode(true);
-  stdin.resume();
-  let answer = '';
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const onData = (chunk: Buffer): void => {
-        for (const ch of chunk.toString('utf8')) {
-          if (ch === '\r' || ch === '\n') return done();
-          if (ch === '\u0003') return done(new CredentialsError('cancelled', 'XCLI_CANCELLED'));
-          if (ch === '\u007f' || ch === '\b') answer = answer.slice(0, -1);
-          else answer += ch;
-        }
-      };
-      const done = (error?: Error): void => {
-        stdin.off('data', onData);
-        if (error) reject(error);
-        else resolve();
-      };
-      stdin.on('data', onData);
-    });
-  } finally {
-    stdin.setRawMode(false);
-    stdin.pause();
-    ctx.io.stderr.write('\n');
-  }
-  return answer;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,61 +1,146 @@
-// The local history: `events`, `events show ID`, `replay-local ID|--since` (re-signed for the app).
+// The local history: `events [--follow]`, `events show ID`, `events prune`, `replay-local ID|--since`
+// (re-signed for the app). The log is read as a stream: memory stays flat however long it grows.
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import type { Context } from '../context.js';
 import { FailureError, UsageError } from '../errors.js';
+import { terminalText } from '../terminal-text.js';
 import { eventTypeFilter } from './classify.js';
 import { consumerSecretOf } from './credentials.js';
-import { readEventLog, recordBody, type EventRecord } from './event-log.js';
-import { formatTable } from './table.js';
-import { printable } from './render.js';
+import { followEventLog, pruneEventLog, recordBody, streamEventLog, type EventRecord, type LogProblem } from './event-log.js';
+import { streamingTable } from './table.js';
 import { parseHttpUrl } from './manage.js';
+import { runningServerPid } from './start.js';
 import { defaultTarget, postSigned } from './tools.js';
 
+const UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
 /** `10m`, `2h`, `1d`, `30s`, or an ISO time → epoch ms. */
-export function parseSince(value: string, now: number): number {
+export function parseSince(value: string, now: number, flag = '--since'): number {
   const m = /^(\d+)\s*(s|m|h|d)$/.exec(value.trim());
-  if (m) return now - Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  if (m) return now - Number(m[1]) * UNITS_MS[m[2] as keyof typeof UNITS_MS];
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new UsageError(`--since wants a duration (10m, 2h, 1d) or a time (2026-01-31T12:00:00Z), got '${value}'`);
+  if (Number.isNaN(t))
+    throw new UsageError(`${flag} wants a duration (10m, 2h, 1d) or a time (2026-01-31T12:00:00Z), got '${value}'`);
   return t;
 }
 
-async function loadLog(ctx: Context): Promise<EventRecord[]> {
-  return readEventLog(ctx.paths.eventLog, (p) => ctx.io.stderr.write(`xcli: warning: ${p.message}\n`));
+function warn(ctx: Context): (p: LogProblem) => void {
+  return (p) => ctx.io.stderr.write(`xcli: warning: ${p.message}\n`);
 }
 
-export async function runEventsList(ctx: Context, options: { type?: string; since?: string; json: boolean }): Promise<void> {
+/** Writes in 64 KiB pieces and waits when the reader is slower than the log is read. */
+function bufferedOutput(stream: Writable): { write(text: string): Promise<void>; flushNow(): void } {
+  let pending = '';
+  const flushNow = (): boolean => {
+    if (pending === '') return true;
+    const text = pending;
+    pending = '';
+    return stream.write(text);
+  };
+  return {
+    async write(text) {
+      pending += text;
+      if (pending.length >= 64 * 1024 && !flushNow()) await once(stream, 'drain');
+    },
+    flushNow: () => void flushNow(),
+  };
+}
+
+const TABLE_HEADER = ['ID', 'TIME (UTC)', 'TYPE', 'SIG', 'DUP', 'WHO', 'WHAT', 'EVENT ID'];
+
+function tableRow(r: EventRecord): string[] {
+  return [
+    r.id,
+    r.time.replace('T', ' ').slice(0, 19),
+    r.type,
+    r.verdict === 'valid' ? '✓' : '✗',
+    r.dup ? 'dup' : '',
+    r.actor ?? '',
+    r.summary ?? '',
+    r.eventId ?? '',
+  ];
+}
+
+export async function runEventsList(
+  ctx: Context,
+  options: { type?: string; since?: string; json: boolean; follow?: boolean },
+): Promise<void> {
   const matches = eventTypeFilter(options.type);
   const since = options.since === undefined ? undefined : parseSince(options.since, ctx.now());
-  const records = (await loadLog(ctx)).filter((r) => (!matches || matches(r.type)) && (since === undefined || Date.parse(r.time) >= since));
-  if (options.json || !ctx.io.isStdoutTTY) {
-    for (const r of records) ctx.io.stdout.write(`${JSON.stringify(r)}\n`);
+  const table = options.json || !ctx.io.isStdoutTTY ? undefined : streamingTable(TABLE_HEADER);
+  const out = bufferedOutput(ctx.io.stdout);
+  let count = 0;
+  const show = async (record: EventRecord, line: string): Promise<void> => {
+    if ((matches && !matches(record.type)) || (since !== undefined && Date.parse(record.time) < since)) return;
+    count++;
+    // Piped: the stored line as it is (a JSON record), without parsing it into a new string.
+    await out.write(table ? table.add(tableRow(record)) : `${line}\n`);
+  };
+  if (options.follow) {
+    const stop = new AbortController();
+    const off = ctx.onInterrupt(() => {
+      off();
+      stop.abort();
+    });
+    // Caught up with the log: what is gathered is shown before waiting for new events.
+    const caughtUp = (): void => {
+      if (table) void out.write(table.flush());
+      out.flushNow();
+    };
+    try {
+      for await (const { record, line } of followEventLog(ctx.paths.eventLog, stop.signal, warn(ctx), caughtUp))
+        await show(record, line);
+    } finally {
+      off();
+    }
+    out.flushNow();
     return;
   }
-  if (records.length === 0) {
+  for await (const { record, line } of streamEventLog(ctx.paths.eventLog, warn(ctx))) await show(record, line);
+  if (count === 0 && table) {
     ctx.io.stderr.write(`no events in ${ctx.paths.eventLog}${options.type || options.since ? ' match' : ''}\n`);
     return;
   }
-  const rows = records.map((r) => [r.id, r.time.replace('T', ' ').slice(0, 19), r.type, r.verdict === 'valid' ? '✓' : '✗', r.dup ? 'dup' : '', r.actor ?? '', r.summary ?? '', r.eventId ?? ''].map(printable));
-  ctx.io.stdout.write(formatTable(['ID', 'TIME (UTC)', 'TYPE', 'SIG', 'DUP', 'WHO', 'WHAT', 'EVENT ID'], rows));
+  if (table) await out.write(table.flush());
+  out.flushNow();
 }
 
-/** By local id, X's event id, or a unique prefix of the local id. */
-export function findRecord(records: EventRecord[], id: string): EventRecord {
-  const exact = records.filter((r) => r.id === id || r.eventId === id);
-  const found = exact.length > 0 ? exact : records.filter((r) => r.id.startsWith(id));
-  if (found.length === 0) throw new UsageError(`no event '${id}' in the log; see 'xcli webhook events'`);
-  if (found.length > 1 && exact.length === 0) throw new UsageError(`'${id}' matches ${found.length} events; give more of the id`);
-  return found[found.length - 1]!;
+/** By local id, X's event id, or a unique prefix of the local id; the latest when several match. */
+export async function findRecord(ctx: Context, id: string): Promise<EventRecord> {
+  let exact: EventRecord | undefined;
+  let byPrefix: EventRecord | undefined;
+  let prefixMatches = 0;
+  for await (const { record } of streamEventLog(ctx.paths.eventLog, warn(ctx))) {
+    if (record.id === id || record.eventId === id) exact = record;
+    else if (!exact && record.id.startsWith(id)) {
+      byPrefix = record;
+      prefixMatches++;
+    }
+  }
+  if (exact) return exact;
+  if (!byPrefix) throw new UsageError(`no event '${id}' in the log; see 'xcli webhook events'`);
+  if (prefixMatches > 1) throw new UsageError(`'${id}' matches ${prefixMatches} events; give more of the id`);
+  return byPrefix;
+}
+
+/** Why a record's body cannot be given back whole, or undefined when it can. */
+function truncatedBody(record: EventRecord): string | undefined {
+  if (!record.bodyTruncated) return undefined;
+  return `only the first ${recordBody(record).length} of ${record.bodyLength} bytes of unverified event ${record.id} were logged (sha256 ${record.bodySha256}); 'webhook start --log-unverified full' keeps whole bodies`;
 }
 
 export async function runEventsShow(ctx: Context, id: string, options: { json: boolean }): Promise<void> {
-  const record = findRecord(await loadLog(ctx), id);
+  const record = await findRecord(ctx, id);
   if (options.json) {
     ctx.io.stdout.write(`${JSON.stringify(record)}\n`);
     return;
   }
   const body = recordBody(record);
   if (!ctx.io.isStdoutTTY) {
-    // Piped: the delivery's exact bytes (`events show ID > fixture.json`).
+    // Piped: the delivery's exact bytes (`events show ID > fixture.json`), never a part of them.
+    const problem = truncatedBody(record);
+    if (problem) throw new FailureError(`${problem}; --json gives the record`);
     ctx.io.stdout.write(body);
     return;
   }
@@ -63,34 +148,83 @@ export async function runEventsShow(ctx: Context, id: string, options: { json: b
     `${record.type}  ${record.id}${record.eventId ? `  [${record.eventId}]` : ''}`,
     `received ${record.time}  signature ${record.verdict}${record.dup ? '  duplicate' : ''}  ${record.product}`,
     ...Object.entries(record.headers).map(([k, v]) => `${k}: ${v}`),
+    ...(record.bodyTruncated
+      ? [`body: the first ${body.length} of ${record.bodyLength} bytes (unverified), sha256 ${record.bodySha256}`]
+      : []),
     '',
-  ].map(printable).join('\n');
+  ]
+    .map((l) => terminalText(l))
+    .join('\n');
   ctx.io.stdout.write(`${head}\n`);
+  // Made safe before pretty-printing: escapes inside JSON strings keep the JSON valid, and the
+  // colours added after are the only control characters that reach the terminal.
   const { writeBody } = await import('../http/output.js');
-  writeBody(ctx, body, record.headers['content-type'], 'auto', true);
+  writeBody(
+    ctx,
+    Buffer.from(terminalText(body.toString('utf8'), { multiline: true })),
+    record.headers['content-type'],
+    'auto',
+    true,
+  );
 }
 
-export async function runReplayLocal(ctx: Context, id: string | undefined, options: { since?: string; to?: string; app?: string; json: boolean }): Promise<void> {
-  if ((id === undefined) === (options.since === undefined)) throw new UsageError('give an event ID or --since DURATION (not both)');
-  const records = await loadLog(ctx);
-  let chosen: EventRecord[];
-  if (id !== undefined) chosen = [findRecord(records, id)];
-  else {
-    const since = parseSince(options.since!, ctx.now());
-    chosen = records.filter((r) => Date.parse(r.time) >= since && !r.dup);
-  }
-  if (chosen.length === 0) throw new UsageError(`no events since ${options.since} in the log`);
+export async function runReplayLocal(
+  ctx: Context,
+  id: string | undefined,
+  options: { since?: string; to?: string; app?: string; json: boolean },
+): Promise<void> {
+  if ((id === undefined) === (options.since === undefined))
+    throw new UsageError('give an event ID or --since DURATION (not both)');
+  const since = options.since === undefined ? undefined : parseSince(options.since, ctx.now());
   const url = parseHttpUrl(options.to ?? defaultTarget(ctx));
   const secret = await consumerSecretOf(ctx, options.app);
+  let sent = 0;
   let failed = 0;
-  for (const record of chosen) {
+  const replay = async (record: EventRecord): Promise<void> => {
     const headers: Record<string, string> = {};
     if (record.headers['content-type']) headers['content-type'] = record.headers['content-type'];
-    if (record.headers['user-agent']) headers['user-agent'] = record.headers['user-agent'];
+    if (record.headers['user-agent'] !== undefined) headers['user-agent'] = record.headers['user-agent'];
     const answer = await postSigned(url, recordBody(record), secret, headers);
+    sent++;
     if (answer.status < 200 || answer.status >= 300) failed++;
-    if (options.json) ctx.io.stdout.write(`${JSON.stringify({ id: record.id, eventId: record.eventId, type: record.type, url: url.href, status: answer.status, latencyMs: Math.round(answer.latencyMs) })}\n`);
-    else ctx.io.stdout.write(`replayed ${record.type} ${record.id} → ${url.href}: ${answer.status} in ${Math.round(answer.latencyMs)} ms\n`);
+    if (options.json)
+      ctx.io.stdout.write(
+        `${JSON.stringify({ id: record.id, eventId: record.eventId, type: record.type, url: url.href, status: answer.status, latencyMs: Math.round(answer.latencyMs) })}\n`,
+      );
+    else
+      ctx.io.stdout.write(
+        `replayed ${record.type} ${record.id} → ${url.href}: ${answer.status} in ${Math.round(answer.latencyMs)} ms\n`,
+      );
+  };
+  if (id !== undefined) {
+    const record = await findRecord(ctx, id);
+    const problem = truncatedBody(record);
+    if (problem) throw new FailureError(`${problem}: it cannot be replayed`);
+    await replay(record);
+  } else {
+    let skipped = 0;
+    for await (const { record } of streamEventLog(ctx.paths.eventLog, warn(ctx))) {
+      if (Date.parse(record.time) < since! || record.dup) continue;
+      if (record.bodyTruncated) skipped++;
+      else await replay(record);
+    }
+    if (skipped > 0)
+      ctx.io.stderr.write(
+        `xcli: skipped ${skipped} unverified ${skipped === 1 ? 'event' : 'events'} whose body was logged only in part\n`,
+      );
+    if (sent === 0) throw new UsageError(`no events since ${options.since} in the log`);
   }
-  if (failed > 0) throw new FailureError(`${failed} of ${chosen.length} replayed events were not answered 2xx`);
+  if (failed > 0) throw new FailureError(`${failed} of ${sent} replayed events were not answered 2xx`);
+}
+
+/** `events prune --before 30d`: drops older records from the log and its rotated files. */
+export async function runEventsPrune(ctx: Context, before: string): Promise<void> {
+  const cutoff = parseSince(before, ctx.now(), '--before');
+  const pid = runningServerPid(ctx);
+  // The server appends to the file being rewritten: its new events would go to the replaced file.
+  if (pid !== undefined) throw new FailureError(`'webhook start' is running (pid ${pid}) on this log; stop it before pruning`);
+  const { removed, kept, filesDeleted } = await pruneEventLog(ctx.paths.eventLog, cutoff);
+  ctx.io.stderr.write(
+    `pruned ${removed} ${removed === 1 ? 'event' : 'events'} received before ${new Date(cutoff).toISOString()}; ${kept} kept${filesDeleted ? `, ${filesDeleted} ${filesDeleted === 1 ? 'file' : 'files'} deleted` : ''}\n`,
+  );
 }

@@ -7,7 +7,7 @@ import { Redactor } from '../../src/http/redact.js';
 import { rateLimitWaitMs } from '../../src/http/retry.js';
 import { matchRoute } from '../../src/http/routes.js';
 import { rateLimitLine } from '../../src/http/session.js';
-import { reconnectDelayMs } from '../../src/http/stream.js';
+import { reconnectDelayMs } from '../../src/http/reconnect.js';
 import { apiPathOf, resolveRequestUrl } from '../../src/http/url.js';
 import { CredentialsError, UsageError } from '../../src/errors.js';
 

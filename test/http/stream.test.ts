@@ -27,7 +27,8 @@ describe('streaming', () => {
     const r = await runCli(['/2/tweets/sample/stream', '--max-records', '4'], { env });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${record(1)}\n{"data":{"id":"2","text":"café"}}\n${record(3)}\n${record(4)}\n`);
-    expect(r.stderr).toContain('xcli: stream disconnected (the server closed the stream); reconnecting in 0s\n');
+    // No sooner than 1 s after the previous connect (waits scaled down by XCLI_BACKOFF_SCALE).
+    expect(r.stderr).toMatch(/^xcli: stream disconnected \(the server closed the stream\); reconnecting in [01](\.\d\d)?s$/m);
     expect(r.stderr).toContain('xcli: stream max-records: 4 records, 1 reconnect\n');
     expect(api.server.requests).toHaveLength(2);
     expect(api.server.requests[0]!.headers.authorization).toBe(`Bearer ${SECRETS.bearer}`);
@@ -51,8 +52,9 @@ describe('streaming', () => {
     expect(r.stdout).toBe(`${record(1)}\n${record(2)}\n`);
     const notices = r.stderr.split('\n').filter((l) => l.includes('reconnecting'));
     expect(notices).toEqual([
-      'xcli: stream disconnected (no data or heartbeat for 0.3s); reconnecting in 0s',
-      expect.stringMatching(/^xcli: stream disconnected \(GET http:\/\/127\.0\.0\.1:\d+\/2\/tweets\/search\/stream: .*\); reconnecting in 0\.25s$/),
+      // The first two are raised to the 1 s floor from the previous connect.
+      expect.stringMatching(/^xcli: stream disconnected \(no data or heartbeat for 0\.3s\); reconnecting in [01](\.\d\d)?s$/),
+      expect.stringMatching(/^xcli: stream disconnected \(GET http:\/\/127\.0\.0\.1:\d+\/2\/tweets\/search\/stream: .*\); reconnecting in [01](\.\d\d)?s$/),
       'xcli: stream disconnected (503 Service Unavailable); reconnecting in 5s',
       'xcli: stream disconnected (429 ConnectionException); reconnecting in 60s',
     ]);

@@ -68,7 +68,7 @@ describe('paging', () => {
 
 describe('terminal rendering', () => {
   it('strips escapes, carriage returns, C1 and bidi controls from post text', () => {
-    expect(terminalSafe('a\x1b[31mred\x1b[0m\r\nb\u009b2J\u202etxt.exe\tok')).toBe('a[31mred[0m\nb2Jtxt.exe\tok');
+    expect(terminalSafe('a\x1b[31mred\x1b[0m\r\nb\u009b2J\u202etxt.exe\tok')).toBe('a\\u001b[31mred\\u001b[0m\nb\\u009b2J\\u202etxt.exe\tok');
   });
 
   it('shows author, time, text and counts', () => {
@@ -80,6 +80,6 @@ describe('terminal rendering', () => {
       'posts',
       styleFor(false),
     );
-    expect(out).toBe('@jack (jack) · 2006-03-21 20:50 UTC · id 20\n  just setting up my ]0;pwnedtwttr\n  replies 1  reposts 2  likes 5  quotes 0\n');
+    expect(out).toBe('@jack (jack) · 2006-03-21 20:50 UTC · id 20\n  just setting up my \\u001b]0;pwned\\u0007twttr\n  replies 1  reposts 2  likes 5  quotes 0\n');
   });
 });

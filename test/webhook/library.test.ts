@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWebhookHandler, crcResponse, handleWebhookRequest, signBody, verifySignature, type ReceivedEvent } from '../../src/index.js';
-import { freshSample } from '../../src/webhook/samples.js';
+import { freshSample, sampleBody } from '../../src/webhook/samples.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const cleanups: Array<() => unknown> = [];
@@ -60,12 +60,12 @@ describe('library', () => {
     const crc = await fetch(`${url}?crc_token=helloWorld&nonce=1`);
     expect(await crc.json()).toEqual(crcResponse('lib-secret', 'helloWorld'));
     expect((await fetch(`${url}?crc_token=${encodeURIComponent('{"a":1}')}`)).status).toBe(400);
-    const body = Buffer.from(JSON.stringify(freshSample('like.create')));
+    const body = sampleBody(freshSample('like.create')!);
     const send = (sig: string): Promise<Response> => fetch(url, { method: 'POST', body, headers: { 'x-twitter-webhooks-signature': sig } });
     expect((await send(signBody('lib-secret', body))).status).toBe(200);
     expect((await send(signBody('lib-secret', body))).status).toBe(200); // duplicate: skipped
     expect((await send(signBody('wrong', body))).status).toBe(403);
-    const aaa = Buffer.from(JSON.stringify(freshSample('favorite_events')));
+    const aaa = sampleBody(freshSample('favorite_events')!);
     expect((await fetch(url, { method: 'POST', body: aaa, headers: { 'x-twitter-webhooks-signature': signBody('lib-secret', aaa) } })).status).toBe(200);
     const printed = (await lines(3)).slice(1);
     expect(printed[0]).toMatch(/^like\.create \{"id":"\d+",.*"liked_tweet_id"/);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crcResponseToken } from '../../src/webhook/crc.js';
 import { readEventLog } from '../../src/webhook/event-log.js';
-import { freshSample } from '../../src/webhook/samples.js';
+import { freshSample, sampleBody } from '../../src/webhook/samples.js';
 import { signBody } from '../../src/webhook/signature.js';
 import { tempConfigDir } from '../helpers/run-cli.js';
 import { get, SECRET, startServer, type RunningServer } from './helpers.js';
@@ -50,10 +50,10 @@ describe('webhook start: CRC', () => {
 describe('webhook start: events', () => {
   it('logs signed, unsigned and tampered events with their verdicts, marks duplicates, refuses other methods and big bodies', async () => {
     const s = await server(['--max-body', '2048']);
-    const sample = Buffer.from(JSON.stringify(freshSample('post.create')));
+    const sample = sampleBody(freshSample('post.create')!);
     expect((await post(s.url, sample)).status).toBe(200);
     expect((await post(s.url, sample)).status).toBe(200); // the same event again: a duplicate
-    const like = Buffer.from(JSON.stringify(freshSample('like.create')));
+    const like = sampleBody(freshSample('like.create')!);
     expect((await post(s.url, like, null)).status).toBe(200);
     expect((await post(s.url, like)).status).toBe(200); // unsigned junk never makes the real event a duplicate
     const tampered = Buffer.from(sample.toString().replace('Shipping', 'Tampered'));
@@ -89,7 +89,7 @@ describe('webhook start: events', () => {
     const copy = join(dir.dir, '..', 'copy.jsonl');
     try {
       const s = await server(['--require-signature', '-o', copy]);
-      const body = Buffer.from(JSON.stringify(freshSample('follow.follow')));
+      const body = sampleBody(freshSample('follow.follow')!);
       expect((await post(s.url, body, null)).status).toBe(403);
       expect((await post(s.url, body, signBody('nope', body))).status).toBe(403);
       expect((await post(s.url, body)).status).toBe(200);
@@ -106,7 +106,7 @@ describe('webhook start: events', () => {
   it('explains a signature made with the wrong secret without ever showing a secret', async () => {
     const clientSecret = 'oauth2-client-secret-value-123';
     const s = await server([], { X_CLIENT_ID: 'client-id', X_CLIENT_SECRET: clientSecret });
-    const body = Buffer.from(JSON.stringify(freshSample('post.create')));
+    const body = sampleBody(freshSample('post.create')!);
     await post(s.url, body, signBody(clientSecret, body));
     await post(s.url, Buffer.from('{"x":2}'), signBody('nobody knows this one', Buffer.from('{"x":2}')));
     await s.stop();
@@ -119,8 +119,8 @@ describe('webhook start: events', () => {
 
   it('--events filters what is shown (everything is logged)', async () => {
     const s = await server(['--events', 'like.*']);
-    await post(s.url, JSON.stringify(freshSample('post.create')));
-    await post(s.url, JSON.stringify(freshSample('like.create')));
+    await post(s.url, sampleBody(freshSample('post.create')!).toString());
+    await post(s.url, sampleBody(freshSample('like.create')!).toString());
     await s.stop();
     expect(s.records.filter((r) => r.type === 'event').map((r) => r.record.type)).toEqual(['like.create']);
     expect((await readEventLog(join(s.configDir, 'events', 'events.jsonl'))).map((r) => r.type)).toEqual(['post.create', 'like.create']);
@@ -128,7 +128,7 @@ describe('webhook start: events', () => {
 
   it('answers 503 when the log cannot be written, says why, and stays up', async () => {
     const s = await server(['-o', '/dev/full']);
-    const r = await post(s.url, JSON.stringify(freshSample('post.create')));
+    const r = await post(s.url, sampleBody(freshSample('post.create')!).toString());
     expect(r.status).toBe(503);
     expect((await s.waitFor((x) => x.type === 'error')).message).toMatch(/disk full.*503/);
     const token = 'helloWorld1';
@@ -147,7 +147,7 @@ describe('webhook start: events', () => {
         const sample = freshSample('post.create')!;
         (sample.data as any).event_uuid = `burst-${i}`;
         sends.push(
-          post(s.url, JSON.stringify(sample)).then(
+          post(s.url, sampleBody(sample).toString()).then(
             (r) => {
               if (r.status === 200) acked.push(`burst-${i}`);
               if (acked.length === 100 && !killed) {
@@ -246,7 +246,7 @@ describe('webhook start: setup errors', () => {
       const port = new URL(s.url).port;
       const busy = await runCli(['webhook', 'start', '--no-tunnel', '--port', port], { env: { XCLI_CONFIG_DIR: dir.dir, CONSUMER_SECRET: 'x' } });
       expect(busy.code).toBe(1);
-      expect(busy.stderr).toBe(`xcli: port ${port} on 127.0.0.1 is in use: pick another --port, or --port 0 for a free one\n`);
+      expect(busy.stderr).toBe(`xcli: cannot listen on 127.0.0.1:${port}: the port is in use; pick another --port, or --port 0 for a free one\n`);
       const usage = await runCli(['webhook', 'start', '--crc', 'passthrough'], { env: { XCLI_CONFIG_DIR: dir.dir } });
       expect(usage.code).toBe(2);
       const noTunnel = await runCli(['webhook', 'start', '--no-tunnel', '--register'], { env: { XCLI_CONFIG_DIR: dir.dir } });
@@ -281,8 +281,8 @@ describe('webhook start: console', () => {
       });
       await get(`${url}?crc_token=helloWorld&nonce=abc`);
       const sample = freshSample('post.create')!;
-      await post(url, JSON.stringify(sample));
-      await post(url, JSON.stringify(sample), null);
+      await post(url, sampleBody(sample).toString());
+      await post(url, sampleBody(sample).toString(), null);
       // Anyone can post to the URL: terminal controls in a delivery or a CRC must not reach the screen.
       const hostile = freshSample('post.create')! as { data: { includes: { users: Array<{ username: string }> } } };
       hostile.data.includes.users[0]!.username = 'ev\u001b]0;pwned\u0007il\u009b2J';

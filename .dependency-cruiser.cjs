@@ -1,0 +1,42 @@
+// The layering of xcli, checked in CI (`npm run lint:deps`). docs/architecture.md explains it.
+//   bin → cli/program → commands/ → area modules (webhook, sandbox, activity, media, shortcuts, mcp,
+//   completion) → http/, auth/ → context, io, errors, paths, external, version.
+// A lower layer never imports a higher one; the sandbox's emulator imports no CLI code.
+const AREAS = '^src/(webhook|sandbox|activity|media|shortcuts|mcp|completion)/';
+const BASE = '^src/(context|io|errors|paths|external|version|terminal-text)[.]ts$';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    { name: 'no-cycles', severity: 'error', comment: 'import cycles make load order and layering fragile', from: {}, to: { circular: true } },
+    {
+      name: 'only-commands-wire-the-cli',
+      severity: 'error',
+      comment: 'program.ts and src/commands/ are the CLI wiring; work modules never reach back into them',
+      from: { path: '^src/', pathNot: '^src/(cli|program)[.]ts$|^src/commands/' },
+      to: { path: '^src/(cli|program)[.]ts$|^src/commands/' },
+    },
+    {
+      name: 'http-and-auth-below-areas',
+      severity: 'error',
+      comment: 'the request pipeline and credentials serve every area and know none of them',
+      from: { path: '^src/(http|auth)/' },
+      to: { path: AREAS },
+    },
+    {
+      name: 'base-below-everything',
+      severity: 'error',
+      comment: 'context, io and errors are the floor; the context loads its lazy services by dynamic import only',
+      from: { path: BASE },
+      to: { path: '^src/', pathNot: `${BASE}|^src/auth/(store|browser|types)[.]ts$` },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    includeOnly: '^src/',
+    exclude: { path: '^src/http/routes[.]generated[.]ts$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js'] },
+  },
+};
