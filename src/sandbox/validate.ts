@@ -205,7 +205,7 @@ export class RequestValidator {
 
     const otherBody = req.mediaType !== 'application/json' && (spec.bodyTypes ?? []).includes(req.mediaType);
     // A body "required" whose schema requires nothing (Account Activity's `{}`) may be left out.
-    const needsBody = spec.bodyRequired && Array.isArray(inline(spec.body).required as unknown);
+    const needsBody = spec.bodyRequired && Array.isArray((inline(spec.body) as Schema).required);
     if (parts.body && op.body && needsBody && !req.hasJsonBody && !otherBody) return invalidRequest('A JSON body is required.');
     if (parts.body && op.body && req.hasJsonBody && !op.body(req.json)) {
       return invalidRequestList(dedupe((op.body.errors ?? []).map((e) => ({ message: bodyMessage(e) }))));
