@@ -22,12 +22,20 @@ export function apiSpelling(name: string): string {
 }
 
 /** Values the API takes besides the description's: the API names of expansions the description renamed. */
-const EXTRA_EXPANSIONS: Record<string, string[]> = { referenced_tweets: ['referenced_tweets.id', 'referenced_tweets.id.author_id'] };
+const EXTRA_EXPANSIONS: Record<string, string[]> = {
+  referenced_tweets: ['referenced_tweets.id', 'referenced_tweets.id.author_id'],
+};
 
 /** The object each `*.fields` parameter selects properties of. */
 const FIELD_OBJECTS: Record<string, string> = {
-  'tweet.fields': 'Post', 'user.fields': 'User', 'media.fields': 'Media', 'poll.fields': 'Poll', 'place.fields': 'Place',
-  'list.fields': 'List', 'dm_event.fields': 'DmEvent', 'space.fields': 'Space',
+  'tweet.fields': 'Post',
+  'user.fields': 'User',
+  'media.fields': 'Media',
+  'poll.fields': 'Poll',
+  'place.fields': 'Place',
+  'list.fields': 'List',
+  'dm_event.fields': 'DmEvent',
+  'space.fields': 'Space',
 };
 
 /** RFC 3339 date-time, as X's `start_time`/`end_time` take it. */
@@ -184,9 +192,12 @@ export class RequestValidator {
     if (op.path) {
       const values: Record<string, string> = {};
       const parts = req.path.replace(/\/+$/, '').split('/').filter(Boolean);
-      spec.path.split('/').filter(Boolean).forEach((seg, i) => {
-        if (seg.startsWith('{')) values[seg.slice(1, -1)] = safeDecode(parts[i] ?? '');
-      });
+      spec.path
+        .split('/')
+        .filter(Boolean)
+        .forEach((seg, i) => {
+          if (seg.startsWith('{')) values[seg.slice(1, -1)] = safeDecode(parts[i] ?? '');
+        });
       if (!op.path(values)) for (const e of op.path.errors ?? []) errors.push(paramError(e, values, op));
     }
 
@@ -198,7 +209,11 @@ export class RequestValidator {
       if (name in raw) continue;
       raw[name] = value;
       const known = op.params.get(name);
-      values[name] = known?.isArray ? value.split(',').map((v) => (name === 'expansions' && v === 'referenced_posts' ? 'referenced_tweets.id' : apiSpelling(v))) : value;
+      values[name] = known?.isArray
+        ? value
+            .split(',')
+            .map((v) => (name === 'expansions' && v === 'referenced_posts' ? 'referenced_tweets.id' : apiSpelling(v)))
+        : value;
     }
     if (parts.query && !op.query(values)) for (const e of op.query.errors ?? []) errors.push(paramError(e, raw, op));
     if (errors.length) return invalidRequestList(dedupe(errors));
@@ -253,23 +268,41 @@ function paramError(e: ErrorObject, raw: Record<string, string>, op: CompiledOpe
     case 'required':
       return at(`The \`${name}\` query parameter can not be empty`, name, []);
     case 'enum':
-      return at(`The \`${name}\` query parameter value [${item}] is not one of [${(e.params as { allowedValues: string[] }).allowedValues.join(',')}]`, name, [item]);
+      return at(
+        `The \`${name}\` query parameter value [${item}] is not one of [${(e.params as { allowedValues: string[] }).allowedValues.join(',')}]`,
+        name,
+        [item],
+      );
     case 'minimum':
     case 'maximum':
-      return at(`The \`${name}\` query parameter value [${value}] is not between ${String(schema.minimum ?? 0)} and ${String(schema.maximum ?? Number.MAX_SAFE_INTEGER)}`);
+      return at(
+        `The \`${name}\` query parameter value [${value}] is not between ${String(schema.minimum ?? 0)} and ${String(schema.maximum ?? Number.MAX_SAFE_INTEGER)}`,
+      );
     case 'minItems':
     case 'maxItems':
-      return at(`The number of values in the \`${name}\` query parameter list [${value.split(',').length}] is not between ${String(schema.minItems ?? 1)} and ${String(schema.maxItems ?? 'unlimited')}`);
+      return at(
+        `The number of values in the \`${name}\` query parameter list [${value.split(',').length}] is not between ${String(schema.minItems ?? 1)} and ${String(schema.maxItems ?? 'unlimited')}`,
+      );
     case 'pattern':
-      return at(`The \`${name}\` query parameter value [${item}] does not match ${(e.params as { pattern: string }).pattern}`, name, [item]);
+      return at(
+        `The \`${name}\` query parameter value [${item}] does not match ${(e.params as { pattern: string }).pattern}`,
+        name,
+        [item],
+      );
     case 'format':
       return at(`The \`${name}\` query parameter value [${value}] is not a valid RFC3339 date-time, as in 2026-01-01T00:00:00Z`);
     case 'minLength':
-      return value === '' ? at(`The \`${name}\` query parameter can not be empty`) : at(`The \`${name}\` query parameter value [${value}] is shorter than ${String(schema.minLength)} characters`);
+      return value === ''
+        ? at(`The \`${name}\` query parameter can not be empty`)
+        : at(`The \`${name}\` query parameter value [${value}] is shorter than ${String(schema.minLength)} characters`);
     case 'maxLength':
-      return at(`The \`${name}\` query parameter value [${value.slice(0, 64)}…] is longer than ${String(schema.maxLength)} characters`);
+      return at(
+        `The \`${name}\` query parameter value [${value.slice(0, 64)}…] is longer than ${String(schema.maxLength)} characters`,
+      );
     case 'type':
-      return at(`The \`${name}\` query parameter value [${item}] is not a valid ${(e.params as { type: string }).type}`, name, [item]);
+      return at(`The \`${name}\` query parameter value [${item}] is not a valid ${(e.params as { type: string }).type}`, name, [
+        item,
+      ]);
     case 'uniqueItems':
       return at(`The \`${name}\` query parameter value [${value}] repeats a value`);
     default:
@@ -279,7 +312,11 @@ function paramError(e: ErrorObject, raw: Record<string, string>, op: CompiledOpe
 
 /** X's body messages (its validator's wording): `$.path: reason`. */
 function bodyMessage(e: ErrorObject): string {
-  const path = `$${e.instancePath.split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join('')}`;
+  const path = `$${e.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`))
+    .join('')}`;
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'additionalProperties':

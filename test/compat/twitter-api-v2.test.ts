@@ -28,7 +28,10 @@ beforeAll(async () => {
   settings = { httpAgent: new SandboxAgent(fake.sandbox.port) };
   const c = fake.sandbox.credentials;
   app = new TwitterApi(c.bearerToken, settings);
-  oauth1 = new TwitterApi({ appKey: c.consumerKey, appSecret: c.consumerSecret, accessToken: c.accessToken, accessSecret: c.accessTokenSecret }, settings);
+  oauth1 = new TwitterApi(
+    { appKey: c.consumerKey, appSecret: c.consumerSecret, accessToken: c.accessToken, accessSecret: c.accessTokenSecret },
+    settings,
+  );
 });
 afterAll(async () => {
   settings.httpAgent.destroy();
@@ -65,7 +68,11 @@ describe('twitter-api-v2 against the sandbox', () => {
     const consent = await fetch(`${fake.url}${authorize.pathname}${authorize.search}`, { redirect: 'manual' });
     const back = new URL(consent.headers.get('location')!);
     expect(back.searchParams.get('state')).toBe(link.state);
-    const login = await client.loginWithOAuth2({ code: back.searchParams.get('code')!, codeVerifier: link.codeVerifier, redirectUri });
+    const login = await client.loginWithOAuth2({
+      code: back.searchParams.get('code')!,
+      codeVerifier: link.codeVerifier,
+      redirectUri,
+    });
     expect((await login.client.v2.me()).data.id).toBe(AUTHENTICATED_USER_ID);
     const refreshed = await client.refreshOAuth2Token(login.refreshToken!);
     expect((await refreshed.client.v2.me()).data.id).toBe(AUTHENTICATED_USER_ID);

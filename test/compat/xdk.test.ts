@@ -14,14 +14,23 @@ beforeAll(async () => {
   const c = fake.sandbox.credentials;
   app = new Client({ baseUrl: fake.url, bearerToken: c.bearerToken });
   user = new Client({ baseUrl: fake.url, accessToken: fake.sandbox.mintUserToken().access_token });
-  const signer = new OAuth1({ apiKey: c.consumerKey, apiSecret: c.consumerSecret, callback: 'oob', accessToken: c.accessToken, accessTokenSecret: c.accessTokenSecret });
+  const signer = new OAuth1({
+    apiKey: c.consumerKey,
+    apiSecret: c.consumerSecret,
+    callback: 'oob',
+    accessToken: c.accessToken,
+    accessTokenSecret: c.accessTokenSecret,
+  });
   oauth1 = new Client({ baseUrl: fake.url, oauth1: signer });
 });
 afterAll(() => fake.close());
 
 describe('@xdevplatform/xdk against the sandbox', () => {
   it('looks up posts and users with fields and expansions, and reports partial errors', async () => {
-    const post = await app.posts.getById('20', { postFields: ['created_at', 'public_metrics', 'lang'], expansions: ['author_id'] });
+    const post = await app.posts.getById('20', {
+      postFields: ['created_at', 'public_metrics', 'lang'],
+      expansions: ['author_id'],
+    });
     expect(post.data?.text).toBe('just setting up my twttr');
     // The SDK hands responses over in camelCase.
     expect((post.data as { publicMetrics?: { likeCount: number } }).publicMetrics?.likeCount).toBe(0);
@@ -70,7 +79,10 @@ describe('@xdevplatform/xdk against the sandbox', () => {
     };
     expect(await status(() => app.posts.searchRecent('a', { maxResults: 5 }))).toBe(400);
     expect(await status(() => new Client({ baseUrl: fake.url, bearerToken: 'wrong' }).users.getByUsername('X'))).toBe(401);
-    const readOnly = new Client({ baseUrl: fake.url, accessToken: fake.sandbox.mintUserToken({ scopes: ['tweet.read', 'users.read'] }).access_token });
+    const readOnly = new Client({
+      baseUrl: fake.url,
+      accessToken: fake.sandbox.mintUserToken({ scopes: ['tweet.read', 'users.read'] }).access_token,
+    });
     expect(await status(() => readOnly.posts.create({ text: 'no tweet.write scope' }))).toBe(403);
     expect(await status(() => app.spaces.getById('1YqKDqWqdPLsV'))).toBe(404);
     expect(await status(() => app.users.getById('783214'))).toBe(0);

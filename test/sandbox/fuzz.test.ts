@@ -31,13 +31,77 @@ afterAll(() => fake.close());
 
 /** Routes the sandbox serves beyond X's description. */
 const EXTRA_ROUTES = [
-  ['GET', '/i/oauth2/authorize'], ['POST', '/2/oauth2/token'], ['POST', '/2/oauth2/revoke'], ['POST', '/oauth2/token'],
-  ['GET', '/_sandbox/status'], ['GET', '/_sandbox/deliveries'], ['POST', '/2/tweets/search/stream/webhooks/{webhook_id}'],
-  ['POST', '/2/users/{id}/blocking'], ['DELETE', '/2/users/{source_user_id}/blocking/{target_user_id}'],
-].map(([method, path]) => ({ method: method!, path: path!, auth: [] as string[], query: [] as string[], required: [] as string[] }));
+  ['GET', '/i/oauth2/authorize'],
+  ['POST', '/2/oauth2/token'],
+  ['POST', '/2/oauth2/revoke'],
+  ['POST', '/oauth2/token'],
+  ['GET', '/_sandbox/status'],
+  ['GET', '/_sandbox/deliveries'],
+  ['POST', '/2/tweets/search/stream/webhooks/{webhook_id}'],
+  ['POST', '/2/users/{id}/blocking'],
+  ['DELETE', '/2/users/{source_user_id}/blocking/{target_user_id}'],
+].map(([method, path]) => ({
+  method: method!,
+  path: path!,
+  auth: [] as string[],
+  query: [] as string[],
+  required: [] as string[],
+}));
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
-const PARAM_NAMES = ['ids', 'usernames', 'query', 'max_results', 'pagination_token', 'next_token', 'tweet.fields', 'post.fields', 'user.fields', 'media.fields', 'expansions', 'start_time', 'end_time', 'since_id', 'until_id', 'sort_order', 'granularity', 'backfill_minutes', 'exclude', 'grant_type', 'code', 'client_id', 'foo'];
-const BODY_KEYS = ['text', 'reply', 'quote_tweet_id', 'media', 'poll', 'tweet_id', 'target_user_id', 'user_id', 'list_id', 'name', 'hidden', 'url', 'webhook_id', 'from_date', 'to_date', 'add', 'delete', 'value', 'filter', 'event_type', 'media_type', 'total_bytes', 'grant_type', 'in_reply_to_tweet_id', 'options', 'duration_minutes', 'media_ids'];
+const PARAM_NAMES = [
+  'ids',
+  'usernames',
+  'query',
+  'max_results',
+  'pagination_token',
+  'next_token',
+  'tweet.fields',
+  'post.fields',
+  'user.fields',
+  'media.fields',
+  'expansions',
+  'start_time',
+  'end_time',
+  'since_id',
+  'until_id',
+  'sort_order',
+  'granularity',
+  'backfill_minutes',
+  'exclude',
+  'grant_type',
+  'code',
+  'client_id',
+  'foo',
+];
+const BODY_KEYS = [
+  'text',
+  'reply',
+  'quote_tweet_id',
+  'media',
+  'poll',
+  'tweet_id',
+  'target_user_id',
+  'user_id',
+  'list_id',
+  'name',
+  'hidden',
+  'url',
+  'webhook_id',
+  'from_date',
+  'to_date',
+  'add',
+  'delete',
+  'value',
+  'filter',
+  'event_type',
+  'media_type',
+  'total_bytes',
+  'grant_type',
+  'in_reply_to_tweet_id',
+  'options',
+  'duration_minutes',
+  'media_ids',
+];
 
 describe('the sandbox under random input', () => {
   it(`answers ${COUNT} random requests (seed ${SEED}) below 500, in X's shape`, async () => {
@@ -70,9 +134,21 @@ describe('the sandbox under random input', () => {
         () => random() < 0.5,
         () => null,
         () => (depth > 2 ? [] : Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1))),
-        () => (depth > 2 ? {} : Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [pick(BODY_KEYS), value(depth + 1)]))),
+        () =>
+          depth > 2
+            ? {}
+            : Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [pick(BODY_KEYS), value(depth + 1)])),
       ])();
-    const routes = [...allRoutes().map((r) => ({ method: r.method, path: r.path, auth: r.auth, query: r.params.filter((p) => p.in === 'query').map((p) => p.name), required: r.params.filter((p) => p.in === 'query' && p.required).map((p) => p.name) })), ...EXTRA_ROUTES];
+    const routes = [
+      ...allRoutes().map((r) => ({
+        method: r.method,
+        path: r.path,
+        auth: r.auth,
+        query: r.params.filter((p) => p.in === 'query').map((p) => p.name),
+        required: r.params.filter((p) => p.in === 'query' && p.required).map((p) => p.name),
+      })),
+      ...EXTRA_ROUTES,
+    ];
     const credentials = fake.sandbox.credentials;
     const userToken = `Bearer ${fake.sandbox.mintUserToken().access_token}`;
     const oauth = new OAuth({
@@ -82,43 +158,78 @@ describe('the sandbox under random input', () => {
     });
     /** Mostly values a route could take (ids that exist, known fields), sometimes anything. */
     const plausible = (name: string): string =>
-      chance(0.15) ? scalar() : name.endsWith('fields') ? pick(['id', 'author_id,public_metrics', 'created_at,description', 'note_tweet,lang']) : name === 'expansions' ? pick(['author_id', 'referenced_tweets.id', 'attachments.media_keys,geo.place_id', 'most_recent_tweet_id']) : name === 'max_results' ? String(pick([5, 10, 50, 100, 1000])) : /ids$/.test(name) ? pick(posts) : name === 'query' ? pick(['hello', 'from:XDevelopers', 'sandbox OR twttr']) : scalar();
+      chance(0.15)
+        ? scalar()
+        : name.endsWith('fields')
+          ? pick(['id', 'author_id,public_metrics', 'created_at,description', 'note_tweet,lang'])
+          : name === 'expansions'
+            ? pick(['author_id', 'referenced_tweets.id', 'attachments.media_keys,geo.place_id', 'most_recent_tweet_id'])
+            : name === 'max_results'
+              ? String(pick([5, 10, 50, 100, 1000]))
+              : /ids$/.test(name)
+                ? pick(posts)
+                : name === 'query'
+                  ? pick(['hello', 'from:XDevelopers', 'sandbox OR twttr'])
+                  : scalar();
 
     const failures: string[] = [];
     for (let i = 0; i < COUNT && failures.length < 5; i++) {
       const route = pick(routes);
       const method = chance(0.9) ? route.method : pick(METHODS);
       const path = chance(0.9)
-        ? route.path.replace(/\{[^}]+\}/g, () => (chance(0.75) ? pick([...posts, ...users]) : encodeURIComponent(scalar()) || 'x'))
+        ? route.path.replace(/\{[^}]+\}/g, () =>
+            chance(0.75) ? pick([...posts, ...users]) : encodeURIComponent(scalar()) || 'x',
+          )
         : `/${Array.from({ length: 1 + Math.floor(random() * 4) }, () => encodeURIComponent(scalar())).join('/')}`;
-      const names = [...route.required.filter(() => chance(0.9)), ...Array.from({ length: Math.floor(random() * 3) }, () => (route.query.length && chance(0.85) ? pick(route.query) : pick(PARAM_NAMES)))];
+      const names = [
+        ...route.required.filter(() => chance(0.9)),
+        ...Array.from({ length: Math.floor(random() * 3) }, () =>
+          route.query.length && chance(0.85) ? pick(route.query) : pick(PARAM_NAMES),
+        ),
+      ];
       const query = names.map((name) => `${name}=${chance(0.03) ? '%E0%A4%A' : encodeURIComponent(plausible(name))}`).join('&');
       const url = `${fake.url}${path}${query ? `?${query}` : ''}`;
       const headers: Record<string, string> = {};
       const kinds = { bearer: 'bearer', oauth2: 'user', oauth1: 'oauth1' } as const;
-      const auth = route.auth.length && chance(0.7) ? kinds[pick(route.auth)] : pick(['none', 'bearer', 'user', 'oauth1', 'junk-bearer', 'junk-oauth', 'basic']);
+      const auth =
+        route.auth.length && chance(0.7)
+          ? kinds[pick(route.auth)]
+          : pick(['none', 'bearer', 'user', 'oauth1', 'junk-bearer', 'junk-oauth', 'basic']);
       if (auth === 'bearer') headers.authorization = `Bearer ${credentials.bearerToken}`;
       if (auth === 'user') headers.authorization = userToken;
       if (auth === 'junk-bearer') headers.authorization = `Bearer ${scalar().replace(/[^\x21-\x7e]/g, '')}`;
       if (auth === 'junk-oauth') headers.authorization = 'OAuth oauth_consumer_key="%", oauth_signature="x"';
-      if (auth === 'basic') headers.authorization = `Basic ${Buffer.from(`${credentials.clientId}:${scalar()}`).toString('base64')}`;
+      if (auth === 'basic')
+        headers.authorization = `Basic ${Buffer.from(`${credentials.clientId}:${scalar()}`).toString('base64')}`;
       if (auth === 'oauth1') {
         try {
-          headers.authorization = oauth.toHeader(oauth.authorize({ url, method }, { key: credentials.accessToken, secret: credentials.accessTokenSecret })).Authorization;
+          headers.authorization = oauth.toHeader(
+            oauth.authorize({ url, method }, { key: credentials.accessToken, secret: credentials.accessTokenSecret }),
+          ).Authorization;
         } catch {
           headers.authorization = `Bearer ${credentials.bearerToken}`;
         }
       }
-      const contentType = chance(0.6) ? 'application/json' : pick(['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain', '']);
+      const contentType = chance(0.6)
+        ? 'application/json'
+        : pick(['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain', '']);
       if (contentType) headers['content-type'] = contentType;
       let body: string | undefined;
       if (method !== 'GET' && chance(0.8)) {
         body = pick([
           () => JSON.stringify(value(0)),
-          () => JSON.stringify({ text: `fuzz ${i} ${scalar()}`.slice(0, 300), ...(chance(0.3) ? { reply: { in_reply_to_tweet_id: pick(posts) } } : {}), ...(chance(0.3) ? { quote_tweet_id: pick(posts) } : {}) }),
+          () =>
+            JSON.stringify({
+              text: `fuzz ${i} ${scalar()}`.slice(0, 300),
+              ...(chance(0.3) ? { reply: { in_reply_to_tweet_id: pick(posts) } } : {}),
+              ...(chance(0.3) ? { quote_tweet_id: pick(posts) } : {}),
+            }),
           () => JSON.stringify({ tweet_id: pick(posts) }),
           () => JSON.stringify({ target_user_id: pick(users), user_id: pick(users), name: scalar(), hidden: chance(0.5) }),
-          () => JSON.stringify(Object.fromEntries(Array.from({ length: 1 + Math.floor(random() * 4) }, () => [pick(BODY_KEYS), value(1)]))),
+          () =>
+            JSON.stringify(
+              Object.fromEntries(Array.from({ length: 1 + Math.floor(random() * 4) }, () => [pick(BODY_KEYS), value(1)])),
+            ),
           () => '{"text": ',
           () => `grant_type=${encodeURIComponent(scalar())}&token=%E0%A4%A`,
           () => '--x\r\nContent-Disposition: form-data; name="media"\r\n\r\nabc\r\n--x--\r\n',
@@ -153,11 +264,13 @@ describe('the sandbox under random input', () => {
           failures.push(`${res.status} with a body that is not JSON for ${described}: ${text.slice(0, 200)}`);
           continue;
         }
-        if (typeof json !== 'object' || json === null || Array.isArray(json)) failures.push(`${res.status} with a non-object body for ${described}`);
+        if (typeof json !== 'object' || json === null || Array.isArray(json))
+          failures.push(`${res.status} with a non-object body for ${described}`);
         else if (res.status >= 400) {
           const o = json as Record<string, unknown>;
           const problemShape = typeof o.title === 'string' && (typeof o.detail === 'string' || typeof o.type === 'string');
-          if (!problemShape && !Array.isArray(o.errors) && typeof o.error !== 'string') failures.push(`${res.status} not in X's error shape for ${described}: ${text.slice(0, 200)}`);
+          if (!problemShape && !Array.isArray(o.errors) && typeof o.error !== 'string')
+            failures.push(`${res.status} not in X's error shape for ${described}: ${text.slice(0, 200)}`);
         }
       } catch (err) {
         failures.push(`no answer (${(err as Error).message}) for ${described}`);

@@ -55,7 +55,15 @@ describe('OAuth2 as X takes it from real clients', () => {
   async function code(method: string) {
     const verifier = randomBytes(32).toString('base64url');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
-    const q = new URLSearchParams({ response_type: 'code', client_id: fake.sandbox.credentials.clientId, redirect_uri: redirect, scope: 'tweet.read users.read offline.access', state: 's', code_challenge: challenge, code_challenge_method: method });
+    const q = new URLSearchParams({
+      response_type: 'code',
+      client_id: fake.sandbox.credentials.clientId,
+      redirect_uri: redirect,
+      scope: 'tweet.read users.read offline.access',
+      state: 's',
+      code_challenge: challenge,
+      code_challenge_method: method,
+    });
     const res = await fetch(`${fake.url}/i/oauth2/authorize?${q}`, { redirect: 'manual' });
     const location = new URL(res.headers.get('location')!);
     expect(location.searchParams.get('error')).toBeNull();
@@ -72,17 +80,34 @@ describe('OAuth2 as X takes it from real clients', () => {
     const first = await code('S256');
     const asJson = await fetch(`${fake.url}/2/oauth2/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
-      body: JSON.stringify({ grant_type: 'authorization_code', code: first.code, redirect_uri: redirect, code_verifier: first.verifier }),
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+      },
+      body: JSON.stringify({
+        grant_type: 'authorization_code',
+        code: first.code,
+        redirect_uri: redirect,
+        code_verifier: first.verifier,
+      }),
     });
     expect(asJson.status).toBe(200);
     const tokens = (await asJson.json()) as { access_token: string; refresh_token: string };
     expect(tokens.access_token).toBeTruthy();
     const second = await code('S256');
-    const q = new URLSearchParams({ grant_type: 'authorization_code', code: second.code, redirect_uri: redirect, code_verifier: second.verifier, client_id: clientId });
+    const q = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: second.code,
+      redirect_uri: redirect,
+      code_verifier: second.verifier,
+      client_id: clientId,
+    });
     const inQuery = await fetch(`${fake.url}/2/oauth2/token?${q}`, { method: 'POST' });
     expect(inQuery.status).toBe(200);
-    const refreshed = await fetch(`${fake.url}/2/oauth2/token?${new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: clientId })}`, { method: 'POST' });
+    const refreshed = await fetch(
+      `${fake.url}/2/oauth2/token?${new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: clientId })}`,
+      { method: 'POST' },
+    );
     expect(refreshed.status).toBe(200);
   });
 });
@@ -95,8 +120,20 @@ describe('fields computed from the sandbox world', () => {
     await api('POST', `/2/users/${AUTHENTICATED_USER_ID}/bookmarks`, { tweet_id: id });
     await api('POST', '/2/tweets', { text: 'a reply', reply: { in_reply_to_tweet_id: id } });
     await api('POST', '/2/tweets', { text: 'a quote', quote_tweet_id: id });
-    const read = await api('GET', `/2/tweets/${id}?tweet.fields=public_metrics,lang,possibly_sensitive,reply_settings,edit_controls,created_at`, undefined, appAuth());
-    expect(read.json.data.public_metrics).toEqual({ retweet_count: 0, reply_count: 1, like_count: 1, quote_count: 1, bookmark_count: 1, impression_count: 0 });
+    const read = await api(
+      'GET',
+      `/2/tweets/${id}?tweet.fields=public_metrics,lang,possibly_sensitive,reply_settings,edit_controls,created_at`,
+      undefined,
+      appAuth(),
+    );
+    expect(read.json.data.public_metrics).toEqual({
+      retweet_count: 0,
+      reply_count: 1,
+      like_count: 1,
+      quote_count: 1,
+      bookmark_count: 1,
+      impression_count: 0,
+    });
     expect(read.json.data).toMatchObject({ lang: 'en', possibly_sensitive: false, reply_settings: 'following' });
     expect(read.json.data.edit_controls).toMatchObject({ edits_remaining: 5, is_edit_eligible: true });
     const quotes = await api('GET', `/2/tweets/${id}/quote_tweets`, undefined, appAuth());
@@ -104,20 +141,45 @@ describe('fields computed from the sandbox world', () => {
   });
 
   it('fills includes.media, includes.polls and includes.places', async () => {
-    const upload = { id: '1900000000000000001', media_key: '3_1900000000000000001', media_type: 'image/png', state: 'succeeded' as const, created_at: new Date().toISOString(), alt_text: 'a cat' };
+    const upload = {
+      id: '1900000000000000001',
+      media_key: '3_1900000000000000001',
+      media_type: 'image/png',
+      state: 'succeeded' as const,
+      created_at: new Date().toISOString(),
+      alt_text: 'a cat',
+    };
     fake.sandbox.state.media.set(upload.id, upload);
-    const withMedia = await api('POST', '/2/tweets', { text: 'a picture', media: { media_ids: [upload.id] }, geo: { place_id: '01a9a39529b27f36' } });
+    const withMedia = await api('POST', '/2/tweets', {
+      text: 'a picture',
+      media: { media_ids: [upload.id] },
+      geo: { place_id: '01a9a39529b27f36' },
+    });
     const withPoll = await api('POST', '/2/tweets', { text: 'a poll', poll: { options: ['yes', 'no'], duration_minutes: 60 } });
     const ids = `${withMedia.json.data.id},${withPoll.json.data.id}`;
-    const read = await api('GET', `/2/tweets?ids=${ids}&expansions=attachments.media_keys,attachments.poll_ids,geo.place_id&media.fields=alt_text,width&poll.fields=voting_status&place.fields=country_code`, undefined, appAuth());
+    const read = await api(
+      'GET',
+      `/2/tweets?ids=${ids}&expansions=attachments.media_keys,attachments.poll_ids,geo.place_id&media.fields=alt_text,width&poll.fields=voting_status&place.fields=country_code`,
+      undefined,
+      appAuth(),
+    );
     expect(read.json.includes.media).toEqual([{ media_key: upload.media_key, type: 'photo', alt_text: 'a cat', width: 1200 }]);
-    expect(read.json.includes.polls[0]).toMatchObject({ options: [{ position: 1, label: 'yes', votes: 0 }, { position: 2, label: 'no', votes: 0 }], voting_status: 'open' });
+    expect(read.json.includes.polls[0]).toMatchObject({
+      options: [
+        { position: 1, label: 'yes', votes: 0 },
+        { position: 2, label: 'no', votes: 0 },
+      ],
+      voting_status: 'open',
+    });
     expect(read.json.includes.places).toEqual([{ id: '01a9a39529b27f36', full_name: 'Manhattan, NY', country_code: 'US' }]);
     expect(read.json.data[0].attachments.media_keys).toEqual([upload.media_key]);
   });
 
   it('returns user fields and the most_recent_tweet_id expansion', async () => {
-    const me = await api('GET', '/2/users/me?user.fields=public_metrics,subscription_type,verified_type&expansions=most_recent_tweet_id');
+    const me = await api(
+      'GET',
+      '/2/users/me?user.fields=public_metrics,subscription_type,verified_type&expansions=most_recent_tweet_id',
+    );
     expect(me.json.data.subscription_type).toBe('Premium');
     expect(me.json.data.public_metrics.tweet_count).toBeGreaterThan(0);
     expect(me.json.includes.tweets[0].id).toBe(me.json.data.most_recent_tweet_id);
@@ -138,7 +200,12 @@ describe('fields computed from the sandbox world', () => {
 
   it('serves the seed tutorial first example, /2/tweets/20', async () => {
     const read = await api('GET', '/2/tweets/20?expansions=author_id', undefined, appAuth());
-    expect(read.json.data).toEqual({ id: '20', text: 'just setting up my twttr', edit_history_tweet_ids: ['20'], author_id: '12' });
+    expect(read.json.data).toEqual({
+      id: '20',
+      text: 'just setting up my twttr',
+      edit_history_tweet_ids: ['20'],
+      author_id: '12',
+    });
     expect(read.json.includes.users[0].username).toBe('jack');
   });
 });
@@ -150,22 +217,36 @@ describe("validation against X's OpenAPI description, with X's messages", () => 
     expect(res.json.title).toBe('Invalid Request');
     expect(res.json.type).toBe('https://api.x.com/2/problems/invalid-request');
     expect(res.json.errors[0].parameters).toEqual({ 'tweet.fields': ['no_such_field'] });
-    expect(res.json.errors[0].message).toMatch(/^The `tweet.fields` query parameter value \[no_such_field\] is not one of \[.*author_id.*public_metrics.*\]$/);
+    expect(res.json.errors[0].message).toMatch(
+      /^The `tweet.fields` query parameter value \[no_such_field\] is not one of \[.*author_id.*public_metrics.*\]$/,
+    );
   });
 
   it('checks max_results ranges, id counts, patterns, time formats and unknown parameters', async () => {
     const cases: [string, string][] = [
       ['/2/tweets/search/recent?query=a&max_results=5', 'The `max_results` query parameter value [5] is not between 10 and 100'],
-      [`/2/tweets?ids=${Array.from({ length: 101 }, (_, i) => i + 1).join(',')}`, 'The number of values in the `ids` query parameter list [101] is not between 1 and 100'],
+      [
+        `/2/tweets?ids=${Array.from({ length: 101 }, (_, i) => i + 1).join(',')}`,
+        'The number of values in the `ids` query parameter list [101] is not between 1 and 100',
+      ],
       ['/2/tweets/abc', 'The `id` query parameter value [abc] does not match ^[0-9]{1,19}$'],
-      ['/2/tweets/search/recent?query=a&start_time=yesterday', 'The `start_time` query parameter value [yesterday] is not a valid RFC3339 date-time, as in 2026-01-01T00:00:00Z'],
-      ['/2/tweets/20?foo=1', 'The query parameter [foo] is not one of [tweet.fields,expansions,user.fields,media.fields,poll.fields,place.fields]'],
+      [
+        '/2/tweets/search/recent?query=a&start_time=yesterday',
+        'The `start_time` query parameter value [yesterday] is not a valid RFC3339 date-time, as in 2026-01-01T00:00:00Z',
+      ],
+      [
+        '/2/tweets/20?foo=1',
+        'The query parameter [foo] is not one of [tweet.fields,expansions,user.fields,media.fields,poll.fields,place.fields]',
+      ],
       ['/2/tweets', 'The `ids` query parameter can not be empty'],
     ];
     for (const [path, message] of cases) {
       const res = await api('GET', path, undefined, appAuth());
       expect(res.status, path).toBe(400);
-      expect(res.json.errors.map((e: { message: string }) => e.message), path).toContain(message);
+      expect(
+        res.json.errors.map((e: { message: string }) => e.message),
+        path,
+      ).toContain(message);
     }
   });
 
@@ -174,7 +255,9 @@ describe("validation against X's OpenAPI description, with X's messages", () => 
     expect(wrongType.status).toBe(400);
     expect(wrongType.json.errors[0].message).toBe('$.text: integer found, string expected');
     const extra = await api('POST', '/2/tweets', { text: 'hi', nope: true });
-    expect(extra.json.errors[0].message).toBe('$.nope: is not defined in the schema and the schema does not allow additional properties');
+    expect(extra.json.errors[0].message).toBe(
+      '$.nope: is not defined in the schema and the schema does not allow additional properties',
+    );
     const poll = await api('POST', '/2/tweets', { text: 'hi', poll: { options: ['one'], duration_minutes: 60 } });
     expect(poll.json.errors[0].message).toBe('$.poll.options: there must be a minimum of 2 items in the array');
   });
@@ -195,7 +278,12 @@ describe('limits and replays', () => {
     const seen = [];
     for (let i = 0; i < 3; i++) {
       const res = await api('GET', path, undefined, appAuth());
-      seen.push([res.status, res.headers.get('x-rate-limit-limit'), res.headers.get('x-rate-limit-remaining'), res.headers.get('x-rate-limit-reset')]);
+      seen.push([
+        res.status,
+        res.headers.get('x-rate-limit-limit'),
+        res.headers.get('x-rate-limit-remaining'),
+        res.headers.get('x-rate-limit-reset'),
+      ]);
     }
     const reset = seen[0]![3];
     expect(seen).toEqual([
@@ -219,10 +307,17 @@ describe('search, counts, hidden replies, lists, and routes the sandbox does not
   it('honours since_id, until_id, start_time, end_time and sort_order', async () => {
     const now = Date.now();
     const ids: string[] = [];
-    for (const [ago, text] of [[3 * 3600_000, 'window one'], [2 * 3600_000, 'window two'], [3600_000, 'window three']] as const) {
+    for (const [ago, text] of [
+      [3 * 3600_000, 'window one'],
+      [2 * 3600_000, 'window two'],
+      [3600_000, 'window three'],
+    ] as const) {
       ids.push(addPost(fake.sandbox.state, { author_id: XDEVELOPERS_ID, text }, now - ago).id);
     }
-    const texts = async (q: string) => (await api('GET', `/2/tweets/search/recent?query=window&${q}`, undefined, appAuth())).json.data?.map((p: { text: string }) => p.text) ?? [];
+    const texts = async (q: string) =>
+      (await api('GET', `/2/tweets/search/recent?query=window&${q}`, undefined, appAuth())).json.data?.map(
+        (p: { text: string }) => p.text,
+      ) ?? [];
     expect(await texts('')).toEqual(['window three', 'window two', 'window one']);
     expect(await texts(`since_id=${ids[0]}`)).toEqual(['window three', 'window two']);
     expect(await texts(`until_id=${ids[2]}`)).toEqual(['window two', 'window one']);
@@ -230,19 +325,40 @@ describe('search, counts, hidden replies, lists, and routes the sandbox does not
     expect(await texts(`start_time=${iso(now - 2.5 * 3600_000)}&end_time=${iso(now - 1.5 * 3600_000)}`)).toEqual(['window two']);
     await api('POST', `/2/users/${AUTHENTICATED_USER_ID}/likes`, { tweet_id: ids[0] });
     expect((await texts('sort_order=relevancy'))[0]).toBe('window one');
-    const tooOld = await api('GET', `/2/tweets/search/recent?query=window&start_time=${iso(now - 8 * 86_400_000)}`, undefined, appAuth());
+    const tooOld = await api(
+      'GET',
+      `/2/tweets/search/recent?query=window&start_time=${iso(now - 8 * 86_400_000)}`,
+      undefined,
+      appAuth(),
+    );
     expect(tooOld.json.errors[0].message).toMatch(/^Invalid 'start_time':'.*'\. 'start_time' must be on or after /);
-    const counts = await api('GET', `/2/tweets/counts/recent?query=window&granularity=hour&start_time=${iso(now - 4 * 3600_000)}`, undefined, appAuth());
+    const counts = await api(
+      'GET',
+      `/2/tweets/counts/recent?query=window&granularity=hour&start_time=${iso(now - 4 * 3600_000)}`,
+      undefined,
+      appAuth(),
+    );
     expect(counts.status).toBe(200);
     expect(counts.json.meta.total_tweet_count).toBe(3);
-    expect(counts.json.data[0]).toEqual({ start: new Date(Date.parse(iso(now - 4 * 3600_000))).toISOString(), end: expect.any(String), tweet_count: 0 });
+    expect(counts.json.data[0]).toEqual({
+      start: new Date(Date.parse(iso(now - 4 * 3600_000))).toISOString(),
+      end: expect.any(String),
+      tweet_count: 0,
+    });
   });
 
   it('hides a reply in a conversation the user started, and only there', async () => {
     const root = await api('POST', '/2/tweets', { text: 'my conversation' });
     const friend = `Bearer ${fake.sandbox.mintUserToken({ userId: FRIEND_ID }).access_token}`;
-    const reply = await api('POST', '/2/tweets', { text: 'a reply to hide', reply: { in_reply_to_tweet_id: root.json.data.id } }, friend);
-    expect((await api('PUT', `/2/tweets/${reply.json.data.id}/hidden`, { hidden: true })).json).toEqual({ data: { hidden: true } });
+    const reply = await api(
+      'POST',
+      '/2/tweets',
+      { text: 'a reply to hide', reply: { in_reply_to_tweet_id: root.json.data.id } },
+      friend,
+    );
+    expect((await api('PUT', `/2/tweets/${reply.json.data.id}/hidden`, { hidden: true })).json).toEqual({
+      data: { hidden: true },
+    });
     expect((await api('PUT', `/2/tweets/${reply.json.data.id}/hidden`, { hidden: false }, friend)).status).toBe(403);
   });
 
@@ -250,15 +366,26 @@ describe('search, counts, hidden replies, lists, and routes the sandbox does not
     const created = await api('POST', '/2/lists', { name: 'sandbox list', description: 'x' });
     expect(created.status).toBe(200);
     await api('POST', `/2/lists/${created.json.data.id}/members`, { user_id: XDEVELOPERS_ID });
-    const owned = await api('GET', `/2/users/${AUTHENTICATED_USER_ID}/owned_lists?list.fields=member_count,owner_id`, undefined, appAuth());
-    expect(owned.json.data).toEqual([{ id: created.json.data.id, name: 'sandbox list', member_count: 1, owner_id: AUTHENTICATED_USER_ID }]);
+    const owned = await api(
+      'GET',
+      `/2/users/${AUTHENTICATED_USER_ID}/owned_lists?list.fields=member_count,owner_id`,
+      undefined,
+      appAuth(),
+    );
+    expect(owned.json.data).toEqual([
+      { id: created.json.data.id, name: 'sandbox list', member_count: 1, owner_id: AUTHENTICATED_USER_ID },
+    ]);
   });
 
   it("answers a route of X's description it does not emulate with X's problem shape saying so, after X's own checks", async () => {
     const res = await api('GET', '/2/spaces/1YqKDqWqdPLsV', undefined, appAuth());
     expect(res.status).toBe(404);
     expect(res.headers.get('x-sandbox-not-emulated')).toBe('true');
-    expect(res.json).toMatchObject({ title: 'Not Emulated', status: 404, type: 'https://api.x.com/2/problems/resource-not-found' });
+    expect(res.json).toMatchObject({
+      title: 'Not Emulated',
+      status: 404,
+      type: 'https://api.x.com/2/problems/resource-not-found',
+    });
     expect(res.json.detail).toContain('The sandbox does not emulate GET /2/spaces/{id}');
     expect((await api('GET', '/2/spaces/1YqKDqWqdPLsV', undefined, 'Bearer wrong')).status).toBe(401);
     expect((await api('GET', '/2/spaces/1YqKDqWqdPLsV?space.fields=nope', undefined, appAuth())).status).toBe(400);

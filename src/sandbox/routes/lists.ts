@@ -2,7 +2,7 @@
 import type { SandboxApp } from '../app.js';
 import { notFound, problem } from '../problems.js';
 import type { SandboxRequest, SandboxResponse } from '../router.js';
-import { byNewest, edges, nextId, type SandboxList, type SandboxPost, type SandboxState } from '../state.js';
+import { byNewest, edges, nextId, type SandboxList, type SandboxState } from '../state.js';
 import { page, postsPage, userView } from '../views.js';
 import { actingUser, isResponse } from './users.js';
 
@@ -106,8 +106,13 @@ export function registerListRoutes(app: SandboxApp): void {
   app.route('GET', '/2/lists/:id/members', (req) => {
     const list = state.lists.get(req.params.id!);
     if (!list) return notFound('list', 'id', req.params.id!);
-    const members = list.member_ids.map((id) => state.users.get(id)).filter((u) => !!u).reverse();
-    return page(members, req.query, { tokenParams: ['pagination_token'], min: 1, max: 100, default: 100 }, (u) => userView(state, u, req.query));
+    const members = list.member_ids
+      .map((id) => state.users.get(id))
+      .filter((u) => !!u)
+      .reverse();
+    return page(members, req.query, { tokenParams: ['pagination_token'], min: 1, max: 100, default: 100 }, (u) =>
+      userView(state, u, req.query),
+    );
   });
 
   app.route('GET', '/2/lists/:id/tweets', (req) => {
@@ -120,7 +125,9 @@ export function registerListRoutes(app: SandboxApp): void {
   app.route('GET', '/2/users/:id/owned_lists', (req) => {
     const id = req.params.id!;
     if (!state.users.has(id)) return notFound('user', 'id', id);
-    const lists = [...state.lists.values()].filter((l) => l.owner_id === id && (!l.private || l.owner_id === req.auth.userId)).reverse();
+    const lists = [...state.lists.values()]
+      .filter((l) => l.owner_id === id && (!l.private || l.owner_id === req.auth.userId))
+      .reverse();
     const shown: SandboxList[] = [];
     const res = page(lists, req.query, { tokenParams: ['pagination_token'], min: 1, max: 100, default: 100 }, (l) => {
       shown.push(l);
@@ -148,4 +155,3 @@ export function registerListRoutes(app: SandboxApp): void {
     return { status: 200, json: { data: { following: false } } };
   });
 }
-
