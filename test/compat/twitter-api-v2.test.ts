@@ -4,6 +4,7 @@
 // the sandbox on 127.0.0.1 (plain HTTP; the sandbox takes the https URL the client signed).
 import { Agent } from 'node:https';
 import { connect } from 'node:net';
+import { TwitterApiRateLimitPlugin } from '@twitter-api-v2/plugin-rate-limit';
 import { ApiResponseError, ETwitterStreamEvent, TwitterApi, type TweetV2SingleStreamResult } from 'twitter-api-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTHENTICATED_USER_ID, XDEVELOPERS_ID } from '../../src/sandbox/index.js';
@@ -121,6 +122,21 @@ describe('twitter-api-v2 against the sandbox', () => {
     filtered.close();
     expect(record.data.text).toBe('compat stream now');
     expect(record.matching_rules[0]?.tag).toBe('compat');
+  });
+
+  it('keeps the rate-limit plugin informed, up to the 429', async () => {
+    const plugin = new TwitterApiRateLimitPlugin();
+    const client = new TwitterApi(fake.sandbox.credentials.bearerToken, { ...settings, plugins: [plugin] });
+    await client.v2.userByUsername('X');
+    // The plugin's `.v2` prefix is still api.twitter.com; twitter-api-v2 calls api.x.com, so the full URL (its template).
+    const limit = await plugin.getRateLimit('https://api.x.com/2/users/by/username/:username', 'GET');
+    expect(limit?.limit).toBe(900);
+    expect(limit!.remaining).toBeLessThan(900);
+    expect(plugin.hasHitRateLimit(limit!)).toBe(false);
+    await expect(client.v2.user('783214')).rejects.toMatchObject({ code: 429 });
+    const hit = await plugin.getRateLimit('https://api.x.com/2/users/:id', 'GET');
+    expect(hit).toMatchObject({ limit: 1, remaining: 0 });
+    expect(plugin.hasHitRateLimit(hit!)).toBe(true);
   });
 
   it('makes raw calls to /2/webhooks and /2/activity/subscriptions', async () => {
