@@ -5,6 +5,7 @@ import { registerAccountActivityRoutes } from './account-activity.js';
 import { registerAdminRoutes } from './admin.js';
 import { registerListRoutes } from './lists.js';
 import { registerActivityRoutes } from './activity.js';
+import { registerMcpRoutes } from './mcp.js';
 import { registerMediaRoutes } from './media.js';
 import { registerOAuth2Routes } from './oauth2.js';
 import { registerSocialRoutes } from './social.js';
@@ -27,4 +28,5 @@ export function registerAllRoutes(app: SandboxApp): void {
   registerMediaRoutes(app);
   registerSocialRoutes(app);
   registerListRoutes(app);
+  registerMcpRoutes(app);
 }
