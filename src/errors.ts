@@ -46,8 +46,8 @@ export class CredentialsError extends XcliError {
 /** The config file exists but cannot be used; it is never rewritten in that state (exit 3). */
 export class ConfigFileError extends CredentialsError {
   readonly file: string;
-  constructor(file: string, problem: string, options: { cause?: unknown } = {}) {
-    super(`config file ${file} ${problem}; fix or move it (xcli leaves it untouched)`, 'XCLI_CONFIG', options);
+  constructor(file: string, problem: string, options: { cause?: unknown; fix?: string } = {}) {
+    super(`config file ${file} ${problem}; ${options.fix ?? 'fix or move it'} (xcli leaves it untouched)`, 'XCLI_CONFIG', options);
     this.file = file;
   }
 }

@@ -9,6 +9,9 @@ import { promptSecrets } from './secret-prompt.js';
 import { readLines } from './stdin.js';
 import type { AppConfig, StoreData } from './types.js';
 
+/** The app credentials go to when none is named and none is the default. */
+const DEFAULT_APP = 'default';
+
 /** The app a credential is written to. */
 interface WriteTarget {
   name: string;
@@ -18,19 +21,21 @@ interface WriteTarget {
 }
 
 /**
- * `--app NAME` (which must exist), else the default app, else, on an empty store, a new app called
- * `default` that becomes the default. Never an invisible empty app (xurl's #27).
+ * `--app NAME` (which must exist), else the default app, else (a fresh store, or only apps such as
+ * `sandbox` that nobody made the default) the app `default`, created if needed, which becomes the
+ * default. Never an invisible empty app (xurl's #27), and never a command the user cannot run.
  */
 export function writeTarget(data: StoreData, appFlag: string | undefined): WriteTarget {
   if (appFlag !== undefined) return { name: appFlag, app: requireApp(data, appFlag), note: '' };
   if (data.defaultApp !== undefined) return { name: data.defaultApp, app: requireApp(data, data.defaultApp), note: '' };
-  const names = appNames(data);
-  if (names.length === 0) {
-    data.apps.default = {};
-    data.defaultApp = 'default';
-    return { name: 'default', app: data.apps.default, note: " (created app 'default' and made it the default app)" };
-  }
-  throw new CredentialsError(`no default app is set (apps: ${names.join(', ')}): pass --app NAME or run 'xcli auth default NAME'`);
+  const existed = Object.hasOwn(data.apps, DEFAULT_APP);
+  data.apps[DEFAULT_APP] ??= {};
+  data.defaultApp = DEFAULT_APP;
+  return {
+    name: DEFAULT_APP,
+    app: data.apps[DEFAULT_APP],
+    note: existed ? ` (made app '${DEFAULT_APP}' the default app)` : ` (created app '${DEFAULT_APP}' and made it the default app)`,
+  };
 }
 
 /** Replaces every `-` value with one line read from stdin, in order (asked for, unechoed, on a terminal). */
@@ -226,7 +231,14 @@ export async function removeApp(ctx: Context, name: string): Promise<void> {
 
 export async function showDefault(ctx: Context): Promise<void> {
   const data = (await ctx.store()).read();
-  if (data.defaultApp === undefined) throw new CredentialsError("no default app: add one with 'xcli auth apps add NAME' or 'xcli auth app TOKEN'");
+  if (data.defaultApp === undefined) {
+    const names = appNames(data);
+    throw new CredentialsError(
+      names.length
+        ? `no default app is set (apps: ${names.join(', ')}): set one with 'xcli auth default NAME'`
+        : "no default app: add one with 'xcli auth apps add NAME' or 'xcli auth app TOKEN'",
+    );
+  }
   const user = data.apps[data.defaultApp]?.defaultUser;
   ctx.io.stdout.write(`${data.defaultApp}${user ? ` ${user}` : ''}\n`);
 }

@@ -2,7 +2,8 @@
 // directory. Reads are plain file reads (no lock, no directory created); every change goes through
 // `update`, which takes an exclusive lock, re-reads, applies the change and writes. A file that does
 // not parse or has wrong types is reported and never rewritten, so a typo cannot cost credentials.
-import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigFileError, FailureError } from '../errors.js';
 import { importExternal } from '../external.js';
@@ -39,7 +40,7 @@ export function openStore(paths: Paths): CredentialStore {
 }
 
 async function lockedUpdate<T>(configDir: string, configFile: string, change: (data: StoreData) => T | Promise<T>): Promise<T> {
-  ensurePrivateDir(configDir);
+  ensurePrivateDir(configDir, configFile);
   const release = await acquireLock(configFile);
   try {
     const current = readStoreFile(configFile) ?? emptyStore();
@@ -57,15 +58,67 @@ async function lockedUpdate<T>(configDir: string, configFile: string, change: (d
   }
 }
 
-/** The parsed, type-checked file, or undefined when it does not exist. */
-export function readStoreFile(file: string): StoreData | undefined {
-  let text: string;
+const POSIX = process.platform !== 'win32';
+
+/**
+ * Opens config.json without following a symbolic link and refuses, as ssh does with its keys, a
+ * file others could have written: a link, a file owned by another user (root aside), a file
+ * writable by group or others, or one in a directory others can write to. Undefined when the
+ * file does not exist.
+ */
+function openTrusted(file: string, flags: number): number | undefined {
+  let fd: number;
   try {
-    text = readFileSync(file, 'utf8');
+    fd = openSync(file, flags | (POSIX ? constants.O_NOFOLLOW : 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP' && POSIX) throw new ConfigFileError(file, 'is a symbolic link (xcli never reads or writes credentials through one)', { fix: 'replace it with the file itself', cause: error });
     throw new ConfigFileError(file, `cannot be read (${code ?? (error as Error).message})`, { cause: error });
+  }
+  try {
+    if (POSIX) refuseUntrusted(file, fstatSync(fd));
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  return fd;
+}
+
+function refuseUntrusted(file: string, st: Stats): void {
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid && st.uid !== 0) {
+    throw new ConfigFileError(file, `is owned by another user (uid ${st.uid})`, { fix: `check its contents, then 'chown ${uid} ${file}' or move it away` });
+  }
+  if ((st.mode & 0o022) !== 0) {
+    throw new ConfigFileError(file, `is writable by ${st.mode & 0o020 ? 'group' : 'others'} (mode ${(st.mode & 0o777).toString(8)})`, { fix: `check its contents, then 'chmod 600 ${file}'` });
+  }
+  refuseOpenDirectory(file, dirname(file));
+}
+
+/** A directory others can write to lets them replace the file (or plant a link) between two runs. */
+function refuseOpenDirectory(file: string, dir: string): void {
+  let mode: number;
+  try {
+    mode = statSync(dir).mode;
+  } catch {
+    return; // not there yet: created 0700 on the first write
+  }
+  if ((mode & 0o002) !== 0) throw new ConfigFileError(file, `is in ${dir}, which others can write to`, { fix: `'chmod 700 ${dir}', or set XCLI_CONFIG_DIR to a private directory` });
+}
+
+/** The parsed, type-checked file, or undefined when it does not exist. */
+export function readStoreFile(file: string): StoreData | undefined {
+  const fd = openTrusted(file, constants.O_RDONLY);
+  if (fd === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(fd, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigFileError(file, `cannot be read (${code ?? (error as Error).message})`, { cause: error });
+  } finally {
+    closeSync(fd);
   }
   let parsed: unknown;
   try {
@@ -82,10 +135,11 @@ export function readStoreFile(file: string): StoreData | undefined {
 }
 
 /** Creates the config dir as 0700, or tightens an existing one that others can read. */
-function ensurePrivateDir(dir: string): void {
+function ensurePrivateDir(dir: string, file: string): void {
+  if (POSIX) refuseOpenDirectory(file, dir);
   try {
     mkdirSync(dir, { recursive: true, mode: DIR_MODE });
-    if (process.platform !== 'win32' && (statSync(dir).mode & 0o077) !== 0) chmodSync(dir, DIR_MODE);
+    if (POSIX && (statSync(dir).mode & 0o077) !== 0) chmodSync(dir, DIR_MODE);
   } catch (error) {
     throw new FailureError(`cannot create config directory ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
       cause: error,
@@ -123,15 +177,18 @@ async function acquireLock(file: string): Promise<() => Promise<void>> {
 
 async function writeStoreFile(dir: string, file: string, data: StoreData): Promise<void> {
   const { default: Conf } = await importExternal<typeof import('conf')>('conf');
-  try {
-    // An older file may have been created with looser permissions (or by hand).
-    if (process.platform !== 'win32') {
-      try {
-        if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, FILE_MODE);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
+  // Checked again right before writing (conf's atomic write resolves a link and writes its target).
+  // An older file may have been created readable by others (or by hand): tightened through its own
+  // descriptor, never through a path that could be a link.
+  const fd = openTrusted(file, constants.O_RDONLY);
+  if (fd !== undefined) {
+    try {
+      if (POSIX && (fstatSync(fd).mode & 0o077) !== 0) fchmodSync(fd, FILE_MODE);
+    } finally {
+      closeSync(fd);
     }
+  }
+  try {
     const conf = new Conf<StoreData>({
       cwd: dir,
       configName: 'config',

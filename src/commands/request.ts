@@ -51,8 +51,8 @@ export function registerRequest(program: Command, ctx: Context): void {
     .option('--raw', 'always print the body exactly as received');
   program
     .action(async (url: string | undefined, _opts: unknown, cmd: Command) => {
-      const { runRawRequest } = await import('../http/raw.js');
+      const [{ runRawRequest }, { meResolver }] = await Promise.all([import('../http/raw.js'), import('../shortcuts/me.js')]);
       const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
-      await runRawRequest(ctx, url, ctx.api, cmd.opts(), names);
+      await runRawRequest(ctx, url, ctx.api, cmd.opts(), names, meResolver);
     });
 }

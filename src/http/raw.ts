@@ -7,16 +7,15 @@ import { pageParamFor, pages } from './paginate.js';
 import { fieldParams } from './fields.js';
 import { JsonSyntaxError } from './json-format.js';
 import { dataItems, PageMerger } from './merge.js';
-import { expandPathArgs } from './path-args.js';
+import { expandPathArgs, type MeResolver } from './path-args.js';
 import { partialErrorsLine, problemSummary } from './problem.js';
 import { rateLimitLine } from './rate-limits.js';
 import { authLine, renderCurl, renderDryRun } from './rehearse.js';
 import { exchangeWithRetry, type RetriedResponse, type RetryPolicy } from './retry.js';
-import { matchRoute } from './routes.js';
 import { headerOf, openSession, prepare, type ApiSession, type RequestSpec } from './session.js';
 import { runStream } from './stream.js';
 import type { GlobalOptions } from './types.js';
-import { apiPathOf, resolveRequestUrl } from './url.js';
+import { apiPathOf, resolveRequest, resolveRequestUrl } from './url.js';
 
 export interface RawRequestOptions {
   method?: string;
@@ -120,7 +119,7 @@ async function buildBody(ctx: Context, opts: RawRequestOptions): Promise<{ metho
   return { method, headers, body, query: [] };
 }
 
-export async function runRawRequest(ctx: Context, target: string | undefined, globals: GlobalOptions, opts: RawRequestOptions, commandNames: string[]): Promise<void> {
+export async function runRawRequest(ctx: Context, target: string | undefined, globals: GlobalOptions, opts: RawRequestOptions, commandNames: string[], me: MeResolver): Promise<void> {
   const checked = checkTarget(target, commandNames);
   const mode = outputMode(opts);
   if (opts.merge && opts.ndjson) throw new UsageError('--merge and --ndjson cannot be used together');
@@ -135,19 +134,19 @@ export async function runRawRequest(ctx: Context, target: string | undefined, gl
   const givenPath = apiPathOf(url, session.resolved.apiBaseUrl);
   if (givenPath !== undefined) {
     const note = (line: string) => ctx.io.stderr.write(`xcli: ${line}\n`);
-    const expanded = await expandPathArgs(session, built.method, givenPath, { offline: rehearsal, note });
+    const expanded = await expandPathArgs(session, built.method, givenPath, { offline: rehearsal, note, me });
     if (expanded !== givenPath) url.pathname = `${new URL(session.resolved.apiBaseUrl).pathname.replace(/\/+$/, '')}${expanded}`;
   }
-  const apiPath = apiPathOf(url, session.resolved.apiBaseUrl);
-  const route = apiPath === undefined ? undefined : matchRoute(built.method, apiPath);
+  const resolved = resolveRequest(built.method, url, session.resolved.apiBaseUrl);
+  const { route } = resolved;
   for (const [name, value] of built.query) url.searchParams.append(name, value);
   for (const [name, value] of fieldParams(opts.fields, opts.expand, route)) {
     const existing = url.searchParams.get(name);
     url.searchParams.set(name, existing ? [...new Set([...existing.split(','), ...value.split(',')])].join(',') : value);
   }
-  const spec: RequestSpec = { method: built.method, url, headers: built.headers, body: built.body };
+  const spec: RequestSpec = { method: built.method, url, headers: built.headers, body: built.body, target: resolved };
   const retry: RetryPolicy = { retries: opts.retry, maxWaitSeconds: opts.maxWait, unsafe: opts.retryUnsafe };
-  const pageParam = paginate ? pageParamFor(built.method, apiPath) : undefined;
+  const pageParam = paginate ? pageParamFor(built.method, route) : undefined;
 
   if (rehearsal) {
     if (pageParam && opts.pageToken !== undefined) url.searchParams.set(pageParam, opts.pageToken);

@@ -59,11 +59,17 @@ async function withSession(ctx: Context, globals: GlobalOptions, work: (session:
   }
 }
 
+/** X's first error in one line (its detail, else message or title). */
+function firstError(doc: Document | undefined): string | undefined {
+  if (!Array.isArray(doc?.errors) || doc.errors.length === 0) return undefined;
+  const first = doc.errors[0] as { detail?: unknown; message?: unknown; title?: unknown };
+  return String(first.detail ?? first.message ?? first.title ?? 'X returned errors and no data');
+}
+
 /** A 200 whose `errors[]` replaced the data (a missing post or user) is a failure. */
 function failOnMissing(doc: Document): void {
-  if (doc.data !== undefined || !Array.isArray(doc.errors) || doc.errors.length === 0) return;
-  const first = doc.errors[0] as { detail?: unknown; message?: unknown; title?: unknown };
-  throw new FailureError(String(first.detail ?? first.message ?? first.title ?? 'X returned errors and no data'));
+  const reason = doc.data === undefined ? firstError(doc) : undefined;
+  if (reason !== undefined) throw new FailureError(reason);
 }
 
 /** Prints a document: the readable view on a terminal, else (or with --json) X's JSON. */
@@ -73,15 +79,42 @@ function emit(ctx: Context, flags: OutputFlags, raw: Buffer, doc: Document, shap
   failOnMissing(doc);
 }
 
-/** Prints the answer to a change (like, follow, delete…): one line on a terminal, else X's JSON. */
-function emitAction(ctx: Context, flags: OutputFlags, result: ApiResult<Document>, done: string): void {
+/** What a change (like, follow, delete…) reports when it happened, and how to say it did or did not. */
+interface Action {
+  done: string;
+  /** e.g. `liked post 20`, for "X did not …". */
+  what: string;
+  happened(data: Record<string, unknown>): boolean;
+}
+
+/** Expects `data[field] === value` (X's answer to a like, follow, delete… states the new relation). */
+function stateIs(field: string, value: boolean, done: string, what: string): Action {
+  return { done, what, happened: (data) => data[field] === value };
+}
+
+/**
+ * Prints the answer to a change: one line on a terminal, else X's JSON. A change that did not
+ * happen (X's `errors[]` instead of data, or data stating the old relation) fails with X's reason
+ * (exit 1), as `read` does for a missing post.
+ */
+function emitAction(ctx: Context, flags: OutputFlags, result: ApiResult<Document>, action: Action): void {
+  const data = result.json?.data as Record<string, unknown> | undefined;
+  const failure = failureOf(result.json, data, action);
   if (!flags.json && ctx.io.isStdoutTTY) {
-    const data = (result.json?.data ?? {}) as Record<string, unknown>;
-    const state = Object.entries(data)
-      .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
-      .join(', ');
-    ctx.io.stdout.write(`${done}${state ? ` (${state})` : ''}\n`);
+    if (failure === undefined) ctx.io.stdout.write(`${action.done}${data && stateOf(data) ? ` (${stateOf(data)})` : ''}\n`);
   } else writeBody(ctx, result.raw, 'application/json', 'auto', true);
+  if (failure !== undefined) throw new FailureError(failure);
+}
+
+function failureOf(doc: Document | undefined, data: Record<string, unknown> | undefined, action: Action): string | undefined {
+  if (data !== undefined && action.happened(data)) return undefined;
+  return firstError(doc) ?? (data === undefined ? `X's answer does not confirm it: ${action.what}` : `X did not ${action.what} (${stateOf(data)})`);
+}
+
+function stateOf(data: Record<string, unknown>): string {
+  return Object.entries(data)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+    .join(', ');
 }
 
 async function call(ctx: Context, session: ApiSession, method: string, path: string, extra: { query?: Record<string, string>; json?: unknown } = {}) {
@@ -199,9 +232,9 @@ async function createPost(ctx: Context, session: ApiSession, flags: OutputFlags,
   const result = await call(ctx, session, 'POST', '/2/tweets', { json: postBody(parts) });
   const data = result.json?.data as { id?: string; text?: string } | undefined;
   if (!flags.json && ctx.io.isStdoutTTY) {
-    ctx.io.stdout.write(`posted https://x.com/i/status/${data?.id ?? '?'}\n${terminalSafe(data?.text ?? parts.text).replace(/^/gm, '  ')}\n`);
+    if (typeof data?.id === 'string') ctx.io.stdout.write(`posted https://x.com/i/status/${data.id}\n${terminalSafe(data.text ?? parts.text).replace(/^/gm, '  ')}\n`);
   } else writeBody(ctx, result.raw, 'application/json', 'auto', true);
-  if (typeof data?.id !== 'string') throw new FailureError('X accepted the post but returned no id');
+  if (typeof data?.id !== 'string') throw new FailureError(firstError(result.json) ?? 'X accepted the post but returned no id');
   return data.id;
 }
 
@@ -257,7 +290,7 @@ export async function quote(ctx: Context, globals: GlobalOptions, target: string
 
 export async function deletePost(ctx: Context, globals: GlobalOptions, target: string, flags: OutputFlags): Promise<void> {
   const id = parsePostId(target);
-  await withSession(ctx, globals, async (session) => emitAction(ctx, flags, await call(ctx, session, 'DELETE', `/2/tweets/${seg(id)}`), `deleted post ${id}`));
+  await withSession(ctx, globals, async (session) => emitAction(ctx, flags, await call(ctx, session, 'DELETE', `/2/tweets/${seg(id)}`), stateIs('deleted', true, `deleted post ${id}`, `delete post ${id}`)));
 }
 
 // ---- engagement with a post: like, repost, bookmark ----
@@ -269,41 +302,44 @@ function setEdge(ctx: Context, session: ApiSession, me: string, collection: stri
 }
 
 const POST_EDGES = {
-  like: { collection: 'likes', done: 'liked', undone: 'unliked' },
-  repost: { collection: 'retweets', done: 'reposted', undone: 'unreposted' },
-  bookmark: { collection: 'bookmarks', done: 'bookmarked', undone: 'removed the bookmark of' },
+  like: { collection: 'likes', state: 'liked', verb: 'like', done: 'liked', undone: 'unliked' },
+  repost: { collection: 'retweets', state: 'retweeted', verb: 'repost', done: 'reposted', undone: 'unreposted' },
+  bookmark: { collection: 'bookmarks', state: 'bookmarked', verb: 'bookmark', done: 'bookmarked', undone: 'removed the bookmark of' },
 } as const;
 
 export type PostEdge = keyof typeof POST_EDGES;
 
 export async function postEdge(ctx: Context, globals: GlobalOptions, edge: PostEdge, undo: boolean, target: string, flags: OutputFlags): Promise<void> {
   const id = parsePostId(target);
-  const { collection, done, undone } = POST_EDGES[edge];
+  const { collection, state, verb, done, undone } = POST_EDGES[edge];
   await withSession(ctx, globals, async (session) => {
     const me = await myUserId(ctx, session);
     const result = await setEdge(ctx, session, me, collection, { tweet_id: id }, undo);
-    emitAction(ctx, flags, result, `${undo ? undone : done} post ${id}`);
+    emitAction(ctx, flags, result, stateIs(state, !undo, `${undo ? undone : done} post ${id}`, `${undo ? 'un' : ''}${verb} post ${id}`));
   });
 }
 
 // ---- relations with a user: follow, block, mute ----
 
 const USER_EDGES = {
-  follow: { collection: 'following', done: 'following', undone: 'unfollowed' },
-  block: { collection: 'blocking', done: 'blocked', undone: 'unblocked' },
-  mute: { collection: 'muting', done: 'muted', undone: 'unmuted' },
+  follow: { collection: 'following', state: 'following', done: 'following', undone: 'unfollowed' },
+  block: { collection: 'blocking', state: 'blocking', done: 'blocked', undone: 'unblocked' },
+  mute: { collection: 'muting', state: 'muting', done: 'muted', undone: 'unmuted' },
 } as const;
 
 export type UserEdge = keyof typeof USER_EDGES;
 
 export async function userEdge(ctx: Context, globals: GlobalOptions, edge: UserEdge, undo: boolean, target: string, flags: OutputFlags): Promise<void> {
   const username = parseUsername(target);
-  const { collection, done, undone } = USER_EDGES[edge];
+  const { collection, state, done, undone } = USER_EDGES[edge];
   await withSession(ctx, globals, async (session) => {
     const me = await myUserId(ctx, session);
     const { id } = await lookupUser(ctx, session, username);
     const result = await setEdge(ctx, session, me, collection, { target_user_id: id }, undo);
-    emitAction(ctx, flags, result, `${undo ? undone : done} @${username}`);
+    const action = stateIs(state, !undo, `${undo ? undone : done} @${username}`, `${undo ? 'un' : ''}${edge} @${username}`);
+    // Following a protected account is a request the owner approves: pending_follow is success.
+    if (edge === 'follow' && !undo) action.happened = (data) => data.following === true || data.pending_follow === true;
+    emitAction(ctx, flags, result, action);
   });
 }
 
@@ -436,7 +472,8 @@ export async function dm(ctx: Context, globals: GlobalOptions, target: string, t
   if (text.trim() === '') throw new UsageError('dm needs a message text');
   await withSession(ctx, globals, async (session) => {
     const { id } = await lookupUser(ctx, session, username);
-    emitAction(ctx, flags, await call(ctx, session, 'POST', `/2/dm_conversations/with/${seg(id)}/messages`, { json: { text } }), `sent a message to @${username}`);
+    const sent: Action = { done: `sent a message to @${username}`, what: `message @${username}`, happened: (data) => typeof data.dm_event_id === 'string' };
+    emitAction(ctx, flags, await call(ctx, session, 'POST', `/2/dm_conversations/with/${seg(id)}/messages`, { json: { text } }), sent);
   });
 }
 
