@@ -34,6 +34,23 @@ const aaaUser = (u: typeof ME): Json => ({
   friends_count: 7,
 });
 
+/** A DM from Alice to me, AAA-shaped (XAA's dm.* payloads are the same). */
+const directMessage = (text: string): Json => ({
+  direct_message_events: [
+    {
+      type: 'message_create',
+      id: '$EVENT_ID',
+      created_timestamp: '$TIMESTAMP_MS',
+      message_create: {
+        target: { recipient_id: ME.id },
+        sender_id: ALICE.id,
+        message_data: { text, entities: { hashtags: [], urls: [], user_mentions: [], symbols: [] } },
+      },
+    },
+  ],
+  users: { [ALICE.id]: aaaUser(ALICE), [ME.id]: aaaUser(ME) },
+});
+
 const activity = (eventType: string, filter: Json, payload: Json, includes?: Json): Json => ({
   data: {
     event_uuid: '$EVENT_UUID',
@@ -138,28 +155,7 @@ export const ACTIVITY_SAMPLES: Record<string, Json> = {
     },
     { users: [ME] },
   ),
-  'dm.received': activity(
-    'dm.received',
-    { user_id: ME.id },
-    {
-      direct_message_events: [
-        {
-          type: 'message_create',
-          id: '$EVENT_ID',
-          created_timestamp: '$TIMESTAMP_MS',
-          message_create: {
-            target: { recipient_id: ME.id },
-            sender_id: ALICE.id,
-            message_data: {
-              text: 'Hi! Is the webhook up?',
-              entities: { hashtags: [], urls: [], user_mentions: [], symbols: [] },
-            },
-          },
-        },
-      ],
-      users: { [ALICE.id]: aaaUser(ALICE), [ME.id]: aaaUser(ME) },
-    },
-  ),
+  'dm.received': activity('dm.received', { user_id: ME.id }, directMessage('Hi! Is the webhook up?')),
   'spaces.start': activity(
     'spaces.start',
     { user_id: ALICE.id },
@@ -210,25 +206,7 @@ export const ACCOUNT_ACTIVITY_SAMPLES: Record<string, Json> = {
     for_user_id: ME.id,
     follow_events: [{ type: 'follow', created_timestamp: '$TIMESTAMP_MS', target: aaaUser(ME), source: aaaUser(ALICE) }],
   },
-  direct_message_events: {
-    for_user_id: ME.id,
-    direct_message_events: [
-      {
-        type: 'message_create',
-        id: '$EVENT_ID',
-        created_timestamp: '$TIMESTAMP_MS',
-        message_create: {
-          target: { recipient_id: ME.id },
-          sender_id: ALICE.id,
-          message_data: {
-            text: 'Hello from the AAA sample',
-            entities: { hashtags: [], symbols: [], user_mentions: [], urls: [] },
-          },
-        },
-      },
-    ],
-    users: { [ALICE.id]: aaaUser(ALICE), [ME.id]: aaaUser(ME) },
-  },
+  direct_message_events: { for_user_id: ME.id, ...directMessage('Hello from the AAA sample') },
   tweet_delete_events: {
     for_user_id: ME.id,
     tweet_delete_events: [{ status: { id: '$POST_ID', user_id: ALICE.id }, timestamp_ms: '$TIMESTAMP_MS' }],

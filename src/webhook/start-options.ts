@@ -10,6 +10,10 @@ export interface WebhookStartOptions {
   requireSignature?: boolean;
   /** Largest body accepted, bytes (413 above). */
   maxBody: number;
+  /** Older consumer secrets still accepted for events during a rotation. */
+  previousSecret?: string[];
+  /** A redis:// URL: dedupe shared with other instances. */
+  dedupe?: string;
   maxConnections: number;
   /** Request-body bytes held across all connections (503 above). */
   maxBodyMemory: number;

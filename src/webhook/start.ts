@@ -4,9 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Context } from '../context.js';
-import { FailureError, UsageError } from '../errors.js';
+import { FailureError, NetworkError, UsageError } from '../errors.js';
 import type { GlobalOptions } from '../http/types.js';
 import { eventTypeFilter } from './classify.js';
+import type { DedupeStore } from './dedupe.js';
 import { consumerSecretOf, ngrokAuthtokenOf, otherSecretsOf } from './credentials.js';
 import { crcResponseToken } from './crc.js';
 import { crcAnswerProblem, describeNetworkError, send } from './forward.js';
@@ -76,18 +77,22 @@ export async function serveWebhook(ctx: Context, options: WebhookStartOptions, s
   // and a tunnel reconnect never prompts in the middle of a session.
   const ngrokAuthtoken = openTunnel === openNgrokTunnel ? await ngrokAuthtokenOf(ctx) : undefined;
   const startedAt = Date.now();
+  const dedupe = options.dedupe ? await openDedupe(options.dedupe) : undefined;
 
   let server;
   try {
     server = await startWebhookServer({
       ...options,
       consumerSecret: secret,
+      previousSecrets: options.previousSecret,
+      dedupe,
       logFiles: [ctx.paths.eventLog, ...(options.output ? [options.output] : [])],
       eventFilter: eventTypeFilter(options.events),
       otherSecrets: await otherSecretsOf(ctx, setup.api.app, secret),
       onEvent: emit,
     });
   } catch (error) {
+    await dedupe?.close?.();
     throw bindError(error as NodeJS.ErrnoException, options) ?? error;
   }
   if (!isLoopbackHost(options.host)) {
@@ -170,6 +175,7 @@ export async function serveWebhook(ctx: Context, options: WebhookStartOptions, s
     stopping = true;
     clearTimeout(reconnectTimer);
     await server.close();
+    await dedupe?.close?.();
     await tunnel?.close().catch(() => {});
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: Error) => emit({ type: 'warning', message: error.message }));
     if (options.ephemeral && registered) {
@@ -235,6 +241,16 @@ function hostPort(host: string, port: number): string {
 export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
+}
+
+/** `--dedupe URL`: connected before the server starts, so an unreachable Redis is one line at start. */
+async function openDedupe(url: string): Promise<DedupeStore> {
+  const { createRedisDedupeStore } = await import('./redis.js');
+  try {
+    return await createRedisDedupeStore({ url });
+  } catch (error) {
+    throw new NetworkError(`--dedupe: ${(error as Error).message.replace('[xcli/webhooks] ', '')}`);
+  }
 }
 
 async function chooseTunnel(ctx: Context, options: WebhookStartOptions): Promise<OpenTunnel | undefined> {
