@@ -54,14 +54,14 @@ describe('webhook start: flags → WebhookStartOptions', () => {
       '--max-connections', '10', '--max-body-memory', '2m', '--max-forward-memory', '1m', '--max-log-size', '1GiB',
       '--log-unverified', 'full', '-o', 'copy.jsonl', '-P', '-q', '--json', '--events', 'post.*', '--forward-to', 'http://127.0.0.1:3000/x',
       '--forward-timeout', '30', '--crc', 'passthrough', '--no-tunnel', '--public-url', 'https://example.com', '--register', '--replace',
-      '--ephemeral', '--subscribe', 'post.create:@me', '--subscribe', 'like.create:@me',
+      '--ephemeral', '--subscribe', 'post.create:@me', '--subscribe', 'like.create:@me', '--previous-secret', 'old', '--dedupe', 'redis://127.0.0.1:6379',
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.options).toEqual({
       port: 0, path: '/x', host: '::1', requireSignature: true, maxBody: 64 * 1024, maxConnections: 10, maxBodyMemory: 2 * 1024 * 1024,
       maxForwardMemory: 1024 * 1024, maxLogSize: 1024 ** 3, logUnverified: 'full', output: 'copy.jsonl', pretty: true, quiet: true, json: true,
       events: 'post.*', forwardTo: 'http://127.0.0.1:3000/x', forwardTimeout: 30, crc: 'passthrough', tunnel: false, publicUrl: 'https://example.com',
-      register: true, replace: true, ephemeral: true, subscribe: ['post.create:@me', 'like.create:@me'],
+      register: true, replace: true, ephemeral: true, subscribe: ['post.create:@me', 'like.create:@me'], previousSecret: ['old'], dedupe: 'redis://127.0.0.1:6379',
     });
   });
 
