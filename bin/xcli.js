@@ -43,7 +43,7 @@ async function run() {
   saveCache();
 }
 
-const help = only === '--help' || only === '-h' ? preRenderedHelp() : undefined;
+const help = only === '--help' || only === '-h' || only === 'help' ? preRenderedHelp() : undefined;
 if (only === '--version' || only === 'version') {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   process.stdout.write(`xcli ${version}\n`);

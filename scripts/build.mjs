@@ -80,6 +80,7 @@ async function warmUp(outdir) {
     process.stdout.isTTY = wasTTY;
   }
   writeFileSync(join(outdir, 'root-help.txt'), help.out());
+  await writeManPage(cli, outdir);
   // The path of `xcli /2/…`: route table, auth, undici's modules (a dry run sends nothing).
   const request = cli.testIO();
   const env = { X_BEARER_TOKEN: 'warm-up', XCLI_CONFIG_DIR: join(outdir, 'no-config') };
@@ -112,6 +113,13 @@ function copyLibrary(outdir) {
       }
     }
   }
+}
+
+/** xcli.1, the manual page, from the command tree (`xcli help --man`); install.sh puts it where man looks. */
+async function writeManPage(cli, outdir) {
+  const man = cli.testIO();
+  if ((await cli.main(['help', '--man'], man, {})) !== 0) throw new Error(man.err().trim());
+  writeFileSync(join(outdir, 'xcli.1'), man.out());
 }
 
 rmSync(fresh, { recursive: true, force: true });

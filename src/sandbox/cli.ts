@@ -1,5 +1,6 @@
 // `xcli sandbox`: runs the emulator for people (credentials saved as the `sandbox` app, state file,
 // delivery quirks), and the `emit`, `status`, `deliveries` clients that talk to a running one.
+import { lookup } from 'node:dns/promises';
 import type { Context } from '../context.js';
 import { CredentialsError, FailureError, NetworkError, UsageError } from '../errors.js';
 import type { AppConfig } from '../auth/types.js';
@@ -22,6 +23,8 @@ export interface LaunchOptions {
   duplicates?: number;
   shuffle?: boolean;
   crcEveryMs?: number;
+  /** Allow a host that is not loopback (the consent page approves anyone; a warning is printed). */
+  public?: boolean;
   /** Where unknown-route notices go (default: stderr). */
   log?: (line: string) => void;
 }
@@ -39,6 +42,9 @@ export interface LaunchedSandbox {
  */
 export async function launchSandbox(ctx: Context, options: LaunchOptions = {}): Promise<LaunchedSandbox> {
   const appName = options.appName ?? SANDBOX_APP;
+  const host = options.host ?? '127.0.0.1';
+  const where = `${host.includes(':') ? `[${host}]` : host}:${options.port ?? 0}`;
+  const loopback = await isLoopbackHost(host, where);
   let loaded: ReturnType<typeof readStateFile>;
   if (options.stateFile) {
     try {
@@ -50,6 +56,9 @@ export async function launchSandbox(ctx: Context, options: LaunchOptions = {}): 
   let saveTimer: NodeJS.Timeout | undefined;
   let sandbox: Sandbox | undefined;
   const log = options.log ?? ((line: string) => void ctx.io.stderr.write(`${line}\n`));
+  if (!loopback && !options.public) {
+    throw new UsageError(`--host ${host} is not a loopback address: the sandbox's consent page approves every OAuth2 login and would hand tokens to anyone who reaches ${where}; add --public to bind it anyway`);
+  }
   let saveFailed = false;
   /** Writes the state file; a failure is reported once (and thrown when `strict`), never a crash. */
   const save = (strict = false) => {
@@ -86,10 +95,12 @@ export async function launchSandbox(ctx: Context, options: LaunchOptions = {}): 
     sandbox = await startSandbox(sandboxOptions);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new FailureError(`port ${options.port} is already in use; pick another with --port, or 0 for any free port`);
-    if (code === 'EACCES') throw new FailureError(`not allowed to listen on port ${options.port}`);
+    if (code === 'EADDRINUSE') throw new FailureError(`cannot listen on ${where}: the address is already in use; pick another port with --port, or 0 for any free port`);
+    if (code === 'EACCES') throw new FailureError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges)`);
+    if (code === 'EADDRNOTAVAIL') throw new UsageError(`cannot listen on ${where}: --host ${host} is not an address of this machine`);
     throw err;
   }
+  if (!loopback) log(`xcli: warning: the sandbox listens on ${sandbox.url} beyond this machine (--public): its consent page approves every OAuth2 login, so anyone on the network can get tokens`);
   try {
     save(true);
     await saveApp(ctx, appName, sandbox);
@@ -142,6 +153,18 @@ async function saveApp(ctx: Context, appName: string, sandbox: Sandbox): Promise
     if (previous?.clientId !== c.clientId) delete app.oauth2Tokens;
     data.apps[appName] = app;
   });
+}
+
+/** Whether every address `host` names is a loopback one; a host that does not resolve is a usage error. */
+async function isLoopbackHost(host: string, where: string): Promise<boolean> {
+  if (host === '') return false; // every interface
+  let addresses: { address: string }[];
+  try {
+    addresses = await lookup(host, { all: true });
+  } catch {
+    throw new UsageError(`cannot listen on ${where}: the host name ${host} does not resolve`);
+  }
+  return addresses.length > 0 && addresses.every(({ address }) => address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1');
 }
 
 export interface RunFlags extends LaunchOptions {}
@@ -262,13 +285,14 @@ export async function sandboxStatus(ctx: Context, flags: { app?: string; json?: 
     `sandbox ${data.url}  acting user @${data.authenticated_user?.username ?? '?'} (${data.authenticated_user?.id ?? '?'})  ${data.users} users, ${data.posts} posts`,
     '',
     'Webhooks:',
-    data.webhooks.length ? formatTable(['ID', 'VALID', 'URL'], data.webhooks.map((w) => [w.id, String(w.valid), w.url])).trimEnd() : '  none',
+    data.webhooks.length ? formatTable(['ID', 'VALID', 'URL'], data.webhooks.map((w) => [w.id, String(w.valid), w.url]), ctx.io.stdoutColumns).trimEnd() : '  none',
     '',
     'Activity subscriptions:',
     data.activity_subscriptions.length
       ? formatTable(
           ['ID', 'EVENT', 'FILTER', 'WEBHOOK', 'TAG'],
           data.activity_subscriptions.map((s) => [s.subscription_id, s.event_type, Object.entries(s.filter).map(([k, v]) => `${k}=${v}`).join(' '), s.webhook_id ?? '-', s.tag ?? '']),
+          ctx.io.stdoutColumns,
         ).trimEnd()
       : '  none',
     '',
@@ -310,5 +334,5 @@ export async function sandboxDeliveries(ctx: Context, flags: { app?: string; web
     d.attempts.map((a) => `${a.status ?? a.error}/${a.latency_ms}ms`).join(' '),
     d.event_uuid ?? '',
   ]);
-  ctx.io.stdout.write(formatTable(['TIME', 'WEBHOOK', 'EVENT', 'OUTCOME', 'ATTEMPTS (status/latency)', 'EVENT UUID'], rows));
+  ctx.io.stdout.write(formatTable(['TIME', 'WEBHOOK', 'EVENT', 'OUTCOME', 'ATTEMPTS (status/latency)', 'EVENT UUID'], rows, ctx.io.stdoutColumns));
 }

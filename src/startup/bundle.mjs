@@ -6,7 +6,16 @@
  * needs them, through importExternal (external.ts): conf (with ajv) and proper-lockfile only when
  * the store is written, yaml for import-xurl, ioredis for --dedupe, and @ngrok/ngrok, a native addon.
  */
-export const BUNDLED_PACKAGES = new Set(['commander', 'undici']);
+export const BUNDLED_PACKAGES = new Set([
+  'commander',
+  'undici',
+  // Terminal output (io.ts, tables, progress): chalk and string-width with its small dependencies.
+  'chalk',
+  'string-width',
+  'strip-ansi',
+  'ansi-regex',
+  'get-east-asian-width',
+]);
 
 /**
  * undici has no exports map, so src/http/ imports these files by path (loading only the Agent,
@@ -26,7 +35,7 @@ export function onlyBundle(packages = BUNDLED_PACKAGES) {
   return {
     name: 'only-bundle',
     setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, (args) => {
+      build.onResolve({ filter: /^[^./#]/ }, (args) => {
         const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
         return packages.has(name) ? undefined : { external: true };
       });

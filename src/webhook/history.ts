@@ -69,7 +69,7 @@ export async function runEventsList(
 ): Promise<void> {
   const matches = eventTypeFilter(options.type);
   const since = options.since === undefined ? undefined : parseSince(options.since, ctx.now());
-  const table = options.json || !ctx.io.isStdoutTTY ? undefined : streamingTable(TABLE_HEADER);
+  const table = options.json || !ctx.io.isStdoutTTY ? undefined : streamingTable(TABLE_HEADER, undefined, ctx.io.stdoutColumns);
   const out = bufferedOutput(ctx.io.stdout);
   let count = 0;
   const show = async (record: EventRecord, line: string): Promise<void> => {
@@ -276,7 +276,7 @@ export async function runEventsStats(ctx: Context, options: { type?: string; sin
   const lines = [`${total} ${total === 1 ? 'event' : 'events'} since ${iso(since).replace('T', ' ').slice(0, 16)} UTC`];
   if (ctx.io.isStdoutTTY) {
     // Every minute from the first event to the last, as many of the latest as fit the terminal.
-    const columns = ((ctx.io.stdout as { columns?: number }).columns || Number(ctx.env.COLUMNS) || 80) - 1;
+    const columns = (ctx.io.stdoutColumns ?? 80) - 1;
     const span = Math.min((last - first) / MINUTE_MS + 1, Math.max(columns, 10));
     const start = last - (span - 1) * MINUTE_MS;
     const counts = Array.from({ length: span }, (_, i) => perMinute.get(start + i * MINUTE_MS) ?? 0);

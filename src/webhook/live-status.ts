@@ -3,6 +3,7 @@
 // in place, and on stop a count by event type. Never with --json or when piped (see liveStatusFor).
 import type { Writable } from 'node:stream';
 import type { Context } from '../context.js';
+import { truncate } from '../terminal/width.js';
 import type { ServerEvent } from './server.js';
 
 /** Erases the line the cursor is on: the status line has no newline, so the cursor stays on it. */
@@ -92,7 +93,7 @@ export class LiveStatus {
     return result;
   }
 
-  /** The status line as text, cut to `width` columns (all its characters are one column wide). */
+  /** The status line as text, cut to `width` columns. */
   text(width: number): string {
     const now = Math.floor(this.options.now() / 1000);
     let lastMinute = 0;
@@ -108,8 +109,7 @@ export class LiveStatus {
       this.tunnel ? `tunnel ${this.tunnel}` : undefined,
     ];
     const line = parts.filter(Boolean).join(' · ');
-    const max = Math.max(width - 1, 1); // the last column would wrap on some terminals
-    return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+    return truncate(line, Math.max(width - 1, 1)); // the last column would wrap on some terminals
   }
 
   /** Takes the status line away for good; `Events by type: …` lines for the summary. */
@@ -139,13 +139,10 @@ function median(values: number[]): string {
 }
 
 /**
- * The live view when people watch: stdout and stderr both a terminal (or XCLI_FORCE_TTY=1), never
- * with --json. The width is the terminal's, else COLUMNS, else 80.
+ * The live view when people watch: stdout and stderr both a terminal (XCLI_FORCE_TTY=1 makes them
+ * one, src/io.ts), never with --json. The width is the terminal's (COLUMNS for a forced one).
  */
 export function liveStatusFor(ctx: Context, json: boolean): LiveStatus | undefined {
-  const forced = ctx.env.XCLI_FORCE_TTY !== undefined && ctx.env.XCLI_FORCE_TTY !== '' && ctx.env.XCLI_FORCE_TTY !== '0';
-  if (json || !(forced || (ctx.io.isStdoutTTY && ctx.io.isStderrTTY))) return undefined;
-  const stream = ctx.io.stderr as Writable & { columns?: number };
-  const columns = (): number => stream.columns || Number(ctx.env.COLUMNS) || 80;
-  return new LiveStatus({ stream, columns, now: () => ctx.now() });
+  if (json || !ctx.io.isStdoutTTY || !ctx.io.isStderrTTY) return undefined;
+  return new LiveStatus({ stream: ctx.io.stderr, columns: () => ctx.io.stderrColumns ?? 80, now: () => ctx.now() });
 }

@@ -15,44 +15,16 @@ import { checkWebhookUrl, deleteWebhook, registerUrl, validateWebhook } from './
 import { liveStatusFor } from './live-status.js';
 import { createRenderer, describeWriteError } from './render.js';
 import { describeFsError, startWebhookServer, type ServerEvent } from './server.js';
+import type { WebhookStartOptions } from './start-options.js';
 import { loadTunnelModule, openNgrokTunnel, type OpenTunnel, type Tunnel } from './tunnel.js';
+import { statusLine } from '../terminal/status.js';
 
-export interface StartOptions {
-  port: number;
-  host: string;
-  path: string;
-  app?: string;
-  requireSignature: boolean;
-  maxBodyBytes: number;
-  /** Older consumer secrets still accepted during a rotation. */
-  previousSecrets?: string[];
-  /** A redis:// URL: dedupe shared with other instances. */
-  dedupe?: string;
-  maxConnections: number;
-  maxBodyMemory: number;
-  maxForwardMemory: number;
-  /** `--max-log-size`: the event log rotates at this size (a few rotated files are kept). */
-  maxLogBytes?: number;
-  /** `--log-unverified full`: keep whole unverified bodies (default: their first 4 KiB, length and SHA-256). */
-  logUnverifiedFull?: boolean;
-  output?: string;
-  pretty: boolean;
-  quiet: boolean;
-  json: boolean;
-  events?: string;
-  forwardTo?: string;
-  forwardTimeoutMs: number;
-  crcPassthrough: boolean;
-  tunnel: boolean;
-  publicUrl?: string;
+/** What a caller decides beside the flags: the app, and what happens once the webhook is registered. */
+export interface ServeSetup {
+  /** The API options (`--app --auth -u -v -t`) for the consumer secret and registration. */
+  api: GlobalOptions;
   /** Register the local URL itself (the sandbox runs on this machine and reaches it directly). */
   localUrlIsPublic?: boolean;
-  ngrokDomain?: string;
-  tunnelModule?: string;
-  register: boolean;
-  replace: boolean;
-  ephemeral: boolean;
-  globals: GlobalOptions;
   /** Run after the webhook is registered (or re-registered after a tunnel change). */
   afterRegister: AfterRegisterHook[];
 }
@@ -75,20 +47,29 @@ export type AfterRegisterHook = (
 const BACKOFF_START_MS = 250;
 const BACKOFF_MAX_MS = 30_000;
 
-export async function runWebhookStart(ctx: Context, options: StartOptions): Promise<void> {
+/** `xcli webhook start`: `--sandbox` runs against a sandbox started here; `--subscribe` once registered. */
+export async function runWebhookStart(ctx: Context, options: WebhookStartOptions): Promise<void> {
+  const subscribe = options.subscribe?.length ? (await import('../activity/subscribe-spec.js')).parseSubscribeSpecs(options.subscribe, options.register === true || options.sandbox === true) : [];
+  if (options.sandbox) return (await import('../sandbox/webhook-start.js')).runSandboxWebhookStart(ctx, options, subscribe);
+  const afterRegister = subscribe.length ? [(await import('../activity/webhook-subscriptions.js')).subscribeHook(ctx.api, subscribe, options.ephemeral === true)] : [];
+  await serveWebhook(ctx, options, { api: ctx.api, afterRegister });
+}
+
+/** The server, its public URL, registration and the stop: `webhook start` after the choices above. */
+export async function serveWebhook(ctx: Context, options: WebhookStartOptions, setup: ServeSetup): Promise<void> {
   // RFC 6761: `.invalid` never resolves, and resolvers should not even be asked.
   if (/\.invalid\.?$/i.test(options.host)) throw new UsageError(`cannot listen on ${hostPort(options.host, options.port)}: --host ${options.host} does not resolve to an address`);
-  const secret = await consumerSecretOf(ctx, options.app);
+  const secret = await consumerSecretOf(ctx, setup.api.app);
   // Ctrl-C, or stdout failing (`--json > /dev/full`): either stops the server the same clean way.
   let requestStop!: () => void;
   const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
   let outputError: Error | undefined;
   const emit = createRenderer(ctx.io, {
-    json: options.json,
-    quiet: options.quiet,
-    pretty: options.pretty,
+    json: options.json === true,
+    quiet: options.quiet === true,
+    pretty: options.pretty === true,
     logFile: ctx.paths.eventLog,
-    live: liveStatusFor(ctx, options.json),
+    live: liveStatusFor(ctx, options.json === true),
     onOutputError: (error) => {
       outputError = error;
       requestStop();
@@ -104,25 +85,13 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
   let server;
   try {
     server = await startWebhookServer({
+      ...options,
       consumerSecret: secret,
-      previousSecrets: options.previousSecrets,
+      previousSecrets: options.previousSecret,
       dedupe,
-      host: options.host,
-      port: options.port,
-      path: options.path,
-      requireSignature: options.requireSignature,
-      maxBodyBytes: options.maxBodyBytes,
-      maxConnections: options.maxConnections,
-      maxBodyMemory: options.maxBodyMemory,
-      maxForwardMemory: options.maxForwardMemory,
-      maxLogBytes: options.maxLogBytes,
-      logUnverifiedFull: options.logUnverifiedFull,
       logFiles: [ctx.paths.eventLog, ...(options.output ? [options.output] : [])],
       eventFilter: eventTypeFilter(options.events),
-      forwardTo: options.forwardTo,
-      forwardTimeoutMs: options.forwardTimeoutMs,
-      crcPassthrough: options.crcPassthrough,
-      otherSecrets: await otherSecretsOf(ctx, options.app, secret),
+      otherSecrets: await otherSecretsOf(ctx, setup.api.app, secret),
       onEvent: emit,
     });
   } catch (error) {
@@ -149,22 +118,22 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
     await selfCheck(url, secret, emit);
     if (!options.register || stopping) return;
     if (registered && registered.url === url) {
-      await validateWebhook(ctx, options.globals, registered.webhookId);
+      await validateWebhook(ctx, setup.api, registered.webhookId);
       emit({ type: 'register', action: 'revalidated', webhookId: registered.webhookId, url });
       return;
     }
     if (registered) {
       // The old URL points at a closed tunnel: free the slot (Pay-Per-Use allows one webhook).
-      await deleteWebhook(ctx, options.globals, registered.webhookId).catch(() => {});
+      await deleteWebhook(ctx, setup.api, registered.webhookId).catch(() => {});
       emit({ type: 'register', action: 'deleted', webhookId: registered.webhookId, url: registered.url });
     }
-    const result = await registerUrl(ctx, options.globals, url, {
-      replace: options.replace,
+    const result = await registerUrl(ctx, setup.api, url, {
+      replace: options.replace === true,
       onDeleted: (w) => emit({ type: 'register', action: 'deleted', webhookId: w.id, url: w.url }),
     });
     registered = { webhookId: result.id, url };
     emit({ type: 'register', action: result.action, webhookId: result.id, url });
-    for (const hook of options.afterRegister) {
+    for (const hook of setup.afterRegister) {
       const cleanup = await hook(ctx, registered, emit);
       if (cleanup) cleanups.push(cleanup);
     }
@@ -213,7 +182,7 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
     await tunnel?.close().catch(() => {});
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: Error) => emit({ type: 'warning', message: error.message }));
     if (options.ephemeral && registered) {
-      await deleteWebhook(ctx, options.globals, registered.webhookId).then(
+      await deleteWebhook(ctx, setup.api, registered.webhookId).then(
         () => emit({ type: 'register', action: 'deleted', webhookId: registered!.webhookId, url: registered!.url }),
         (error: Error) => emit({ type: 'warning', message: `could not delete webhook ${registered!.webhookId}: ${error.message}` }),
       );
@@ -232,14 +201,21 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
   try {
     let publicUrl: string | undefined;
     if (options.publicUrl) publicUrl = publicWebhookUrl(options.publicUrl);
-    else if (options.localUrlIsPublic) publicUrl = server.localUrl;
+    else if (setup.localUrlIsPublic) publicUrl = server.localUrl;
     else if (openTunnel) {
-      tunnel = await openTunnel(tunnelOptions());
+      // ngrok can take seconds: a terminal says what is being waited for (nothing when piped).
+      const waiting = statusLine(ctx.io);
+      waiting?.show('xcli: opening the tunnel…');
+      try {
+        tunnel = await openTunnel(tunnelOptions());
+      } finally {
+        waiting?.clear();
+      }
       publicUrl = publicWebhookUrl(tunnel.url);
     }
     if (publicUrl && options.register) {
       const { resolveApp } = await import('../auth/resolve.js');
-      checkWebhookUrl(publicUrl, (await resolveApp(ctx, { app: options.globals.app })).apiBaseUrl);
+      checkWebhookUrl(publicUrl, (await resolveApp(ctx, { app: setup.api.app })).apiBaseUrl);
     }
     rememberServer(ctx, server.localUrl);
     emit({ type: 'ready', url: publicUrl ?? server.localUrl, localUrl: server.localUrl, publicUrl, path: options.path, logFiles: [ctx.paths.eventLog, ...(options.output ? [options.output] : [])], forwardTo: options.forwardTo });
@@ -256,7 +232,7 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
 }
 
 /** A failure to bind or to open the log, as one line: exit 2 for a bad --host, 1 otherwise. */
-function bindError(e: NodeJS.ErrnoException, options: StartOptions): Error | undefined {
+function bindError(e: NodeJS.ErrnoException, options: WebhookStartOptions): Error | undefined {
   const where = hostPort(options.host, options.port);
   if (e.code === 'ENOTFOUND' || e.code === 'EAI_NONAME' || e.code === 'EAI_FAIL') return new UsageError(`cannot listen on ${where}: --host ${options.host} does not resolve to an address`);
   if (e.code === 'EADDRNOTAVAIL' || e.code === 'EINVAL') return new UsageError(`cannot listen on ${where}: ${options.host} is not an address of this machine`);
@@ -287,7 +263,7 @@ async function openDedupe(url: string): Promise<DedupeStore> {
   }
 }
 
-async function chooseTunnel(ctx: Context, options: StartOptions): Promise<OpenTunnel | undefined> {
+async function chooseTunnel(ctx: Context, options: WebhookStartOptions): Promise<OpenTunnel | undefined> {
   if (!options.tunnel || options.publicUrl) return undefined;
   const modulePath = options.tunnelModule ?? ctx.env.XCLI_TUNNEL_MODULE;
   if (modulePath) return loadTunnelModule(modulePath, process.cwd());
