@@ -35,7 +35,7 @@ const follow = (id: string): string => JSON.stringify({ for_user_id: '1', follow
 
 describe('webhook start: live status line', () => {
   it('with XCLI_FORCE_TTY keeps one status line, cut to the width, and prints counts by type on stop', async () => {
-    const s = await server({ XCLI_FORCE_TTY: '1', COLUMNS: '30' });
+    const s = await server({ XCLI_FORCE_TTY: '1', COLUMNS: '30', NO_COLOR: '1' }); // plain text, to read the URL
     await post(s.url, like('1'));
     await post(s.url, like('2'));
     await post(s.url, follow('3'));
