@@ -1,9 +1,9 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import type { Context } from '../context.js';
-import { UsageError } from '../errors.js';
-import { completionScript, type CompletionNode, type Shell } from '../completion/scripts.js';
+import { runCompletion, SHELLS, type CompletionNode } from '../completion/scripts.js';
 
-const SHELLS: Shell[] = ['bash', 'zsh', 'fish'];
+/** The run function of `completion` (src/completion/scripts.ts). */
+export type CompletionRuns = { runCompletion: typeof runCompletion };
 
 function toNode(cmd: Command): CompletionNode {
   return {
@@ -14,14 +14,11 @@ function toNode(cmd: Command): CompletionNode {
   };
 }
 
-export function registerCompletion(program: Command, ctx: Context): void {
+export function registerCompletion(program: Command, ctx: Context, run: CompletionRuns = { runCompletion }): void {
   program
     .command('completion')
     .description('print a shell completion script (bash, zsh or fish)')
     .argument('<shell>', SHELLS.join('|'))
     .addHelpText('after', '\nExamples:\n  $ eval "$(xcli completion bash)"\n  $ xcli completion fish | source\n')
-    .action((shell: string) => {
-      if (!SHELLS.includes(shell as Shell)) throw new UsageError(`unknown shell '${shell}': use ${SHELLS.join(', ')}`);
-      ctx.io.stdout.write(completionScript(shell as Shell, toNode(program)));
-    });
+    .action((shell: string) => run.runCompletion(ctx, { shell, root: toNode(program) }));
 }

@@ -1,4 +1,6 @@
 // Shell completion scripts generated from the command tree, so they never drift from the real flags.
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
 
 export interface CompletionNode {
   name: string;
@@ -8,6 +10,8 @@ export interface CompletionNode {
 }
 
 export type Shell = 'bash' | 'zsh' | 'fish';
+
+export const SHELLS: readonly Shell[] = ['bash', 'zsh', 'fish'];
 
 function walk(node: CompletionNode, prefix: string[], visit: (path: string[], node: CompletionNode) => void): void {
   visit(prefix, node);
@@ -81,4 +85,15 @@ function fish(nodes: Map<string, CompletionNode>): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+export interface CompletionOptions {
+  shell: string;
+  /** The command tree to complete. */
+  root: CompletionNode;
+}
+
+export function runCompletion(ctx: Context, opts: CompletionOptions): void {
+  if (!SHELLS.includes(opts.shell as Shell)) throw new UsageError(`unknown shell '${opts.shell}': use ${SHELLS.join(', ')}`);
+  ctx.io.stdout.write(completionScript(opts.shell as Shell, opts.root));
 }
