@@ -23,7 +23,10 @@ async function run() {
   // A closed pipe (`xcli … | head`) is a normal end, not an error.
   process.stdout.on('error', (error) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    // A command watching stdout (webhook start) stops cleanly itself; otherwise one line, no stack.
+    if (process.stdout.listenerCount('error') > 1) return;
+    process.stderr.write(`xcli: cannot write to stdout (${error.code || error.message})\n`);
+    process.exit(1);
   });
   const bundle = join(root, 'dist', 'cli.cjs');
   if (!existsSync(bundle)) {

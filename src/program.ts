@@ -6,6 +6,7 @@ import { registerAccountActivity } from './commands/account-activity.js';
 import { registerActivity } from './commands/activity.js';
 import { registerAuth } from './commands/auth.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerMedia } from './commands/media.js';
 import { registerRequest } from './commands/request.js';
 import { registerRoutes } from './commands/routes.js';
@@ -77,6 +78,7 @@ export function createProgram(ctx: Context, argv: readonly string[] = []): Comma
   program.commandsGroup('Credentials:');
   registerAuth(program, ctx);
   program.commandsGroup('Other:');
+  registerMcp(program, ctx);
   registerCompletion(program, ctx);
   registerVersion(program, ctx);
   for (const sub of program.commands) tidySubcommands(sub, `xcli ${sub.name()}`);

@@ -8,11 +8,11 @@ const UNSAFE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-
 // Multi-line text keeps its line breaks and tabs; a CR before LF is dropped (it would only rewind the line).
 const UNSAFE_TEXT = /\r\n|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-function escape(c: string): string {
+function escapeChar(c: string): string {
   return c === '\r\n' ? '\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
 /** `text` with control and bidi characters neutralised; `multiline` keeps newlines and tabs. */
 export function terminalText(text: string, options: { multiline?: boolean } = {}): string {
-  return text.replace(options.multiline ? UNSAFE_TEXT : UNSAFE_LINE, escape);
+  return text.replace(options.multiline ? UNSAFE_TEXT : UNSAFE_LINE, escapeChar);
 }

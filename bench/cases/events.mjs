@@ -52,13 +52,27 @@ export async function run({ xcliBin, env, runs }) {
         },
       },
       {
-        start: () => startServer(process.execPath, [durableServer, secret, join(baselineDir, `events-${++baselineRounds}.log`)], { env, ready: READY }),
+        start: () =>
+          startServer(process.execPath, [durableServer, secret, join(baselineDir, `events-${++baselineRounds}.log`)], {
+            env,
+            ready: READY,
+          }),
         loadArgs: (url, seconds) => ['events', url, String(seconds), String(CONNECTIONS), secret],
       },
       { rounds: runs },
     );
     const note = `${acknowledged} events acknowledged, ${logged} logged, 0 lost`;
-    return [resultRow({ name: 'events', unit: 'ev/s', xcli: m.xcli, baseline: m.baseline, ratio: m.ratio, target: { kind: 'ratio-min', value: 0.8 }, note })];
+    return [
+      resultRow({
+        name: 'events',
+        unit: 'ev/s',
+        xcli: m.xcli,
+        baseline: m.baseline,
+        ratio: m.ratio,
+        target: { kind: 'ratio-min', value: 0.8 },
+        note,
+      }),
+    ];
   } finally {
     xcli.cleanup();
     rmSync(baselineDir, { recursive: true, force: true });

@@ -113,6 +113,17 @@ export async function validOAuth2Token(ctx: Context, resolved: ResolvedApp, user
   return { username: user, token: refreshed };
 }
 
+/**
+ * Refreshes the OAuth2 token the server just refused (a 401), however fresh its expiry says it is:
+ * the one forced refresh of `xcli mcp`. A token another process already replaced is used as it is.
+ */
+export async function refreshRejectedOAuth2Token(ctx: Context, resolved: ResolvedApp, username: string, rejected: string): Promise<OAuth2Token> {
+  if (resolved.name === undefined) throw new CredentialsError(`no stored app holds the OAuth2 token of ${username || '(unknown user)'}`);
+  const refreshed = await refreshToken(ctx, resolved, resolved.name, username, (current) => current.accessToken === rejected || !isFresh(current, ctx.now()));
+  resolved.app.oauth2Tokens = { ...resolved.app.oauth2Tokens, [username]: refreshed };
+  return refreshed;
+}
+
 function clientOf(resolved: ResolvedApp): OAuth2Client {
   const { clientId, clientSecret } = resolved.app;
   if (!clientId) {
@@ -123,14 +134,20 @@ function clientOf(resolved: ResolvedApp): OAuth2Client {
   return clientSecret ? { clientId, clientSecret } : { clientId };
 }
 
-async function refreshToken(ctx: Context, resolved: ResolvedApp, appName: string, user: string): Promise<OAuth2Token> {
+async function refreshToken(
+  ctx: Context,
+  resolved: ResolvedApp,
+  appName: string,
+  user: string,
+  needsRefresh: (current: OAuth2Token) => boolean = (current) => !isFresh(current, ctx.now()),
+): Promise<OAuth2Token> {
   const label = user || '(unknown user)';
   const store = await ctx.store();
   return store.update(async (data) => {
     const current = data.apps[appName]?.oauth2Tokens?.[user];
     if (!current) throw new CredentialsError(`the OAuth2 token of ${label} was removed from app '${appName}' meanwhile: run 'xcli auth oauth2 --app ${appName}'`);
     // Another process may have refreshed while this one waited for the lock: use its token.
-    if (isFresh(current, ctx.now())) return current;
+    if (!needsRefresh(current)) return current;
     if (!current.refreshToken) {
       throw new CredentialsError(
         `the OAuth2 token of ${label} in app '${appName}' has expired and has no refresh token (log in with the offline.access scope): run 'xcli auth oauth2 --app ${appName}'`,

@@ -56,8 +56,9 @@ export function registerRequest(program: Command, ctx: Context, run: RequestRuns
     .option('--pretty', 'always pretty-print JSON')
     .option('--raw', 'always print the body exactly as received');
   program
-    .action((url: string | undefined, opts: RawRequestOptions) => {
+    .action(async (url: string | undefined, opts: RawRequestOptions) => {
+      const { meResolver } = await import('../shortcuts/me.js');
       const commandNames = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
-      return run.runRawRequest(ctx, { ...opts, target: url, commandNames });
+      await run.runRawRequest(ctx, { ...opts, target: url, commandNames, me: meResolver });
     });
 }

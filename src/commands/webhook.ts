@@ -16,13 +16,17 @@ function integer(min: number, max: number, what: string): (value: string) => num
   };
 }
 
-/** `256MiB`, `1G`, `500k` or a number of bytes. */
-function byteSize(what: string): (value: string) => number {
+const MiB = 1024 * 1024;
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: MiB, g: 1024 * MiB };
+
+/** A byte count: `1048576`, `64k`, `48m`, `256MiB`, `1G` (binary units). */
+function byteSize(min: number, max: number, what: string): (value: string) => number {
   return (value) => {
-    const m = /^(\d+)\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)$/i.exec(value.trim());
-    const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m?.[2] ?? '').toLowerCase().replace(/i?b$/, '')];
-    if (!m || unit === undefined || Number(m[1]) * unit < 1024 * 1024) throw new InvalidArgumentError(`${what} wants a size of at least 1MiB, e.g. 256MiB or 1GiB`);
-    return Number(m[1]) * unit;
+    const m = /^(\d+)\s*([kmg]?)(?:i?b)?$/i.exec(value.trim());
+    if (!m) throw new InvalidArgumentError(`${what} must be a size in bytes, e.g. 65536, 64k, 256MiB`);
+    const n = Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]!;
+    if (n < min || n > max) throw new InvalidArgumentError(`${what} must be between ${min} and ${max} bytes`);
+    return n;
   };
 }
 
@@ -32,6 +36,9 @@ interface StartFlags {
   host: string;
   requireSignature?: boolean;
   maxBody: number;
+  maxConnections: number;
+  maxBodyMemory: number;
+  maxForwardMemory: number;
   maxLogSize: number;
   logUnverified: 'head' | 'full';
   output?: string;
@@ -102,8 +109,11 @@ Examples:
     .option('--path <path>', 'webhook path', '/webhook')
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--require-signature', 'answer 403 to unsigned or wrongly signed events (default: 200 and flag them)')
-    .addOption(new Option('--max-body <bytes>', 'largest body accepted (413 above)').default(DEFAULT_MAX_BODY, '1 MiB').argParser(integer(1, 1024 * 1024 * 1024, '--max-body')))
-    .addOption(new Option('--max-log-size <size>', 'rotate the event log at this size, keeping 3 older files').default(256 * 1024 * 1024, '256MiB').argParser(byteSize('--max-log-size')))
+    .addOption(new Option('--max-body <bytes>', 'largest body accepted (413 above)').default(DEFAULT_MAX_BODY, '1 MiB').argParser(byteSize(1, 1024 * MiB, '--max-body')))
+    .addOption(new Option('--max-connections <n>', 'open connections above which new events get 503 (CRC still answered)').default(1024).argParser(integer(1, 1_000_000, '--max-connections')))
+    .addOption(new Option('--max-body-memory <bytes>', 'request bodies held at once, all connections (503 above)').default(48 * MiB, '48m').argParser(byteSize(1024, 64 * 1024 * MiB, '--max-body-memory')))
+    .addOption(new Option('--max-forward-memory <bytes>', 'event bytes waiting for --forward-to (503 above)').default(32 * MiB, '32m').argParser(byteSize(1024, 64 * 1024 * MiB, '--max-forward-memory')))
+    .addOption(new Option('--max-log-size <size>', 'rotate the event log at this size, keeping 3 older files').default(256 * 1024 * 1024, '256MiB').argParser(byteSize(1024 * 1024, 1024 * 1024 * MiB, '--max-log-size')))
     .addOption(new Option('--log-unverified <mode>', 'unverified bodies: head (first 4 KiB, length, SHA-256) or full').choices(['head', 'full']).default('head'))
     .option('-o, --output <file>', 'also append every event to FILE (JSONL)')
     .option('-P, --pretty', 'print each event body, pretty')
@@ -134,6 +144,9 @@ Examples:
       app: ctx.api.app,
       requireSignature: flags.requireSignature === true,
       maxBodyBytes: flags.maxBody,
+      maxConnections: flags.maxConnections,
+      maxBodyMemory: flags.maxBodyMemory,
+      maxForwardMemory: flags.maxForwardMemory,
       maxLogBytes: flags.maxLogSize,
       logUnverifiedFull: flags.logUnverified === 'full',
       output: flags.output,
@@ -234,7 +247,7 @@ Examples:
   takesApiOptions(webhook.command('trigger'), ['app'])
     .argument('[type]', 'event type (without one, the known types are listed)')
     .description('send a realistic, correctly signed sample event')
-    .option('--to <url>', 'where to send it (default: the running webhook start, else http://127.0.0.1:8080/webhook)')
+    .option('--to <url>', 'where to send it (default: the running webhook start; needed when none or several run)')
     .option('--override <path=value>', 'set a field, e.g. data.payload.text="hi" (repeatable)', collect)
     .option('--print', 'print the body instead of sending it')
     .option('--json', 'a JSON line with the result')
@@ -281,7 +294,7 @@ Examples:
     .argument('[id]', 'local id or X event id from the log')
     .description('send logged events again, re-signed with the consumer secret')
     .option('--since <when>', 'every event since a duration ago (10m) or a time')
-    .option('--to <url>', 'where to send (default: the running webhook start, else http://127.0.0.1:8080/webhook)')
+    .option('--to <url>', 'where to send (default: the running webhook start; needed when none or several run)')
     .option('--json', 'a JSON line per event')
     .action(async (id: string | undefined, flags: { since?: string; to?: string; json?: boolean }) => {
       const { runReplayLocal } = await import('../webhook/history.js');

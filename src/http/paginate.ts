@@ -3,13 +3,12 @@
 import { FailureError, UsageError } from '../errors.js';
 import { parseJsonBody } from './api.js';
 import { exchangeWithRetry, type RetriedResponse, type RetryPolicy } from './retry.js';
-import { matchRoute } from './routes.js';
+import type { RouteFact } from './route-types.js';
 import type { ApiSession, RequestSpec } from './session.js';
 
 /** The query parameter that carries the page token for a route; unknown routes get `pagination_token`. */
-export function pageParamFor(method: string, apiPath: string | undefined): 'pagination_token' | 'next_token' {
+export function pageParamFor(method: string, route: RouteFact | undefined): 'pagination_token' | 'next_token' {
   if (method !== 'GET') throw new UsageError('--paginate works with GET requests only');
-  const route = apiPath === undefined ? undefined : matchRoute(method, apiPath);
   if (!route) return 'pagination_token';
   if (!route.pageParam) throw new UsageError(`--paginate: GET ${route.path} does not page (it takes no pagination_token or next_token)`);
   return route.pageParam;

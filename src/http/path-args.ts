@@ -2,7 +2,6 @@
 // user id, and `https://x.com/<user>/status/<id>` where it takes a post id. Ids are looked up once and
 // cached in the state file (`{me}` per app and user, handles per API host).
 import { CredentialsError, FailureError, UsageError } from '../errors.js';
-import { cachedMe, myUserId } from '../shortcuts/me.js';
 import { ApiError, callApi } from './api.js';
 import type { RouteFact } from './route-types.js';
 import { matchRoute } from './routes.js';
@@ -34,7 +33,19 @@ function takesPostId(route: RouteFact, index: number): boolean {
   return !!p && (p.type === 'PostId' || POST_ID_NAMES.has(p.name) || (p.name === 'id' && route.path.startsWith('/2/tweets/')));
 }
 
+/**
+ * How `{me}` becomes the caller's user id. Given by the caller (the shortcuts area keeps the
+ * cache), so the request pipeline knows no command area.
+ */
+export interface MeResolver {
+  /** The id from the cache only (nothing is sent); undefined on a miss. */
+  cached(session: ApiSession): Promise<string | undefined>;
+  /** The id, looked up with one `/2/users/me` when not cached. */
+  lookup(session: ApiSession): Promise<string>;
+}
+
 export interface ExpandOptions {
+  me: MeResolver;
   /** Use cached ids only and send nothing (`--dry-run`, `--curl`); misses stay as written. */
   offline?: boolean;
   /** Told about each word left unresolved in offline mode. */
@@ -42,7 +53,7 @@ export interface ExpandOptions {
 }
 
 /** The API path with `{me}`, `@handle` and post URLs replaced by ids; unchanged when it has none. */
-export async function expandPathArgs(session: ApiSession, method: string, apiPath: string, options: ExpandOptions = {}): Promise<string> {
+export async function expandPathArgs(session: ApiSession, method: string, apiPath: string, options: ExpandOptions): Promise<string> {
   const segments = apiPath.replace(POST_URL, (_m, id: string) => `\0${id}`).split('/');
   const words: Word[] = [];
   segments.forEach((raw, index) => {
@@ -73,7 +84,7 @@ export async function expandPathArgs(session: ApiSession, method: string, apiPat
   for (const w of words) {
     if (w.kind === 'post') segments[w.index] = w.id;
     else if (w.kind === 'me') {
-      const id = options.offline ? (await cachedMe(session.ctx, session))?.id : await meId(session);
+      const id = options.offline ? await options.me.cached(session) : await meId(session, options.me);
       if (id) segments[w.index] = id;
       else options.note?.('{me} is not resolved: its id is not cached yet, and this sends nothing (run the request once, or xcli whoami)');
     } else {
@@ -85,9 +96,9 @@ export async function expandPathArgs(session: ApiSession, method: string, apiPat
   return segments.join('/');
 }
 
-async function meId(session: ApiSession): Promise<string> {
+async function meId(session: ApiSession, me: MeResolver): Promise<string> {
   try {
-    return await myUserId(session.ctx, session);
+    return await me.lookup(session);
   } catch (error) {
     if (error instanceof CredentialsError) throw new CredentialsError(`{me} needs a user context (/2/users/me): ${error.message}`, error.code);
     throw error;

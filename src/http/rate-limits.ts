@@ -1,8 +1,7 @@
 // X's rate-limit headers: the one-line readout (`-v`, `--rate`), and the last limits seen per route
 // and auth kind, kept in the state file so `xcli limits` shows the budget without spending a call
 // (X v2 has no rate-limit-status route).
-import type { AuthKind } from './route-types.js';
-import { matchRoute } from './routes.js';
+import type { AuthKind, RouteFact } from './route-types.js';
 import { readStateFile, updateStateFile } from './state-file.js';
 
 export interface RateWindow {
@@ -69,13 +68,13 @@ const entryKey = (e: Pick<SeenLimit, 'method' | 'route' | 'auth' | 'user'>) => `
 
 /** The limits a response reports, ready to keep; undefined when it carries none. */
 export function seenLimit(
-  req: { method: string; apiPath: string | undefined; auth: AuthKind | undefined; user?: string },
+  req: { method: string; apiPath: string | undefined; route: RouteFact | undefined; auth: AuthKind | undefined; user?: string },
   headers: Record<string, string>,
   now: number,
 ): SeenLimit | undefined {
   const window = windowOf(headers, 'x-rate-limit');
   if (!window || req.apiPath === undefined) return undefined;
-  const route = matchRoute(req.method, req.apiPath)?.path ?? req.apiPath;
+  const route = req.route?.path ?? req.apiPath;
   const entry: SeenLimit = { method: req.method, route, auth: req.auth ?? 'none', ...window, seenAt: now };
   if (req.auth === 'oauth2' && req.user) entry.user = req.user;
   const app = windowOf(headers, 'x-app-limit-24hour');

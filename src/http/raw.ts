@@ -7,16 +7,15 @@ import { pageParamFor, pages } from './paginate.js';
 import { fieldParams } from './fields.js';
 import { JsonSyntaxError } from './json-format.js';
 import { dataItems, PageMerger } from './merge.js';
-import { expandPathArgs } from './path-args.js';
+import { expandPathArgs, type MeResolver } from './path-args.js';
 import { partialErrorsLine, problemSummary } from './problem.js';
 import { rateLimitLine } from './rate-limits.js';
 import { authLine, renderCurl, renderDryRun } from './rehearse.js';
 import { exchangeWithRetry, type RetriedResponse, type RetryPolicy } from './retry.js';
-import { matchRoute } from './routes.js';
 import { headerOf, openSession, prepare, type ApiSession, type RequestSpec } from './session.js';
 import { runStream } from './stream.js';
 import type { GlobalOptions } from './types.js';
-import { apiPathOf, resolveRequestUrl } from './url.js';
+import { apiPathOf, resolveRequest, resolveRequestUrl } from './url.js';
 
 export interface RawRequestOptions {
   method?: string;
@@ -120,10 +119,14 @@ async function buildBody(ctx: Context, opts: RawRequestOptions): Promise<{ metho
   return { method, headers, body, query: [] };
 }
 
-/** `xcli [flags] URL`: the URL, the flags, and the command names a mistyped word is checked against. */
-export type RequestOptions = RawRequestOptions & { target?: string; commandNames: string[] };
+/**
+ * `xcli [flags] URL`: the URL, the flags, the command names a mistyped word is checked against, and
+ * how `{me}` in a path is resolved (src/shortcuts/me.ts, injected so src/http/ does not import it).
+ */
+export type RequestOptions = RawRequestOptions & { target?: string; commandNames: string[]; me: MeResolver };
 
 export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise<void> {
+  const { me } = opts;
   const globals = ctx.api;
   const checked = checkTarget(opts.target, opts.commandNames);
   const mode = outputMode(opts);
@@ -139,19 +142,19 @@ export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise
   const givenPath = apiPathOf(url, session.resolved.apiBaseUrl);
   if (givenPath !== undefined) {
     const note = (line: string) => ctx.io.stderr.write(`xcli: ${line}\n`);
-    const expanded = await expandPathArgs(session, built.method, givenPath, { offline: rehearsal, note });
+    const expanded = await expandPathArgs(session, built.method, givenPath, { offline: rehearsal, note, me });
     if (expanded !== givenPath) url.pathname = `${new URL(session.resolved.apiBaseUrl).pathname.replace(/\/+$/, '')}${expanded}`;
   }
-  const apiPath = apiPathOf(url, session.resolved.apiBaseUrl);
-  const route = apiPath === undefined ? undefined : matchRoute(built.method, apiPath);
+  const resolved = resolveRequest(built.method, url, session.resolved.apiBaseUrl);
+  const { route } = resolved;
   for (const [name, value] of built.query) url.searchParams.append(name, value);
   for (const [name, value] of fieldParams(opts.fields, opts.expand, route)) {
     const existing = url.searchParams.get(name);
     url.searchParams.set(name, existing ? [...new Set([...existing.split(','), ...value.split(',')])].join(',') : value);
   }
-  const spec: RequestSpec = { method: built.method, url, headers: built.headers, body: built.body };
+  const spec: RequestSpec = { method: built.method, url, headers: built.headers, body: built.body, target: resolved };
   const retry: RetryPolicy = { retries: opts.retry, maxWaitSeconds: opts.maxWait, unsafe: opts.retryUnsafe };
-  const pageParam = paginate ? pageParamFor(built.method, apiPath) : undefined;
+  const pageParam = paginate ? pageParamFor(built.method, route) : undefined;
 
   if (rehearsal) {
     if (pageParam && opts.pageToken !== undefined) url.searchParams.set(pageParam, opts.pageToken);

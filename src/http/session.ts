@@ -9,10 +9,9 @@ import { proxyFor, redactedProxy } from './dispatcher.js';
 import { limitScope, rateLimitLine, rememberLimit, seenLimit } from './rate-limits.js';
 import { Redactor } from './redact.js';
 import type { AuthKind } from './route-types.js';
-import { matchRoute } from './routes.js';
 import { send, sendStreaming, type OutgoingRequest, type ResponseHead, type SendOptions } from './transport.js';
 import type { GlobalOptions } from './types.js';
-import { apiPathOf } from './url.js';
+import { resolveRequest, type ResolvedRequest } from './url.js';
 
 /** What a caller wants sent; auth and xcli's own headers are added by `prepare`. */
 export interface RequestSpec {
@@ -23,11 +22,18 @@ export interface RequestSpec {
   body?: Buffer;
   /** A kind the command wants (the user's `--auth` still wins). */
   authKind?: AuthKind;
+  /**
+   * The API path and route of `url`, when the caller already worked them out; `prepare` does
+   * otherwise. Only the query may change afterwards (pages), never the path.
+   */
+  target?: ResolvedRequest;
 }
 
 export interface PreparedRequest extends OutgoingRequest {
   /** The chosen auth, why, and which credential (for -v, and later --dry-run). */
   auth: AuthChoice & { detail?: string };
+  /** API path and route, worked out once per request for auth and rate-limit bookkeeping. */
+  target: Omit<ResolvedRequest, 'url'>;
 }
 
 export { rateLimitLine } from './rate-limits.js';
@@ -71,15 +77,15 @@ export async function prepare(session: ApiSession, spec: RequestSpec, options: P
   const headers: Record<string, string> = { ...spec.headers };
   if (!headerOf(headers, 'user-agent')) headers['User-Agent'] = `xcli/${ctx.version}`;
   if (globals.trace) headers['X-B3-Flags'] = '1';
+  const { apiPath, route } = spec.target ?? resolveRequest(spec.method, spec.url, resolved.apiBaseUrl);
   let auth: PreparedRequest['auth'];
   if (headerOf(headers, 'authorization') !== undefined) {
     auth = { reason: 'an Authorization header was given' };
   } else {
-    const apiPath = apiPathOf(spec.url, resolved.apiBaseUrl);
     const available = availableAuthKinds(resolved, globals.username);
     auth = chooseAuth({
       method: spec.method,
-      route: apiPath === undefined ? undefined : matchRoute(spec.method, apiPath),
+      route,
       apiHost: apiPath !== undefined,
       host: spec.url.host,
       flag: globals.auth,
@@ -103,7 +109,7 @@ export async function prepare(session: ApiSession, spec: RequestSpec, options: P
     session.warned.add(auth.warning);
     ctx.io.stderr.write(`xcli: warning: ${auth.warning}\n`);
   }
-  return { method: spec.method, url: spec.url, headers, body: spec.body, auth };
+  return { method: spec.method, url: spec.url, headers, body: spec.body, auth, target: { apiPath, route } };
 }
 
 /** The stored OAuth2 token as it is, unrefreshed; undefined when there is none (authorize then says what to do). */
@@ -159,7 +165,7 @@ export async function exchangeStreaming(session: ApiSession, spec: RequestSpec, 
 async function keepLimits(session: ApiSession, req: PreparedRequest, head: ResponseHead): Promise<void> {
   const { resolved, globals, ctx } = session;
   const user = req.auth.kind === 'oauth2' ? (globals.username ?? defaultUserOf(resolved.app)) : undefined;
-  const entry = seenLimit({ method: req.method, apiPath: apiPathOf(req.url, resolved.apiBaseUrl), auth: req.auth.kind, user }, head.headers, ctx.now());
+  const entry = seenLimit({ method: req.method, ...req.target, auth: req.auth.kind, user }, head.headers, ctx.now());
   if (!entry) return;
   // A locked write of the state file takes milliseconds: it runs beside the next request instead
   // of before it, and only the newest entry of a route waits while one is written (--paginate

@@ -1,5 +1,7 @@
 // Request targets: a path relative to the API base (`/2/tweets/20`, `2/tweets/20`) or a full URL.
 import { UsageError } from '../errors.js';
+import type { RouteFact } from './route-types.js';
+import { matchRoute } from './routes.js';
 
 const FULL_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 
@@ -37,4 +39,18 @@ export function apiPathOf(url: URL, apiBaseUrl: string): string | undefined {
 export function withQuery(url: URL, query: Record<string, string | number | boolean | undefined> = {}): URL {
   for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.append(name, String(value));
   return url;
+}
+
+/** Where a request goes, worked out once: its path relative to the API base and its route in the table. */
+export interface ResolvedRequest {
+  url: URL;
+  /** Undefined for a URL on another host. */
+  apiPath: string | undefined;
+  /** Undefined for another host or a path the table does not know. */
+  route: RouteFact | undefined;
+}
+
+export function resolveRequest(method: string, url: URL, apiBaseUrl: string): ResolvedRequest {
+  const apiPath = apiPathOf(url, apiBaseUrl);
+  return { url, apiPath, route: apiPath === undefined ? undefined : matchRoute(method, apiPath) };
 }

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from '../context.js';
 import { FailureError, HttpStatusError } from '../errors.js';
 import { ApiError, callApi } from '../http/api.js';
+import type { MeResolver } from '../http/path-args.js';
 import type { ApiSession } from '../http/session.js';
 import { readStateFile, updateStateFile } from '../http/state-file.js';
 
@@ -68,3 +69,9 @@ export async function myUserId(ctx: Context, session: ApiSession): Promise<strin
   await rememberMe(ctx, session, me);
   return me.id;
 }
+
+/** `{me}` in raw request paths (src/http/path-args.ts), from the same cache. */
+export const meResolver: MeResolver = {
+  cached: async (session) => (await cachedMe(session.ctx, session))?.id,
+  lookup: (session) => myUserId(session.ctx, session),
+};

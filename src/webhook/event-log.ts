@@ -76,13 +76,21 @@ export function eventRecord(
   };
 }
 
-export function bodyFields(body: Buffer, logging: BodyLogging = 'whole'): Pick<EventRecord, 'body' | 'bodyBase64' | 'bodyTruncated' | 'bodyLength' | 'bodySha256'> {
+export function bodyFields(
+  body: Buffer,
+  logging: BodyLogging = 'whole',
+): Pick<EventRecord, 'body' | 'bodyBase64' | 'bodyTruncated' | 'bodyLength' | 'bodySha256'> {
   if (logging === 'whole' || body.length <= UNVERIFIED_HEAD_BYTES) return encodeBytes(body);
   // Cut on a character boundary when it is text, so the head still reads as text.
   let end = UNVERIFIED_HEAD_BYTES;
   while (end > UNVERIFIED_HEAD_BYTES - 3 && (body[end]! & 0xc0) === 0x80) end--;
   if (!isUtf8(body.subarray(0, end))) end = UNVERIFIED_HEAD_BYTES;
-  return { ...encodeBytes(body.subarray(0, end)), bodyTruncated: true, bodyLength: body.length, bodySha256: createHash('sha256').update(body).digest('hex') };
+  return {
+    ...encodeBytes(body.subarray(0, end)),
+    bodyTruncated: true,
+    bodyLength: body.length,
+    bodySha256: createHash('sha256').update(body).digest('hex'),
+  };
 }
 
 function encodeBytes(bytes: Buffer): Pick<EventRecord, 'body' | 'bodyBase64'> {
@@ -358,7 +366,10 @@ export async function logSegments(path: string): Promise<string[]> {
     throw error;
   }
   const rotated = entries
-    .map((entry) => ({ entry, n: entry.startsWith(`${name}.`) && /^\d+$/.test(entry.slice(name.length + 1)) ? Number(entry.slice(name.length + 1)) : 0 }))
+    .map((entry) => ({
+      entry,
+      n: entry.startsWith(`${name}.`) && /^\d+$/.test(entry.slice(name.length + 1)) ? Number(entry.slice(name.length + 1)) : 0,
+    }))
     .filter((e) => e.n > 0)
     .sort((a, b) => b.n - a.n)
     .map((e) => join(dirname(path), e.entry));
@@ -381,7 +392,7 @@ export async function* streamEventLog(path: string, onProblem: (p: LogProblem) =
 }
 
 async function* streamSegment(file: string, onProblem: (p: LogProblem) => void): AsyncGenerator<LoggedEvent> {
-  let input;
+  let input: fs.ReadStream;
   try {
     input = createReadStream(file);
     await new Promise<void>((resolve, reject) => input!.once('open', () => resolve()).once('error', reject));
@@ -409,7 +420,7 @@ export async function readEventLog(path: string, onProblem: (p: LogProblem) => v
 
 /** Lines of a file from its end, in chunks: memory is one chunk plus the longest line. */
 async function* linesFromEnd(file: string, chunkBytes = 1024 * 1024): AsyncGenerator<Buffer> {
-  let handle;
+  let handle: fs.promises.FileHandle;
   try {
     handle = await openAsync(file, 'r');
   } catch (error) {
@@ -447,7 +458,10 @@ const VERIFIED_MARK = Buffer.from(',"verdict":"valid",');
  * restart. Reads the log and its rotated files backwards in chunks until it has them, whatever
  * the junk between them; never the whole log into memory.
  */
-export async function recentEventIds(path: string, options: { limit?: number; onProblem?: (p: LogProblem) => void } = {}): Promise<string[]> {
+export async function recentEventIds(
+  path: string,
+  options: { limit?: number; onProblem?: (p: LogProblem) => void } = {},
+): Promise<string[]> {
   const limit = options.limit ?? DEDUPE_IDS;
   const ids = new Set<string>();
   const segments = (await logSegments(path)).reverse();
@@ -477,7 +491,9 @@ export async function recentEventIds(path: string, options: { limit?: number; on
 
 function report(onProblem: ((p: LogProblem) => void) | undefined, file: string, last: boolean): void {
   onProblem?.({
-    message: last ? `skipped a torn last line in ${file} (left by a crash; not an acknowledged event)` : `skipped an unreadable line in ${file}`,
+    message: last
+      ? `skipped a torn last line in ${file} (left by a crash; not an acknowledged event)`
+      : `skipped an unreadable line in ${file}`,
   });
 }
 
@@ -486,7 +502,12 @@ function report(onProblem: ((p: LogProblem) => void) | undefined, file: string, 
  * across rotations (the old file is read to its end before the new one), until `signal` aborts.
  * Only whole lines are yielded: a line being written is waited for.
  */
-export async function* followEventLog(path: string, signal: AbortSignal, onProblem: (p: LogProblem) => void = () => {}, onCaughtUp: () => void = () => {}): AsyncGenerator<LoggedEvent> {
+export async function* followEventLog(
+  path: string,
+  signal: AbortSignal,
+  onProblem: (p: LogProblem) => void = () => {},
+  onCaughtUp: () => void = () => {},
+): AsyncGenerator<LoggedEvent> {
   const segments = await logSegments(path);
   for (const file of segments) {
     if (file === path) break;
@@ -574,7 +595,10 @@ function watchQuietly(dir: string, onChange: () => void): fs.FSWatcher | undefin
  * rotated files, one file at a time (rewritten beside it, then renamed over it; deleted when
  * nothing is left). Lines that are not records are kept. Needs the server stopped.
  */
-export async function pruneEventLog(path: string, cutoffMs: number): Promise<{ removed: number; kept: number; filesDeleted: number }> {
+export async function pruneEventLog(
+  path: string,
+  cutoffMs: number,
+): Promise<{ removed: number; kept: number; filesDeleted: number }> {
   const totals = { removed: 0, kept: 0, filesDeleted: 0 };
   for (const file of await logSegments(path)) {
     const temp = `${file}.pruning`;

@@ -9,8 +9,14 @@ import type { HeaderValue, PassthroughCheck, WebhookResponseParts } from './hand
 /** X retries a delivery that is not answered 200 within three seconds (AAA retry docs). */
 export const X_DEADLINE_MS = 3000;
 
-// Per-connection headers that must not be relayed (RFC 9110 §7.6.1); host is set for the target.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'proxy-authorization', 'proxy-authenticate']);
+/**
+ * Headers that belong to one connection, not to the message (RFC 9110 §7.6.1: Connection and the
+ * fields it names, Proxy-Connection, Keep-Alive, TE, Transfer-Encoding, Upgrade; the proxy
+ * credentials of §11.7; Trailer of the chunked coding), and those xcli sets itself for the hop to
+ * the app: host, and content-length of the bytes sent. `expect` too: the 100-continue exchange
+ * happened with xcli, which has the whole body.
+ */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate', 'host', 'content-length', 'expect']);
 
 export interface ForwardJob {
   id: string;
@@ -35,6 +41,8 @@ export interface ForwardResult {
 
 export interface ForwarderOptions {
   maxQueue?: number;
+  /** Body bytes queued or in flight at which the queue counts as full (the server then answers 503). */
+  maxQueueBytes?: number;
   concurrency?: number;
   timeoutMs?: number;
   slowMs?: number;
@@ -56,6 +64,8 @@ export class Forwarder {
   private active = 0;
   private idleWaiters: Array<() => void> = [];
   private readonly maxQueue: number;
+  private readonly maxQueueBytes: number;
+  private bytes = 0;
   private readonly concurrency: number;
   private readonly timeoutMs: number;
   private readonly slowMs: number;
@@ -64,6 +74,7 @@ export class Forwarder {
   constructor(target: string, private readonly options: ForwarderOptions) {
     this.target = new URL(target);
     this.maxQueue = options.maxQueue ?? 1000;
+    this.maxQueueBytes = options.maxQueueBytes ?? Infinity;
     this.concurrency = options.concurrency ?? 8;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.slowMs = options.slowMs ?? X_DEADLINE_MS;
@@ -76,12 +87,18 @@ export class Forwarder {
       return false;
     }
     this.queue.push(job);
+    this.bytes += job.body.length;
     this.pump();
     return true;
   }
 
   get pending(): number {
     return this.queue.length + this.active;
+  }
+
+  /** The bytes budget is spent: new events are refused (503) until the app catches up. */
+  get full(): boolean {
+    return this.bytes >= this.maxQueueBytes;
   }
 
   /** Resolves when every queued job finished, or after `timeoutMs`. */
@@ -98,7 +115,7 @@ export class Forwarder {
 
   /** Shutdown: drops what is queued and cancels requests in flight, so exit never waits on a hung app. */
   abort(): void {
-    this.queue.length = 0;
+    for (const job of this.queue.splice(0)) this.bytes -= job.body.length;
     this.stopper.abort();
   }
 
@@ -108,6 +125,7 @@ export class Forwarder {
       this.active++;
       void this.deliver(job).finally(() => {
         this.active--;
+        this.bytes -= job.body.length;
         this.pump();
         if (this.pending === 0) for (const w of this.idleWaiters.splice(0)) w();
       });
@@ -183,10 +201,17 @@ export function responseTokenProblem(body: Buffer, expectedToken: string): strin
   return undefined;
 }
 
-function relayHeaders(headers: Record<string, HeaderValue>, target: URL): OutgoingHttpHeaders {
+/** The end-to-end headers of a request, as a proxy forwards them (names are node's lower case). */
+export function relayHeaders(headers: Record<string, HeaderValue>, target: URL): OutgoingHttpHeaders {
+  const named = new Set(
+    [headers.connection ?? []]
+      .flat()
+      .flatMap((value) => value.split(','))
+      .map((name) => name.trim().toLowerCase()),
+  );
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
     out[name] = value;
   }
   out.host = target.host;

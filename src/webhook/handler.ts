@@ -2,7 +2,7 @@
 // server and the library's createWebhookHandler both use it; node-adapter.ts is the node:http glue.
 import { classifyEvent } from './classify.js';
 import { crcResponseBody, isTokenShaped } from './crc.js';
-import { checkSignature, SIGNATURE_HEADER, type SignatureVerdict } from './signature.js';
+import { checkEventSignature, SIGNATURE_HEADER, type SignatureVerdict } from './signature.js';
 import type { EventInfo } from './types.js';
 
 export type HeaderValue = string | string[] | undefined;
@@ -56,7 +56,7 @@ export interface HandlerOptions {
   consumerSecret: string;
   /** Only this path is served (404 elsewhere); any path when undefined. */
   path?: string;
-  /** Answer 403 to unsigned or wrongly signed POSTs instead of 200. */
+  /** Answer 403 to unsigned or wrongly signed POSTs, and to bodies that are not a JSON object, instead of 200. */
   requireSignature?: boolean;
   /** Awaited before answering 200; a throw answers 503 so X delivers again. */
   onDelivery?: (delivery: Delivery) => void | Promise<void>;
@@ -115,12 +115,12 @@ function answerCrc(query: string, headers: Record<string, HeaderValue>, options:
 }
 
 async function receiveDelivery(req: WebhookRequestParts, path: string, options: HandlerOptions): Promise<WebhookResponseParts> {
-  const verdict = checkSignature(options.consumerSecret, req.body, req.headers[SIGNATURE_HEADER]);
   const json = parseJson(req.body);
+  const verdict = checkEventSignature(options.consumerSecret, req.body, req.headers[SIGNATURE_HEADER], json);
   const delivery: Delivery = { receivedAt: new Date(), path, headers: req.headers, rawBody: req.body, verdict, json, info: safeClassify(json) };
   if (options.requireSignature && verdict !== 'valid') {
     options.onRejected?.(delivery);
-    return jsonResponse(403, { error: verdict === 'missing' ? `missing ${SIGNATURE_HEADER} header` : `${SIGNATURE_HEADER} does not match the body` });
+    return jsonResponse(403, { error: refusalReason(verdict) });
   }
   try {
     await options.onDelivery?.(delivery);
@@ -128,6 +128,12 @@ async function receiveDelivery(req: WebhookRequestParts, path: string, options: 
     return jsonResponse(503, { error: 'the event could not be stored; deliver it again' }, { 'retry-after': '5' });
   }
   return { status: 200, headers: {}, body: '' };
+}
+
+function refusalReason(verdict: SignatureVerdict): string {
+  if (verdict === 'missing') return `missing ${SIGNATURE_HEADER} header`;
+  if (verdict === 'not-object') return 'the body is not a JSON object, so it is not an event from X';
+  return `${SIGNATURE_HEADER} does not match the body`;
 }
 
 function parseJson(body: Buffer): unknown {

@@ -20,7 +20,8 @@ export function parseSince(value: string, now: number, flag = '--since'): number
   const m = /^(\d+)\s*(s|m|h|d)$/.exec(value.trim());
   if (m) return now - Number(m[1]) * UNITS_MS[m[2] as keyof typeof UNITS_MS];
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new UsageError(`${flag} wants a duration (10m, 2h, 1d) or a time (2026-01-31T12:00:00Z), got '${value}'`);
+  if (Number.isNaN(t))
+    throw new UsageError(`${flag} wants a duration (10m, 2h, 1d) or a time (2026-01-31T12:00:00Z), got '${value}'`);
   return t;
 }
 
@@ -49,10 +50,22 @@ function bufferedOutput(stream: Writable): { write(text: string): Promise<void>;
 const TABLE_HEADER = ['ID', 'TIME (UTC)', 'TYPE', 'SIG', 'DUP', 'WHO', 'WHAT', 'EVENT ID'];
 
 function tableRow(r: EventRecord): string[] {
-  return [r.id, r.time.replace('T', ' ').slice(0, 19), r.type, r.verdict === 'valid' ? '✓' : '✗', r.dup ? 'dup' : '', r.actor ?? '', r.summary ?? '', r.eventId ?? ''];
+  return [
+    r.id,
+    r.time.replace('T', ' ').slice(0, 19),
+    r.type,
+    r.verdict === 'valid' ? '✓' : '✗',
+    r.dup ? 'dup' : '',
+    r.actor ?? '',
+    r.summary ?? '',
+    r.eventId ?? '',
+  ];
 }
 
-export async function runEventsList(ctx: Context, options: { type?: string; since?: string; json: boolean; follow?: boolean }): Promise<void> {
+export async function runEventsList(
+  ctx: Context,
+  options: { type?: string; since?: string; json: boolean; follow?: boolean },
+): Promise<void> {
   const matches = eventTypeFilter(options.type);
   const since = options.since === undefined ? undefined : parseSince(options.since, ctx.now());
   const table = options.json || !ctx.io.isStdoutTTY ? undefined : streamingTable(TABLE_HEADER);
@@ -76,7 +89,8 @@ export async function runEventsList(ctx: Context, options: { type?: string; sinc
       out.flushNow();
     };
     try {
-      for await (const { record, line } of followEventLog(ctx.paths.eventLog, stop.signal, warn(ctx), caughtUp)) await show(record, line);
+      for await (const { record, line } of followEventLog(ctx.paths.eventLog, stop.signal, warn(ctx), caughtUp))
+        await show(record, line);
     } finally {
       off();
     }
@@ -134,18 +148,33 @@ export async function runEventsShow(ctx: Context, id: string, options: { json: b
     `${record.type}  ${record.id}${record.eventId ? `  [${record.eventId}]` : ''}`,
     `received ${record.time}  signature ${record.verdict}${record.dup ? '  duplicate' : ''}  ${record.product}`,
     ...Object.entries(record.headers).map(([k, v]) => `${k}: ${v}`),
-    ...(record.bodyTruncated ? [`body: the first ${body.length} of ${record.bodyLength} bytes (unverified), sha256 ${record.bodySha256}`] : []),
+    ...(record.bodyTruncated
+      ? [`body: the first ${body.length} of ${record.bodyLength} bytes (unverified), sha256 ${record.bodySha256}`]
+      : []),
     '',
-  ].map((l) => terminalText(l)).join('\n');
+  ]
+    .map((l) => terminalText(l))
+    .join('\n');
   ctx.io.stdout.write(`${head}\n`);
   // Made safe before pretty-printing: escapes inside JSON strings keep the JSON valid, and the
   // colours added after are the only control characters that reach the terminal.
   const { writeBody } = await import('../http/output.js');
-  writeBody(ctx, Buffer.from(terminalText(body.toString('utf8'), { multiline: true })), record.headers['content-type'], 'auto', true);
+  writeBody(
+    ctx,
+    Buffer.from(terminalText(body.toString('utf8'), { multiline: true })),
+    record.headers['content-type'],
+    'auto',
+    true,
+  );
 }
 
-export async function runReplayLocal(ctx: Context, id: string | undefined, options: { since?: string; to?: string; app?: string; json: boolean }): Promise<void> {
-  if ((id === undefined) === (options.since === undefined)) throw new UsageError('give an event ID or --since DURATION (not both)');
+export async function runReplayLocal(
+  ctx: Context,
+  id: string | undefined,
+  options: { since?: string; to?: string; app?: string; json: boolean },
+): Promise<void> {
+  if ((id === undefined) === (options.since === undefined))
+    throw new UsageError('give an event ID or --since DURATION (not both)');
   const since = options.since === undefined ? undefined : parseSince(options.since, ctx.now());
   const url = parseHttpUrl(options.to ?? defaultTarget(ctx));
   const secret = await consumerSecretOf(ctx, options.app);
@@ -158,8 +187,14 @@ export async function runReplayLocal(ctx: Context, id: string | undefined, optio
     const answer = await postSigned(url, recordBody(record), secret, headers);
     sent++;
     if (answer.status < 200 || answer.status >= 300) failed++;
-    if (options.json) ctx.io.stdout.write(`${JSON.stringify({ id: record.id, eventId: record.eventId, type: record.type, url: url.href, status: answer.status, latencyMs: Math.round(answer.latencyMs) })}\n`);
-    else ctx.io.stdout.write(`replayed ${record.type} ${record.id} → ${url.href}: ${answer.status} in ${Math.round(answer.latencyMs)} ms\n`);
+    if (options.json)
+      ctx.io.stdout.write(
+        `${JSON.stringify({ id: record.id, eventId: record.eventId, type: record.type, url: url.href, status: answer.status, latencyMs: Math.round(answer.latencyMs) })}\n`,
+      );
+    else
+      ctx.io.stdout.write(
+        `replayed ${record.type} ${record.id} → ${url.href}: ${answer.status} in ${Math.round(answer.latencyMs)} ms\n`,
+      );
   };
   if (id !== undefined) {
     const record = await findRecord(ctx, id);
@@ -173,7 +208,10 @@ export async function runReplayLocal(ctx: Context, id: string | undefined, optio
       if (record.bodyTruncated) skipped++;
       else await replay(record);
     }
-    if (skipped > 0) ctx.io.stderr.write(`xcli: skipped ${skipped} unverified ${skipped === 1 ? 'event' : 'events'} whose body was logged only in part\n`);
+    if (skipped > 0)
+      ctx.io.stderr.write(
+        `xcli: skipped ${skipped} unverified ${skipped === 1 ? 'event' : 'events'} whose body was logged only in part\n`,
+      );
     if (sent === 0) throw new UsageError(`no events since ${options.since} in the log`);
   }
   if (failed > 0) throw new FailureError(`${failed} of ${sent} replayed events were not answered 2xx`);
@@ -186,5 +224,7 @@ export async function runEventsPrune(ctx: Context, before: string): Promise<void
   // The server appends to the file being rewritten: its new events would go to the replaced file.
   if (pid !== undefined) throw new FailureError(`'webhook start' is running (pid ${pid}) on this log; stop it before pruning`);
   const { removed, kept, filesDeleted } = await pruneEventLog(ctx.paths.eventLog, cutoff);
-  ctx.io.stderr.write(`pruned ${removed} ${removed === 1 ? 'event' : 'events'} received before ${new Date(cutoff).toISOString()}; ${kept} kept${filesDeleted ? `, ${filesDeleted} ${filesDeleted === 1 ? 'file' : 'files'} deleted` : ''}\n`);
+  ctx.io.stderr.write(
+    `pruned ${removed} ${removed === 1 ? 'event' : 'events'} received before ${new Date(cutoff).toISOString()}; ${kept} kept${filesDeleted ? `, ${filesDeleted} ${filesDeleted === 1 ? 'file' : 'files'} deleted` : ''}\n`,
+  );
 }

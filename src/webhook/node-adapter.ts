@@ -1,12 +1,19 @@
 // node:http glue for handleWebhookRequest: reads the raw body as bytes (with a size limit), writes
 // the response. Works with node:http, Express and any server passing node's (req, res).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BodyBudget } from './budget.js';
 import { handleWebhookRequest, jsonResponse, respond, type HandlerOptions, type WebhookResponseParts } from './handler.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface NodeAdapterOptions extends HandlerOptions {
   maxBodyBytes?: number;
+  /** Body bytes held across all requests (`webhook start`); without it, only the per-request limit. */
+  bodyBudget?: BodyBudget;
+  /** Asked before a POST's body is read: a reason to answer 503 + Retry-After (a server budget is spent). */
+  refuseEvent?: (req: IncomingMessage) => string | undefined;
+  /** An event answered 503 because a budget was spent. */
+  onBusy?: (reason: string) => void;
 }
 
 export type NodeListener = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
@@ -41,8 +48,17 @@ export function createNodeListener(options: NodeAdapterOptions): NodeListener {
     if (parsed !== undefined && req.readableEnded) {
       return fail(res, new Error('[xcli/webhooks] the body was parsed before the webhook handler: mount it before express.json(), or use express.raw({ type: "*/*" })'), next);
     }
+    const refusal = options.refuseEvent?.(req);
+    if (refusal) return busy(res, refusal, options);
     const declared = Number(req.headers['content-length']);
     if (declared > limit) return tooLarge(res, limit);
+    const budget = options.bodyBudget;
+    const ticket = budget?.ticket();
+    if (budget && ticket) {
+      res.once('close', () => budget.release(ticket));
+      // The declared length is held up front: a stalled body holds what it announced.
+      if (declared > 0 && !budget.hold(ticket, declared)) return busy(res, 'too many event bodies in flight', options);
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
@@ -52,6 +68,11 @@ export function createNodeListener(options: NodeAdapterOptions): NodeListener {
       if (size > limit) {
         over = true;
         tooLarge(res, limit);
+        return;
+      }
+      if (budget && ticket && !budget.hold(ticket, size)) {
+        over = true;
+        busy(res, 'too many event bodies in flight', options);
         return;
       }
       chunks.push(chunk);
@@ -82,6 +103,14 @@ function tooLarge(res: ServerResponse, limit: number): void {
   // Close the connection rather than read the rest of an oversized body.
   send(res, jsonResponse(413, { error: `body larger than ${limit} bytes` }, { connection: 'close' }));
 }
+
+/** Over a budget: X delivers a 503 again later; the unread body is not read (the connection closes). */
+function busy(res: ServerResponse, reason: string, options: NodeAdapterOptions): void {
+  options.onBusy?.(reason);
+  send(res, jsonResponse(503, { error: `${reason}; deliver it again` }, { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS), connection: 'close' }));
+}
+
+const BUSY_RETRY_AFTER_SECONDS = 5;
 
 function fail(res: ServerResponse, error: unknown, next?: (error?: unknown) => void): void {
   if (next) return next(error);

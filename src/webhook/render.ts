@@ -2,6 +2,8 @@
 // per event on stdout, status and problems on stderr; `--json` turns every server event into one
 // NDJSON record on stdout instead.
 import type { Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type { EventRecord } from './event-log.js';
 import type { IOStreams } from '../io.js';
 import { terminalText as printable } from '../terminal-text.js';
 import type { ServerEvent } from './server.js';
@@ -10,6 +12,10 @@ export interface RenderOptions {
   json: boolean;
   quiet: boolean;
   pretty: boolean;
+  /** The event log, named in `--json` records whose body was cut. */
+  logFile?: string;
+  /** stdout failed (not EPIPE): the caller stops the server. */
+  onOutputError?: (error: Error) => void;
 }
 
 type Paint = (s: string) => string;
@@ -22,41 +28,105 @@ function palette(enabled: boolean): Record<'green' | 'red' | 'yellow' | 'dim' | 
 /** How long a console line may wait for others to share its write. */
 const LINE_BATCH_MS = 20;
 const LINE_BATCH_BYTES = 16 * 1024;
+/** Console text held while the reader lags; past it, records are dropped (the event log has them). */
+export const CONSOLE_BUFFER_BYTES = 1024 * 1024;
+/** `--json` event records carry at most this much body; the log keeps the whole of it. */
+export const CONSOLE_BODY_BYTES = 64 * 1024;
 
 /**
- * stdout lines gathered into one write every LINE_BATCH_MS (or 16 KB): under load (thousands of
- * CRC checks a second) a write per line cost ~20% of the server's throughput, and even one write
- * per event-loop turn was nearly one per request (bench/cases/crc.mjs). 20 ms is below what a
- * person sees; `flush` goes first when writing to stderr, so the two streams keep their order.
+ * Console output with backpressure. Lines are gathered into one write every LINE_BATCH_MS (or
+ * 16 KB): under load (thousands of CRC checks a second) a write per line cost ~20% of the server's
+ * throughput (bench/cases/crc.mjs). While the stream has not drained, lines wait in a buffer of
+ * CONSOLE_BUFFER_BYTES; past it they are dropped and counted, so a slow reader (`| jq`) can never
+ * grow the server's memory or stop it. A write error (other than the EPIPE bin/xcli.js handles)
+ * goes to `onError` once, and nothing more is written.
  */
-function lineBatcher(stdout: Writable): { line: (s: string) => void; flush: () => void } {
-  let pending = '';
-  let timer: NodeJS.Timeout | undefined;
-  const flush = (): void => {
-    clearTimeout(timer);
-    timer = undefined;
-    if (pending === '') return;
-    const text = pending;
-    pending = '';
-    stdout.write(text);
-  };
-  const line = (s: string): void => {
-    pending += `${s}\n`;
-    if (pending.length >= LINE_BATCH_BYTES) flush();
-    else timer ??= setTimeout(flush, LINE_BATCH_MS);
-  };
-  return { line, flush };
+class ConsoleWriter {
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private waitingForDrain = false;
+  private failed = false;
+  /** Records dropped since the last report. */
+  dropped = 0;
+
+  constructor(
+    private readonly stream: Writable,
+    private readonly onDrain: () => void,
+    private readonly onError: (error: Error) => void,
+  ) {
+    stream.on('error', (error: Error) => this.fail(error));
+  }
+
+  line(text: string): void {
+    if (this.failed) return;
+    const bytes = Buffer.byteLength(text) + 1;
+    if (this.pendingBytes + bytes > CONSOLE_BUFFER_BYTES) {
+      this.dropped++;
+      return;
+    }
+    this.pending.push(text, '\n');
+    this.pendingBytes += bytes;
+    if (this.pendingBytes >= LINE_BATCH_BYTES) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), LINE_BATCH_MS);
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.waitingForDrain || this.failed || this.pendingBytes === 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    this.pendingBytes = 0;
+    let flowing: boolean;
+    try {
+      flowing = this.stream.write(text);
+    } catch (error) {
+      // A file or device stdout writes synchronously and throws (/dev/full: ENOSPC).
+      return this.fail(error as Error);
+    }
+    if (flowing) return;
+    this.waitingForDrain = true;
+    this.stream.once('drain', () => {
+      this.waitingForDrain = false;
+      this.onDrain();
+      this.flush();
+    });
+  }
+
+  private fail(error: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    clearTimeout(this.timer);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.onError(error);
+  }
 }
 
 export function createRenderer(io: IOStreams, options: RenderOptions): (event: ServerEvent) => void {
-  const { line, flush } = lineBatcher(io.stdout);
-  if (options.json) return (event) => line(jsonRecord(event));
-  const out = palette(io.colorStdout);
-  const err = palette(io.colorStderr);
+  const reportDropped = (): void => {
+    if (stdout.dropped === 0) return;
+    io.stderr.write(`${stdout.dropped} console ${stdout.dropped === 1 ? 'record' : 'records'} dropped (the reader of stdout is slower than the events); the event log has them\n`);
+    stdout.dropped = 0;
+  };
+  const stdout = new ConsoleWriter(io.stdout, reportDropped, (error) => {
+    if (options.onOutputError) options.onOutputError(error);
+    else io.stderr.write(`xcli: cannot write to stdout (${describeWriteError(error)})\n`);
+  });
+  const line = (s: string): void => stdout.line(s);
   const note = (s: string): void => {
-    flush();
+    stdout.flush();
     io.stderr.write(`${s}\n`);
   };
+  if (options.json) {
+    return (event) => {
+      if (event.type === 'summary') reportDropped();
+      line(jsonRecord(event, options.logFile));
+    };
+  }
+  const out = palette(io.colorStdout);
+  const err = palette(io.colorStderr);
   return (event) => {
     switch (event.type) {
       case 'ready': {
@@ -80,7 +150,7 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
       case 'event': {
         if (options.quiet) return;
         const r = event.record;
-        const sig = r.verdict === 'valid' ? out.green('✓') : out.red(r.verdict === 'missing' ? '✗ unsigned' : `✗ bad signature${r.signedWith ? ` (signed with ${r.signedWith})` : ''}`);
+        const sig = r.verdict === 'valid' ? out.green('✓') : out.red(`✗ ${verdictText(r.verdict)}${r.signedWith ? ` (signed with ${r.signedWith})` : ''}`);
         const parts = [`${out.dim(clock(r.time))} `, out.bold(printable(r.type)), printable(r.actor ?? ''), r.summary ? printable(JSON.stringify(r.summary)) : '', sig];
         if (r.eventId) parts.push(out.dim(`[${printable(r.eventId)}]`));
         if (r.dup) parts.push(out.yellow('(dup)'));
@@ -89,7 +159,7 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
         return;
       }
       case 'rejected':
-        if (!options.quiet) line(`${out.dim(clock(event.time))}  ${out.red(`✗ 403 ${event.verdict === 'missing' ? 'unsigned' : 'bad signature'}`)} ${printable(event.eventType)} (refused, not logged)`);
+        if (!options.quiet) line(`${out.dim(clock(event.time))}  ${out.red(`✗ 403 ${verdictText(event.verdict)}`)} ${printable(event.eventType)} (refused, not logged)`);
         return;
       case 'forward': {
         const f = event.result;
@@ -113,6 +183,9 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
       case 'register':
         note(`${err.green('✓')} webhook ${event.webhookId} ${event.action} for ${event.url}`);
         return;
+      case 'note':
+        note(`${err.dim('note:')} ${event.message}`);
+        return;
       case 'warning':
         note(`${err.yellow('warning:')} ${printable(event.message)}`);
         return;
@@ -120,19 +193,28 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
         note(`${err.red('error:')} ${printable(event.message)}`);
         return;
       case 'summary': {
+        reportDropped();
         const s = event.stats;
         const forwarded = s.forwarded + s.forwardFailures + s.forwardDropped > 0 ? `, forwarded ${s.forwarded} (${s.forwardFailures} failed, ${s.forwardDropped} dropped)` : '';
-        note(`Stopped after ${event.seconds.toFixed(0)} s: ${s.crc} CRC, ${s.events} ${s.events === 1 ? 'event' : 'events'} (${s.verified} verified, ${s.unverified} unverified, ${s.duplicates} ${s.duplicates === 1 ? 'duplicate' : 'duplicates'}${s.rejected ? `, ${s.rejected} refused` : ''}${s.storeFailures ? `, ${s.storeFailures} not stored` : ''})${forwarded}.`);
+        note(`Stopped after ${event.seconds.toFixed(0)} s: ${s.crc} CRC, ${s.events} ${s.events === 1 ? 'event' : 'events'} (${s.verified} verified, ${s.unverified} unverified, ${s.duplicates} ${s.duplicates === 1 ? 'duplicate' : 'duplicates'}${s.rejected ? `, ${s.rejected} refused` : ''}${s.storeFailures ? `, ${s.storeFailures} not stored` : ''})${forwarded}${s.busy ? `; ${s.busy} answered 503 (over a memory budget)` : ''}.`);
         return;
       }
     }
   };
 }
 
-/** The NDJSON record of an event; an event embeds its log line as `record` instead of serialising again. */
-export function jsonRecord(event: ServerEvent): string {
+/**
+ * The NDJSON record of an event; an event embeds its log line as `record` instead of serialising
+ * again, unless its body is over CONSOLE_BODY_BYTES: then the body is cut there, with
+ * `bodyTruncated: true`, its full length, and the log that holds all of it.
+ */
+export function jsonRecord(event: ServerEvent, logFile?: string): string {
   switch (event.type) {
     case 'event':
+      if (event.line.length > CONSOLE_BODY_BYTES) {
+        const cut = truncatedBodies(event.record);
+        if (cut !== event.record) return JSON.stringify({ type: 'event', record: cut, log: logFile });
+      }
       return `{"type":"event","record":${event.line}}`;
     case 'crc': {
       const o = event.outcome;
@@ -143,6 +225,29 @@ export function jsonRecord(event: ServerEvent): string {
     default:
       return JSON.stringify(event);
   }
+}
+
+function verdictText(verdict: string): string {
+  if (verdict === 'missing') return 'unsigned';
+  if (verdict === 'not-object') return 'not a JSON object (not an X event)';
+  return 'bad signature';
+}
+
+export function describeWriteError(error: Error): string {
+  return (error as NodeJS.ErrnoException).code ?? error.message;
+}
+
+function truncatedBodies(record: EventRecord): EventRecord {
+  const body = record.body !== undefined ? Buffer.from(record.body, 'utf8') : undefined;
+  if (body && body.length > CONSOLE_BODY_BYTES) {
+    // The decoder keeps only whole characters of the cut bytes.
+    return { ...record, body: new StringDecoder('utf8').write(body.subarray(0, CONSOLE_BODY_BYTES)), bodyTruncated: true, bodyLength: record.bodyLength ?? body.length };
+  }
+  if (record.bodyBase64 !== undefined && record.bodyBase64.length > CONSOLE_BODY_BYTES) {
+    // Base64 cut on a 4-character boundary stays decodable.
+    return { ...record, bodyBase64: record.bodyBase64.slice(0, CONSOLE_BODY_BYTES - (CONSOLE_BODY_BYTES % 4)), bodyTruncated: true, bodyLength: record.bodyLength ?? Buffer.byteLength(record.bodyBase64, 'base64') };
+  }
+  return record;
 }
 
 /** The last second formatted: under load most lines share it, and parsing dates cost per line. */

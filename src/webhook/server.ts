@@ -2,7 +2,8 @@
 // forwarding. It reports through typed events and never prints; render.ts turns them into lines.
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { BodyBudget } from './budget.js';
 import { DEDUPE_IDS, EventLog, eventRecord, recentEventIds, type EventRecord, type LogWriteError } from './event-log.js';
 import { Forwarder, type ForwardResult } from './forward.js';
 import type { CrcOutcome, Delivery, HeaderValue } from './handler.js';
@@ -17,6 +18,12 @@ export interface WebhookServerOptions {
   path: string;
   requireSignature: boolean;
   maxBodyBytes: number;
+  /** Open connections above which new events get 503 (a few more are accepted so CRC is answered). */
+  maxConnections: number;
+  /** Request-body bytes held across all connections; over it, new events get 503. */
+  maxBodyMemory: number;
+  /** Body bytes waiting for `--forward-to`; over it, new events get 503. */
+  maxForwardMemory: number;
   /** The event log under the config dir, then `-o FILE`; an event is acknowledged once in all of them. */
   logFiles: string[];
   /** `--max-log-size`: the event log (the first of logFiles) rotates at this size. */
@@ -45,6 +52,8 @@ export interface Stats {
   forwarded: number;
   forwardFailures: number;
   forwardDropped: number;
+  /** Events answered 503 because a memory budget was spent. */
+  busy: number;
 }
 
 /** Records of `--json` (one NDJSON line each) and inputs of render.ts. */
@@ -57,6 +66,7 @@ export type ServerEvent =
   | { type: 'tunnel'; state: 'open' | 'closed' | 'reconnecting' | 'failed'; url?: string; message?: string; retryInMs?: number }
   | { type: 'selfcheck'; url: string; ok: boolean; latencyMs?: number; problem?: string }
   | { type: 'register'; action: 'created' | 'revalidated' | 'deleted' | 'kept'; webhookId: string; url: string }
+  | { type: 'note'; message: string }
   | { type: 'warning'; message: string }
   | { type: 'error'; message: string }
   | { type: 'summary'; stats: Stats; seconds: number };
@@ -70,9 +80,14 @@ export interface WebhookServer {
   close(): Promise<void>;
 }
 
+/** Connections accepted past maxConnections, for CRC checks only. */
+const CRC_SPARE_CONNECTIONS = 64;
+/** A busy server says so at most this often (a flood of 503s is one line, and counted in the summary). */
+const BUSY_WARNING_EVERY_MS = 10_000;
+
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const emit = options.onEvent;
-  const stats: Stats = { crc: 0, crcRefused: 0, events: 0, verified: 0, unverified: 0, duplicates: 0, rejected: 0, storeFailures: 0, forwarded: 0, forwardFailures: 0, forwardDropped: 0 };
+  const stats: Stats = { crc: 0, crcRefused: 0, events: 0, verified: 0, unverified: 0, duplicates: 0, rejected: 0, storeFailures: 0, forwarded: 0, forwardFailures: 0, forwardDropped: 0, busy: 0 };
   const logs = options.logFiles.map((file, i) => EventLog.open(file, i === 0 ? { maxBytes: options.maxLogBytes } : {}));
   const seen = new Set<string>();
   if (options.logFiles[0]) {
@@ -87,6 +102,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const forwarder = options.forwardTo
     ? new Forwarder(options.forwardTo, {
         timeoutMs: options.forwardTimeoutMs,
+        maxQueueBytes: options.maxForwardMemory,
         onResult: (result) => {
           if (result.error || result.status !== 200) stats.forwardFailures++;
           else stats.forwarded++;
@@ -143,14 +159,33 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     if (dup) stats.duplicates++;
     if (options.eventFilter && !options.eventFilter(info.type)) return;
     emit({ type: 'event', record, line, json: delivery.json });
-    if (forwarder && !dup) forwarder.enqueue({ id: record.id, eventId: info.eventId, body: delivery.rawBody, headers: delivery.headers });
+    // A signed non-object was signed by a CRC endpoint, not X: relayed, the app would accept it.
+    if (forwarder && !dup && delivery.verdict !== 'not-object') forwarder.enqueue({ id: record.id, eventId: info.eventId, body: delivery.rawBody, headers: delivery.headers });
   };
+
+  // Connections past maxConnections may still ask for a CRC (it holds no body); their events get 503.
+  let openConnections = 0;
+  const overConnectionBudget = new WeakSet<Socket>();
+  let lastBusyWarning = -Infinity;
 
   const listener = createNodeListener({
     consumerSecret: options.consumerSecret,
     path: options.path,
     requireSignature: options.requireSignature,
     maxBodyBytes: options.maxBodyBytes,
+    bodyBudget: new BodyBudget(options.maxBodyMemory),
+    refuseEvent: (req) => {
+      if (overConnectionBudget.has(req.socket)) return `more than ${options.maxConnections} open connections`;
+      if (forwarder?.full) return 'the forward queue is full (your app is slower than the events arrive)';
+      return undefined;
+    },
+    onBusy: (reason) => {
+      stats.busy++;
+      const now = performance.now();
+      if (now - lastBusyWarning < BUSY_WARNING_EVERY_MS) return;
+      lastBusyWarning = now;
+      emit({ type: 'warning', message: `answering 503 + Retry-After to new events: ${reason} (X delivers them again)` });
+    },
     onDelivery,
     onRejected: (delivery) => {
       stats.rejected++;
@@ -169,6 +204,11 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 
   // Slow clients: headers within 10 s, the whole request within 30 s, checked every second.
   const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000, keepAliveTimeout: 5000 }, (req, res) => listener(req, res));
+  server.maxConnections = options.maxConnections + CRC_SPARE_CONNECTIONS;
+  server.on('connection', (socket: Socket) => {
+    if (++openConnections > options.maxConnections) overConnectionBudget.add(socket);
+    socket.once('close', () => openConnections--);
+  });
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     else socket.destroy();

@@ -8,7 +8,11 @@ export function signBody(consumerSecret: string, body: Buffer | Uint8Array | str
   return `sha256=${createHmac('sha256', consumerSecret).update(body).digest('base64')}`;
 }
 
-export type SignatureVerdict = 'valid' | 'invalid' | 'missing';
+/**
+ * `not-object`: the signature matches, but the body is not a JSON object, so it is not an event
+ * from X (see checkEventSignature). checkSignature, which judges bytes only, never returns it.
+ */
+export type SignatureVerdict = 'valid' | 'invalid' | 'missing' | 'not-object';
 
 /**
  * Checks a signature header against the raw body in constant time. More than one header value is
@@ -26,4 +30,19 @@ export function checkSignature(consumerSecret: string, body: Buffer | Uint8Array
 
 export function verifySignature(consumerSecret: string, body: Buffer | Uint8Array | string, header: string | string[] | undefined): boolean {
   return checkSignature(consumerSecret, body, header) === 'valid';
+}
+
+/**
+ * X's events are JSON objects, and nothing the CRC endpoint signs is one (a CRC token holds no `{`).
+ * A body that merely carries a matching signature could have been signed by anyone's CRC endpoint
+ * (GET ?crc_token=<the body>), so only a JSON object can be a verified event.
+ */
+export function isEventBody(json: unknown): boolean {
+  return typeof json === 'object' && json !== null && !Array.isArray(json);
+}
+
+/** The verdict on a delivered event: its signature, and `not-object` for a signed body that cannot be an event. */
+export function checkEventSignature(consumerSecret: string, body: Buffer, header: string | string[] | undefined, json: unknown): SignatureVerdict {
+  const verdict = checkSignature(consumerSecret, body, header);
+  return verdict === 'valid' && !isEventBody(json) ? 'not-object' : verdict;
 }

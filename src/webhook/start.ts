@@ -1,17 +1,17 @@
 // `xcli webhook start`: the server, then a public URL (ngrok, a plugged-in tunnel, or --public-url),
 // a CRC self-check through it, optional registration at X, and a graceful stop on Ctrl-C.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Context } from '../context.js';
-import { FailureError } from '../errors.js';
+import { FailureError, UsageError } from '../errors.js';
 import type { GlobalOptions } from '../http/types.js';
 import { eventTypeFilter } from './classify.js';
 import { consumerSecretOf, ngrokAuthtokenOf, otherSecretsOf } from './credentials.js';
 import { crcResponseToken } from './crc.js';
 import { crcAnswerProblem, describeNetworkError, send } from './forward.js';
 import { checkWebhookUrl, deleteWebhook, registerUrl, validateWebhook } from './manage.js';
-import { createRenderer } from './render.js';
+import { createRenderer, describeWriteError } from './render.js';
 import { describeFsError, startWebhookServer, type ServerEvent } from './server.js';
 import { loadTunnelModule, openNgrokTunnel, type OpenTunnel, type Tunnel } from './tunnel.js';
 
@@ -22,6 +22,9 @@ export interface StartOptions {
   app?: string;
   requireSignature: boolean;
   maxBodyBytes: number;
+  maxConnections: number;
+  maxBodyMemory: number;
+  maxForwardMemory: number;
   /** `--max-log-size`: the event log rotates at this size (a few rotated files are kept). */
   maxLogBytes?: number;
   /** `--log-unverified full`: keep whole unverified bodies (default: their first 4 KiB, length and SHA-256). */
@@ -67,8 +70,23 @@ const BACKOFF_START_MS = 250;
 const BACKOFF_MAX_MS = 30_000;
 
 export async function runWebhookStart(ctx: Context, options: StartOptions): Promise<void> {
+  // RFC 6761: `.invalid` never resolves, and resolvers should not even be asked.
+  if (/\.invalid\.?$/i.test(options.host)) throw new UsageError(`cannot listen on ${hostPort(options.host, options.port)}: --host ${options.host} does not resolve to an address`);
   const secret = await consumerSecretOf(ctx, options.app);
-  const emit = createRenderer(ctx.io, { json: options.json, quiet: options.quiet, pretty: options.pretty });
+  // Ctrl-C, or stdout failing (`--json > /dev/full`): either stops the server the same clean way.
+  let requestStop!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+  let outputError: Error | undefined;
+  const emit = createRenderer(ctx.io, {
+    json: options.json,
+    quiet: options.quiet,
+    pretty: options.pretty,
+    logFile: ctx.paths.eventLog,
+    onOutputError: (error) => {
+      outputError = error;
+      requestStop();
+    },
+  });
   const openTunnel = await chooseTunnel(ctx, options);
   // Before the server starts: a missing token fails at once (no half-started server, no summary),
   // and a tunnel reconnect never prompts in the middle of a session.
@@ -84,6 +102,9 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
       path: options.path,
       requireSignature: options.requireSignature,
       maxBodyBytes: options.maxBodyBytes,
+      maxConnections: options.maxConnections,
+      maxBodyMemory: options.maxBodyMemory,
+      maxForwardMemory: options.maxForwardMemory,
       maxLogBytes: options.maxLogBytes,
       logUnverifiedFull: options.logUnverifiedFull,
       logFiles: [ctx.paths.eventLog, ...(options.output ? [options.output] : [])],
@@ -95,12 +116,10 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
       onEvent: emit,
     });
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') throw new FailureError(`port ${options.port} on ${options.host} is in use: pick another --port, or --port 0 for a free one`);
-    if (e.code === 'EACCES' && e.syscall === 'listen') throw new FailureError(`not allowed to listen on port ${options.port}: use a port above 1023`);
-    if (e.code === 'EADDRNOTAVAIL') throw new FailureError(`cannot listen on ${options.host}: not an address of this machine`);
-    if (e.syscall === 'open' || e.syscall === 'mkdir' || e.code === 'ENOSPC') throw new FailureError(`cannot open the event log: ${describeFsError(e)}`);
-    throw error;
+    throw bindError(error as NodeJS.ErrnoException, options) ?? error;
+  }
+  if (!isLoopbackHost(options.host)) {
+    emit({ type: 'note', message: `listening on ${hostPort(options.host, server.port)}, reachable beyond this machine: anyone who can reach it can post to it (unsigned events are flagged; --require-signature refuses them)` });
   }
 
   let tunnel: Tunnel | undefined;
@@ -172,7 +191,10 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
     }, delay);
   };
 
-  const stop = async (): Promise<void> => {
+  let stopped: Promise<void> | undefined;
+  /** Starts the stop once; every caller waits for the same one. */
+  const stop = (): Promise<void> => (stopped ??= stopNow());
+  const stopNow = async (): Promise<void> => {
     stopping = true;
     clearTimeout(reconnectTimer);
     await server.close();
@@ -184,18 +206,16 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
         (error: Error) => emit({ type: 'warning', message: `could not delete webhook ${registered!.webhookId}: ${error.message}` }),
       );
     }
-    forgetServer(ctx, server.localUrl);
+    forgetServer(ctx);
     emit({ type: 'summary', stats: server.stats, seconds: (Date.now() - startedAt) / 1000 });
   };
 
-  let stopped!: Promise<void>;
-  const interrupted = new Promise<void>((resolve) => {
-    const off = ctx.onInterrupt(() => {
-      off(); // a second Ctrl-C then quits at once (src/context.ts)
-      stopped = stop();
-      resolve();
-    });
+  const offInterrupt = ctx.onInterrupt(() => {
+    offInterrupt(); // a second Ctrl-C then quits at once (src/context.ts)
+    requestStop();
   });
+  // The stop begins at once, even while the tunnel or the registration is still under way.
+  void stopRequested.then(stop);
 
   try {
     let publicUrl: string | undefined;
@@ -213,14 +233,36 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
     emit({ type: 'ready', url: publicUrl ?? server.localUrl, localUrl: server.localUrl, publicUrl, path: options.path, logFiles: [ctx.paths.eventLog, ...(options.output ? [options.output] : [])], forwardTo: options.forwardTo });
     if (publicUrl) await onPublic(publicUrl);
   } catch (error) {
-    if (!stopping) {
-      stopping = true;
-      await stop();
-    }
+    offInterrupt();
+    await stop();
     throw error;
   }
-  await interrupted;
-  await stopped;
+  await stopRequested;
+  offInterrupt();
+  await stop();
+  if (outputError) throw new FailureError(`cannot write to stdout (${describeWriteError(outputError)}); the server stopped`);
+}
+
+/** A failure to bind or to open the log, as one line: exit 2 for a bad --host, 1 otherwise. */
+function bindError(e: NodeJS.ErrnoException, options: StartOptions): Error | undefined {
+  const where = hostPort(options.host, options.port);
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_NONAME' || e.code === 'EAI_FAIL') return new UsageError(`cannot listen on ${where}: --host ${options.host} does not resolve to an address`);
+  if (e.code === 'EADDRNOTAVAIL' || e.code === 'EINVAL') return new UsageError(`cannot listen on ${where}: ${options.host} is not an address of this machine`);
+  if (e.code === 'EAI_AGAIN') return new FailureError(`cannot listen on ${where}: the name ${options.host} could not be looked up now (DNS)`);
+  if (e.code === 'EADDRINUSE') return new FailureError(`cannot listen on ${where}: the port is in use; pick another --port, or --port 0 for a free one`);
+  if ((e.code === 'EACCES' || e.code === 'EPERM') && e.syscall === 'listen') return new FailureError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges; use a higher --port)`);
+  if (e.syscall === 'open' || e.syscall === 'mkdir' || e.code === 'ENOSPC') return new FailureError(`cannot open the event log: ${describeFsError(e)}`);
+  return undefined;
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host || '(all addresses)'}:${port}`;
+}
+
+/** Whether a bind address keeps the server on this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
 }
 
 async function chooseTunnel(ctx: Context, options: StartOptions): Promise<OpenTunnel | undefined> {
@@ -245,46 +287,78 @@ async function selfCheck(url: string, secret: string, emit: (e: ServerEvent) => 
   }
 }
 
-/** Where `trigger` finds the running server when no --to is given. */
-export function serverStateFile(ctx: Context): string {
-  return join(dirname(ctx.paths.eventLog), 'server.json');
+/**
+ * Each running `webhook start` announces its URL in a record of its own (`servers/<pid>.json` beside
+ * the event log), so `trigger` and `replay-local` find it, and two servers never share one record.
+ */
+function serverRecordsDir(ctx: Context): string {
+  return join(dirname(ctx.paths.eventLog), 'servers');
 }
 
 function rememberServer(ctx: Context, localUrl: string): void {
   try {
-    mkdirSync(dirname(serverStateFile(ctx)), { recursive: true, mode: 0o700 });
-    writeFileSync(serverStateFile(ctx), JSON.stringify({ pid: process.pid, url: localUrl }), { mode: 0o600 });
+    mkdirSync(serverRecordsDir(ctx), { recursive: true, mode: 0o700 });
+    writeFileSync(join(serverRecordsDir(ctx), `${process.pid}.json`), JSON.stringify({ pid: process.pid, url: localUrl }), { mode: 0o600 });
   } catch {
     // Only a convenience for `trigger`; the server works without it.
   }
 }
 
-function forgetServer(ctx: Context, localUrl: string): void {
+function forgetServer(ctx: Context): void {
+  rmSync(join(serverRecordsDir(ctx), `${process.pid}.json`), { force: true });
+}
+
+export interface AnnouncedServer {
+  pid: number;
+  url: string;
+}
+
+/** The `webhook start` servers running with this config dir; records of dead processes are removed. */
+export function runningServers(ctx: Context): AnnouncedServer[] {
+  let names: string[];
   try {
-    const state = JSON.parse(readFileSync(serverStateFile(ctx), 'utf8')) as { url?: string };
-    if (state.url === localUrl) rmSync(serverStateFile(ctx));
+    names = readdirSync(serverRecordsDir(ctx));
   } catch {
-    // Already gone.
+    return [];
+  }
+  const running: AnnouncedServer[] = [];
+  for (const name of names) {
+    const file = join(serverRecordsDir(ctx), name);
+    let record: Partial<AnnouncedServer>;
+    try {
+      record = JSON.parse(readFileSync(file, 'utf8')) as Partial<AnnouncedServer>;
+    } catch {
+      continue; // being written, or not ours
+    }
+    if (typeof record.pid !== 'number' || typeof record.url !== 'string') continue;
+    if (isAlive(record.pid)) running.push({ pid: record.pid, url: record.url });
+    else rmSync(file, { force: true }); // killed (-9) before it could remove its record
+  }
+  return running.sort((a, b) => a.pid - b.pid);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, but another user's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
-/** The URL of a running `webhook start` of this config dir, if any. */
-export function runningServerUrl(ctx: Context): string | undefined {
-  return runningServer(ctx)?.url;
+/**
+ * Where `trigger` and `replay-local` send without `--to`: the one running `webhook start`. None, or
+ * more than one, is a usage error: xcli never sends to a port nobody announced.
+ */
+export function announcedServerUrl(ctx: Context): string {
+  const running = runningServers(ctx);
+  if (running.length === 1) return running[0]!.url;
+  if (running.length === 0) throw new UsageError('no xcli webhook start is running (with this config dir): start one, or pass --to URL');
+  throw new UsageError(`${running.length} xcli webhook start servers are running: ${running.map((r) => `${r.url} (pid ${r.pid})`).join(', ')}; pick one with --to URL`);
 }
 
 /** The pid of a running `webhook start` of this config dir, if any (`events prune` waits for it to stop). */
 export function runningServerPid(ctx: Context): number | undefined {
-  return runningServer(ctx)?.pid;
-}
-
-function runningServer(ctx: Context): { pid: number; url: string } | undefined {
-  try {
-    const state = JSON.parse(readFileSync(serverStateFile(ctx), 'utf8')) as { pid?: number; url?: string };
-    if (typeof state.pid !== 'number' || typeof state.url !== 'string') return undefined;
-    process.kill(state.pid, 0);
-    return { pid: state.pid, url: state.url };
-  } catch {
-    return undefined;
-  }
+  return runningServers(ctx)[0]?.pid;
 }

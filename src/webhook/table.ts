@@ -25,7 +25,7 @@ export function streamingTable(header: string[], sampleRows = 1000): StreamingTa
     cells
       .map((c, i) => {
         if (i === cells.length - 1) return c;
-        const cell = fit(c, widths[i]!);
+        const cell = clip(c, widths[i]!);
         return cell + ' '.repeat(widths[i]! - width(cell));
       })
       .join('  ')
@@ -48,7 +48,7 @@ export function streamingTable(header: string[], sampleRows = 1000): StreamingTa
   };
 }
 
-function fit(s: string, max: number): string {
+function clip(s: string, max: number): string {
   return width(s) <= max ? s : `${[...s].slice(0, Math.max(0, max - 1)).join('')}…`;
 }
 

@@ -10,11 +10,9 @@ import { describeNetworkError, responseTokenProblem, send, X_DEADLINE_MS, type H
 import { applyOverride, freshSample, sampleBody, sampleTypes } from './samples.js';
 import { checkSignature, SIGNATURE_HEADER, signBody } from './signature.js';
 import { parseHttpUrl } from './manage.js';
-import { runningServerUrl } from './start.js';
+import { announcedServerUrl } from './start.js';
 import { proxyFor } from '../http/dispatcher.js';
 import { sendThroughProxy } from '../http/transport.js';
-
-const DEFAULT_LOCAL_URL = 'http://127.0.0.1:8080/webhook';
 
 /**
  * The headers of X's deliveries, byte for byte (as the sandbox sends them): apps that compare the
@@ -23,7 +21,10 @@ const DEFAULT_LOCAL_URL = 'http://127.0.0.1:8080/webhook';
 const X_DELIVERY_HEADERS = { 'content-type': 'application/json', 'user-agent': '' };
 
 export async function runCrc(ctx: Context, token: string, app?: string): Promise<void> {
-  if (!isTokenShaped(token)) throw new UsageError('the token is not token-shaped (8-128 characters of base64/base64url); a webhook server should refuse it');
+  if (!isTokenShaped(token))
+    throw new UsageError(
+      'the token is not token-shaped (8-128 characters of base64/base64url); a webhook server should refuse it',
+    );
   ctx.io.stdout.write(`${crcResponseToken(await consumerSecretOf(ctx, app), token)}\n`);
 }
 
@@ -45,19 +46,35 @@ export async function runSign(ctx: Context, file: string | undefined, app?: stri
 export async function runVerify(ctx: Context, signature: string, file: string | undefined, app?: string): Promise<void> {
   const body = await readInput(ctx, file);
   const verdict = checkSignature(await consumerSecretOf(ctx, app), body, signature);
-  if (verdict !== 'valid') throw new FailureError(`signature does not match these ${body.length} bytes (wrong secret, or the body was changed or re-serialised)`);
+  if (verdict !== 'valid')
+    throw new FailureError(
+      `signature does not match these ${body.length} bytes (wrong secret, or the body was changed or re-serialised)`,
+    );
   ctx.io.stdout.write('valid\n');
 }
 
-/** Where `trigger` and `replay-local` send by default: the running `webhook start`, else :8080. */
+/** Where `trigger` and `replay-local` send by default: the one running `webhook start`. */
 export function defaultTarget(ctx: Context): string {
-  return runningServerUrl(ctx) ?? DEFAULT_LOCAL_URL;
+  return announcedServerUrl(ctx);
 }
 
 /** POSTs a body signed with the consumer secret, with X's headers (`headers` replaces some: a logged delivery's own). */
-export async function postSigned(url: URL, body: Buffer, secret: string, headers: Record<string, string> = {}, timeoutMs = 10_000, via = send): Promise<HttpAnswer> {
+export async function postSigned(
+  url: URL,
+  body: Buffer,
+  secret: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 10_000,
+  via = send,
+): Promise<HttpAnswer> {
   try {
-    return await via(url, 'POST', { ...X_DELIVERY_HEADERS, ...headers, [SIGNATURE_HEADER]: signBody(secret, body) }, body, timeoutMs);
+    return await via(
+      url,
+      'POST',
+      { ...X_DELIVERY_HEADERS, ...headers, [SIGNATURE_HEADER]: signBody(secret, body) },
+      body,
+      timeoutMs,
+    );
   } catch (error) {
     throw new NetworkError(describeNetworkError(error, url, timeoutMs), { cause: error });
   }
@@ -90,9 +107,18 @@ export async function runTrigger(ctx: Context, type: string, options: TriggerOpt
   const url = parseHttpUrl(options.to ?? defaultTarget(ctx));
   const answer = await postSigned(url, body, await consumerSecretOf(ctx, options.app));
   const eventId = eventIdOf(sample);
-  if (options.json) ctx.io.stdout.write(`${JSON.stringify({ type, eventId, url: url.href, status: answer.status, latencyMs: Math.round(answer.latencyMs) })}\n`);
-  else ctx.io.stdout.write(`sent ${type}${eventId ? ` [${eventId}]` : ''} → ${url.href}: ${answer.status} in ${Math.round(answer.latencyMs)} ms\n`);
-  if (answer.status < 200 || answer.status >= 300) throw new FailureError(`${url.href} answered ${answer.status}${answer.body.length ? `: ${answer.body.subarray(0, 200).toString('utf8')}` : ''}`);
+  if (options.json)
+    ctx.io.stdout.write(
+      `${JSON.stringify({ type, eventId, url: url.href, status: answer.status, latencyMs: Math.round(answer.latencyMs) })}\n`,
+    );
+  else
+    ctx.io.stdout.write(
+      `sent ${type}${eventId ? ` [${eventId}]` : ''} → ${url.href}: ${answer.status} in ${Math.round(answer.latencyMs)} ms\n`,
+    );
+  if (answer.status < 200 || answer.status >= 300)
+    throw new FailureError(
+      `${url.href} answered ${answer.status}${answer.body.length ? `: ${answer.body.subarray(0, 200).toString('utf8')}` : ''}`,
+    );
 }
 
 function eventIdOf(sample: Record<string, unknown>): string | undefined {
@@ -109,7 +135,11 @@ export interface CheckResult {
 }
 
 /** `check URL`: act as X against a webhook server and report every check. */
-export async function runCheck(ctx: Context, target: string, options: { event?: string; app?: string; json: boolean }): Promise<void> {
+export async function runCheck(
+  ctx: Context,
+  target: string,
+  options: { event?: string; app?: string; json: boolean },
+): Promise<void> {
   const url = parseHttpUrl(target);
   // Acting as X toward a public URL: through HTTPS_PROXY/HTTP_PROXY when one applies, as X calls are.
   const sendAsX: typeof send = (u, ...rest) => (proxyFor(ctx.env, u) ? sendThroughProxy(ctx.env, u, ...rest) : send(u, ...rest));
@@ -128,13 +158,31 @@ export async function runCheck(ctx: Context, target: string, options: { event?: 
   }
   if (answer) {
     const redirected = answer.status >= 300 && answer.status < 400;
-    checks.push({ name: 'no redirect', ok: !redirected, detail: redirected ? `${answer.status} to ${String(answer.headers.location ?? '?')}: a 3xx invalidates the webhook at once` : undefined });
-    checks.push({ name: 'status 200', ok: answer.status === 200, detail: answer.status === 200 ? undefined : `got ${answer.status}` });
+    checks.push({
+      name: 'no redirect',
+      ok: !redirected,
+      detail: redirected
+        ? `${answer.status} to ${String(answer.headers.location ?? '?')}: a 3xx invalidates the webhook at once`
+        : undefined,
+    });
+    checks.push({
+      name: 'status 200',
+      ok: answer.status === 200,
+      detail: answer.status === 200 ? undefined : `got ${answer.status}`,
+    });
     const type = String(answer.headers['content-type'] ?? '');
-    checks.push({ name: 'content type application/json', ok: /^application\/json\b/i.test(type), detail: /^application\/json\b/i.test(type) ? undefined : `got ${type || 'none'}` });
+    checks.push({
+      name: 'content type application/json',
+      ok: /^application\/json\b/i.test(type),
+      detail: /^application\/json\b/i.test(type) ? undefined : `got ${type || 'none'}`,
+    });
     const tokenProblem = responseTokenProblem(answer.body, crcResponseToken(secret, token));
     checks.push({ name: 'response_token correct', ok: tokenProblem === undefined, detail: tokenProblem });
-    checks.push({ name: `answered within ${X_DEADLINE_MS / 1000} s`, ok: answer.latencyMs < X_DEADLINE_MS, detail: `${Math.round(answer.latencyMs)} ms` });
+    checks.push({
+      name: `answered within ${X_DEADLINE_MS / 1000} s`,
+      ok: answer.latencyMs < X_DEADLINE_MS,
+      detail: `${Math.round(answer.latencyMs)} ms`,
+    });
   }
   const refusal = await probeOracle(url, sendAsX);
   if (refusal) checks.push(refusal);
@@ -143,16 +191,26 @@ export async function runCheck(ctx: Context, target: string, options: { event?: 
     if (!sample) throw new UsageError(`unknown event type '${options.event}'; known: ${sampleTypes().join(', ')}`);
     try {
       const posted = await postSigned(url, sampleBody(sample), secret, {}, undefined, sendAsX);
-      checks.push({ name: `signed ${options.event} event answered 200`, ok: posted.status === 200, detail: `${posted.status} in ${Math.round(posted.latencyMs)} ms` });
+      checks.push({
+        name: `signed ${options.event} event answered 200`,
+        ok: posted.status === 200,
+        detail: `${posted.status} in ${Math.round(posted.latencyMs)} ms`,
+      });
       // X delivers again what is not answered within 3 s, so a slow app sees every event twice.
-      checks.push({ name: `event answered within ${X_DEADLINE_MS / 1000} s`, ok: posted.latencyMs < X_DEADLINE_MS, detail: `${Math.round(posted.latencyMs)} ms` });
+      checks.push({
+        name: `event answered within ${X_DEADLINE_MS / 1000} s`,
+        ok: posted.latencyMs < X_DEADLINE_MS,
+        detail: `${Math.round(posted.latencyMs)} ms`,
+      });
     } catch (error) {
       checks.push({ name: `signed ${options.event} event answered 200`, ok: false, detail: (error as Error).message });
     }
   }
-  if (options.json) ctx.io.stdout.write(`${JSON.stringify({ url: url.href, ok: checks.every((c) => c.ok || c.advisory), checks })}\n`);
+  if (options.json)
+    ctx.io.stdout.write(`${JSON.stringify({ url: url.href, ok: checks.every((c) => c.ok || c.advisory), checks })}\n`);
   else {
-    for (const c of checks) ctx.io.stdout.write(`${c.ok ? '✓' : c.advisory ? '!' : '✗'} ${c.name}${c.detail ? ` (${c.detail})` : ''}\n`);
+    for (const c of checks)
+      ctx.io.stdout.write(`${c.ok ? '✓' : c.advisory ? '!' : '✗'} ${c.name}${c.detail ? ` (${c.detail})` : ''}\n`);
   }
   const failed = checks.filter((c) => !c.ok && !c.advisory).length;
   if (failed > 0) throw new FailureError(`${failed} of ${checks.length} checks failed for ${url.href}`);
@@ -165,7 +223,12 @@ async function probeOracle(url: URL, via = send): Promise<CheckResult | undefine
   try {
     const answer = await via(probe, 'GET', { 'user-agent': '' }, undefined, 10_000);
     if (answer.status !== 200) return { name: 'refuses tokens that are not token-shaped', ok: true };
-    return { name: 'refuses tokens that are not token-shaped', ok: false, advisory: true, detail: 'it signed a JSON value: anyone can get forged event bodies signed through the CRC endpoint' };
+    return {
+      name: 'refuses tokens that are not token-shaped',
+      ok: false,
+      advisory: true,
+      detail: 'it signed a JSON value: anyone can get forged event bodies signed through the CRC endpoint',
+    };
   } catch {
     return undefined;
   }

@@ -27,9 +27,29 @@ function writeLog(dir: string, bytes: number): { lastId: string; records: number
     const lines: string[] = [];
     for (let i = 0; i < 500; i++, n++) {
       const verified = n % 4 !== 0;
-      const body = Buffer.from(JSON.stringify({ data: { event_uuid: `e${n}`, event_type: 'post.create', payload: { id: String(n), text: 'soak '.repeat(380) } } }));
+      const body = Buffer.from(
+        JSON.stringify({
+          data: { event_uuid: `e${n}`, event_type: 'post.create', payload: { id: String(n), text: 'soak '.repeat(380) } },
+        }),
+      );
       lastId = `r-${n}`;
-      lines.push(JSON.stringify(eventRecord({ id: lastId, time, path: '/webhook', headers: { 'content-type': 'application/json' }, verdict: verified ? 'valid' : 'missing', dup: false }, { product: 'activity', type: verified ? 'post.create' : 'unknown', eventId: verified ? `e${n}` : undefined }, body, verified ? 'whole' : 'head')));
+      lines.push(
+        JSON.stringify(
+          eventRecord(
+            {
+              id: lastId,
+              time,
+              path: '/webhook',
+              headers: { 'content-type': 'application/json' },
+              verdict: verified ? 'valid' : 'missing',
+              dup: false,
+            },
+            { product: 'activity', type: verified ? 'post.create' : 'unknown', eventId: verified ? `e${n}` : undefined },
+            body,
+            verified ? 'whole' : 'head',
+          ),
+        ),
+      );
     }
     const chunk = Buffer.from(`${lines.join('\n')}\n`);
     writeSync(fd, chunk);
@@ -40,9 +60,16 @@ function writeLog(dir: string, bytes: number): { lastId: string; records: number
 }
 
 /** Runs xcli with stdout drained and counted; peak RSS from /proc, sampled while it runs. */
-async function measure(args: string[], configDir: string, until?: (out: string) => boolean): Promise<{ peakMiB: number; lines: number; seconds: number }> {
+async function measure(
+  args: string[],
+  configDir: string,
+  until?: (out: string) => boolean,
+): Promise<{ peakMiB: number; lines: number; seconds: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, [XCLI_BIN, ...args], { env: cleanEnv({ XCLI_CONFIG_DIR: configDir, X_CONSUMER_SECRET: 'soak-secret' }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [XCLI_BIN, ...args], {
+    env: cleanEnv({ XCLI_CONFIG_DIR: configDir, X_CONSUMER_SECRET: 'soak-secret' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let lines = 0;
   let seen = '';
   let peakMiB = 0;
@@ -88,11 +115,18 @@ describe.skipIf(!SOAK)('reading a 1 GiB event log (soak only)', () => {
         expect(list.lines).toBe(records);
         const show = await measure(['webhook', 'events', 'show', lastId, '--json'], dir.dir);
         expect(show.lines).toBe(1);
-        const start = await measure(['webhook', 'start', '--no-tunnel', '--port', '0', '--json'], dir.dir, (out) => out.includes('"type":"ready"'));
+        const start = await measure(['webhook', 'start', '--no-tunnel', '--port', '0', '--json'], dir.dir, (out) =>
+          out.includes('"type":"ready"'),
+        );
         peaks.list!.push(list.peakMiB);
         peaks.show!.push(show.peakMiB);
         peaks.start!.push(start.peakMiB);
-        Object.assign(figures, { [`events${label}PeakMiB`]: list.peakMiB, [`events${label}Seconds`]: list.seconds, [`show${label}PeakMiB`]: show.peakMiB, [`start${label}PeakMiB`]: start.peakMiB });
+        Object.assign(figures, {
+          [`events${label}PeakMiB`]: list.peakMiB,
+          [`events${label}Seconds`]: list.seconds,
+          [`show${label}PeakMiB`]: show.peakMiB,
+          [`start${label}PeakMiB`]: start.peakMiB,
+        });
       }
       reportFigure('log-stream', figures);
       for (const [what, [small, large]] of Object.entries(peaks)) {

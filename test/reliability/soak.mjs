@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run soak`: the reliability checks of test/reliability at large counts (200,000 events from
 // 64 connections, 60,000 events around a kill -9, 25,000 hostile requests, 30,000 command lines,
-// stalled clients held until the server's own timeouts close them), then the figures each test
+// stalled clients held until the server's own timeouts close them, 800 stalled 1 MiB bodies beside a
+// 20,000-event burst with a CRC probe throughout), then the figures each test
 // reported: events/s, p50/p99 latency, peak memory of the server.
 // Extra arguments go to vitest, e.g. `npm run soak -- load` for the load test alone.
 import { spawnSync } from 'node:child_process';

@@ -207,7 +207,7 @@ describe('output', () => {
     return { code, out: io.out(), err: io.err() };
   };
 
-  it('renders posts readably on a terminal, with hostile control characters removed', async () => {
+  it('renders posts readably on a terminal, with hostile control characters neutralised', async () => {
     // A page shaped like X's documented answer (author_id comes with the author_id expansion).
     h.fake.sandbox.route('GET', '/2/users/:id/timelines/reverse_chronological', () => ({
       status: 200,
@@ -228,7 +228,7 @@ describe('output', () => {
     const r = await run(['timeline', '-n', '1']);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toBe(
-      '@XDevelopers (Developers) · 2026-01-02 03:04 UTC · id 20\n  evil ]52;c;aGk=[2Jpostexe.txt\n  second line\n  replies 1  reposts 2  likes 30  quotes 0\n\nmore: --next-token abc\n',
+      '@XDevelopers (Developers) · 2026-01-02 03:04 UTC · id 20\n  evil \\u001b]52;c;aGk=\\u0007\\u001b[2Jpost\\u000d\\u202eexe.txt\n  second line\n  replies 1  reposts 2  likes 30  quotes 0\n\nmore: --next-token abc\n',
     );
     const colored = await run(['timeline', '-n', '1'], { stdoutTTY: true, color: true });
     expect(colored.out).toContain('\x1b[1m@XDevelopers\x1b[0m');

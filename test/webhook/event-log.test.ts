@@ -1,8 +1,27 @@
-import { appendFileSync, fdatasync, ftruncateSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, writeSync as fsWriteSync } from 'node:fs';
+import {
+  appendFileSync,
+  fdatasync,
+  ftruncateSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync as fsWriteSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bodyFields, EventLog, eventRecord, logSegments, readEventLog, recentEventIds, recordBody, type EventRecord } from '../../src/webhook/event-log.js';
+import {
+  bodyFields,
+  EventLog,
+  eventRecord,
+  logSegments,
+  readEventLog,
+  recentEventIds,
+  recordBody,
+  type EventRecord,
+} from '../../src/webhook/event-log.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -15,14 +34,20 @@ function tempLog(): string {
 }
 
 function record(id: string, body: Buffer, eventId?: string): EventRecord {
-  return eventRecord({ id, time: new Date().toISOString(), path: '/webhook', headers: {}, verdict: 'valid', dup: false }, { product: 'unknown', type: 'unknown', eventId }, body);
+  return eventRecord(
+    { id, time: new Date().toISOString(), path: '/webhook', headers: {}, verdict: 'valid', dup: false },
+    { product: 'unknown', type: 'unknown', eventId },
+    body,
+  );
 }
 
 describe('EventLog', () => {
   it('creates the log 0600 in a 0700 directory and group-commits concurrent appends', async () => {
     const path = tempLog();
     const log = EventLog.open(path);
-    await Promise.all(Array.from({ length: 200 }, (_, i) => log.append(JSON.stringify(record(`r${i}`, Buffer.from(`{"n":${i}}`), `e${i}`)))));
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) => log.append(JSON.stringify(record(`r${i}`, Buffer.from(`{"n":${i}}`), `e${i}`)))),
+    );
     await log.close();
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(join(path, '..')).mode & 0o777).toBe(0o700);
@@ -86,7 +111,8 @@ describe('EventLog', () => {
 });
 
 describe('EventLog under a failing disk (the file-system seam)', () => {
-  const full = (): NodeJS.ErrnoException => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  const full = (): NodeJS.ErrnoException =>
+    Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 
   it('cuts a batch that failed part way back to where it started, so none of its records stays', async () => {
     const path = tempLog();
@@ -106,7 +132,10 @@ describe('EventLog under a failing disk (the file-system seam)', () => {
     await log.append(JSON.stringify(record('before', Buffer.from('{}'), 'e0')));
     const sizeBefore = statSync(path).size;
     failNext = true;
-    const failed = await Promise.allSettled([log.append(JSON.stringify(record('a', Buffer.from('{}'), 'e1'))), log.append(JSON.stringify(record('b', Buffer.from('{}'), 'e2')))]);
+    const failed = await Promise.allSettled([
+      log.append(JSON.stringify(record('a', Buffer.from('{}'), 'e1'))),
+      log.append(JSON.stringify(record('b', Buffer.from('{}'), 'e2'))),
+    ]);
     expect(failed.map((f) => f.status)).toEqual(['rejected', 'rejected']);
     expect((failed[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'ENOSPC', notLogged: true });
     expect(statSync(path).size).toBe(sizeBefore);
@@ -143,7 +172,8 @@ describe('rotation and reading back', () => {
   it('rotates at maxBytes, keeps `keep` old files, and reads them oldest first', async () => {
     const path = tempLog();
     const log = EventLog.open(path, { maxBytes: 2000, keep: 2 });
-    for (let i = 0; i < 12; i++) await log.append(JSON.stringify(record(`r${i}`, Buffer.from(`{"pad":"${'p'.repeat(600)}"}`), `e${i}`)));
+    for (let i = 0; i < 12; i++)
+      await log.append(JSON.stringify(record(`r${i}`, Buffer.from(`{"pad":"${'p'.repeat(600)}"}`), `e${i}`)));
     await log.close();
     expect(await logSegments(path)).toEqual([`${path}.2`, `${path}.1`, path]);
     const ids = (await readEventLog(path)).map((r) => r.id);

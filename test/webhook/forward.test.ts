@@ -3,6 +3,7 @@ import { crcResponseBody, crcResponseToken } from '../../src/webhook/crc.js';
 import { Forwarder, type ForwardResult } from '../../src/webhook/forward.js';
 import { freshSample, sampleBody } from '../../src/webhook/samples.js';
 import { signBody } from '../../src/webhook/signature.js';
+import { rawRequest } from '../reliability/lib/raw-http.js';
 import { get, SECRET, startApp, startServer, type RunningServer, type TestApp } from './helpers.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -39,6 +40,42 @@ describe('--forward-to', () => {
     expect(got.body.equals(body)).toBe(true);
     expect(got.headers['x-twitter-webhooks-signature']).toBe(signBody(SECRET, body));
     expect(got.headers['user-agent']).toBe('X-Webhooks/1');
+  });
+
+  it('forwards as a proxy does: the body byte for byte and end-to-end headers; hop-by-hop headers and those named in Connection dropped', async () => {
+    const target = await app((_req, _body, res) => res.end('ok'));
+    const s = await server(['--forward-to', `${target.url}/x`]);
+    const body = Buffer.from(JSON.stringify(freshSample('post.create')));
+    // Chunked, so the body's framing differs between the hops while its bytes do not.
+    const chunked = `${body.subarray(0, 10).length.toString(16)}\r\n${body.subarray(0, 10)}\r\n${body.subarray(10).length.toString(16)}\r\n${body.subarray(10)}\r\n0\r\n\r\n`;
+    const head = [
+      `POST /webhook HTTP/1.1`,
+      `Host: attacker.example`,
+      `Content-Type: application/json`,
+      `User-Agent: X-Webhooks/1`,
+      `X-Twitter-Webhooks-Signature: ${signBody(SECRET, body)}`,
+      `Connection: close, X-Private-Hop, Cookie`,
+      `X-Private-Hop: for the first hop only`,
+      `Cookie: session=hop`,
+      `Keep-Alive: timeout=5`,
+      `Proxy-Connection: keep-alive`,
+      `Proxy-Authorization: Basic c2VjcmV0`,
+      `TE: trailers`,
+      `Trailer: X-Checksum`,
+      `Upgrade: h2c`,
+      `Transfer-Encoding: chunked`,
+      `X-End-To-End: kept`,
+    ].join('\r\n');
+    const answer = await rawRequest(Number(new URL(s.url).port), Buffer.from(`${head}\r\n\r\n${chunked}`));
+    expect(answer.status).toBe(200);
+    await s.waitFor((r) => r.type === 'forward');
+    await s.stop();
+    const got = target.requests[0]!;
+    expect(got.body.equals(body)).toBe(true);
+    expect(got.headers).toMatchObject({ 'content-type': 'application/json', 'user-agent': 'X-Webhooks/1', 'x-twitter-webhooks-signature': signBody(SECRET, body), 'x-end-to-end': 'kept', 'content-length': String(body.length), host: new URL(target.url).host });
+    for (const dropped of ['x-private-hop', 'cookie', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'transfer-encoding']) {
+      expect(got.headers[dropped], dropped).toBeUndefined();
+    }
   });
 
   it('keeps answering X 200 when the app fails, redirects, refuses or hangs, and reports each', async () => {

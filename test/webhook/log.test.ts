@@ -29,10 +29,21 @@ const logPath = (dir: string): string => join(dir, 'events', 'events.jsonl');
 
 /** An X Activity event whose post text is `text` (any size): a JSON object, as X sends. */
 function activityEvent(uuid: string, text: string): Buffer {
-  return Buffer.from(JSON.stringify({ data: { event_uuid: uuid, event_type: 'post.create', filter: { user_id: '1' }, payload: { id: '2', text, author_id: '1' } } }));
+  return Buffer.from(
+    JSON.stringify({
+      data: { event_uuid: uuid, event_type: 'post.create', filter: { user_id: '1' }, payload: { id: '2', text, author_id: '1' } },
+    }),
+  );
 }
 function post(url: string, body: Buffer, signed: boolean): Promise<Response> {
-  return fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...(signed ? { 'x-twitter-webhooks-signature': signBody(SECRET, body) } : {}) } });
+  return fetch(url, {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      ...(signed ? { 'x-twitter-webhooks-signature': signBody(SECRET, body) } : {}),
+    },
+  });
 }
 
 describe('event log size under junk (item 4)', () => {
@@ -59,7 +70,11 @@ describe('event log size under junk (item 4)', () => {
     const records = await readEventLog(logPath(dir));
     const unverified = records.filter((r) => r.verdict !== 'valid');
     expect(unverified).toHaveLength(junkCount);
-    expect(unverified[0]).toMatchObject({ bodyTruncated: true, bodyLength: junk.length, bodySha256: createHash('sha256').update(junk).digest('hex') });
+    expect(unverified[0]).toMatchObject({
+      bodyTruncated: true,
+      bodyLength: junk.length,
+      bodySha256: createHash('sha256').update(junk).digest('hex'),
+    });
     expect(Buffer.from(unverified[0]!.bodyBase64!, 'base64').equals(junk.subarray(0, 4096))).toBe(true);
     // Dense escapes are stored as base64 (4/3), plain text as text.
     expect(records.find((r) => r.eventId === 'v-quotes')!.bodyBase64).toBeDefined();
@@ -75,7 +90,9 @@ describe('event log size under junk (item 4)', () => {
     // An unverified body logged in part is never passed off as the delivery.
     const partial = await runCli(['webhook', 'events', 'show', unverified[0]!.id], { env: env(dir) });
     expect(partial.code).toBe(1);
-    expect(partial.stderr).toMatch(/^xcli: only the first 4096 of 262144 bytes of unverified event .* were logged \(sha256 [0-9a-f]{64}\); 'webhook start --log-unverified full' keeps whole bodies; --json gives the record\n$/);
+    expect(partial.stderr).toMatch(
+      /^xcli: only the first 4096 of 262144 bytes of unverified event .* were logged \(sha256 [0-9a-f]{64}\); 'webhook start --log-unverified full' keeps whole bodies; --json gives the record\n$/,
+    );
     const replay = await runCli(['webhook', 'replay-local', unverified[0]!.id, '--to', 'http://127.0.0.1:9/'], { env: env(dir) });
     expect(replay.code).toBe(1);
     expect(replay.stderr).toMatch(/cannot be replayed/);
@@ -139,7 +156,12 @@ describe('a log that runs for months (item 10)', () => {
     for (const size of rotated) expect(size).toBeGreaterThanOrEqual(1024 * 1024);
 
     const listed = await runCli(['webhook', 'events', '--json'], { env: env(dir) });
-    expect(listed.stdout.trim().split('\n').map((l) => JSON.parse(l).eventId)).toEqual(Array.from({ length: 8 }, (_, i) => `rot-${i}`));
+    expect(
+      listed.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).eventId),
+    ).toEqual(Array.from({ length: 8 }, (_, i) => `rot-${i}`));
     const first = await runCli(['webhook', 'events', 'show', 'rot-0'], { env: env(dir) });
     expect(first.stdoutBytes.equals(activityEvent('rot-0', text))).toBe(true);
 
@@ -156,7 +178,10 @@ describe('a log that runs for months (item 10)', () => {
     const pruned = await runCli(['webhook', 'events', 'prune', '--before', cutoff], { env: env(dir) });
     expect(pruned.code, pruned.stderr).toBe(0);
     expect(pruned.stderr).toMatch(/^pruned \d+ events received before /);
-    const left = (await runCli(['webhook', 'events', '--json'], { env: env(dir) })).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const left = (await runCli(['webhook', 'events', '--json'], { env: env(dir) })).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(left.every((r) => r.time >= cutoff)).toBe(true);
     expect(left.map((r) => r.eventId)).toContain('rot-7');
     expect(left.filter((r) => !r.dup).map((r) => r.eventId)).not.toContain('rot-0');
@@ -169,7 +194,10 @@ describe('a log that runs for months (item 10)', () => {
     const s = await server(dir, ['--max-log-size', '1MiB']);
     await post(s.url, activityEvent('before-follow', 'x'), true);
     await s.waitFor((r) => r.type === 'event');
-    const follow = spawn(process.execPath, [XCLI_BIN, 'webhook', 'events', '--follow', '--json'], { env: cleanEnv(env(dir)), stdio: ['ignore', 'pipe', 'pipe'] });
+    const follow = spawn(process.execPath, [XCLI_BIN, 'webhook', 'events', '--follow', '--json'], {
+      env: cleanEnv(env(dir)),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     cleanups.push(() => follow.exitCode === null && follow.kill('SIGKILL'));
     const seen: string[] = [];
     let waiting: (() => void) | undefined;

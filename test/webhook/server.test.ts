@@ -246,7 +246,7 @@ describe('webhook start: setup errors', () => {
       const port = new URL(s.url).port;
       const busy = await runCli(['webhook', 'start', '--no-tunnel', '--port', port], { env: { XCLI_CONFIG_DIR: dir.dir, CONSUMER_SECRET: 'x' } });
       expect(busy.code).toBe(1);
-      expect(busy.stderr).toBe(`xcli: port ${port} on 127.0.0.1 is in use: pick another --port, or --port 0 for a free one\n`);
+      expect(busy.stderr).toBe(`xcli: cannot listen on 127.0.0.1:${port}: the port is in use; pick another --port, or --port 0 for a free one\n`);
       const usage = await runCli(['webhook', 'start', '--crc', 'passthrough'], { env: { XCLI_CONFIG_DIR: dir.dir } });
       expect(usage.code).toBe(2);
       const noTunnel = await runCli(['webhook', 'start', '--no-tunnel', '--register'], { env: { XCLI_CONFIG_DIR: dir.dir } });

@@ -24,9 +24,25 @@ afterEach(() => {
 async function logWithHostileEvent(): Promise<{ dir: string; id: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'xcli-term-'));
   dirs.push(dir);
-  const body = Buffer.from(JSON.stringify({ data: { event_uuid: 'u1', event_type: 'post.create', payload: { text: HOSTILE } } }).replace('\\u001b', '\u001b'));
+  const body = Buffer.from(
+    JSON.stringify({ data: { event_uuid: 'u1', event_type: 'post.create', payload: { text: HOSTILE } } }).replace(
+      '\\u001b',
+      '\u001b',
+    ),
+  );
   const log = EventLog.open(join(dir, 'events', 'events.jsonl'));
-  const record = eventRecord({ id: 'abc-1', time: new Date().toISOString(), path: '/webhook', headers: { 'content-type': 'application/json', 'user-agent': `ua ${HOSTILE}` }, verdict: 'valid', dup: false }, { product: 'activity', type: 'post.create', eventId: 'u1', actor: `@a${HOSTILE}`, summary: HOSTILE }, body);
+  const record = eventRecord(
+    {
+      id: 'abc-1',
+      time: new Date().toISOString(),
+      path: '/webhook',
+      headers: { 'content-type': 'application/json', 'user-agent': `ua ${HOSTILE}` },
+      verdict: 'valid',
+      dup: false,
+    },
+    { product: 'activity', type: 'post.create', eventId: 'u1', actor: `@a${HOSTILE}`, summary: HOSTILE },
+    body,
+  );
   await log.append(JSON.stringify(record));
   await log.close();
   return { dir, id: record.id };
@@ -61,7 +77,11 @@ describe('every human-facing output path', () => {
   it('the webhook start console', async () => {
     const io = testIO({ stdoutTTY: true });
     const render = createRenderer(io, { json: false, quiet: false, pretty: true });
-    const record = eventRecord({ id: 'x', time: new Date().toISOString(), path: '/', headers: {}, verdict: 'valid', dup: false }, { product: 'activity', type: `post.create${HOSTILE}`, eventId: HOSTILE, actor: HOSTILE, summary: HOSTILE }, Buffer.from('{}'));
+    const record = eventRecord(
+      { id: 'x', time: new Date().toISOString(), path: '/', headers: {}, verdict: 'valid', dup: false },
+      { product: 'activity', type: `post.create${HOSTILE}`, eventId: HOSTILE, actor: HOSTILE, summary: HOSTILE },
+      Buffer.from('{}'),
+    );
     render({ type: 'event', record, line: JSON.stringify(record), json: { text: HOSTILE } });
     // A note on stderr first flushes the console's batched stdout lines.
     render({ type: 'warning', message: HOSTILE });
@@ -71,7 +91,14 @@ describe('every human-facing output path', () => {
   });
 
   it('the shortcuts (posts, users)', () => {
-    const out = renderDocument({ data: [{ id: '1', text: `line one\n${HOSTILE}`, author_id: '2' }], includes: { users: [{ id: '2', username: `u${HOSTILE}`, name: HOSTILE }] } }, 'posts', styleFor(false));
+    const out = renderDocument(
+      {
+        data: [{ id: '1', text: `line one\n${HOSTILE}`, author_id: '2' }],
+        includes: { users: [{ id: '2', username: `u${HOSTILE}`, name: HOSTILE }] },
+      },
+      'posts',
+      styleFor(false),
+    );
     expect(out).toContain('\\u202e');
     expect(out).toContain('line one\n');
     expect(out).not.toMatch(UNSAFE);

@@ -33,7 +33,11 @@ describe('webhook trigger', () => {
     expect(request!.headers['content-type']).toBe('application/json');
     expect(request!.headers['user-agent']).toBe('');
     expect(request!.headers['x-twitter-webhooks-signature']).toBe(signBody(SECRET, request!.body));
-    expect(Object.keys(request!.headers).filter((h) => !['host', 'connection', 'content-length'].includes(h)).sort()).toEqual(['content-type', 'user-agent', 'x-twitter-webhooks-signature']);
+    expect(
+      Object.keys(request!.headers)
+        .filter((h) => !['host', 'connection', 'content-length'].includes(h))
+        .sort(),
+    ).toEqual(['content-type', 'user-agent', 'x-twitter-webhooks-signature']);
   });
 
   it('keeps numeric X ids lossless: every "id" has the digits of its "id_str"', async () => {

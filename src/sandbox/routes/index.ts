@@ -4,6 +4,7 @@ import type { SandboxApp } from '../app.js';
 import { registerAccountActivityRoutes } from './account-activity.js';
 import { registerAdminRoutes } from './admin.js';
 import { registerActivityRoutes } from './activity.js';
+import { registerMcpRoutes } from './mcp.js';
 import { registerMediaRoutes } from './media.js';
 import { registerOAuth2Routes } from './oauth2.js';
 import { registerSocialRoutes } from './social.js';
@@ -25,4 +26,5 @@ export function registerAllRoutes(app: SandboxApp): void {
   registerStreamRulesRoutes(app);
   registerMediaRoutes(app);
   registerSocialRoutes(app);
+  registerMcpRoutes(app);
 }
