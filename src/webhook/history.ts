@@ -10,7 +10,7 @@ import { consumerSecretOf } from './credentials.js';
 import { followEventLog, pruneEventLog, recordBody, streamEventLog, type EventRecord, type LogProblem } from './event-log.js';
 import { streamingTable } from './table.js';
 import { parseHttpUrl } from './manage.js';
-import { runningServerPid } from './start.js';
+import { runningServerPid } from './serve.js';
 import { jsonMs } from './render.js';
 import { defaultTarget, postSigned } from './tools.js';
 

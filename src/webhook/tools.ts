@@ -11,7 +11,7 @@ import { applyOverride, freshSample, sampleBody, sampleTypes } from './samples.j
 import { checkSignature, SIGNATURE_HEADER, signBody } from './signature.js';
 import { parseHttpUrl } from './manage.js';
 import { jsonMs } from './render.js';
-import { announcedServerUrl } from './start.js';
+import { announcedServerUrl } from './serve.js';
 import { proxyFor } from '../http/dispatcher.js';
 import { sendThroughProxy } from '../http/transport.js';
 

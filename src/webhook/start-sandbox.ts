@@ -6,9 +6,9 @@ import { parseSubscribeSpecs, type SubscribeSpec } from '../activity/subscribe-s
 import { subscribeHook } from '../activity/webhook-subscriptions.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { serveWebhook, type AfterRegisterHook } from '../webhook/start.js';
-import type { WebhookStartOptions } from '../webhook/start-options.js';
-import { isSandboxApp, launchSandbox, SANDBOX_APP } from './cli.js';
+import { serveWebhook, type AfterRegisterHook } from './serve.js';
+import type { WebhookStartOptions } from './start-options.js';
+import { isSandboxApp, launchSandbox, SANDBOX_APP } from '../sandbox/cli.js';
 
 /** What a newcomer sees first: their own posts and replies, likes, follows and a bio change. */
 export const SANDBOX_EVENT_TYPES = ['post.create', 'post.reply.create', 'like.create', 'follow.follow', 'profile.update.bio'] as const;
