@@ -2,6 +2,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Context } from '../context.js';
 import { collect } from './common.js';
+import { durationSeconds } from '../duration.js';
 
 
 function positiveInt(value: string): number {
@@ -14,11 +15,6 @@ function nonNegativeInt(value: string): number {
   return Number(value);
 }
 
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(n)) throw new InvalidArgumentError('expected seconds');
-  return n;
-}
 
 export function registerRequest(program: Command, ctx: Context): void {
   program.optionsGroup('Requests:');
@@ -46,7 +42,7 @@ export function registerRequest(program: Command, ctx: Context): void {
     .option('--strict', "exit 1 when a successful response carries X's errors[] (partial success)")
     .option('--retry <n>', 'retry N times on 429 (after the reset), 5xx and network errors', nonNegativeInt, 0)
     .option('--retry-unsafe', 'with --retry, also retry POST/PATCH after 5xx or a lost connection (may post twice)')
-    .option('--max-wait <seconds>', 'longest single wait between retries', seconds, 900)
+    .option('--max-wait <duration>', 'longest single wait between retries (e.g. 90s, 15m)', durationSeconds('--max-wait', 0), 900)
     .option('--pretty', 'always pretty-print JSON')
     .option('--raw', 'always print the body exactly as received');
   program

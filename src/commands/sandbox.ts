@@ -49,7 +49,7 @@ Examples:
     )
     .action(async (flags: ServeFlags) => {
       const { runSandbox } = await import('../sandbox/cli.js');
-      const { parseDuration } = await import('../media/duration.js');
+      const { parseDuration } = await import('../duration.js');
       await runSandbox(ctx, {
         port: flags.port,
         host: flags.host,

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { StartOptions } from '../webhook/start.js';
 import { collect, takesApiOptions } from './common.js';
+import { durationSeconds } from '../duration.js';
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
@@ -121,7 +122,7 @@ Examples:
     .option('--json', 'NDJSON records on stdout (ready, crc, event, forward, error, summary)')
     .option('--events <types>', 'show and forward only these types, e.g. post.*,like.create (all are logged)')
     .option('--forward-to <url>', "relay each event byte for byte (X's headers included) to your app")
-    .addOption(new Option('--forward-timeout <seconds>', 'how long to wait for your app').default(10).argParser(integer(1, 600, '--forward-timeout')))
+    .addOption(new Option('--forward-timeout <duration>', 'how long to wait for your app (e.g. 10s)').default(10).argParser(durationSeconds('--forward-timeout', 1, 600)))
     .addOption(new Option('--crc <mode>', 'who answers the CRC: local, or passthrough to --forward-to (answer checked)').choices(['local', 'passthrough']).default('local'))
     .option('--no-tunnel', 'serve locally only (no ngrok)')
     .option('--public-url <url>', 'public URL of a tunnel you run (cloudflared, your own ngrok…)')

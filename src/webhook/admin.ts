@@ -1,6 +1,7 @@
 // `webhook list|create|delete|validate|replay`: X's /2/webhooks routes. A table or one line on a
 // terminal; X's JSON, byte for byte, when piped or with --json.
 import type { Context } from '../context.js';
+import { parseTimeOrAgo } from '../duration.js';
 import { UsageError } from '../errors.js';
 import type { ApiResult, GlobalOptions } from '../http/types.js';
 import { checkWebhookId, checkWebhookUrl, createWebhookRaw, deleteWebhook, listWebhooksRaw, validateWebhook, webhookApi, webhookConfigOf } from './manage.js';
@@ -49,10 +50,7 @@ export async function runValidate(ctx: Context, globals: GlobalOptions, id: stri
 /** `--from`/`--to` as X wants them (yyyymmddhhmm, UTC); ISO times and durations ago are converted. */
 export function replayTime(value: string, now: number, flag: string): string {
   if (/^\d{12}$/.test(value)) return value;
-  const ago = /^(\d+)\s*(m|h)$/.exec(value.trim());
-  const t = ago ? now - Number(ago[1]) * (ago[2] === 'h' ? 3_600_000 : 60_000) : Date.parse(value);
-  if (Number.isNaN(t)) throw new UsageError(`${flag} wants yyyymmddhhmm (UTC), an ISO time, or a duration ago like 90m, got '${value}'`);
-  return new Date(t).toISOString().replace(/[-T:]/g, '').slice(0, 12);
+  return new Date(parseTimeOrAgo(value, now, flag)).toISOString().replace(/[-T:]/g, '').slice(0, 12);
 }
 
 export async function runReplay(ctx: Context, globals: GlobalOptions, id: string, from: string, to: string, json: boolean): Promise<void> {

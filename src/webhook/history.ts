@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Context } from '../context.js';
+import { parseTimeOrAgo } from '../duration.js';
 import { FailureError, UsageError } from '../errors.js';
 import { terminalText } from '../terminal-text.js';
 import { eventTypeFilter } from './classify.js';
@@ -12,18 +13,6 @@ import { streamingTable } from './table.js';
 import { parseHttpUrl } from './manage.js';
 import { runningServerPid } from './start.js';
 import { defaultTarget, postSigned } from './tools.js';
-
-const UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** `10m`, `2h`, `1d`, `30s`, or an ISO time → epoch ms. */
-export function parseSince(value: string, now: number, flag = '--since'): number {
-  const m = /^(\d+)\s*(s|m|h|d)$/.exec(value.trim());
-  if (m) return now - Number(m[1]) * UNITS_MS[m[2] as keyof typeof UNITS_MS];
-  const t = Date.parse(value);
-  if (Number.isNaN(t))
-    throw new UsageError(`${flag} wants a duration (10m, 2h, 1d) or a time (2026-01-31T12:00:00Z), got '${value}'`);
-  return t;
-}
 
 function warn(ctx: Context): (p: LogProblem) => void {
   return (p) => ctx.io.stderr.write(`xcli: warning: ${p.message}\n`);
@@ -67,7 +56,7 @@ export async function runEventsList(
   options: { type?: string; since?: string; json: boolean; follow?: boolean },
 ): Promise<void> {
   const matches = eventTypeFilter(options.type);
-  const since = options.since === undefined ? undefined : parseSince(options.since, ctx.now());
+  const since = options.since === undefined ? undefined : parseTimeOrAgo(options.since, ctx.now(), '--since');
   const table = options.json || !ctx.io.isStdoutTTY ? undefined : streamingTable(TABLE_HEADER);
   const out = bufferedOutput(ctx.io.stdout);
   let count = 0;
@@ -175,7 +164,7 @@ export async function runReplayLocal(
 ): Promise<void> {
   if ((id === undefined) === (options.since === undefined))
     throw new UsageError('give an event ID or --since DURATION (not both)');
-  const since = options.since === undefined ? undefined : parseSince(options.since, ctx.now());
+  const since = options.since === undefined ? undefined : parseTimeOrAgo(options.since, ctx.now(), '--since');
   const url = parseHttpUrl(options.to ?? defaultTarget(ctx));
   const secret = await consumerSecretOf(ctx, options.app);
   let sent = 0;
@@ -219,7 +208,7 @@ export async function runReplayLocal(
 
 /** `events prune --before 30d`: drops older records from the log and its rotated files. */
 export async function runEventsPrune(ctx: Context, before: string): Promise<void> {
-  const cutoff = parseSince(before, ctx.now(), '--before');
+  const cutoff = parseTimeOrAgo(before, ctx.now(), '--before');
   const pid = runningServerPid(ctx);
   // The server appends to the file being rewritten: its new events would go to the replaced file.
   if (pid !== undefined) throw new FailureError(`'webhook start' is running (pid ${pid}) on this log; stop it before pruning`);
