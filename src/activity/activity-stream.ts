@@ -8,7 +8,7 @@ import type { GlobalOptions } from '../http/types.js';
 import { classifyEvent } from '../webhook/classify.js';
 import { eventRecord } from '../webhook/event-log.js';
 import { createRenderer } from '../webhook/render.js';
-import { parseRange } from './run-activity.js';
+import { parseWholeNumber } from '../numbers.js';
 
 export interface ActivityStreamOptions {
   backfillMinutes?: string;
@@ -26,7 +26,7 @@ export function isoTime(value: string, flag: string): string {
 
 export function streamQuery(opts: ActivityStreamOptions): Record<string, string | number | undefined> {
   const query = {
-    backfill_minutes: opts.backfillMinutes === undefined ? undefined : parseRange(opts.backfillMinutes, '--backfill-minutes', 0, 5),
+    backfill_minutes: opts.backfillMinutes === undefined ? undefined : parseWholeNumber(opts.backfillMinutes, '--backfill-minutes', 0, 5),
     start_time: opts.startTime === undefined ? undefined : isoTime(opts.startTime, '--start-time'),
     end_time: opts.endTime === undefined ? undefined : isoTime(opts.endTime, '--end-time'),
   };

@@ -5,17 +5,9 @@ import { UsageError } from '../errors.js';
 import type { StartOptions } from '../webhook/start.js';
 import { collect, takesApiOptions } from './common.js';
 import { durationSeconds } from '../duration.js';
+import { wholeNumber } from '../numbers.js';
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
-
-function integer(min: number, max: number, what: string): (value: string) => number {
-  return (value) => {
-    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${what} must be a whole number`);
-    const n = Number(value);
-    if (n < min || n > max) throw new InvalidArgumentError(`${what} must be between ${min} and ${max}`);
-    return n;
-  };
-}
 
 const MiB = 1024 * 1024;
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: MiB, g: 1024 * MiB };
@@ -106,12 +98,12 @@ Examples:
   const start = webhook
     .command('start')
     .description('run a local webhook server: answers CRC, verifies signatures, logs every event')
-    .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').default(8080).argParser(integer(0, 65535, '--port')))
+    .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').default(8080).argParser(wholeNumber('--port', 0, 65535)))
     .option('--path <path>', 'webhook path', '/webhook')
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--require-signature', 'answer 403 to unsigned or wrongly signed events (default: 200 and flag them)')
     .addOption(new Option('--max-body <bytes>', 'largest body accepted (413 above)').default(DEFAULT_MAX_BODY, '1 MiB').argParser(byteSize(1, 1024 * MiB, '--max-body')))
-    .addOption(new Option('--max-connections <n>', 'open connections above which new events get 503 (CRC still answered)').default(1024).argParser(integer(1, 1_000_000, '--max-connections')))
+    .addOption(new Option('--max-connections <n>', 'open connections above which new events get 503 (CRC still answered)').default(1024).argParser(wholeNumber('--max-connections', 1, 1_000_000)))
     .addOption(new Option('--max-body-memory <bytes>', 'request bodies held at once, all connections (503 above)').default(48 * MiB, '48m').argParser(byteSize(1024, 64 * 1024 * MiB, '--max-body-memory')))
     .addOption(new Option('--max-forward-memory <bytes>', 'event bytes waiting for --forward-to (503 above)').default(32 * MiB, '32m').argParser(byteSize(1024, 64 * 1024 * MiB, '--max-forward-memory')))
     .addOption(new Option('--max-log-size <size>', 'rotate the event log at this size, keeping 3 older files').default(256 * 1024 * 1024, '256MiB').argParser(byteSize(1024 * 1024, 1024 * 1024 * MiB, '--max-log-size')))

@@ -2,6 +2,7 @@
 // caller's id cached, pages followed past 100, and a readable view on a terminal.
 import type { Context } from '../context.js';
 import { FailureError, UsageError } from '../errors.js';
+import { parseWholeNumber } from '../numbers.js';
 import { ApiError, callApi, printApiError } from '../http/api.js';
 import { fieldParams, mergeFieldParams } from '../http/fields.js';
 import { writeBody } from '../http/output.js';
@@ -166,8 +167,7 @@ function parsePoll(flags: PostFlags): Attachments['poll'] {
   if (options.length < 2 || options.length > 4 || options.some((o) => o.length < 1 || [...o].length > 25)) {
     throw new UsageError('--poll takes 2 to 4 comma-separated choices of 1-25 characters each');
   }
-  const minutes = flags.pollMinutes === undefined ? 1440 : Number(flags.pollMinutes);
-  if (!Number.isInteger(minutes) || minutes < 5 || minutes > 10080) throw new UsageError('--poll-minutes takes 5 to 10080 (7 days)');
+  const minutes = flags.pollMinutes === undefined ? 1440 : parseWholeNumber(flags.pollMinutes, '--poll-minutes', 5, 10080);
   return { options, duration_minutes: minutes };
 }
 
