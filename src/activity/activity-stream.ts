@@ -3,6 +3,7 @@
 // is rendered as `webhook start` renders deliveries.
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { wantsJson } from '../http/output.js';
 import { streamApi } from '../http/stream.js';
 import type { GlobalOptions } from '../http/types.js';
 import { classifyEvent } from '../webhook/classify.js';
@@ -36,7 +37,7 @@ export function streamQuery(opts: ActivityStreamOptions): Record<string, string 
 
 export async function runActivityStream(ctx: Context, globals: GlobalOptions, opts: ActivityStreamOptions): Promise<void> {
   const query = streamQuery(opts);
-  const rendered = ctx.io.isStdoutTTY && opts.json !== true;
+  const rendered = !wantsJson(ctx, opts.json);
   const onRecord = rendered ? terminalRenderer(ctx) : undefined;
   await streamApi(ctx, globals, { method: 'GET', path: '/2/activity/stream', query }, { onRecord });
 }

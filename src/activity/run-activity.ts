@@ -5,7 +5,8 @@ import { parseWholeNumber } from '../numbers.js';
 import { openSession } from '../http/session.js';
 import type { GlobalOptions } from '../http/types.js';
 import { EVENT_TYPES, RETIRED_NAMES, TYPE_ALIASES, type EventTypeInfo, type FilterInput } from './event-types.js';
-import { printJson, printRecord, printRows, wantsJson, type Column } from './output.js';
+import { printJson, wantsJson } from '../http/output.js';
+import { printRecord, printRows, type Column } from './output.js';
 import { reportApiError } from './reasons.js';
 import {
   checkCreate,

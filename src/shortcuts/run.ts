@@ -5,7 +5,7 @@ import { FailureError, UsageError } from '../errors.js';
 import { parseWholeNumber } from '../numbers.js';
 import { ApiError, callApi, printApiError } from '../http/api.js';
 import { fieldParams, mergeFieldParams } from '../http/fields.js';
-import { writeBody } from '../http/output.js';
+import { wantsJson, writeBody } from '../http/output.js';
 import { matchRoute } from '../http/routes.js';
 import { openSession, type ApiSession } from '../http/session.js';
 import type { ApiResult, GlobalOptions } from '../http/types.js';
@@ -75,7 +75,7 @@ function failOnMissing(doc: Document): void {
 
 /** Prints a document: the readable view on a terminal, else (or with --json) X's JSON. */
 function emit(ctx: Context, flags: OutputFlags, raw: Buffer, doc: Document, shape: Shape, author?: Record<string, unknown>): void {
-  if (!flags.json && ctx.io.isStdoutTTY) ctx.io.stdout.write(renderDocument(doc, shape, styleFor(ctx.io.colorStdout), author));
+  if (!wantsJson(ctx, flags.json)) ctx.io.stdout.write(renderDocument(doc, shape, styleFor(ctx.io.colorStdout), author));
   else writeBody(ctx, raw, 'application/json', 'auto', true);
   failOnMissing(doc);
 }
@@ -101,7 +101,7 @@ function stateIs(field: string, value: boolean, done: string, what: string): Act
 function emitAction(ctx: Context, flags: OutputFlags, result: ApiResult<Document>, action: Action): void {
   const data = result.json?.data as Record<string, unknown> | undefined;
   const failure = failureOf(result.json, data, action);
-  if (!flags.json && ctx.io.isStdoutTTY) {
+  if (!wantsJson(ctx, flags.json)) {
     if (failure === undefined) ctx.io.stdout.write(`${action.done}${data && stateOf(data) ? ` (${stateOf(data)})` : ''}\n`);
   } else writeBody(ctx, result.raw, 'application/json', 'auto', true);
   if (failure !== undefined) throw new FailureError(failure);
@@ -231,7 +231,7 @@ export function postBody(parts: PostParts): Record<string, unknown> {
 async function createPost(ctx: Context, session: ApiSession, flags: OutputFlags, parts: PostParts): Promise<string> {
   const result = await call(ctx, session, 'POST', '/2/tweets', { json: postBody(parts) });
   const data = result.json?.data as { id?: string; text?: string } | undefined;
-  if (!flags.json && ctx.io.isStdoutTTY) {
+  if (!wantsJson(ctx, flags.json)) {
     if (typeof data?.id === 'string') ctx.io.stdout.write(`posted https://x.com/i/status/${data.id}\n${terminalSafe(data.text ?? parts.text).replace(/^/gm, '  ')}\n`);
   } else writeBody(ctx, result.raw, 'application/json', 'auto', true);
   if (typeof data?.id !== 'string') throw new FailureError(firstError(result.json) ?? 'X accepted the post but returned no id');

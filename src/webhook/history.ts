@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import type { Context } from '../context.js';
 import { parseTimeOrAgo } from '../duration.js';
 import { FailureError, UsageError } from '../errors.js';
+import { wantsJson } from '../http/output.js';
 import { terminalText } from '../terminal-text.js';
 import { eventTypeFilter } from './classify.js';
 import { consumerSecretOf } from './credentials.js';
@@ -57,7 +58,7 @@ export async function runEventsList(
 ): Promise<void> {
   const matches = eventTypeFilter(options.type);
   const since = options.since === undefined ? undefined : parseTimeOrAgo(options.since, ctx.now(), '--since');
-  const table = options.json || !ctx.io.isStdoutTTY ? undefined : streamingTable(TABLE_HEADER);
+  const table = wantsJson(ctx, options.json) ? undefined : streamingTable(TABLE_HEADER);
   const out = bufferedOutput(ctx.io.stdout);
   let count = 0;
   const show = async (record: EventRecord, line: string): Promise<void> => {
