@@ -1,8 +1,8 @@
 // The webhook console batches its stdout lines (one write for many CRC lines) without ever letting
 // a stderr note overtake a line printed before it.
 import { describe, expect, it } from 'vitest';
-import { testIO } from '../../dist/io.js';
-import { createRenderer } from '../../dist/webhook/render.js';
+import { testIO } from '../../src/io.js';
+import { createRenderer } from '../../src/webhook/render.js';
 
 const crc = (nonce: string) => ({ type: 'crc', time: '2026-11-23T10:00:00.000Z', outcome: { answered: true, token: 'abcdefgh', nonce, status: 200 } }) as const;
 
@@ -10,15 +10,19 @@ describe('webhook console', () => {
   it('writes many lines in one write, soon, and flushes them before any stderr note', async () => {
     const io = testIO();
     let writes = 0;
+    let firstWrite!: () => void;
+    const written = new Promise<void>((resolve) => (firstWrite = resolve));
     const write = io.stdout.write.bind(io.stdout);
     io.stdout.write = ((chunk: string) => {
       writes++;
-      return write(chunk);
+      const result = write(chunk);
+      firstWrite();
+      return result;
     }) as typeof io.stdout.write;
     const render = createRenderer(io, { json: false, quiet: false, pretty: false });
     for (let i = 0; i < 100; i++) render(crc(`n${i}`));
     expect(io.out()).toBe('');
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await written;
     expect(writes).toBe(1);
     expect(io.out().trim().split('\n')).toHaveLength(100);
     expect(io.out()).toContain('nonce n99');
