@@ -35,7 +35,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'xcli-fuzz-'));
-  server = await startWebhookServer({ consumerSecret: SECRET, host: '127.0.0.1', port: 0, path: '/webhook', requireSignature: false, maxBodyBytes: 64 * 1024, logFiles: [join(dir, 'events.jsonl')], onEvent: () => {} });
+  server = await startWebhookServer({ consumerSecret: SECRET, host: '127.0.0.1', port: 0, path: '/webhook', requireSignature: false, maxBodyBytes: 64 * 1024, maxConnections: 1024, maxBodyMemory: 48 * 1024 * 1024, maxForwardMemory: 32 * 1024 * 1024, logFiles: [join(dir, 'events.jsonl')], onEvent: () => {} });
   base = `http://127.0.0.1:${server.port}`;
 });
 afterAll(async () => {

@@ -50,7 +50,7 @@ describe('webhook start: CRC', () => {
     for (const query of ['', '?nonce=1', '?crc_token=', `?crc_token=${encodeURIComponent('{"forged":true}')}`, `?crc_token=${'a'.repeat(5000)}`, `?crc_token=${token}&crc_token=${token}`, '?crc_token=%FF%FE']) {
       const r = await get(`${s.url}${query}`);
       expect(r.status, query).toBe(400);
-      expect((await r.json()).error, query).toBeTruthy();
+      expect(((await r.json()) as { error?: string }).error, query).toBeTruthy();
     }
     const crc = await s.waitFor((r) => r.type === 'crc' && r.ok);
     expect(crc).toMatchObject({ status: 200, nonce: 'MTc2OTUxODI5MjkxNA' });
