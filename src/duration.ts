@@ -22,7 +22,8 @@ export function parseDuration(value: string, flag: string): number {
 export function durationSeconds(flag: string, min: number, max = Infinity): (value: string) => number {
   return (value) => {
     const seconds = parseDuration(value, flag) / 1000;
-    if (seconds < min || seconds > max) throw new UsageError(`${flag} ${value}: must be ${max === Infinity ? `at least ${min}s` : `between ${min}s and ${max}s`}`);
+    if (seconds < min || seconds > max)
+      throw new UsageError(`${flag} ${value}: must be ${max === Infinity ? `at least ${min}s` : `between ${min}s and ${max}s`}`);
     return seconds;
   };
 }
@@ -32,6 +33,7 @@ export function parseTimeOrAgo(value: string, now: number, flag: string): number
   const ago = durationMs(value, true);
   if (ago !== undefined) return now - ago;
   const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new UsageError(`${flag} ${value}: expected ${FORMS} (ago), or a time such as 2026-01-31T12:00:00Z`);
+  if (Number.isNaN(time))
+    throw new UsageError(`${flag} ${value}: expected ${FORMS} (ago), or a time such as 2026-01-31T12:00:00Z`);
   return time;
 }

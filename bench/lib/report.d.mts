@@ -16,8 +16,21 @@ export interface ResultRow {
 }
 export function median(values: readonly number[]): number;
 export function pairedRatio(xcliFigures: readonly number[], baselineFigures: readonly number[]): number;
-export function evaluate(xcli: number, baseline: number | null | undefined, target: Target, measuredRatio?: number): { ratio: number | null; pass: boolean | null };
+export function evaluate(
+  xcli: number,
+  baseline: number | null | undefined,
+  target: Target,
+  measuredRatio?: number,
+): { ratio: number | null; pass: boolean | null };
 export function describeTarget(target: Target): string;
-export function resultRow(row: { name: string; unit: string; xcli: number; baseline?: number | null; target: Target; note?: string; ratio?: number }): ResultRow;
+export function resultRow(row: {
+  name: string;
+  unit: string;
+  xcli: number;
+  baseline?: number | null;
+  target: Target;
+  note?: string;
+  ratio?: number;
+}): ResultRow;
 export function formatTable(rows: readonly ResultRow[]): string;
 export function formatMarkdown(rows: readonly ResultRow[]): string;

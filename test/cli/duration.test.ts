@@ -7,8 +7,15 @@ import { runCli, tempConfigDir } from '../helpers/run-cli.js';
 describe('parseDuration', () => {
   it('reads ms, s, m, h, d and decimals; a plain number is seconds', () => {
     const vectors: Array<[string, number]> = [
-      ['500ms', 500], ['90', 90_000], ['90s', 90_000], ['1.5m', 90_000], ['90m', 5_400_000],
-      ['1.5h', 5_400_000], ['2d', 172_800_000], [' 10 s ', 10_000], ['0', 0],
+      ['500ms', 500],
+      ['90', 90_000],
+      ['90s', 90_000],
+      ['1.5m', 90_000],
+      ['90m', 5_400_000],
+      ['1.5h', 5_400_000],
+      ['2d', 172_800_000],
+      [' 10 s ', 10_000],
+      ['0', 0],
     ];
     for (const [text, ms] of vectors) expect(parseDuration(text, '--timeout'), text).toBe(ms);
   });

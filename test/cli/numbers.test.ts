@@ -14,7 +14,9 @@ describe('parseWholeNumber', () => {
   it('refuses fractions, signs, exponents, hex, blanks and values out of range, naming the flag', () => {
     for (const bad of ['', ' ', '1.5', '-1', '+1', '1e3', '0x10', 'ten', '65536', '9007199254740993']) {
       expect(() => parseWholeNumber(bad, '--port', 0, 65535), bad).toThrow(UsageError);
-      expect(() => parseWholeNumber(bad, '--port', 0, 65535), bad).toThrow(/^--port must be a whole number from 0 to 65535, got '/);
+      expect(() => parseWholeNumber(bad, '--port', 0, 65535), bad).toThrow(
+        /^--port must be a whole number from 0 to 65535, got '/,
+      );
     }
     expect(() => parseWholeNumber('0', '--max-pages', 1)).toThrow("--max-pages must be a whole number of 1 or more, got '0'");
   });
