@@ -1,9 +1,9 @@
 // The layering of xcli, checked in CI (`npm run lint:deps`). docs/architecture.md explains it.
 //   bin → cli/program → commands/ → area modules (webhook, sandbox, activity, media, shortcuts, mcp,
-//   completion) → http/, auth/ → context, io, errors, paths, external, version.
+//   completion) → http/, auth/ → context, io, errors, paths, startup/external, version.
 // A lower layer never imports a higher one; the sandbox's emulator imports no CLI code.
 const AREAS = '^src/(webhook|sandbox|activity|media|shortcuts|mcp|completion)/';
-const BASE = '^src/(context|io|errors|paths|external|version|terminal-text)[.]ts$';
+const BASE = '^src/(context|io|errors|paths|version|terminal-text)[.]ts$|^src/startup/external[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

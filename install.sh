@@ -31,6 +31,8 @@ bin_dir="${XCLI_BIN_DIR:-$HOME/.local/bin}"
 mkdir -p "$bin_dir"
 ln -sfn "$PWD/bin/xcli.js" "$bin_dir/xcli"
 echo "install.sh: linked $bin_dir/xcli -> $PWD/bin/xcli.js" >&2
+man_dir="${XCLI_MAN_DIR:-$HOME/.local/share/man/man1}"
+mkdir -p "$man_dir" && cp dist/xcli.1 "$man_dir/xcli.1" && echo "install.sh: installed the manual page: man xcli ($man_dir/xcli.1)" >&2
 case ":$PATH:" in
   *":$bin_dir:"*) ;;
   *) echo "install.sh: $bin_dir is not on your PATH; add it: export PATH=\"$bin_dir:\$PATH\"" >&2 ;;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { formatMarkdown, formatTable } from './lib/report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const CASES = ['startup', 'request', 'pages', 'crc', 'events', 'stream', 'memory'];
+const CASES = ['startup', 'request', 'pages', 'crc', 'events', 'stream', 'memory', 'dedupe'];
 
 const args = process.argv.slice(2);
 const runsFlag = args.indexOf('--runs');

@@ -34,15 +34,16 @@ async function run() {
     process.exitCode = 1;
     return;
   }
-  const { loadBundle } = require('./load-bundle.js');
-  const { exports: cli, saveCache } = loadBundle(bundle, join(root, 'dist', 'cli.cjs.cache'));
-  // Packages outside the bundle load through this file's import() (see src/external.ts).
+  // The start-up machinery and its contract: src/startup/README.md.
+  const { loadBundle } = require(join(root, 'dist', 'load-bundle.cjs'));
+  const { exports: cli, saveCache } = loadBundle(bundle);
+  // Packages outside the bundle load through this file's import() (see src/startup/external.ts).
   cli.setImporter((specifier) => import(specifier));
   process.exitCode = await cli.main(argv, cli.systemIO(process.env), process.env);
   saveCache();
 }
 
-const help = only === '--help' || only === '-h' ? preRenderedHelp() : undefined;
+const help = only === '--help' || only === '-h' || only === 'help' ? preRenderedHelp() : undefined;
 if (only === '--version' || only === 'version') {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   process.stdout.write(`xcli ${version}\n`);

@@ -5,14 +5,16 @@
 //
 // Then esbuild bundles what bin/xcli.js runs (cli.js, io.js and all they import, with commander and
 // undici) into one CommonJS file, dist/cli.cjs: resolving and reading ~50 modules of ours plus ~100
-// CommonJS files of those packages cost more start-up time than running them. bin/load-bundle.js
-// runs it through V8's code cache, dist/cli.cjs.cache, written here after a warm-up run.
-// Everything else in dist/ is tsc's output: the library entry dist/index.js and its .d.ts files.
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// CommonJS files of those packages cost more start-up time than running them. dist/load-bundle.cjs
+// runs it with a per-user code cache (src/startup/README.md); a warm-up run here renders the root
+// help and fills that cache. The library (package.json "exports") is copied from tsc's output to
+// dist/lib; the package ships bin/, dist/cli.cjs, dist/load-bundle.cjs, dist/root-help.txt, dist/lib.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import Module, { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtinStandIns, checkNoImport, onlyBundle } from '../src/startup/bundle.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = resolve(root, 'dist');
@@ -20,67 +22,11 @@ const fresh = resolve(root, `.dist-build-${process.pid}`);
 const old = resolve(root, `.dist-old-${process.pid}`);
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
-/**
- * The packages on every request's path. The others stay in node_modules and load when a command
- * needs them, through importExternal (src/external.ts): conf (with ajv) and proper-lockfile only
- * when the store is written, yaml for import-xurl, and @ngrok/ngrok, a native addon.
- */
-const BUNDLED_PACKAGES = new Set(['commander', 'undici']);
-
-function onlyBundle(packages) {
-  return {
-    name: 'only-bundle',
-    setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, (args) => {
-        const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
-        return packages.has(name) ? undefined : { external: true };
-      });
-    },
-  };
-}
-
-/**
- * Built-in modules that bundled packages load at start-up but xcli never uses on a request's path
- * (~15 ms of start-up, docs/performance.md), replaced inside the bundle only:
- * - commander requires node:child_process (and with it net and dgram) for executable subcommands,
- *   which xcli has none of: a proxy that loads the real module on first use.
- * - undici's HTTP/2 client requires node:http2 (and tls) when it loads; xcli's Agent never offers
- *   h2 (allowH2 stays off), so connectH2 cannot run. undici itself runs with `{ constants: {} }` where
- *   http2 is missing; the stand-in does the same, and says so if it is ever reached.
- */
-const BUILTIN_STAND_INS = [
-  {
-    builtin: 'node:child_process',
-    importer: /node_modules[\\/]commander[\\/]/,
-    code: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
-  },
-  {
-    builtin: 'node:http2',
-    importer: /node_modules[\\/]undici[\\/]/,
-    code: "module.exports = { constants: {}, connect() { throw new Error('xcli: HTTP/2 is not built in (undici allowH2 is off)'); } };",
-  },
-];
-
-function builtinStandIns() {
-  return {
-    name: 'builtin-stand-ins',
-    setup(build) {
-      for (const [index, { builtin, importer }] of BUILTIN_STAND_INS.entries()) {
-        const filter = new RegExp(`^${builtin}$`);
-        build.onResolve({ filter }, (args) =>
-          importer.test(args.importer) && args.kind === 'require-call' ? { path: String(index), namespace: 'stand-in' } : undefined,
-        );
-      }
-      build.onLoad({ filter: /.*/, namespace: 'stand-in' }, (args) => ({ contents: BUILTIN_STAND_INS[Number(args.path)].code, loader: 'js' }));
-    },
-  };
-}
-
 /** The bundle's entry: what bin/xcli.js and the warm-up below call. */
 const BUNDLE_ENTRY = `
 export { main } from './cli.js';
 export { systemIO, testIO } from './io.js';
-export { setImporter } from './external.js';
+export { setImporter } from './startup/external.js';
 `;
 
 const PLAIN = process.env.XCLI_BUILD_PLAIN === '1';
@@ -95,7 +41,7 @@ async function bundleCli(outdir) {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    plugins: [builtinStandIns(), onlyBundle(BUNDLED_PACKAGES)],
+    plugins: [builtinStandIns(), onlyBundle()],
     // src/version.ts finds package.json relative to its module: the bundle sits in dist/ as tsc's did.
     define: { 'import.meta.url': '__xcliModuleUrl' },
     banner: { js: "const __xcliModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -107,22 +53,23 @@ async function bundleCli(outdir) {
     minifySyntax: !PLAIN,
     logLevel: 'warning',
   });
-  // Code restored from V8's cache cannot call import() (src/external.ts): the only import() left
-  // must be importExternal's default, which bin/xcli.js replaces. (A plain build keeps comments
-  // that mention import(), so only the minified one is counted.)
-  const imports = readFileSync(join(outdir, 'cli.cjs'), 'utf8').match(/\bimport\(/g) ?? [];
-  if (!PLAIN && imports.length !== 1) throw new Error(`dist/cli.cjs has ${imports.length} import() calls; load external modules with importExternal (src/external.ts)`);
+  // A plain build keeps comments that mention import(), so only the minified one is checked.
+  if (!PLAIN) checkNoImport(readFileSync(join(outdir, 'cli.cjs'), 'utf8'));
+  copyFileSync(join(root, 'src', 'startup', 'load-bundle.cjs'), join(outdir, 'load-bundle.cjs'));
 }
 
 /**
  * Runs the bundle once as bin/xcli.js would and writes two things from that run:
  * - root-help.txt: `xcli --help` is the same text on every run, so it is rendered here (by the real
  *   program, at 80 columns) and bin/xcli.js prints it without loading the CLI, as for --version;
- * - cli.cjs.cache: V8's code cache, holding what the help and a rehearsed request compiled.
+ * - the Node 20 code cache (per user, src/startup/load-bundle.cjs), holding what the help and a
+ *   rehearsed request compiled.
  */
 async function warmUp(outdir) {
-  const { loadBundle } = createRequire(import.meta.url)('../bin/load-bundle.js');
-  const { exports: cli, saveCache } = loadBundle(join(outdir, 'cli.cjs'), join(outdir, 'cli.cjs.cache'), join(dist, 'cli.cjs'));
+  const { loadBundle } = createRequire(import.meta.url)('../src/startup/load-bundle.cjs');
+  // The Node 20 path, whatever Node builds: its cache is named after the bundle's final path, so
+  // the first run after a build starts warm (Node 22's compile cache fills on first run instead).
+  const { exports: cli, saveCache } = loadBundle(join(outdir, 'cli.cjs'), { filename: join(dist, 'cli.cjs'), compileCache: false });
   cli.setImporter((specifier) => import(specifier));
   const help = cli.testIO();
   const wasTTY = process.stdout.isTTY;
@@ -133,11 +80,46 @@ async function warmUp(outdir) {
     process.stdout.isTTY = wasTTY;
   }
   writeFileSync(join(outdir, 'root-help.txt'), help.out());
+  await writeManPage(cli, outdir);
   // The path of `xcli /2/…`: route table, auth, undici's modules (a dry run sends nothing).
   const request = cli.testIO();
   const env = { X_BEARER_TOKEN: 'warm-up', XCLI_CONFIG_DIR: join(outdir, 'no-config') };
   if ((await cli.main(['/2/tweets/20', '--dry-run'], request, env)) !== 0) throw new Error(request.err().trim());
-  saveCache(true);
+  if (typeof Module.enableCompileCache !== 'function') saveCache(true);
+}
+
+/** The entries of the library (package.json "exports"), as tsc emits them. */
+const LIBRARY_ENTRIES = ['index.js', 'webhooks.js', 'webhook/fetch.js'];
+
+/**
+ * Copies the library entries and every module they import (relative specifiers in the .js and the
+ * .d.ts files) to dist/lib: what the package ships of tsc's output. The rest of it is bundled into
+ * cli.cjs, or only used by tests.
+ */
+function copyLibrary(outdir) {
+  const pending = [...LIBRARY_ENTRIES];
+  const copied = new Set();
+  while (pending.length) {
+    const file = pending.pop();
+    if (copied.has(file)) continue;
+    copied.add(file);
+    for (const emitted of [file, file.replace(/\.js$/, '.d.ts')]) {
+      const source = join(outdir, emitted);
+      if (!existsSync(source)) continue;
+      mkdirSync(dirname(join(outdir, 'lib', emitted)), { recursive: true });
+      copyFileSync(source, join(outdir, 'lib', emitted));
+      for (const [, specifier] of readFileSync(source, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"](\.\.?\/[^'"]+)['"]/g)) {
+        pending.push(join(dirname(file), specifier));
+      }
+    }
+  }
+}
+
+/** xcli.1, the manual page, from the command tree (`xcli help --man`); install.sh puts it where man looks. */
+async function writeManPage(cli, outdir) {
+  const man = cli.testIO();
+  if ((await cli.main(['help', '--man'], man, {})) !== 0) throw new Error(man.err().trim());
+  writeFileSync(join(outdir, 'xcli.1'), man.out());
 }
 
 rmSync(fresh, { recursive: true, force: true });
@@ -149,6 +131,7 @@ try {
   process.stderr.write(`build: bundling failed: ${error.message}\n`);
   process.exit(1);
 }
+copyLibrary(fresh);
 try {
   await warmUp(fresh);
 } catch (error) {

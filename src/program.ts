@@ -6,7 +6,10 @@ import { registerAccountActivity } from './commands/account-activity.js';
 import { registerActivity } from './commands/activity.js';
 import { registerAuth } from './commands/auth.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerComplete } from './commands/complete.js';
+import { groupsPrintHelp, registerHelp } from './commands/help.js';
 import { registerMcp } from './commands/mcp.js';
+import { addJqToJsonCommands, installOutputHooks } from './jq/hooks.js';
 import { registerMedia } from './commands/media.js';
 import { registerRequest } from './commands/request.js';
 import { registerRoutes } from './commands/routes.js';
@@ -51,6 +54,7 @@ export function createProgram(ctx: Context, argv: readonly string[] = []): Comma
   program.hook('preAction', (_root, action) => {
     ctx.api = resolveApiOptions(action);
   });
+  installOutputHooks(program, ctx);
   if (isPlainRequest(argv)) return program;
   registerRoutes(program, ctx);
   program.commandsGroup('Posting & engagement:');
@@ -73,7 +77,11 @@ export function createProgram(ctx: Context, argv: readonly string[] = []): Comma
   registerMcp(program, ctx);
   registerCompletion(program, ctx);
   registerVersion(program, ctx);
+  registerHelp(program, ctx);
+  registerComplete(program, ctx);
   for (const sub of program.commands) tidySubcommands(sub, `xcli ${sub.name()}`);
+  groupsPrintHelp(program);
+  addJqToJsonCommands(program);
   return program;
 }
 

@@ -16,7 +16,7 @@ export function printRows<T>(ctx: Context, opts: { json?: boolean }, doc: unknow
     ctx.io.stderr.write(`${empty}\n`);
     return;
   }
-  ctx.io.stdout.write(formatTable(columns.map((c) => c.header), rows.map((row) => columns.map((c) => (c.value(row) ?? '-').replace(/\s+/g, ' ')))));
+  ctx.io.stdout.write(formatTable(columns.map((c) => c.header), rows.map((row) => columns.map((c) => (c.value(row) ?? '-').replace(/\s+/g, ' '))), ctx.io.stdoutColumns));
 }
 
 /** `key: value` lines for one object on a terminal, or its JSON otherwise. */

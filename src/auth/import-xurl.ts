@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { FailureError } from '../errors.js';
-import { importExternal } from '../external.js';
+import { importExternal } from '../startup/external.js';
 import type { AppConfig, OAuth2Token } from './types.js';
 
 type Obj = Record<string, unknown>;

@@ -6,7 +6,7 @@ import { chmodSync, closeSync, constants, fchmodSync, fstatSync, mkdirSync, open
 import { dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigFileError, FailureError } from '../errors.js';
-import { importExternal } from '../external.js';
+import { importExternal } from '../startup/external.js';
 import type { Paths } from '../paths.js';
 import type { CredentialStore, StoreData } from './types.js';
 import { validateStoreData } from './validate.js';

@@ -1,27 +1,23 @@
-import { Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import type { Context } from '../context.js';
-import { UsageError } from '../errors.js';
-import { completionScript, type CompletionNode, type Shell } from '../completion/scripts.js';
-
-const SHELLS: Shell[] = ['bash', 'zsh', 'fish'];
-
-function toNode(cmd: Command): CompletionNode {
-  return {
-    name: cmd.name(),
-    description: cmd.description(),
-    flags: cmd.options.flatMap((o) => [o.long, o.short].filter((f): f is string => Boolean(f))),
-    children: cmd.commands.map(toNode),
-  };
-}
+import { completionScript, SHELLS, type Shell } from '../completion/scripts.js';
 
 export function registerCompletion(program: Command, ctx: Context): void {
   program
     .command('completion')
-    .description('print a shell completion script (bash, zsh or fish)')
-    .argument('<shell>', SHELLS.join('|'))
-    .addHelpText('after', '\nExamples:\n  $ eval "$(xcli completion bash)"\n  $ xcli completion fish | source\n')
-    .action((shell: string) => {
-      if (!SHELLS.includes(shell as Shell)) throw new UsageError(`unknown shell '${shell}': use ${SHELLS.join(', ')}`);
-      ctx.io.stdout.write(completionScript(shell as Shell, toNode(program)));
+    .description('print a shell completion script (bash, zsh, fish or powershell)')
+    .addArgument(new Argument('<shell>', SHELLS.join('|')).choices(SHELLS))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ eval "$(xcli completion bash)"                        in ~/.bashrc
+  $ eval "$(xcli completion zsh)"                         in ~/.zshrc, after compinit
+  $ xcli completion fish > ~/.config/fish/completions/xcli.fish
+  PS> xcli completion powershell | Out-String | Invoke-Expression   in $PROFILE
+`,
+    )
+    .action((shell: Shell) => {
+      ctx.io.stdout.write(completionScript(shell));
     });
 }

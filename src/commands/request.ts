@@ -36,7 +36,9 @@ export function registerRequest(program: Command, ctx: Context): void {
     .option('--retry-unsafe', 'with --retry, also retry POST/PATCH after 5xx or a lost connection (may post twice)')
     .option('--max-wait <duration>', 'longest single wait between retries (e.g. 90s, 15m)', durationSeconds('--max-wait', 0), 900)
     .option('--pretty', 'always pretty-print JSON')
-    .option('--raw', 'always print the body exactly as received');
+    .option('--raw', 'always print the body exactly as received')
+    .option('--jq <expr>', 'filter the JSON body with a jq expression (per page with --paginate, per record on streams)')
+    .option('-o, --output <file>', 'write the body to FILE instead of stdout (- for stdout), as curl -o');
   program
     .action(async (url: string | undefined, _opts: unknown, cmd: Command) => {
       const [{ runRawRequest }, { meResolver }] = await Promise.all([import('../http/raw.js'), import('../shortcuts/me.js')]);

@@ -29,6 +29,8 @@ interface StartFlags {
   host: string;
   requireSignature?: boolean;
   maxBody: number;
+  previousSecret?: string[];
+  dedupe?: string;
   maxConnections: number;
   maxBodyMemory: number;
   maxForwardMemory: number;
@@ -66,6 +68,7 @@ function checkStartFlags(o: StartFlags): void {
     }
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) throw new UsageError(`${flag} wants an http(s) URL, got '${url}'`);
   }
+  if (o.dedupe !== undefined && !/^rediss?:\/\/[^/\s]/.test(o.dedupe)) throw new UsageError(`--dedupe wants a redis:// URL, got '${o.dedupe}'`);
   if ((o.replace || o.ephemeral) && !o.register) throw new UsageError(`${o.replace ? '--replace' : '--ephemeral'} only makes sense with --register`);
   if (o.register && !o.sandbox && !o.tunnel && !o.publicUrl) throw new UsageError('--register needs a public URL: drop --no-tunnel, or pass --public-url URL');
 }
@@ -103,6 +106,8 @@ Examples:
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--require-signature', 'answer 403 to unsigned or wrongly signed events (default: 200 and flag them)')
     .addOption(new Option('--max-body <bytes>', 'largest body accepted (413 above)').default(DEFAULT_MAX_BODY, '1 MiB').argParser(byteSize(1, 1024 * MiB, '--max-body')))
+    .option('--previous-secret <secret>', 'during a secret rotation, also accept events signed with this older consumer secret (repeatable)', collect)
+    .option('--dedupe <url>', 'share duplicate detection with other instances through Redis, e.g. redis://127.0.0.1:6379')
     .addOption(new Option('--max-connections <n>', 'open connections above which new events get 503 (CRC still answered)').default(1024).argParser(wholeNumber('--max-connections', 1, 1_000_000)))
     .addOption(new Option('--max-body-memory <bytes>', 'request bodies held at once, all connections (503 above)').default(48 * MiB, '48m').argParser(byteSize(1024, 64 * 1024 * MiB, '--max-body-memory')))
     .addOption(new Option('--max-forward-memory <bytes>', 'event bytes waiting for --forward-to (503 above)').default(32 * MiB, '32m').argParser(byteSize(1024, 64 * 1024 * MiB, '--max-forward-memory')))
@@ -137,6 +142,8 @@ Examples:
       app: ctx.api.app,
       requireSignature: flags.requireSignature === true,
       maxBodyBytes: flags.maxBody,
+      previousSecrets: flags.previousSecret ?? [],
+      dedupe: flags.dedupe,
       maxConnections: flags.maxConnections,
       maxBodyMemory: flags.maxBodyMemory,
       maxForwardMemory: flags.maxForwardMemory,

@@ -1,84 +1,76 @@
-// Shell completion scripts generated from the command tree, so they never drift from the real flags.
+// Shell completion scripts. Each one only passes the typed words to `xcli __complete` and shows its
+// answer (src/completion/engine.ts), so the scripts are small and never drift from the program.
 
-export interface CompletionNode {
-  name: string;
-  description: string;
-  flags: string[];
-  children: CompletionNode[];
-}
+export const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
+export type Shell = (typeof SHELLS)[number];
 
-export type Shell = 'bash' | 'zsh' | 'fish';
-
-function walk(node: CompletionNode, prefix: string[], visit: (path: string[], node: CompletionNode) => void): void {
-  visit(prefix, node);
-  for (const child of node.children) walk(child, [...prefix, child.name], visit);
-}
-
-function table(root: CompletionNode): Map<string, CompletionNode> {
-  const byPath = new Map<string, CompletionNode>();
-  walk(root, [], (path, node) => byPath.set(path.join(' '), node));
-  return byPath;
-}
-
-function quote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-export function completionScript(shell: Shell, root: CompletionNode): string {
-  const nodes = table(root);
-  if (shell === 'bash') return bash(nodes);
-  if (shell === 'zsh') return `#compdef xcli\n# zsh completion for xcli: eval "$(xcli completion zsh)"\nautoload -U +X bashcompinit && bashcompinit\n${bash(nodes)}`;
-  return fish(nodes);
-}
-
-function bash(nodes: Map<string, CompletionNode>): string {
-  const cases = [...nodes.entries()]
-    .map(([path, node]) => {
-      const words = [...node.children.map((c) => c.name), ...node.flags].join(' ');
-      return `    ${quote(path)}) words=${quote(words)} ;;`;
-    })
-    .join('\n');
-  return `# bash completion for xcli: eval "$(xcli completion bash)"
+// bash splits words at COMP_WORDBREAKS (`=`, `:`), so the words are taken from the line itself, and
+// the part of the current word before bash's own word start is cut from each answer.
+const BASH = `# bash completion for xcli: eval "$(xcli completion bash)"
 _xcli_complete() {
-  local cur path="" w i
-  cur="\${COMP_WORDS[COMP_CWORD]}"
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    w="\${COMP_WORDS[i]}"
-    [[ "$w" == -* ]] && continue
-    if [[ -n "$(_xcli_words "\${path:+$path }$w")" || "$(_xcli_known "\${path:+$path }$w")" == 1 ]]; then
-      path="\${path:+$path }$w"
-    fi
-  done
-  COMPREPLY=($(compgen -W "$(_xcli_words "$path")" -- "$cur"))
+  local line="\${COMP_LINE:0:COMP_POINT}" cur="\${COMP_WORDS[COMP_CWORD]}" full="" c
+  local -a words
+  read -ra words <<< "$line"
+  if [[ -n "$line" && "$line" != *[[:space:]] ]]; then
+    full="\${words[\${#words[@]}-1]}"
+    unset 'words[\${#words[@]}-1]'
+  fi
+  [[ "$cur" =~ ^[=:]+$ ]] && cur=""
+  local strip="\${full:0:\${#full}-\${#cur}}"
+  COMPREPLY=()
+  while IFS= read -r c; do
+    c="\${c%%$'\\t'*}"
+    [[ -n "$c" ]] && COMPREPLY+=("\${c#"$strip"}")
+  done < <(xcli __complete --current="$full" -- "\${words[@]:1}" 2>/dev/null)
+  if [[ \${#COMPREPLY[@]} -eq 1 && "\${COMPREPLY[0]}" == */ ]]; then compopt -o nospace 2>/dev/null; fi
 }
-_xcli_known() {
-  case "$1" in
-${[...nodes.keys()].map((p) => `    ${quote(p)}) echo 1 ;;`).join('\n')}
-  esac
-}
-_xcli_words() {
-  local words=""
-  case "$1" in
-${cases}
-  esac
-  echo "$words"
-}
-complete -o default -F _xcli_complete xcli
+complete -F _xcli_complete xcli
 `;
-}
 
-function fish(nodes: Map<string, CompletionNode>): string {
-  const lines = ['# fish completion for xcli: xcli completion fish | source', 'complete -c xcli -f'];
-  for (const [path, node] of nodes) {
-    const parts = path ? path.split(' ') : [];
-    const condition = parts.length === 0 ? '__fish_use_subcommand' : `__fish_seen_subcommand_from ${parts[parts.length - 1]}`;
-    for (const child of node.children) {
-      lines.push(`complete -c xcli -n ${quote(condition)} -a ${quote(child.name)} -d ${quote(child.description)}`);
+// Native zsh: answers with descriptions through _describe; folders and path prefixes (ending in /)
+// take no space after them.
+const ZSH = `#compdef xcli
+# zsh completion for xcli: eval "$(xcli completion zsh)" (after compinit), or save as _xcli in $fpath
+_xcli() {
+  local -a done_words plain open
+  local line value description
+  done_words=("\${(@)words[2,CURRENT-1]}")
+  for line in "\${(@f)$(xcli __complete --current="\${words[CURRENT]}" -- "\${done_words[@]}" 2>/dev/null)}"; do
+    [[ -z "$line" ]] && continue
+    value="\${line%%$'\\t'*}"
+    description="\${line#*$'\\t'}"
+    [[ "$description" == "$line" ]] && description=""
+    value="\${value//:/\\\\:}"
+    if [[ "$value" == */ ]]; then open+=("$value\${description:+:$description}")
+    else plain+=("$value\${description:+:$description}"); fi
+  done
+  (( \${#plain} )) && _describe -t values 'xcli' plain
+  (( \${#open} )) && _describe -t values 'xcli' open -S ''
+  return 0
+}
+compdef _xcli xcli
+`;
+
+const FISH = `# fish completion for xcli: xcli completion fish | source
+function __xcli_complete
+    set -l words (commandline -opc)
+    xcli __complete --current=(commandline -ct) -- $words[2..-1] 2>/dev/null
+end
+complete -c xcli -f -a '(__xcli_complete)'
+`;
+
+const POWERSHELL = `# PowerShell completion for xcli: xcli completion powershell | Out-String | Invoke-Expression
+Register-ArgumentCompleter -Native -CommandName xcli -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+    $words = @($commandAst.CommandElements | Select-Object -Skip 1 | Where-Object { $_.Extent.EndOffset -lt $cursorPosition } | ForEach-Object { $_.Extent.Text })
+    & xcli __complete "--current=$wordToComplete" -- @words 2>$null | ForEach-Object {
+        $value, $description = $_ -split "\`t", 2
+        if (-not $description) { $description = $value }
+        [System.Management.Automation.CompletionResult]::new($value, $value, 'ParameterValue', $description)
     }
-    for (const flag of node.flags) {
-      const long = flag.startsWith('--') ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`;
-      lines.push(`complete -c xcli -n ${quote(condition)} ${long}`);
-    }
-  }
-  return `${lines.join('\n')}\n`;
+}
+`;
+
+export function completionScript(shell: Shell): string {
+  return { bash: BASH, zsh: ZSH, fish: FISH, powershell: POWERSHELL }[shell];
 }

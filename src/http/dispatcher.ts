@@ -68,7 +68,7 @@ let direct: Agent | undefined;
 let proxied: { key: string; agent: Promise<Dispatcher> } | undefined;
 
 /**
- * The dispatcher for every call to X: one per process (bin/load-bundle.js runs V8 with Liftoff only
+ * The dispatcher for every call to X: one per process (src/startup/load-bundle.cjs runs V8 with Liftoff only
  * for undici's WebAssembly parser). The proxy agent is loaded on first use when a proxy is set.
  */
 export function dispatcherForX(env: Env): Promise<Dispatcher> {

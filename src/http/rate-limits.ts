@@ -83,15 +83,36 @@ export function seenLimit(
   return entry;
 }
 
-/** Keeps the newest limits of a route; a cache, so failing to write costs nothing but the readout. */
-export async function rememberLimit(stateFile: string, scope: string, entry: SeenLimit): Promise<void> {
-  await updateStateFile(stateFile, (state) => {
-    const book = (state.rateLimits && typeof state.rateLimits === 'object' ? state.rateLimits : {}) as LimitBook;
-    const limits = book[scope] && typeof book[scope] === 'object' ? book[scope] : {};
-    limits[entryKey(entry)] = entry;
-    book[scope] = limits;
-    state.rateLimits = book;
-  });
+/** Limits seen by this process and not yet written, per state file: the newest entry per scope and route. */
+const unwritten = new Map<string, Map<string, { scope: string; entry: SeenLimit }>>();
+
+/**
+ * Notes the limits a response reported. They are written to the state file in one locked update per
+ * file when the process is about to exit (a locked write takes milliseconds; --paginate and streams
+ * see limits on every response). A cache: failing to write costs nothing but the readout.
+ */
+export function rememberLimit(stateFile: string, scope: string, entry: SeenLimit): void {
+  if (unwritten.size === 0) process.once('beforeExit', () => void writeRememberedLimits());
+  let pending = unwritten.get(stateFile);
+  if (!pending) unwritten.set(stateFile, (pending = new Map()));
+  pending.set(`${scope} ${entryKey(entry)}`, { scope, entry });
+}
+
+/** Writes what rememberLimit noted, one locked update per state file. */
+async function writeRememberedLimits(): Promise<void> {
+  const files = [...unwritten];
+  unwritten.clear();
+  for (const [stateFile, pending] of files) {
+    await updateStateFile(stateFile, (state) => {
+      const book = (state.rateLimits && typeof state.rateLimits === 'object' ? state.rateLimits : {}) as LimitBook;
+      for (const { scope, entry } of pending.values()) {
+        const limits = book[scope] && typeof book[scope] === 'object' ? book[scope] : {};
+        limits[entryKey(entry)] = entry;
+        book[scope] = limits;
+      }
+      state.rateLimits = book;
+    });
+  }
 }
 
 function isSeenLimit(value: unknown): value is SeenLimit {

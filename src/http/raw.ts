@@ -7,6 +7,7 @@ import { pageParamFor, pages } from './paginate.js';
 import { fieldParams } from './fields.js';
 import { JsonSyntaxError } from './json-format.js';
 import { dataItems, PageMerger } from './merge.js';
+import { statusLine } from '../terminal/status.js';
 import { expandPathArgs, type MeResolver } from './path-args.js';
 import { partialErrorsLine, problemSummary } from './problem.js';
 import { rateLimitLine } from './rate-limits.js';
@@ -186,6 +187,8 @@ export async function runRawRequest(ctx: Context, target: string | undefined, gl
     if (merger && last) writeBody(ctx, Buffer.from(merger.text()), 'application/json', mode, true);
   };
   const okPages: RetriedResponse[] = [];
+  // --merge prints at the end: until then a terminal shows how far it got.
+  const waiting = merger ? statusLine(ctx.io) : undefined;
   const stop = new AbortController();
   const removeInterrupt = ctx.onInterrupt(() => stop.abort());
   try {
@@ -193,6 +196,7 @@ export async function runRawRequest(ctx: Context, target: string | undefined, gl
       const failed = page.response.status >= 400 || page.response.gaveUp !== undefined;
       if (failed) {
         // Pages already fetched are kept; the failed page's body follows them (one document per line).
+        waiting?.clear();
         if (merger) flushMerged();
         print(page.response, true);
         rate(page.response);
@@ -209,8 +213,10 @@ export async function runRawRequest(ctx: Context, target: string | undefined, gl
           throw new FailureError(`${opts.merge ? '--merge' : '--ndjson'}: page ${page.number} is not a JSON object (${error.message})`);
         }
       } else print(page.response, true);
+      waiting?.show(`xcli: --merge: ${page.number} page${page.number === 1 ? '' : 's'} fetched… (Ctrl-C prints what came)`);
     }
   } catch (error) {
+    waiting?.clear();
     // The page that was being fetched: say how to pick up from it.
     const resume = last?.nextToken ? `resume with --page-token ${last.nextToken}` : undefined;
     if (!(error instanceof HttpStatusError || error instanceof RateLimitError)) flushMerged();
@@ -222,6 +228,7 @@ export async function runRawRequest(ctx: Context, target: string | undefined, gl
     throw error;
   } finally {
     removeInterrupt();
+    waiting?.clear();
   }
   flushMerged();
   if (last) rate(last.response);

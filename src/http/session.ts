@@ -46,9 +46,6 @@ export interface ApiSession {
   redactor: Redactor;
   /** Warnings already shown, so pages and retries do not repeat them. */
   warned: Set<string>;
-  /** Rate limits seen and not yet written to the state file (the newest per route), and the writer. */
-  limitsToKeep?: Map<string, () => Promise<void>>;
-  limitWriter?: Promise<void>;
 }
 
 export async function openSession(ctx: Context, globals: GlobalOptions): Promise<ApiSession> {
@@ -149,7 +146,7 @@ export function verboseObserver(session: ApiSession, auth?: PreparedRequest['aut
 export async function exchange(session: ApiSession, spec: RequestSpec, signal?: AbortSignal) {
   const req = await prepare(session, spec);
   const response = await send(session.ctx.env, req, { observe: verboseObserver(session, req.auth), signal });
-  await keepLimits(session, req, response);
+  keepLimits(session, req, response);
   return response;
 }
 
@@ -157,27 +154,14 @@ export async function exchange(session: ApiSession, spec: RequestSpec, signal?: 
 export async function exchangeStreaming(session: ApiSession, spec: RequestSpec, signal?: AbortSignal) {
   const req = await prepare(session, spec);
   const response = await sendStreaming(session.ctx.env, req, { observe: verboseObserver(session, req.auth), signal, streaming: true });
-  await keepLimits(session, req, response);
+  keepLimits(session, req, response);
   return response;
 }
 
-/** Records the response's rate-limit headers for `xcli limits` (per route, auth kind and user). */
-async function keepLimits(session: ApiSession, req: PreparedRequest, head: ResponseHead): Promise<void> {
+/** Observes each response's rate-limit headers for `xcli limits` (per route, auth kind and user). */
+function keepLimits(session: ApiSession, req: PreparedRequest, head: ResponseHead): void {
   const { resolved, globals, ctx } = session;
   const user = req.auth.kind === 'oauth2' ? (globals.username ?? defaultUserOf(resolved.app)) : undefined;
   const entry = seenLimit({ method: req.method, ...req.target, auth: req.auth.kind, user }, head.headers, ctx.now());
-  if (!entry) return;
-  // A locked write of the state file takes milliseconds: it runs beside the next request instead
-  // of before it, and only the newest entry of a route waits while one is written (--paginate
-  // writes a few times, not once per page). Node's event loop finishes the writes before exiting.
-  const pending = (session.limitsToKeep ??= new Map());
-  const scope = limitScope(resolved.apiBaseUrl, resolved.name);
-  pending.set(`${scope} ${entry.method} ${entry.route} ${entry.auth} ${entry.user ?? ''}`, () => rememberLimit(ctx.paths.stateFile, scope, entry));
-  session.limitWriter ??= (async () => {
-    for (const [key, write] of pending) {
-      pending.delete(key);
-      await write().catch(() => {});
-    }
-    session.limitWriter = undefined;
-  })();
+  if (entry) rememberLimit(ctx.paths.stateFile, limitScope(resolved.apiBaseUrl, resolved.name), entry);
 }

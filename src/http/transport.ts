@@ -49,7 +49,7 @@ function requestTimeoutMs(env: Env): number {
 export async function sendStreaming(env: Env, req: OutgoingRequest, options: SendOptions = {}): Promise<StreamingResponse> {
   options.observe?.request(req);
   const timeout = requestTimeoutMs(env);
-  let response;
+  let response: Dispatcher.ResponseData;
   try {
     response = await request.call(await dispatcherForX(env), {
       origin: req.url.origin,

@@ -12,7 +12,7 @@ import { resolveApp, secretsOf } from '../auth/resolve.js';
 import type { ResolvedApp } from '../auth/types.js';
 import type { Context } from '../context.js';
 import { CredentialsError, UsageError } from '../errors.js';
-import { importExternal } from '../external.js';
+import { importExternal } from '../startup/external.js';
 import { dispatcherForX, proxyFor, redactedProxy } from '../http/dispatcher.js';
 import { Redactor } from '../http/redact.js';
 import type { GlobalOptions } from '../http/types.js';

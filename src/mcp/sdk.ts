@@ -1,6 +1,6 @@
 // The MCP SDK (and zod, for tool schemas) are loaded only by `xcli mcp` and the sandbox's /mcp route,
 // through importExternal (src/external.ts): nothing else in xcli pays for them.
-import { importExternal } from '../external.js';
+import { importExternal } from '../startup/external.js';
 
 type StdioServer = typeof import('@modelcontextprotocol/sdk/server/stdio.js');
 type HttpClient = typeof import('@modelcontextprotocol/sdk/client/streamableHttp.js');

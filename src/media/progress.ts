@@ -1,38 +1,40 @@
-// A one-line progress bar on stderr, drawn only when stderr is a terminal (never in logs or pipes).
+// The upload's progress bar on stderr, on a terminal only (src/terminal/status.ts): label, bar,
+// percentage and bytes, with the label cut first so the numbers stay visible in a narrow window.
 import type { Context } from '../context.js';
+import { statusLine } from '../terminal/status.js';
+import { displayWidth, truncate } from '../terminal/width.js';
 import { formatBytes } from './detect.js';
 
 export interface Progress {
   /** Bytes sent so far. */
   sent(bytes: number): void;
-  /** A status word while X processes the file (`in_progress 40%`). */
+  /** A status while X processes the file (`processing in_progress 40%`). */
   note(text: string): void;
-  /** Erases the bar. */
+  /** Replaces the bar with its final state, which stays on screen (`uploaded 5.0 MB, processing succeeded`). */
+  done(text: string): void;
+  /** Erases the bar (after a failure: the error line says the rest). */
   clear(): void;
 }
 
-const WIDTH = 24;
+const BAR = 24;
+const MIN_LABEL = 8;
 
 export function progressBar(ctx: Context, label: string, total: number): Progress {
-  if (!ctx.io.isStderrTTY) return { sent() {}, note() {}, clear() {} };
-  const err = ctx.io.stderr;
-  let drawn = false;
-  const draw = (line: string) => {
-    err.write(`\r\x1b[2K${line}`);
-    drawn = true;
-  };
+  const line = statusLine(ctx.io);
+  if (!line) return { sent() {}, note() {}, done() {}, clear() {} };
+  const labelled = (rest: string) => `${truncate(label, Math.max(MIN_LABEL, line.room() - displayWidth(rest)))}${rest}`;
   return {
     sent(bytes) {
       const ratio = total === 0 ? 1 : Math.min(1, bytes / total);
-      const filled = Math.round(ratio * WIDTH);
-      draw(`${label} [${'#'.repeat(filled)}${' '.repeat(WIDTH - filled)}] ${Math.floor(ratio * 100)}% ${formatBytes(bytes)}/${formatBytes(total)}`);
+      const numbers = ` ${Math.floor(ratio * 100)}% ${formatBytes(bytes)}/${formatBytes(total)}`;
+      // The bar gives way first (down to 10 cells), then the label.
+      const room = line.room() - displayWidth(numbers) - 3;
+      const bar = Math.max(0, Math.min(BAR, Math.max(room - displayWidth(label), Math.min(10, room - MIN_LABEL))));
+      const filled = Math.round(ratio * bar);
+      line.show(labelled(`${bar > 0 ? ` [${'#'.repeat(filled)}${' '.repeat(bar - filled)}]` : ''}${numbers}`));
     },
-    note(text) {
-      draw(`${label}: ${text}`);
-    },
-    clear() {
-      if (drawn) err.write('\r\x1b[2K');
-      drawn = false;
-    },
+    note: (text) => line.show(labelled(`: ${text}`)),
+    done: (text) => line.done(labelled(`: ${text}`)),
+    clear: () => line.clear(),
   };
 }

@@ -247,8 +247,10 @@ export async function sendUpload(ctx: Context, session: ApiSession, upload: Prep
         throw stepError('metadata (alt text)', error);
       }
     }
-    if (!options.wait || !needsProcessing(category)) return finalized;
-    return await waitForProcessing(ctx, session, finalized, ctx.now() + options.timeoutMs, progress);
+    const result = !options.wait || !needsProcessing(category) ? finalized : await waitForProcessing(ctx, session, finalized, ctx.now() + options.timeoutMs, progress);
+    const state = result.processing_info?.state;
+    progress.done(`uploaded ${formatBytes(size)}${state ? `, processing ${state}` : ''}`);
+    return result;
   } finally {
     progress?.clear();
     await upload.close();

@@ -257,13 +257,14 @@ export async function sandboxStatus(ctx: Context, flags: { app?: string; json?: 
     `sandbox ${data.url}  acting user @${data.authenticated_user?.username ?? '?'} (${data.authenticated_user?.id ?? '?'})  ${data.users} users, ${data.posts} posts`,
     '',
     'Webhooks:',
-    data.webhooks.length ? formatTable(['ID', 'VALID', 'URL'], data.webhooks.map((w) => [w.id, String(w.valid), w.url])).trimEnd() : '  none',
+    data.webhooks.length ? formatTable(['ID', 'VALID', 'URL'], data.webhooks.map((w) => [w.id, String(w.valid), w.url]), ctx.io.stdoutColumns).trimEnd() : '  none',
     '',
     'Activity subscriptions:',
     data.activity_subscriptions.length
       ? formatTable(
           ['ID', 'EVENT', 'FILTER', 'WEBHOOK', 'TAG'],
           data.activity_subscriptions.map((s) => [s.subscription_id, s.event_type, Object.entries(s.filter).map(([k, v]) => `${k}=${v}`).join(' '), s.webhook_id ?? '-', s.tag ?? '']),
+          ctx.io.stdoutColumns,
         ).trimEnd()
       : '  none',
     '',
@@ -305,5 +306,5 @@ export async function sandboxDeliveries(ctx: Context, flags: { app?: string; web
     d.attempts.map((a) => `${a.status ?? a.error}/${a.latency_ms}ms`).join(' '),
     d.event_uuid ?? '',
   ]);
-  ctx.io.stdout.write(formatTable(['TIME', 'WEBHOOK', 'EVENT', 'OUTCOME', 'ATTEMPTS (status/latency)', 'EVENT UUID'], rows));
+  ctx.io.stdout.write(formatTable(['TIME', 'WEBHOOK', 'EVENT', 'OUTCOME', 'ATTEMPTS (status/latency)', 'EVENT UUID'], rows, ctx.io.stdoutColumns));
 }

@@ -22,7 +22,7 @@ export async function runList(ctx: Context, globals: GlobalOptions, json: boolea
     return;
   }
   const rows = hooks.map((w) => [w.id, w.valid === false ? 'invalid' : w.valid === true ? 'valid' : '?', w.created_at ?? '', w.url]);
-  ctx.io.stdout.write(formatTable(['ID', 'VALID', 'CREATED', 'URL'], rows));
+  ctx.io.stdout.write(formatTable(['ID', 'VALID', 'CREATED', 'URL'], rows, ctx.io.stdoutColumns));
 }
 
 export async function runCreate(ctx: Context, globals: GlobalOptions, url: string, json: boolean): Promise<void> {

@@ -1,17 +1,7 @@
 // X's Challenge-Response Check: GET <webhook>?crc_token=T → {"response_token":"sha256=<base64 HMAC-SHA256(consumer secret, T)>"}.
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
-/**
- * Token shapes the CRC endpoint agrees to sign. X sends base64 of a UUID (48 characters); the
- * research vectors use a raw UUID (36) and `helloWorld` (10). Only base64/base64url/UUID characters
- * are allowed, so the endpoint never signs anything containing `{`, `"`, spaces or other JSON syntax
- * and cannot be used as an oracle to sign a forged event body (vercel/chat#775).
- */
-export const CRC_TOKEN_PATTERN = /^[A-Za-z0-9+/=_-]{8,128}$/;
-
-export function isTokenShaped(token: string): boolean {
-  return CRC_TOKEN_PATTERN.test(token);
-}
+export { CRC_TOKEN_PATTERN, isTokenShaped } from './protocol.js';
 
 /** The secret as a KeyObject, made once: createHmac prepares a string key again on every call. */
 let lastKey: { secret: string; key: KeyObject } | undefined;

@@ -58,7 +58,7 @@ export async function runEventsList(
 ): Promise<void> {
   const matches = eventTypeFilter(options.type);
   const since = options.since === undefined ? undefined : parseTimeOrAgo(options.since, ctx.now(), '--since');
-  const table = wantsJson(ctx, options.json) ? undefined : streamingTable(TABLE_HEADER);
+  const table = wantsJson(ctx, options.json) ? undefined : streamingTable(TABLE_HEADER, undefined, ctx.io.stdoutColumns);
   const out = bufferedOutput(ctx.io.stdout);
   let count = 0;
   const show = async (record: EventRecord, line: string): Promise<void> => {

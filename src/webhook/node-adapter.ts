@@ -1,8 +1,9 @@
-// node:http glue for handleWebhookRequest: reads the raw body as bytes (with a size limit), writes
-// the response. Works with node:http, Express and any server passing node's (req, res).
+// node:http glue for the handler core: reads the raw body as bytes (with a size limit), writes the
+// response. Works with node:http, Express, Connect and Fastify (given req.raw and reply.raw).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BodyBudget } from './budget.js';
-import { handleWebhookRequest, jsonResponse, respond, type HandlerOptions, type WebhookResponseParts } from './handler.js';
+import { jsonResponse, respond, type HandlerOptions, type WebhookRequestParts, type WebhookResponseParts } from './handler.js';
+import { nodeCrypto } from './node-crypto.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -18,35 +19,54 @@ export interface NodeAdapterOptions extends HandlerOptions {
 
 export type NodeListener = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
 
+/** What frameworks add to node's request: Express's mount-free URL and parsed body, a kept raw body. */
+type FrameworkRequest = IncomingMessage & { originalUrl?: string; rawBody?: unknown; body?: unknown };
+
+/** The request parts in, the response parts out, on Node (node:crypto). */
+export async function handleWebhookRequest(req: WebhookRequestParts, options: HandlerOptions): Promise<WebhookResponseParts> {
+  return respond(req, { ...options, crypto: nodeCrypto });
+}
+
+export const BODY_ALREADY_READ =
+  "[xcli/webhooks] the request body was read before the webhook handler and its bytes were not kept: mount the handler before body parsers, or keep them as req.rawBody (express.json({ verify: (req, res, buf) => { req.rawBody = buf } }); Fastify: a parseAs 'buffer' parser that sets req.raw.rawBody, see docs/library.md)";
+
 export function createNodeListener(options: NodeAdapterOptions): NodeListener {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  return (req, res, next) => {
-    const url = req.url ?? '/';
+  const core = { ...options, crypto: nodeCrypto };
+  let warned = false;
+  return (request, res, next) => {
+    const req = request as FrameworkRequest;
+    // Express strips the mount path from req.url (app.use('/webhook', handler)); originalUrl keeps it.
+    const url = req.originalUrl ?? req.url ?? '/';
     // Mounted in Express/Connect: let other routes handle other paths.
     if (next && options.path !== undefined && pathOf(url) !== options.path) return next();
     const method = req.method ?? 'GET';
-    if (method !== 'POST') {
-      // GET has no body worth reading; other methods are refused without reading theirs (node:http
-      // discards an unread request body once the response is sent).
-      let answer: ReturnType<typeof respond>;
+    const answer = (body: Buffer): void => {
+      let result: ReturnType<typeof respond>;
       try {
-        answer = respond({ method, url, headers: req.headers, body: EMPTY }, options);
+        result = respond({ method, url, headers: req.headers, body }, core);
       } catch (error) {
-        return fail(res, error, next);
+        fail(res, error, next);
+        return;
       }
-      if (answer instanceof Promise) answer.then((r) => send(res, r), (e) => fail(res, e, next));
-      else send(res, answer);
-      return;
-    }
-    // Behind express.raw() the bytes are already read; behind express.json() they are lost.
-    const parsed = (req as { body?: unknown }).body;
-    if (Buffer.isBuffer(parsed)) {
-      if (parsed.length > limit) return tooLarge(res, limit);
-      void handleWebhookRequest({ method, url, headers: req.headers, body: parsed }, options).then((r) => send(res, r), (e) => fail(res, e, next));
-      return;
-    }
-    if (parsed !== undefined && req.readableEnded) {
-      return fail(res, new Error('[xcli/webhooks] the body was parsed before the webhook handler: mount it before express.json(), or use express.raw({ type: "*/*" })'), next);
+      if (result instanceof Promise)
+        result.then(
+          (r) => send(res, r),
+          (e) => fail(res, e, next),
+        );
+      else send(res, result);
+    };
+    // GET has no body worth reading; other methods are refused without reading theirs (node:http
+    // discards an unread request body once the response is sent).
+    if (method !== 'POST') return answer(EMPTY);
+    // Bytes an app kept: express.json({ verify }) or a Fastify buffer parser (rawBody), express.raw() (body).
+    const kept = Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.isBuffer(req.body) ? req.body : undefined;
+    if (kept) return kept.length > limit ? tooLarge(res, limit) : answer(kept);
+    // Someone else read the stream (a body parser, Fastify): waiting for it would hang.
+    if (req.readableEnded || req.readableDidRead) {
+      if (!warned) process.emitWarning(BODY_ALREADY_READ);
+      warned = true;
+      return send(res, jsonResponse(500, { error: BODY_ALREADY_READ }));
     }
     const refusal = options.refuseEvent?.(req);
     if (refusal) return busy(res, refusal, options);
@@ -80,8 +100,7 @@ export function createNodeListener(options: NodeAdapterOptions): NodeListener {
     req.on('error', () => res.destroy());
     req.on('end', () => {
       if (over) return;
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-      handleWebhookRequest({ method, url, headers: req.headers, body }, options).then((r) => send(res, r), (e) => fail(res, e, next));
+      answer(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });
   };
 }
@@ -104,6 +123,11 @@ function tooLarge(res: ServerResponse, limit: number): void {
   send(res, jsonResponse(413, { error: `body larger than ${limit} bytes` }, { connection: 'close' }));
 }
 
+function fail(res: ServerResponse, error: unknown, next?: (error?: unknown) => void): void {
+  if (next) next(error);
+  else send(res, jsonResponse(500, { error: 'internal error' }));
+}
+
 /** Over a budget: X delivers a 503 again later; the unread body is not read (the connection closes). */
 function busy(res: ServerResponse, reason: string, options: NodeAdapterOptions): void {
   options.onBusy?.(reason);
@@ -111,8 +135,3 @@ function busy(res: ServerResponse, reason: string, options: NodeAdapterOptions):
 }
 
 const BUSY_RETRY_AFTER_SECONDS = 5;
-
-function fail(res: ServerResponse, error: unknown, next?: (error?: unknown) => void): void {
-  if (next) return next(error);
-  send(res, jsonResponse(500, { error: 'internal error' }));
-}

@@ -10,9 +10,15 @@ import type { CrcOutcome, Delivery, HeaderValue } from './handler.js';
 import { createNodeListener } from './node-adapter.js';
 import { checkSignature, SIGNATURE_HEADER } from './signature.js';
 import type { OtherSecret } from './credentials.js';
+import type { DedupeStore } from './dedupe.js';
+import { DEFAULT_DEDUPE_TTL_MS } from './library.js';
 
 export interface WebhookServerOptions {
   consumerSecret: string;
+  /** `--previous-secret`: events signed with these verify too, during a rotation (CRC uses consumerSecret). */
+  previousSecrets?: string[];
+  /** `--dedupe redis://…`: a store shared by every instance decides which delivery is the first. */
+  dedupe?: DedupeStore;
   host: string;
   port: number;
   path: string;
@@ -123,8 +129,9 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 
   const onDelivery = async (delivery: Delivery): Promise<void> => {
     const { info } = delivery;
-    const dup = info.eventId !== undefined && seen.has(info.eventId);
+    let dup = info.eventId !== undefined && seen.has(info.eventId);
     // Only verified events claim an id: unsigned junk must not make X's real event look like a duplicate.
+    if (!dup && options.dedupe && info.eventId !== undefined && delivery.verdict === 'valid') dup = !(await claimShared(options.dedupe, info.eventId));
     const claims = info.eventId !== undefined && !dup && delivery.verdict === 'valid';
     if (claims) remember(info.eventId!);
     const record = eventRecord(
@@ -149,7 +156,10 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       stats.storeFailures++;
       // Cut out of every log again, so not seen: X's retry must not be marked as a duplicate. A record
       // that may have stayed keeps its id, so the retry is not a second "new" record of the event.
-      if (claims && appended.every((a) => a.status === 'rejected' && (a.reason as LogWriteError).notLogged)) seen.delete(info.eventId!);
+      if (claims && appended.every((a) => a.status === 'rejected' && (a.reason as LogWriteError).notLogged)) {
+        seen.delete(info.eventId!);
+        await options.dedupe?.release(info.eventId!).catch(() => {});
+      }
       emit({ type: 'error', message: `could not write the event log (${describeFsError(error)}); answered 503 so X delivers again` });
       throw error;
     }
@@ -163,13 +173,23 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     if (forwarder && !dup && delivery.verdict !== 'not-object') forwarder.enqueue({ id: record.id, eventId: info.eventId, body: delivery.rawBody, headers: delivery.headers });
   };
 
+  const claimShared = async (dedupe: DedupeStore, eventId: string): Promise<boolean> => {
+    try {
+      return await dedupe.claim(eventId, DEFAULT_DEDUPE_TTL_MS);
+    } catch (error) {
+      stats.storeFailures++;
+      emit({ type: 'error', message: `the dedupe store failed (${(error as Error).message}); answered 503 so X delivers again` });
+      throw error;
+    }
+  };
+
   // Connections past maxConnections may still ask for a CRC (it holds no body); their events get 503.
   let openConnections = 0;
   const overConnectionBudget = new WeakSet<Socket>();
   let lastBusyWarning = -Infinity;
 
   const listener = createNodeListener({
-    consumerSecret: options.consumerSecret,
+    consumerSecret: options.previousSecrets?.length ? [options.consumerSecret, ...options.previousSecrets] : options.consumerSecret,
     path: options.path,
     requireSignature: options.requireSignature,
     maxBodyBytes: options.maxBodyBytes,

@@ -1,7 +1,9 @@
 // X's event signature: `x-twitter-webhooks-signature: sha256=<base64 HMAC-SHA256(consumer secret, raw body bytes)>`.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export const SIGNATURE_HEADER = 'x-twitter-webhooks-signature';
+import { isEventBody, SIGNATURE_HEADER } from './protocol.js';
+
+export { SIGNATURE_HEADER };
 
 /** The signature header value for these exact bytes (never a re-serialised body). */
 export function signBody(consumerSecret: string, body: Buffer | Uint8Array | string): string {
@@ -32,14 +34,7 @@ export function verifySignature(consumerSecret: string, body: Buffer | Uint8Arra
   return checkSignature(consumerSecret, body, header) === 'valid';
 }
 
-/**
- * X's events are JSON objects, and nothing the CRC endpoint signs is one (a CRC token holds no `{`).
- * A body that merely carries a matching signature could have been signed by anyone's CRC endpoint
- * (GET ?crc_token=<the body>), so only a JSON object can be a verified event.
- */
-export function isEventBody(json: unknown): boolean {
-  return typeof json === 'object' && json !== null && !Array.isArray(json);
-}
+export { isEventBody };
 
 /** The verdict on a delivered event: its signature, and `not-object` for a signed body that cannot be an event. */
 export function checkEventSignature(consumerSecret: string, body: Buffer, header: string | string[] | undefined, json: unknown): SignatureVerdict {

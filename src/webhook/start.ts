@@ -4,9 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Context } from '../context.js';
-import { FailureError, UsageError } from '../errors.js';
+import { FailureError, NetworkError, UsageError } from '../errors.js';
 import type { GlobalOptions } from '../http/types.js';
 import { eventTypeFilter } from './classify.js';
+import type { DedupeStore } from './dedupe.js';
 import { consumerSecretOf, ngrokAuthtokenOf, otherSecretsOf } from './credentials.js';
 import { crcResponseToken } from './crc.js';
 import { crcAnswerProblem, describeNetworkError, send } from './forward.js';
@@ -14,6 +15,7 @@ import { checkWebhookUrl, deleteWebhook, registerUrl, validateWebhook } from './
 import { createRenderer, describeWriteError } from './render.js';
 import { describeFsError, startWebhookServer, type ServerEvent } from './server.js';
 import { loadTunnelModule, openNgrokTunnel, type OpenTunnel, type Tunnel } from './tunnel.js';
+import { statusLine } from '../terminal/status.js';
 
 export interface StartOptions {
   port: number;
@@ -22,6 +24,10 @@ export interface StartOptions {
   app?: string;
   requireSignature: boolean;
   maxBodyBytes: number;
+  /** Older consumer secrets still accepted during a rotation. */
+  previousSecrets?: string[];
+  /** A redis:// URL: dedupe shared with other instances. */
+  dedupe?: string;
   maxConnections: number;
   maxBodyMemory: number;
   maxForwardMemory: number;
@@ -92,11 +98,14 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
   // and a tunnel reconnect never prompts in the middle of a session.
   const ngrokAuthtoken = openTunnel === openNgrokTunnel ? await ngrokAuthtokenOf(ctx) : undefined;
   const startedAt = Date.now();
+  const dedupe = options.dedupe ? await openDedupe(options.dedupe) : undefined;
 
   let server;
   try {
     server = await startWebhookServer({
       consumerSecret: secret,
+      previousSecrets: options.previousSecrets,
+      dedupe,
       host: options.host,
       port: options.port,
       path: options.path,
@@ -116,6 +125,7 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
       onEvent: emit,
     });
   } catch (error) {
+    await dedupe?.close?.();
     throw bindError(error as NodeJS.ErrnoException, options) ?? error;
   }
   if (!isLoopbackHost(options.host)) {
@@ -198,6 +208,7 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
     stopping = true;
     clearTimeout(reconnectTimer);
     await server.close();
+    await dedupe?.close?.();
     await tunnel?.close().catch(() => {});
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: Error) => emit({ type: 'warning', message: error.message }));
     if (options.ephemeral && registered) {
@@ -222,7 +233,14 @@ export async function runWebhookStart(ctx: Context, options: StartOptions): Prom
     if (options.publicUrl) publicUrl = publicWebhookUrl(options.publicUrl);
     else if (options.localUrlIsPublic) publicUrl = server.localUrl;
     else if (openTunnel) {
-      tunnel = await openTunnel(tunnelOptions());
+      // ngrok can take seconds: a terminal says what is being waited for (nothing when piped).
+      const waiting = statusLine(ctx.io);
+      waiting?.show('xcli: opening the tunnel…');
+      try {
+        tunnel = await openTunnel(tunnelOptions());
+      } finally {
+        waiting?.clear();
+      }
       publicUrl = publicWebhookUrl(tunnel.url);
     }
     if (publicUrl && options.register) {
@@ -263,6 +281,16 @@ function hostPort(host: string, port: number): string {
 export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
+}
+
+/** `--dedupe URL`: connected before the server starts, so an unreachable Redis is one line at start. */
+async function openDedupe(url: string): Promise<DedupeStore> {
+  const { createRedisDedupeStore } = await import('./redis.js');
+  try {
+    return await createRedisDedupeStore({ url });
+  } catch (error) {
+    throw new NetworkError(`--dedupe: ${(error as Error).message.replace('[xcli/webhooks] ', '')}`);
+  }
 }
 
 async function chooseTunnel(ctx: Context, options: StartOptions): Promise<OpenTunnel | undefined> {

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CredentialsError, FailureError, UsageError } from '../errors.js';
-import { importExternal } from '../external.js';
+import { importExternal } from '../startup/external.js';
 
 export interface TunnelOptions {
   /** Local address the tunnel forwards to. */

@@ -38,10 +38,9 @@ describe('version, help and completion', () => {
   it('prints completion scripts that the shells accept', async () => {
     const bash = await runCli(['completion', 'bash']);
     expect(bash.code).toBe(0);
-    expect(bash.stdout).toContain('complete -o default -F _xcli_complete xcli');
-    expect(bash.stdout).toContain("'webhook'");
+    expect(bash.stdout).toContain('complete -F _xcli_complete xcli');
     const fish = await runCli(['completion', 'fish']);
-    expect(fish.stdout).toContain("complete -c xcli -n '__fish_use_subcommand' -a 'completion'");
+    expect(fish.stdout).toContain("complete -c xcli -f -a '(__xcli_complete)'");
     const zsh = await runCli(['completion', 'zsh']);
     expect(zsh.stdout.startsWith('#compdef xcli')).toBe(true);
   });
@@ -49,7 +48,7 @@ describe('version, help and completion', () => {
   it('refuses an unknown shell and an unknown flag with one line and exit 2', async () => {
     const shell = await runCli(['completion', 'tcsh']);
     expect(shell.code).toBe(2);
-    expect(shell.stderr).toBe("xcli: unknown shell 'tcsh': use bash, zsh, fish\n");
+    expect(shell.stderr).toBe("xcli: command-argument value 'tcsh' is invalid for argument 'shell'. Allowed choices are bash, zsh, fish, powershell. (see 'xcli completion --help')\n");
     const flag = await runCli(['--no-such-flag']);
     expect(flag.code).toBe(2);
     expect(flag.stderr.trim().split('\n')).toHaveLength(1);

@@ -298,13 +298,14 @@ describe('media upload', () => {
 
   it('draws a progress bar and the processing state on stderr when stderr is a terminal', async () => {
     const { path } = file('bar.mp4', 2500);
-    const io = testIO({ stderrTTY: true });
+    const io = testIO({ stderrTTY: true, columns: 100 });
     const code = await main(['media', 'upload', path], io, h.fake.env({ oauth1: true, extra: { XCLI_CONFIG_DIR: h.configDir, XCLI_MEDIA_CHUNK_SIZE: '1000' } }));
     expect(code, io.err()).toBe(0);
     const { id } = JSON.parse(io.out());
     expect(io.err()).toContain(`\r\x1b[2Kbar.mp4 → media ${id} [##########              ] 40% 1000 B/2.4 KiB`);
     expect(io.err()).toContain('100% 2.4 KiB/2.4 KiB');
     expect(io.err()).toContain(`\r\x1b[2Kbar.mp4 → media ${id}: processing in_progress 50%`);
-    expect(io.err().endsWith('\r\x1b[2K')).toBe(true);
+    // The last line shows the final state and stays (it used to be erased, or left at "pending").
+    expect(io.err().endsWith(`\r\x1b[2Kbar.mp4 → media ${id}: uploaded 2.4 KiB, processing succeeded\n`)).toBe(true);
   });
 });

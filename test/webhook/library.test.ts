@@ -34,7 +34,7 @@ describe('library', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'app.mjs');
     const source = example
-      .replace("from 'xcli'", `from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/index.js')).href)}`)
+      .replace("from 'xcli'", `from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/lib/index.js')).href)}`)
       .replace('.listen(8080);', ".listen(0, function () { console.log('listening', this.address().port); });");
     writeFileSync(file, source);
     const child = spawn(process.execPath, [file], { env: { PATH: process.env.PATH, X_CONSUMER_SECRET: 'lib-secret' } });
@@ -100,7 +100,8 @@ describe('library', () => {
     expect(events[0]).toMatchObject({ product: 'activity', type: 'post.create', eventId: '1', signature: 'valid', summary: 't' });
     expect(events[0]!.rawBody.equals(body)).toBe(true);
     const parsed = await fetch(`${base}/x`, { method: 'POST', body, headers: { ...headers, 'x-parsed': '1' } });
-    expect(await parsed.text()).toMatch(/\[xcli\/webhooks\] the body was parsed before the webhook handler/);
+    expect(parsed.status).toBe(500);
+    expect(await parsed.text()).toMatch(/\[xcli\/webhooks\] the request body was read before the webhook handler/);
   });
 
   it('exposes the transport-free core and guards its inputs', async () => {
