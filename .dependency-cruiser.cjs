@@ -3,7 +3,7 @@
 //   completion) → http/, auth/ → context, io, errors, paths, startup/external, version.
 // A lower layer never imports a higher one; the sandbox's emulator imports no CLI code.
 const AREAS = '^src/(webhook|sandbox|activity|media|shortcuts|mcp|completion)/';
-const BASE = '^src/(context|io|errors|paths|version|terminal-text)[.]ts$|^src/startup/external[.]ts$';
+const BASE = '^src/(api-options|context|io|errors|paths|version|terminal-text)[.]ts$|^src/startup/external[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -1,7 +1,7 @@
 // The Context every command receives (gh's Factory): streams, environment, paths, and lazy services.
 // Services load their modules on first use, so `xcli --version` pulls in no HTTP, OAuth or ngrok code.
 import type { CredentialStore } from './auth/types.js';
-import type { GlobalOptions } from './http/types.js';
+import type { GlobalOptions } from './api-options.js';
 import type { Env, IOStreams } from './io.js';
 import { resolvePaths, type Paths } from './paths.js';
 

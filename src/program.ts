@@ -30,7 +30,11 @@ export function isPlainRequest(argv: readonly string[]): boolean {
   return first !== undefined && /^(\/|https?:\/\/)/i.test(first) && !argv.some((arg) => arg === '-h' || arg === '--help');
 }
 
-export function createProgram(ctx: Context, argv: readonly string[] = []): Command {
+/**
+ * The root alone: streams, exit handling and positional options, then the API options and the hook
+ * that resolves them. Register functions add commands to it (parse tests too, with a recording run).
+ */
+export function createRoot(ctx: Context): Command {
   const program = new Command('xcli');
   program
     .description('The X API from your terminal: authenticated requests, and a local workbench for X webhooks.')
@@ -45,16 +49,20 @@ export function createProgram(ctx: Context, argv: readonly string[] = []): Comma
     .version(ctx.version, '--version', 'print the version')
     .helpCommand(false)
     .addHelpText('after', ROOT_HELP_FOOTER);
-
-  program.commandsGroup('Requests:');
-  registerRequest(program, ctx);
-  program.optionsGroup('API options (also after a command: xcli webhook list -v):');
-  declareApiOptions(program);
   // Resolved once, for whichever command runs (clasp's program.ts does the same with its globals).
   program.hook('preAction', (_root, action) => {
     ctx.api = resolveApiOptions(action);
   });
   installOutputHooks(program, ctx);
+  return program;
+}
+
+export function createProgram(ctx: Context, argv: readonly string[] = []): Command {
+  const program = createRoot(ctx);
+  program.commandsGroup('Requests:');
+  registerRequest(program, ctx);
+  program.optionsGroup('API options (also after a command: xcli webhook list -v):');
+  declareApiOptions(program);
   if (isPlainRequest(argv)) return program;
   registerRoutes(program, ctx);
   program.commandsGroup('Posting & engagement:');

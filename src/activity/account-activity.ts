@@ -1,18 +1,15 @@
 // `xcli account-activity …`: the Account Activity API's subscriptions (deprecated by X in favour of
-// the X Activity API, still run by many apps). Every command says so once on stderr.
+// the X Activity API, still run by many apps). Commands say so on stderr, once a day per app.
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { callApi } from '../http/api.js';
 import { openSession } from '../http/session.js';
-import type { GlobalOptions } from '../http/types.js';
 import { wantsJson } from '../http/output.js';
+import { noteDeprecationDaily } from './deprecation-note.js';
 import { printRecord, printRows } from './output.js';
 import { reportApiError } from './reasons.js';
 import { checkWebhookId } from './subscriptions.js';
 import { resolveUserId } from './users.js';
-
-export const DEPRECATION_NOTE =
-  "note: X is deprecating the Account Activity API in favour of the X Activity API ('xcli activity --help')";
 
 interface OutputOpts {
   json?: boolean;
@@ -20,9 +17,9 @@ interface OutputOpts {
 
 const base = (webhookId: string) => `/2/account_activity/webhooks/${webhookId}/subscriptions`;
 
-async function run<T>(ctx: Context, globals: GlobalOptions, opts: OutputOpts, work: (session: Awaited<ReturnType<typeof openSession>>) => Promise<T>): Promise<T> {
-  ctx.io.stderr.write(`xcli: ${DEPRECATION_NOTE}\n`);
-  const session = await openSession(ctx, globals);
+async function run<T>(ctx: Context, opts: OutputOpts, work: (session: Awaited<ReturnType<typeof openSession>>) => Promise<T>): Promise<T> {
+  const session = await openSession(ctx, ctx.api);
+  await noteDeprecationDaily(ctx, session.resolved.name);
   try {
     return await work(session);
   } catch (error) {
@@ -36,21 +33,21 @@ function subscribedLine(ctx: Context, opts: OutputOpts, body: unknown, yes: stri
 }
 
 /** POST …/subscriptions/all: subscribes the user whose token signs the request (OAuth 1.0a or OAuth2 user). */
-export async function runSubscribe(ctx: Context, globals: GlobalOptions, opts: OutputOpts & { webhook?: string }): Promise<void> {
+export async function runSubscribe(ctx: Context, opts: OutputOpts & { webhook?: string }): Promise<void> {
   const webhookId = checkWebhookId(requireOpt(opts.webhook, '--webhook'));
-  if (globals.auth === 'app') throw new UsageError('account-activity subscribe needs user context (OAuth 1.0a or OAuth2 user), not app-only auth');
-  await run(ctx, globals, opts, async (session) => {
-    const result = await callApi(ctx, globals, { method: 'POST', path: `${base(webhookId)}/all` }, session);
+  if (ctx.api.auth === 'app') throw new UsageError('account-activity subscribe needs user context (OAuth 1.0a or OAuth2 user), not app-only auth');
+  await run(ctx, opts, async (session) => {
+    const result = await callApi(ctx, ctx.api, { method: 'POST', path: `${base(webhookId)}/all` }, session);
     subscribedLine(ctx, opts, result.json, `events of this user now go to webhook ${webhookId} (allow up to 10 s to start)`, 'X did not confirm the subscription');
   });
 }
 
 /** GET …/subscriptions/all: whether the authenticating user is subscribed. */
-export async function runStatus(ctx: Context, globals: GlobalOptions, opts: OutputOpts & { webhook?: string }): Promise<void> {
+export async function runStatus(ctx: Context, opts: OutputOpts & { webhook?: string }): Promise<void> {
   const webhookId = checkWebhookId(requireOpt(opts.webhook, '--webhook'));
-  if (globals.auth === 'app') throw new UsageError('account-activity status needs user context (OAuth 1.0a or OAuth2 user), not app-only auth');
-  await run(ctx, globals, opts, async (session) => {
-    const result = await callApi(ctx, globals, { method: 'GET', path: `${base(webhookId)}/all` }, session);
+  if (ctx.api.auth === 'app') throw new UsageError('account-activity status needs user context (OAuth 1.0a or OAuth2 user), not app-only auth');
+  await run(ctx, opts, async (session) => {
+    const result = await callApi(ctx, ctx.api, { method: 'GET', path: `${base(webhookId)}/all` }, session);
     subscribedLine(ctx, opts, result.json, `the authenticating user is subscribed to webhook ${webhookId}`, 'not subscribed');
   });
 }
@@ -59,10 +56,10 @@ interface ListBody {
   data?: { application_id?: string; webhook_id?: string; webhook_url?: string; subscriptions?: Array<{ user_id?: string }> };
 }
 
-export async function runList(ctx: Context, globals: GlobalOptions, opts: OutputOpts & { webhook?: string }): Promise<void> {
+export async function runList(ctx: Context, opts: OutputOpts & { webhook?: string }): Promise<void> {
   const webhookId = checkWebhookId(requireOpt(opts.webhook, '--webhook'));
-  await run(ctx, globals, opts, async (session) => {
-    const result = await callApi<ListBody>(ctx, globals, { method: 'GET', path: `${base(webhookId)}/all/list` }, session);
+  await run(ctx, opts, async (session) => {
+    const result = await callApi<ListBody>(ctx, ctx.api, { method: 'GET', path: `${base(webhookId)}/all/list` }, session);
     const data = result.json?.data ?? {};
     const rows = (data.subscriptions ?? []).filter((s) => typeof s?.user_id === 'string');
     if (!wantsJson(ctx, opts.json)) {
@@ -72,12 +69,12 @@ export async function runList(ctx: Context, globals: GlobalOptions, opts: Output
   });
 }
 
-export async function runUnsubscribe(ctx: Context, globals: GlobalOptions, opts: OutputOpts & { webhook?: string; user?: string }): Promise<void> {
+export async function runUnsubscribe(ctx: Context, opts: OutputOpts & { webhook?: string; user?: string }): Promise<void> {
   const webhookId = checkWebhookId(requireOpt(opts.webhook, '--webhook'));
   const user = requireOpt(opts.user, '--user');
-  await run(ctx, globals, opts, async (session) => {
+  await run(ctx, opts, async (session) => {
     const userId = await resolveUserId(session, user);
-    const result = await callApi(ctx, globals, { method: 'DELETE', path: `/2/account_activity/webhooks/${webhookId}/subscriptions/${userId}/all` }, session);
+    const result = await callApi(ctx, ctx.api, { method: 'DELETE', path: `/2/account_activity/webhooks/${webhookId}/subscriptions/${userId}/all` }, session);
     const still = (result.json as { data?: { subscribed?: unknown } } | undefined)?.data?.subscribed === true;
     printRecord(ctx, opts, result.json, [['subscribed', still ? `yes — X still reports user ${userId} as subscribed` : `no — user ${userId} removed from webhook ${webhookId}`]]);
   });
@@ -87,9 +84,9 @@ interface CountBody {
   data?: { account_name?: string; provisioned_count?: string; subscriptions_count_all?: string; subscriptions_count_direct_messages?: string };
 }
 
-export async function runCount(ctx: Context, globals: GlobalOptions, opts: OutputOpts): Promise<void> {
-  await run(ctx, globals, opts, async (session) => {
-    const result = await callApi<CountBody>(ctx, globals, { method: 'GET', path: '/2/account_activity/subscriptions/count' }, session);
+export async function runCount(ctx: Context, opts: OutputOpts): Promise<void> {
+  await run(ctx, opts, async (session) => {
+    const result = await callApi<CountBody>(ctx, ctx.api, { method: 'GET', path: '/2/account_activity/subscriptions/count' }, session);
     const d = result.json?.data ?? {};
     printRecord(ctx, opts, result.json, [
       ['account_name', d.account_name],

@@ -5,7 +5,6 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { wantsJson } from '../http/output.js';
 import { streamApi } from '../http/stream.js';
-import type { GlobalOptions } from '../http/types.js';
 import { classifyEvent } from '../webhook/classify.js';
 import { eventRecord } from '../webhook/event-log.js';
 import { createRenderer } from '../webhook/render.js';
@@ -35,11 +34,11 @@ export function streamQuery(opts: ActivityStreamOptions): Record<string, string 
   return query;
 }
 
-export async function runActivityStream(ctx: Context, globals: GlobalOptions, opts: ActivityStreamOptions): Promise<void> {
+export async function runActivityStream(ctx: Context, opts: ActivityStreamOptions): Promise<void> {
   const query = streamQuery(opts);
   const rendered = !wantsJson(ctx, opts.json);
   const onRecord = rendered ? terminalRenderer(ctx) : undefined;
-  await streamApi(ctx, globals, { method: 'GET', path: '/2/activity/stream', query }, { onRecord });
+  await streamApi(ctx, ctx.api, { method: 'GET', path: '/2/activity/stream', query }, { onRecord });
 }
 
 /** One console line per event, as `webhook start` prints them (duplicates by event_uuid marked). */

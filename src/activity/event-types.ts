@@ -102,18 +102,28 @@ export type TypeLookup =
   | { ok: true; info: EventTypeInfo; /** Set when the name given was retired or an alias. */ note?: string }
   | { ok: false; message: string };
 
+/**
+ * The current name of a retired or deprecated event type name (`ProfileBioUpdate`, any case), with
+ * the note that says so; undefined for any other name. The one mapping every place that takes a
+ * typed event type uses (subscriptions, `--events`, `sandbox emit`, the hint on X's 400).
+ */
+export function renamedEventType(input: string): { name: string; note: string } | undefined {
+  const name = input.trim();
+  const alias = TYPE_ALIASES[name];
+  if (alias) return { name: alias, note: `'${name}' is a deprecated alias; using '${alias}'` };
+  const retiredKey = Object.keys(RETIRED_NAMES).find((k) => k.toLowerCase() === name.toLowerCase());
+  if (!retiredKey) return undefined;
+  const current = RETIRED_NAMES[retiredKey]!;
+  return { name: current, note: `'${name}' was retired by X on 2026-03-18; using '${current}'` };
+}
+
 /** Resolves what the user typed to a known event type, with a note for old names and a suggestion for typos. */
 export function lookupEventType(input: string): TypeLookup {
   const name = input.trim();
   const direct = BY_NAME.get(name);
   if (direct) return { ok: true, info: direct };
-  const alias = TYPE_ALIASES[name];
-  if (alias) return { ok: true, info: BY_NAME.get(alias)!, note: `'${name}' is a deprecated alias; using '${alias}'` };
-  const retiredKey = Object.keys(RETIRED_NAMES).find((k) => k.toLowerCase() === name.toLowerCase());
-  if (retiredKey) {
-    const current = RETIRED_NAMES[retiredKey]!;
-    return { ok: true, info: BY_NAME.get(current)!, note: `'${name}' was retired by X on 2026-03-18; using '${current}'` };
-  }
+  const renamed = renamedEventType(name);
+  if (renamed) return { ok: true, info: BY_NAME.get(renamed.name)!, note: renamed.note };
   const lower = BY_NAME.get(name.toLowerCase());
   if (lower) return { ok: true, info: lower };
   if (DELIVERY_ONLY_TYPES.includes(name)) {

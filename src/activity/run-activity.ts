@@ -3,7 +3,6 @@ import type { Context } from '../context.js';
 import { FailureError, UsageError } from '../errors.js';
 import { parseWholeNumber } from '../numbers.js';
 import { openSession } from '../http/session.js';
-import type { GlobalOptions } from '../http/types.js';
 import { EVENT_TYPES, RETIRED_NAMES, TYPE_ALIASES, type EventTypeInfo, type FilterInput } from './event-types.js';
 import { printJson, wantsJson } from '../http/output.js';
 import { printRecord, printRows, type Column } from './output.js';
@@ -60,10 +59,10 @@ async function withApiErrors<T>(ctx: Context, opts: OutputOpts, work: () => Prom
   }
 }
 
-export async function runList(ctx: Context, globals: GlobalOptions, opts: OutputOpts & { webhook?: string; all?: boolean; maxResults?: string }): Promise<void> {
+export async function runList(ctx: Context, opts: OutputOpts & { webhook?: string; all?: boolean; maxResults?: string }): Promise<void> {
   const webhookId = opts.webhook === undefined ? undefined : checkWebhookId(opts.webhook);
   const maxResults = opts.maxResults === undefined ? undefined : parseWholeNumber(opts.maxResults, '--max-results', 1, 1000);
-  const session = await openSession(ctx, globals);
+  const session = await openSession(ctx, ctx.api);
   const list = await withApiErrors(ctx, opts, () => listSubscriptions(session, { all: opts.all, webhookId, maxResults }));
   const meta: Record<string, unknown> = { result_count: list.subscriptions.length };
   if (list.total !== undefined) meta.total_subscriptions = list.total;
@@ -73,32 +72,34 @@ export async function runList(ctx: Context, globals: GlobalOptions, opts: Output
   if (list.nextToken && !wantsJson(ctx, opts.json)) ctx.io.stderr.write('more subscriptions exist: add --all to list every page\n');
 }
 
-export async function runCreate(ctx: Context, globals: GlobalOptions, opts: OutputOpts & Partial<CreateInput>): Promise<void> {
+export async function runCreate(ctx: Context, opts: OutputOpts & Partial<CreateInput>): Promise<void> {
   if (!opts.eventType) throw new UsageError('--event-type is required (see xcli activity event-types)');
   const checked = checkCreate(opts as CreateInput);
   if (checked.note) ctx.io.stderr.write(`xcli: note: ${checked.note}\n`);
-  const session = await openSession(ctx, globals);
+  const session = await openSession(ctx, ctx.api);
   const { subscription } = await withApiErrors(ctx, opts, () => createSubscription(session, checked));
   if (!subscription) throw new FailureError('X accepted the subscription but its answer names no subscription_id');
   printRecord(ctx, opts, { data: { subscription } }, subscriptionFields(subscription));
 }
 
-export async function runUpdate(ctx: Context, globals: GlobalOptions, id: string, opts: OutputOpts & { tag?: string; webhook?: string }): Promise<void> {
+export async function runUpdate(ctx: Context, opts: OutputOpts & { id: string; tag?: string; webhook?: string }): Promise<void> {
+  const { id } = opts;
   checkSubscriptionIds([id]);
   checkTag(opts.tag);
   if (opts.webhook !== undefined) checkWebhookId(opts.webhook);
   if (opts.tag === undefined && opts.webhook === undefined) {
     throw new UsageError('nothing to update: give --tag and/or --webhook (X changes only these; delete and re-create to change the type or filter)');
   }
-  const session = await openSession(ctx, globals);
+  const session = await openSession(ctx, ctx.api);
   const { subscription, body } = await withApiErrors(ctx, opts, () => updateSubscription(session, id, { tag: opts.tag, webhookId: opts.webhook }));
   if (!subscription) return printJson(ctx, body);
   printRecord(ctx, opts, { data: { subscription } }, subscriptionFields(subscription));
 }
 
-export async function runDelete(ctx: Context, globals: GlobalOptions, ids: string[], opts: OutputOpts): Promise<void> {
+export async function runDelete(ctx: Context, opts: OutputOpts & { ids: string[] }): Promise<void> {
+  const { ids } = opts;
   checkSubscriptionIds(ids);
-  const session = await openSession(ctx, globals);
+  const session = await openSession(ctx, ctx.api);
   const outcome = await withApiErrors(ctx, opts, () => deleteSubscriptions(session, ids));
   if (wantsJson(ctx, opts.json)) printJson(ctx, outcome.body);
   else for (const id of outcome.deleted) ctx.io.stdout.write(`deleted ${id}\n`);

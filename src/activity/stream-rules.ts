@@ -4,7 +4,6 @@ import type { Context } from '../context.js';
 import { FailureError, UsageError } from '../errors.js';
 import { callApi } from '../http/api.js';
 import { openSession, type ApiSession } from '../http/session.js';
-import type { GlobalOptions } from '../http/types.js';
 import { printJson, wantsJson } from '../http/output.js';
 import { printRecord, printRows } from './output.js';
 import { reportApiError } from './reasons.js';
@@ -31,8 +30,8 @@ interface RulesBody {
   meta?: { next_token?: string; result_count?: number; sent?: string; summary?: Record<string, number> };
 }
 
-async function run(ctx: Context, globals: GlobalOptions, opts: OutputOpts, work: (session: ApiSession) => Promise<void>): Promise<void> {
-  const session = await openSession(ctx, globals);
+async function run(ctx: Context, opts: OutputOpts, work: (session: ApiSession) => Promise<void>): Promise<void> {
+  const session = await openSession(ctx, ctx.api);
   try {
     await work(session);
   } catch (error) {
@@ -46,17 +45,17 @@ const RULE_COLUMNS = [
   { header: 'VALUE', value: (r: Rule) => r.value },
 ];
 
-export async function runRulesList(ctx: Context, globals: GlobalOptions, opts: OutputOpts & { ids?: string[] }): Promise<void> {
+export async function runRulesList(ctx: Context, opts: OutputOpts & { ids?: string[] }): Promise<void> {
   const ids = opts.ids ?? [];
   const bad = ids.find((id) => !SNOWFLAKE.test(id));
   if (bad !== undefined) throw new UsageError(`'${bad}' is not a rule id (digits)`);
-  await run(ctx, globals, opts, async (session) => {
+  await run(ctx, opts, async (session) => {
     const rules: Rule[] = [];
     const seen = new Set<string>();
     let token: string | undefined;
     do {
       const query = { ids: ids.length ? ids.join(',') : undefined, pagination_token: token };
-      const result = await callApi<RulesBody>(ctx, globals, { method: 'GET', path: RULES, query }, session);
+      const result = await callApi<RulesBody>(ctx, ctx.api, { method: 'GET', path: RULES, query }, session);
       rules.push(...(result.json?.data ?? []));
       token = result.json?.meta?.next_token;
       // A token seen before would loop forever.
@@ -84,15 +83,16 @@ function summaryLine(body: RulesBody | undefined, dryRun: boolean): string {
   return `${dryRun ? 'dry run (nothing changed): ' : ''}${parts.join(', ') || 'done'}`;
 }
 
-export async function runRulesAdd(ctx: Context, globals: GlobalOptions, values: string[], opts: OutputOpts & { tag?: string; dryRun?: boolean }): Promise<void> {
+export async function runRulesAdd(ctx: Context, opts: OutputOpts & { values: string[]; tag?: string; dryRun?: boolean }): Promise<void> {
+  const { values } = opts;
   if (values.length === 0) throw new UsageError('give the rule value, e.g. xcli stream rules add "from:XDevelopers -is:retweet"');
   for (const v of values) {
     if (v.trim() === '') throw new UsageError('a rule value cannot be empty');
     if (v.length > RULE_VALUE_MAX) throw new UsageError(`a rule value is at most ${RULE_VALUE_MAX} characters (got ${v.length})`);
   }
   const add = values.map((value) => (opts.tag === undefined ? { value } : { value, tag: opts.tag }));
-  await run(ctx, globals, opts, async (session) => {
-    const result = await callApi<RulesBody>(ctx, globals, { method: 'POST', path: RULES, query: { dry_run: opts.dryRun ? 'true' : undefined }, json: { add } }, session);
+  await run(ctx, opts, async (session) => {
+    const result = await callApi<RulesBody>(ctx, ctx.api, { method: 'POST', path: RULES, query: { dry_run: opts.dryRun ? 'true' : undefined }, json: { add } }, session);
     const refused = reportRuleErrors(ctx, result.json);
     printRows(ctx, opts, result.json, result.json?.data ?? [], RULE_COLUMNS, 'no rule added');
     if (!wantsJson(ctx, opts.json)) ctx.io.stderr.write(`${summaryLine(result.json, opts.dryRun === true)}\n`);
@@ -100,12 +100,13 @@ export async function runRulesAdd(ctx: Context, globals: GlobalOptions, values: 
   });
 }
 
-export async function runRulesDelete(ctx: Context, globals: GlobalOptions, ids: string[], opts: OutputOpts & { dryRun?: boolean }): Promise<void> {
+export async function runRulesDelete(ctx: Context, opts: OutputOpts & { ids: string[]; dryRun?: boolean }): Promise<void> {
+  const { ids } = opts;
   if (ids.length === 0) throw new UsageError('give at least one rule id');
   const bad = ids.find((id) => !SNOWFLAKE.test(id));
   if (bad !== undefined) throw new UsageError(`'${bad}' is not a rule id (digits); list them with 'xcli stream rules list'`);
-  await run(ctx, globals, opts, async (session) => {
-    const result = await callApi<RulesBody>(ctx, globals, { method: 'POST', path: RULES, query: { dry_run: opts.dryRun ? 'true' : undefined }, json: { delete: { ids } } }, session);
+  await run(ctx, opts, async (session) => {
+    const result = await callApi<RulesBody>(ctx, ctx.api, { method: 'POST', path: RULES, query: { dry_run: opts.dryRun ? 'true' : undefined }, json: { delete: { ids } } }, session);
     const refused = reportRuleErrors(ctx, result.json);
     if (wantsJson(ctx, opts.json)) printJson(ctx, result.json);
     else ctx.io.stdout.write(`${summaryLine(result.json, opts.dryRun === true)}\n`);
@@ -125,10 +126,11 @@ export function linkQuery(opts: { expansions?: string; tweetFields?: string; use
   };
 }
 
-export async function runWebhookLink(ctx: Context, globals: GlobalOptions, id: string, opts: OutputOpts & Parameters<typeof linkQuery>[0]): Promise<void> {
+export async function runWebhookLink(ctx: Context, opts: OutputOpts & Parameters<typeof linkQuery>[0] & { id: string }): Promise<void> {
+  const { id } = opts;
   const webhookId = checkWebhookId(id, 'webhook id');
-  await run(ctx, globals, opts, async (session) => {
-    const result = await callApi<{ data?: { provisioned?: boolean } }>(ctx, globals, { method: 'POST', path: `${STREAM_WEBHOOKS}/${webhookId}`, query: linkQuery(opts) }, session);
+  await run(ctx, opts, async (session) => {
+    const result = await callApi<{ data?: { provisioned?: boolean } }>(ctx, ctx.api, { method: 'POST', path: `${STREAM_WEBHOOKS}/${webhookId}`, query: linkQuery(opts) }, session);
     const ok = result.json?.data?.provisioned === true;
     printRecord(ctx, opts, result.json, [['provisioned', ok ? `yes — filtered-stream posts now go to webhook ${webhookId}` : 'no']]);
     if (!ok) throw new FailureError('X did not provision the link');
@@ -144,9 +146,9 @@ interface LinkRow {
   created_at?: string;
 }
 
-export async function runWebhookList(ctx: Context, globals: GlobalOptions, opts: OutputOpts): Promise<void> {
-  await run(ctx, globals, opts, async (session) => {
-    const result = await callApi<{ data?: LinkRow[] }>(ctx, globals, { method: 'GET', path: STREAM_WEBHOOKS }, session);
+export async function runWebhookList(ctx: Context, opts: OutputOpts): Promise<void> {
+  await run(ctx, opts, async (session) => {
+    const result = await callApi<{ data?: LinkRow[] }>(ctx, ctx.api, { method: 'GET', path: STREAM_WEBHOOKS }, session);
     const rows = result.json?.data ?? [];
     printRows(
       ctx,
@@ -164,10 +166,11 @@ export async function runWebhookList(ctx: Context, globals: GlobalOptions, opts:
   });
 }
 
-export async function runWebhookUnlink(ctx: Context, globals: GlobalOptions, id: string, opts: OutputOpts): Promise<void> {
+export async function runWebhookUnlink(ctx: Context, opts: OutputOpts & { id: string }): Promise<void> {
+  const { id } = opts;
   const webhookId = checkWebhookId(id, 'webhook id');
-  await run(ctx, globals, opts, async (session) => {
-    const result = await callApi<{ data?: { deleted?: boolean } }>(ctx, globals, { method: 'DELETE', path: `${STREAM_WEBHOOKS}/${webhookId}` }, session);
+  await run(ctx, opts, async (session) => {
+    const result = await callApi<{ data?: { deleted?: boolean } }>(ctx, ctx.api, { method: 'DELETE', path: `${STREAM_WEBHOOKS}/${webhookId}` }, session);
     const ok = result.json?.data?.deleted === true;
     printRecord(ctx, opts, result.json, [['deleted', ok ? `yes — webhook ${webhookId} no longer receives the filtered stream` : 'no']]);
     if (!ok) throw new FailureError('X did not confirm the unlink');

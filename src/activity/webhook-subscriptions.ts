@@ -6,7 +6,7 @@ import { ApiError } from '../http/api.js';
 import { callApi } from '../http/api.js';
 import { openSession, type ApiSession } from '../http/session.js';
 import type { GlobalOptions } from '../http/types.js';
-import type { AfterRegisterHook } from '../webhook/start.js';
+import type { AfterRegisterHook } from '../webhook/serve.js';
 import { reasonOf } from './reasons.js';
 import { describeFilter } from './run-activity.js';
 import type { SubscribeSpec } from './subscribe-spec.js';

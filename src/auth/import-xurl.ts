@@ -84,7 +84,7 @@ function summary(app: AppConfig): string {
   return parts.length ? parts.join(', ') : 'no credentials';
 }
 
-export async function importXurl(ctx: Context, opts: { file?: string; overwrite: boolean }): Promise<void> {
+export async function runImportXurl(ctx: Context, opts: { file?: string; overwrite?: boolean }): Promise<void> {
   const file = opts.file ?? defaultXurlFile(ctx);
   let text: string;
   try {

@@ -64,28 +64,32 @@ function requireValue(value: string | undefined, what: string): string {
   return value.trim();
 }
 
-export async function saveBearer(ctx: Context, opts: { app?: string; token: string | undefined }): Promise<void> {
+export interface AuthAppOptions {
+  /** The token, or '-' for stdin; undefined reads stdin unless it is a terminal. */
+  token?: string;
+}
+
+export async function runAuthApp(ctx: Context, opts: AuthAppOptions): Promise<void> {
   const [value] = await readDashValues(ctx, [{ label: 'bearer token', value: opts.token ?? (ctx.io.isStdinTTY ? undefined : '-') }]);
   if (value === undefined) throw new UsageError("give the bearer token: 'xcli auth app TOKEN', '--bearer-token TOKEN', or '-' to read it from stdin");
   const token = requireValue(value, 'the bearer token');
   const store = await ctx.store();
   const target = await store.update((data) => {
-    const t = writeTarget(data, opts.app);
+    const t = writeTarget(data, ctx.api.app);
     t.app.bearerToken = token;
     return t;
   });
   say(ctx, `Saved the bearer token to app '${target.name}'${target.note}.`);
 }
 
-export interface OAuth1Input {
-  app?: string;
+export interface AuthOAuth1Options {
   consumerKey?: string;
   consumerSecret?: string;
   accessToken?: string;
   tokenSecret?: string;
 }
 
-export async function saveOAuth1(ctx: Context, opts: OAuth1Input): Promise<void> {
+export async function runAuthOAuth1(ctx: Context, opts: AuthOAuth1Options): Promise<void> {
   const fields = [
     { flag: '--consumer-key', label: 'consumer key', value: opts.consumerKey },
     { flag: '--consumer-secret', label: 'consumer secret', value: opts.consumerSecret },
@@ -102,7 +106,7 @@ export async function saveOAuth1(ctx: Context, opts: OAuth1Input): Promise<void>
   const [consumerKey, consumerSecret, accessToken, tokenSecret] = values.map((v, i) => (v === undefined ? undefined : requireValue(v, `the ${fields[i]!.label}`)));
   const store = await ctx.store();
   const target = await store.update((data) => {
-    const t = writeTarget(data, opts.app);
+    const t = writeTarget(data, ctx.api.app);
     t.app.oauth1 = { consumerKey: consumerKey!, consumerSecret: consumerSecret! };
     if (accessToken !== undefined && tokenSecret !== undefined) Object.assign(t.app.oauth1, { accessToken, tokenSecret });
     return t;
@@ -111,17 +115,16 @@ export async function saveOAuth1(ctx: Context, opts: OAuth1Input): Promise<void>
   say(ctx, `Saved the ${what} to app '${target.name}'${target.note}.`);
 }
 
-export interface OAuth2Input {
-  app?: string;
+export interface AuthOAuth2Options {
   username?: string;
   headless: boolean;
   scopes?: string[];
   timeoutMs?: number;
 }
 
-export async function loginOAuth2(ctx: Context, opts: OAuth2Input): Promise<void> {
+export async function runAuthOAuth2(ctx: Context, opts: AuthOAuth2Options): Promise<void> {
   const scopes = opts.scopes ? parseScopes(opts.scopes) : [...DEFAULT_SCOPES];
-  const resolved = await resolveApp(ctx, { app: opts.app });
+  const resolved = await resolveApp(ctx, { app: ctx.api.app });
   const { clientId, clientSecret } = resolved.app;
   if (!clientId) {
     const data = (await ctx.store()).read();
@@ -146,7 +149,7 @@ export async function loginOAuth2(ctx: Context, opts: OAuth2Input): Promise<void
   });
   const store = await ctx.store();
   const target = await store.update((data) => {
-    const t = writeTarget(data, opts.app ?? resolved.name);
+    const t = writeTarget(data, ctx.api.app ?? resolved.name);
     t.app.oauth2Tokens = { ...t.app.oauth2Tokens, [login.username]: login.token };
     if (t.app.defaultUser === undefined || !Object.hasOwn(t.app.oauth2Tokens, t.app.defaultUser)) t.app.defaultUser = login.username;
     return t;
@@ -189,7 +192,11 @@ async function appFieldValues(ctx: Context, fields: AppFields): Promise<AppField
   return out;
 }
 
-export async function addApp(ctx: Context, name: string, fields: AppFields): Promise<void> {
+/** apps add and apps update: the app's name and the fields to set. */
+export type AppsOptions = AppFields & { name: string };
+
+export async function runAppsAdd(ctx: Context, fields: AppsOptions): Promise<void> {
+  const { name } = fields;
   if (!APP_NAME.test(name)) throw new UsageError(`app name '${name}' may contain only letters, digits, '.', '_' and '-' (and must not start with a symbol)`);
   const values = await appFieldValues(ctx, fields);
   const store = await ctx.store();
@@ -203,7 +210,8 @@ export async function addApp(ctx: Context, name: string, fields: AppFields): Pro
   say(ctx, `Added app '${name}'${madeDefault ? ' (now the default app)' : ''}.`);
 }
 
-export async function updateApp(ctx: Context, name: string, fields: AppFields): Promise<void> {
+export async function runAppsUpdate(ctx: Context, fields: AppsOptions): Promise<void> {
+  const { name } = fields;
   const values = await appFieldValues(ctx, fields);
   if (Object.keys(values).length === 0) throw new UsageError('nothing to update: give --client-id, --client-secret, --redirect-uri or --api-base-url');
   const store = await ctx.store();
@@ -213,7 +221,8 @@ export async function updateApp(ctx: Context, name: string, fields: AppFields): 
   say(ctx, `Updated ${Object.keys(values).join(', ')} of app '${name}'.`);
 }
 
-export async function removeApp(ctx: Context, name: string): Promise<void> {
+export async function runAppsRemove(ctx: Context, opts: { name: string }): Promise<void> {
+  const { name } = opts;
   const store = await ctx.store();
   const newDefault = await store.update((data) => {
     requireApp(data, name);
@@ -229,7 +238,13 @@ export async function removeApp(ctx: Context, name: string): Promise<void> {
   say(ctx, `Removed app '${name}' and its credentials${tail}.`);
 }
 
-export async function showDefault(ctx: Context): Promise<void> {
+/** Without an app, prints the default; with one, makes it (and a user of it) the default. */
+export async function runAuthDefault(ctx: Context, opts: { app?: string; user?: string }): Promise<void> {
+  if (opts.app === undefined) return showDefault(ctx);
+  return setDefault(ctx, opts.app, opts.user);
+}
+
+async function showDefault(ctx: Context): Promise<void> {
   const data = (await ctx.store()).read();
   if (data.defaultApp === undefined) {
     const names = appNames(data);
@@ -243,7 +258,7 @@ export async function showDefault(ctx: Context): Promise<void> {
   ctx.io.stdout.write(`${data.defaultApp}${user ? ` ${user}` : ''}\n`);
 }
 
-export async function setDefault(ctx: Context, appName: string, user: string | undefined): Promise<void> {
+async function setDefault(ctx: Context, appName: string, user: string | undefined): Promise<void> {
   const store = await ctx.store();
   await store.update((data) => {
     const app = requireApp(data, appName);
@@ -263,7 +278,9 @@ export async function setDefault(ctx: Context, appName: string, user: string | u
 
 export type ClearWhat = { all: true } | { oauth1: true } | { oauth2Username: string } | { bearer: true };
 
-export async function clearCredentials(ctx: Context, appFlag: string | undefined, what: ClearWhat): Promise<void> {
+export async function runAuthClear(ctx: Context, opts: { what: ClearWhat }): Promise<void> {
+  const { what } = opts;
+  const appFlag = ctx.api.app;
   const store = await ctx.store();
   const result = await store.update((data) => {
     const name = appFlag ?? data.defaultApp;
@@ -301,7 +318,8 @@ export async function clearCredentials(ctx: Context, appFlag: string | undefined
   say(ctx, result.text ? `Removed ${result.text} from app '${result.name}'.` : `App '${result.name}' had nothing of that kind to remove.`);
 }
 
-export async function saveNgrokToken(ctx: Context, token: string | undefined): Promise<void> {
+export async function runAuthNgrok(ctx: Context, opts: { token?: string }): Promise<void> {
+  const { token } = opts;
   const [value] = await readDashValues(ctx, [{ label: 'ngrok authtoken', value: token ?? (ctx.io.isStdinTTY ? undefined : '-') }]);
   if (value === undefined) throw new UsageError("give the ngrok authtoken: 'xcli auth ngrok TOKEN' or '-' to read it from stdin");
   const authtoken = requireValue(value, 'the ngrok authtoken');
@@ -312,8 +330,9 @@ export async function saveNgrokToken(ctx: Context, token: string | undefined): P
   say(ctx, "Saved the ngrok authtoken (used by 'xcli webhook start').");
 }
 
-export async function printToken(ctx: Context, opts: { app?: string; username?: string }): Promise<void> {
-  const resolved = await resolveApp(ctx, { app: opts.app });
+export async function runToken(ctx: Context): Promise<void> {
+  const opts = { app: ctx.api.app, username: ctx.api.username };
+  const resolved = await resolveApp(ctx, { app: ctx.api.app });
   const { token } = await validOAuth2Token(ctx, resolved, opts.username);
   ctx.io.stdout.write(`${token.accessToken}\n`);
 }

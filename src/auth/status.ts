@@ -151,13 +151,15 @@ export function renderAppList(status: AuthStatus): string {
     .join('');
 }
 
-export async function showStatus(ctx: Context, json: boolean): Promise<void> {
+export async function runAuthStatus(ctx: Context, opts: { json?: boolean }): Promise<void> {
+  const json = opts.json === true;
   const store = await ctx.store();
   const status = authStatus(ctx, store.path, store.read());
   ctx.io.stdout.write(json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status, ctx.now()));
 }
 
-export async function listApps(ctx: Context, json: boolean): Promise<void> {
+export async function runAppsList(ctx: Context, opts: { json?: boolean }): Promise<void> {
+  const json = opts.json === true;
   const store = await ctx.store();
   const status = authStatus(ctx, store.path, store.read());
   if (json) ctx.io.stdout.write(`${JSON.stringify(status.apps, null, 2)}\n`);

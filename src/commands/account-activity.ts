@@ -2,11 +2,16 @@
 // favour of the X Activity API). Wiring only: the work module loads inside each action.
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
-import { takesApiOptions } from './common.js';
+import { lazyRuns, takesApiOptions } from './common.js';
+
+/** The run functions of src/activity/account-activity.ts, one per command. */
+export type AccountActivityRuns = Pick<typeof import('../activity/account-activity.js'), 'runSubscribe' | 'runStatus' | 'runList' | 'runUnsubscribe' | 'runCount'>;
+
+export const accountActivityRuns: AccountActivityRuns = lazyRuns(() => import('../activity/account-activity.js'));
 
 const JSON_HELP = 'print JSON (the default when stdout is not a terminal)';
 
-export function registerAccountActivity(program: Command, ctx: Context): void {
+export function registerAccountActivity(program: Command, ctx: Context, run: AccountActivityRuns = accountActivityRuns): void {
   const aaa = program
     .command('account-activity')
     .description('Account Activity API subscriptions (deprecated by X: prefer `xcli activity`)')
@@ -25,10 +30,7 @@ Examples:
       .description('subscribe the authenticating user (OAuth 1.0a or OAuth2 user token) to a webhook')
       .option('--webhook <id>', 'webhook id')
       .option('--json', JSON_HELP),
-  ).action(async (opts) => {
-    const { runSubscribe } = await import('../activity/account-activity.js');
-    await runSubscribe(ctx, ctx.api, opts);
-  });
+  ).action((opts) => run.runSubscribe(ctx, opts));
 
   takesApiOptions(
     aaa
@@ -36,10 +38,7 @@ Examples:
       .description('whether the authenticating user is subscribed to a webhook')
       .option('--webhook <id>', 'webhook id')
       .option('--json', JSON_HELP),
-  ).action(async (opts) => {
-    const { runStatus } = await import('../activity/account-activity.js');
-    await runStatus(ctx, ctx.api, opts);
-  });
+  ).action((opts) => run.runStatus(ctx, opts));
 
   takesApiOptions(
     aaa
@@ -47,10 +46,7 @@ Examples:
       .description("the users subscribed to a webhook (app's bearer token)")
       .option('--webhook <id>', 'webhook id')
       .option('--json', JSON_HELP),
-  ).action(async (opts) => {
-    const { runList } = await import('../activity/account-activity.js');
-    await runList(ctx, ctx.api, opts);
-  });
+  ).action((opts) => run.runList(ctx, opts));
 
   takesApiOptions(
     aaa
@@ -59,18 +55,12 @@ Examples:
       .option('--webhook <id>', 'webhook id')
       .option('--user <user>', 'user id or @handle')
       .option('--json', JSON_HELP),
-  ).action(async (opts) => {
-    const { runUnsubscribe } = await import('../activity/account-activity.js');
-    await runUnsubscribe(ctx, ctx.api, opts);
-  });
+  ).action((opts) => run.runUnsubscribe(ctx, opts));
 
   takesApiOptions(
     aaa
       .command('count')
       .description('how many subscriptions the app has and may have')
       .option('--json', JSON_HELP),
-  ).action(async (opts) => {
-    const { runCount } = await import('../activity/account-activity.js');
-    await runCount(ctx, ctx.api, opts);
-  });
+  ).action((opts) => run.runCount(ctx, opts));
 }

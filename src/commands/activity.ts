@@ -2,11 +2,17 @@
 // Wiring only: the work modules load inside each action.
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
-import { takesApiOptions } from './common.js';
+import { lazyRuns, takesApiOptions } from './common.js';
+
+/** `activity subscriptions …` and `activity event-types` (src/activity/run-activity.ts), `activity stream` (activity-stream.ts). */
+export type ActivityRuns = Pick<typeof import('../activity/run-activity.js'), 'runList' | 'runCreate' | 'runUpdate' | 'runDelete' | 'runEventTypes'> &
+  Pick<typeof import('../activity/activity-stream.js'), 'runActivityStream'>;
+
+export const activityRuns: ActivityRuns = lazyRuns(async () => ({ ...(await import('../activity/run-activity.js')), ...(await import('../activity/activity-stream.js')) }));
 
 const JSON_HELP = 'print JSON (the default when stdout is not a terminal)';
 
-export function registerActivity(program: Command, ctx: Context): void {
+export function registerActivity(program: Command, ctx: Context, run: ActivityRuns = activityRuns): void {
   const activity = program
     .command('activity')
     .description('X Activity API: subscribe a webhook or a stream to profile, post, follow, DM… events')
@@ -30,10 +36,7 @@ Examples:
       .option('--all', 'follow next_token through every page')
       .option('--max-results <n>', 'page size (1-1000)')
       .option('--json', JSON_HELP),
-  ).action(async (opts) => {
-    const { runList } = await import('../activity/run-activity.js');
-    await runList(ctx, ctx.api, opts);
-  });
+  ).action((opts) => run.runList(ctx, opts));
 
   takesApiOptions(
     subs
@@ -46,10 +49,7 @@ Examples:
       .option('--webhook <id>', 'deliver to this registered webhook (without it, events go to the activity stream only)')
       .option('--tag <tag>', 'your label, up to 200 characters; it comes back in every event')
       .option('--json', JSON_HELP),
-  ).action(async (opts) => {
-    const { runCreate } = await import('../activity/run-activity.js');
-    await runCreate(ctx, ctx.api, { ...opts, webhookId: opts.webhook });
-  });
+  ).action((opts) => run.runCreate(ctx, { ...opts, webhookId: opts.webhook }));
 
   takesApiOptions(
     subs
@@ -59,10 +59,7 @@ Examples:
       .option('--tag <tag>', 'new tag (1-200 characters)')
       .option('--webhook <id>', 'new webhook id')
       .option('--json', JSON_HELP),
-  ).action(async (id: string, opts) => {
-    const { runUpdate } = await import('../activity/run-activity.js');
-    await runUpdate(ctx, ctx.api, id, opts);
-  });
+  ).action((id: string, opts) => run.runUpdate(ctx, { ...opts, id }));
 
   takesApiOptions(
     subs
@@ -70,19 +67,13 @@ Examples:
       .description('delete subscriptions (several ids: one bulk request per 100)')
       .argument('<id...>', 'subscription ids')
       .option('--json', JSON_HELP),
-  ).action(async (ids: string[], opts) => {
-    const { runDelete } = await import('../activity/run-activity.js');
-    await runDelete(ctx, ctx.api, ids, opts);
-  });
+  ).action((ids: string[], opts) => run.runDelete(ctx, { ...opts, ids }));
 
   activity
     .command('event-types')
     .description('the event types, the filter each takes and the OAuth2 scope it needs')
     .option('--json', JSON_HELP)
-    .action(async (opts: { json?: boolean }) => {
-      const { runEventTypes } = await import('../activity/run-activity.js');
-      runEventTypes(ctx, opts);
-    });
+    .action((opts: { json?: boolean }) => run.runEventTypes(ctx, opts));
 
   takesApiOptions(
     activity
@@ -92,8 +83,5 @@ Examples:
       .option('--start-time <iso>', 'earliest event time (ISO 8601)')
       .option('--end-time <iso>', 'latest event time (ISO 8601)')
       .option('--json', 'print NDJSON even on a terminal'),
-  ).action(async (opts) => {
-    const { runActivityStream } = await import('../activity/activity-stream.js');
-    await runActivityStream(ctx, ctx.api, opts);
-  });
+  ).action((opts) => run.runActivityStream(ctx, opts));
 }

@@ -2,8 +2,22 @@
 import { Option, type Command } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { collect, takesApiOptions } from './common.js';
+import { collect, lazyRuns, takesApiOptions } from './common.js';
 import { durationSeconds } from '../duration.js';
+
+/** One run function per command: src/auth/manage.ts, status.ts (listings) and import-xurl.ts. */
+export type AuthRuns = Pick<
+  typeof import('../auth/manage.js'),
+  'runAuthApp' | 'runAuthOAuth1' | 'runAuthOAuth2' | 'runAppsAdd' | 'runAppsUpdate' | 'runAppsRemove' | 'runAuthDefault' | 'runAuthClear' | 'runAuthNgrok' | 'runToken'
+> &
+  Pick<typeof import('../auth/status.js'), 'runAuthStatus' | 'runAppsList'> &
+  Pick<typeof import('../auth/import-xurl.js'), 'runImportXurl'>;
+
+export const authRuns: AuthRuns = lazyRuns(async () => ({
+  ...(await import('../auth/manage.js')),
+  ...(await import('../auth/status.js')),
+  ...(await import('../auth/import-xurl.js')),
+}));
 
 function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
@@ -26,7 +40,7 @@ function addAppFieldOptions(cmd: Command): Command {
     .option('--api-base-url <url>', 'API base URL for this app (default $XCLI_API_BASE_URL or https://api.x.com)');
 }
 
-export function registerAuth(program: Command, ctx: Context): void {
+export function registerAuth(program: Command, ctx: Context, run: AuthRuns = authRuns): void {
   const auth = program
     .command('auth')
     .description('store and inspect credentials: bearer token, OAuth 1.0a, OAuth2 user login, apps')
@@ -46,10 +60,9 @@ export function registerAuth(program: Command, ctx: Context): void {
     .argument('[token]', "the bearer token, or '-' to read it from stdin")
     .option('--bearer-token <token>', 'the bearer token (same as the argument)')
     .addHelpText('after', examples('xcli auth app --bearer-token "$BEARER"', 'pass show x/bearer | xcli auth app -', 'xcli auth app --app work "$BEARER"'))
-    .action(async (token: string | undefined, opts: { bearerToken?: string }) => {
+    .action((token: string | undefined, opts: { bearerToken?: string }) => {
       if (token !== undefined && opts.bearerToken !== undefined) throw new UsageError('give the bearer token once: as the argument or with --bearer-token');
-      const { saveBearer } = await import('../auth/manage.js');
-      await saveBearer(ctx, { app: ctx.api.app, token: token ?? opts.bearerToken });
+      return run.runAuthApp(ctx, { token: token ?? opts.bearerToken });
     });
 
   takesApiOptions(auth.command('oauth1'), ['app'])
@@ -65,10 +78,9 @@ export function registerAuth(program: Command, ctx: Context): void {
         'xcli auth oauth1 --consumer-key K --consumer-secret S      (enough for webhooks)',
       )}Each '-' reads one line from stdin, in the order of the flags above.\n`,
     )
-    .action(async (opts: { consumerKey?: string; consumerSecret?: string; accessToken?: string; tokenSecret?: string }) => {
-      const { saveOAuth1 } = await import('../auth/manage.js');
-      await saveOAuth1(ctx, { ...opts, app: ctx.api.app });
-    });
+    .action((opts: { consumerKey?: string; consumerSecret?: string; accessToken?: string; tokenSecret?: string }) =>
+      run.runAuthOAuth1(ctx, { consumerKey: opts.consumerKey, consumerSecret: opts.consumerSecret, accessToken: opts.accessToken, tokenSecret: opts.tokenSecret }),
+    );
 
   takesApiOptions(auth.command('oauth2'), ['app'])
     .description('log a user in with OAuth2 (PKCE) and store the token')
@@ -85,10 +97,9 @@ export function registerAuth(program: Command, ctx: Context): void {
         'xcli auth oauth2 --app work alice',
       ),
     )
-    .action(async (username: string | undefined, opts: { headless?: boolean; scopes?: string[]; timeout: number }) => {
-      const { loginOAuth2 } = await import('../auth/manage.js');
-      await loginOAuth2(ctx, { app: ctx.api.app, username, headless: opts.headless === true, scopes: opts.scopes, timeoutMs: opts.timeout * 1000 });
-    });
+    .action((username: string | undefined, opts: { headless?: boolean; scopes?: string[]; timeout: number }) =>
+      run.runAuthOAuth2(ctx, { username, headless: opts.headless === true, scopes: opts.scopes, timeoutMs: opts.timeout * 1000 }),
+    );
 
   const apps = auth
     .command('apps')
@@ -97,37 +108,25 @@ export function registerAuth(program: Command, ctx: Context): void {
 
   addAppFieldOptions(apps.command('add').description('add an app (the first app becomes the default)').argument('<name>', 'app name'))
     .addHelpText('after', examples('xcli auth apps add work --client-id ID --client-secret - --redirect-uri http://localhost:8080/callback'))
-    .action(async (name: string, opts: AppFlags) => {
-      const { addApp } = await import('../auth/manage.js');
-      await addApp(ctx, name, opts);
-    });
+    .action((name: string, opts: AppFlags) => run.runAppsAdd(ctx, { ...opts, name }));
 
   apps
     .command('list')
     .description('list stored apps (* marks the default)')
     .option('--json', 'print JSON')
     .addHelpText('after', examples('xcli auth apps list', 'xcli auth apps list --json'))
-    .action(async (opts: { json?: boolean }) => {
-      const { listApps } = await import('../auth/status.js');
-      await listApps(ctx, opts.json === true);
-    });
+    .action((opts: { json?: boolean }) => run.runAppsList(ctx, opts));
 
   addAppFieldOptions(apps.command('update').description("change an app's client id, secret, redirect URI or API base").argument('<name>', 'app name'))
     .addHelpText('after', examples('xcli auth apps update work --redirect-uri http://127.0.0.1:9000/cb'))
-    .action(async (name: string, opts: AppFlags) => {
-      const { updateApp } = await import('../auth/manage.js');
-      await updateApp(ctx, name, opts);
-    });
+    .action((name: string, opts: AppFlags) => run.runAppsUpdate(ctx, { ...opts, name }));
 
   apps
     .command('remove')
     .description('remove an app and all its credentials')
     .argument('<name>', 'app name')
     .addHelpText('after', examples('xcli auth apps remove old'))
-    .action(async (name: string) => {
-      const { removeApp } = await import('../auth/manage.js');
-      await removeApp(ctx, name);
-    });
+    .action((name: string) => run.runAppsRemove(ctx, { name }));
 
   auth
     .command('default')
@@ -135,21 +134,14 @@ export function registerAuth(program: Command, ctx: Context): void {
     .argument('[app]', 'app to make the default')
     .argument('[user]', "OAuth2 user of that app to use when -u is not given")
     .addHelpText('after', examples('xcli auth default              prints "APP [USER]"', 'xcli auth default work', 'xcli auth default work alice'))
-    .action(async (app: string | undefined, user: string | undefined) => {
-      const manage = await import('../auth/manage.js');
-      if (app === undefined) await manage.showDefault(ctx);
-      else await manage.setDefault(ctx, app, user);
-    });
+    .action((app: string | undefined, user: string | undefined) => run.runAuthDefault(ctx, { app, user }));
 
   auth
     .command('status')
     .description('show apps, which credentials exist, OAuth2 users with expiry and scopes, and env overrides')
     .option('--json', 'print JSON')
     .addHelpText('after', examples('xcli auth status', "xcli auth status --json | jq '.apps[].oauth2Users'"))
-    .action(async (opts: { json?: boolean }) => {
-      const { showStatus } = await import('../auth/status.js');
-      await showStatus(ctx, opts.json === true);
-    });
+    .action((opts: { json?: boolean }) => run.runAuthStatus(ctx, opts));
 
   takesApiOptions(auth.command('clear'), ['app'])
     .description('remove stored credentials from an app (exactly one of the flags)')
@@ -159,7 +151,7 @@ export function registerAuth(program: Command, ctx: Context): void {
     .option('--bearer', 'the bearer token')
     .addOption(new Option('--app-only', 'the bearer token (xurl spelling)').hideHelp())
     .addHelpText('after', examples('xcli auth clear --bearer', 'xcli auth clear --oauth2-username alice', 'xcli auth clear --all --app old'))
-    .action(async (opts: { all?: boolean; oauth1?: boolean; oauth2Username?: string; bearer?: boolean; appOnly?: boolean }) => {
+    .action((opts: { all?: boolean; oauth1?: boolean; oauth2Username?: string; bearer?: boolean; appOnly?: boolean }) => {
       const chosen = [
         opts.all && ({ all: true } as const),
         opts.oauth1 && ({ oauth1: true } as const),
@@ -169,8 +161,7 @@ export function registerAuth(program: Command, ctx: Context): void {
       if (chosen.length !== 1) {
         throw new UsageError(`${chosen.length === 0 ? 'say what to clear' : 'clear one kind at a time'}: --all, --oauth1, --oauth2-username USER or --bearer`);
       }
-      const { clearCredentials } = await import('../auth/manage.js');
-      await clearCredentials(ctx, ctx.api.app, chosen[0]!);
+      return run.runAuthClear(ctx, { what: chosen[0]! });
     });
 
   auth
@@ -178,10 +169,7 @@ export function registerAuth(program: Command, ctx: Context): void {
     .description("store the ngrok authtoken used by 'xcli webhook start' ('-' reads it from stdin)")
     .argument('[token]', "the authtoken, or '-' to read it from stdin")
     .addHelpText('after', examples('xcli auth ngrok -  < ngrok-token.txt', 'NGROK_AUTHTOKEN=… xcli webhook start   (the variable wins over the stored token)'))
-    .action(async (token: string | undefined) => {
-      const { saveNgrokToken } = await import('../auth/manage.js');
-      await saveNgrokToken(ctx, token);
-    });
+    .action((token: string | undefined) => run.runAuthNgrok(ctx, { token }));
 
   auth
     .command('import-xurl')
@@ -189,16 +177,10 @@ export function registerAuth(program: Command, ctx: Context): void {
     .option('--file <path>', 'the xurl file to read (default ~/.xurl/auth.yml)')
     .option('--overwrite', 'replace apps that already exist here (otherwise they are skipped)')
     .addHelpText('after', examples('xcli auth import-xurl', 'xcli auth import-xurl --file backup/auth.yml --overwrite'))
-    .action(async (opts: { file?: string; overwrite?: boolean }) => {
-      const { importXurl } = await import('../auth/import-xurl.js');
-      await importXurl(ctx, { file: opts.file, overwrite: opts.overwrite === true });
-    });
+    .action((opts: { file?: string; overwrite?: boolean }) => run.runImportXurl(ctx, { file: opts.file, overwrite: opts.overwrite === true }));
 
   takesApiOptions(program.command('token'), ['app', 'username'])
     .description('print a valid OAuth2 access token (refreshed if needed; never opens a browser)')
     .addHelpText('after', examples('curl -H "Authorization: Bearer $(xcli token)" https://api.x.com/2/users/me', 'xcli token -u alice --app work'))
-    .action(async (_opts: unknown) => {
-      const { printToken } = await import('../auth/manage.js');
-      await printToken(ctx, { app: ctx.api.app, username: ctx.api.username });
-    });
+    .action(() => run.runToken(ctx));
 }

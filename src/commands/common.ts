@@ -1,5 +1,6 @@
 // Options shared by every command that calls the X API, defined once so their spelling never drifts.
 import { InvalidArgumentError, type Command, type Option } from 'commander';
+import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { AuthFlag, GlobalOptions } from '../http/types.js';
 
@@ -83,4 +84,18 @@ export function resolveApiOptions(action: Command): GlobalOptions {
 /** Commander argParser for repeatable options: `-H a -H b` → ['a', 'b']. */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/**
+ * The `run` seam of a register function (gh's runF): an area module's run functions, each
+ * `runX(ctx, opts)`, loaded on first call so the CLI starts without the module. Parse tests pass
+ * a recorder instead.
+ */
+export function lazyRuns<T extends object>(load: () => Promise<T>): T {
+  return new Proxy({} as T, {
+    get: (_target, name) => async (ctx: Context, opts: unknown) => {
+      const run = (await load())[name as keyof T] as (ctx: Context, opts: unknown) => unknown;
+      return run(ctx, opts);
+    },
+  });
 }

@@ -1,8 +1,11 @@
 import { Argument, type Command } from 'commander';
 import type { Context } from '../context.js';
-import { completionScript, SHELLS, type Shell } from '../completion/scripts.js';
+import { runCompletion, SHELLS, type Shell } from '../completion/scripts.js';
 
-export function registerCompletion(program: Command, ctx: Context): void {
+/** The run function of `completion` (src/completion/scripts.ts). */
+export type CompletionRuns = { runCompletion: typeof runCompletion };
+
+export function registerCompletion(program: Command, ctx: Context, run: CompletionRuns = { runCompletion }): void {
   program
     .command('completion')
     .description('print a shell completion script (bash, zsh, fish or powershell)')
@@ -17,7 +20,5 @@ Examples:
   PS> xcli completion powershell | Out-String | Invoke-Expression   in $PROFILE
 `,
     )
-    .action((shell: Shell) => {
-      ctx.io.stdout.write(completionScript(shell));
-    });
+    .action((shell: Shell) => run.runCompletion(ctx, { shell }));
 }

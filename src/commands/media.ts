@@ -1,9 +1,14 @@
 // `xcli media upload|status`: commander wiring only; the work lives in src/media/.
 import { Option, type Command } from 'commander';
 import type { Context } from '../context.js';
-import { takesApiOptions } from './common.js';
+import { lazyRuns, takesApiOptions } from './common.js';
 
-export function registerMedia(program: Command, ctx: Context): void {
+/** The run functions of src/media/run.ts, one per command. */
+export type MediaRuns = Pick<typeof import('../media/run.js'), 'runUpload' | 'runStatus'>;
+
+export const mediaRuns: MediaRuns = lazyRuns(() => import('../media/run.js'));
+
+export function registerMedia(program: Command, ctx: Context, run: MediaRuns = mediaRuns): void {
   const media = program.command('media').description('upload images, GIFs and videos, and check their processing');
 
   takesApiOptions(
@@ -19,10 +24,7 @@ export function registerMedia(program: Command, ctx: Context): void {
       .addOption(new Option('--chunk-size <bytes>', 'APPEND chunk size (default 4m; env XCLI_MEDIA_CHUNK_SIZE)').hideHelp()),
   )
     .addHelpText('after', '\nExample:\n  $ id=$(xcli media upload clip.mp4 | jq -r .id) && xcli post "new clip" --media-id "$id"\n')
-    .action(async (file: string, opts: Record<string, unknown>) => {
-      const { runUpload } = await import('../media/run.js');
-      await runUpload(ctx, ctx.api, file, opts);
-    });
+    .action((file: string, opts: Record<string, unknown>) => run.runUpload(ctx, { ...opts, file }));
 
   takesApiOptions(
     media
@@ -31,8 +33,5 @@ export function registerMedia(program: Command, ctx: Context): void {
       .argument('<media-id>', 'media id printed by media upload')
       .option('-w, --wait', 'poll until processing succeeds or fails (images have nothing to wait for)')
       .option('--timeout <duration>', 'longest wait with --wait, e.g. 90s or 5m', '10m'),
-  ).action(async (id: string, opts: { wait?: boolean; timeout?: string }) => {
-    const { runStatus } = await import('../media/run.js');
-    await runStatus(ctx, ctx.api, id, opts);
-  });
+  ).action((id: string, opts: { wait?: boolean; timeout?: string }) => run.runStatus(ctx, { ...opts, id }));
 }

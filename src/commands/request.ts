@@ -1,14 +1,20 @@
 // The root command `xcli [flags] URL`: commander wiring only; the work lives in src/http/raw.ts.
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
-import { collect } from './common.js';
+import type { RawRequestOptions } from '../http/raw.js';
+import { collect, lazyRuns } from './common.js';
 import { durationSeconds } from '../duration.js';
 import { wholeNumber } from '../numbers.js';
 
+/** The run function of the root command (src/http/raw.ts). */
+export type RequestRuns = Pick<typeof import('../http/raw.js'), 'runRawRequest'>;
+
+export const requestRuns: RequestRuns = lazyRuns(() => import('../http/raw.js'));
 
 
 
-export function registerRequest(program: Command, ctx: Context): void {
+
+export function registerRequest(program: Command, ctx: Context, run: RequestRuns = requestRuns): void {
   program.optionsGroup('Requests:');
   program
     .argument('[url]', 'API path (/2/tweets/20, 2/tweets/20) or a full http(s) URL')
@@ -40,9 +46,9 @@ export function registerRequest(program: Command, ctx: Context): void {
     .option('--jq <expr>', 'filter the JSON body with a jq expression (per page with --paginate, per record on streams)')
     .option('-o, --output <file>', 'write the body to FILE instead of stdout (- for stdout), as curl -o');
   program
-    .action(async (url: string | undefined, _opts: unknown, cmd: Command) => {
-      const [{ runRawRequest }, { meResolver }] = await Promise.all([import('../http/raw.js'), import('../shortcuts/me.js')]);
-      const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
-      await runRawRequest(ctx, url, ctx.api, cmd.opts(), names, meResolver);
+    .action(async (url: string | undefined, opts: RawRequestOptions) => {
+      const { meResolver } = await import('../shortcuts/me.js');
+      const commandNames = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+      await run.runRawRequest(ctx, { ...opts, target: url, commandNames, me: meResolver });
     });
 }

@@ -20,6 +20,7 @@ interface ServeFlags {
   duplicates?: number;
   shuffle?: boolean;
   crcEvery?: string;
+  public?: boolean;
 }
 
 export function registerSandbox(program: Command, ctx: Context): void {
@@ -27,6 +28,7 @@ export function registerSandbox(program: Command, ctx: Context): void {
     .description('a local X API for webhooks and API calls offline: no account, no tunnel')
     .option('-p, --port <port>', 'port to listen on (0 = any free port)', wholeNumber('--port', 0, 65535), 0)
     .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--public', 'allow a --host that is not loopback (anyone who reaches it can log in)')
     .option('--state <file>', 'keep users, posts, webhooks, subscriptions and deliveries in this file across restarts')
     .option('--fast-retries', "scale X's delivery retry schedule (3 s, 30 s, 5 min) down 100 times")
     .option('--duplicates <rate>', 're-deliver this share of events (0-1), as X sometimes does', rate)
@@ -56,6 +58,7 @@ Examples:
         duplicates: flags.duplicates,
         shuffle: flags.shuffle,
         crcEveryMs: flags.crcEvery === undefined ? undefined : parseDuration(flags.crcEvery, '--crc-every'),
+        public: flags.public,
       });
     });
 

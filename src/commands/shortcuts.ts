@@ -2,9 +2,16 @@
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import type { ListFlags, MyList, OutputFlags, PostEdge, PostFlags, TimelineFlags, UserEdge } from '../shortcuts/run.js';
-import { collect, takesApiOptions } from './common.js';
+import { collect, lazyRuns, takesApiOptions } from './common.js';
 
-const run = () => import('../shortcuts/run.js');
+/** The run functions of src/shortcuts/run.ts, one per command: the seam parse tests replace. */
+export type ShortcutRuns = Pick<
+  typeof import('../shortcuts/run.js'),
+  | 'runPost' | 'runReply' | 'runQuote' | 'runDelete' | 'runDm' | 'runPostEdge' | 'runUserEdge' | 'runWhoami' | 'runUser'
+  | 'runGraph' | 'runRead' | 'runSearch' | 'runPosts' | 'runMyList' | 'runDms'
+>;
+
+export const shortcutRuns: ShortcutRuns = lazyRuns(() => import('../shortcuts/run.js'));
 
 /** A shortcut with the API options and `--json`. */
 function shortcut(parent: Command, name: string, description: string): Command {
@@ -38,7 +45,7 @@ function mediaOptions(cmd: Command): Command {
 
 const POST_ARG = 'post id or URL (https://x.com/user/status/ID)';
 
-export function registerPostingShortcuts(program: Command, ctx: Context): void {
+export function registerPostingShortcuts(program: Command, ctx: Context, run: ShortcutRuns = shortcutRuns): void {
   mediaOptions(shortcut(program, 'post', 'publish a post (with media, a poll, or a whole thread from stdin)'))
     .argument('[text]', 'the text of the post')
     .option('--poll <choices>', 'attach a poll: 2-4 comma-separated choices')
@@ -48,26 +55,26 @@ export function registerPostingShortcuts(program: Command, ctx: Context): void {
       'after',
       '\nExamples:\n  $ xcli post "hello"\n  $ xcli post "look" --media cat.jpg --media dog.png\n  $ xcli post "lunch?" --poll "pizza,sushi" --poll-minutes 60\n  $ printf "one\\n---\\ntwo\\n" | xcli post --thread\n',
     )
-    .action(async (text: string | undefined, flags: PostFlags) => (await run()).post(ctx, ctx.api, text, flags));
+    .action((text: string | undefined, flags: PostFlags) => run.runPost(ctx, { ...flags, text }));
 
   mediaOptions(shortcut(program, 'reply', 'reply to a post'))
     .argument('<post>', POST_ARG)
     .argument('<text>', 'the text of the reply')
-    .action(async (target: string, text: string, flags: PostFlags) => (await run()).reply(ctx, ctx.api, target, text, flags));
+    .action((target: string, text: string, flags: PostFlags) => run.runReply(ctx, { ...flags, target, text }));
 
   mediaOptions(shortcut(program, 'quote', 'quote a post'))
     .argument('<post>', POST_ARG)
     .argument('<text>', 'your comment')
-    .action(async (target: string, text: string, flags: PostFlags) => (await run()).quote(ctx, ctx.api, target, text, flags));
+    .action((target: string, text: string, flags: PostFlags) => run.runQuote(ctx, { ...flags, target, text }));
 
   shortcut(program, 'delete', 'delete one of your posts')
     .argument('<post>', POST_ARG)
-    .action(async (target: string, flags: OutputFlags) => (await run()).deletePost(ctx, ctx.api, target, flags));
+    .action((target: string, flags: OutputFlags) => run.runDelete(ctx, { ...flags, target }));
 
   shortcut(program, 'dm', 'send a direct message')
     .argument('<user>', 'username (with or without @)')
     .argument('<text>', 'the message')
-    .action(async (target: string, text: string, flags: OutputFlags) => (await run()).dm(ctx, ctx.api, target, text, flags));
+    .action((target: string, text: string, flags: OutputFlags) => run.runDm(ctx, { ...flags, target, text }));
 
   const edges: Array<[string, string, PostEdge, boolean]> = [
     ['like', 'like a post', 'like', false],
@@ -80,16 +87,16 @@ export function registerPostingShortcuts(program: Command, ctx: Context): void {
   for (const [name, description, edge, undo] of edges) {
     shortcut(program, name, description)
       .argument('<post>', POST_ARG)
-      .action(async (target: string, flags: OutputFlags) => (await run()).postEdge(ctx, ctx.api, edge, undo, target, flags));
+      .action((target: string, flags: OutputFlags) => run.runPostEdge(ctx, { ...flags, target, edge, undo }));
   }
 }
 
-export function registerUserShortcuts(program: Command, ctx: Context): void {
-  shortcut(program, 'whoami', 'show the user your credentials act for').action(async (flags: OutputFlags) => (await run()).whoami(ctx, ctx.api, flags));
+export function registerUserShortcuts(program: Command, ctx: Context, run: ShortcutRuns = shortcutRuns): void {
+  shortcut(program, 'whoami', 'show the user your credentials act for').action((flags: OutputFlags) => run.runWhoami(ctx, flags));
 
   shortcut(program, 'user', 'show a user')
     .argument('<user>', 'username (with or without @)')
-    .action(async (target: string, flags: OutputFlags) => (await run()).user(ctx, ctx.api, target, flags));
+    .action((target: string, flags: OutputFlags) => run.runUser(ctx, { ...flags, target }));
 
   const edges: Array<[string, string, UserEdge, boolean]> = [
     ['follow', 'follow a user', 'follow', false],
@@ -102,28 +109,28 @@ export function registerUserShortcuts(program: Command, ctx: Context): void {
   for (const [name, description, edge, undo] of edges) {
     shortcut(program, name, description)
       .argument('<user>', 'username (with or without @)')
-      .action(async (target: string, flags: OutputFlags) => (await run()).userEdge(ctx, ctx.api, edge, undo, target, flags));
+      .action((target: string, flags: OutputFlags) => run.runUserEdge(ctx, { ...flags, target, edge, undo }));
   }
 
   for (const which of ['following', 'followers'] as const) {
     listOptions(shortcut(program, which, which === 'following' ? 'list the accounts a user follows' : 'list the followers of a user'), '1-1000')
       .option('--of <user>', 'whose list (default: you)')
-      .action(async (flags: ListFlags & { of?: string }) => (await run()).graph(ctx, ctx.api, which, flags));
+      .action((flags: ListFlags & { of?: string }) => run.runGraph(ctx, { ...flags, which }));
   }
 }
 
-export function registerReadingShortcuts(program: Command, ctx: Context): void {
+export function registerReadingShortcuts(program: Command, ctx: Context, run: ShortcutRuns = shortcutRuns): void {
   shortcut(program, 'read', 'show a post')
     .argument('<post>', POST_ARG)
-    .action(async (target: string, flags: OutputFlags) => (await run()).read(ctx, ctx.api, target, flags));
+    .action((target: string, flags: OutputFlags) => run.runRead(ctx, { ...flags, target }));
 
   timelineOptions(listOptions(shortcut(program, 'search', 'search posts of the last 7 days'), '10-100'))
     .argument('<query>', "X's search query, e.g. 'from:XDevelopers -is:retweet'")
-    .action(async (query: string, flags: TimelineFlags) => (await run()).search(ctx, ctx.api, query, flags));
+    .action((query: string, flags: TimelineFlags) => run.runSearch(ctx, { ...flags, query }));
 
   listOptions(shortcut(program, 'posts', "list a user's posts"), '5-100')
     .argument('<user>', 'username (with or without @)')
-    .action(async (target: string, flags: ListFlags) => (await run()).posts(ctx, ctx.api, target, flags));
+    .action((target: string, flags: ListFlags) => run.runPosts(ctx, { ...flags, target }));
 
   const mine: Array<[MyList, string, string]> = [
     ['timeline', 'your home timeline, newest first', '1-100'],
@@ -134,8 +141,8 @@ export function registerReadingShortcuts(program: Command, ctx: Context): void {
   for (const [which, description, range] of mine) {
     const cmd = listOptions(shortcut(program, which, description), range);
     if (which === 'timeline' || which === 'mentions') timelineOptions(cmd);
-    cmd.action(async (flags: TimelineFlags) => (await run()).myList(ctx, ctx.api, which, flags));
+    cmd.action((flags: TimelineFlags) => run.runMyList(ctx, { ...flags, which }));
   }
 
-  listOptions(shortcut(program, 'dms', 'your recent direct messages'), '1-100').action(async (flags: ListFlags) => (await run()).dms(ctx, ctx.api, flags));
+  listOptions(shortcut(program, 'dms', 'your recent direct messages'), '1-100').action((flags: ListFlags) => run.runDms(ctx, flags));
 }

@@ -2,11 +2,19 @@
 // webhook. Wiring only: the work module loads inside each action.
 import { Option, type Command } from 'commander';
 import type { Context } from '../context.js';
-import { takesApiOptions } from './common.js';
+import { lazyRuns, takesApiOptions } from './common.js';
+
+/** The run functions of src/activity/stream-rules.ts, one per command. */
+export type StreamRuns = Pick<
+  typeof import('../activity/stream-rules.js'),
+  'runRulesList' | 'runRulesAdd' | 'runRulesDelete' | 'runWebhookLink' | 'runWebhookList' | 'runWebhookUnlink'
+>;
+
+export const streamRuns: StreamRuns = lazyRuns(() => import('../activity/stream-rules.js'));
 
 const JSON_HELP = 'print JSON (the default when stdout is not a terminal)';
 
-export function registerStream(program: Command, ctx: Context): void {
+export function registerStream(program: Command, ctx: Context, run: StreamRuns = streamRuns): void {
   const stream = program
     .command('stream')
     .description('filtered-stream rules, and linking the filtered stream to a webhook')
@@ -28,10 +36,7 @@ Examples:
       .description('the active rules')
       .argument('[id...]', 'only these rule ids')
       .option('--json', JSON_HELP),
-  ).action(async (ids: string[], opts) => {
-    const { runRulesList } = await import('../activity/stream-rules.js');
-    await runRulesList(ctx, ctx.api, { ...opts, ids });
-  });
+  ).action((ids: string[], opts) => run.runRulesList(ctx, { ...opts, ids }));
 
   takesApiOptions(
     rules
@@ -41,10 +46,7 @@ Examples:
       .option('--tag <tag>', 'label returned with matching posts')
       .option('--dry-run', 'let X validate the rules without adding them')
       .option('--json', JSON_HELP),
-  ).action(async (values: string[], opts) => {
-    const { runRulesAdd } = await import('../activity/stream-rules.js');
-    await runRulesAdd(ctx, ctx.api, values, opts);
-  });
+  ).action((values: string[], opts) => run.runRulesAdd(ctx, { ...opts, values }));
 
   takesApiOptions(
     rules
@@ -53,10 +55,7 @@ Examples:
       .argument('<id...>', 'rule ids')
       .option('--dry-run', 'let X validate the deletion without doing it')
       .option('--json', JSON_HELP),
-  ).action(async (ids: string[], opts) => {
-    const { runRulesDelete } = await import('../activity/stream-rules.js');
-    await runRulesDelete(ctx, ctx.api, ids, opts);
-  });
+  ).action((ids: string[], opts) => run.runRulesDelete(ctx, { ...opts, ids }));
 
   const webhooks = stream.command('webhooks').description('deliver the filtered stream to a registered webhook (Enterprise)');
 
@@ -72,22 +71,12 @@ Examples:
       .addOption(new Option('--place-fields <list>', 'place.fields to include'))
       .addOption(new Option('--poll-fields <list>', 'poll.fields to include'))
       .option('--json', JSON_HELP),
-  ).action(async (id: string, opts) => {
-    const { runWebhookLink } = await import('../activity/stream-rules.js');
-    await runWebhookLink(ctx, ctx.api, id, opts);
-  });
+  ).action((id: string, opts) => run.runWebhookLink(ctx, { ...opts, id }));
 
   takesApiOptions(webhooks.command('list').description('webhooks linked to the filtered stream').option('--json', JSON_HELP)).action(
-    async (opts) => {
-      const { runWebhookList } = await import('../activity/stream-rules.js');
-      await runWebhookList(ctx, ctx.api, opts);
-    },
-  );
+(opts) => run.runWebhookList(ctx, opts));
 
   takesApiOptions(
     webhooks.command('unlink').description('stop delivering the filtered stream to this webhook').argument('<webhook-id>', 'webhook id').option('--json', JSON_HELP),
-  ).action(async (id: string, opts) => {
-    const { runWebhookUnlink } = await import('../activity/stream-rules.js');
-    await runWebhookUnlink(ctx, ctx.api, id, opts);
-  });
+  ).action((id: string, opts) => run.runWebhookUnlink(ctx, { ...opts, id }));
 }

@@ -1,6 +1,8 @@
 // Shell completion scripts. Each one only passes the typed words to `xcli __complete` and shows its
 // answer (src/completion/engine.ts), so the scripts are small and never drift from the program.
 
+import type { Context } from '../context.js';
+
 export const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
 export type Shell = (typeof SHELLS)[number];
 
@@ -73,4 +75,13 @@ Register-ArgumentCompleter -Native -CommandName xcli -ScriptBlock {
 
 export function completionScript(shell: Shell): string {
   return { bash: BASH, zsh: ZSH, fish: FISH, powershell: POWERSHELL }[shell];
+}
+
+export interface CompletionOptions {
+  shell: Shell;
+}
+
+/** `xcli completion SHELL`: the script on stdout (commander has checked the shell against SHELLS). */
+export function runCompletion(ctx: Context, opts: CompletionOptions): void {
+  ctx.io.stdout.write(completionScript(opts.shell));
 }

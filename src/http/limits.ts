@@ -5,7 +5,7 @@ import type { Context } from '../context.js';
 import { formatDuration, knownLimits, limitScope, type SeenLimit } from './rate-limits.js';
 
 export interface LimitsOptions {
-  app?: string;
+  filter?: string;
   json?: boolean;
 }
 
@@ -19,8 +19,9 @@ function ageText(entry: SeenLimit, now: number): string {
   return `${formatDuration((now - entry.seenAt) / 1000)} ago`;
 }
 
-export async function runLimits(ctx: Context, filter: string | undefined, options: LimitsOptions): Promise<void> {
-  const resolved = await resolveApp(ctx, { app: options.app });
+export async function runLimits(ctx: Context, options: LimitsOptions): Promise<void> {
+  const { filter } = options;
+  const resolved = await resolveApp(ctx, { app: ctx.api.app });
   const now = ctx.now();
   const needle = filter?.toLowerCase();
   const entries = (await knownLimits(ctx.paths.stateFile, limitScope(resolved.apiBaseUrl, resolved.name))).filter(

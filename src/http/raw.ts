@@ -120,8 +120,16 @@ async function buildBody(ctx: Context, opts: RawRequestOptions): Promise<{ metho
   return { method, headers, body, query: [] };
 }
 
-export async function runRawRequest(ctx: Context, target: string | undefined, globals: GlobalOptions, opts: RawRequestOptions, commandNames: string[], me: MeResolver): Promise<void> {
-  const checked = checkTarget(target, commandNames);
+/**
+ * `xcli [flags] URL`: the URL, the flags, the command names a mistyped word is checked against, and
+ * how `{me}` in a path is resolved (src/shortcuts/me.ts, injected so src/http/ does not import it).
+ */
+export type RequestOptions = RawRequestOptions & { target?: string; commandNames: string[]; me: MeResolver };
+
+export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise<void> {
+  const { me } = opts;
+  const globals = ctx.api;
+  const checked = checkTarget(opts.target, opts.commandNames);
   const mode = outputMode(opts);
   if (opts.merge && opts.ndjson) throw new UsageError('--merge and --ndjson cannot be used together');
   if (opts.dryRun && opts.curl) throw new UsageError('--dry-run and --curl cannot be used together');

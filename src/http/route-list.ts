@@ -66,7 +66,8 @@ function details(r: RouteFact): string {
   return lines.join('\n');
 }
 
-export function runRoutes(ctx: Context, filter: string | undefined, options: RoutesOptions): void {
+export function runRoutes(ctx: Context, options: RoutesOptions & { filter?: string }): void {
+  const { filter } = options;
   const method = options.method?.toUpperCase();
   if (method !== undefined && !METHODS.includes(method)) throw new UsageError(`-X ${options.method}: use one of ${METHODS.join(', ')}`);
   const routes = selectRoutes(filter, method);

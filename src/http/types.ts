@@ -1,17 +1,7 @@
 // Shared shapes of the HTTP layer: flags common to every API-calling command, and internal API calls.
 import type { AuthKind } from './route-types.js';
 
-/** `--auth` values as users type them (xurl's names). */
-export type AuthFlag = 'app' | 'oauth1' | 'oauth2';
-
-/** Options every command that calls the API accepts (`--app`, `--auth`, `-u`, `-v`, `-t`). */
-export interface GlobalOptions {
-  app?: string;
-  auth?: AuthFlag;
-  username?: string;
-  verbose?: boolean;
-  trace?: boolean;
-}
+export type { AuthFlag, GlobalOptions } from '../api-options.js';
 
 /** A request made by xcli's own commands (webhook list, activity create, shortcuts…). */
 export interface ApiCall {

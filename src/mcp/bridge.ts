@@ -7,7 +7,7 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { PassThrough } from 'node:stream';
 import { refreshRejectedOAuth2Token, validOAuth2Token } from '../auth/authorize.js';
-import { loginOAuth2 } from '../auth/manage.js';
+import { runAuthOAuth2 } from '../auth/manage.js';
 import { resolveApp, secretsOf } from '../auth/resolve.js';
 import type { ResolvedApp } from '../auth/types.js';
 import type { Context } from '../context.js';
@@ -119,9 +119,9 @@ async function bootstrap(ctx: Context, globals: GlobalOptions, log: (line: strin
   }
   const noStdin = new PassThrough();
   noStdin.end();
-  await loginOAuth2(
-    { ...ctx, io: { ...ctx.io, stdin: noStdin, isStdinTTY: false } },
-    { app: globals.app, username: globals.username, headless: false },
+  await runAuthOAuth2(
+    { ...ctx, io: { ...ctx.io, stdin: noStdin, isStdinTTY: false }, api: { ...ctx.api, app: globals.app } },
+    { username: globals.username, headless: false },
   );
   return resolveApp(ctx, { app: globals.app });
 }

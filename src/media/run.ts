@@ -2,7 +2,6 @@
 import type { Context } from '../context.js';
 import { openSession } from '../http/session.js';
 import { writeBody } from '../http/output.js';
-import type { GlobalOptions } from '../http/types.js';
 import { parseCategory, parseMediaType } from './detect.js';
 import { parseDuration } from '../duration.js';
 import { DEFAULT_CHUNK_SIZE, mediaStatus, MediaWaitError, parseChunkSize, uploadMedia, waitForProcessing, type MediaData, type UploadOptions } from './upload.js';
@@ -47,9 +46,10 @@ async function printing(ctx: Context, work: () => Promise<MediaData>): Promise<v
   }
 }
 
-export async function runUpload(ctx: Context, globals: GlobalOptions, file: string, flags: UploadFlags): Promise<void> {
+export async function runUpload(ctx: Context, flags: UploadFlags & { file: string }): Promise<void> {
+  const { file } = flags;
   const options = uploadOptions(ctx, flags);
-  const session = await openSession(ctx, globals);
+  const session = await openSession(ctx, ctx.api);
   await printing(ctx, () => uploadMedia(ctx, session, file, options));
 }
 
@@ -59,10 +59,11 @@ export function parseMediaId(value: string): string {
   return id;
 }
 
-export async function runStatus(ctx: Context, globals: GlobalOptions, idArg: string, flags: { wait?: boolean; timeout?: string }): Promise<void> {
+export async function runStatus(ctx: Context, flags: { id: string; wait?: boolean; timeout?: string }): Promise<void> {
+  const idArg = flags.id;
   const id = parseMediaId(idArg);
   const timeoutMs = parseDuration(flags.timeout ?? DEFAULT_TIMEOUT, '--timeout');
-  const session = await openSession(ctx, globals);
+  const session = await openSession(ctx, ctx.api);
   await printing(ctx, async () => {
     const data = await mediaStatus(ctx, session, id);
     if (!flags.wait) return data;

@@ -1,6 +1,6 @@
 // Account Activity API (legacy) payloads for the same actions that make X Activity events:
 // `{"for_user_id":…, "tweet_create_events":[…]}` and friends, with v1.1-style objects.
-import type { ActivityInput } from './events.js';
+import type { ActivityInput } from './activity-input.js';
 import type { SandboxPost, SandboxState, SandboxUser } from './state.js';
 
 /** Which legacy array an X Activity event type lands in, and the kind of item it holds. */

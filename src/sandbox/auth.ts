@@ -33,6 +33,11 @@ export interface Authenticator {
   extraBearers: Set<string>;
   authenticatedUserId: () => string;
   now: () => number;
+  /**
+   * OAuth 1.0a nonce+timestamp pairs already accepted, with when they may be forgotten (epoch ms):
+   * X refuses a replayed request with 401. In arrival order, so expired ones leave from the front.
+   */
+  seenNonces: Map<string, number>;
 }
 
 /**
@@ -66,8 +71,30 @@ function verifyOAuth1(a: Authenticator, input: AuthCheckInput, params: Map<strin
   if (!params.get('oauth_nonce')) return false;
   const given = params.get('oauth_signature');
   if (!given) return false;
-  const base = signatureBase({ method: input.method, url: input.url, formBody: input.formBody, oauthParams: params });
-  return signatureMatches(hmacSha1Signature(base, consumerSecret, accessTokenSecret), given);
+  // The client may have addressed the sandbox through a TLS-terminating proxy (or an agent that
+  // sends https://api.x.com/… to it): the URL it signed is then the https one.
+  const signed = [input.url, input.url.replace(/^http:/, 'https:')].some((url) => {
+    try {
+      const base = signatureBase({ method: input.method, url, formBody: input.formBody, oauthParams: params });
+      return signatureMatches(hmacSha1Signature(base, consumerSecret, accessTokenSecret), given);
+    } catch {
+      return false; // a form body or query that does not decode cannot have been signed
+    }
+  });
+  if (!signed) return false;
+  return firstUse(a, `${params.get('oauth_nonce')}|${timestamp}`);
+}
+
+/** Records a nonce+timestamp; false when it was seen within the timestamp window (a replay). */
+function firstUse(a: Authenticator, key: string): boolean {
+  const now = a.now();
+  for (const [seen, forgetAt] of a.seenNonces) {
+    if (forgetAt > now) break;
+    a.seenNonces.delete(seen);
+  }
+  if (a.seenNonces.has(key)) return false;
+  a.seenNonces.set(key, now + 2 * TIMESTAMP_WINDOW_S * 1000);
+  return true;
 }
 
 function safeEqual(a: string, b: string): boolean {

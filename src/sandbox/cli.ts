@@ -1,5 +1,6 @@
 // `xcli sandbox`: runs the emulator for people (credentials saved as the `sandbox` app, state file,
 // delivery quirks), and the `emit`, `status`, `deliveries` clients that talk to a running one.
+import { lookup } from 'node:dns/promises';
 import type { Context } from '../context.js';
 import { CredentialsError, FailureError, NetworkError, UsageError } from '../errors.js';
 import { printJson, wantsJson } from '../http/output.js';
@@ -7,6 +8,7 @@ import type { AppConfig } from '../auth/types.js';
 import { formatTable } from '../webhook/table.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from './index.js';
 import { readStateFile, writeStateFile } from './persist.js';
+import { renamedEventType } from '../activity/event-types.js';
 
 export const SANDBOX_APP = 'sandbox';
 export const SANDBOX_REDIRECT_URI = 'http://127.0.0.1:8739/callback';
@@ -22,6 +24,8 @@ export interface LaunchOptions {
   duplicates?: number;
   shuffle?: boolean;
   crcEveryMs?: number;
+  /** Allow a host that is not loopback (the consent page approves anyone; a warning is printed). */
+  public?: boolean;
   /** Where unknown-route notices go (default: stderr). */
   log?: (line: string) => void;
 }
@@ -39,6 +43,9 @@ export interface LaunchedSandbox {
  */
 export async function launchSandbox(ctx: Context, options: LaunchOptions = {}): Promise<LaunchedSandbox> {
   const appName = options.appName ?? SANDBOX_APP;
+  const host = options.host ?? '127.0.0.1';
+  const where = `${host.includes(':') ? `[${host}]` : host}:${options.port ?? 0}`;
+  const loopback = await isLoopbackHost(host, where);
   let loaded: ReturnType<typeof readStateFile>;
   if (options.stateFile) {
     try {
@@ -50,6 +57,9 @@ export async function launchSandbox(ctx: Context, options: LaunchOptions = {}): 
   let saveTimer: NodeJS.Timeout | undefined;
   let sandbox: Sandbox | undefined;
   const log = options.log ?? ((line: string) => void ctx.io.stderr.write(`${line}\n`));
+  if (!loopback && !options.public) {
+    throw new UsageError(`--host ${host} is not a loopback address: the sandbox's consent page approves every OAuth2 login and would hand tokens to anyone who reaches ${where}; add --public to bind it anyway`);
+  }
   let saveFailed = false;
   /** Writes the state file; a failure is reported once (and thrown when `strict`), never a crash. */
   const save = (strict = false) => {
@@ -86,10 +96,12 @@ export async function launchSandbox(ctx: Context, options: LaunchOptions = {}): 
     sandbox = await startSandbox(sandboxOptions);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new FailureError(`port ${options.port} is already in use; pick another with --port, or 0 for any free port`);
-    if (code === 'EACCES') throw new FailureError(`not allowed to listen on port ${options.port}`);
+    if (code === 'EADDRINUSE') throw new FailureError(`cannot listen on ${where}: the address is already in use; pick another port with --port, or 0 for any free port`);
+    if (code === 'EACCES') throw new FailureError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges)`);
+    if (code === 'EADDRNOTAVAIL') throw new UsageError(`cannot listen on ${where}: --host ${host} is not an address of this machine`);
     throw err;
   }
+  if (!loopback) log(`xcli: warning: the sandbox listens on ${sandbox.url} beyond this machine (--public): its consent page approves every OAuth2 login, so anyone on the network can get tokens`);
   try {
     save(true);
     await saveApp(ctx, appName, sandbox);
@@ -142,6 +154,18 @@ async function saveApp(ctx: Context, appName: string, sandbox: Sandbox): Promise
     if (previous?.clientId !== c.clientId) delete app.oauth2Tokens;
     data.apps[appName] = app;
   });
+}
+
+/** Whether every address `host` names is a loopback one; a host that does not resolve is a usage error. */
+async function isLoopbackHost(host: string, where: string): Promise<boolean> {
+  if (host === '') return false; // every interface
+  let addresses: { address: string }[];
+  try {
+    addresses = await lookup(host, { all: true });
+  } catch {
+    throw new UsageError(`cannot listen on ${where}: the host name ${host} does not resolve`);
+  }
+  return addresses.length > 0 && addresses.every(({ address }) => address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1');
 }
 
 export interface RunFlags extends LaunchOptions {}
@@ -225,7 +249,10 @@ function parseSet(pair: string): [string, string] {
 }
 
 /** `xcli sandbox emit TYPE --user @handle --set path=value`. */
-export async function sandboxEmit(ctx: Context, eventType: string, flags: { user?: string; set?: string[]; app?: string }): Promise<void> {
+export async function sandboxEmit(ctx: Context, typed: string, flags: { user?: string; set?: string[]; app?: string }): Promise<void> {
+  const renamed = renamedEventType(typed);
+  if (renamed) ctx.io.stderr.write(`xcli: ${renamed.note}\n`);
+  const eventType = renamed?.name ?? typed;
   const sets = (flags.set ?? []).map(parseSet);
   const data = (await adminCall(ctx, flags.app ?? SANDBOX_APP, 'POST', '/_sandbox/emit', { event_type: eventType, user: flags.user?.replace(/^@/, ''), set: sets })) as {
     matched_subscriptions: number;

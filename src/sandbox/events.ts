@@ -1,5 +1,6 @@
 // The event engine: X Activity envelopes for matching subscriptions, signed webhook deliveries
 // with X's retry schedule, duplicates and shuffling on demand, CRC re-validation, replay jobs.
+import type { ActivityInput } from './activity-input.js';
 import { randomBytes } from 'node:crypto';
 import { signBody, SIGNATURE_HEADER } from '../webhook/signature.js';
 import { accountActivityPayloads } from './account-activity-payloads.js';
@@ -30,18 +31,7 @@ export interface EngineOptions {
   onChange: () => void;
 }
 
-export interface ActivityInput {
-  /** The user the event is about (matched against `filter.user_id`). */
-  userId: string;
-  /** Who did it, when that is not `userId` (the liker of a like delivered to the post's author). */
-  actorId?: string;
-  payload: unknown;
-  includes?: unknown;
-  /** For DM and chat events: matched against `filter.direction`. */
-  direction?: 'inbound' | 'outbound';
-  /** Text matched against `filter.keyword` (news, posts). */
-  text?: string;
-}
+export type { ActivityInput } from './activity-input.js';
 
 export interface ActivityEnvelope {
   data: {

@@ -7,12 +7,14 @@ import type { SandboxApp, SandboxSettings, StreamBehaviour } from './app.js';
 import { authenticate, type SandboxCredentials } from './auth.js';
 import { DeliveryEngine, emitActivity, X_CRC_GRACE_MS, X_RETRY_DELAYS_MS, type ActivityEnvelope, type ActivityInput } from './events.js';
 import { OAuth2Grants, type TokenResponse } from './oauth2-grants.js';
-import { invalidRequest, missingScopes, tooManyRequests, unauthorized, unknownRoute, unsupportedAuthentication } from './problems.js';
+import { matchRoute } from '../http/routes.js';
+import { invalidRequest, missingScopes, notEmulated, tooManyRequests, unauthorized, unknownRoute, unsupportedAuthentication } from './problems.js';
 import { RateLimiter } from './rate-limit.js';
 import { Router, type AuthInfo, type RouteHandler, type RouteOptions, type SandboxResponse } from './router.js';
 import { registerAllRoutes } from './routes/index.js';
 import { ALL_SCOPES } from './scopes.js';
 import { createState, type SandboxState } from './state.js';
+import { RequestValidator } from './validate.js';
 
 export type { SandboxApp, SandboxSettings, StreamBehaviour, RouteModule } from './app.js';
 export type { SandboxCredentials } from './auth.js';
@@ -175,6 +177,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 7200,
   };
   const limiter = new RateLimiter(now);
+  const validator = await RequestValidator.load();
   const extraBearers = new Set<string>();
   let baseUrl = '';
   const app: SandboxApp = {
@@ -191,11 +194,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   };
   registerAllRoutes(app);
 
-  const authenticator = { credentials, grants, extraBearers, authenticatedUserId: () => state.authenticatedUserId, now };
+  const authenticator = { credentials, grants, extraBearers, authenticatedUserId: () => state.authenticatedUserId, now, seenNonces: new Map<string, number>() };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawBody = await readBody(req);
-    const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    // Prefixed, not resolved against a base: a request path starting with `//` is a path, not a host.
+    const target = req.url ?? '/';
+    const url = new URL(`http://sandbox.invalid${target.startsWith('/') ? target : `/${target}`}`);
     const path = url.pathname;
     const method = (req.method ?? 'GET').toUpperCase();
     const contentType = String(req.headers['content-type'] ?? '');
@@ -222,14 +227,23 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       return;
     }
 
+    // X answers a query it cannot decode with 400 (the sandbox used to fail on it with a 500).
+    const badEscape = malformedEscape(url.search);
+    if (badEscape) return respond(invalidRequest(`The query string has a malformed percent-encoding [${badEscape}]`, { parameters: { query: [url.search.slice(1)] } }));
+
     const match = router.match(method, path);
-    if (!match) {
+    // A route of X's description the sandbox does not serve is still checked as X would, then
+    // answered "not emulated"; anything else is an unknown route.
+    const fact = match ? undefined : matchRoute(method, path);
+    if (!match && !fact) {
       keepRecent(unmatched, record, recordLimit);
       opts.log?.(`sandbox: no route for ${method} ${path} (answered 404)`);
       respond(unknownRoute(path));
       return;
     }
-    record.route = match.def.template;
+    const template = match?.def.template ?? fact!.path;
+    const specPath = match ? match.def.specPath : fact!.path;
+    record.route = template;
 
     const auth = authenticate(authenticator, {
       method,
@@ -238,30 +252,38 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       formBody: isForm ? rawBody.toString('utf8') : undefined,
     });
     record.authKind = auth === 'invalid' ? 'invalid' : auth.kind;
-    const accepted = match.def.auth;
+    const accepted = match ? match.def.auth : fact!.auth;
     if (accepted !== 'none') {
       if (auth === 'invalid' || auth.kind === 'none') return respond(unauthorized());
       if (!accepted.includes(auth.kind)) return respond(unsupportedAuthentication(auth.kind, accepted));
       if (auth.kind === 'oauth2') {
-        const missing = match.def.scopes.filter((s) => !auth.scopes?.includes(s));
+        const missing = (match ? match.def.scopes : fact!.scopes).filter((s) => !auth.scopes?.includes(s));
         if (missing.length) return respond(missingScopes(missing));
       }
     }
     const who = auth === 'invalid' || auth.kind === 'none' ? 'anonymous' : auth.kind === 'bearer' ? 'app' : `user:${auth.userId}`;
-    const window = limiter.take(`${method} ${match.def.template}|${who}`, settings.rateLimit(method, match.def.template));
+    const window = limiter.take(`${method} ${template}|${who}`, settings.rateLimit(method, template));
     for (const [k, v] of Object.entries(window.headers)) res.setHeader(k, v);
     // X tells OAuth 1.0a callers what their access token may do.
     if (auth !== 'invalid' && auth.kind === 'oauth1') res.setHeader('x-access-level', 'read-write-directmessages');
-    if (window.exhausted) return respond(tooManyRequests(window.reset));
+    if (window.exhausted) return respond(tooManyRequests(window.headers));
 
     let json: unknown;
-    if (rawBody.length && (contentType.includes('json') || contentType === '')) {
+    const isJson = rawBody.length > 0 && (contentType.includes('json') || contentType === '');
+    if (isJson) {
       try {
         json = JSON.parse(rawBody.toString('utf8'));
       } catch {
         if (contentType.includes('json')) return respond(invalidRequest('Request body is not valid JSON.'));
       }
     }
+    const operation = specPath ? validator.operation(method, specPath) : undefined;
+    if (operation) {
+      const refused = validator.check(operation, { query: url.searchParams, path, json, hasJsonBody: json !== undefined, mediaType: contentType.split(';')[0]!.trim().toLowerCase(), parts: match?.def.validate });
+      if (refused) return respond(refused);
+    }
+    if (!match) return respond(notEmulated(method, fact!.path, fact!.operationId));
+
     const result = await match.def.handler({
       method,
       path,
@@ -327,6 +349,18 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The first `%` escape of a query string that does not decode (`%E0%A4%A`), or undefined. */
+function malformedEscape(search: string): string | undefined {
+  for (const part of search.slice(1).split(/[&=]/)) {
+    try {
+      decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      return part;
+    }
+  }
+  return undefined;
 }
 
 function segmentsMatch(pattern: string[], path: string): boolean {

@@ -6,10 +6,10 @@ import { createState, type SandboxState } from './state.js';
 
 const FORMAT = 1;
 
-type SetMaps = 'likes' | 'follows' | 'retweets' | 'bookmarks' | 'blocks' | 'mutes' | 'accountActivitySubscriptions';
-const SET_MAPS: SetMaps[] = ['likes', 'follows', 'retweets', 'bookmarks', 'blocks', 'mutes', 'accountActivitySubscriptions'];
-type PlainMaps = 'users' | 'posts' | 'webhooks' | 'activitySubscriptions' | 'streamRules' | 'streamWebhooks' | 'media';
-const PLAIN_MAPS: PlainMaps[] = ['users', 'posts', 'webhooks', 'activitySubscriptions', 'streamRules', 'streamWebhooks', 'media'];
+type SetMaps = 'likes' | 'follows' | 'retweets' | 'bookmarks' | 'blocks' | 'mutes' | 'accountActivitySubscriptions' | 'listFollows';
+const SET_MAPS: SetMaps[] = ['likes', 'follows', 'retweets', 'bookmarks', 'blocks', 'mutes', 'accountActivitySubscriptions', 'listFollows'];
+type PlainMaps = 'users' | 'posts' | 'webhooks' | 'activitySubscriptions' | 'streamRules' | 'streamWebhooks' | 'media' | 'lists';
+const PLAIN_MAPS: PlainMaps[] = ['users', 'posts', 'webhooks', 'activitySubscriptions', 'streamRules', 'streamWebhooks', 'media', 'lists'];
 /** Maps are saved as [key, value] pairs, so values need not carry their key. */
 
 export function serializeState(state: SandboxState, credentials: SandboxCredentials): string {

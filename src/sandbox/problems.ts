@@ -87,11 +87,25 @@ export function refused(reason: string, message: string): SandboxResponse {
   });
 }
 
-/** 429 with the limit headers, as on an exhausted window. */
-export function tooManyRequests(resetEpochSeconds: number): SandboxResponse {
+/** 429 on an exhausted window; the window's own x-rate-limit-* headers go with it (limit = the route's ceiling). */
+export function tooManyRequests(windowHeaders: Record<string, string>): SandboxResponse {
+  return problem(429, { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 }, windowHeaders);
+}
+
+/**
+ * A route of X's description the sandbox does not emulate: X's problem shape, and a detail that
+ * says so, so that "X would refuse this" (auth and parameters are checked first) stays apart from
+ * "the sandbox cannot do this".
+ */
+export function notEmulated(method: string, template: string, operationId: string): SandboxResponse {
   return problem(
-    429,
-    { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 },
-    { 'x-rate-limit-limit': '0', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(resetEpochSeconds) },
+    404,
+    {
+      title: 'Not Emulated',
+      detail: `The sandbox does not emulate ${method} ${template}${operationId ? ` (${operationId})` : ''}: X serves it, the sandbox cannot. Your request was otherwise valid. See docs/sandbox.md for what is emulated.`,
+      type: `${PROBLEMS}/resource-not-found`,
+      status: 404,
+    },
+    { 'x-sandbox-not-emulated': 'true' },
   );
 }

@@ -50,6 +50,11 @@ export type RouteHandler = (req: SandboxRequest) => SandboxResponse | 'streamed'
 export interface RouteOptions {
   auth?: readonly AuthKind[] | 'none';
   scopes?: readonly string[];
+  /**
+   * Checks against X's OpenAPI description (default: both), turned off where the handler knows X's
+   * answer better than the description (a reason code X sends, query parameters X takes but does not list).
+   */
+  validate?: { query?: boolean; body?: boolean };
 }
 
 export interface RouteDef {
@@ -59,6 +64,9 @@ export interface RouteDef {
   handler: RouteHandler;
   auth: readonly AuthKind[] | 'none';
   scopes: readonly string[];
+  /** The template of X's description this route serves (`/2/tweets/{id}`), when it is one of X's. */
+  specPath?: string;
+  validate: { query: boolean; body: boolean };
   order: number;
 }
 
@@ -74,7 +82,7 @@ export class Router {
     const fact = matchRoute(upper, template.replace(/:([A-Za-z_]+)/g, '{$1}'));
     const auth = options.auth ?? fact?.auth ?? ALL_KINDS;
     const scopes = options.scopes ?? fact?.scopes ?? [];
-    const def: RouteDef = { method: upper, template, segments: template.split('/').filter(Boolean), handler, auth, scopes, order: this.counter++ };
+    const def: RouteDef = { method: upper, template, segments: template.split('/').filter(Boolean), handler, auth, scopes, specPath: fact?.path, validate: { query: options.validate?.query ?? true, body: options.validate?.body ?? true }, order: this.counter++ };
     const existing = this.routes.findIndex((r) => r.method === upper && r.template === template);
     if (existing >= 0) this.routes.splice(existing, 1);
     this.routes.push(def);

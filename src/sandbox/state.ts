@@ -15,6 +15,8 @@ export interface SandboxUser {
   profile_banner_url?: string;
   protected: boolean;
   verified: boolean;
+  /** X Premium: subscribed accounts may post up to 25,000 characters (the sandbox's own user is). */
+  subscription_type?: 'Premium' | 'PremiumPlus' | 'Basic' | 'None';
 }
 
 export interface ReferencedPost {
@@ -42,7 +44,33 @@ export interface SandboxPost {
   attachments?: { media_keys?: string[]; poll_ids?: string[] };
   entities?: { mentions?: { start: number; end: number; username: string; id?: string }[] };
   poll?: SandboxPoll;
+  reply_settings?: 'everyone' | 'following' | 'mentionedUsers' | 'subscribers' | 'verified';
+  geo?: { place_id: string };
+  /** A reply hidden by the author of the conversation's first post. */
+  hidden?: boolean;
 }
+
+export interface SandboxList {
+  id: string;
+  name: string;
+  description: string;
+  private: boolean;
+  owner_id: string;
+  created_at: string;
+  member_ids: string[];
+}
+
+/** Places a post may be tagged with (`geo.place_id`); X has millions, the sandbox knows these. */
+export const SANDBOX_PLACES: Readonly<Record<string, Record<string, unknown>>> = {
+  '01a9a39529b27f36': {
+    id: '01a9a39529b27f36', full_name: 'Manhattan, NY', name: 'Manhattan', country: 'United States', country_code: 'US', place_type: 'city',
+    geo: { type: 'Feature', bbox: [-74.026675, 40.683935, -73.910408, 40.877483], properties: {} }, contained_within: [],
+  },
+  '5a110d312052166f': {
+    id: '5a110d312052166f', full_name: 'San Francisco, CA', name: 'San Francisco', country: 'United States', country_code: 'US', place_type: 'city',
+    geo: { type: 'Feature', bbox: [-122.514926, 37.708075, -122.357031, 37.833238], properties: {} }, contained_within: [],
+  },
+};
 
 export interface SandboxWebhook {
   id: string;
@@ -156,6 +184,10 @@ export interface SandboxState {
   streamWebhooks: Map<string, { created_at: string; fields: string[] }>;
   deliveries: Delivery[];
   media: Map<string, MediaUpload>;
+  /** Lists by id (owned lists, members). */
+  lists: Map<string, SandboxList>;
+  /** user id → ids of lists the user follows. */
+  listFollows: Map<string, Set<string>>;
   /** OAuth2 access and refresh tokens the sandbox issued. */
   oauth2: TokenTables;
   /** Last issued snowflake-like id (ids grow, as X's do). */
@@ -172,6 +204,8 @@ export interface SandboxState {
 export interface StreamConnection {
   kind: 'activity' | 'search' | 'sample';
   res: ServerResponse;
+  /** The connection's query: its fields and expansions shape every post it is sent. */
+  query: URLSearchParams;
   /** Writes one record line; returns false when the connection is gone. */
   send(record: unknown): boolean;
 }
@@ -191,6 +225,8 @@ export interface EventEngine {
 export const AUTHENTICATED_USER_ID = '1849202834569625600';
 export const XDEVELOPERS_ID = '2244994945';
 
+export const JACK_ID = '12';
+
 const SEED_USERS: SandboxUser[] = [
   {
     id: AUTHENTICATED_USER_ID,
@@ -201,6 +237,7 @@ const SEED_USERS: SandboxUser[] = [
     location: 'localhost',
     protected: false,
     verified: false,
+    subscription_type: 'Premium',
   },
   {
     id: XDEVELOPERS_ID,
@@ -230,14 +267,33 @@ const SEED_USERS: SandboxUser[] = [
     protected: false,
     verified: false,
   },
+  {
+    id: JACK_ID,
+    username: 'jack',
+    name: 'jack',
+    description: 'no state is the best state',
+    created_at: '2006-03-21T20:50:14.000Z',
+    protected: false,
+    verified: false,
+  },
 ];
+
+/** X's first post, the seed tutorial's first example (`GET /2/tweets/20`). */
+const FIRST_POST: SandboxPost = {
+  id: '20',
+  text: 'just setting up my twttr',
+  author_id: JACK_ID,
+  created_at: '2006-03-21T20:50:14.000Z',
+  conversation_id: '20',
+  edit_history_tweet_ids: ['20'],
+};
 
 /** A fresh world: the seed users, a few posts, and follows between them. */
 export function createState(now = Date.now()): SandboxState {
   const state: SandboxState = {
     authenticatedUserId: AUTHENTICATED_USER_ID,
     users: new Map(SEED_USERS.map((u) => [u.id, { ...u }])),
-    posts: new Map(),
+    posts: new Map([[FIRST_POST.id, { ...FIRST_POST, edit_history_tweet_ids: [FIRST_POST.id] }]]),
     likes: new Map(),
     follows: new Map(),
     retweets: new Map(),
@@ -252,6 +308,8 @@ export function createState(now = Date.now()): SandboxState {
     streamWebhooks: new Map(),
     deliveries: [],
     media: new Map(),
+    lists: new Map(),
+    listFollows: new Map(),
     oauth2: { access: new Map(), refresh: new Map() },
     lastId: snowflakeFloor(now),
     streams: new Set(),
@@ -275,6 +333,9 @@ export function nextId(state: SandboxState, now = Date.now()): string {
   return state.lastId.toString();
 }
 
+/** Sorts posts (or anything with a snowflake id) newest first. */
+export const byNewest = (a: { id: string }, b: { id: string }): number => (BigInt(b.id) > BigInt(a.id) ? 1 : BigInt(b.id) < BigInt(a.id) ? -1 : 0);
+
 /** The set behind a user's edges in one of the graph maps, created on first use. */
 export function edges(map: Map<string, Set<string>>, userId: string): Set<string> {
   let set = map.get(userId);
@@ -295,6 +356,8 @@ export interface NewPost {
   quote_of?: string;
   media_keys?: string[];
   poll?: { options: string[]; duration_minutes: number };
+  reply_settings?: SandboxPost['reply_settings'];
+  place_id?: string;
 }
 
 /** Stores a post with X's derived fields (conversation, mentions, references). */
@@ -320,6 +383,8 @@ export function addPost(state: SandboxState, input: NewPost, now = Date.now()): 
   });
   if (mentions.length) post.entities = { mentions };
   if (input.media_keys?.length) post.attachments = { media_keys: input.media_keys };
+  if (input.reply_settings) post.reply_settings = input.reply_settings;
+  if (input.place_id) post.geo = { place_id: input.place_id };
   if (input.poll) {
     const pollId = nextId(state, now);
     post.poll = {
@@ -335,10 +400,16 @@ export function addPost(state: SandboxState, input: NewPost, now = Date.now()): 
   return post;
 }
 
-/** A post as X returns it in `data` (internal fields removed). */
+/** Longest text of a post from an account without a subscription; subscribers may post up to LONG_POST_LIMIT. */
+export const POST_LIMIT = 280;
+export const LONG_POST_LIMIT = 25_000;
+
+/** A post as X returns it in `data` (internal fields removed): a long post's `text` is its first 280 characters, the whole in `note_tweet`. */
 export function publicPost(post: SandboxPost): Record<string, unknown> {
-  const { poll: _poll, ...rest } = post;
-  return rest;
+  const { poll: _poll, hidden: _hidden, ...rest } = post;
+  const chars = [...post.text];
+  if (chars.length <= POST_LIMIT) return rest;
+  return { ...rest, text: chars.slice(0, POST_LIMIT).join(''), note_tweet: { text: post.text, ...(post.entities ? { entities: post.entities } : {}) } };
 }
 
 /** A user as X returns it (default fields are id, name, username; the rest are optional fields). */
@@ -356,6 +427,13 @@ export function publicUser(user: SandboxUser, state?: SandboxState): Record<stri
       listed_count: 0,
       like_count: state.likes.get(user.id)?.size ?? 0,
     };
+    let newest: string | undefined;
+    for (const p of state.posts.values()) if (p.author_id === user.id && (!newest || BigInt(p.id) > BigInt(newest))) newest = p.id;
+    if (newest) out.most_recent_tweet_id = newest;
   }
+  out.verified_type = user.verified ? 'blue' : 'none';
+  out.subscription_type = user.subscription_type ?? 'None';
+  out.is_identity_verified = false;
+  out.parody = false;
   return out;
 }

@@ -17,6 +17,7 @@ export function openStream(app: SandboxApp, req: SandboxRequest, kind: StreamCon
   const connection: StreamConnection = {
     kind,
     res,
+    query: req.query,
     send(record) {
       if (res.writableEnded || res.destroyed) return false;
       if (stalled) return true;

@@ -2,23 +2,48 @@
 // `max_results` bounds and opaque next tokens.
 import { invalidRequest } from './problems.js';
 import type { SandboxResponse } from './router.js';
-import { publicPost, publicUser, type SandboxPost, type SandboxState, type SandboxUser } from './state.js';
+import { publicPost, publicUser, SANDBOX_PLACES, type MediaUpload, type SandboxPost, type SandboxState, type SandboxUser } from './state.js';
+import { apiSpelling } from './validate.js';
+
+type Obj = Record<string, unknown>;
 
 const USER_DEFAULTS = ['id', 'name', 'username'];
 const POST_DEFAULTS = ['id', 'text', 'edit_history_tweet_ids'];
+const MEDIA_DEFAULTS = ['media_key', 'type'];
+const POLL_DEFAULTS = ['id', 'options'];
+const PLACE_DEFAULTS = ['full_name', 'id'];
 
+/** A comma list parameter, spelled the API's way (`post.fields` is read as `tweet.fields`). */
 function requested(query: URLSearchParams, name: string): string[] {
-  return (query.get(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const values: string[] = [];
+  for (const [given, value] of query) if (apiSpelling(given) === name) values.push(...value.split(','));
+  return values.map((s) => s.trim()).filter(Boolean).map((v) => (name === 'expansions' && v === 'referenced_posts' ? 'referenced_tweets.id' : apiSpelling(v)));
 }
 
-function pick(obj: Record<string, unknown>, keys: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+function pick(obj: Obj, keys: string[]): Obj {
+  const out: Obj = {};
   for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
   return out;
 }
 
-export function userView(state: SandboxState, user: SandboxUser, query: URLSearchParams): Record<string, unknown> {
-  return pick(publicUser(user, state), [...USER_DEFAULTS, ...requested(query, 'user.fields')]);
+export function userView(state: SandboxState, user: SandboxUser, query: URLSearchParams): Obj {
+  const implied = requested(query, 'expansions').includes('most_recent_tweet_id') ? ['most_recent_tweet_id'] : [];
+  return pick(publicUser(user, state), [...USER_DEFAULTS, ...requested(query, 'user.fields'), ...implied]);
+}
+
+/** `includes.tweets` for user expansions (`most_recent_tweet_id`; the sandbox pins nothing). */
+export function userIncludes(state: SandboxState, users: SandboxUser[], query: URLSearchParams): Obj | undefined {
+  if (!requested(query, 'expansions').includes('most_recent_tweet_id')) return undefined;
+  const ids = users.map((u) => publicUser(u, state).most_recent_tweet_id).filter((id): id is string => typeof id === 'string');
+  const tweets = ids.map((id) => state.posts.get(id)).filter((p): p is SandboxPost => !!p).map((p) => postView(state, p, query));
+  return tweets.length ? { tweets } : undefined;
+}
+
+/** Users with their includes, as X answers a user lookup: `{data, includes?, errors?}`. */
+export function usersBody(state: SandboxState, users: SandboxUser[], query: URLSearchParams, single: boolean): Obj {
+  const includes = userIncludes(state, users, query);
+  const data = single ? userView(state, users[0]!, query) : users.map((u) => userView(state, u, query));
+  return { data, ...(includes ? { includes } : {}) };
 }
 
 /** The field each post expansion is built from: X includes it in `data` when the expansion is asked for. */
@@ -26,33 +51,110 @@ const EXPANSION_FIELDS: Record<string, string> = {
   author_id: 'author_id',
   in_reply_to_user_id: 'in_reply_to_user_id',
   'referenced_tweets.id': 'referenced_tweets',
-  referenced_posts: 'referenced_tweets',
+  'referenced_tweets.id.author_id': 'referenced_tweets',
   'entities.mentions.username': 'entities',
+  'attachments.media_keys': 'attachments',
+  'attachments.poll_ids': 'attachments',
+  'geo.place_id': 'geo',
+  edit_history_tweet_ids: 'edit_history_tweet_ids',
 };
 
-export function postView(post: SandboxPost, query: URLSearchParams): Record<string, unknown> {
-  const implied = requested(query, 'expansions').map((e) => EXPANSION_FIELDS[e]).filter((f): f is string => f !== undefined);
-  // X's OpenAPI 2.167 names the parameter post.fields; the API and its docs still say tweet.fields.
-  return pick(publicPost(post), [...new Set([...POST_DEFAULTS, ...requested(query, 'tweet.fields'), ...requested(query, 'post.fields'), ...implied])]);
+/** Counts of what the sandbox's users did with a post. */
+function postMetrics(state: SandboxState, id: string): Obj {
+  const count = (map: Map<string, Set<string>>) => [...map.values()].filter((set) => set.has(id)).length;
+  let replies = 0;
+  let quotes = 0;
+  for (const p of state.posts.values()) {
+    for (const r of p.referenced_tweets ?? []) {
+      if (r.id !== id) continue;
+      if (r.type === 'replied_to') replies++;
+      if (r.type === 'quoted') quotes++;
+    }
+  }
+  return { retweet_count: count(state.retweets), reply_count: replies, like_count: count(state.likes), quote_count: quotes, bookmark_count: count(state.bookmarks), impression_count: 0 };
 }
 
-/** `includes` for the expansions X supports on posts: author_id, referenced_tweets.id, in_reply_to_user_id, entities.mentions.username. */
-export function postIncludes(state: SandboxState, posts: SandboxPost[], query: URLSearchParams): Record<string, unknown> | undefined {
+/** X's language guess, reduced to what a sandbox can tell: English for Latin letters, `und` otherwise. */
+function guessLang(text: string): string {
+  const words = text.replace(/https?:\/\/\S+|[@#]\w+/g, '');
+  return /[A-Za-z]{2}/.test(words) ? 'en' : 'und';
+}
+
+/** X allows five edits within an hour of posting. */
+const EDIT_WINDOW_MS = 60 * 60_000;
+
+/** Every post field the sandbox can know, computed from its world. */
+export function fullPost(state: SandboxState, post: SandboxPost): Obj {
+  const shown = publicPost(post);
+  const editableUntil = Date.parse(post.created_at) + EDIT_WINDOW_MS;
+  const now = state.engine?.now() ?? Date.now();
+  return {
+    ...shown,
+    public_metrics: postMetrics(state, post.id),
+    lang: guessLang(post.text),
+    possibly_sensitive: false,
+    reply_settings: post.reply_settings ?? 'everyone',
+    edit_controls: { edits_remaining: now < editableUntil ? 5 : 0, is_edit_eligible: !post.poll && !post.referenced_tweets?.some((r) => r.type === 'replied_to'), editable_until: new Date(editableUntil).toISOString() },
+    display_text_range: [0, [...String(shown.text)].length],
+  };
+}
+
+export function postView(state: SandboxState, post: SandboxPost, query: URLSearchParams): Obj {
+  const implied = requested(query, 'expansions').map((e) => EXPANSION_FIELDS[e]).filter((f): f is string => f !== undefined);
+  return pick(fullPost(state, post), [...new Set([...POST_DEFAULTS, ...requested(query, 'tweet.fields'), ...implied])]);
+}
+
+/** The upload behind a media key (`3_<id>`, `7_<id>`…). */
+function mediaByKey(state: SandboxState, key: string): MediaUpload | undefined {
+  return state.media.get(key.slice(key.indexOf('_') + 1)) ?? [...state.media.values()].find((m) => m.media_key === key);
+}
+
+function mediaObject(upload: MediaUpload): Obj {
+  const type = upload.media_category === 'tweet_gif' || upload.media_type === 'image/gif' ? 'animated_gif' : upload.media_type?.startsWith('video/') ? 'video' : 'photo';
+  return {
+    media_key: upload.media_key,
+    type,
+    ...(type === 'photo' ? { width: 1200, height: 675 } : {}),
+    ...(upload.alt_text ? { alt_text: upload.alt_text } : {}),
+  };
+}
+
+function pollObject(state: SandboxState, post: SandboxPost): Obj {
+  const poll = post.poll!;
+  const closed = (state.engine?.now() ?? Date.now()) >= Date.parse(poll.end_datetime);
+  return { ...poll, voting_status: closed ? 'closed' : poll.voting_status };
+}
+
+/** `includes` for the expansions X supports on posts (users, tweets, media, polls, places). */
+export function postIncludes(state: SandboxState, posts: SandboxPost[], query: URLSearchParams): Obj | undefined {
   const expansions = requested(query, 'expansions');
   if (!expansions.length) return undefined;
+  const has = (e: string) => expansions.includes(e);
   const userIds = new Set<string>();
   const tweetIds = new Set<string>();
+  const mediaKeys = new Set<string>();
+  const placeIds = new Set<string>();
+  const polls: Obj[] = [];
   for (const p of posts) {
-    if (expansions.includes('author_id')) userIds.add(p.author_id);
-    if (expansions.includes('in_reply_to_user_id') && p.in_reply_to_user_id) userIds.add(p.in_reply_to_user_id);
-    if (expansions.includes('entities.mentions.username')) for (const m of p.entities?.mentions ?? []) if (m.id) userIds.add(m.id);
-    if (expansions.includes('referenced_tweets.id') || expansions.includes('referenced_posts')) for (const r of p.referenced_tweets ?? []) tweetIds.add(r.id);
+    if (has('author_id')) userIds.add(p.author_id);
+    if (has('in_reply_to_user_id') && p.in_reply_to_user_id) userIds.add(p.in_reply_to_user_id);
+    if (has('entities.mentions.username')) for (const m of p.entities?.mentions ?? []) if (m.id) userIds.add(m.id);
+    if (has('referenced_tweets.id') || has('referenced_tweets.id.author_id')) for (const r of p.referenced_tweets ?? []) tweetIds.add(r.id);
+    if (has('referenced_tweets.id.author_id')) for (const r of p.referenced_tweets ?? []) { const a = state.posts.get(r.id)?.author_id; if (a) userIds.add(a); }
+    if (has('attachments.media_keys')) for (const k of p.attachments?.media_keys ?? []) mediaKeys.add(k);
+    if (has('attachments.poll_ids') && p.poll) polls.push(pollObject(state, p));
+    if (has('geo.place_id') && p.geo) placeIds.add(p.geo.place_id);
   }
-  const includes: Record<string, unknown> = {};
+  const includes: Obj = {};
   const users = [...userIds].map((id) => state.users.get(id)).filter((u): u is SandboxUser => !!u);
   if (users.length) includes.users = users.map((u) => userView(state, u, query));
   const tweets = [...tweetIds].map((id) => state.posts.get(id)).filter((p): p is SandboxPost => !!p);
-  if (tweets.length) includes.tweets = tweets.map((p) => postView(p, query));
+  if (tweets.length) includes.tweets = tweets.map((p) => postView(state, p, query));
+  const media = [...mediaKeys].map((k) => mediaByKey(state, k)).filter((m): m is MediaUpload => !!m);
+  if (media.length) includes.media = media.map((m) => pick(mediaObject(m), [...MEDIA_DEFAULTS, ...requested(query, 'media.fields')]));
+  if (polls.length) includes.polls = polls.map((p) => pick(p, [...POLL_DEFAULTS, ...requested(query, 'poll.fields')]));
+  const places = [...placeIds].map((id) => SANDBOX_PLACES[id]).filter((p): p is Obj => !!p);
+  if (places.length) includes.places = places.map((p) => pick(p, [...PLACE_DEFAULTS, ...requested(query, 'place.fields')]));
   return Object.keys(includes).length ? includes : undefined;
 }
 
@@ -105,7 +207,7 @@ export function postsPage(state: SandboxState, posts: SandboxPost[], query: URLS
   const shown: SandboxPost[] = [];
   const response = page(posts, query, spec, (post) => {
     shown.push(post);
-    return postView(post, query);
+    return postView(state, post, query);
   });
   const includes = postIncludes(state, shown, query);
   if (includes && response.status === 200) (response.json as Record<string, unknown>).includes = includes;

@@ -8,7 +8,7 @@ import { fieldParams, mergeFieldParams } from '../http/fields.js';
 import { wantsJson, writeBody } from '../http/output.js';
 import { matchRoute } from '../http/routes.js';
 import { openSession, type ApiSession } from '../http/session.js';
-import type { ApiResult, GlobalOptions } from '../http/types.js';
+import type { ApiResult } from '../http/types.js';
 import { readAll } from '../io.js';
 import { needsProcessing } from '../media/detect.js';
 import { uploadOptions } from '../media/run.js';
@@ -49,9 +49,9 @@ const MEDIA_FIELDS = 'type,url,preview_image_url,alt_text,width,height,duration_
 const POST_EXPANSIONS = 'author_id,attachments.media_keys';
 const GRAPH_USER_FIELDS = 'created_at,description,public_metrics,verified';
 
-/** Opens one session for the command and shows X's error the standard way (body on stdout, summary on stderr). */
-async function withSession(ctx: Context, globals: GlobalOptions, work: (session: ApiSession) => Promise<void>): Promise<void> {
-  const session = await openSession(ctx, globals);
+/** Opens one session (with the API options of this run) and shows X's error the standard way (body on stdout, summary on stderr). */
+async function withSession(ctx: Context, work: (session: ApiSession) => Promise<void>): Promise<void> {
+  const session = await openSession(ctx, ctx.api);
   try {
     await work(session);
   } catch (error) {
@@ -245,12 +245,12 @@ export function splitThread(input: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p.length > 0);
 }
 
-async function publish(ctx: Context, globals: GlobalOptions, flags: PostFlags, texts: string[], base: Omit<PostParts, 'text'>): Promise<void> {
+async function publish(ctx: Context, flags: PostFlags, texts: string[], base: Omit<PostParts, 'text'>): Promise<void> {
   const attachments = attachmentsOf(flags);
   const prepared = await prepareFiles(ctx, attachments);
   // Files not sent (an earlier upload or the session failed) are closed here; closing twice is harmless.
   const closeAll = () => Promise.all(prepared.map((p) => p.close()));
-  await withSession(ctx, globals, async (session) => {
+  await withSession(ctx, async (session) => {
     const mediaIds = await uploadAll(ctx, session, prepared, attachments.mediaIds);
     let previous: string | undefined;
     for (let i = 0; i < texts.length; i++) {
@@ -265,7 +265,10 @@ async function publish(ctx: Context, globals: GlobalOptions, flags: PostFlags, t
   }).finally(closeAll);
 }
 
-export async function post(ctx: Context, globals: GlobalOptions, text: string | undefined, flags: PostFlags): Promise<void> {
+export type PostOptions = PostFlags & { text?: string };
+
+export async function runPost(ctx: Context, flags: PostOptions): Promise<void> {
+  const { text } = flags;
   let texts: string[];
   if (flags.thread) {
     if (text !== undefined) throw new UsageError('--thread reads the posts from stdin; drop the text argument');
@@ -277,20 +280,26 @@ export async function post(ctx: Context, globals: GlobalOptions, text: string | 
     if ((text === undefined || text.trim() === '') && !hasMedia) throw new UsageError('nothing to post: give the text (or --media FILE, or --thread with the posts on stdin)');
     texts = [text ?? ''];
   }
-  await publish(ctx, globals, flags, texts, {});
+  await publish(ctx, flags, texts, {});
 }
 
-export async function reply(ctx: Context, globals: GlobalOptions, target: string, text: string, flags: PostFlags): Promise<void> {
-  await publish(ctx, globals, flags, [text], { replyTo: parsePostId(target) });
+/** reply and quote: a post and the text that answers or quotes it. */
+export type ReplyOptions = PostFlags & { target: string; text: string };
+
+export async function runReply(ctx: Context, flags: ReplyOptions): Promise<void> {
+  await publish(ctx, flags, [flags.text], { replyTo: parsePostId(flags.target) });
 }
 
-export async function quote(ctx: Context, globals: GlobalOptions, target: string, text: string, flags: PostFlags): Promise<void> {
-  await publish(ctx, globals, flags, [text], { quoteOf: parsePostId(target) });
+export async function runQuote(ctx: Context, flags: ReplyOptions): Promise<void> {
+  await publish(ctx, flags, [flags.text], { quoteOf: parsePostId(flags.target) });
 }
 
-export async function deletePost(ctx: Context, globals: GlobalOptions, target: string, flags: OutputFlags): Promise<void> {
-  const id = parsePostId(target);
-  await withSession(ctx, globals, async (session) => emitAction(ctx, flags, await call(ctx, session, 'DELETE', `/2/tweets/${seg(id)}`), stateIs('deleted', true, `deleted post ${id}`, `delete post ${id}`)));
+/** delete, read, user: one post or user. */
+export type TargetOptions = OutputFlags & { target: string };
+
+export async function runDelete(ctx: Context, flags: TargetOptions): Promise<void> {
+  const id = parsePostId(flags.target);
+  await withSession(ctx, async (session) => emitAction(ctx, flags, await call(ctx, session, 'DELETE', `/2/tweets/${seg(id)}`), stateIs('deleted', true, `deleted post ${id}`, `delete post ${id}`)));
 }
 
 // ---- engagement with a post: like, repost, bookmark ----
@@ -309,10 +318,13 @@ const POST_EDGES = {
 
 export type PostEdge = keyof typeof POST_EDGES;
 
-export async function postEdge(ctx: Context, globals: GlobalOptions, edge: PostEdge, undo: boolean, target: string, flags: OutputFlags): Promise<void> {
-  const id = parsePostId(target);
+export type PostEdgeOptions = TargetOptions & { edge: PostEdge; undo: boolean };
+
+export async function runPostEdge(ctx: Context, flags: PostEdgeOptions): Promise<void> {
+  const { edge, undo } = flags;
+  const id = parsePostId(flags.target);
   const { collection, state, verb, done, undone } = POST_EDGES[edge];
-  await withSession(ctx, globals, async (session) => {
+  await withSession(ctx, async (session) => {
     const me = await myUserId(ctx, session);
     const result = await setEdge(ctx, session, me, collection, { tweet_id: id }, undo);
     emitAction(ctx, flags, result, stateIs(state, !undo, `${undo ? undone : done} post ${id}`, `${undo ? 'un' : ''}${verb} post ${id}`));
@@ -329,10 +341,13 @@ const USER_EDGES = {
 
 export type UserEdge = keyof typeof USER_EDGES;
 
-export async function userEdge(ctx: Context, globals: GlobalOptions, edge: UserEdge, undo: boolean, target: string, flags: OutputFlags): Promise<void> {
-  const username = parseUsername(target);
+export type UserEdgeOptions = TargetOptions & { edge: UserEdge; undo: boolean };
+
+export async function runUserEdge(ctx: Context, flags: UserEdgeOptions): Promise<void> {
+  const { edge, undo } = flags;
+  const username = parseUsername(flags.target);
   const { collection, state, done, undone } = USER_EDGES[edge];
-  await withSession(ctx, globals, async (session) => {
+  await withSession(ctx, async (session) => {
     const me = await myUserId(ctx, session);
     const { id } = await lookupUser(ctx, session, username);
     const result = await setEdge(ctx, session, me, collection, { target_user_id: id }, undo);
@@ -345,9 +360,9 @@ export async function userEdge(ctx: Context, globals: GlobalOptions, edge: UserE
 
 // ---- reading ----
 
-export async function read(ctx: Context, globals: GlobalOptions, target: string, flags: OutputFlags): Promise<void> {
-  const id = parsePostId(target);
-  await withSession(ctx, globals, async (session) => {
+export async function runRead(ctx: Context, flags: TargetOptions): Promise<void> {
+  const id = parsePostId(flags.target);
+  await withSession(ctx, async (session) => {
     const result = await call(ctx, session, 'GET', `/2/tweets/${seg(id)}`, {
       query: { 'tweet.fields': READ_TWEET_FIELDS, expansions: `${POST_EXPANSIONS},referenced_tweets.id`, 'user.fields': 'username,name,verified', 'media.fields': MEDIA_FIELDS },
     });
@@ -391,9 +406,12 @@ async function timelineList(ctx: Context, session: ApiSession, flags: TimelineFl
   await watchList(ctx, session, { path, query: rest, maxResults: range[1], sinceId });
 }
 
-export async function search(ctx: Context, globals: GlobalOptions, query: string, flags: TimelineFlags): Promise<void> {
+export type SearchOptions = TimelineFlags & { query: string };
+
+export async function runSearch(ctx: Context, flags: SearchOptions): Promise<void> {
+  const { query } = flags;
   if (query.trim() === '') throw new UsageError('search needs a query');
-  await withSession(ctx, globals, (session) =>
+  await withSession(ctx, (session) =>
     timelineList(
       ctx,
       session,
@@ -405,9 +423,11 @@ export async function search(ctx: Context, globals: GlobalOptions, query: string
   );
 }
 
-export async function posts(ctx: Context, globals: GlobalOptions, target: string, flags: ListFlags): Promise<void> {
-  const username = parseUsername(target);
-  await withSession(ctx, globals, async (session) => {
+export type PostsOptions = ListFlags & { target: string };
+
+export async function runPosts(ctx: Context, flags: PostsOptions): Promise<void> {
+  const username = parseUsername(flags.target);
+  await withSession(ctx, async (session) => {
     const { id, user } = await lookupUser(ctx, session, username);
     await list(
       ctx,
@@ -431,9 +451,12 @@ const MY_LISTS = {
 
 export type MyList = keyof typeof MY_LISTS;
 
-export async function myList(ctx: Context, globals: GlobalOptions, which: MyList, flags: TimelineFlags): Promise<void> {
+export type MyListOptions = TimelineFlags & { which: MyList };
+
+export async function runMyList(ctx: Context, flags: MyListOptions): Promise<void> {
+  const { which } = flags;
   const { path, fields, range } = MY_LISTS[which];
-  await withSession(ctx, globals, async (session) => {
+  await withSession(ctx, async (session) => {
     const me = seg(await myUserId(ctx, session));
     const query = { 'tweet.fields': fields, expansions: POST_EXPANSIONS, 'user.fields': 'username,name', 'media.fields': MEDIA_FIELDS };
     if (which === 'timeline' || which === 'mentions') await timelineList(ctx, session, flags, `/2/users/${me}/${path}`, query, [range[0], range[1]]);
@@ -441,25 +464,28 @@ export async function myList(ctx: Context, globals: GlobalOptions, which: MyList
   });
 }
 
-export async function graph(ctx: Context, globals: GlobalOptions, which: 'following' | 'followers', flags: ListFlags & { of?: string }): Promise<void> {
+export type GraphOptions = ListFlags & { which: 'following' | 'followers'; of?: string };
+
+export async function runGraph(ctx: Context, flags: GraphOptions): Promise<void> {
+  const { which } = flags;
   const of = flags.of === undefined ? undefined : parseUsername(flags.of);
-  await withSession(ctx, globals, async (session) => {
+  await withSession(ctx, async (session) => {
     const id = of === undefined ? await myUserId(ctx, session) : (await lookupUser(ctx, session, of)).id;
     await list(ctx, session, flags, `/2/users/${seg(id)}/${which}`, { 'user.fields': GRAPH_USER_FIELDS }, [1, 1000], 'users');
   });
 }
 
-export async function whoami(ctx: Context, globals: GlobalOptions, flags: OutputFlags): Promise<void> {
-  await withSession(ctx, globals, async (session) => {
+export async function runWhoami(ctx: Context, flags: OutputFlags): Promise<void> {
+  await withSession(ctx, async (session) => {
     const result = await call(ctx, session, 'GET', '/2/users/me', { query: { 'user.fields': USER_FIELDS } });
     await rememberMe(ctx, session, result.json?.data);
     emit(ctx, flags, result.raw, result.json ?? {}, 'users');
   });
 }
 
-export async function user(ctx: Context, globals: GlobalOptions, target: string, flags: OutputFlags): Promise<void> {
-  const username = parseUsername(target);
-  await withSession(ctx, globals, async (session) => {
+export async function runUser(ctx: Context, flags: TargetOptions): Promise<void> {
+  const username = parseUsername(flags.target);
+  await withSession(ctx, async (session) => {
     const result = await call(ctx, session, 'GET', `/2/users/by/username/${seg(username)}`, { query: { 'user.fields': USER_FIELDS } });
     emit(ctx, flags, result.raw, result.json ?? {}, 'users');
   });
@@ -467,18 +493,21 @@ export async function user(ctx: Context, globals: GlobalOptions, target: string,
 
 // ---- direct messages ----
 
-export async function dm(ctx: Context, globals: GlobalOptions, target: string, text: string, flags: OutputFlags): Promise<void> {
-  const username = parseUsername(target);
+export type DmOptions = TargetOptions & { text: string };
+
+export async function runDm(ctx: Context, flags: DmOptions): Promise<void> {
+  const { text } = flags;
+  const username = parseUsername(flags.target);
   if (text.trim() === '') throw new UsageError('dm needs a message text');
-  await withSession(ctx, globals, async (session) => {
+  await withSession(ctx, async (session) => {
     const { id } = await lookupUser(ctx, session, username);
     const sent: Action = { done: `sent a message to @${username}`, what: `message @${username}`, happened: (data) => typeof data.dm_event_id === 'string' };
     emitAction(ctx, flags, await call(ctx, session, 'POST', `/2/dm_conversations/with/${seg(id)}/messages`, { json: { text } }), sent);
   });
 }
 
-export async function dms(ctx: Context, globals: GlobalOptions, flags: ListFlags): Promise<void> {
-  await withSession(ctx, globals, (session) =>
+export async function runDms(ctx: Context, flags: ListFlags): Promise<void> {
+  await withSession(ctx, (session) =>
     list(
       ctx,
       session,

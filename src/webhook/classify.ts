@@ -1,6 +1,7 @@
 // Recognises what X delivered: an X Activity API envelope, an Account Activity payload, or a
 // filtered-stream delivery, and extracts the type, X's event id (the dedupe key), who and what.
 import type { EventInfo } from './types.js';
+import { renamedEventType } from '../activity/event-types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -217,13 +218,14 @@ function isObj(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** `--events post.*,like.create`: glob patterns with `*`, comma separated. */
+/** `--events post.*,like.create`: glob patterns with `*`, comma separated; retired names (ProfileBioUpdate) mean their current one. */
 export function eventTypeFilter(spec: string | undefined): ((type: string) => boolean) | undefined {
   if (!spec) return undefined;
   const patterns = spec
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean)
+    .map((p) => renamedEventType(p)?.name ?? p)
     .map((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`));
   return (type) => patterns.some((re) => re.test(type));
 }

@@ -12,7 +12,8 @@ import { consumerSecretOf } from './credentials.js';
 import { followEventLog, pruneEventLog, recordBody, streamEventLog, type EventRecord, type LogProblem } from './event-log.js';
 import { streamingTable } from './table.js';
 import { parseHttpUrl } from './manage.js';
-import { runningServerPid } from './start.js';
+import { runningServerPid } from './serve.js';
+import { jsonMs } from './render.js';
 import { defaultTarget, postSigned } from './tools.js';
 
 function warn(ctx: Context): (p: LogProblem) => void {
@@ -179,7 +180,7 @@ export async function runReplayLocal(
     if (answer.status < 200 || answer.status >= 300) failed++;
     if (options.json)
       ctx.io.stdout.write(
-        `${JSON.stringify({ id: record.id, eventId: record.eventId, type: record.type, url: url.href, status: answer.status, latencyMs: Math.round(answer.latencyMs) })}\n`,
+        `${JSON.stringify({ id: record.id, eventId: record.eventId, type: record.type, url: url.href, status: answer.status, latencyMs: jsonMs(answer.latencyMs) })}\n`,
       );
     else
       ctx.io.stdout.write(
@@ -217,4 +218,62 @@ export async function runEventsPrune(ctx: Context, before: string): Promise<void
   ctx.io.stderr.write(
     `pruned ${removed} ${removed === 1 ? 'event' : 'events'} received before ${new Date(cutoff).toISOString()}; ${kept} kept${filesDeleted ? `, ${filesDeleted} ${filesDeleted === 1 ? 'file' : 'files'} deleted` : ''}\n`,
   );
+}
+
+const SPARK = '▁▂▃▄▅▆▇█';
+const MINUTE_MS = 60_000;
+const TOP_TYPES = 10;
+
+/** ▁▂▃…█ for counts, scaled to the largest; a zero stays the lowest bar. */
+export function sparkline(counts: number[]): string {
+  const peak = Math.max(...counts, 1);
+  return counts.map((c) => SPARK[c === 0 ? 0 : Math.max(1, Math.round((c / peak) * (SPARK.length - 1)))]).join('');
+}
+
+/**
+ * `events --stats`: counts per minute (with a sparkline on a terminal) and the top event types of
+ * the last hour, or since --since. The log is read as a stream: only the counts are kept.
+ */
+export async function runEventsStats(ctx: Context, options: { type?: string; since?: string; json: boolean }): Promise<void> {
+  const matches = eventTypeFilter(options.type);
+  const now = ctx.now();
+  const since = parseTimeOrAgo(options.since ?? '1h', now, '--since');
+  const perMinute = new Map<number, number>();
+  const byType = new Map<string, number>();
+  let total = 0;
+  for await (const { record } of streamEventLog(ctx.paths.eventLog, warn(ctx))) {
+    const time = Date.parse(record.time);
+    if (time < since || (matches && !matches(record.type))) continue;
+    total++;
+    const minute = Math.floor(time / MINUTE_MS) * MINUTE_MS;
+    perMinute.set(minute, (perMinute.get(minute) ?? 0) + 1);
+    byType.set(record.type, (byType.get(record.type) ?? 0) + 1);
+  }
+  const minutes = [...perMinute].sort((a, b) => a[0] - b[0]);
+  const types = [...byType].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, TOP_TYPES);
+  const iso = (t: number): string => new Date(t).toISOString();
+  if (options.json) {
+    ctx.io.stdout.write(`${JSON.stringify({ since: iso(since), total, perMinute: minutes.map(([t, count]) => ({ minute: iso(t), count })), topTypes: types.map(([type, count]) => ({ type, count })) })}\n`);
+    return;
+  }
+  if (total === 0) {
+    ctx.io.stderr.write(`no events${options.type ? ` of type ${options.type}` : ''} in ${ctx.paths.eventLog} since ${iso(since)}\n`);
+    return;
+  }
+  const hhmm = (t: number): string => iso(t).slice(11, 16);
+  const first = minutes[0]![0];
+  const last = minutes.at(-1)![0];
+  const lines = [`${total} ${total === 1 ? 'event' : 'events'} since ${iso(since).replace('T', ' ').slice(0, 16)} UTC`];
+  if (ctx.io.isStdoutTTY) {
+    // Every minute from the first event to the last, as many of the latest as fit the terminal.
+    const columns = (ctx.io.stdoutColumns ?? 80) - 1;
+    const span = Math.min((last - first) / MINUTE_MS + 1, Math.max(columns, 10));
+    const start = last - (span - 1) * MINUTE_MS;
+    const counts = Array.from({ length: span }, (_, i) => perMinute.get(start + i * MINUTE_MS) ?? 0);
+    const [peakAt, peak] = minutes.reduce((a, b) => (b[1] > a[1] ? b : a));
+    lines.push(sparkline(counts), `${hhmm(start)}–${hhmm(last)} UTC, peak ${peak}/min at ${hhmm(peakAt)}`);
+  }
+  lines.push('', 'MINUTE (UTC)      EVENTS', ...minutes.map(([t, count]) => `${iso(t).replace('T', ' ').slice(0, 16)}  ${String(count).padStart(6)}`));
+  lines.push('', 'TOP EVENT TYPES', ...types.map(([type, count]) => `${String(count).padStart(6)}  ${terminalText(type)}`));
+  ctx.io.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -7,6 +7,7 @@ import type { EventRecord } from './event-log.js';
 import type { IOStreams } from '../io.js';
 import { terminalText as printable } from '../terminal-text.js';
 import type { ServerEvent } from './server.js';
+import type { LiveStatus } from './live-status.js';
 
 export interface RenderOptions {
   json: boolean;
@@ -16,6 +17,8 @@ export interface RenderOptions {
   logFile?: string;
   /** stdout failed (not EPIPE): the caller stops the server. */
   onOutputError?: (error: Error) => void;
+  /** The status line kept under the event lines on a terminal (src/webhook/live-status.ts). */
+  live?: LiveStatus;
 }
 
 type Paint = (s: string) => string;
@@ -54,6 +57,8 @@ class ConsoleWriter {
     private readonly stream: Writable,
     private readonly onDrain: () => void,
     private readonly onError: (error: Error) => void,
+    /** Wraps each write (the live status line steps aside for it). */
+    private readonly around: <T>(write: () => T) => T = (write) => write(),
   ) {
     stream.on('error', (error: Error) => this.fail(error));
   }
@@ -80,7 +85,7 @@ class ConsoleWriter {
     this.pendingBytes = 0;
     let flowing: boolean;
     try {
-      flowing = this.stream.write(text);
+      flowing = this.around(() => this.stream.write(text));
     } catch (error) {
       // A file or device stdout writes synchronously and throws (/dev/full: ENOSPC).
       return this.fail(error as Error);
@@ -110,14 +115,16 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
     io.stderr.write(`${stdout.dropped} console ${stdout.dropped === 1 ? 'record' : 'records'} dropped (the reader of stdout is slower than the events); the event log has them\n`);
     stdout.dropped = 0;
   };
+  const live = options.live;
   const stdout = new ConsoleWriter(io.stdout, reportDropped, (error) => {
     if (options.onOutputError) options.onOutputError(error);
     else io.stderr.write(`xcli: cannot write to stdout (${describeWriteError(error)})\n`);
-  });
+  }, live && ((write) => live.around(write)));
   const line = (s: string): void => stdout.line(s);
   const note = (s: string): void => {
     stdout.flush();
-    io.stderr.write(`${s}\n`);
+    if (live) live.around(() => io.stderr.write(`${s}\n`));
+    else io.stderr.write(`${s}\n`);
   };
   if (options.json) {
     return (event) => {
@@ -128,6 +135,7 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
   const out = palette(io.colorStdout);
   const err = palette(io.colorStderr);
   return (event) => {
+    live?.observe(event);
     switch (event.type) {
       case 'ready': {
         note(`${err.green('Ready.')} Webhook URL: ${err.bold(event.url)}${event.publicUrl ? err.dim(`  (local ${event.localUrl})`) : ''}`);
@@ -194,9 +202,11 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
         return;
       case 'summary': {
         reportDropped();
+        const byType = live?.stop() ?? [];
         const s = event.stats;
         const forwarded = s.forwarded + s.forwardFailures + s.forwardDropped > 0 ? `, forwarded ${s.forwarded} (${s.forwardFailures} failed, ${s.forwardDropped} dropped)` : '';
         note(`Stopped after ${event.seconds.toFixed(0)} s: ${s.crc} CRC, ${s.events} ${s.events === 1 ? 'event' : 'events'} (${s.verified} verified, ${s.unverified} unverified, ${s.duplicates} ${s.duplicates === 1 ? 'duplicate' : 'duplicates'}${s.rejected ? `, ${s.rejected} refused` : ''}${s.storeFailures ? `, ${s.storeFailures} not stored` : ''})${forwarded}${s.busy ? `; ${s.busy} answered 503 (over a memory budget)` : ''}.`);
+        for (const typeLine of byType) note(typeLine);
         return;
       }
     }
@@ -221,10 +231,17 @@ export function jsonRecord(event: ServerEvent, logFile?: string): string {
       return JSON.stringify({ type: 'crc', time: event.time, ok: o.answered && (o.passthrough?.ok ?? true), status: o.status, nonce: o.nonce, reason: o.answered ? o.passthrough?.problem : o.reason, passthrough: o.answered && o.passthrough ? true : undefined });
     }
     case 'forward':
-      return JSON.stringify({ type: 'forward', ...event.result });
+      return JSON.stringify({ type: 'forward', ...event.result, latencyMs: jsonMs(event.result.latencyMs) });
+    case 'selfcheck':
+      return JSON.stringify({ ...event, latencyMs: event.latencyMs === undefined ? undefined : jsonMs(event.latencyMs) });
     default:
       return JSON.stringify(event);
   }
+}
+
+/** Latencies in JSON records: to 0.1 ms (finer is timer noise, and 15 digits of it is unreadable). */
+export function jsonMs(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 function verdictText(verdict: string): string {

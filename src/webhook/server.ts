@@ -10,41 +10,28 @@ import type { CrcOutcome, Delivery, HeaderValue } from './handler.js';
 import { createNodeListener } from './node-adapter.js';
 import { checkSignature, SIGNATURE_HEADER } from './signature.js';
 import type { OtherSecret } from './credentials.js';
+import type { WebhookStartOptions } from './start-options.js';
 import type { DedupeStore } from './dedupe.js';
 import { DEFAULT_DEDUPE_TTL_MS } from './library.js';
 
-export interface WebhookServerOptions {
+/** What the server takes of `webhook start`'s options, and what start works out for it. */
+export type WebhookServerOptions = Pick<
+  WebhookStartOptions,
+  'host' | 'port' | 'path' | 'requireSignature' | 'maxBody' | 'maxConnections' | 'maxBodyMemory' | 'maxForwardMemory' | 'maxLogSize' | 'logUnverified' | 'forwardTo' | 'forwardTimeout' | 'crc'
+> & {
   consumerSecret: string;
   /** `--previous-secret`: events signed with these verify too, during a rotation (CRC uses consumerSecret). */
   previousSecrets?: string[];
   /** `--dedupe redis://…`: a store shared by every instance decides which delivery is the first. */
   dedupe?: DedupeStore;
-  host: string;
-  port: number;
-  path: string;
-  requireSignature: boolean;
-  maxBodyBytes: number;
-  /** Open connections above which new events get 503 (a few more are accepted so CRC is answered). */
-  maxConnections: number;
-  /** Request-body bytes held across all connections; over it, new events get 503. */
-  maxBodyMemory: number;
-  /** Body bytes waiting for `--forward-to`; over it, new events get 503. */
-  maxForwardMemory: number;
   /** The event log under the config dir, then `-o FILE`; an event is acknowledged once in all of them. */
   logFiles: string[];
-  /** `--max-log-size`: the event log (the first of logFiles) rotates at this size. */
-  maxLogBytes?: number;
-  /** `--log-unverified full`: keep whole unverified bodies, not their first 4 KiB. */
-  logUnverifiedFull?: boolean;
   /** `--events`: which types are shown and forwarded (all are logged). */
   eventFilter?: (type: string) => boolean;
-  forwardTo?: string;
-  forwardTimeoutMs?: number;
-  crcPassthrough?: boolean;
   /** Secrets people confuse with the consumer secret, to explain a mismatching signature. */
   otherSecrets?: OtherSecret[];
   onEvent: (event: ServerEvent) => void;
-}
+};
 
 export interface Stats {
   crc: number;
@@ -94,7 +81,7 @@ const BUSY_WARNING_EVERY_MS = 10_000;
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const emit = options.onEvent;
   const stats: Stats = { crc: 0, crcRefused: 0, events: 0, verified: 0, unverified: 0, duplicates: 0, rejected: 0, storeFailures: 0, forwarded: 0, forwardFailures: 0, forwardDropped: 0, busy: 0 };
-  const logs = options.logFiles.map((file, i) => EventLog.open(file, i === 0 ? { maxBytes: options.maxLogBytes } : {}));
+  const logs = options.logFiles.map((file, i) => EventLog.open(file, i === 0 ? { maxBytes: options.maxLogSize } : {}));
   const seen = new Set<string>();
   if (options.logFiles[0]) {
     for (const id of await recentEventIds(options.logFiles[0], { onProblem: (p) => emit({ type: 'warning', message: p.message }) })) seen.add(id);
@@ -107,7 +94,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 
   const forwarder = options.forwardTo
     ? new Forwarder(options.forwardTo, {
-        timeoutMs: options.forwardTimeoutMs,
+        timeoutMs: options.forwardTimeout * 1000,
         maxQueueBytes: options.maxForwardMemory,
         onResult: (result) => {
           if (result.error || result.status !== 200) stats.forwardFailures++;
@@ -146,7 +133,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       },
       info,
       delivery.rawBody,
-      delivery.verdict === 'valid' || options.logUnverifiedFull ? 'whole' : 'head',
+      delivery.verdict === 'valid' || options.logUnverified === 'full' ? 'whole' : 'head',
     );
     const line = JSON.stringify(record);
     const appended = await Promise.allSettled(logs.map((log) => log.append(line)));
@@ -192,7 +179,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     consumerSecret: options.previousSecrets?.length ? [options.consumerSecret, ...options.previousSecrets] : options.consumerSecret,
     path: options.path,
     requireSignature: options.requireSignature,
-    maxBodyBytes: options.maxBodyBytes,
+    maxBodyBytes: options.maxBody,
     bodyBudget: new BodyBudget(options.maxBodyMemory),
     refuseEvent: (req) => {
       if (overConnectionBudget.has(req.socket)) return `more than ${options.maxConnections} open connections`;
@@ -217,7 +204,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       emit({ type: 'crc', time: new Date().toISOString(), outcome });
     },
     answerCrc:
-      options.crcPassthrough && forwarder
+      options.crc === 'passthrough' && forwarder
         ? (crc) => forwarder.passCrc(options.consumerSecret, crc.token, crc.query, crc.headers)
         : undefined,
   });

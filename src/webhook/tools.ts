@@ -10,7 +10,8 @@ import { describeNetworkError, responseTokenProblem, send, X_DEADLINE_MS, type H
 import { applyOverride, freshSample, sampleBody, sampleTypes } from './samples.js';
 import { checkSignature, SIGNATURE_HEADER, signBody } from './signature.js';
 import { parseHttpUrl } from './manage.js';
-import { announcedServerUrl } from './start.js';
+import { jsonMs } from './render.js';
+import { announcedServerUrl } from './serve.js';
 import { proxyFor } from '../http/dispatcher.js';
 import { sendThroughProxy } from '../http/transport.js';
 
@@ -109,7 +110,7 @@ export async function runTrigger(ctx: Context, type: string, options: TriggerOpt
   const eventId = eventIdOf(sample);
   if (options.json)
     ctx.io.stdout.write(
-      `${JSON.stringify({ type, eventId, url: url.href, status: answer.status, latencyMs: Math.round(answer.latencyMs) })}\n`,
+      `${JSON.stringify({ type, eventId, url: url.href, status: answer.status, latencyMs: jsonMs(answer.latencyMs) })}\n`,
     );
   else
     ctx.io.stdout.write(
@@ -129,7 +130,11 @@ function eventIdOf(sample: Record<string, unknown>): string | undefined {
 export interface CheckResult {
   name: string;
   ok: boolean;
+  /** What the line says when the check fails (the name says what passing means). */
+  failure?: string;
   detail?: string;
+  /** For the checks that time an answer (`--json`). */
+  latencyMs?: number;
   /** Reported, but X does not require it, so it does not fail the check. */
   advisory?: boolean;
 }
@@ -154,13 +159,14 @@ export async function runCheck(
   try {
     answer = await sendAsX(crcUrl, 'GET', { 'user-agent': '' }, undefined, 10_000);
   } catch (error) {
-    checks.push({ name: 'CRC answered', ok: false, detail: describeNetworkError(error, url, 10_000) });
+    checks.push({ name: 'CRC answered', ok: false, failure: 'CRC not answered', detail: describeNetworkError(error, url, 10_000) });
   }
   if (answer) {
     const redirected = answer.status >= 300 && answer.status < 400;
     checks.push({
       name: 'no redirect',
       ok: !redirected,
+      failure: 'redirected',
       detail: redirected
         ? `${answer.status} to ${String(answer.headers.location ?? '?')}: a 3xx invalidates the webhook at once`
         : undefined,
@@ -168,23 +174,27 @@ export async function runCheck(
     checks.push({
       name: 'status 200',
       ok: answer.status === 200,
+      failure: 'status not 200',
       detail: answer.status === 200 ? undefined : `got ${answer.status}`,
     });
     const type = String(answer.headers['content-type'] ?? '');
     checks.push({
       name: 'content type application/json',
       ok: /^application\/json\b/i.test(type),
+      failure: 'content type not application/json',
       detail: /^application\/json\b/i.test(type) ? undefined : `got ${type || 'none'}`,
     });
     const tokenProblem = responseTokenProblem(answer.body, crcResponseToken(secret, token));
-    checks.push({ name: 'response_token correct', ok: tokenProblem === undefined, detail: tokenProblem });
+    checks.push({ name: 'response_token correct', ok: tokenProblem === undefined, failure: 'response_token missing or wrong', detail: tokenProblem });
     checks.push({
       name: `answered within ${X_DEADLINE_MS / 1000} s`,
       ok: answer.latencyMs < X_DEADLINE_MS,
+      failure: `answered too late for X (over ${X_DEADLINE_MS / 1000} s)`,
       detail: `${Math.round(answer.latencyMs)} ms`,
+      latencyMs: jsonMs(answer.latencyMs),
     });
   }
-  const refusal = await probeOracle(url, sendAsX);
+  const refusal = await probeOracle(url, secret, sendAsX);
   if (refusal) checks.push(refusal);
   if (options.event) {
     const sample = freshSample(options.event);
@@ -194,38 +204,48 @@ export async function runCheck(
       checks.push({
         name: `signed ${options.event} event answered 200`,
         ok: posted.status === 200,
+        failure: `signed ${options.event} event not answered 200`,
         detail: `${posted.status} in ${Math.round(posted.latencyMs)} ms`,
       });
       // X delivers again what is not answered within 3 s, so a slow app sees every event twice.
       checks.push({
         name: `event answered within ${X_DEADLINE_MS / 1000} s`,
         ok: posted.latencyMs < X_DEADLINE_MS,
+        failure: `event answered too late for X (over ${X_DEADLINE_MS / 1000} s: X delivers it again)`,
         detail: `${Math.round(posted.latencyMs)} ms`,
+        latencyMs: jsonMs(posted.latencyMs),
       });
     } catch (error) {
-      checks.push({ name: `signed ${options.event} event answered 200`, ok: false, detail: (error as Error).message });
+      checks.push({ name: `signed ${options.event} event answered 200`, ok: false, failure: `signed ${options.event} event not answered`, detail: (error as Error).message });
     }
   }
   if (options.json)
     ctx.io.stdout.write(`${JSON.stringify({ url: url.href, ok: checks.every((c) => c.ok || c.advisory), checks })}\n`);
   else {
     for (const c of checks)
-      ctx.io.stdout.write(`${c.ok ? '✓' : c.advisory ? '!' : '✗'} ${c.name}${c.detail ? ` (${c.detail})` : ''}\n`);
+      ctx.io.stdout.write(`${c.ok ? `✓ ${c.name}` : `${c.advisory ? '!' : '✗'} ${c.failure ?? c.name}`}${c.detail ? ` (${c.detail})` : ''}\n`);
   }
   const failed = checks.filter((c) => !c.ok && !c.advisory).length;
   if (failed > 0) throw new FailureError(`${failed} of ${checks.length} checks failed for ${url.href}`);
 }
 
-/** A good server does not sign JSON-looking tokens (the CRC endpoint would be a signing oracle). Advisory. */
-async function probeOracle(url: URL, via = send): Promise<CheckResult | undefined> {
+/**
+ * A good server does not sign JSON-looking tokens (the CRC endpoint would be a signing oracle).
+ * Advisory. Only an answer that carries the HMAC of the probe counts as signing it.
+ */
+async function probeOracle(url: URL, secret: string, via = send): Promise<CheckResult | undefined> {
   const probe = new URL(url.href);
-  probe.searchParams.set('crc_token', `{"forged":"${randomBytes(4).toString('hex')}"}`);
+  const forged = `{"forged":"${randomBytes(4).toString('hex')}"}`;
+  probe.searchParams.set('crc_token', forged);
   try {
     const answer = await via(probe, 'GET', { 'user-agent': '' }, undefined, 10_000);
     if (answer.status !== 200) return { name: 'refuses tokens that are not token-shaped', ok: true };
+    if (responseTokenProblem(answer.body, crcResponseToken(secret, forged)) !== undefined)
+      return { name: 'does not sign tokens that are not token-shaped', ok: true, detail: `answered ${answer.status} without their signature` };
     return {
-      name: 'refuses tokens that are not token-shaped',
+      name: 'does not sign tokens that are not token-shaped',
       ok: false,
+      failure: 'signs tokens that are not token-shaped',
       advisory: true,
       detail: 'it signed a JSON value: anyone can get forged event bodies signed through the CRC endpoint',
     };

@@ -182,3 +182,34 @@ describe('xcli sandbox', () => {
     expect(badDuration.stderr).toContain('--crc-every');
   });
 });
+
+describe('xcli sandbox binding (issue 14 item 8)', () => {
+  it('names host and port in one line when it cannot bind: exit 2 for a bad value, 1 for a port in use', async () => {
+    const dir = temp();
+    const bogus = await runCli(['sandbox', '--host', 'bogus.invalid', '--port', '9'], { env: { XCLI_CONFIG_DIR: dir } });
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toBe('xcli: cannot listen on bogus.invalid:9: the host name bogus.invalid does not resolve\n');
+    const first = await startSandboxCli(dir);
+    const port = new URL(first.url).port;
+    const busy = await runCli(['sandbox', '--port', port, '--app', 'second'], { env: { XCLI_CONFIG_DIR: dir } });
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toBe(`xcli: cannot listen on 127.0.0.1:${port}: the address is already in use; pick another port with --port, or 0 for any free port\n`);
+  });
+
+  it('refuses a host beyond loopback unless --public, and then warns', async () => {
+    const dir = temp();
+    const refused = await runCli(['sandbox', '--host', '0.0.0.0'], { env: { XCLI_CONFIG_DIR: dir } });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^xcli: --host 0\.0\.0\.0 is not a loopback address: .*add --public to bind it anyway\n$/);
+    expect(existsSync(join(dir, 'config.json'))).toBe(false);
+    const open = await startSandboxCli(dir, ['--host', '0.0.0.0', '--public']);
+    const warning = `xcli: warning: the sandbox listens on ${open.url} beyond this machine (--public)`;
+    // stdout and stderr are separate pipes: wait for the line rather than assume their order.
+    await new Promise<void>((resolve) => {
+      const check = () => open.stderr().includes(warning) && resolve();
+      open.child.stderr!.on('data', check);
+      check();
+    });
+    expect(open.stderr()).toContain(warning);
+  });
+});

@@ -50,7 +50,7 @@ describe('sandbox routes', () => {
     const res = await api('GET', '/2/tweets/abc', undefined, app());
     expect(res.status).toBe(400);
     expect(res.json.type).toBe('https://api.x.com/2/problems/invalid-request');
-    expect((await api('POST', '/2/tweets', { text: 'x'.repeat(281) })).status).toBe(400);
+    expect((await api('POST', '/2/tweets', { text: 'x'.repeat(25_001) })).status).toBe(400); // over even a subscriber's limit
     const extra = await api('POST', '/2/tweets', { text: 'hi', colour: 'blue' });
     expect(extra.json.errors[0].message).toBe('$.colour: is not defined in the schema and the schema does not allow additional properties');
     expect((await api('POST', '/2/tweets', { text: 'poll', poll: { options: ['only one'], duration_minutes: 60 } })).status).toBe(400);

@@ -8,6 +8,12 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 /** Reads a stream until `until` says stop (or the server closes); returns the raw text. */
+/** Resolves once the sandbox holds a stream connection it did not hold when called (no fixed sleep). */
+async function newStream(): Promise<void> {
+  const before = new Set(fake.sandbox.state.streams);
+  while (![...fake.sandbox.state.streams].some((s) => !before.has(s))) await new Promise((r) => setImmediate(r));
+}
+
 async function read(path: string, until: (text: string) => boolean, maxMs = 10_000): Promise<{ status: number; text: string; ended: boolean }> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), maxMs);
@@ -71,8 +77,9 @@ describe('sandbox streams', () => {
     const backfilled = await read('/2/activity/stream?backfill_minutes=5', (t) => records(t).length >= 1);
     expect(records(backfilled.text)[0].data).toMatchObject({ event_type: 'profile.update.bio', payload: { after: 'new' } });
 
+    const opened = newStream();
     const live = read('/2/activity/stream', (t) => records(t).length >= 1);
-    await new Promise((r) => setTimeout(r, 50));
+    await opened;
     fake.sandbox.emit('profile.update.bio', { userId, payload: { before: 'new', after: 'newer' } });
     expect(records((await live).text)[0].data.payload.after).toBe('newer');
     expect((await fetch(`${fake.url}/2/activity/stream?backfill_minutes=6`, { headers: { authorization: `Bearer ${fake.sandbox.credentials.bearerToken}` } })).status).toBe(400);
@@ -80,8 +87,9 @@ describe('sandbox streams', () => {
 
   it('delivers matching posts on the filtered stream with matching_rules', async () => {
     fake.sandbox.state.streamRules.set('r1', { id: 'r1', value: 'cats', tag: 'pets' });
+    const opened = newStream();
     const pending = read('/2/tweets/search/stream', (t) => records(t).length >= 1);
-    await new Promise((r) => setTimeout(r, 50));
+    await opened;
     const token = fake.sandbox.mintUserToken().access_token;
     const post = (text: string) => fetch(`${fake.url}/2/tweets`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
     await post('dogs only');

@@ -10,6 +10,7 @@ import { crcResponseToken, isTokenShaped } from '../../src/webhook/crc.js';
 import { readEventLog, recordBody } from '../../src/webhook/event-log.js';
 import { freshSample, sampleBody } from '../../src/webhook/samples.js';
 import { startWebhookServer, type WebhookServer } from '../../src/webhook/server.js';
+import { WEBHOOK_START_DEFAULTS } from '../../src/webhook/start-options.js';
 import { isEventBody, signBody, verifySignature } from '../../src/webhook/signature.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
@@ -35,7 +36,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'xcli-fuzz-'));
-  server = await startWebhookServer({ consumerSecret: SECRET, host: '127.0.0.1', port: 0, path: '/webhook', requireSignature: false, maxBodyBytes: 64 * 1024, maxConnections: 1024, maxBodyMemory: 48 * 1024 * 1024, maxForwardMemory: 32 * 1024 * 1024, logFiles: [join(dir, 'events.jsonl')], onEvent: () => {} });
+  server = await startWebhookServer({ ...WEBHOOK_START_DEFAULTS, consumerSecret: SECRET, port: 0, maxBody: 64 * 1024, logFiles: [join(dir, 'events.jsonl')], onEvent: () => {} });
   base = `http://127.0.0.1:${server.port}`;
 });
 afterAll(async () => {

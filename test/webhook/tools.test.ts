@@ -72,29 +72,36 @@ describe('check', () => {
     });
     const redirect = await runCli(['webhook', 'check', `${broken.url}/redirect`], { env: env(dir) });
     expect(redirect.code).toBe(1);
-    expect(redirect.stdout).toMatch(/✗ no redirect \(301 to \/redirect\/: a 3xx invalidates the webhook at once\)/);
+    expect(redirect.stdout).toMatch(/✗ redirected \(301 to \/redirect\/: a 3xx invalidates the webhook at once\)/);
     const text = await runCli(['webhook', 'check', `${broken.url}/text`, '--json'], { env: env(dir) });
     expect(text.code).toBe(1);
     const report = JSON.parse(text.stdout);
     expect(report.ok).toBe(false);
     expect(report.checks.find((c: any) => c.name === 'content type application/json')).toMatchObject({ ok: false, detail: 'got text/plain' });
     const wrong = await runCli(['webhook', 'check', `${broken.url}/wrong`], { env: env(dir) });
-    expect(wrong.stdout).toMatch(/✗ response_token correct \(wrong response_token/);
+    expect(wrong.stdout).toMatch(/✗ response_token missing or wrong \(wrong response_token/);
     expect(wrong.stderr).toMatch(/^xcli: 1 of \d+ checks failed/);
     const oracle = await runCli(['webhook', 'check', `${broken.url}/oracle`], { env: env(dir) });
     expect(oracle.code).toBe(0);
-    expect(oracle.stdout).toMatch(/! refuses tokens that are not token-shaped/);
+    expect(oracle.stdout).toMatch(/! signs tokens that are not token-shaped \(it signed a JSON value/);
     const slowEvents = await app((req, _b, res) => {
       if (req.method === 'POST') return void setTimeout(() => res.writeHead(200).end(), 3100);
       res.writeHead(200, { 'content-type': 'application/json' }).end(crcResponseBody(SECRET, new URL(req.url!, 'http://x').searchParams.get('crc_token') ?? ''));
     });
     const slow = await runCli(['webhook', 'check', `${slowEvents.url}/slow`, '--event'], { env: env(dir) });
     expect(slow.stdout).toMatch(/✓ signed post.create event answered 200/);
-    expect(slow.stdout).toMatch(/✗ event answered within 3 s \(\d+ ms\)/);
+    expect(slow.stdout).toMatch(/✗ event answered too late for X \(over 3 s: X delivers it again\) \(\d+ ms\)/);
     expect(slow.code).toBe(1);
+    // Issue 19 item 6: a server that answers 200 with no response_token signed nothing.
+    const empty = await app((_req, _b, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    const unsigned = await runCli(['webhook', 'check', `${empty.url}/empty`], { env: env(dir) });
+    expect(unsigned.code).toBe(1);
+    expect(unsigned.stdout).toMatch(/^✗ response_token missing or wrong \(the body has no response_token\)$/m);
+    expect(unsigned.stdout).toMatch(/^✓ does not sign tokens that are not token-shaped \(answered 200 without their signature\)$/m);
+    expect(unsigned.stdout).not.toMatch(/signed a JSON value/);
     const down = await runCli(['webhook', 'check', 'http://127.0.0.1:9/x'], { env: env(dir) });
     expect(down.code).toBe(1);
-    expect(down.stdout).toMatch(/✗ CRC answered \(connection refused/);
+    expect(down.stdout).toMatch(/✗ CRC not answered \(connection refused/);
   });
 });
 

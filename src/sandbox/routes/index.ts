@@ -3,6 +3,7 @@
 import type { SandboxApp } from '../app.js';
 import { registerAccountActivityRoutes } from './account-activity.js';
 import { registerAdminRoutes } from './admin.js';
+import { registerListRoutes } from './lists.js';
 import { registerActivityRoutes } from './activity.js';
 import { registerMcpRoutes } from './mcp.js';
 import { registerMediaRoutes } from './media.js';
@@ -26,5 +27,6 @@ export function registerAllRoutes(app: SandboxApp): void {
   registerStreamRulesRoutes(app);
   registerMediaRoutes(app);
   registerSocialRoutes(app);
+  registerListRoutes(app);
   registerMcpRoutes(app);
 }

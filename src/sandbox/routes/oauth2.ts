@@ -28,11 +28,30 @@ function basicCredentials(headers: IncomingHttpHeaders): { id: string; secret: s
   const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
   const i = decoded.indexOf(':');
   if (i < 0) return undefined;
-  return { id: decodeURIComponent(decoded.slice(0, i)), secret: decodeURIComponent(decoded.slice(i + 1)) };
+  try {
+    return { id: decodeURIComponent(decoded.slice(0, i)), secret: decodeURIComponent(decoded.slice(i + 1)) };
+  } catch {
+    return undefined; // not percent-encoded as RFC 6749 §2.3.1 wants: no valid credentials
+  }
 }
 
-/** The OAuth2 client making a token request: Basic (confidential) or `client_id` in the form (public). */
-function clientOf(app: SandboxApp, req: SandboxRequest): string {
+/**
+ * A token request's parameters wherever the client put them, as X takes them: a form body
+ * (RFC 6749), a JSON body (twitter-api-v2) or the query string with an empty body (twitter-api-sdk).
+ * Body parameters win over the query's.
+ */
+function tokenParams(req: SandboxRequest): URLSearchParams {
+  const params = new URLSearchParams(req.form ?? undefined);
+  const json = req.json;
+  if (!req.form && json && typeof json === 'object' && !Array.isArray(json)) {
+    for (const [k, v] of Object.entries(json)) if (typeof v === 'string' || typeof v === 'number') params.set(k, String(v));
+  }
+  for (const [k, v] of req.query) if (!params.has(k)) params.set(k, v);
+  return params;
+}
+
+/** The OAuth2 client making a token request: Basic (confidential) or `client_id` in the parameters (public). */
+function clientOf(app: SandboxApp, req: SandboxRequest, params: URLSearchParams): string {
   const basic = basicCredentials(req.headers);
   if (req.headers.authorization !== undefined) {
     if (!basic || basic.id !== app.credentials.clientId || basic.secret !== app.credentials.clientSecret) {
@@ -40,7 +59,7 @@ function clientOf(app: SandboxApp, req: SandboxRequest): string {
     }
     return basic.id;
   }
-  const clientId = req.form?.get('client_id');
+  const clientId = params.get('client_id');
   if (!clientId) throw new OAuth2Error('unauthorized_client', 'Missing valid authorization header', 401);
   if (clientId !== app.credentials.clientId) throw new OAuth2Error('invalid_client', 'Unknown client id.', 401);
   return clientId;
@@ -72,7 +91,9 @@ export function registerOAuth2Routes(app: SandboxApp): void {
     const state = q.get('state');
     if (!state || state.length > 500) return fail('invalid_request', 'state is required (at most 500 characters)');
     const challenge = q.get('code_challenge');
-    const method = q.get('code_challenge_method') ?? 'plain';
+    // X takes the method in any case: twitter-api-v2 and twitter-api-sdk send `s256`.
+    const givenMethod = (q.get('code_challenge_method') ?? 'plain').toLowerCase();
+    const method = givenMethod === 's256' ? 'S256' : givenMethod;
     if (!challenge) return fail('invalid_request', 'code_challenge is required');
     if (method !== 'S256' && method !== 'plain') return fail('invalid_request', 'code_challenge_method must be S256 or plain');
     if (method === 'S256' && !/^[A-Za-z0-9_-]{43}$/.test(challenge)) return fail('invalid_request', 'code_challenge is not a base64url SHA-256');
@@ -89,15 +110,15 @@ export function registerOAuth2Routes(app: SandboxApp): void {
   app.route('GET', '/i/oauth2/authorize', authorize, { auth: 'none' });
   app.route('GET', '/2/oauth2/authorize', authorize, { auth: 'none' });
 
-  /** A form-posted OAuth2 endpoint: OAuth2Error becomes X's `{"error","error_description"}` answer. */
+  /** An OAuth2 token endpoint: OAuth2Error becomes X's `{"error","error_description"}` answer. */
   const formEndpoint = (path: string, handle: (form: URLSearchParams, clientId: string) => SandboxResponse) =>
     app.route(
       'POST',
       path,
       (req) => {
         try {
-          if (!req.form) throw new OAuth2Error('invalid_request', 'Content-Type must be application/x-www-form-urlencoded.');
-          return handle(req.form, clientOf(app, req));
+          const params = tokenParams(req);
+          return handle(params, clientOf(app, req, params));
         } catch (err) {
           if (err instanceof OAuth2Error) return oauthError(err);
           throw err;

@@ -4,7 +4,7 @@ import type { SandboxApp } from '../app.js';
 import { emitActivity } from '../events.js';
 import { invalidRequest, notFound } from '../problems.js';
 import type { RouteOptions, SandboxRequest, SandboxResponse } from '../router.js';
-import { edges, nextId, publicUser, type DirectMessageEvent, type SandboxPost, type SandboxState, type SandboxUser } from '../state.js';
+import { byNewest, edges, nextId, publicUser, type DirectMessageEvent, type SandboxPost, type SandboxState, type SandboxUser } from '../state.js';
 import { page, postsPage, userView, type PageSpec } from '../views.js';
 import { actingUser, isResponse } from './users.js';
 
@@ -13,7 +13,6 @@ const SNOWFLAKE = /^[0-9]{1,19}$/;
 
 const pageSpec = (min: number, max: number, defaultSize: number): PageSpec => ({ tokenParams: ['pagination_token'], min, max, default: defaultSize });
 
-const byNewest = (a: { id: string }, b: { id: string }) => (BigInt(b.id) > BigInt(a.id) ? 1 : BigInt(b.id) < BigInt(a.id) ? -1 : 0);
 
 function bodyId(req: SandboxRequest, key: 'tweet_id' | 'target_user_id'): string | SandboxResponse {
   const value = (req.json as Obj | undefined)?.[key];

@@ -179,7 +179,8 @@ export const registerStreamRulesRoutes: RouteModule = (app) => {
   const bearer = { auth: ['bearer'] as const };
   for (const base of ['/2/tweets/search/webhooks', '/2/tweets/search/stream/webhooks']) {
     app.route('GET', base, () => listLinks(state), bearer);
-    app.route('POST', `${base}/:webhook_id`, changing(app, (req) => link(state, req)), bearer);
+    // X takes the fields of the delivered posts here, though its description lists no query parameters.
+    app.route('POST', `${base}/:webhook_id`, changing(app, (req) => link(state, req)), { ...bearer, validate: { query: false } });
     app.route('DELETE', `${base}/:webhook_id`, changing(app, (req) => unlink(state, req)), bearer);
   }
 };

@@ -2,7 +2,7 @@
 import type { SandboxApp } from '../app.js';
 import { invalidRequest } from '../problems.js';
 import { openStream } from '../streaming.js';
-import { postView } from '../views.js';
+import { postIncludes, postView } from '../views.js';
 
 export function registerStreamRoutes(app: SandboxApp): void {
   const { state } = app;
@@ -10,7 +10,10 @@ export function registerStreamRoutes(app: SandboxApp): void {
   // The sample stream starts with the posts the sandbox has (oldest first), then follows new ones.
   app.route('GET', '/2/tweets/sample/stream', (req) => {
     const stream = openStream(app, req, 'sample');
-    for (const post of state.posts.values()) if (!stream.send({ data: postView(post, req.query) })) break;
+    for (const post of state.posts.values()) {
+      const includes = postIncludes(state, [post], req.query);
+      if (!stream.send({ data: postView(state, post, req.query), ...(includes ? { includes } : {}) })) break;
+    }
     return 'streamed';
   });
 

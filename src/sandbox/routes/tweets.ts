@@ -4,7 +4,8 @@ import type { SandboxApp } from '../app.js';
 import { emitActivity } from '../events.js';
 import { invalidRequest, notFound, notFoundItem, problem } from '../problems.js';
 import { compileQuery } from '../query-match.js';
-import { addPost, edges, nextId, publicPost, publicUser, type NewPost, type SandboxPost, type SandboxState } from '../state.js';
+import type { SandboxRequest, SandboxResponse } from '../router.js';
+import { addPost, byNewest, edges, LONG_POST_LIMIT, nextId, POST_LIMIT, publicPost, publicUser, type NewPost, type SandboxPost, type SandboxState } from '../state.js';
 import { page, postIncludes, postsPage, postView, userView } from '../views.js';
 import { actingUser, isResponse } from './users.js';
 
@@ -17,18 +18,15 @@ function forbidden(detail: string) {
 /** Counts characters as X roughly does (code points; URLs are not shortened here). */
 const textLength = (text: string) => [...text].length;
 
-/** The properties X's schema allows in `POST /2/tweets` (additionalProperties: false). */
-const CREATE_FIELDS = [
-  'text', 'reply', 'quote_tweet_id', 'media', 'poll', 'reply_settings', 'for_super_followers_only', 'direct_message_deep_link',
-  'geo', 'nullcast', 'card_uri', 'community_id', 'edit_options', 'made_with_ai', 'paid_partnership', 'share_with_followers',
-];
-
+/** `POST /2/tweets`'s body; its shape is checked against X's schema (CreatePostsRequest) before the handler runs. */
 interface CreatePostBody {
-  text?: unknown;
-  reply?: { in_reply_to_tweet_id?: unknown };
-  quote_tweet_id?: unknown;
-  media?: { media_ids?: unknown };
-  poll?: { options?: unknown; duration_minutes?: unknown };
+  text?: string;
+  reply?: { in_reply_to_tweet_id?: string };
+  quote_tweet_id?: string;
+  media?: { media_ids?: string[] };
+  poll?: { options: string[]; duration_minutes: number };
+  reply_settings?: SandboxPost['reply_settings'];
+  geo?: { place_id: string };
 }
 
 /** Makes the events X makes for a new post: post.create, and reply/quote/mention for the users they reach. */
@@ -46,61 +44,54 @@ export function emitPostEvents(state: SandboxState, post: SandboxPost): void {
     if (ref.type === 'quoted') notify('post.quote.create', target);
   }
   for (const m of post.entities?.mentions ?? []) notify('post.mention.create', m.id);
-  const noFields = new URLSearchParams();
   const matching = [...state.streamRules.values()].filter((r) => compileQuery(state, r.value)(post)).map((r) => ({ id: r.id, tag: r.tag ?? '' }));
   for (const stream of state.streams) {
-    if (stream.kind === 'sample') stream.send({ data: postView(post, noFields) });
-    if (stream.kind === 'search' && matching.length) stream.send({ data: postView(post, noFields), matching_rules: matching });
+    if (stream.kind === 'activity' || (stream.kind === 'search' && !matching.length)) continue;
+    const includes = postIncludes(state, [post], stream.query);
+    stream.send({ data: postView(state, post, stream.query), ...(includes ? { includes } : {}), ...(stream.kind === 'search' ? { matching_rules: matching } : {}) });
   }
   if (!matching.length) return;
   // Filtered-stream webhooks get the stream's record, shaped by the fields they were linked with.
   for (const [webhookId, link] of state.streamWebhooks) {
     const query = new URLSearchParams(link.fields.join('&'));
     const includes = postIncludes(state, [post], query);
-    const body = { data: postView(post, query), ...(includes ? { includes } : {}), matching_rules: matching };
+    const body = { data: postView(state, post, query), ...(includes ? { includes } : {}), matching_rules: matching };
     state.engine?.deliver(webhookId, JSON.stringify(body), { kind: 'filtered_stream', eventType: 'filtered_stream' });
   }
 }
 
-function parseCreate(state: SandboxState, authorId: string, body: CreatePostBody | undefined): NewPost | ReturnType<typeof invalidRequest> {
+/** What X checks beyond the schema: referenced posts and media exist, text length by subscription, media xor poll. */
+function parseCreate(state: SandboxState, authorId: string, body: CreatePostBody | undefined): NewPost | SandboxResponse {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return invalidRequest('A JSON body is required.');
-  const unknown = Object.keys(body).find((k) => !CREATE_FIELDS.includes(k));
-  if (unknown) return invalidRequest(`$.${unknown}: is not defined in the schema and the schema does not allow additional properties`);
-  const replySettings = (body as { reply_settings?: unknown }).reply_settings;
-  if (replySettings !== undefined && !['following', 'mentionedUsers', 'subscribers', 'verified'].includes(String(replySettings))) {
-    return invalidRequest(`$.reply_settings: does not have a value in the enumeration [following, mentionedUsers, subscribers, verified]`);
-  }
   const input: NewPost = { author_id: authorId, text: typeof body.text === 'string' ? body.text : '' };
-  if (body.text !== undefined && typeof body.text !== 'string') return invalidRequest('`text` must be a string');
+  if (body.reply_settings) input.reply_settings = body.reply_settings;
+  if (body.geo?.place_id) input.place_id = body.geo.place_id;
   const mediaIds = body.media?.media_ids;
   if (mediaIds !== undefined) {
-    if (!Array.isArray(mediaIds) || mediaIds.length < 1 || mediaIds.length > 4 || !mediaIds.every((m) => typeof m === 'string')) {
-      return invalidRequest('`media.media_ids` must list 1 to 4 media ids');
-    }
     const uploads = mediaIds.map((id) => state.media.get(id));
     if (uploads.some((u) => !u || u.state === 'failed')) return invalidRequest('Your media IDs are invalid.', { parameters: { 'media.media_ids': mediaIds } });
     input.media_keys = uploads.map((u) => u!.media_key);
   }
   if (body.poll !== undefined) {
-    const { options, duration_minutes } = body.poll;
-    if (!Array.isArray(options) || options.length < 2 || options.length > 4 || !options.every((o) => typeof o === 'string' && o.length >= 1 && o.length <= 25)) {
-      return invalidRequest('`poll.options` must list 2 to 4 options of 1 to 25 characters');
-    }
-    if (typeof duration_minutes !== 'number' || !Number.isInteger(duration_minutes) || duration_minutes < 5 || duration_minutes > 10080) {
-      return invalidRequest('`poll.duration_minutes` must be between 5 and 10080');
-    }
     if (input.media_keys) return invalidRequest('A post cannot have both media and a poll.');
-    input.poll = { options: options as string[], duration_minutes };
+    input.poll = { options: body.poll.options, duration_minutes: body.poll.duration_minutes };
   }
   if (!input.text && !input.media_keys) return invalidRequest('Post text is required unless the post has media.');
-  if (textLength(input.text) > 280) return invalidRequest('Post text is longer than 280 characters.');
+  // X takes long posts (note_tweet) from subscribed accounts only.
+  const subscribed = (state.users.get(authorId)?.subscription_type ?? 'None') !== 'None';
+  const limit = subscribed ? LONG_POST_LIMIT : POST_LIMIT;
+  if (textLength(input.text) > limit) {
+    return subscribed
+      ? invalidRequest(`Post text is longer than ${LONG_POST_LIMIT} characters.`)
+      : forbidden(`You are not permitted to create a post with more than ${POST_LIMIT} characters: long posts need an X Premium subscription.`);
+  }
   const replyTo = body.reply?.in_reply_to_tweet_id;
   if (replyTo !== undefined) {
-    if (typeof replyTo !== 'string' || !state.posts.has(replyTo)) return invalidRequest('`reply.in_reply_to_tweet_id` does not name a post that exists.', { parameters: { 'reply.in_reply_to_tweet_id': [String(replyTo)] } });
+    if (!state.posts.has(replyTo)) return invalidRequest('`reply.in_reply_to_tweet_id` does not name a post that exists.', { parameters: { 'reply.in_reply_to_tweet_id': [replyTo] } });
     input.reply_to = replyTo;
   }
   if (body.quote_tweet_id !== undefined) {
-    if (typeof body.quote_tweet_id !== 'string' || !state.posts.has(body.quote_tweet_id)) return invalidRequest('`quote_tweet_id` does not name a post that exists.', { parameters: { quote_tweet_id: [String(body.quote_tweet_id)] } });
+    if (!state.posts.has(body.quote_tweet_id)) return invalidRequest('`quote_tweet_id` does not name a post that exists.', { parameters: { quote_tweet_id: [body.quote_tweet_id] } });
     input.quote_of = body.quote_tweet_id;
   }
   return input;
@@ -115,7 +106,7 @@ export function registerTweetRoutes(app: SandboxApp): void {
     const post = state.posts.get(id);
     if (!post) return notFound('tweet', 'id', id);
     const includes = postIncludes(state, [post], req.query);
-    return { status: 200, json: { data: postView(post, req.query), ...(includes ? { includes } : {}) } };
+    return { status: 200, json: { data: postView(state, post, req.query), ...(includes ? { includes } : {}) } };
   });
 
   app.route('GET', '/2/tweets', (req) => {
@@ -128,7 +119,7 @@ export function registerTweetRoutes(app: SandboxApp): void {
     const includes = postIncludes(state, found, req.query);
     return {
       status: 200,
-      json: { ...(found.length ? { data: found.map((p) => postView(p, req.query)) } : {}), ...(includes ? { includes } : {}), ...(errors.length ? { errors } : {}) },
+      json: { ...(found.length ? { data: found.map((p) => postView(state, p, req.query)) } : {}), ...(includes ? { includes } : {}), ...(errors.length ? { errors } : {}) },
     };
   });
 
@@ -142,7 +133,7 @@ export function registerTweetRoutes(app: SandboxApp): void {
     const post = addPost(state, input, app.now());
     emitPostEvents(state, post);
     app.changed();
-    return { status: 201, json: { data: { id: post.id, text: post.text, edit_history_tweet_ids: post.edit_history_tweet_ids } } };
+    return { status: 201, json: { data: { id: post.id, text: publicPost(post).text, edit_history_tweet_ids: post.edit_history_tweet_ids } } };
   });
 
   app.route('DELETE', '/2/tweets/:id', (req) => {
@@ -198,13 +189,114 @@ export function registerTweetRoutes(app: SandboxApp): void {
   });
 
   app.route('GET', '/2/tweets/search/recent', (req) => {
-    const query = req.query.get('query');
-    if (!query || query.length > 512) return invalidRequest('The `query` query parameter is required (1 to 512 characters)', { parameters: { query: [query ?? ''] } });
-    const matches = compileQuery(state, query);
-    const posts = [...state.posts.values()].filter(matches).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+    const found = searchRecent(app, req);
+    if (isResponse(found)) return found;
+    const posts = req.query.get('sort_order') === 'relevancy' ? [...found].sort((x, y) => engagement(state, y) - engagement(state, x) || byNewest(x, y)) : found;
     const res = postsPage(state, posts, req.query, { tokenParams: ['next_token', 'pagination_token'], min: 10, max: 100, default: 10 });
     const body = res.json as { data?: { id: string }[]; meta?: Record<string, unknown> } | undefined;
-    if (res.status === 200 && body?.meta && body.data?.length) body.meta = { newest_id: body.data[0]!.id, oldest_id: body.data[body.data.length - 1]!.id, ...body.meta };
+    if (res.status === 200 && body?.meta && body.data?.length) {
+      const ids = body.data.map((p) => BigInt(p.id));
+      const max = ids.reduce((m, id) => (id > m ? id : m));
+      const min = ids.reduce((m, id) => (id < m ? id : m));
+      body.meta = { newest_id: max.toString(), oldest_id: min.toString(), ...body.meta };
+    }
     return res;
   });
+
+  app.route('GET', '/2/tweets/counts/recent', (req) => {
+    const found = searchRecent(app, req);
+    if (isResponse(found)) return found;
+    const granularity = (req.query.get('granularity') ?? 'hour') as keyof typeof BUCKET_MS;
+    const { start, end } = searchWindow(app, req.query) as { start: number; end: number };
+    const size = BUCKET_MS[granularity];
+    const data: { end: string; start: string; tweet_count: number }[] = [];
+    for (let from = start; from < end; ) {
+      const to = Math.min(end, Math.floor(from / size) * size + size);
+      const count = found.filter((p) => { const t = Date.parse(p.created_at); return t >= from && t < to; }).length;
+      data.push({ end: new Date(to).toISOString(), start: new Date(from).toISOString(), tweet_count: count });
+      from = to;
+    }
+    return { status: 200, json: { data, meta: { total_tweet_count: data.reduce((n, b) => n + b.tweet_count, 0) } } };
+  });
+
+  app.route('GET', '/2/tweets/:id/quote_tweets', (req) => {
+    const id = req.params.id!;
+    if (!state.posts.has(id)) return notFound('tweet', 'id', id);
+    const exclude = (req.query.get('exclude') ?? '').split(',');
+    const quotes = [...state.posts.values()]
+      .filter((p) => p.referenced_tweets?.some((r) => r.type === 'quoted' && r.id === id))
+      .filter((p) => !(exclude.includes('replies') && p.referenced_tweets?.some((r) => r.type === 'replied_to')))
+      .sort(byNewest);
+    return postsPage(state, quotes, req.query, { tokenParams: ['pagination_token'], min: 10, max: 100, default: 10 });
+  });
+
+  app.route('GET', '/2/tweets/:id/retweeted_by', (req) => {
+    const id = req.params.id!;
+    if (!state.posts.has(id)) return notFound('tweet', 'id', id);
+    const reposters = [...state.retweets].filter(([, set]) => set.has(id)).map(([uid]) => state.users.get(uid)).filter((u) => !!u);
+    return page(reposters, req.query, { tokenParams: ['pagination_token'], min: 1, max: 100, default: 100 }, (u) => userView(state, u, req.query));
+  });
+
+  // Only the author of a conversation's first post may hide replies in it.
+  app.route('PUT', '/2/tweets/:tweet_id/hidden', (req) => {
+    const id = req.params.tweet_id!;
+    const post = state.posts.get(id);
+    if (!post) return notFound('tweet', 'tweet_id', id);
+    if (!post.referenced_tweets?.some((r) => r.type === 'replied_to')) return invalidRequest(`The post ${id} is not a reply, so it cannot be hidden.`, { parameters: { tweet_id: [id] } });
+    const root = state.posts.get(post.conversation_id);
+    if (root?.author_id !== req.auth.userId) return forbidden('You can only hide or unhide replies to conversations you authored.');
+    post.hidden = (req.json as { hidden: boolean }).hidden;
+    app.changed();
+    return { status: 200, json: { data: { hidden: post.hidden } } };
+  });
+}
+
+
+/** The sandbox's relevance: how much its users did with a post. */
+function engagement(state: SandboxState, post: SandboxPost): number {
+  let n = 0;
+  for (const map of [state.likes, state.retweets, state.bookmarks]) for (const set of map.values()) if (set.has(post.id)) n++;
+  for (const p of state.posts.values()) if (p.referenced_tweets?.some((r) => r.id === post.id)) n++;
+  return n;
+}
+
+const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
+/** Recent search and counts cover the last seven days. */
+const RECENT_MS = 7 * 86_400_000;
+/** `end_time` must be at least this long before the request. */
+const END_TIME_LAG_MS = 10_000;
+
+/** X's minute-precision timestamps in its time-window messages (`2026-11-30T02:10Z`). */
+const minuteOf = (ms: number) => `${new Date(ms).toISOString().slice(0, 16)}Z`;
+
+/** The time window of a recent search or count: start_time/end_time within X's limits, or its 400. */
+function searchWindow(app: SandboxApp, query: URLSearchParams): { start: number; end: number } | SandboxResponse {
+  const now = app.now();
+  const rawStart = query.get('start_time');
+  const rawEnd = query.get('end_time');
+  const start = rawStart ? Date.parse(rawStart) : now - RECENT_MS;
+  const end = rawEnd ? Date.parse(rawEnd) : now + 1;
+  const invalid = (name: string, raw: string, rule: string) => invalidRequest(`Invalid '${name}':'${raw}'. '${name}' ${rule}`, { parameters: { [name]: [raw] } });
+  if (rawStart && start < now - RECENT_MS) return invalid('start_time', rawStart, `must be on or after ${minuteOf(now - RECENT_MS)}`);
+  if (rawEnd && end > now - END_TIME_LAG_MS) return invalid('end_time', rawEnd, 'must be a minimum of 10 seconds prior to the request time.');
+  if (rawStart && start >= end) return invalid('start_time', rawStart, `must be before 'end_time' (${minuteOf(end)})`);
+  return { start, end };
+}
+
+/** Posts of the last seven days matching `query`, `since_id`/`until_id` (exclusive) and the time window; newest first. */
+function searchRecent(app: SandboxApp, req: SandboxRequest): SandboxPost[] | SandboxResponse {
+  const window = searchWindow(app, req.query);
+  if (isResponse(window)) return window;
+  const matches = compileQuery(app.state, req.query.get('query') ?? '');
+  const since = req.query.get('since_id');
+  const until = req.query.get('until_id');
+  return [...app.state.posts.values()]
+    .filter((p) => {
+      const at = Date.parse(p.created_at);
+      if (at < window.start || at >= window.end) return false;
+      if (since && BigInt(p.id) <= BigInt(since)) return false;
+      if (until && BigInt(p.id) >= BigInt(until)) return false;
+      return matches(p);
+    })
+    .sort(byNewest);
 }

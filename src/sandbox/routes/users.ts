@@ -4,7 +4,7 @@ import { emitActivity } from '../events.js';
 import { invalidRequest, notFound, notFoundItem, problem } from '../problems.js';
 import type { SandboxRequest, SandboxResponse } from '../router.js';
 import { edges, findUserByUsername, publicUser, type SandboxState, type SandboxUser } from '../state.js';
-import { page, userView } from '../views.js';
+import { page, userView, usersBody } from '../views.js';
 
 const FOLLOW_PAGE = { tokenParams: ['pagination_token'], min: 1, max: 1000, default: 100 };
 
@@ -39,12 +39,12 @@ export function registerUserRoutes(app: SandboxApp): void {
 
   app.route('GET', '/2/users/me', (req) => {
     const user = state.users.get(req.auth.userId ?? '');
-    return user ? { status: 200, json: { data: userView(state, user, req.query) } } : notFound('user', 'id', req.auth.userId ?? '');
+    return user ? { status: 200, json: usersBody(state, [user], req.query, true) } : notFound('user', 'id', req.auth.userId ?? '');
   });
 
   app.route('GET', '/2/users/:id', (req) => {
     const user = state.users.get(req.params.id!);
-    return user ? { status: 200, json: { data: userView(state, user, req.query) } } : notFound('user', 'id', req.params.id!);
+    return user ? { status: 200, json: usersBody(state, [user], req.query, true) } : notFound('user', 'id', req.params.id!);
   });
 
   app.route('GET', '/2/users', (req) => {
@@ -52,14 +52,14 @@ export function registerUserRoutes(app: SandboxApp): void {
     if (ids.length === 0 || ids.length > 100) return invalidRequest('The `ids` query parameter must list 1 to 100 user ids');
     const found = ids.map((id) => state.users.get(id)).filter((u): u is SandboxUser => !!u);
     const errors = ids.filter((id) => !state.users.has(id)).map((id) => notFoundItem('user', 'ids', id));
-    return { status: 200, json: { ...(found.length ? { data: found.map((u) => userView(state, u, req.query)) } : {}), ...(errors.length ? { errors } : {}) } };
+    return { status: 200, json: { ...(found.length ? usersBody(state, found, req.query, false) : {}), ...(errors.length ? { errors } : {}) } };
   });
 
   app.route('GET', '/2/users/by/username/:username', (req) => {
     const name = req.params.username!;
     if (!/^\w{1,15}$/.test(name)) return invalidRequest(`The \`username\` query parameter value [${name}] does not match ^[A-Za-z0-9_]{1,15}$`, { parameters: { username: [name] } });
     const user = findUserByUsername(state, name);
-    return user ? { status: 200, json: { data: userView(state, user, req.query) } } : notFound('user', 'username', name);
+    return user ? { status: 200, json: usersBody(state, [user], req.query, true) } : notFound('user', 'username', name);
   });
 
   app.route('GET', '/2/users/by', (req) => {
@@ -67,7 +67,7 @@ export function registerUserRoutes(app: SandboxApp): void {
     if (names.length === 0 || names.length > 100) return invalidRequest('The `usernames` query parameter must list 1 to 100 usernames');
     const found = names.map((n) => findUserByUsername(state, n)).filter((u): u is SandboxUser => !!u);
     const errors = names.filter((n) => !findUserByUsername(state, n)).map((n) => notFoundItem('user', 'usernames', n));
-    return { status: 200, json: { ...(found.length ? { data: found.map((u) => userView(state, u, req.query)) } : {}), ...(errors.length ? { errors } : {}) } };
+    return { status: 200, json: { ...(found.length ? usersBody(state, found, req.query, false) : {}), ...(errors.length ? { errors } : {}) } };
   });
 
   // Newest first, as X lists followers.

@@ -39,6 +39,8 @@ export function registerWebhookRoutes(app: SandboxApp): void {
   const { state } = app;
   const webhookIdInvalid = (id: string) => refused('WebhookIdInvalid', `Webhook id ${id} does not exist for this app.`);
 
+  // X's webhook API refuses bodies with its reason codes (UrlValidationFailed, QueryParamInvalid), not the schema's messages.
+  const webhookReasons = { validate: { body: false } };
   app.route('POST', '/2/webhooks', async (req) => {
     const url = (req.json as { url?: unknown } | undefined)?.url;
     if (typeof url !== 'string') return invalidRequest('The `url` field is required.', { parameters: { url: [] } });
@@ -53,7 +55,7 @@ export function registerWebhookRoutes(app: SandboxApp): void {
     state.webhooks.set(webhook.id, webhook);
     app.changed();
     return { status: 200, json: { data: view(webhook) } };
-  });
+  }, webhookReasons);
 
   app.route('GET', '/2/webhooks', () => {
     const all = [...state.webhooks.values()].map(view);
@@ -91,5 +93,5 @@ export function registerWebhookRoutes(app: SandboxApp): void {
     // `to_date` names a minute; events during that minute are included.
     const job = app.engine.replay(id, from, to + 60_000);
     return { status: 200, json: { data: { job_id: job.jobId, created_at: job.createdAt } } };
-  });
+  }, webhookReasons);
 }

@@ -1,0 +1,98 @@
+// Issue 17 compat suite: X's own TypeScript SDK (@xdevplatform/xdk), used as its README shows, with
+// only `baseUrl` pointed at the sandbox (a real server on 127.0.0.1, started in this process).
+import { ApiError, Client, OAuth1 } from '@xdevplatform/xdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUTHENTICATED_USER_ID, XDEVELOPERS_ID } from '../../src/sandbox/index.js';
+import { startFakeX, type FakeX } from '../helpers/fake-x.js';
+
+let fake: FakeX;
+let app: Client;
+let user: Client;
+let oauth1: Client;
+beforeAll(async () => {
+  fake = await startFakeX({ rateLimits: { 'GET /2/users/:id': 1 } });
+  const c = fake.sandbox.credentials;
+  app = new Client({ baseUrl: fake.url, bearerToken: c.bearerToken });
+  user = new Client({ baseUrl: fake.url, accessToken: fake.sandbox.mintUserToken().access_token });
+  const signer = new OAuth1({
+    apiKey: c.consumerKey,
+    apiSecret: c.consumerSecret,
+    callback: 'oob',
+    accessToken: c.accessToken,
+    accessTokenSecret: c.accessTokenSecret,
+  });
+  oauth1 = new Client({ baseUrl: fake.url, oauth1: signer });
+});
+afterAll(() => fake.close());
+
+describe('@xdevplatform/xdk against the sandbox', () => {
+  it('looks up posts and users with fields and expansions, and reports partial errors', async () => {
+    const post = await app.posts.getById('20', {
+      postFields: ['created_at', 'public_metrics', 'lang'],
+      expansions: ['author_id'],
+    });
+    expect(post.data?.text).toBe('just setting up my twttr');
+    // The SDK hands responses over in camelCase.
+    expect((post.data as { publicMetrics?: { likeCount: number } }).publicMetrics?.likeCount).toBe(0);
+    expect(post.includes?.users?.[0]?.username).toBe('jack');
+    const many = await app.posts.getByIds(['20', '9999999999999999999']);
+    expect(many.data?.map((p) => p.id)).toEqual(['20']);
+    expect(many.errors?.[0]).toMatchObject({ resourceId: '9999999999999999999', title: 'Not Found Error' });
+    const dev = await app.users.getByUsername('XDevelopers', { userFields: ['public_metrics', 'verified'] });
+    expect(dev.data?.id).toBe(XDEVELOPERS_ID);
+  });
+
+  it('acts as the user with OAuth 1.0a and OAuth2: me, post, reply, like, delete', async () => {
+    for (const client of [oauth1, user]) {
+      const me = await client.users.getMe();
+      expect(me.data?.id).toBe(AUTHENTICATED_USER_ID);
+      const posted = await client.posts.create({ text: `xdk says hi ${Math.random()}` });
+      const id = posted.data!.id;
+      const reply = await client.posts.create({ text: `xdk replies ${Math.random()}`, reply: { in_reply_to_tweet_id: id } });
+      expect(reply.data?.id).toBeTruthy();
+      const liked = await client.users.likePost(AUTHENTICATED_USER_ID, { tweet_id: id });
+      expect(liked.data?.liked).toBe(true);
+      expect((await client.posts.delete(id)).data?.deleted).toBe(true);
+    }
+  });
+
+  it('pages recent search and followers', async () => {
+    for (let i = 0; i < 12; i++) await user.posts.create({ text: `xdk paging ${i}` });
+    const first = await app.posts.searchRecent('xdk paging', { maxResults: 10 });
+    expect(first.data).toHaveLength(10);
+    const meta = first.meta as { nextToken?: string };
+    const next = await app.posts.searchRecent('xdk paging', { maxResults: 10, nextToken: meta.nextToken! });
+    expect(next.data).toHaveLength(2);
+    const followers = await app.users.getFollowers(AUTHENTICATED_USER_ID, { maxResults: 1 });
+    expect((followers.meta as { resultCount?: number }).resultCount).toBe(1);
+  });
+
+  it('raises ApiError with X status for 400, 401, 403 and 404-shaped answers, and 429', async () => {
+    const status = async (call: () => Promise<unknown>) => {
+      try {
+        await call();
+        return 0;
+      } catch (err) {
+        expect(err).toBeInstanceOf(ApiError);
+        return (err as ApiError).status;
+      }
+    };
+    expect(await status(() => app.posts.searchRecent('a', { maxResults: 5 }))).toBe(400);
+    expect(await status(() => new Client({ baseUrl: fake.url, bearerToken: 'wrong' }).users.getByUsername('X'))).toBe(401);
+    const readOnly = new Client({
+      baseUrl: fake.url,
+      accessToken: fake.sandbox.mintUserToken({ scopes: ['tweet.read', 'users.read'] }).access_token,
+    });
+    expect(await status(() => readOnly.posts.create({ text: 'no tweet.write scope' }))).toBe(403);
+    expect(await status(() => app.spaces.getById('1YqKDqWqdPLsV'))).toBe(404);
+    expect(await status(() => app.users.getById('783214'))).toBe(0);
+    expect(await status(() => app.users.getById('783214'))).toBe(429);
+  });
+
+  it('reaches webhooks and activity subscriptions', async () => {
+    const hooks = await app.webhooks.get();
+    expect(hooks.data).toEqual([]);
+    const subs = await app.activity.getSubscriptions();
+    expect(subs).toBeTruthy();
+  });
+});
