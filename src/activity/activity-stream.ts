@@ -3,11 +3,12 @@
 // is rendered as `webhook start` renders deliveries.
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { wantsJson } from '../http/output.js';
 import { streamApi } from '../http/stream.js';
 import { classifyEvent } from '../webhook/classify.js';
 import { eventRecord } from '../webhook/event-log.js';
 import { createRenderer } from '../webhook/render.js';
-import { parseRange } from './run-activity.js';
+import { parseWholeNumber } from '../numbers.js';
 
 export interface ActivityStreamOptions {
   backfillMinutes?: string;
@@ -25,7 +26,7 @@ export function isoTime(value: string, flag: string): string {
 
 export function streamQuery(opts: ActivityStreamOptions): Record<string, string | number | undefined> {
   const query = {
-    backfill_minutes: opts.backfillMinutes === undefined ? undefined : parseRange(opts.backfillMinutes, '--backfill-minutes', 0, 5),
+    backfill_minutes: opts.backfillMinutes === undefined ? undefined : parseWholeNumber(opts.backfillMinutes, '--backfill-minutes', 0, 5),
     start_time: opts.startTime === undefined ? undefined : isoTime(opts.startTime, '--start-time'),
     end_time: opts.endTime === undefined ? undefined : isoTime(opts.endTime, '--end-time'),
   };
@@ -35,7 +36,7 @@ export function streamQuery(opts: ActivityStreamOptions): Record<string, string 
 
 export async function runActivityStream(ctx: Context, opts: ActivityStreamOptions): Promise<void> {
   const query = streamQuery(opts);
-  const rendered = ctx.io.isStdoutTTY && opts.json !== true;
+  const rendered = !wantsJson(ctx, opts.json);
   const onRecord = rendered ? terminalRenderer(ctx) : undefined;
   await streamApi(ctx, ctx.api, { method: 'GET', path: '/2/activity/stream', query }, { onRecord });
 }

@@ -1,20 +1,12 @@
 // How activity, account-activity and stream commands print: an aligned table on a terminal,
 // JSON (pretty on a terminal, compact when piped) with --json or when stdout is not a terminal.
 import type { Context } from '../context.js';
-import { writeBody } from '../http/output.js';
+import { printJson, wantsJson } from '../http/output.js';
 import { formatTable } from '../webhook/table.js';
 
 export interface Column<T> {
   header: string;
   value: (row: T) => string | undefined;
-}
-
-export function wantsJson(ctx: Context, json: boolean | undefined): boolean {
-  return json === true || !ctx.io.isStdoutTTY;
-}
-
-export function printJson(ctx: Context, value: unknown): void {
-  writeBody(ctx, Buffer.from(JSON.stringify(value)), 'application/json', 'auto', true);
 }
 
 /** A table on a terminal, or the JSON document otherwise; `empty` is said on stderr when there are no rows. */

@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import { HttpStatusError } from '../errors.js';
 import { ApiError } from '../http/api.js';
 import { writeBody } from '../http/output.js';
-import { wantsJson } from './output.js';
+import { wantsJson } from '../http/output.js';
 
 export const REASONS: Readonly<Record<string, string>> = {
   DuplicateSubscriptionFailed: 'this user is already subscribed to this webhook (nothing to do)',

@@ -1,9 +1,11 @@
 // The work behind `xcli activity …`: each function is one command's action.
 import type { Context } from '../context.js';
 import { FailureError, UsageError } from '../errors.js';
+import { parseWholeNumber } from '../numbers.js';
 import { openSession } from '../http/session.js';
 import { EVENT_TYPES, RETIRED_NAMES, TYPE_ALIASES, type EventTypeInfo, type FilterInput } from './event-types.js';
-import { printJson, printRecord, printRows, wantsJson, type Column } from './output.js';
+import { printJson, wantsJson } from '../http/output.js';
+import { printRecord, printRows, type Column } from './output.js';
 import { reportApiError } from './reasons.js';
 import {
   checkCreate,
@@ -59,7 +61,7 @@ async function withApiErrors<T>(ctx: Context, opts: OutputOpts, work: () => Prom
 
 export async function runList(ctx: Context, opts: OutputOpts & { webhook?: string; all?: boolean; maxResults?: string }): Promise<void> {
   const webhookId = opts.webhook === undefined ? undefined : checkWebhookId(opts.webhook);
-  const maxResults = opts.maxResults === undefined ? undefined : parseRange(opts.maxResults, '--max-results', 1, 1000);
+  const maxResults = opts.maxResults === undefined ? undefined : parseWholeNumber(opts.maxResults, '--max-results', 1, 1000);
   const session = await openSession(ctx, ctx.api);
   const list = await withApiErrors(ctx, opts, () => listSubscriptions(session, { all: opts.all, webhookId, maxResults }));
   const meta: Record<string, unknown> = { result_count: list.subscriptions.length };
@@ -152,8 +154,3 @@ export function runEventTypes(ctx: Context, opts: OutputOpts): void {
   }
 }
 
-export function parseRange(value: string, flag: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`);
-  return n;
-}

@@ -4,7 +4,8 @@ import type { Context } from '../context.js';
 import { FailureError, UsageError } from '../errors.js';
 import { callApi } from '../http/api.js';
 import { openSession, type ApiSession } from '../http/session.js';
-import { printJson, printRecord, printRows, wantsJson } from './output.js';
+import { printJson, wantsJson } from '../http/output.js';
+import { printRecord, printRows } from './output.js';
 import { reportApiError } from './reasons.js';
 import { checkWebhookId, SNOWFLAKE } from './subscriptions.js';
 

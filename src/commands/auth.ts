@@ -1,8 +1,9 @@
 // `xcli auth …` and `xcli token`: commander wiring only; the work modules load inside each action.
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { collect, lazyRuns, takesApiOptions } from './common.js';
+import { durationSeconds } from '../duration.js';
 
 /** One run function per command: src/auth/manage.ts, status.ts (listings) and import-xurl.ts. */
 export type AuthRuns = Pick<
@@ -23,10 +24,6 @@ function examples(...lines: string[]): string {
 }
 
 
-function seconds(value: string): number {
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError('must be a whole number of seconds, at least 1');
-  return Number(value);
-}
 
 interface AppFlags {
   clientId?: string;
@@ -90,7 +87,7 @@ export function registerAuth(program: Command, ctx: Context, run: AuthRuns = aut
     .argument('[username]', 'label the token with this username (skips the GET /2/users/me lookup)')
     .option('--headless', 'print the URL and read the pasted redirect URL (or code) from stdin')
     .option('--scopes <scopes>', 'scopes to request, space- or comma-separated, repeatable (default: all, as xurl)', collect)
-    .option('--timeout <seconds>', 'how long to wait for the authorization', seconds, 300)
+    .option('--timeout <duration>', 'how long to wait for the authorization (e.g. 300, 5m)', durationSeconds('--timeout', 1), 300)
     .addHelpText(
       'after',
       examples(

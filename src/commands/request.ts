@@ -1,8 +1,10 @@
 // The root command `xcli [flags] URL`: commander wiring only; the work lives in src/http/raw.ts.
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import type { RawRequestOptions } from '../http/raw.js';
 import { collect, lazyRuns } from './common.js';
+import { durationSeconds } from '../duration.js';
+import { wholeNumber } from '../numbers.js';
 
 /** The run function of the root command (src/http/raw.ts). */
 export type RequestRuns = Pick<typeof import('../http/raw.js'), 'runRawRequest'>;
@@ -10,21 +12,7 @@ export type RequestRuns = Pick<typeof import('../http/raw.js'), 'runRawRequest'>
 export const requestRuns: RequestRuns = lazyRuns(() => import('../http/raw.js'));
 
 
-function positiveInt(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number of 1 or more');
-  return Number(value);
-}
 
-function nonNegativeInt(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
-  return Number(value);
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(n)) throw new InvalidArgumentError('expected seconds');
-  return n;
-}
 
 export function registerRequest(program: Command, ctx: Context, run: RequestRuns = requestRuns): void {
   program.optionsGroup('Requests:');
@@ -38,9 +26,9 @@ export function registerRequest(program: Command, ctx: Context, run: RequestRuns
     .option('-i, --include', 'print the status line and response headers before the body')
     .option('-s, --stream', 'stream the response line by line (automatic for streaming routes)')
     .option('--no-reconnect', 'do not reconnect when a stream drops')
-    .option('--max-records <n>', 'stop a stream after N records', positiveInt)
+    .option('--max-records <n>', 'stop a stream after N records', wholeNumber('--max-records', 1))
     .option('--paginate', 'follow meta.next_token and print every page')
-    .option('--max-pages <n>', 'stop paginating after N pages', positiveInt)
+    .option('--max-pages <n>', 'stop paginating after N pages', wholeNumber('--max-pages', 1))
     .option('--page-token <token>', 'start paginating from this token (resume)')
     .option('--merge', 'paginate into one JSON document (data concatenated, includes deduplicated)')
     .option('--ndjson', "paginate and print each item of 'data' on its own line")
@@ -50,9 +38,9 @@ export function registerRequest(program: Command, ctx: Context, run: RequestRuns
     .option('--curl', 'print the request as a runnable curl command (credentials as $X_… variables)')
     .option('--rate', 'print the rate-limit budget (x-rate-limit: 847/900, resets in 11m02s) on stderr')
     .option('--strict', "exit 1 when a successful response carries X's errors[] (partial success)")
-    .option('--retry <n>', 'retry N times on 429 (after the reset), 5xx and network errors', nonNegativeInt, 0)
+    .option('--retry <n>', 'retry N times on 429 (after the reset), 5xx and network errors', wholeNumber('--retry', 0), 0)
     .option('--retry-unsafe', 'with --retry, also retry POST/PATCH after 5xx or a lost connection (may post twice)')
-    .option('--max-wait <seconds>', 'longest single wait between retries', seconds, 900)
+    .option('--max-wait <duration>', 'longest single wait between retries (e.g. 90s, 15m)', durationSeconds('--max-wait', 0), 900)
     .option('--pretty', 'always pretty-print JSON')
     .option('--raw', 'always print the body exactly as received')
     .option('--jq <expr>', 'filter the JSON body with a jq expression (per page with --paginate, per record on streams)')

@@ -2,11 +2,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Context } from '../context.js';
 import { collect, takesApiOptions } from './common.js';
+import { wholeNumber } from '../numbers.js';
 
-function port(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number (0-65535; 0 picks a free one)');
-  return Number(value);
-}
 
 function rate(value: string): number {
   const n = Number(value);
@@ -29,7 +26,7 @@ interface ServeFlags {
 export function registerSandbox(program: Command, ctx: Context): void {
   const sandbox = takesApiOptions(program.command('sandbox'), ['app'])
     .description('a local X API for webhooks and API calls offline: no account, no tunnel')
-    .option('-p, --port <port>', 'port to listen on (0 = any free port)', port, 0)
+    .option('-p, --port <port>', 'port to listen on (0 = any free port)', wholeNumber('--port', 0, 65535), 0)
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--public', 'allow a --host that is not loopback (anyone who reaches it can log in)')
     .option('--state <file>', 'keep users, posts, webhooks, subscriptions and deliveries in this file across restarts')
@@ -51,7 +48,7 @@ Examples:
     )
     .action(async (flags: ServeFlags) => {
       const { runSandbox } = await import('../sandbox/cli.js');
-      const { parseDuration } = await import('../media/duration.js');
+      const { parseDuration } = await import('../duration.js');
       await runSandbox(ctx, {
         port: flags.port,
         host: flags.host,

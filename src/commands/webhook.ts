@@ -4,15 +4,9 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { WEBHOOK_START_DEFAULTS as D, type WebhookStartOptions } from '../webhook/start-options.js';
 import { collect, takesApiOptions } from './common.js';
+import { durationSeconds } from '../duration.js';
+import { wholeNumber } from '../numbers.js';
 
-function integer(min: number, max: number, what: string): (value: string) => number {
-  return (value) => {
-    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${what} must be a whole number`);
-    const n = Number(value);
-    if (n < min || n > max) throw new InvalidArgumentError(`${what} must be between ${min} and ${max}`);
-    return n;
-  };
-}
 
 const MiB = 1024 * 1024;
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: MiB, g: 1024 * MiB };
@@ -126,14 +120,14 @@ Examples:
   const start = webhook
     .command('start')
     .description('run a local webhook server: answers CRC, verifies signatures, logs every event')
-    .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').default(D.port).argParser(integer(0, 65535, '--port')))
+    .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').default(D.port).argParser(wholeNumber('--port', 0, 65535)))
     .option('--path <path>', 'webhook path', D.path)
     .option('--host <address>', 'address to bind', D.host)
     .option('--require-signature', 'answer 403 to unsigned or wrongly signed events (default: 200 and flag them)')
     .addOption(new Option('--max-body <bytes>', 'largest body accepted (413 above)').default(D.maxBody, '1 MiB').argParser(byteSize(1, 1024 * MiB, '--max-body')))
     .option('--previous-secret <secret>', 'during a secret rotation, also accept events signed with this older consumer secret (repeatable)', collect)
     .option('--dedupe <url>', 'share duplicate detection with other instances through Redis, e.g. redis://127.0.0.1:6379')
-    .addOption(new Option('--max-connections <n>', 'open connections above which new events get 503 (CRC still answered)').default(D.maxConnections).argParser(integer(1, 1_000_000, '--max-connections')))
+    .addOption(new Option('--max-connections <n>', 'open connections above which new events get 503 (CRC still answered)').default(D.maxConnections).argParser(wholeNumber('--max-connections', 1, 1_000_000)))
     .addOption(new Option('--max-body-memory <bytes>', 'request bodies held at once, all connections (503 above)').default(D.maxBodyMemory, '48m').argParser(byteSize(1024, 64 * 1024 * MiB, '--max-body-memory')))
     .addOption(new Option('--max-forward-memory <bytes>', 'event bytes waiting for --forward-to (503 above)').default(D.maxForwardMemory, '32m').argParser(byteSize(1024, 64 * 1024 * MiB, '--max-forward-memory')))
     .addOption(new Option('--max-log-size <size>', 'rotate the event log at this size, keeping 3 older files').default(D.maxLogSize, '256MiB').argParser(byteSize(MiB, 1024 * 1024 * MiB, '--max-log-size')))
@@ -144,7 +138,7 @@ Examples:
     .option('--json', 'NDJSON records on stdout (ready, crc, event, forward, error, summary)')
     .option('--events <types>', 'show and forward only these types, e.g. post.*,like.create (all are logged)')
     .option('--forward-to <url>', "relay each event byte for byte (X's headers included) to your app")
-    .addOption(new Option('--forward-timeout <seconds>', 'how long to wait for your app').default(D.forwardTimeout).argParser(integer(1, 600, '--forward-timeout')))
+    .addOption(new Option('--forward-timeout <duration>', 'how long to wait for your app (e.g. 10s)').default(D.forwardTimeout).argParser(durationSeconds('--forward-timeout', 1, 600)))
     .addOption(new Option('--crc <mode>', 'who answers the CRC: local, or passthrough to --forward-to (answer checked)').choices(['local', 'passthrough']).default(D.crc))
     .option('--no-tunnel', 'serve locally only (no ngrok)')
     .option('--public-url <url>', 'public URL of a tunnel you run (cloudflared, your own ngrok…)')

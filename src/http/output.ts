@@ -7,7 +7,7 @@ import type { ResponseHead } from './transport.js';
 export type OutputMode = 'auto' | 'pretty' | 'raw';
 
 export function prettyWanted(ctx: Context, mode: OutputMode = 'auto'): boolean {
-  return mode === 'pretty' || (mode === 'auto' && ctx.io.isStdoutTTY);
+  return mode === 'pretty' || (mode === 'auto' && !wantsJson(ctx));
 }
 
 function looksJson(body: Buffer, contentType: string | undefined): boolean {
@@ -46,4 +46,17 @@ export function renderHead(ctx: Context, head: ResponseHead): string {
   const lines = [`HTTP/1.1 ${head.status} ${head.statusText}`.trimEnd()];
   for (const [name, value] of head.headerLines) lines.push(`${bold(name)}: ${value}`);
   return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+/**
+ * The one output-mode decision for commands with a human view: data (JSON) with --json or when
+ * stdout is not a terminal, the human view (table, text) on a terminal or with XCLI_FORCE_TTY.
+ */
+export function wantsJson(ctx: Context, json?: boolean): boolean {
+  return json === true || !ctx.io.isStdoutTTY;
+}
+
+/** A value as JSON on stdout: pretty (and coloured) on a terminal, one compact line when piped. */
+export function printJson(ctx: Context, value: unknown): void {
+  writeBody(ctx, Buffer.from(JSON.stringify(value)), 'application/json', 'auto', true);
 }

@@ -160,14 +160,15 @@ export async function runLocalMcp(ctx: Context, options: LocalOptions): Promise<
       },
     },
     tool(async ({ since, type, id, limit }) => {
-      const [{ streamEventLog }, { findRecord, parseSince }, { eventTypeFilter }] = await Promise.all([
+      const [{ streamEventLog }, { findRecord }, { eventTypeFilter }, { parseTimeOrAgo }] = await Promise.all([
         import('../webhook/event-log.js'),
         import('../webhook/history.js'),
         import('../webhook/classify.js'),
+        import('../duration.js'),
       ]);
       if (id !== undefined) return json(await findRecord(ctx, id));
       const matches = eventTypeFilter(type);
-      const from = since === undefined ? undefined : parseSince(since, ctx.now(), 'since');
+      const from = since === undefined ? undefined : parseTimeOrAgo(since, ctx.now(), 'since');
       // The log may hold hundreds of MiB: read as a stream, keeping only the newest `limit`.
       const events: EventRecord[] = [];
       let total = 0;

@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import { openSession } from '../http/session.js';
 import { writeBody } from '../http/output.js';
 import { parseCategory, parseMediaType } from './detect.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../duration.js';
 import { DEFAULT_CHUNK_SIZE, mediaStatus, MediaWaitError, parseChunkSize, uploadMedia, waitForProcessing, type MediaData, type UploadOptions } from './upload.js';
 import { UsageError } from '../errors.js';
 

@@ -3,6 +3,7 @@
 import { lookup } from 'node:dns/promises';
 import type { Context } from '../context.js';
 import { CredentialsError, FailureError, NetworkError, UsageError } from '../errors.js';
+import { printJson, wantsJson } from '../http/output.js';
 import type { AppConfig } from '../auth/types.js';
 import { formatTable } from '../webhook/table.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from './index.js';
@@ -247,8 +248,6 @@ function parseSet(pair: string): [string, string] {
   return [pair.slice(0, i), pair.slice(i + 1)];
 }
 
-const printJson = (ctx: Context, value: unknown) => void ctx.io.stdout.write(`${JSON.stringify(value, null, ctx.io.isStdoutTTY ? 2 : undefined)}\n`);
-
 /** `xcli sandbox emit TYPE --user @handle --set path=value`. */
 export async function sandboxEmit(ctx: Context, typed: string, flags: { user?: string; set?: string[]; app?: string }): Promise<void> {
   const renamed = renamedEventType(typed);
@@ -260,7 +259,7 @@ export async function sandboxEmit(ctx: Context, typed: string, flags: { user?: s
     envelopes: unknown[];
     payload: unknown;
   };
-  if (ctx.io.isStdoutTTY) {
+  if (!wantsJson(ctx)) {
     ctx.io.stderr.write(`xcli: ${eventType} emitted; ${data.matched_subscriptions} subscription(s) matched${data.matched_subscriptions ? '' : ' (create one with xcli activity subscriptions create)'}\n`);
   }
   printJson(ctx, data);
@@ -280,7 +279,7 @@ interface StatusData {
 /** `xcli sandbox status`: a summary on a terminal, JSON when piped. */
 export async function sandboxStatus(ctx: Context, flags: { app?: string; json?: boolean }): Promise<void> {
   const data = (await adminCall(ctx, flags.app ?? SANDBOX_APP, 'GET', '/_sandbox/status')) as StatusData;
-  if (flags.json || !ctx.io.isStdoutTTY) return printJson(ctx, data);
+  if (wantsJson(ctx, flags.json)) return printJson(ctx, data);
   const out: string[] = [
     `sandbox ${data.url}  acting user @${data.authenticated_user?.username ?? '?'} (${data.authenticated_user?.id ?? '?'})  ${data.users} users, ${data.posts} posts`,
     '',
@@ -321,7 +320,7 @@ interface DeliveryRow {
 export async function sandboxDeliveries(ctx: Context, flags: { app?: string; webhook?: string; json?: boolean }): Promise<void> {
   const query = flags.webhook ? `?webhook_id=${encodeURIComponent(flags.webhook)}` : '';
   const data = (await adminCall(ctx, flags.app ?? SANDBOX_APP, 'GET', `/_sandbox/deliveries${query}`)) as DeliveryRow[];
-  if (flags.json || !ctx.io.isStdoutTTY) return printJson(ctx, data);
+  if (wantsJson(ctx, flags.json)) return printJson(ctx, data);
   if (!data.length) {
     ctx.io.stdout.write('no deliveries yet\n');
     return;

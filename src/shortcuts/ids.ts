@@ -1,6 +1,7 @@
 // Checked arguments: post ids (or post URLs), usernames (or profile URLs) and counts. Values reach
 // paths through encodeURIComponent and bodies as JSON objects, never by string formatting.
 import { UsageError } from '../errors.js';
+import { parseWholeNumber } from '../numbers.js';
 
 const POST_ID = /^\d{1,19}$/;
 /** X's username pattern (OpenAPI `/2/users/by/username/{username}`). */
@@ -35,7 +36,5 @@ export function parseUsername(input: string): string {
 
 /** `-n`: a positive whole number. */
 export function parseCount(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`-n ${value}: expected a positive whole number`);
-  return n;
+  return parseWholeNumber(value, '-n', 1);
 }

@@ -2,9 +2,10 @@
 // caller's id cached, pages followed past 100, and a readable view on a terminal.
 import type { Context } from '../context.js';
 import { FailureError, UsageError } from '../errors.js';
+import { parseWholeNumber } from '../numbers.js';
 import { ApiError, callApi, printApiError } from '../http/api.js';
 import { fieldParams, mergeFieldParams } from '../http/fields.js';
-import { writeBody } from '../http/output.js';
+import { wantsJson, writeBody } from '../http/output.js';
 import { matchRoute } from '../http/routes.js';
 import { openSession, type ApiSession } from '../http/session.js';
 import type { ApiResult } from '../http/types.js';
@@ -74,7 +75,7 @@ function failOnMissing(doc: Document): void {
 
 /** Prints a document: the readable view on a terminal, else (or with --json) X's JSON. */
 function emit(ctx: Context, flags: OutputFlags, raw: Buffer, doc: Document, shape: Shape, author?: Record<string, unknown>): void {
-  if (!flags.json && ctx.io.isStdoutTTY) ctx.io.stdout.write(renderDocument(doc, shape, styleFor(ctx.io.colorStdout), author));
+  if (!wantsJson(ctx, flags.json)) ctx.io.stdout.write(renderDocument(doc, shape, styleFor(ctx.io.colorStdout), author));
   else writeBody(ctx, raw, 'application/json', 'auto', true);
   failOnMissing(doc);
 }
@@ -100,7 +101,7 @@ function stateIs(field: string, value: boolean, done: string, what: string): Act
 function emitAction(ctx: Context, flags: OutputFlags, result: ApiResult<Document>, action: Action): void {
   const data = result.json?.data as Record<string, unknown> | undefined;
   const failure = failureOf(result.json, data, action);
-  if (!flags.json && ctx.io.isStdoutTTY) {
+  if (!wantsJson(ctx, flags.json)) {
     if (failure === undefined) ctx.io.stdout.write(`${action.done}${data && stateOf(data) ? ` (${stateOf(data)})` : ''}\n`);
   } else writeBody(ctx, result.raw, 'application/json', 'auto', true);
   if (failure !== undefined) throw new FailureError(failure);
@@ -166,8 +167,7 @@ function parsePoll(flags: PostFlags): Attachments['poll'] {
   if (options.length < 2 || options.length > 4 || options.some((o) => o.length < 1 || [...o].length > 25)) {
     throw new UsageError('--poll takes 2 to 4 comma-separated choices of 1-25 characters each');
   }
-  const minutes = flags.pollMinutes === undefined ? 1440 : Number(flags.pollMinutes);
-  if (!Number.isInteger(minutes) || minutes < 5 || minutes > 10080) throw new UsageError('--poll-minutes takes 5 to 10080 (7 days)');
+  const minutes = flags.pollMinutes === undefined ? 1440 : parseWholeNumber(flags.pollMinutes, '--poll-minutes', 5, 10080);
   return { options, duration_minutes: minutes };
 }
 
@@ -231,7 +231,7 @@ export function postBody(parts: PostParts): Record<string, unknown> {
 async function createPost(ctx: Context, session: ApiSession, flags: OutputFlags, parts: PostParts): Promise<string> {
   const result = await call(ctx, session, 'POST', '/2/tweets', { json: postBody(parts) });
   const data = result.json?.data as { id?: string; text?: string } | undefined;
-  if (!flags.json && ctx.io.isStdoutTTY) {
+  if (!wantsJson(ctx, flags.json)) {
     if (typeof data?.id === 'string') ctx.io.stdout.write(`posted https://x.com/i/status/${data.id}\n${terminalSafe(data.text ?? parts.text).replace(/^/gm, '  ')}\n`);
   } else writeBody(ctx, result.raw, 'application/json', 'auto', true);
   if (typeof data?.id !== 'string') throw new FailureError(firstError(result.json) ?? 'X accepted the post but returned no id');

@@ -3,7 +3,9 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Context } from '../context.js';
+import { parseTimeOrAgo } from '../duration.js';
 import { FailureError, UsageError } from '../errors.js';
+import { wantsJson } from '../http/output.js';
 import { terminalText } from '../terminal-text.js';
 import { eventTypeFilter } from './classify.js';
 import { consumerSecretOf } from './credentials.js';
@@ -13,18 +15,6 @@ import { parseHttpUrl } from './manage.js';
 import { runningServerPid } from './serve.js';
 import { jsonMs } from './render.js';
 import { defaultTarget, postSigned } from './tools.js';
-
-const UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** `10m`, `2h`, `1d`, `30s`, or an ISO time → epoch ms. */
-export function parseSince(value: string, now: number, flag = '--since'): number {
-  const m = /^(\d+)\s*(s|m|h|d)$/.exec(value.trim());
-  if (m) return now - Number(m[1]) * UNITS_MS[m[2] as keyof typeof UNITS_MS];
-  const t = Date.parse(value);
-  if (Number.isNaN(t))
-    throw new UsageError(`${flag} wants a duration (10m, 2h, 1d) or a time (2026-01-31T12:00:00Z), got '${value}'`);
-  return t;
-}
 
 function warn(ctx: Context): (p: LogProblem) => void {
   return (p) => ctx.io.stderr.write(`xcli: warning: ${p.message}\n`);
@@ -68,8 +58,8 @@ export async function runEventsList(
   options: { type?: string; since?: string; json: boolean; follow?: boolean },
 ): Promise<void> {
   const matches = eventTypeFilter(options.type);
-  const since = options.since === undefined ? undefined : parseSince(options.since, ctx.now());
-  const table = options.json || !ctx.io.isStdoutTTY ? undefined : streamingTable(TABLE_HEADER, undefined, ctx.io.stdoutColumns);
+  const since = options.since === undefined ? undefined : parseTimeOrAgo(options.since, ctx.now(), '--since');
+  const table = wantsJson(ctx, options.json) ? undefined : streamingTable(TABLE_HEADER, undefined, ctx.io.stdoutColumns);
   const out = bufferedOutput(ctx.io.stdout);
   let count = 0;
   const show = async (record: EventRecord, line: string): Promise<void> => {
@@ -176,7 +166,7 @@ export async function runReplayLocal(
 ): Promise<void> {
   if ((id === undefined) === (options.since === undefined))
     throw new UsageError('give an event ID or --since DURATION (not both)');
-  const since = options.since === undefined ? undefined : parseSince(options.since, ctx.now());
+  const since = options.since === undefined ? undefined : parseTimeOrAgo(options.since, ctx.now(), '--since');
   const url = parseHttpUrl(options.to ?? defaultTarget(ctx));
   const secret = await consumerSecretOf(ctx, options.app);
   let sent = 0;
@@ -220,7 +210,7 @@ export async function runReplayLocal(
 
 /** `events prune --before 30d`: drops older records from the log and its rotated files. */
 export async function runEventsPrune(ctx: Context, before: string): Promise<void> {
-  const cutoff = parseSince(before, ctx.now(), '--before');
+  const cutoff = parseTimeOrAgo(before, ctx.now(), '--before');
   const pid = runningServerPid(ctx);
   // The server appends to the file being rewritten: its new events would go to the replaced file.
   if (pid !== undefined) throw new FailureError(`'webhook start' is running (pid ${pid}) on this log; stop it before pruning`);
@@ -247,7 +237,7 @@ export function sparkline(counts: number[]): string {
 export async function runEventsStats(ctx: Context, options: { type?: string; since?: string; json: boolean }): Promise<void> {
   const matches = eventTypeFilter(options.type);
   const now = ctx.now();
-  const since = parseSince(options.since ?? '1h', now);
+  const since = parseTimeOrAgo(options.since ?? '1h', now, '--since');
   const perMinute = new Map<number, number>();
   const byType = new Map<string, number>();
   let total = 0;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isPlainRequest } from '../../dist/program.js';
+import { isPlainRequest } from '../../src/program.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -64,8 +64,8 @@ describe('version, help and completion', () => {
   });
   it('prints the pre-rendered root help exactly as the program renders it', async () => {
     const fast = await runCli(['--help']);
-    const { main } = await import('../../dist/cli.js');
-    const { testIO } = await import('../../dist/io.js');
+    const { main } = await import('../../src/cli.js');
+    const { testIO } = await import('../../src/io.js');
     const io = testIO();
     expect(await main(['--help'], io, {})).toBe(0);
     expect(fast.stdout).toBe(io.out());

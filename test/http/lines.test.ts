@@ -2,7 +2,7 @@
 // out are the lines in, heartbeats and CRs dropped, and stdout gets them byte for byte.
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { LineBatch, readLines } from '../../dist/http/lines.js';
+import { LineBatch, readLines } from '../../src/http/lines.js';
 
 /** Deterministic pseudo-random numbers (no flaky failures, any failure reproducible). */
 function random(seed: number): () => number {

@@ -84,7 +84,7 @@ describe('EventLog', () => {
     log = EventLog.open(path);
     await log.append(JSON.stringify(record('good2', Buffer.from('{}'), 'e2')));
     await log.close();
-    const problems: number[] = [];
+    const problems: Array<number | undefined> = [];
     const records = await readEventLog(path, (p) => problems.push(p.line));
     expect(records.map((r) => r.id)).toEqual(['good1', 'good2']);
     expect(problems).toEqual([2]);

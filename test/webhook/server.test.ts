@@ -14,6 +14,19 @@ const running: RunningServer[] = [];
 afterEach(() => {
   for (const s of running.splice(0)) s.cleanup();
 });
+/** Resolves once the server's stderr contains `text` (waits on the stream, not a clock). */
+function stderrIncludes(s: RunningServer, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (!s.stderr().includes(text)) return;
+      s.child.stderr!.off('data', check);
+      resolve();
+    };
+    s.child.stderr!.on('data', check);
+    check();
+  });
+}
+
 async function server(args: string[] = [], env: Record<string, string> = {}, dir?: string): Promise<RunningServer> {
   const s = await startServer(args, env, dir);
   running.push(s);
@@ -37,7 +50,7 @@ describe('webhook start: CRC', () => {
     for (const query of ['', '?nonce=1', '?crc_token=', `?crc_token=${encodeURIComponent('{"forged":true}')}`, `?crc_token=${'a'.repeat(5000)}`, `?crc_token=${token}&crc_token=${token}`, '?crc_token=%FF%FE']) {
       const r = await get(`${s.url}${query}`);
       expect(r.status, query).toBe(400);
-      expect((await r.json()).error, query).toBeTruthy();
+      expect(((await r.json()) as { error?: string }).error, query).toBeTruthy();
     }
     const crc = await s.waitFor((r) => r.type === 'crc' && r.ok);
     expect(crc).toMatchObject({ status: 200, nonce: 'MTc2OTUxODI5MjkxNA' });
@@ -227,7 +240,7 @@ describe('webhook start: Ctrl-C', () => {
     for (let round = 0; round < 3; round++) {
       const s = await server([], { NODE_OPTIONS: `--require=${preload}` });
       expect((await get(`${s.url}?crc_token=helloWorld`)).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 100)); // the hooks load on the next turn
+      await stderrIncludes(s, 'test: exit hooks loaded'); // the hooks load on the next turn
       expect(await s.stop()).toBe(0);
       expect(s.records.at(-1)).toMatchObject({ type: 'summary', stats: { crc: 1 } });
     }
