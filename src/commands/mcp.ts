@@ -3,7 +3,18 @@ import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import { takesApiOptions } from './common.js';
 
-export function registerMcp(program: Command, ctx: Context): void {
+/** The run functions of `xcli mcp` (src/mcp/), each loaded on first call. */
+export interface McpRuns {
+  runMcpBridge: typeof import('../mcp/bridge.js').runMcpBridge;
+  runLocalMcp: typeof import('../mcp/local.js').runLocalMcp;
+}
+
+export const mcpRuns: McpRuns = {
+  runMcpBridge: async (ctx, opts) => (await import('../mcp/bridge.js')).runMcpBridge(ctx, opts),
+  runLocalMcp: async (ctx, opts) => (await import('../mcp/local.js')).runLocalMcp(ctx, opts),
+};
+
+export function registerMcp(program: Command, ctx: Context, run: McpRuns = mcpRuns): void {
   takesApiOptions(program.command('mcp'))
     .description(
       "X's MCP server for AI agents over stdio (JSON-RPC on stdin/stdout, logs on stderr), or xcli's own tools with --local",
@@ -16,12 +27,7 @@ export function registerMcp(program: Command, ctx: Context): void {
       '\nExamples:\n  $ xcli mcp                         bridge to X\'s MCP server with your OAuth2 user token\n  $ xcli --app sandbox mcp           the same against a running `xcli sandbox`\n  $ xcli mcp --local --allow-writes  xcli\'s workbench as MCP tools\n\nAn MCP client starts it as a command: {"command": "xcli", "args": ["mcp"]} (docs/mcp.md).\n',
     )
     .action(async (url: string | undefined, opts: { local?: boolean; allowWrites?: boolean }) => {
-      if (opts.local) {
-        const { runLocalMcp } = await import('../mcp/local.js');
-        await runLocalMcp(ctx, { url, globals: ctx.api, allowWrites: opts.allowWrites === true });
-        return;
-      }
-      const { runMcpBridge } = await import('../mcp/bridge.js');
-      await runMcpBridge(ctx, { url, globals: ctx.api });
+      if (opts.local) return run.runLocalMcp(ctx, { url, globals: ctx.api, allowWrites: opts.allowWrites === true });
+      return run.runMcpBridge(ctx, { url, globals: ctx.api });
     });
 }

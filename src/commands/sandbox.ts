@@ -1,7 +1,7 @@
 // `xcli sandbox …`: commander wiring only; the emulator loads inside each action.
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Context } from '../context.js';
-import { collect, takesApiOptions } from './common.js';
+import { collect, lazyRuns, takesApiOptions } from './common.js';
 import { wholeNumber } from '../numbers.js';
 
 
@@ -23,7 +23,12 @@ interface ServeFlags {
   public?: boolean;
 }
 
-export function registerSandbox(program: Command, ctx: Context): void {
+/** The run functions of `xcli sandbox …` (src/sandbox/cli.ts). */
+export type SandboxRuns = Pick<typeof import('../sandbox/cli.js'), 'runSandbox' | 'runSandboxEmit' | 'runSandboxStatus' | 'runSandboxDeliveries'>;
+
+export const sandboxRuns: SandboxRuns = lazyRuns(() => import('../sandbox/cli.js'));
+
+export function registerSandbox(program: Command, ctx: Context, run: SandboxRuns = sandboxRuns): void {
   const sandbox = takesApiOptions(program.command('sandbox'), ['app'])
     .description('a local X API for webhooks and API calls offline: no account, no tunnel')
     .option('-p, --port <port>', 'port to listen on (0 = any free port)', wholeNumber('--port', 0, 65535), 0)
@@ -47,9 +52,8 @@ Examples:
   $ xcli sandbox deliveries --webhook 1849…`,
     )
     .action(async (flags: ServeFlags) => {
-      const { runSandbox } = await import('../sandbox/cli.js');
       const { parseDuration } = await import('../duration.js');
-      await runSandbox(ctx, {
+      await run.runSandbox(ctx, {
         port: flags.port,
         host: flags.host,
         stateFile: flags.state,
@@ -67,16 +71,14 @@ Examples:
     .option('--user <user>', 'the user it happens to (@handle or id; default the sandbox user)')
     .option('--set <path=value>', 'set a payload field (dot path; JSON values are parsed), repeatable', collect)
     .action(async (type: string, flags: { user?: string; set?: string[] }) => {
-      const { sandboxEmit } = await import('../sandbox/cli.js');
-      await sandboxEmit(ctx, type, { ...flags, app: ctx.api.app });
+      await run.runSandboxEmit(ctx, { type, ...flags, app: ctx.api.app });
     });
 
   takesApiOptions(sandbox.command('status'), ['app'])
     .description('webhooks, subscriptions and delivery counts of the running sandbox')
     .option('--json', 'print JSON even on a terminal')
     .action(async (flags: { json?: boolean }) => {
-      const { sandboxStatus } = await import('../sandbox/cli.js');
-      await sandboxStatus(ctx, { ...flags, app: ctx.api.app });
+      await run.runSandboxStatus(ctx, { ...flags, app: ctx.api.app });
     });
 
   takesApiOptions(sandbox.command('deliveries'), ['app'])
@@ -84,7 +86,6 @@ Examples:
     .option('--webhook <id>', 'only deliveries to this webhook')
     .option('--json', 'print JSON even on a terminal')
     .action(async (flags: { webhook?: string; json?: boolean }) => {
-      const { sandboxDeliveries } = await import('../sandbox/cli.js');
-      await sandboxDeliveries(ctx, { ...flags, app: ctx.api.app });
+      await run.runSandboxDeliveries(ctx, { ...flags, app: ctx.api.app });
     });
 }

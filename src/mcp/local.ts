@@ -212,8 +212,8 @@ export async function runLocalMcp(ctx: Context, options: LocalOptions): Promise<
   );
 
   const sandboxApp = globals.app ?? 'sandbox';
-  const { sandboxEmit, sandboxStatus } = await import('../sandbox/cli.js');
-  if (!(await captured(ctx, (quiet) => sandboxStatus(quiet, { app: sandboxApp, json: true }))).error) {
+  const { runSandboxEmit, runSandboxStatus } = await import('../sandbox/cli.js');
+  if (!(await captured(ctx, (quiet) => runSandboxStatus(quiet, { app: sandboxApp, json: true }))).error) {
     server.registerTool(
       'sandbox_emit',
       {
@@ -225,7 +225,7 @@ export async function runLocalMcp(ctx: Context, options: LocalOptions): Promise<
         },
       },
       tool(async ({ event_type, user, set }) => {
-        const { out, error } = await captured(ctx, (quiet) => sandboxEmit(quiet, event_type, { user, set, app: sandboxApp }));
+        const { out, error } = await captured(ctx, (quiet) => runSandboxEmit(quiet, { type: event_type, user, set, app: sandboxApp }));
         if (error) throw error;
         return json(JSON.parse(out));
       }),

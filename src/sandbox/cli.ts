@@ -168,10 +168,11 @@ async function isLoopbackHost(host: string, where: string): Promise<boolean> {
   return addresses.length > 0 && addresses.every(({ address }) => address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1');
 }
 
-export interface RunFlags extends LaunchOptions {}
+/** `xcli sandbox`: serve until Ctrl-C. */
+export type SandboxServeOptions = LaunchOptions;
 
 /** `xcli sandbox`: URL on stdout, the rest on stderr, up until Ctrl-C. */
-export async function runSandbox(ctx: Context, flags: RunFlags): Promise<void> {
+export async function runSandbox(ctx: Context, flags: SandboxServeOptions): Promise<void> {
   const launched = await launchSandbox(ctx, flags);
   const { sandbox, appName } = launched;
   const user = sandbox.state.users.get(sandbox.state.authenticatedUserId);
@@ -249,7 +250,15 @@ function parseSet(pair: string): [string, string] {
 }
 
 /** `xcli sandbox emit TYPE --user @handle --set path=value`. */
-export async function sandboxEmit(ctx: Context, typed: string, flags: { user?: string; set?: string[]; app?: string }): Promise<void> {
+export interface SandboxEmitOptions {
+  type: string;
+  user?: string;
+  set?: string[];
+  app?: string;
+}
+
+export async function runSandboxEmit(ctx: Context, flags: SandboxEmitOptions): Promise<void> {
+  const typed = flags.type;
   const renamed = renamedEventType(typed);
   if (renamed) ctx.io.stderr.write(`xcli: ${renamed.note}\n`);
   const eventType = renamed?.name ?? typed;
@@ -277,7 +286,12 @@ interface StatusData {
 }
 
 /** `xcli sandbox status`: a summary on a terminal, JSON when piped. */
-export async function sandboxStatus(ctx: Context, flags: { app?: string; json?: boolean }): Promise<void> {
+export interface SandboxStatusOptions {
+  app?: string;
+  json?: boolean;
+}
+
+export async function runSandboxStatus(ctx: Context, flags: SandboxStatusOptions): Promise<void> {
   const data = (await adminCall(ctx, flags.app ?? SANDBOX_APP, 'GET', '/_sandbox/status')) as StatusData;
   if (wantsJson(ctx, flags.json)) return printJson(ctx, data);
   const out: string[] = [
@@ -317,7 +331,13 @@ interface DeliveryRow {
 }
 
 /** `xcli sandbox deliveries [--webhook ID]`: every delivery with its attempts. */
-export async function sandboxDeliveries(ctx: Context, flags: { app?: string; webhook?: string; json?: boolean }): Promise<void> {
+export interface SandboxDeliveriesOptions {
+  app?: string;
+  webhook?: string;
+  json?: boolean;
+}
+
+export async function runSandboxDeliveries(ctx: Context, flags: SandboxDeliveriesOptions): Promise<void> {
   const query = flags.webhook ? `?webhook_id=${encodeURIComponent(flags.webhook)}` : '';
   const data = (await adminCall(ctx, flags.app ?? SANDBOX_APP, 'GET', `/_sandbox/deliveries${query}`)) as DeliveryRow[];
   if (wantsJson(ctx, flags.json)) return printJson(ctx, data);

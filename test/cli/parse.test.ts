@@ -7,9 +7,11 @@ import { registerActivity } from '../../src/commands/activity.js';
 import { registerAuth } from '../../src/commands/auth.js';
 import { declareApiOptions } from '../../src/commands/common.js';
 import { registerCompletion } from '../../src/commands/completion.js';
+import { registerMcp } from '../../src/commands/mcp.js';
 import { registerMedia } from '../../src/commands/media.js';
 import { registerRequest } from '../../src/commands/request.js';
 import { registerRoutes } from '../../src/commands/routes.js';
+import { registerSandbox } from '../../src/commands/sandbox.js';
 import { registerPostingShortcuts, registerReadingShortcuts, registerUserShortcuts } from '../../src/commands/shortcuts.js';
 import { registerStream } from '../../src/commands/stream.js';
 import { registerVersion } from '../../src/commands/version.js';
@@ -31,6 +33,8 @@ const REGISTER: Record<string, Register> = {
   auth: registerAuth,
   completion: registerCompletion,
   version: registerVersion,
+  sandbox: registerSandbox,
+  mcp: registerMcp,
 };
 
 /** Registers one area on a fresh root with a run that records (name, options) instead of working. */
@@ -127,6 +131,14 @@ const CASES: Array<[string, string[], string, Record<string, unknown>]> = [
   ['auth', ['token'], 'runToken', {}],
   ['completion', ['completion', 'fish'], 'runCompletion', { shell: 'fish' }],
   ['version', ['version'], 'runVersion', {}],
+  ['sandbox', ['sandbox', '--port', '9000', '--fast-retries', '--duplicates', '0.2', '--crc-every', '30s'], 'runSandbox', { port: 9000, host: '127.0.0.1', fastRetries: true, duplicates: 0.2, crcEveryMs: 30_000 }],
+  ['sandbox', ['--app', 'lab', 'sandbox', '--state', 's.json'], 'runSandbox', { appName: 'lab', stateFile: 's.json' }],
+  ['sandbox', ['sandbox', 'emit', 'profile.update.bio', '--user', '@a', '--set', 'after=x', '--set', 'before=y'], 'runSandboxEmit', { type: 'profile.update.bio', user: '@a', set: ['after=x', 'before=y'] }],
+  ['sandbox', ['sandbox', 'status', '--json'], 'runSandboxStatus', { json: true }],
+  ['sandbox', ['sandbox', 'deliveries', '--webhook', '7', '--app', 'lab'], 'runSandboxDeliveries', { webhook: '7', app: 'lab' }],
+  ['mcp', ['mcp', 'http://127.0.0.1:1/mcp'], 'runMcpBridge', { url: 'http://127.0.0.1:1/mcp' }],
+  ['mcp', ['-u', 'alice', 'mcp'], 'runMcpBridge', { url: undefined, globals: { username: 'alice' } }],
+  ['mcp', ['mcp', '--local', '--allow-writes'], 'runLocalMcp', { allowWrites: true }],
 ];
 
 describe('every command binds its flags into its options (#15.1)', () => {

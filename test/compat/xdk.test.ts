@@ -48,9 +48,9 @@ describe('@xdevplatform/xdk against the sandbox', () => {
       expect(me.data?.id).toBe(AUTHENTICATED_USER_ID);
       const posted = await client.posts.create({ text: `xdk says hi ${Math.random()}` });
       const id = posted.data!.id;
-      const reply = await client.posts.create({ text: `xdk replies ${Math.random()}`, reply: { in_reply_to_tweet_id: id } });
+      const reply = await client.posts.create({ text: `xdk replies ${Math.random()}`, reply: { inReplyToTweetId: id } });
       expect(reply.data?.id).toBeTruthy();
-      const liked = await client.users.likePost(AUTHENTICATED_USER_ID, { tweet_id: id });
+      const liked = await client.users.likePost(AUTHENTICATED_USER_ID, { tweetId: id });
       expect(liked.data?.liked).toBe(true);
       expect((await client.posts.delete(id)).data?.deleted).toBe(true);
     }

@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allRoutes } from '../../src/http/routes.js';
+import { allRoutes, type AuthKind } from '../../src/http/routes.js';
 import { startFakeX, type FakeX } from '../helpers/fake-x.js';
 
 const SEED = Number(process.env.XCLI_FUZZ_SEED ?? 20261207);
@@ -43,7 +43,7 @@ const EXTRA_ROUTES = [
 ].map(([method, path]) => ({
   method: method!,
   path: path!,
-  auth: [] as string[],
+  auth: [] as AuthKind[],
   query: [] as string[],
   required: [] as string[],
 }));

@@ -24,13 +24,21 @@ afterEach(async () => {
 
 describe('shortcut fields and bounds', () => {
   it('search sends --since-id (a post URL too), --until-id, --start-time, --end-time and the fields sugar', async () => {
+    // Recent search takes only the last seven days (X refuses an older start_time), so the window is
+    // relative to now; the end time is given with a +01:00 offset and must arrive in UTC.
+    const DAY = 86_400_000;
+    const wholeSeconds = (ms: number) => Math.floor(ms / 1000) * 1000;
+    const utc = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+    const startTime = utc(wholeSeconds(Date.now() - 2 * DAY));
+    const end = wholeSeconds(Date.now() - DAY);
+    const endPlusOne = new Date(end + 3_600_000).toISOString().replace('Z', '+01:00');
     const r = await runCli(
       [
         'search', 'from:XDevelopers',
         '--since-id', 'https://x.com/XDevelopers/status/1460323737035677698',
         '--until-id', '1460323737035677699',
-        '--start-time', '2026-11-01T12:00:00Z',
-        '--end-time', '2026-11-02T00:00:00.000+01:00',
+        '--start-time', startTime,
+        '--end-time', endPlusOne,
         '--fields', 'user=location', '--fields', 'tweet=lang',
         '--expand', 'referenced_tweets.id',
       ],
@@ -41,8 +49,8 @@ describe('shortcut fields and bounds', () => {
     expect(q).toMatchObject({
       since_id: '1460323737035677698',
       until_id: '1460323737035677699',
-      start_time: '2026-11-01T12:00:00Z',
-      end_time: '2026-11-01T23:00:00Z',
+      start_time: startTime,
+      end_time: utc(end),
       'user.fields': 'username,name,verified,location',
       expansions: 'author_id,attachments.media_keys,referenced_tweets.id',
     });
