@@ -25,7 +25,16 @@ for (const caseName of chosen) {
     rows.push(...(await mod.run({ xcliBin: resolve(here, '../bin/xcli.js'), env, runs })));
   } catch (error) {
     process.stderr.write(`bench: ${caseName} failed: ${error.message}\n`);
-    rows.push({ case: caseName, unit: '', xcli: null, baseline: null, ratio: null, target: '–', pass: false, note: error.message });
+    rows.push({
+      case: caseName,
+      unit: '',
+      xcli: null,
+      baseline: null,
+      ratio: null,
+      target: '–',
+      pass: false,
+      note: error.message,
+    });
   }
 }
 

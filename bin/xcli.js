@@ -52,7 +52,9 @@ if (only === '--version' || only === 'version') {
 } else {
   // main() reports every error itself; this is for a broken install (one line, the stack on request).
   run().catch((error) => {
-    process.stderr.write(`xcli: cannot start: ${error.message.split('\n')[0]}${process.env.XCLI_DEBUG ? `\n${error.stack}` : ' (set XCLI_DEBUG=1 for details)'}\n`);
+    process.stderr.write(
+      `xcli: cannot start: ${error.message.split('\n')[0]}${process.env.XCLI_DEBUG ? `\n${error.stack}` : ' (set XCLI_DEBUG=1 for details)'}\n`,
+    );
     process.exitCode = 1;
   });
 }

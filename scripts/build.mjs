@@ -69,7 +69,10 @@ async function warmUp(outdir) {
   const { loadBundle } = createRequire(import.meta.url)('../src/startup/load-bundle.cjs');
   // The Node 20 path, whatever Node builds: its cache is named after the bundle's final path, so
   // the first run after a build starts warm (Node 22's compile cache fills on first run instead).
-  const { exports: cli, saveCache } = loadBundle(join(outdir, 'cli.cjs'), { filename: join(dist, 'cli.cjs'), compileCache: false });
+  const { exports: cli, saveCache } = loadBundle(join(outdir, 'cli.cjs'), {
+    filename: join(dist, 'cli.cjs'),
+    compileCache: false,
+  });
   cli.setImporter((specifier) => import(specifier));
   const help = cli.testIO();
   const wasTTY = process.stdout.isTTY;

@@ -80,8 +80,11 @@ for (const [path, item] of Object.entries(spec.paths)) {
     const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(deref).filter(Boolean);
     const names = params.map((p) => p.name);
     // The page-token parameter differs by route: prefer pagination_token, else next_token.
-    const pageParam = names.includes('pagination_token') ? 'pagination_token'
-      : names.includes('next_token') ? 'next_token' : undefined;
+    const pageParam = names.includes('pagination_token')
+      ? 'pagination_token'
+      : names.includes('next_token')
+        ? 'next_token'
+        : undefined;
     const maxResults = params.find((p) => p.name === 'max_results' && p.in === 'query');
     const body = op.requestBody?.content?.['application/json']?.schema;
     operations.push({
@@ -89,7 +92,13 @@ for (const [path, item] of Object.entries(spec.paths)) {
       path,
       operationId: op.operationId ?? '',
       params: params.map((p) => ({ name: p.name, in: p.in, required: p.required === true, schema: strip(p.schema ?? {}) })),
-      ...(body ? { body: strip(body), bodyRequired: op.requestBody.required === true, bodyTypes: Object.keys(op.requestBody.content).sort() } : {}),
+      ...(body
+        ? {
+            body: strip(body),
+            bodyRequired: op.requestBody.required === true,
+            bodyTypes: Object.keys(op.requestBody.content).sort(),
+          }
+        : {}),
     });
     collectRefs(params.map((p) => p.schema));
     collectRefs(body);
@@ -140,7 +149,10 @@ ${schemaNames.map((name) => ` ${JSON.stringify(name)}: ${JSON.stringify(strip(sp
 export const FIELD_OBJECT_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
 ${FIELD_OBJECTS.map((name) => ` ${JSON.stringify(name)}: ${JSON.stringify(Object.keys(spec.components.schemas[name]?.properties ?? {}).sort())},\n`).join('')}};
 `;
-const outputs = [[output, routesText], [operationsOutput, operationsText]];
+const outputs = [
+  [output, routesText],
+  [operationsOutput, operationsText],
+];
 if (check) {
   let stale = false;
   for (const [file, text] of outputs) {

@@ -84,4 +84,3 @@ function dispatchInterrupt(signal: NodeJS.Signals): void {
   if (interruptHandlers.size === 0) process.exit(signal === 'SIGTERM' ? 143 : 130);
   for (const handler of [...interruptHandlers]) handler();
 }
-

@@ -47,7 +47,11 @@ export class CredentialsError extends XcliError {
 export class ConfigFileError extends CredentialsError {
   readonly file: string;
   constructor(file: string, problem: string, options: { cause?: unknown; fix?: string } = {}) {
-    super(`config file ${file} ${problem}; ${options.fix ?? 'fix or move it'} (xcli leaves it untouched)`, 'XCLI_CONFIG', options);
+    super(
+      `config file ${file} ${problem}; ${options.fix ?? 'fix or move it'} (xcli leaves it untouched)`,
+      'XCLI_CONFIG',
+      options,
+    );
     this.file = file;
   }
 }

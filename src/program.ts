@@ -95,7 +95,10 @@ export function createProgram(ctx: Context, argv: readonly string[] = []): Comma
 
 /** Commander's own messages as one line, e.g. "unknown command 'strat'\n(Did you mean start?)". */
 function oneLine(message: string): string {
-  return message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim();
+  return message
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }
 
 /** Usage errors point at the help of the command that was typed; no `help` pseudo-commands. */

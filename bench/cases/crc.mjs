@@ -26,10 +26,14 @@ export function xcliWebhookServers(xcliBin, env, secret, extraArgs = []) {
   const started = [];
   const startOne = async () => {
     const configDir = mkdtempSync(join(tmpdir(), 'xcli-bench-'));
-    const server = await startServer(process.execPath, [xcliBin, 'webhook', 'start', '--no-tunnel', '--port', '0', ...extraArgs], {
-      env: { ...env, XCLI_CONFIG_DIR: configDir, X_CONSUMER_SECRET: secret },
-      ready: READY,
-    });
+    const server = await startServer(
+      process.execPath,
+      [xcliBin, 'webhook', 'start', '--no-tunnel', '--port', '0', ...extraArgs],
+      {
+        env: { ...env, XCLI_CONFIG_DIR: configDir, X_CONSUMER_SECRET: secret },
+        ready: READY,
+      },
+    );
     return {
       ...server,
       configDir,
@@ -56,7 +60,10 @@ export function xcliWebhookServers(xcliBin, env, secret, extraArgs = []) {
 export async function run({ xcliBin, env, runs }) {
   const secret = randomBytes(36).toString('base64url');
   const loadArgs = (url, seconds) => ['crc', url, String(seconds), String(CONNECTIONS)];
-  const baseline = { start: () => startServer(process.execPath, [baselineServer, 'crc', secret], { env, ready: READY }), loadArgs };
+  const baseline = {
+    start: () => startServer(process.execPath, [baselineServer, 'crc', secret], { env, ready: READY }),
+    loadArgs,
+  };
   const xcli = xcliWebhookServers(xcliBin, env, secret);
   // The same server without its console line per CRC: what the line costs.
   const quiet = xcliWebhookServers(xcliBin, env, secret, ['--quiet']);
@@ -64,8 +71,22 @@ export async function run({ xcliBin, env, runs }) {
     const m = await compareThroughput({ start: xcli.start, loadArgs }, baseline, { rounds: runs });
     const q = await compareThroughput({ start: quiet.start, loadArgs }, baseline, { rounds: runs });
     return [
-      resultRow({ name: 'CRC', unit: 'req/s', xcli: m.xcli, baseline: m.baseline, ratio: m.ratio, target: { kind: 'ratio-min', value: 0.85 } }),
-      resultRow({ name: '  --quiet (no console)', unit: 'req/s', xcli: q.xcli, baseline: q.baseline, ratio: q.ratio, target: { kind: 'reference' } }),
+      resultRow({
+        name: 'CRC',
+        unit: 'req/s',
+        xcli: m.xcli,
+        baseline: m.baseline,
+        ratio: m.ratio,
+        target: { kind: 'ratio-min', value: 0.85 },
+      }),
+      resultRow({
+        name: '  --quiet (no console)',
+        unit: 'req/s',
+        xcli: q.xcli,
+        baseline: q.baseline,
+        ratio: q.ratio,
+        target: { kind: 'reference' },
+      }),
     ];
   } finally {
     xcli.cleanup();

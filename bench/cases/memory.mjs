@@ -1,7 +1,6 @@
 // Peak RSS (VmHWM) of `xcli -s` reading 1 GB of stream to /dev/null, and of `xcli media upload`
 // sending a 500 MB file (sparse, made with truncate, deleted afterwards) to the fake X API.
 import { rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFake } from '../lib/fake.mjs';
 import { peakRss } from '../lib/measure.mjs';
@@ -17,7 +16,14 @@ export async function run({ xcliBin, env }) {
   const stream = await startStreamServer(env);
   try {
     const kb = await peakRss(process.execPath, [xcliBin, ...streamArgs(1000 * MB)], { env: stream.env });
-    rows.push(resultRow({ name: 'stream memory', unit: 'MB', xcli: (kb * 1024) / MB, target: { kind: 'abs-max', value: 120, unit: 'MB' } }));
+    rows.push(
+      resultRow({
+        name: 'stream memory',
+        unit: 'MB',
+        xcli: (kb * 1024) / MB,
+        target: { kind: 'abs-max', value: 120, unit: 'MB' },
+      }),
+    );
   } finally {
     await stream.stop(2000);
   }
@@ -27,8 +33,17 @@ export async function run({ xcliBin, env }) {
   try {
     writeFileSync(file, '');
     truncateSync(file, 500 * MB);
-    const kb = await peakRss(process.execPath, [xcliBin, 'media', 'upload', file, '--media-type', 'video/mp4', '--no-wait'], { env: { ...env, ...fake.env } });
-    rows.push(resultRow({ name: 'upload memory', unit: 'MB', xcli: (kb * 1024) / MB, target: { kind: 'abs-max', value: 150, unit: 'MB' } }));
+    const kb = await peakRss(process.execPath, [xcliBin, 'media', 'upload', file, '--media-type', 'video/mp4', '--no-wait'], {
+      env: { ...env, ...fake.env },
+    });
+    rows.push(
+      resultRow({
+        name: 'upload memory',
+        unit: 'MB',
+        xcli: (kb * 1024) / MB,
+        target: { kind: 'abs-max', value: 150, unit: 'MB' },
+      }),
+    );
   } finally {
     rmSync(file, { force: true });
     await fake.close();

@@ -19,7 +19,15 @@ export async function run({ xcliBin, env, runs }) {
       () => timeCommand(node, [getScript, `${fake.url}/2/tweets/20`], { env: childEnv }),
       { warmup: 3, runs: runs * 4 + 1 },
     );
-    return [resultRow({ name: 'one request', unit: 'ms', xcli: m.xcli, baseline: m.baseline, target: { kind: 'ratio-max', value: 1.5 } })];
+    return [
+      resultRow({
+        name: 'one request',
+        unit: 'ms',
+        xcli: m.xcli,
+        baseline: m.baseline,
+        target: { kind: 'ratio-max', value: 1.5 },
+      }),
+    ];
   } finally {
     await fake.close();
   }

@@ -8,9 +8,20 @@ export async function run({ xcliBin, env, runs }) {
   const node = process.execPath;
   const baseline = () => timeCommand(node, ['-e', '0'], { env });
   const rows = [];
-  for (const [flag, limit] of [['--version', 1.15], ['--help', 1.3]]) {
+  for (const [flag, limit] of [
+    ['--version', 1.15],
+    ['--help', 1.3],
+  ]) {
     const m = await alternate(() => timeCommand(node, [xcliBin, flag], { env }), baseline, { warmup: 3, runs: runs * 4 + 1 });
-    rows.push(resultRow({ name: `startup ${flag}`, unit: 'ms', xcli: m.xcli, baseline: m.baseline, target: { kind: 'ratio-max', value: limit } }));
+    rows.push(
+      resultRow({
+        name: `startup ${flag}`,
+        unit: 'ms',
+        xcli: m.xcli,
+        baseline: m.baseline,
+        target: { kind: 'ratio-max', value: limit },
+      }),
+    );
   }
   return rows;
 }

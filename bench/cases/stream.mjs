@@ -18,7 +18,15 @@ const BYTES = 256 * MiB;
 /** The stream server, and the environment that points a child xcli at it. */
 export async function startStreamServer(env) {
   const server = await startServer(process.execPath, [streamServer], { env, ready: READY });
-  return { ...server, env: { ...env, XCLI_API_BASE_URL: server.url, X_BEARER_TOKEN: 'bench-bearer-token', XCLI_CONFIG_DIR: '/nonexistent/xcli-bench' } };
+  return {
+    ...server,
+    env: {
+      ...env,
+      XCLI_API_BASE_URL: server.url,
+      X_BEARER_TOKEN: 'bench-bearer-token',
+      XCLI_CONFIG_DIR: '/nonexistent/xcli-bench',
+    },
+  };
 }
 
 export const streamArgs = (bytes) => ['-s', `/2/tweets/sample/stream?bytes=${bytes}`, '--no-reconnect'];
@@ -34,13 +42,20 @@ export async function run({ xcliBin, env, runs }) {
     );
     // Node's own ceiling on this machine: a bare node:http client, no line handling, against curl.
     const floor = await alternate(
-      async () => mbps(await timeCommand(process.execPath, [streamClient, `${server.url}/2/tweets/sample/stream?bytes=${BYTES}`], { env })),
+      async () =>
+        mbps(await timeCommand(process.execPath, [streamClient, `${server.url}/2/tweets/sample/stream?bytes=${BYTES}`], { env })),
       async () => mbps(await timeCommand('curl', ['-sfN', `${server.url}/2/tweets/sample/stream?bytes=${BYTES}`], { env })),
       { warmup: 1, runs },
     );
     return [
       resultRow({ name: 'stream', unit: 'MB/s', xcli: m.xcli, baseline: m.baseline, target: { kind: 'ratio-min', value: 0.7 } }),
-      resultRow({ name: '  bare node:http client', unit: 'MB/s', xcli: floor.xcli, baseline: floor.baseline, target: { kind: 'reference' } }),
+      resultRow({
+        name: '  bare node:http client',
+        unit: 'MB/s',
+        xcli: floor.xcli,
+        baseline: floor.baseline,
+        target: { kind: 'reference' },
+      }),
     ];
   } finally {
     await server.stop(2000);

@@ -20,7 +20,15 @@ export const POST_20 = {
 export function addFollowers(state, userId, count) {
   for (let i = 0; i < count; i++) {
     const id = String(4_000_000_000 + i);
-    state.users.set(id, { id, username: `bench_${i}`, name: `Bench ${i}`, description: '', created_at: '2020-01-01T00:00:00.000Z', protected: false, verified: false });
+    state.users.set(id, {
+      id,
+      username: `bench_${i}`,
+      name: `Bench ${i}`,
+      description: '',
+      created_at: '2020-01-01T00:00:00.000Z',
+      protected: false,
+      verified: false,
+    });
     state.follows.set(id, new Set([userId]));
   }
 }

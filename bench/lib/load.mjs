@@ -18,7 +18,10 @@ const request =
         setupRequest(req) {
           const body = eventBody();
           req.body = body;
-          req.headers = { 'content-type': 'application/json; charset=utf-8', 'x-twitter-webhooks-signature': signature(secret, body) };
+          req.headers = {
+            'content-type': 'application/json; charset=utf-8',
+            'x-twitter-webhooks-signature': signature(secret, body),
+          };
           return req;
         },
       };

@@ -14,7 +14,13 @@ export function eventBody(bytes = 1024) {
       event_type: 'post.create',
       filter: { user_id: '1500000000000000002' },
       tag: 'xcli bench',
-      payload: { id: '1600000000000000001', text: 'Shipping webhooks today with xcli 🚀', author_id: '1500000000000000002', created_at: new Date().toISOString(), edit_history_tweet_ids: ['1600000000000000001'] },
+      payload: {
+        id: '1600000000000000001',
+        text: 'Shipping webhooks today with xcli 🚀',
+        author_id: '1500000000000000002',
+        created_at: new Date().toISOString(),
+        edit_history_tweet_ids: ['1600000000000000001'],
+      },
       includes: { users: [{ id: '1500000000000000002', username: 'alice', name: 'Alice', description: '' }] },
     },
   };
@@ -31,7 +37,15 @@ export function signature(secret, body) {
 
 /** One line of a post stream, newline included, of exactly `bytes` bytes (default 1 KB). */
 export function streamRecord(bytes = 1024) {
-  const record = { data: { id: '1600000000000000001', text: '', author_id: '1500000000000000002', created_at: '2026-11-23T20:00:00.000Z', edit_history_tweet_ids: ['1600000000000000001'] } };
+  const record = {
+    data: {
+      id: '1600000000000000001',
+      text: '',
+      author_id: '1500000000000000002',
+      created_at: '2026-11-23T20:00:00.000Z',
+      edit_history_tweet_ids: ['1600000000000000001'],
+    },
+  };
   record.data.text = 'x'.repeat(bytes - 1 - JSON.stringify(record).length);
   return `${JSON.stringify(record)}\n`;
 }

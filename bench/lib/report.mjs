@@ -56,7 +56,16 @@ function figure(value, unit) {
  */
 export function resultRow({ name, unit, xcli, baseline, target, note, ratio: measuredRatio }) {
   const { ratio, pass } = evaluate(xcli, baseline, target, measuredRatio);
-  return { case: name, unit, xcli, baseline: baseline ?? null, ratio, target: describeTarget(target), pass, ...(note ? { note } : {}) };
+  return {
+    case: name,
+    unit,
+    xcli,
+    baseline: baseline ?? null,
+    ratio,
+    target: describeTarget(target),
+    pass,
+    ...(note ? { note } : {}),
+  };
 }
 
 function passCell(pass, no) {
@@ -75,7 +84,11 @@ export function formatTable(rows) {
     passCell(r.pass, 'NO'),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const fmt = (cells) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...lines.map(fmt)].join('\n');
 }
 
@@ -83,7 +96,9 @@ export function formatTable(rows) {
 export function formatMarkdown(rows) {
   const out = ['| case | xcli | baseline | ratio | target | pass |', '|---|---|---|---|---|---|'];
   for (const r of rows) {
-    out.push(`| ${r.case} | ${figure(r.xcli, r.unit)} | ${figure(r.baseline, r.unit)} | ${r.ratio === null ? '–' : `${r.ratio.toFixed(2)}×`} | ${r.target} | ${passCell(r.pass, 'no')} |`);
+    out.push(
+      `| ${r.case} | ${figure(r.xcli, r.unit)} | ${figure(r.baseline, r.unit)} | ${r.ratio === null ? '–' : `${r.ratio.toFixed(2)}×`} | ${r.target} | ${passCell(r.pass, 'no')} |`,
+    );
   }
   return out.join('\n');
 }

@@ -12,7 +12,10 @@ export function startServer(cmd, args, { env = process.env, ready, timeoutMs = 1
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let seen = '';
     let done = false;
-    const timer = setTimeout(() => fail(new Error(`${cmd} ${args.join(' ')}: no URL within ${timeoutMs} ms: ${seen.slice(-300)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`${cmd} ${args.join(' ')}: no URL within ${timeoutMs} ms: ${seen.slice(-300)}`)),
+      timeoutMs,
+    );
     const fail = (error) => {
       if (done) return;
       done = true;
@@ -43,14 +46,19 @@ export function startServer(cmd, args, { env = process.env, ready, timeoutMs = 1
     };
     child.stderr.setEncoding('utf8').on('data', watch);
     child.on('error', fail);
-    exited.then(({ code, signal }) => fail(new Error(`${cmd} ${args.join(' ')} exited (${code ?? signal}) before it was ready: ${seen.trim().slice(-300)}`)));
+    exited.then(({ code, signal }) =>
+      fail(new Error(`${cmd} ${args.join(' ')} exited (${code ?? signal}) before it was ready: ${seen.trim().slice(-300)}`)),
+    );
   });
 }
 
 /** Runs the load generator (bench/lib/load.mjs) in its own process; resolves with its JSON result. */
 export function runLoad(args, { env = process.env } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [new URL('./load.mjs', import.meta.url).pathname, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [new URL('./load.mjs', import.meta.url).pathname, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (c) => (out += c));

@@ -13,7 +13,8 @@ async function round({ start, loadArgs, afterRound }, warmupSeconds, seconds) {
   try {
     const warm = await runLoad(loadArgs(server.url, warmupSeconds));
     const measured = await runLoad(loadArgs(server.url, seconds));
-    for (const r of [warm, measured]) if (r.errors || r.timeouts) throw new Error(`${r.errors} errors, ${r.timeouts} timeouts under load`);
+    for (const r of [warm, measured])
+      if (r.errors || r.timeouts) throw new Error(`${r.errors} errors, ${r.timeouts} timeouts under load`);
     await server.stop();
     stopped = true;
     await afterRound?.(server, [warm, measured]);

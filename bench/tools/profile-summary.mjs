@@ -36,7 +36,8 @@ for (const [id, us] of self) {
 }
 const show = (title, map) => {
   process.stdout.write(`${title}\n`);
-  for (const [k, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, Number(top))) process.stdout.write(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${k}\n`);
+  for (const [k, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, Number(top)))
+    process.stdout.write(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${k}\n`);
 };
 process.stdout.write(`total ${(total / 1000).toFixed(1)} ms sampled\n`);
 show('self time by place:', byPlace);

@@ -17,7 +17,11 @@ interface OutputOpts {
 
 const base = (webhookId: string) => `/2/account_activity/webhooks/${webhookId}/subscriptions`;
 
-async function run<T>(ctx: Context, opts: OutputOpts, work: (session: Awaited<ReturnType<typeof openSession>>) => Promise<T>): Promise<T> {
+async function run<T>(
+  ctx: Context,
+  opts: OutputOpts,
+  work: (session: Awaited<ReturnType<typeof openSession>>) => Promise<T>,
+): Promise<T> {
   const session = await openSession(ctx, ctx.api);
   await noteDeprecationDaily(ctx, session.resolved.name);
   try {
@@ -35,17 +39,25 @@ function subscribedLine(ctx: Context, opts: OutputOpts, body: unknown, yes: stri
 /** POST …/subscriptions/all: subscribes the user whose token signs the request (OAuth 1.0a or OAuth2 user). */
 export async function runSubscribe(ctx: Context, opts: OutputOpts & { webhook?: string }): Promise<void> {
   const webhookId = checkWebhookId(requireOpt(opts.webhook, '--webhook'));
-  if (ctx.api.auth === 'app') throw new UsageError('account-activity subscribe needs user context (OAuth 1.0a or OAuth2 user), not app-only auth');
+  if (ctx.api.auth === 'app')
+    throw new UsageError('account-activity subscribe needs user context (OAuth 1.0a or OAuth2 user), not app-only auth');
   await run(ctx, opts, async (session) => {
     const result = await callApi(ctx, ctx.api, { method: 'POST', path: `${base(webhookId)}/all` }, session);
-    subscribedLine(ctx, opts, result.json, `events of this user now go to webhook ${webhookId} (allow up to 10 s to start)`, 'X did not confirm the subscription');
+    subscribedLine(
+      ctx,
+      opts,
+      result.json,
+      `events of this user now go to webhook ${webhookId} (allow up to 10 s to start)`,
+      'X did not confirm the subscription',
+    );
   });
 }
 
 /** GET …/subscriptions/all: whether the authenticating user is subscribed. */
 export async function runStatus(ctx: Context, opts: OutputOpts & { webhook?: string }): Promise<void> {
   const webhookId = checkWebhookId(requireOpt(opts.webhook, '--webhook'));
-  if (ctx.api.auth === 'app') throw new UsageError('account-activity status needs user context (OAuth 1.0a or OAuth2 user), not app-only auth');
+  if (ctx.api.auth === 'app')
+    throw new UsageError('account-activity status needs user context (OAuth 1.0a or OAuth2 user), not app-only auth');
   await run(ctx, opts, async (session) => {
     const result = await callApi(ctx, ctx.api, { method: 'GET', path: `${base(webhookId)}/all` }, session);
     subscribedLine(ctx, opts, result.json, `the authenticating user is subscribed to webhook ${webhookId}`, 'not subscribed');
@@ -63,9 +75,18 @@ export async function runList(ctx: Context, opts: OutputOpts & { webhook?: strin
     const data = result.json?.data ?? {};
     const rows = (data.subscriptions ?? []).filter((s) => typeof s?.user_id === 'string');
     if (!wantsJson(ctx, opts.json)) {
-      ctx.io.stdout.write(`webhook ${data.webhook_id ?? webhookId}${data.webhook_url ? ` (${data.webhook_url})` : ''}, app ${data.application_id ?? '-'}\n`);
+      ctx.io.stdout.write(
+        `webhook ${data.webhook_id ?? webhookId}${data.webhook_url ? ` (${data.webhook_url})` : ''}, app ${data.application_id ?? '-'}\n`,
+      );
     }
-    printRows(ctx, opts, result.json, rows, [{ header: 'USER ID', value: (s) => s.user_id }], `no users are subscribed to webhook ${webhookId}`);
+    printRows(
+      ctx,
+      opts,
+      result.json,
+      rows,
+      [{ header: 'USER ID', value: (s) => s.user_id }],
+      `no users are subscribed to webhook ${webhookId}`,
+    );
   });
 }
 
@@ -74,19 +95,39 @@ export async function runUnsubscribe(ctx: Context, opts: OutputOpts & { webhook?
   const user = requireOpt(opts.user, '--user');
   await run(ctx, opts, async (session) => {
     const userId = await resolveUserId(session, user);
-    const result = await callApi(ctx, ctx.api, { method: 'DELETE', path: `/2/account_activity/webhooks/${webhookId}/subscriptions/${userId}/all` }, session);
+    const result = await callApi(
+      ctx,
+      ctx.api,
+      { method: 'DELETE', path: `/2/account_activity/webhooks/${webhookId}/subscriptions/${userId}/all` },
+      session,
+    );
     const still = (result.json as { data?: { subscribed?: unknown } } | undefined)?.data?.subscribed === true;
-    printRecord(ctx, opts, result.json, [['subscribed', still ? `yes — X still reports user ${userId} as subscribed` : `no — user ${userId} removed from webhook ${webhookId}`]]);
+    printRecord(ctx, opts, result.json, [
+      [
+        'subscribed',
+        still ? `yes — X still reports user ${userId} as subscribed` : `no — user ${userId} removed from webhook ${webhookId}`,
+      ],
+    ]);
   });
 }
 
 interface CountBody {
-  data?: { account_name?: string; provisioned_count?: string; subscriptions_count_all?: string; subscriptions_count_direct_messages?: string };
+  data?: {
+    account_name?: string;
+    provisioned_count?: string;
+    subscriptions_count_all?: string;
+    subscriptions_count_direct_messages?: string;
+  };
 }
 
 export async function runCount(ctx: Context, opts: OutputOpts): Promise<void> {
   await run(ctx, opts, async (session) => {
-    const result = await callApi<CountBody>(ctx, ctx.api, { method: 'GET', path: '/2/account_activity/subscriptions/count' }, session);
+    const result = await callApi<CountBody>(
+      ctx,
+      ctx.api,
+      { method: 'GET', path: '/2/account_activity/subscriptions/count' },
+      session,
+    );
     const d = result.json?.data ?? {};
     printRecord(ctx, opts, result.json, [
       ['account_name', d.account_name],

@@ -26,11 +26,13 @@ export function isoTime(value: string, flag: string): string {
 
 export function streamQuery(opts: ActivityStreamOptions): Record<string, string | number | undefined> {
   const query = {
-    backfill_minutes: opts.backfillMinutes === undefined ? undefined : parseWholeNumber(opts.backfillMinutes, '--backfill-minutes', 0, 5),
+    backfill_minutes:
+      opts.backfillMinutes === undefined ? undefined : parseWholeNumber(opts.backfillMinutes, '--backfill-minutes', 0, 5),
     start_time: opts.startTime === undefined ? undefined : isoTime(opts.startTime, '--start-time'),
     end_time: opts.endTime === undefined ? undefined : isoTime(opts.endTime, '--end-time'),
   };
-  if (query.start_time && query.end_time && query.start_time > query.end_time) throw new UsageError('--start-time must be before --end-time');
+  if (query.start_time && query.end_time && query.start_time > query.end_time)
+    throw new UsageError('--start-time must be before --end-time');
   return query;
 }
 
@@ -59,7 +61,14 @@ function terminalRenderer(ctx: Context): (line: string) => void {
     if (info.eventId !== undefined) seen.add(info.eventId);
     // The stream is authenticated by its connection; there is no per-event signature to check.
     const record = eventRecord(
-      { id: `stream-${++n}`, time: new Date(ctx.now()).toISOString(), path: '/2/activity/stream', headers: {}, verdict: 'valid', dup },
+      {
+        id: `stream-${++n}`,
+        time: new Date(ctx.now()).toISOString(),
+        path: '/2/activity/stream',
+        headers: {},
+        verdict: 'valid',
+        dup,
+      },
       info,
       Buffer.from(line),
     );

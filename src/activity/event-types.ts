@@ -29,13 +29,29 @@ function group(category: string, names: string[], rest: Omit<EventTypeInfo, 'nam
 export const EVENT_TYPES: readonly EventTypeInfo[] = [
   ...group(
     'profile',
-    ['bio', 'profile_picture', 'banner_picture', 'screenname', 'geo', 'url', 'verified_badge', 'affiliate_badge', 'handle'].map((f) => `profile.update.${f}`),
+    ['bio', 'profile_picture', 'banner_picture', 'screenname', 'geo', 'url', 'verified_badge', 'affiliate_badge', 'handle'].map(
+      (f) => `profile.update.${f}`,
+    ),
     { filters: ['user_id'], scope: 'tweet.read', privacy: 'public' },
   ),
-  ...group('news', ['news.new'], { filters: ['keyword'], scope: 'tweet.read', privacy: 'public', note: 'Enterprise and Partner only' }),
-  ...group('follow', ['follow.follow', 'follow.unfollow'], { filters: ['user_id', 'direction'], directions: FOLLOW_DIRECTIONS, scope: 'tweet.read', privacy: 'multi' }),
+  ...group('news', ['news.new'], {
+    filters: ['keyword'],
+    scope: 'tweet.read',
+    privacy: 'public',
+    note: 'Enterprise and Partner only',
+  }),
+  ...group('follow', ['follow.follow', 'follow.unfollow'], {
+    filters: ['user_id', 'direction'],
+    directions: FOLLOW_DIRECTIONS,
+    scope: 'tweet.read',
+    privacy: 'multi',
+  }),
   ...group('spaces', ['spaces.start', 'spaces.end'], { filters: ['user_id'], scope: 'tweet.read', privacy: 'public' }),
-  ...group('broadcast', ['broadcast.start', 'broadcast.end', 'broadcast.chat'], { filters: ['user_id'], scope: 'tweet.read', privacy: 'public' }),
+  ...group('broadcast', ['broadcast.start', 'broadcast.end', 'broadcast.chat'], {
+    filters: ['user_id'],
+    scope: 'tweet.read',
+    privacy: 'public',
+  }),
   ...group(
     'chat',
     [
@@ -49,7 +65,13 @@ export const EVENT_TYPES: readonly EventTypeInfo[] = [
       'chat.update.group_name',
       'chat.update.restrictions',
     ],
-    { filters: ['user_id', 'direction'], directions: MESSAGE_DIRECTIONS, scope: 'dm.read', privacy: 'private', note: 'payloads are encrypted (XChat)' },
+    {
+      filters: ['user_id', 'direction'],
+      directions: MESSAGE_DIRECTIONS,
+      scope: 'dm.read',
+      privacy: 'private',
+      note: 'payloads are encrypted (XChat)',
+    },
   ),
   ...group('dm', ['dm.sent', 'dm.received', 'dm.indicate_typing', 'dm.read'], {
     filters: ['user_id', 'direction'],
@@ -57,15 +79,29 @@ export const EVENT_TYPES: readonly EventTypeInfo[] = [
     scope: 'dm.read',
     privacy: 'private',
   }),
-  ...group('post', ['post.create', 'post.delete', 'post.mention.create', 'post.reply.create', 'post.quote.create', 'post.repost.create'], {
-    filters: ['user_id'],
-    scope: 'tweet.read',
-    privacy: 'public',
-    note: 'each delivery is billed as a Post read',
-  }),
+  ...group(
+    'post',
+    ['post.create', 'post.delete', 'post.mention.create', 'post.reply.create', 'post.quote.create', 'post.repost.create'],
+    {
+      filters: ['user_id'],
+      scope: 'tweet.read',
+      privacy: 'public',
+      note: 'each delivery is billed as a Post read',
+    },
+  ),
   ...group('like', ['like.create'], { filters: ['user_id'], scope: 'like.read', privacy: 'private' }),
-  ...group('mute', ['mute.mute', 'mute.unmute'], { filters: ['user_id'], scope: 'mute.read', privacy: 'private', note: 'actor-only: user_id must be the authenticated user' }),
-  ...group('block', ['block.block', 'block.unblock'], { filters: ['user_id'], scope: 'block.read', privacy: 'private', note: 'actor-only: user_id must be the authenticated user' }),
+  ...group('mute', ['mute.mute', 'mute.unmute'], {
+    filters: ['user_id'],
+    scope: 'mute.read',
+    privacy: 'private',
+    note: 'actor-only: user_id must be the authenticated user',
+  }),
+  ...group('block', ['block.block', 'block.unblock'], {
+    filters: ['user_id'],
+    scope: 'block.read',
+    privacy: 'private',
+    note: 'actor-only: user_id must be the authenticated user',
+  }),
 ];
 
 /** Delivered to apps but absent from X's create enum, so no subscription can name it. */
@@ -99,7 +135,7 @@ export function eventTypeInfo(name: string): EventTypeInfo | undefined {
 }
 
 export type TypeLookup =
-  | { ok: true; info: EventTypeInfo; /** Set when the name given was retired or an alias. */ note?: string }
+  | { ok: true; info: EventTypeInfo /** Set when the name given was retired or an alias. */; note?: string }
   | { ok: false; message: string };
 
 /**
@@ -127,7 +163,10 @@ export function lookupEventType(input: string): TypeLookup {
   const lower = BY_NAME.get(name.toLowerCase());
   if (lower) return { ok: true, info: lower };
   if (DELIVERY_ONLY_TYPES.includes(name)) {
-    return { ok: false, message: `${name} is documented as a delivered event, but X's subscription API does not accept it as an event_type` };
+    return {
+      ok: false,
+      message: `${name} is documented as a delivered event, but X's subscription API does not accept it as an event_type`,
+    };
   }
   const suggestion = closest(name.toLowerCase(), [...BY_NAME.keys(), ...Object.keys(TYPE_ALIASES)]);
   return {

@@ -8,7 +8,8 @@ import { wantsJson } from '../http/output.js';
 
 export const REASONS: Readonly<Record<string, string>> = {
   DuplicateSubscriptionFailed: 'this user is already subscribed to this webhook (nothing to do)',
-  SubscriptionLimitExceeded: "the app has as many subscriptions as its tier allows; delete some ('xcli activity subscriptions list', 'xcli account-activity list') or upgrade",
+  SubscriptionLimitExceeded:
+    "the app has as many subscriptions as its tier allows; delete some ('xcli activity subscriptions list', 'xcli account-activity list') or upgrade",
   WebhookIdInvalid: "no webhook with this id belongs to the app; list them with 'xcli webhook list'",
   SubscriptionNotFound: 'that user has no subscription on this webhook',
   CrcValidationFailed: "the webhook did not answer X's CRC check; start it ('xcli webhook start') and re-validate it",
@@ -33,7 +34,8 @@ export function reportApiError(ctx: Context, error: unknown, opts: { json?: bool
   if (!(error instanceof ApiError)) return error;
   if (wantsJson(ctx, opts.json)) writeBody(ctx, error.result.raw, error.result.headers['content-type'], 'auto', true);
   const reason = reasonOf(error.result.raw);
-  const line = reason && !error.summary.includes(REASONS[reason]!) ? `${error.summary} — ${reason}: ${REASONS[reason]}` : error.summary;
+  const line =
+    reason && !error.summary.includes(REASONS[reason]!) ? `${error.summary} — ${reason}: ${REASONS[reason]}` : error.summary;
   ctx.io.stderr.write(`xcli: ${line}\n`);
   return new HttpStatusError(error.status, line, { reported: true });
 }

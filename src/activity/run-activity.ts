@@ -26,7 +26,9 @@ export interface OutputOpts {
 
 export function describeFilter(filter: FilterInput | undefined): string {
   if (!filter) return '-';
-  const parts = (['user_id', 'keyword', 'direction'] as const).filter((k) => filter[k] !== undefined).map((k) => `${k}=${filter[k]}`);
+  const parts = (['user_id', 'keyword', 'direction'] as const)
+    .filter((k) => filter[k] !== undefined)
+    .map((k) => `${k}=${filter[k]}`);
   return parts.length ? parts.join(' ') : '-';
 }
 
@@ -59,7 +61,10 @@ async function withApiErrors<T>(ctx: Context, opts: OutputOpts, work: () => Prom
   }
 }
 
-export async function runList(ctx: Context, opts: OutputOpts & { webhook?: string; all?: boolean; maxResults?: string }): Promise<void> {
+export async function runList(
+  ctx: Context,
+  opts: OutputOpts & { webhook?: string; all?: boolean; maxResults?: string },
+): Promise<void> {
   const webhookId = opts.webhook === undefined ? undefined : checkWebhookId(opts.webhook);
   const maxResults = opts.maxResults === undefined ? undefined : parseWholeNumber(opts.maxResults, '--max-results', 1, 1000);
   const session = await openSession(ctx, ctx.api);
@@ -69,7 +74,8 @@ export async function runList(ctx: Context, opts: OutputOpts & { webhook?: strin
   if (list.nextToken) meta.next_token = list.nextToken;
   const empty = webhookId ? `no subscriptions feed webhook ${webhookId}` : 'no activity subscriptions';
   printRows(ctx, opts, { data: list.subscriptions, meta }, list.subscriptions, SUBSCRIPTION_COLUMNS, empty);
-  if (list.nextToken && !wantsJson(ctx, opts.json)) ctx.io.stderr.write('more subscriptions exist: add --all to list every page\n');
+  if (list.nextToken && !wantsJson(ctx, opts.json))
+    ctx.io.stderr.write('more subscriptions exist: add --all to list every page\n');
 }
 
 export async function runCreate(ctx: Context, opts: OutputOpts & Partial<CreateInput>): Promise<void> {
@@ -88,10 +94,14 @@ export async function runUpdate(ctx: Context, opts: OutputOpts & { id: string; t
   checkTag(opts.tag);
   if (opts.webhook !== undefined) checkWebhookId(opts.webhook);
   if (opts.tag === undefined && opts.webhook === undefined) {
-    throw new UsageError('nothing to update: give --tag and/or --webhook (X changes only these; delete and re-create to change the type or filter)');
+    throw new UsageError(
+      'nothing to update: give --tag and/or --webhook (X changes only these; delete and re-create to change the type or filter)',
+    );
   }
   const session = await openSession(ctx, ctx.api);
-  const { subscription, body } = await withApiErrors(ctx, opts, () => updateSubscription(session, id, { tag: opts.tag, webhookId: opts.webhook }));
+  const { subscription, body } = await withApiErrors(ctx, opts, () =>
+    updateSubscription(session, id, { tag: opts.tag, webhookId: opts.webhook }),
+  );
   if (!subscription) return printJson(ctx, body);
   printRecord(ctx, opts, { data: { subscription } }, subscriptionFields(subscription));
 }
@@ -103,9 +113,15 @@ export async function runDelete(ctx: Context, opts: OutputOpts & { ids: string[]
   const outcome = await withApiErrors(ctx, opts, () => deleteSubscriptions(session, ids));
   if (wantsJson(ctx, opts.json)) printJson(ctx, outcome.body);
   else for (const id of outcome.deleted) ctx.io.stdout.write(`deleted ${id}\n`);
-  for (const f of outcome.failed) ctx.io.stderr.write(`xcli: ${f.subscription_id}: not deleted${f.reason ? ` (${f.reason})` : ''}${f.message ? `: ${f.message}` : ''}\n`);
+  for (const f of outcome.failed)
+    ctx.io.stderr.write(
+      `xcli: ${f.subscription_id}: not deleted${f.reason ? ` (${f.reason})` : ''}${f.message ? `: ${f.message}` : ''}\n`,
+    );
   if (outcome.failed.length > 0) {
-    throw new FailureError(`${outcome.failed.length} of ${outcome.failed.length + outcome.deleted.length} subscriptions not deleted`, { reported: false });
+    throw new FailureError(
+      `${outcome.failed.length} of ${outcome.failed.length + outcome.deleted.length} subscriptions not deleted`,
+      { reported: false },
+    );
   }
 }
 
@@ -122,7 +138,9 @@ export function runEventTypes(ctx: Context, opts: OutputOpts): void {
   const row = (t: EventTypeInfo): EventTypeRow => ({
     name: t.name,
     category: t.category,
-    filters: t.filters.map((f, i) => (i === 0 ? f : `[${f === 'direction' ? `direction=${t.directions!.join('|')}` : f}]`)).join(' '),
+    filters: t.filters
+      .map((f, i) => (i === 0 ? f : `[${f === 'direction' ? `direction=${t.directions!.join('|')}` : f}]`))
+      .join(' '),
     scope: t.scope,
     privacy: t.privacy,
     note: t.note,
@@ -153,4 +171,3 @@ export function runEventTypes(ctx: Context, opts: OutputOpts): void {
     );
   }
 }
-

@@ -71,7 +71,10 @@ function reportRuleErrors(ctx: Context, body: RulesBody | undefined): boolean {
   const errors = body?.errors ?? [];
   for (const e of errors) {
     const what = typeof e.value === 'string' ? `'${e.value}'` : typeof e.id === 'string' ? e.id : 'rule';
-    const why = [e.title, e.details, e.detail, e.message].flat().filter((x) => typeof x === 'string').join(': ');
+    const why = [e.title, e.details, e.detail, e.message]
+      .flat()
+      .filter((x) => typeof x === 'string')
+      .join(': ');
     ctx.io.stderr.write(`xcli: ${what}: ${why || 'refused'}\n`);
   }
   return errors.length > 0;
@@ -83,7 +86,10 @@ function summaryLine(body: RulesBody | undefined, dryRun: boolean): string {
   return `${dryRun ? 'dry run (nothing changed): ' : ''}${parts.join(', ') || 'done'}`;
 }
 
-export async function runRulesAdd(ctx: Context, opts: OutputOpts & { values: string[]; tag?: string; dryRun?: boolean }): Promise<void> {
+export async function runRulesAdd(
+  ctx: Context,
+  opts: OutputOpts & { values: string[]; tag?: string; dryRun?: boolean },
+): Promise<void> {
   const { values } = opts;
   if (values.length === 0) throw new UsageError('give the rule value, e.g. xcli stream rules add "from:XDevelopers -is:retweet"');
   for (const v of values) {
@@ -92,7 +98,12 @@ export async function runRulesAdd(ctx: Context, opts: OutputOpts & { values: str
   }
   const add = values.map((value) => (opts.tag === undefined ? { value } : { value, tag: opts.tag }));
   await run(ctx, opts, async (session) => {
-    const result = await callApi<RulesBody>(ctx, ctx.api, { method: 'POST', path: RULES, query: { dry_run: opts.dryRun ? 'true' : undefined }, json: { add } }, session);
+    const result = await callApi<RulesBody>(
+      ctx,
+      ctx.api,
+      { method: 'POST', path: RULES, query: { dry_run: opts.dryRun ? 'true' : undefined }, json: { add } },
+      session,
+    );
     const refused = reportRuleErrors(ctx, result.json);
     printRows(ctx, opts, result.json, result.json?.data ?? [], RULE_COLUMNS, 'no rule added');
     if (!wantsJson(ctx, opts.json)) ctx.io.stderr.write(`${summaryLine(result.json, opts.dryRun === true)}\n`);
@@ -106,7 +117,12 @@ export async function runRulesDelete(ctx: Context, opts: OutputOpts & { ids: str
   const bad = ids.find((id) => !SNOWFLAKE.test(id));
   if (bad !== undefined) throw new UsageError(`'${bad}' is not a rule id (digits); list them with 'xcli stream rules list'`);
   await run(ctx, opts, async (session) => {
-    const result = await callApi<RulesBody>(ctx, ctx.api, { method: 'POST', path: RULES, query: { dry_run: opts.dryRun ? 'true' : undefined }, json: { delete: { ids } } }, session);
+    const result = await callApi<RulesBody>(
+      ctx,
+      ctx.api,
+      { method: 'POST', path: RULES, query: { dry_run: opts.dryRun ? 'true' : undefined }, json: { delete: { ids } } },
+      session,
+    );
     const refused = reportRuleErrors(ctx, result.json);
     if (wantsJson(ctx, opts.json)) printJson(ctx, result.json);
     else ctx.io.stdout.write(`${summaryLine(result.json, opts.dryRun === true)}\n`);
@@ -115,7 +131,14 @@ export async function runRulesDelete(ctx: Context, opts: OutputOpts & { ids: str
 }
 
 /** `--expansions author_id --user-fields username` → the query X reads on the link request. */
-export function linkQuery(opts: { expansions?: string; tweetFields?: string; userFields?: string; mediaFields?: string; placeFields?: string; pollFields?: string }) {
+export function linkQuery(opts: {
+  expansions?: string;
+  tweetFields?: string;
+  userFields?: string;
+  mediaFields?: string;
+  placeFields?: string;
+  pollFields?: string;
+}) {
   return {
     expansions: opts.expansions,
     'tweet.fields': opts.tweetFields,
@@ -126,13 +149,23 @@ export function linkQuery(opts: { expansions?: string; tweetFields?: string; use
   };
 }
 
-export async function runWebhookLink(ctx: Context, opts: OutputOpts & Parameters<typeof linkQuery>[0] & { id: string }): Promise<void> {
+export async function runWebhookLink(
+  ctx: Context,
+  opts: OutputOpts & Parameters<typeof linkQuery>[0] & { id: string },
+): Promise<void> {
   const { id } = opts;
   const webhookId = checkWebhookId(id, 'webhook id');
   await run(ctx, opts, async (session) => {
-    const result = await callApi<{ data?: { provisioned?: boolean } }>(ctx, ctx.api, { method: 'POST', path: `${STREAM_WEBHOOKS}/${webhookId}`, query: linkQuery(opts) }, session);
+    const result = await callApi<{ data?: { provisioned?: boolean } }>(
+      ctx,
+      ctx.api,
+      { method: 'POST', path: `${STREAM_WEBHOOKS}/${webhookId}`, query: linkQuery(opts) },
+      session,
+    );
     const ok = result.json?.data?.provisioned === true;
-    printRecord(ctx, opts, result.json, [['provisioned', ok ? `yes — filtered-stream posts now go to webhook ${webhookId}` : 'no']]);
+    printRecord(ctx, opts, result.json, [
+      ['provisioned', ok ? `yes — filtered-stream posts now go to webhook ${webhookId}` : 'no'],
+    ]);
     if (!ok) throw new FailureError('X did not provision the link');
   });
 }
@@ -170,9 +203,16 @@ export async function runWebhookUnlink(ctx: Context, opts: OutputOpts & { id: st
   const { id } = opts;
   const webhookId = checkWebhookId(id, 'webhook id');
   await run(ctx, opts, async (session) => {
-    const result = await callApi<{ data?: { deleted?: boolean } }>(ctx, ctx.api, { method: 'DELETE', path: `${STREAM_WEBHOOKS}/${webhookId}` }, session);
+    const result = await callApi<{ data?: { deleted?: boolean } }>(
+      ctx,
+      ctx.api,
+      { method: 'DELETE', path: `${STREAM_WEBHOOKS}/${webhookId}` },
+      session,
+    );
     const ok = result.json?.data?.deleted === true;
-    printRecord(ctx, opts, result.json, [['deleted', ok ? `yes — webhook ${webhookId} no longer receives the filtered stream` : 'no']]);
+    printRecord(ctx, opts, result.json, [
+      ['deleted', ok ? `yes — webhook ${webhookId} no longer receives the filtered stream` : 'no'],
+    ]);
     if (!ok) throw new FailureError('X did not confirm the unlink');
   });
 }

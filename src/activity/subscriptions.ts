@@ -56,7 +56,8 @@ export function checkSubscriptionIds(ids: string[]): string[] {
 
 export function checkTag(tag: string | undefined): string | undefined {
   if (tag === undefined) return undefined;
-  if (tag.length === 0 || tag.length > TAG_MAX) throw new UsageError(`--tag must be 1 to ${TAG_MAX} characters (got ${tag.length})`);
+  if (tag.length === 0 || tag.length > TAG_MAX)
+    throw new UsageError(`--tag must be 1 to ${TAG_MAX} characters (got ${tag.length})`);
   return tag;
 }
 
@@ -126,11 +127,17 @@ export function checkCreate(input: CreateInput): CheckedCreate {
   if (!found.ok) throw new UsageError(found.message);
   const { info } = found;
   // user_id is checked with a placeholder: its value is resolved later, only its presence matters here.
-  const filter: FilterInput = { user_id: input.user === undefined ? undefined : '0', keyword: input.keyword, direction: input.direction };
+  const filter: FilterInput = {
+    user_id: input.user === undefined ? undefined : '0',
+    keyword: input.keyword,
+    direction: input.direction,
+  };
   const problem = filterProblem(info, filter);
   if (problem) {
     const flag = (f: string) => (f === 'user_id' ? '--user' : `--${f}`);
-    throw new UsageError(problem.replace(/\b(user_id|keyword|direction) filter\b/g, (_match, f: string) => `${flag(f)} (${f}) filter`));
+    throw new UsageError(
+      problem.replace(/\b(user_id|keyword|direction) filter\b/g, (_match, f: string) => `${flag(f)} (${f}) filter`),
+    );
   }
   return {
     eventType: info.name,
@@ -142,13 +149,21 @@ export function checkCreate(input: CreateInput): CheckedCreate {
   };
 }
 
-export async function createSubscription(session: ApiSession, checked: CheckedCreate): Promise<{ subscription: Subscription | undefined; body: unknown }> {
+export async function createSubscription(
+  session: ApiSession,
+  checked: CheckedCreate,
+): Promise<{ subscription: Subscription | undefined; body: unknown }> {
   const filter: FilterInput = { ...checked.filter };
   if (checked.user !== undefined) filter.user_id = await resolveUserId(session, checked.user);
   const json: Record<string, unknown> = { event_type: checked.eventType, filter: dropUndefined(filter) };
   if (checked.webhookId !== undefined) json.webhook_id = checked.webhookId;
   if (checked.tag !== undefined) json.tag = checked.tag;
-  const result = await callApi(session.ctx, session.globals, { method: 'POST', path: '/2/activity/subscriptions', json }, session);
+  const result = await callApi(
+    session.ctx,
+    session.globals,
+    { method: 'POST', path: '/2/activity/subscriptions', json },
+    session,
+  );
   return { subscription: subscriptionOf(result.json), body: result.json };
 }
 
@@ -161,8 +176,16 @@ export async function updateSubscription(
   const json: Record<string, string> = {};
   if (change.tag !== undefined) json.tag = checkTag(change.tag)!;
   if (change.webhookId !== undefined) json.webhook_id = checkWebhookId(change.webhookId);
-  if (Object.keys(json).length === 0) throw new UsageError('nothing to update: give --tag and/or --webhook (X changes only these; delete and re-create to change the type or filter)');
-  const result = await callApi(session.ctx, session.globals, { method: 'PUT', path: `/2/activity/subscriptions/${checkedId}`, json }, session);
+  if (Object.keys(json).length === 0)
+    throw new UsageError(
+      'nothing to update: give --tag and/or --webhook (X changes only these; delete and re-create to change the type or filter)',
+    );
+  const result = await callApi(
+    session.ctx,
+    session.globals,
+    { method: 'PUT', path: `/2/activity/subscriptions/${checkedId}`, json },
+    session,
+  );
   return { subscription: subscriptionOf(result.json), body: result.json };
 }
 
@@ -178,9 +201,18 @@ export async function deleteSubscriptions(session: ApiSession, ids: string[]): P
   if (unique.length === 0) throw new UsageError('give at least one subscription id');
   if (unique.length === 1) {
     const id = unique[0]!;
-    const result = await callApi<{ data?: { deleted?: boolean } }>(session.ctx, session.globals, { method: 'DELETE', path: `/2/activity/subscriptions/${id}` }, session);
+    const result = await callApi<{ data?: { deleted?: boolean } }>(
+      session.ctx,
+      session.globals,
+      { method: 'DELETE', path: `/2/activity/subscriptions/${id}` },
+      session,
+    );
     const ok = result.json?.data?.deleted === true;
-    return { deleted: ok ? [id] : [], failed: ok ? [] : [{ subscription_id: id, message: 'X did not confirm the deletion' }], body: result.json };
+    return {
+      deleted: ok ? [id] : [],
+      failed: ok ? [] : [{ subscription_id: id, message: 'X did not confirm the deletion' }],
+      body: result.json,
+    };
   }
   const outcome: DeleteOutcome = { deleted: [], failed: [], body: undefined };
   const bodies: unknown[] = [];
@@ -195,7 +227,8 @@ export async function deleteSubscriptions(session: ApiSession, ids: string[]): P
     bodies.push(result.json);
     const data = result.json?.data;
     for (const item of Array.isArray(data) ? data : []) {
-      if (isObj(item) && item.deleted === true && item.subscription_id !== undefined) outcome.deleted.push(String(item.subscription_id));
+      if (isObj(item) && item.deleted === true && item.subscription_id !== undefined)
+        outcome.deleted.push(String(item.subscription_id));
     }
     for (const item of result.json?.errors ?? []) {
       if (!isObj(item)) continue;

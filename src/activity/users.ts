@@ -11,6 +11,7 @@ export async function resolveUserId(session: ApiSession, input: string): Promise
   const path = 'me' in ref ? '/2/users/me' : `/2/users/by/username/${encodeURIComponent(ref.handle)}`;
   const result = await callApi<{ data?: { id?: unknown } }>(session.ctx, session.globals, { method: 'GET', path }, session);
   const id = result.json?.data?.id;
-  if (!isUserId(id)) throw new FailureError('me' in ref ? 'X did not return the authenticated user' : `no user @${ref.handle} on X`);
+  if (!isUserId(id))
+    throw new FailureError('me' in ref ? 'X did not return the authenticated user' : `no user @${ref.handle} on X`);
   return id;
 }

@@ -22,7 +22,10 @@ export interface SubscribeOutcome {
 }
 
 /** Current feeds of a webhook: X Activity subscriptions and Account Activity users (when the app has AAA). */
-export async function webhookFeeds(session: ApiSession, webhookId: string): Promise<{ activity: Subscription[]; accountActivityUsers?: string[] }> {
+export async function webhookFeeds(
+  session: ApiSession,
+  webhookId: string,
+): Promise<{ activity: Subscription[]; accountActivityUsers?: string[] }> {
   const { subscriptions } = await listSubscriptions(session, { all: true, webhookId });
   let accountActivityUsers: string[] | undefined;
   try {
@@ -32,7 +35,9 @@ export async function webhookFeeds(session: ApiSession, webhookId: string): Prom
       { method: 'GET', path: `/2/account_activity/webhooks/${webhookId}/subscriptions/all/list` },
       session,
     );
-    accountActivityUsers = (result.json?.data?.subscriptions ?? []).map((s) => s.user_id).filter((u): u is string => typeof u === 'string');
+    accountActivityUsers = (result.json?.data?.subscriptions ?? [])
+      .map((s) => s.user_id)
+      .filter((u): u is string => typeof u === 'string');
   } catch (error) {
     // Many apps have no Account Activity access; that is not a problem here.
     if (!(error instanceof ApiError)) throw error;
@@ -41,13 +46,22 @@ export async function webhookFeeds(session: ApiSession, webhookId: string): Prom
 }
 
 /** Creates one subscription per spec pointing at the webhook; an identical existing one is reused. */
-export async function subscribeForWebhook(ctx: Context, globals: GlobalOptions, webhookId: string, specs: readonly SubscribeSpec[], existing: readonly Subscription[] = [], session?: ApiSession): Promise<SubscribeOutcome[]> {
+export async function subscribeForWebhook(
+  ctx: Context,
+  globals: GlobalOptions,
+  webhookId: string,
+  specs: readonly SubscribeSpec[],
+  existing: readonly Subscription[] = [],
+  session?: ApiSession,
+): Promise<SubscribeOutcome[]> {
   const s = session ?? (await openSession(ctx, globals));
   const outcomes: SubscribeOutcome[] = [];
   for (const spec of specs) {
     try {
       const userId = spec.user === undefined ? undefined : await resolveUserId(s, spec.user);
-      const same = existing.find((e) => e.event_type === spec.eventType && e.filter?.user_id === userId && e.filter?.keyword === spec.keyword);
+      const same = existing.find(
+        (e) => e.event_type === spec.eventType && e.filter?.user_id === userId && e.filter?.keyword === spec.keyword,
+      );
       if (same) {
         outcomes.push({ spec, status: 'existing', subscription: same });
         continue;
@@ -83,7 +97,10 @@ export function subscribeHook(globals: GlobalOptions, specs: readonly SubscribeS
       feeds = await webhookFeeds(session, webhook.webhookId);
       say(describeFeeds(webhook.webhookId, feeds));
     } catch (error) {
-      emit({ type: 'warning', message: `could not list the subscriptions of webhook ${webhook.webhookId}: ${(error as Error).message}` });
+      emit({
+        type: 'warning',
+        message: `could not list the subscriptions of webhook ${webhook.webhookId}: ${(error as Error).message}`,
+      });
     }
     if (specs.length === 0) return undefined;
     const outcomes = await subscribeForWebhook(ctx, globals, webhook.webhookId, specs, feeds.activity, session);
@@ -95,20 +112,26 @@ export function subscribeHook(globals: GlobalOptions, specs: readonly SubscribeS
       }
       const sub = o.subscription;
       if (o.status === 'created' && sub) created.push(sub.subscription_id);
-      say(`✓ ${o.status === 'created' ? 'subscribed' : 'already subscribed'}: ${o.spec.eventType} ${describeFilter(sub?.filter)}${sub ? ` (subscription ${sub.subscription_id})` : ''}`);
+      say(
+        `✓ ${o.status === 'created' ? 'subscribed' : 'already subscribed'}: ${o.spec.eventType} ${describeFilter(sub?.filter)}${sub ? ` (subscription ${sub.subscription_id})` : ''}`,
+      );
     }
     if (!ephemeral || created.length === 0) return undefined;
     return async () => {
       const outcome = await deleteSubscriptions(session, created);
       say(`✓ deleted ${outcome.deleted.length} subscription${outcome.deleted.length === 1 ? '' : 's'} created for this run`);
-      if (outcome.failed.length) throw new Error(`could not delete subscriptions ${outcome.failed.map((f) => f.subscription_id).join(', ')}`);
+      if (outcome.failed.length)
+        throw new Error(`could not delete subscriptions ${outcome.failed.map((f) => f.subscription_id).join(', ')}`);
     };
   };
 }
 
 function describeFeeds(webhookId: string, feeds: { activity: Subscription[]; accountActivityUsers?: string[] }): string {
-  const lines = [`Webhook ${webhookId} is fed by ${feeds.activity.length} activity subscription${feeds.activity.length === 1 ? '' : 's'}${feeds.accountActivityUsers ? ` and ${feeds.accountActivityUsers.length} account-activity user${feeds.accountActivityUsers.length === 1 ? '' : 's'}` : ''}${feeds.activity.length || feeds.accountActivityUsers?.length ? ':' : '.'}`];
-  for (const s of feeds.activity) lines.push(`  ${s.event_type} ${describeFilter(s.filter)}${s.tag ? ` [${s.tag}]` : ''} (subscription ${s.subscription_id})`);
+  const lines = [
+    `Webhook ${webhookId} is fed by ${feeds.activity.length} activity subscription${feeds.activity.length === 1 ? '' : 's'}${feeds.accountActivityUsers ? ` and ${feeds.accountActivityUsers.length} account-activity user${feeds.accountActivityUsers.length === 1 ? '' : 's'}` : ''}${feeds.activity.length || feeds.accountActivityUsers?.length ? ':' : '.'}`,
+  ];
+  for (const s of feeds.activity)
+    lines.push(`  ${s.event_type} ${describeFilter(s.filter)}${s.tag ? ` [${s.tag}]` : ''} (subscription ${s.subscription_id})`);
   for (const u of feeds.accountActivityUsers ?? []) lines.push(`  account-activity user ${u}`);
   return lines.join('\n');
 }

@@ -71,9 +71,14 @@ export async function authorize(
   const { app, sources } = resolved;
   if (kind === 'bearer') {
     if (!app.bearerToken) {
-      throw new CredentialsError(`no bearer token for ${appLabel(resolved)}: run 'xcli auth app${appFlag(resolved)} TOKEN' or set X_BEARER_TOKEN`);
+      throw new CredentialsError(
+        `no bearer token for ${appLabel(resolved)}: run 'xcli auth app${appFlag(resolved)} TOKEN' or set X_BEARER_TOKEN`,
+      );
     }
-    return { header: `Bearer ${app.bearerToken}`, detail: `bearer token (${sourceText(resolved, sources.bearer, 'X_BEARER_TOKEN')})` };
+    return {
+      header: `Bearer ${app.bearerToken}`,
+      detail: `bearer token (${sourceText(resolved, sources.bearer, 'X_BEARER_TOKEN')})`,
+    };
   }
   if (kind === 'oauth1') {
     const o = app.oauth1;
@@ -82,11 +87,19 @@ export async function authorize(
         `no OAuth 1.0a credentials for ${appLabel(resolved)}: run 'xcli auth oauth1${appFlag(resolved)}' with all four values, or set X_CONSUMER_KEY, X_CONSUMER_SECRET, X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET`,
       );
     }
-    const header = authorizationHeader(req, { consumerKey: o.consumerKey, consumerSecret: o.consumerSecret, token: o.accessToken, tokenSecret: o.tokenSecret });
+    const header = authorizationHeader(req, {
+      consumerKey: o.consumerKey,
+      consumerSecret: o.consumerSecret,
+      token: o.accessToken,
+      tokenSecret: o.tokenSecret,
+    });
     return { header, detail: `OAuth 1.0a signature (${sourceText(resolved, sources.oauth1, 'X_CONSUMER_KEY…')})` };
   }
   const { username, token } = await validOAuth2Token(ctx, resolved, opts.username);
-  return { header: `Bearer ${token.accessToken}`, detail: `OAuth2 user token of ${username || '(unknown user)'} (${appLabel(resolved)})` };
+  return {
+    header: `Bearer ${token.accessToken}`,
+    detail: `OAuth2 user token of ${username || '(unknown user)'} (${appLabel(resolved)})`,
+  };
 }
 
 function sourceText(resolved: ResolvedApp, source: 'store' | 'env' | undefined, envName: string): string {
@@ -97,7 +110,11 @@ function sourceText(resolved: ResolvedApp, source: 'store' | 'env' | undefined, 
  * A usable OAuth2 access token for `username` (or the default user), refreshed and saved first when
  * it expires within 30 s. Never starts a login: a missing token is a CredentialsError.
  */
-export async function validOAuth2Token(ctx: Context, resolved: ResolvedApp, username?: string): Promise<{ username: string; token: OAuth2Token }> {
+export async function validOAuth2Token(
+  ctx: Context,
+  resolved: ResolvedApp,
+  username?: string,
+): Promise<{ username: string; token: OAuth2Token }> {
   const tokens = resolved.app.oauth2Tokens ?? {};
   const user = username ?? defaultUserOf(resolved.app);
   const token = user === undefined ? undefined : tokens[user];
@@ -117,9 +134,21 @@ export async function validOAuth2Token(ctx: Context, resolved: ResolvedApp, user
  * Refreshes the OAuth2 token the server just refused (a 401), however fresh its expiry says it is:
  * the one forced refresh of `xcli mcp`. A token another process already replaced is used as it is.
  */
-export async function refreshRejectedOAuth2Token(ctx: Context, resolved: ResolvedApp, username: string, rejected: string): Promise<OAuth2Token> {
-  if (resolved.name === undefined) throw new CredentialsError(`no stored app holds the OAuth2 token of ${username || '(unknown user)'}`);
-  const refreshed = await refreshToken(ctx, resolved, resolved.name, username, (current) => current.accessToken === rejected || !isFresh(current, ctx.now()));
+export async function refreshRejectedOAuth2Token(
+  ctx: Context,
+  resolved: ResolvedApp,
+  username: string,
+  rejected: string,
+): Promise<OAuth2Token> {
+  if (resolved.name === undefined)
+    throw new CredentialsError(`no stored app holds the OAuth2 token of ${username || '(unknown user)'}`);
+  const refreshed = await refreshToken(
+    ctx,
+    resolved,
+    resolved.name,
+    username,
+    (current) => current.accessToken === rejected || !isFresh(current, ctx.now()),
+  );
   resolved.app.oauth2Tokens = { ...resolved.app.oauth2Tokens, [username]: refreshed };
   return refreshed;
 }
@@ -145,7 +174,10 @@ async function refreshToken(
   const store = await ctx.store();
   return store.update(async (data) => {
     const current = data.apps[appName]?.oauth2Tokens?.[user];
-    if (!current) throw new CredentialsError(`the OAuth2 token of ${label} was removed from app '${appName}' meanwhile: run 'xcli auth oauth2 --app ${appName}'`);
+    if (!current)
+      throw new CredentialsError(
+        `the OAuth2 token of ${label} was removed from app '${appName}' meanwhile: run 'xcli auth oauth2 --app ${appName}'`,
+      );
     // Another process may have refreshed while this one waited for the lock: use its token.
     if (!needsRefresh(current)) return current;
     if (!current.refreshToken) {
@@ -161,9 +193,13 @@ async function refreshToken(
       });
     } catch (error) {
       if (error instanceof CredentialsError) {
-        throw new CredentialsError(`cannot refresh the OAuth2 token of ${label} (app '${appName}'): ${error.message}; run 'xcli auth oauth2 --app ${appName}'`, error.code, {
-          cause: error,
-        });
+        throw new CredentialsError(
+          `cannot refresh the OAuth2 token of ${label} (app '${appName}'): ${error.message}; run 'xcli auth oauth2 --app ${appName}'`,
+          error.code,
+          {
+            cause: error,
+          },
+        );
       }
       throw error;
     }

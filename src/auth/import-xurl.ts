@@ -50,11 +50,13 @@ export function convertXurlStore(doc: unknown): XurlImport {
     if (redirectUri) app.redirectUri = redirectUri;
     if (isObject(raw.oauth2_tokens)) {
       const tokens: Record<string, OAuth2Token> = {};
-      for (const [user, token] of Object.entries(raw.oauth2_tokens)) tokens[user] = convertToken(token, `apps.${name}.oauth2_tokens.${user || '""'}`);
+      for (const [user, token] of Object.entries(raw.oauth2_tokens))
+        tokens[user] = convertToken(token, `apps.${name}.oauth2_tokens.${user || '""'}`);
       if (Object.keys(tokens).length) app.oauth2Tokens = tokens;
     }
     const defaultUser = str(raw.default_user);
-    if (defaultUser !== undefined && app.oauth2Tokens && Object.hasOwn(app.oauth2Tokens, defaultUser)) app.defaultUser = defaultUser;
+    if (defaultUser !== undefined && app.oauth2Tokens && Object.hasOwn(app.oauth2Tokens, defaultUser))
+      app.defaultUser = defaultUser;
     const o1 = isObject(raw.oauth1_token) && isObject(raw.oauth1_token.oauth1) ? raw.oauth1_token.oauth1 : undefined;
     if (o1) {
       const consumerKey = str(o1.consumer_key);
@@ -91,9 +93,14 @@ export async function runImportXurl(ctx: Context, opts: { file?: string; overwri
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new FailureError(code === 'ENOENT' ? `no xurl credentials at ${file} (use --file PATH)` : `cannot read ${file} (${code ?? (error as Error).message})`, {
-      cause: error,
-    });
+    throw new FailureError(
+      code === 'ENOENT'
+        ? `no xurl credentials at ${file} (use --file PATH)`
+        : `cannot read ${file} (${code ?? (error as Error).message})`,
+      {
+        cause: error,
+      },
+    );
   }
   const { parse } = await importExternal<typeof import('yaml')>('yaml');
   let imported: XurlImport;
@@ -126,9 +133,13 @@ export async function runImportXurl(ctx: Context, opts: { file?: string; overwri
         lines.push(`  default app: '${next}'`);
       }
     } else if (xurlDefault && xurlDefault !== data.defaultApp && added.includes(xurlDefault)) {
-      lines.push(`  kept '${data.defaultApp}' as the default app (xurl's default was '${xurlDefault}'; change with 'xcli auth default ${xurlDefault}')`);
+      lines.push(
+        `  kept '${data.defaultApp}' as the default app (xurl's default was '${xurlDefault}'; change with 'xcli auth default ${xurlDefault}')`,
+      );
     }
     return { added, lines };
   });
-  ctx.io.stderr.write(`${report.added.length ? `Imported from ${file}:` : `Nothing imported from ${file}:`}\n${report.lines.join('\n')}\n`);
+  ctx.io.stderr.write(
+    `${report.added.length ? `Imported from ${file}:` : `Nothing imported from ${file}:`}\n${report.lines.join('\n')}\n`,
+  );
 }

@@ -34,17 +34,25 @@ export function writeTarget(data: StoreData, appFlag: string | undefined): Write
   return {
     name: DEFAULT_APP,
     app: data.apps[DEFAULT_APP],
-    note: existed ? ` (made app '${DEFAULT_APP}' the default app)` : ` (created app '${DEFAULT_APP}' and made it the default app)`,
+    note: existed
+      ? ` (made app '${DEFAULT_APP}' the default app)`
+      : ` (created app '${DEFAULT_APP}' and made it the default app)`,
   };
 }
 
 /** Replaces every `-` value with one line read from stdin, in order (asked for, unechoed, on a terminal). */
-export async function readDashValues(ctx: Context, values: Array<{ label: string; value: string | undefined }>): Promise<Array<string | undefined>> {
+export async function readDashValues(
+  ctx: Context,
+  values: Array<{ label: string; value: string | undefined }>,
+): Promise<Array<string | undefined>> {
   const wanted = values.filter((v) => v.value === '-');
   if (wanted.length === 0) return values.map((v) => v.value);
   // Typed at a terminal, each value is asked for with echo off; piped, one line each, in order.
   const lines = ctx.io.isStdinTTY
-    ? await promptSecrets(ctx.io, wanted.map((v) => `${v.label[0]!.toUpperCase()}${v.label.slice(1)}: `))
+    ? await promptSecrets(
+        ctx.io,
+        wanted.map((v) => `${v.label[0]!.toUpperCase()}${v.label.slice(1)}: `),
+      )
     : await readLines(ctx.io.stdin, wanted.length).lines;
   let next = 0;
   return values.map((v) => {
@@ -70,8 +78,11 @@ export interface AuthAppOptions {
 }
 
 export async function runAuthApp(ctx: Context, opts: AuthAppOptions): Promise<void> {
-  const [value] = await readDashValues(ctx, [{ label: 'bearer token', value: opts.token ?? (ctx.io.isStdinTTY ? undefined : '-') }]);
-  if (value === undefined) throw new UsageError("give the bearer token: 'xcli auth app TOKEN', '--bearer-token TOKEN', or '-' to read it from stdin");
+  const [value] = await readDashValues(ctx, [
+    { label: 'bearer token', value: opts.token ?? (ctx.io.isStdinTTY ? undefined : '-') },
+  ]);
+  if (value === undefined)
+    throw new UsageError("give the bearer token: 'xcli auth app TOKEN', '--bearer-token TOKEN', or '-' to read it from stdin");
   const token = requireValue(value, 'the bearer token');
   const store = await ctx.store();
   const target = await store.update((data) => {
@@ -97,13 +108,20 @@ export async function runAuthOAuth1(ctx: Context, opts: AuthOAuth1Options): Prom
     { flag: '--token-secret', label: 'access token secret', value: opts.tokenSecret },
   ];
   // The consumer pair alone is enough for webhooks (CRC and signatures); signing requests needs all four.
-  const missing = fields.slice(0, 2).filter((f) => f.value === undefined).map((f) => f.flag);
+  const missing = fields
+    .slice(0, 2)
+    .filter((f) => f.value === undefined)
+    .map((f) => f.flag);
   if (missing.length) throw new UsageError(`missing ${missing.join(' and ')} ('-' reads a value from stdin)`);
   if ((opts.accessToken === undefined) !== (opts.tokenSecret === undefined)) {
-    throw new UsageError('give --access-token and --token-secret together (or neither, to store only the consumer key and secret)');
+    throw new UsageError(
+      'give --access-token and --token-secret together (or neither, to store only the consumer key and secret)',
+    );
   }
   const values = await readDashValues(ctx, fields);
-  const [consumerKey, consumerSecret, accessToken, tokenSecret] = values.map((v, i) => (v === undefined ? undefined : requireValue(v, `the ${fields[i]!.label}`)));
+  const [consumerKey, consumerSecret, accessToken, tokenSecret] = values.map((v, i) =>
+    v === undefined ? undefined : requireValue(v, `the ${fields[i]!.label}`),
+  );
   const store = await ctx.store();
   const target = await store.update((data) => {
     const t = writeTarget(data, ctx.api.app);
@@ -111,7 +129,10 @@ export async function runAuthOAuth1(ctx: Context, opts: AuthOAuth1Options): Prom
     if (accessToken !== undefined && tokenSecret !== undefined) Object.assign(t.app.oauth1, { accessToken, tokenSecret });
     return t;
   });
-  const what = accessToken === undefined ? 'OAuth 1.0a consumer key and secret (no access token: enough for webhooks, not for signing requests)' : 'OAuth 1.0a credentials';
+  const what =
+    accessToken === undefined
+      ? 'OAuth 1.0a consumer key and secret (no access token: enough for webhooks, not for signing requests)'
+      : 'OAuth 1.0a credentials';
   say(ctx, `Saved the ${what} to app '${target.name}'${target.note}.`);
 }
 
@@ -130,7 +151,10 @@ export async function runAuthOAuth2(ctx: Context, opts: AuthOAuth2Options): Prom
     const data = (await ctx.store()).read();
     const withClient = appNames(data).filter((n) => data.apps[n]?.clientId);
     const here = resolved.name === undefined ? 'no app is stored' : `app '${resolved.name}' has no OAuth2 client id`;
-    const fix = resolved.name === undefined ? "'xcli auth apps add NAME --client-id ID'" : `'xcli auth apps update ${resolved.name} --client-id ID'`;
+    const fix =
+      resolved.name === undefined
+        ? "'xcli auth apps add NAME --client-id ID'"
+        : `'xcli auth apps update ${resolved.name} --client-id ID'`;
     const others = withClient.length ? `; apps with a client id: ${withClient.join(', ')} (use --app NAME)` : '';
     throw new CredentialsError(`${here}: run ${fix} or set X_CLIENT_ID${others}`);
   }
@@ -151,11 +175,15 @@ export async function runAuthOAuth2(ctx: Context, opts: AuthOAuth2Options): Prom
   const target = await store.update((data) => {
     const t = writeTarget(data, ctx.api.app ?? resolved.name);
     t.app.oauth2Tokens = { ...t.app.oauth2Tokens, [login.username]: login.token };
-    if (t.app.defaultUser === undefined || !Object.hasOwn(t.app.oauth2Tokens, t.app.defaultUser)) t.app.defaultUser = login.username;
+    if (t.app.defaultUser === undefined || !Object.hasOwn(t.app.oauth2Tokens, t.app.defaultUser))
+      t.app.defaultUser = login.username;
     return t;
   });
   if (login.username === '') {
-    say(ctx, "xcli: warning: GET /2/users/me did not return a username; the token is saved as '(unknown user)'. Run 'xcli auth oauth2 USERNAME' to label it.");
+    say(
+      ctx,
+      "xcli: warning: GET /2/users/me did not return a username; the token is saved as '(unknown user)'. Run 'xcli auth oauth2 USERNAME' to label it.",
+    );
   }
   const who = login.username ? `@${login.username}` : '(unknown user)';
   say(ctx, `Logged in as ${who}; saved the OAuth2 token to app '${target.name}'${target.note}.`);
@@ -178,7 +206,8 @@ function checkUrl(value: string, flag: string, protocols: string[]): string {
   } catch {
     throw new UsageError(`${flag} '${value}' is not a valid URL`);
   }
-  if (!protocols.includes(url.protocol)) throw new UsageError(`${flag} '${value}' must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  if (!protocols.includes(url.protocol))
+    throw new UsageError(`${flag} '${value}' must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
   return value;
 }
 
@@ -187,8 +216,10 @@ async function appFieldValues(ctx: Context, fields: AppFields): Promise<AppField
   const out: AppFields = {};
   if (fields.clientId !== undefined) out.clientId = requireValue(fields.clientId, '--client-id');
   if (clientSecret !== undefined) out.clientSecret = requireValue(clientSecret, '--client-secret');
-  if (fields.redirectUri !== undefined) out.redirectUri = checkUrl(fields.redirectUri.trim(), '--redirect-uri', ['http:', 'https:']);
-  if (fields.apiBaseUrl !== undefined) out.apiBaseUrl = checkUrl(fields.apiBaseUrl.trim(), '--api-base-url', ['http:', 'https:']).replace(/\/+$/, '');
+  if (fields.redirectUri !== undefined)
+    out.redirectUri = checkUrl(fields.redirectUri.trim(), '--redirect-uri', ['http:', 'https:']);
+  if (fields.apiBaseUrl !== undefined)
+    out.apiBaseUrl = checkUrl(fields.apiBaseUrl.trim(), '--api-base-url', ['http:', 'https:']).replace(/\/+$/, '');
   return out;
 }
 
@@ -197,11 +228,15 @@ export type AppsOptions = AppFields & { name: string };
 
 export async function runAppsAdd(ctx: Context, fields: AppsOptions): Promise<void> {
   const { name } = fields;
-  if (!APP_NAME.test(name)) throw new UsageError(`app name '${name}' may contain only letters, digits, '.', '_' and '-' (and must not start with a symbol)`);
+  if (!APP_NAME.test(name))
+    throw new UsageError(
+      `app name '${name}' may contain only letters, digits, '.', '_' and '-' (and must not start with a symbol)`,
+    );
   const values = await appFieldValues(ctx, fields);
   const store = await ctx.store();
   const madeDefault = await store.update((data) => {
-    if (Object.hasOwn(data.apps, name)) throw new UsageError(`app '${name}' already exists; change it with 'xcli auth apps update ${name}'`);
+    if (Object.hasOwn(data.apps, name))
+      throw new UsageError(`app '${name}' already exists; change it with 'xcli auth apps update ${name}'`);
     data.apps[name] = values;
     if (data.defaultApp !== undefined) return false;
     data.defaultApp = name;
@@ -213,7 +248,8 @@ export async function runAppsAdd(ctx: Context, fields: AppsOptions): Promise<voi
 export async function runAppsUpdate(ctx: Context, fields: AppsOptions): Promise<void> {
   const { name } = fields;
   const values = await appFieldValues(ctx, fields);
-  if (Object.keys(values).length === 0) throw new UsageError('nothing to update: give --client-id, --client-secret, --redirect-uri or --api-base-url');
+  if (Object.keys(values).length === 0)
+    throw new UsageError('nothing to update: give --client-id, --client-secret, --redirect-uri or --api-base-url');
   const store = await ctx.store();
   await store.update((data) => {
     Object.assign(requireApp(data, name), values);
@@ -234,7 +270,8 @@ export async function runAppsRemove(ctx: Context, opts: { name: string }): Promi
     else data.defaultApp = next;
     return next ?? null;
   });
-  const tail = newDefault === undefined ? '' : newDefault === null ? '; no apps are left' : `; '${newDefault}' is now the default app`;
+  const tail =
+    newDefault === undefined ? '' : newDefault === null ? '; no apps are left' : `; '${newDefault}' is now the default app`;
   say(ctx, `Removed app '${name}' and its credentials${tail}.`);
 }
 
@@ -308,19 +345,28 @@ export async function runAuthClear(ctx: Context, opts: { what: ClearWhat }): Pro
     const tokens = app.oauth2Tokens ?? {};
     if (!Object.hasOwn(tokens, user)) {
       const users = Object.keys(tokens).sort();
-      throw new CredentialsError(`app '${name}' has no OAuth2 token for '${user}'${users.length ? `; its users: ${users.map((u) => u || "''").join(', ')}` : ''}`);
+      throw new CredentialsError(
+        `app '${name}' has no OAuth2 token for '${user}'${users.length ? `; its users: ${users.map((u) => u || "''").join(', ')}` : ''}`,
+      );
     }
     delete tokens[user];
     if (Object.keys(tokens).length === 0) delete app.oauth2Tokens;
     if (app.defaultUser === user) delete app.defaultUser;
     return { name, text: `the OAuth2 token of '${user}'` };
   });
-  say(ctx, result.text ? `Removed ${result.text} from app '${result.name}'.` : `App '${result.name}' had nothing of that kind to remove.`);
+  say(
+    ctx,
+    result.text
+      ? `Removed ${result.text} from app '${result.name}'.`
+      : `App '${result.name}' had nothing of that kind to remove.`,
+  );
 }
 
 export async function runAuthNgrok(ctx: Context, opts: { token?: string }): Promise<void> {
   const { token } = opts;
-  const [value] = await readDashValues(ctx, [{ label: 'ngrok authtoken', value: token ?? (ctx.io.isStdinTTY ? undefined : '-') }]);
+  const [value] = await readDashValues(ctx, [
+    { label: 'ngrok authtoken', value: token ?? (ctx.io.isStdinTTY ? undefined : '-') },
+  ]);
   if (value === undefined) throw new UsageError("give the ngrok authtoken: 'xcli auth ngrok TOKEN' or '-' to read it from stdin");
   const authtoken = requireValue(value, 'the ngrok authtoken');
   const store = await ctx.store();

@@ -48,7 +48,9 @@ export function signatureBaseString(req: OAuth1Request, oauthParams: Record<stri
 
 /** RFC 5849 3.4.2: HMAC-SHA1 keyed with the encoded consumer secret & token secret, base64. */
 export function hmacSha1(baseString: string, consumerSecret: string, tokenSecret = ''): string {
-  return createHmac('sha1', `${percentEncode(consumerSecret)}&${percentEncode(tokenSecret)}`).update(baseString).digest('base64');
+  return createHmac('sha1', `${percentEncode(consumerSecret)}&${percentEncode(tokenSecret)}`)
+    .update(baseString)
+    .digest('base64');
 }
 
 /** The `oauth_*` protocol parameters of one request; nonce and timestamp are inputs so tests can pin them. */

@@ -17,9 +17,29 @@ export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
 /** xurl's scope list: everything a user token can be granted, so any route works after one login. */
 export const DEFAULT_SCOPES = [
-  'tweet.read', 'users.read', 'bookmark.read', 'follows.read', 'list.read', 'block.read', 'mute.read', 'like.read',
-  'users.email', 'dm.read', 'broadcast.read', 'tweet.write', 'tweet.moderate.write', 'follows.write', 'bookmark.write',
-  'block.write', 'mute.write', 'like.write', 'list.write', 'media.write', 'dm.write', 'broadcast.write', 'offline.access',
+  'tweet.read',
+  'users.read',
+  'bookmark.read',
+  'follows.read',
+  'list.read',
+  'block.read',
+  'mute.read',
+  'like.read',
+  'users.email',
+  'dm.read',
+  'broadcast.read',
+  'tweet.write',
+  'tweet.moderate.write',
+  'follows.write',
+  'bookmark.write',
+  'block.write',
+  'mute.write',
+  'like.write',
+  'list.write',
+  'media.write',
+  'dm.write',
+  'broadcast.write',
+  'offline.access',
   'space.read',
 ] as const;
 
@@ -63,7 +83,10 @@ export function authorizeUrlOf(env: Env, apiBaseUrl: string): string {
   return apiBaseUrl === DEFAULT_API_BASE_URL ? DEFAULT_AUTH_URL : `${apiBaseUrl}/i/oauth2/authorize`;
 }
 
-export function buildAuthorizeUrl(authUrl: string, p: { clientId: string; redirectUri: string; scopes: readonly string[]; state: string; challenge: string }): URL {
+export function buildAuthorizeUrl(
+  authUrl: string,
+  p: { clientId: string; redirectUri: string; scopes: readonly string[]; state: string; challenge: string },
+): URL {
   let url: URL;
   try {
     url = new URL(authUrl);
@@ -106,7 +129,10 @@ function codeFromParams(params: URLSearchParams, expectedState: string): string 
   }
   const state = params.get('state');
   if (state !== null && state !== expectedState) {
-    throw new CredentialsError('the state in the redirect does not match this login (a stale or forged redirect); start again', 'XCLI_OAUTH2');
+    throw new CredentialsError(
+      'the state in the redirect does not match this login (a stale or forged redirect); start again',
+      'XCLI_OAUTH2',
+    );
   }
   const code = params.get('code');
   if (!code) throw new CredentialsError('the redirect has no authorization code', 'XCLI_OAUTH2');
@@ -128,7 +154,9 @@ export function callbackTarget(redirectUri: string): CallbackTarget {
     throw new UsageError(`redirect URI '${redirectUri}' is not a valid URL`);
   }
   if (url.protocol !== 'http:') {
-    throw new UsageError(`redirect URI ${redirectUri} is not http://: xcli can only receive the callback on a local http address (use --headless to paste the redirect instead)`);
+    throw new UsageError(
+      `redirect URI ${redirectUri} is not http://: xcli can only receive the callback on a local http address (use --headless to paste the redirect instead)`,
+    );
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const hosts = host === 'localhost' ? ['127.0.0.1', '::1'] : [host];
@@ -157,11 +185,18 @@ async function listenAll(target: CallbackTarget, handler: Parameters<typeof crea
       if (!missingAddress || target.hosts.length === 1) break;
     }
   }
-  const fatal = failures.find((e) => e.code !== 'EADDRNOTAVAIL' && e.code !== 'EAFNOSUPPORT') ?? (servers.length === 0 ? failures[0] : undefined);
+  const fatal =
+    failures.find((e) => e.code !== 'EADDRNOTAVAIL' && e.code !== 'EAFNOSUPPORT') ??
+    (servers.length === 0 ? failures[0] : undefined);
   if (fatal) {
     closeAll(servers);
     const where = `${target.hosts.join(' and ')} port ${target.port}`;
-    const reason = fatal.code === 'EADDRINUSE' ? 'the port is in use' : fatal.code === 'EACCES' ? 'permission denied' : (fatal.code ?? fatal.message);
+    const reason =
+      fatal.code === 'EADDRINUSE'
+        ? 'the port is in use'
+        : fatal.code === 'EACCES'
+          ? 'permission denied'
+          : (fatal.code ?? fatal.message);
     throw new FailureError(
       `cannot listen for the OAuth2 callback on ${where} (${reason}); change the app's redirect URI with 'xcli auth apps update NAME --redirect-uri URI' or use --headless`,
       { cause: fatal },
@@ -208,7 +243,12 @@ export async function runOAuth2Login(ctx: Context, options: OAuth2LoginOptions):
   };
   const code = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new FailureError(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for the authorization (try again, or use --headless)`)),
+      () =>
+        reject(
+          new FailureError(
+            `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for the authorization (try again, or use --headless)`,
+          ),
+        ),
       options.timeoutMs,
     );
     defer(() => clearTimeout(timer));
@@ -225,7 +265,9 @@ export async function runOAuth2Login(ctx: Context, options: OAuth2LoginOptions):
           const html = { 'Content-Type': 'text/html; charset=utf-8', Connection: 'close' };
           // A redirect without this login's state (a stale tab, another site) is refused and ignored.
           if (url.searchParams.get('state') !== state) {
-            res.writeHead(400, html).end(page('Authorization failed', 'This redirect does not belong to the running xcli login.'));
+            res
+              .writeHead(400, html)
+              .end(page('Authorization failed', 'This redirect does not belong to the running xcli login.'));
             return;
           }
           try {
@@ -241,7 +283,9 @@ export async function runOAuth2Login(ctx: Context, options: OAuth2LoginOptions):
         const opened = await ctx.openBrowser(authorizeUrl.toString());
         if (finished) return;
         if (opened) {
-          err.write(`Opened your browser to authorize xcli. Waiting for the redirect to ${options.redirectUri} (Ctrl-C to cancel)…\n`);
+          err.write(
+            `Opened your browser to authorize xcli. Waiting for the redirect to ${options.redirectUri} (Ctrl-C to cancel)…\n`,
+          );
           return;
         }
         err.write('xcli: could not open a browser.\n');

@@ -15,7 +15,6 @@ export function tokenUrlOf(env: Env, apiBaseUrl: string): string {
   return env.XCLI_TOKEN_URL?.trim() || `${apiBaseUrl}/2/oauth2/token`;
 }
 
-
 function parseUrl(value: string, what: string): URL {
   try {
     return new URL(value);
@@ -28,7 +27,12 @@ function parseUrl(value: string, what: string): URL {
  * POSTs a form to the token endpoint. A client secret means a confidential client (HTTP Basic, which
  * X requires: "Missing valid authorization header" otherwise); without one, client_id goes in the form.
  */
-export async function requestToken(ctx: Context, tokenUrl: string, client: OAuth2Client, params: Record<string, string>): Promise<OAuth2Token> {
+export async function requestToken(
+  ctx: Context,
+  tokenUrl: string,
+  client: OAuth2Client,
+  params: Record<string, string>,
+): Promise<OAuth2Token> {
   const url = parseUrl(tokenUrl, 'token URL');
   const form = new URLSearchParams(params);
   const headers: Record<string, string> = {
@@ -50,7 +54,8 @@ export async function requestToken(ctx: Context, tokenUrl: string, client: OAuth
     const error = typeof body?.error === 'string' ? body.error : undefined;
     const description = typeof body?.error_description === 'string' ? body.error_description : undefined;
     const problem = [error, description].filter(Boolean).join(': ') || `${response.status} ${response.statusText}`.trim();
-    if (response.status === 400 || response.status === 401) throw new CredentialsError(`${where} refused the request: ${problem}`, 'XCLI_OAUTH2');
+    if (response.status === 400 || response.status === 401)
+      throw new CredentialsError(`${where} refused the request: ${problem}`, 'XCLI_OAUTH2');
     throw new HttpStatusError(response.status, `${where} answered ${response.status}: ${problem}`);
   }
   if (typeof body?.access_token !== 'string' || body.access_token === '') {

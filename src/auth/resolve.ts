@@ -67,7 +67,11 @@ export function apiBaseUrlOf(app: AppConfig, env: Env): string {
 }
 
 /** Merges one stored app (possibly none) with the environment; `envWins` is true when no --app was given. */
-export function mergeApp(stored: AppConfig | undefined, env: EnvCredentials, envWins: boolean): Pick<ResolvedApp, 'app' | 'sources'> {
+export function mergeApp(
+  stored: AppConfig | undefined,
+  env: EnvCredentials,
+  envWins: boolean,
+): Pick<ResolvedApp, 'app' | 'sources'> {
   const app: AppConfig = structuredClone(stored ?? {});
   const sources: ResolvedApp['sources'] = {};
   const pick = <T>(storedValue: T | undefined, envValueOf: T | undefined): [T | undefined, CredentialSource | undefined] => {
@@ -110,7 +114,14 @@ export async function resolveApp(ctx: Context, options: { app?: string } = {}): 
 /** Every secret value the resolved app holds, for redaction in logs and error messages. */
 export function secretsOf(resolved: ResolvedApp): string[] {
   const { app } = resolved;
-  const secrets = [app.bearerToken, app.clientSecret, app.oauth1?.consumerSecret, app.oauth1?.accessToken, app.oauth1?.tokenSecret, resolved.ngrokAuthtoken];
+  const secrets = [
+    app.bearerToken,
+    app.clientSecret,
+    app.oauth1?.consumerSecret,
+    app.oauth1?.accessToken,
+    app.oauth1?.tokenSecret,
+    resolved.ngrokAuthtoken,
+  ];
   for (const token of Object.values(app.oauth2Tokens ?? {})) secrets.push(token.accessToken, token.refreshToken);
   return secrets.filter((s): s is string => typeof s === 'string' && s !== '');
 }

@@ -7,7 +7,13 @@ import { apiBaseUrlOf, appNames, envCredentials } from './resolve.js';
 import type { AppConfig, StoreData } from './types.js';
 
 const ENV_VARIABLES = [
-  'X_BEARER_TOKEN', 'X_CONSUMER_KEY', 'X_CONSUMER_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_TOKEN_SECRET', 'X_CLIENT_ID', 'X_CLIENT_SECRET',
+  'X_BEARER_TOKEN',
+  'X_CONSUMER_KEY',
+  'X_CONSUMER_SECRET',
+  'X_ACCESS_TOKEN',
+  'X_ACCESS_TOKEN_SECRET',
+  'X_CLIENT_ID',
+  'X_CLIENT_SECRET',
   'NGROK_AUTHTOKEN',
 ] as const;
 const ENDPOINT_VARIABLES = ['XCLI_API_BASE_URL', 'XCLI_AUTH_URL', 'XCLI_TOKEN_URL'] as const;
@@ -61,7 +67,11 @@ function appStatus(ctx: Context, data: StoreData, name: string, app: AppConfig):
     redirectUriSource: app.redirectUri ? 'app' : 'built-in default',
     apiBaseUrl: apiBaseUrlOf(app, ctx.env),
     bearer: Boolean(app.bearerToken),
-    oauth1: { consumer: Boolean(app.oauth1), accessToken: Boolean(app.oauth1?.accessToken && app.oauth1.tokenSecret), usable: hasUsableOAuth1(app) },
+    oauth1: {
+      consumer: Boolean(app.oauth1),
+      accessToken: Boolean(app.oauth1?.accessToken && app.oauth1.tokenSecret),
+      usable: hasUsableOAuth1(app),
+    },
     defaultUser: defaultUser ?? null,
     oauth2Users: users.map(([username, token]) => ({
       username,
@@ -101,7 +111,8 @@ const yes = (v: boolean): string => (v ? 'yes' : 'no');
 function expiryText(user: OAuth2UserStatus, now: number): string {
   if (!user.expiresAt) return 'expiry unknown (refreshed on next use)';
   const ms = Date.parse(user.expiresAt) - now;
-  if (ms <= 0) return `expired ${user.expiresAt}${user.refreshable ? ' (refreshed on next use)' : ' (no refresh token: log in again)'}`;
+  if (ms <= 0)
+    return `expired ${user.expiresAt}${user.refreshable ? ' (refreshed on next use)' : ' (no refresh token: log in again)'}`;
   const minutes = Math.round(ms / 60_000);
   const left = minutes >= 120 ? `${Math.round(minutes / 60)} h` : `${minutes} min`;
   return `expires ${user.expiresAt} (in ${left})${user.refreshable ? '' : ', no refresh token'}`;
@@ -114,12 +125,16 @@ export function renderStatus(status: AuthStatus, now: number): string {
   }
   for (const app of status.apps) {
     lines.push('', `${app.default ? '*' : ' '} ${app.name}${app.default ? '  (default app)' : ''}`);
-    lines.push(`    client id:     ${app.clientId ?? '(none)'}${app.clientId ? `, client secret: ${app.clientSecret ? 'stored' : 'none (public client)'}` : ''}`);
+    lines.push(
+      `    client id:     ${app.clientId ?? '(none)'}${app.clientId ? `, client secret: ${app.clientSecret ? 'stored' : 'none (public client)'}` : ''}`,
+    );
     lines.push(`    redirect URI:  ${app.redirectUri} (${app.redirectUriSource})`);
     lines.push(`    API base:      ${app.apiBaseUrl}`);
     lines.push(`    bearer token:  ${yes(app.bearer)}`);
     const o1 = app.oauth1;
-    lines.push(`    OAuth 1.0a:    ${o1.usable ? 'yes' : o1.consumer ? 'consumer key and secret only (enough for webhooks)' : 'no'}`);
+    lines.push(
+      `    OAuth 1.0a:    ${o1.usable ? 'yes' : o1.consumer ? 'consumer key and secret only (enough for webhooks)' : 'no'}`,
+    );
     if (app.oauth2Users.length === 0) lines.push('    OAuth2 users:  none');
     else lines.push('    OAuth2 users:');
     for (const user of app.oauth2Users) {
@@ -132,8 +147,12 @@ export function renderStatus(status: AuthStatus, now: number): string {
   if (env.variables.length === 0) {
     lines.push('Environment: no X_* credential variables set.');
   } else {
-    const groups = [env.bearer && 'bearer token', env.oauth1 && 'OAuth 1.0a', env.oauth2Client && 'OAuth2 client'].filter(Boolean);
-    lines.push(`Environment: ${env.variables.join(', ')} set${groups.length ? ` (supplying: ${groups.join(', ')}; they override the default app, and fill gaps of an app named with --app)` : ''}.`);
+    const groups = [env.bearer && 'bearer token', env.oauth1 && 'OAuth 1.0a', env.oauth2Client && 'OAuth2 client'].filter(
+      Boolean,
+    );
+    lines.push(
+      `Environment: ${env.variables.join(', ')} set${groups.length ? ` (supplying: ${groups.join(', ')}; they override the default app, and fill gaps of an app named with --app)` : ''}.`,
+    );
   }
   for (const [name, value] of Object.entries(status.endpoints)) lines.push(`  ${name}=${value}`);
   lines.push(`ngrok authtoken: ${status.ngrokAuthtoken ? 'stored' : 'not stored'}`);
@@ -145,7 +164,12 @@ export function renderAppList(status: AuthStatus): string {
   if (status.apps.length === 0) return '';
   return status.apps
     .map((app) => {
-      const parts = [`${app.default ? '*' : ' '} ${app.name}`, `client_id=${app.clientId ?? '-'}`, `redirect_uri=${app.redirectUri}`, `api=${app.apiBaseUrl}`];
+      const parts = [
+        `${app.default ? '*' : ' '} ${app.name}`,
+        `client_id=${app.clientId ?? '-'}`,
+        `redirect_uri=${app.redirectUri}`,
+        `api=${app.apiBaseUrl}`,
+      ];
       return `${parts.join('  ')}\n`;
     })
     .join('');

@@ -2,7 +2,18 @@
 // directory. Reads are plain file reads (no lock, no directory created); every change goes through
 // `update`, which takes an exclusive lock, re-reads, applies the change and writes. A file that does
 // not parse or has wrong types is reported and never rewritten, so a typo cannot cost credentials.
-import { chmodSync, closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigFileError, FailureError } from '../errors.js';
@@ -73,7 +84,11 @@ function openTrusted(file: string, flags: number): number | undefined {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    if (code === 'ELOOP' && POSIX) throw new ConfigFileError(file, 'is a symbolic link (xcli never reads or writes credentials through one)', { fix: 'replace it with the file itself', cause: error });
+    if (code === 'ELOOP' && POSIX)
+      throw new ConfigFileError(file, 'is a symbolic link (xcli never reads or writes credentials through one)', {
+        fix: 'replace it with the file itself',
+        cause: error,
+      });
     throw new ConfigFileError(file, `cannot be read (${code ?? (error as Error).message})`, { cause: error });
   }
   try {
@@ -88,10 +103,16 @@ function openTrusted(file: string, flags: number): number | undefined {
 function refuseUntrusted(file: string, st: Stats): void {
   const uid = process.getuid?.();
   if (uid !== undefined && st.uid !== uid && st.uid !== 0) {
-    throw new ConfigFileError(file, `is owned by another user (uid ${st.uid})`, { fix: `check its contents, then 'chown ${uid} ${file}' or move it away` });
+    throw new ConfigFileError(file, `is owned by another user (uid ${st.uid})`, {
+      fix: `check its contents, then 'chown ${uid} ${file}' or move it away`,
+    });
   }
   if ((st.mode & 0o022) !== 0) {
-    throw new ConfigFileError(file, `is writable by ${st.mode & 0o020 ? 'group' : 'others'} (mode ${(st.mode & 0o777).toString(8)})`, { fix: `check its contents, then 'chmod 600 ${file}'` });
+    throw new ConfigFileError(
+      file,
+      `is writable by ${st.mode & 0o020 ? 'group' : 'others'} (mode ${(st.mode & 0o777).toString(8)})`,
+      { fix: `check its contents, then 'chmod 600 ${file}'` },
+    );
   }
   refuseOpenDirectory(file, dirname(file));
 }
@@ -104,7 +125,10 @@ function refuseOpenDirectory(file: string, dir: string): void {
   } catch {
     return; // not there yet: created 0700 on the first write
   }
-  if ((mode & 0o002) !== 0) throw new ConfigFileError(file, `is in ${dir}, which others can write to`, { fix: `'chmod 700 ${dir}', or set XCLI_CONFIG_DIR to a private directory` });
+  if ((mode & 0o002) !== 0)
+    throw new ConfigFileError(file, `is in ${dir}, which others can write to`, {
+      fix: `'chmod 700 ${dir}', or set XCLI_CONFIG_DIR to a private directory`,
+    });
 }
 
 /** The parsed, type-checked file, or undefined when it does not exist. */
@@ -141,9 +165,12 @@ function ensurePrivateDir(dir: string, file: string): void {
     mkdirSync(dir, { recursive: true, mode: DIR_MODE });
     if (POSIX && (statSync(dir).mode & 0o077) !== 0) chmodSync(dir, DIR_MODE);
   } catch (error) {
-    throw new FailureError(`cannot create config directory ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
-      cause: error,
-    });
+    throw new FailureError(
+      `cannot create config directory ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -200,8 +227,11 @@ async function writeStoreFile(dir: string, file: string, data: StoreData): Promi
     });
     conf.store = data;
   } catch (error) {
-    throw new FailureError(`cannot write config file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
-      cause: error,
-    });
+    throw new FailureError(
+      `cannot write config file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -26,7 +26,8 @@ function requiredString(obj: Obj, key: string, path: string): void {
 
 function checkApp(app: unknown, path: string): void {
   if (!isObject(app)) fail(path, 'an object');
-  for (const key of ['clientId', 'clientSecret', 'redirectUri', 'bearerToken', 'defaultUser', 'apiBaseUrl']) optionalString(app, key, path);
+  for (const key of ['clientId', 'clientSecret', 'redirectUri', 'bearerToken', 'defaultUser', 'apiBaseUrl'])
+    optionalString(app, key, path);
   if (app.oauth1 !== undefined) {
     const o = app.oauth1;
     if (!isObject(o)) fail(`${path}.oauth1`, 'an object');
@@ -42,7 +43,8 @@ function checkApp(app: unknown, path: string): void {
       if (!isObject(token)) fail(p, 'an object');
       requiredString(token, 'accessToken', p);
       optionalString(token, 'refreshToken', p);
-      if (token.expiresAt !== undefined && (typeof token.expiresAt !== 'number' || !Number.isFinite(token.expiresAt))) fail(`${p}.expiresAt`, 'a number');
+      if (token.expiresAt !== undefined && (typeof token.expiresAt !== 'number' || !Number.isFinite(token.expiresAt)))
+        fail(`${p}.expiresAt`, 'a number');
       if (token.scopes !== undefined && !(Array.isArray(token.scopes) && token.scopes.every((s) => typeof s === 'string'))) {
         fail(`${p}.scopes`, 'a list of strings');
       }

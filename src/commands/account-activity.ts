@@ -5,7 +5,10 @@ import type { Context } from '../context.js';
 import { lazyRuns, takesApiOptions } from './common.js';
 
 /** The run functions of src/activity/account-activity.ts, one per command. */
-export type AccountActivityRuns = Pick<typeof import('../activity/account-activity.js'), 'runSubscribe' | 'runStatus' | 'runList' | 'runUnsubscribe' | 'runCount'>;
+export type AccountActivityRuns = Pick<
+  typeof import('../activity/account-activity.js'),
+  'runSubscribe' | 'runStatus' | 'runList' | 'runUnsubscribe' | 'runCount'
+>;
 
 export const accountActivityRuns: AccountActivityRuns = lazyRuns(() => import('../activity/account-activity.js'));
 
@@ -58,9 +61,6 @@ Examples:
   ).action((opts) => run.runUnsubscribe(ctx, opts));
 
   takesApiOptions(
-    aaa
-      .command('count')
-      .description('how many subscriptions the app has and may have')
-      .option('--json', JSON_HELP),
+    aaa.command('count').description('how many subscriptions the app has and may have').option('--json', JSON_HELP),
   ).action((opts) => run.runCount(ctx, opts));
 }

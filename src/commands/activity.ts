@@ -5,10 +5,16 @@ import type { Context } from '../context.js';
 import { lazyRuns, takesApiOptions } from './common.js';
 
 /** `activity subscriptions …` and `activity event-types` (src/activity/run-activity.ts), `activity stream` (activity-stream.ts). */
-export type ActivityRuns = Pick<typeof import('../activity/run-activity.js'), 'runList' | 'runCreate' | 'runUpdate' | 'runDelete' | 'runEventTypes'> &
+export type ActivityRuns = Pick<
+  typeof import('../activity/run-activity.js'),
+  'runList' | 'runCreate' | 'runUpdate' | 'runDelete' | 'runEventTypes'
+> &
   Pick<typeof import('../activity/activity-stream.js'), 'runActivityStream'>;
 
-export const activityRuns: ActivityRuns = lazyRuns(async () => ({ ...(await import('../activity/run-activity.js')), ...(await import('../activity/activity-stream.js')) }));
+export const activityRuns: ActivityRuns = lazyRuns(async () => ({
+  ...(await import('../activity/run-activity.js')),
+  ...(await import('../activity/activity-stream.js')),
+}));
 
 const JSON_HELP = 'print JSON (the default when stdout is not a terminal)';
 
@@ -26,7 +32,10 @@ Examples:
   $ xcli activity stream --backfill-minutes 2`,
     );
 
-  const subs = activity.command('subscriptions').alias('subs').description('list, create, update and delete activity subscriptions');
+  const subs = activity
+    .command('subscriptions')
+    .alias('subs')
+    .description('list, create, update and delete activity subscriptions');
 
   takesApiOptions(
     subs

@@ -8,7 +8,16 @@ import { durationSeconds } from '../duration.js';
 /** One run function per command: src/auth/manage.ts, status.ts (listings) and import-xurl.ts. */
 export type AuthRuns = Pick<
   typeof import('../auth/manage.js'),
-  'runAuthApp' | 'runAuthOAuth1' | 'runAuthOAuth2' | 'runAppsAdd' | 'runAppsUpdate' | 'runAppsRemove' | 'runAuthDefault' | 'runAuthClear' | 'runAuthNgrok' | 'runToken'
+  | 'runAuthApp'
+  | 'runAuthOAuth1'
+  | 'runAuthOAuth2'
+  | 'runAppsAdd'
+  | 'runAppsUpdate'
+  | 'runAppsRemove'
+  | 'runAuthDefault'
+  | 'runAuthClear'
+  | 'runAuthNgrok'
+  | 'runToken'
 > &
   Pick<typeof import('../auth/status.js'), 'runAuthStatus' | 'runAppsList'> &
   Pick<typeof import('../auth/import-xurl.js'), 'runImportXurl'>;
@@ -22,8 +31,6 @@ export const authRuns: AuthRuns = lazyRuns(async () => ({
 function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 }
-
-
 
 interface AppFlags {
   clientId?: string;
@@ -59,9 +66,17 @@ export function registerAuth(program: Command, ctx: Context, run: AuthRuns = aut
     .description("store an app-only bearer token ('-' reads it from stdin)")
     .argument('[token]', "the bearer token, or '-' to read it from stdin")
     .option('--bearer-token <token>', 'the bearer token (same as the argument)')
-    .addHelpText('after', examples('xcli auth app --bearer-token "$BEARER"', 'pass show x/bearer | xcli auth app -', 'xcli auth app --app work "$BEARER"'))
+    .addHelpText(
+      'after',
+      examples(
+        'xcli auth app --bearer-token "$BEARER"',
+        'pass show x/bearer | xcli auth app -',
+        'xcli auth app --app work "$BEARER"',
+      ),
+    )
     .action((token: string | undefined, opts: { bearerToken?: string }) => {
-      if (token !== undefined && opts.bearerToken !== undefined) throw new UsageError('give the bearer token once: as the argument or with --bearer-token');
+      if (token !== undefined && opts.bearerToken !== undefined)
+        throw new UsageError('give the bearer token once: as the argument or with --bearer-token');
       return run.runAuthApp(ctx, { token: token ?? opts.bearerToken });
     });
 
@@ -79,7 +94,12 @@ export function registerAuth(program: Command, ctx: Context, run: AuthRuns = aut
       )}Each '-' reads one line from stdin, in the order of the flags above.\n`,
     )
     .action((opts: { consumerKey?: string; consumerSecret?: string; accessToken?: string; tokenSecret?: string }) =>
-      run.runAuthOAuth1(ctx, { consumerKey: opts.consumerKey, consumerSecret: opts.consumerSecret, accessToken: opts.accessToken, tokenSecret: opts.tokenSecret }),
+      run.runAuthOAuth1(ctx, {
+        consumerKey: opts.consumerKey,
+        consumerSecret: opts.consumerSecret,
+        accessToken: opts.accessToken,
+        tokenSecret: opts.tokenSecret,
+      }),
     );
 
   takesApiOptions(auth.command('oauth2'), ['app'])
@@ -104,10 +124,18 @@ export function registerAuth(program: Command, ctx: Context, run: AuthRuns = aut
   const apps = auth
     .command('apps')
     .description('add, list, update and remove stored apps')
-    .addHelpText('after', examples('xcli auth apps add work --client-id ID --client-secret -', 'xcli auth apps list', 'xcli auth apps remove old'));
+    .addHelpText(
+      'after',
+      examples('xcli auth apps add work --client-id ID --client-secret -', 'xcli auth apps list', 'xcli auth apps remove old'),
+    );
 
-  addAppFieldOptions(apps.command('add').description('add an app (the first app becomes the default)').argument('<name>', 'app name'))
-    .addHelpText('after', examples('xcli auth apps add work --client-id ID --client-secret - --redirect-uri http://localhost:8080/callback'))
+  addAppFieldOptions(
+    apps.command('add').description('add an app (the first app becomes the default)').argument('<name>', 'app name'),
+  )
+    .addHelpText(
+      'after',
+      examples('xcli auth apps add work --client-id ID --client-secret - --redirect-uri http://localhost:8080/callback'),
+    )
     .action((name: string, opts: AppFlags) => run.runAppsAdd(ctx, { ...opts, name }));
 
   apps
@@ -117,7 +145,12 @@ export function registerAuth(program: Command, ctx: Context, run: AuthRuns = aut
     .addHelpText('after', examples('xcli auth apps list', 'xcli auth apps list --json'))
     .action((opts: { json?: boolean }) => run.runAppsList(ctx, opts));
 
-  addAppFieldOptions(apps.command('update').description("change an app's client id, secret, redirect URI or API base").argument('<name>', 'app name'))
+  addAppFieldOptions(
+    apps
+      .command('update')
+      .description("change an app's client id, secret, redirect URI or API base")
+      .argument('<name>', 'app name'),
+  )
     .addHelpText('after', examples('xcli auth apps update work --redirect-uri http://127.0.0.1:9000/cb'))
     .action((name: string, opts: AppFlags) => run.runAppsUpdate(ctx, { ...opts, name }));
 
@@ -132,8 +165,11 @@ export function registerAuth(program: Command, ctx: Context, run: AuthRuns = aut
     .command('default')
     .description('print or set the default app (and its default OAuth2 user)')
     .argument('[app]', 'app to make the default')
-    .argument('[user]', "OAuth2 user of that app to use when -u is not given")
-    .addHelpText('after', examples('xcli auth default              prints "APP [USER]"', 'xcli auth default work', 'xcli auth default work alice'))
+    .argument('[user]', 'OAuth2 user of that app to use when -u is not given')
+    .addHelpText(
+      'after',
+      examples('xcli auth default              prints "APP [USER]"', 'xcli auth default work', 'xcli auth default work alice'),
+    )
     .action((app: string | undefined, user: string | undefined) => run.runAuthDefault(ctx, { app, user }));
 
   auth
@@ -150,7 +186,10 @@ export function registerAuth(program: Command, ctx: Context, run: AuthRuns = aut
     .option('--oauth2-username <user>', "one user's OAuth2 token")
     .option('--bearer', 'the bearer token')
     .addOption(new Option('--app-only', 'the bearer token (xurl spelling)').hideHelp())
-    .addHelpText('after', examples('xcli auth clear --bearer', 'xcli auth clear --oauth2-username alice', 'xcli auth clear --all --app old'))
+    .addHelpText(
+      'after',
+      examples('xcli auth clear --bearer', 'xcli auth clear --oauth2-username alice', 'xcli auth clear --all --app old'),
+    )
     .action((opts: { all?: boolean; oauth1?: boolean; oauth2Username?: string; bearer?: boolean; appOnly?: boolean }) => {
       const chosen = [
         opts.all && ({ all: true } as const),
@@ -159,7 +198,9 @@ export function registerAuth(program: Command, ctx: Context, run: AuthRuns = aut
         (opts.bearer || opts.appOnly) && ({ bearer: true } as const),
       ].filter((c) => c !== false && c !== undefined);
       if (chosen.length !== 1) {
-        throw new UsageError(`${chosen.length === 0 ? 'say what to clear' : 'clear one kind at a time'}: --all, --oauth1, --oauth2-username USER or --bearer`);
+        throw new UsageError(
+          `${chosen.length === 0 ? 'say what to clear' : 'clear one kind at a time'}: --all, --oauth1, --oauth2-username USER or --bearer`,
+        );
       }
       return run.runAuthClear(ctx, { what: chosen[0]! });
     });
@@ -168,7 +209,13 @@ export function registerAuth(program: Command, ctx: Context, run: AuthRuns = aut
     .command('ngrok')
     .description("store the ngrok authtoken used by 'xcli webhook start' ('-' reads it from stdin)")
     .argument('[token]', "the authtoken, or '-' to read it from stdin")
-    .addHelpText('after', examples('xcli auth ngrok -  < ngrok-token.txt', 'NGROK_AUTHTOKEN=… xcli webhook start   (the variable wins over the stored token)'))
+    .addHelpText(
+      'after',
+      examples(
+        'xcli auth ngrok -  < ngrok-token.txt',
+        'NGROK_AUTHTOKEN=… xcli webhook start   (the variable wins over the stored token)',
+      ),
+    )
     .action((token: string | undefined) => run.runAuthNgrok(ctx, { token }));
 
   auth
@@ -177,10 +224,15 @@ export function registerAuth(program: Command, ctx: Context, run: AuthRuns = aut
     .option('--file <path>', 'the xurl file to read (default ~/.xurl/auth.yml)')
     .option('--overwrite', 'replace apps that already exist here (otherwise they are skipped)')
     .addHelpText('after', examples('xcli auth import-xurl', 'xcli auth import-xurl --file backup/auth.yml --overwrite'))
-    .action((opts: { file?: string; overwrite?: boolean }) => run.runImportXurl(ctx, { file: opts.file, overwrite: opts.overwrite === true }));
+    .action((opts: { file?: string; overwrite?: boolean }) =>
+      run.runImportXurl(ctx, { file: opts.file, overwrite: opts.overwrite === true }),
+    );
 
   takesApiOptions(program.command('token'), ['app', 'username'])
     .description('print a valid OAuth2 access token (refreshed if needed; never opens a browser)')
-    .addHelpText('after', examples('curl -H "Authorization: Bearer $(xcli token)" https://api.x.com/2/users/me', 'xcli token -u alice --app work'))
+    .addHelpText(
+      'after',
+      examples('curl -H "Authorization: Bearer $(xcli token)" https://api.x.com/2/users/me', 'xcli token -u alice --app work'),
+    )
     .action(() => run.runToken(ctx));
 }

@@ -26,7 +26,8 @@ const API_OPTION_NAMES: readonly ApiOptionName[] = ['app', 'auth', 'username', '
 function onceOnly<T>(flag: string, parse: (value: string) => T): (value: string, previous: T | undefined) => T {
   return (value, previous) => {
     const parsed = parse(value);
-    if (previous !== undefined && previous !== parsed) throw new InvalidArgumentError(`${flag} given twice with different values ('${String(previous)}' and '${String(parsed)}')`);
+    if (previous !== undefined && previous !== parsed)
+      throw new InvalidArgumentError(`${flag} given twice with different values ('${String(previous)}' and '${String(parsed)}')`);
     return parsed;
   };
 }
@@ -50,7 +51,8 @@ export function declareApiOptions(root: Command): Command {
 export function takesApiOptions(cmd: Command, names: readonly ApiOptionName[] = API_OPTION_NAMES): Command {
   let root = cmd;
   while (root.parent) root = root.parent;
-  for (const option of root.options) if ((names as readonly string[]).includes(option.attributeName())) cmd.addOption(option as Option);
+  for (const option of root.options)
+    if ((names as readonly string[]).includes(option.attributeName())) cmd.addOption(option as Option);
   return cmd;
 }
 
@@ -67,7 +69,9 @@ export function resolveApiOptions(action: Command): GlobalOptions {
       const value: unknown = cmd.getOptionValue(name);
       if (name in resolved && resolved[name] !== value) {
         const flag = cmd.options.find((o) => o.attributeName() === name)?.long ?? `--${name}`;
-        throw new UsageError(`${flag} given twice with different values ('${String(value)}' and '${String(resolved[name])}'): give it once`);
+        throw new UsageError(
+          `${flag} given twice with different values ('${String(value)}' and '${String(resolved[name])}'): give it once`,
+        );
       }
       resolved[name] = value;
     }

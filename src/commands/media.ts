@@ -17,13 +17,19 @@ export function registerMedia(program: Command, ctx: Context, run: MediaRuns = m
       .description('upload a file with X\'s chunked upload; prints the media data ({"id":…}) on stdout')
       .argument('<file>', 'image, GIF or video to upload')
       .option('--media-type <type>', 'media type, e.g. video/mp4 (default: from the content and extension)')
-      .option('--category <category>', 'tweet_image, tweet_gif, tweet_video, amplify_video, dm_image, dm_gif, dm_video or subtitles (default: from the type)')
+      .option(
+        '--category <category>',
+        'tweet_image, tweet_gif, tweet_video, amplify_video, dm_image, dm_gif, dm_video or subtitles (default: from the type)',
+      )
       .option('--alt <text>', 'alt text describing the media for people using screen readers (up to 1000 characters)')
       .option('--no-wait', 'return after FINALIZE instead of waiting for video/GIF processing')
       .option('--timeout <duration>', 'longest wait for processing, e.g. 90s or 5m', '10m')
       .addOption(new Option('--chunk-size <bytes>', 'APPEND chunk size (default 4m; env XCLI_MEDIA_CHUNK_SIZE)').hideHelp()),
   )
-    .addHelpText('after', '\nExample:\n  $ id=$(xcli media upload clip.mp4 | jq -r .id) && xcli post "new clip" --media-id "$id"\n')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ id=$(xcli media upload clip.mp4 | jq -r .id) && xcli post "new clip" --media-id "$id"\n',
+    )
     .action((file: string, opts: Record<string, unknown>) => run.runUpload(ctx, { ...opts, file }));
 
   takesApiOptions(

@@ -11,9 +11,6 @@ export type RequestRuns = Pick<typeof import('../http/raw.js'), 'runRawRequest'>
 
 export const requestRuns: RequestRuns = lazyRuns(() => import('../http/raw.js'));
 
-
-
-
 export function registerRequest(program: Command, ctx: Context, run: RequestRuns = requestRuns): void {
   program.optionsGroup('Requests:');
   program
@@ -45,10 +42,9 @@ export function registerRequest(program: Command, ctx: Context, run: RequestRuns
     .option('--raw', 'always print the body exactly as received')
     .option('--jq <expr>', 'filter the JSON body with a jq expression (per page with --paginate, per record on streams)')
     .option('-o, --output <file>', 'write the body to FILE instead of stdout (- for stdout), as curl -o');
-  program
-    .action(async (url: string | undefined, opts: RawRequestOptions) => {
-      const { meResolver } = await import('../shortcuts/me.js');
-      const commandNames = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
-      await run.runRawRequest(ctx, { ...opts, target: url, commandNames, me: meResolver });
-    });
+  program.action(async (url: string | undefined, opts: RawRequestOptions) => {
+    const { meResolver } = await import('../shortcuts/me.js');
+    const commandNames = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+    await run.runRawRequest(ctx, { ...opts, target: url, commandNames, me: meResolver });
+  });
 }

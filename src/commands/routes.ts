@@ -4,9 +4,13 @@ import type { Context } from '../context.js';
 import { lazyRuns, takesApiOptions } from './common.js';
 
 /** `routes` (src/http/route-list.ts) and `limits` (src/http/limits.ts). */
-export type RoutesRuns = Pick<typeof import('../http/route-list.js'), 'runRoutes'> & Pick<typeof import('../http/limits.js'), 'runLimits'>;
+export type RoutesRuns = Pick<typeof import('../http/route-list.js'), 'runRoutes'> &
+  Pick<typeof import('../http/limits.js'), 'runLimits'>;
 
-export const routesRuns: RoutesRuns = lazyRuns(async () => ({ ...(await import('../http/route-list.js')), ...(await import('../http/limits.js')) }));
+export const routesRuns: RoutesRuns = lazyRuns(async () => ({
+  ...(await import('../http/route-list.js')),
+  ...(await import('../http/limits.js')),
+}));
 
 export function registerRoutes(program: Command, ctx: Context, run: RoutesRuns = routesRuns): void {
   program
@@ -15,7 +19,10 @@ export function registerRoutes(program: Command, ctx: Context, run: RoutesRuns =
     .argument('[filter]', 'a path (/2/tweets/20, /2/webhooks) or a word to search in paths and summaries')
     .option('-X, --method <method>', 'only routes with this HTTP method')
     .option('--json', 'print the route facts as JSON')
-    .addHelpText('after', '\nExamples:\n  $ xcli routes /2/webhooks\n  $ xcli routes bookmarks\n  $ xcli routes /2/users/me --json\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ xcli routes /2/webhooks\n  $ xcli routes bookmarks\n  $ xcli routes /2/users/me --json\n',
+    )
     .action((filter: string | undefined, opts: { method?: string; json?: boolean }) => run.runRoutes(ctx, { ...opts, filter }));
 
   takesApiOptions(program.command('limits'), ['app'])

@@ -4,13 +4,12 @@ import type { Context } from '../context.js';
 import { collect, lazyRuns, takesApiOptions } from './common.js';
 import { wholeNumber } from '../numbers.js';
 
-
 function rate(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a probability between 0 and 1, e.g. 0.2');
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError('must be a probability between 0 and 1, e.g. 0.2');
   return n;
 }
-
 
 interface ServeFlags {
   port: number;
@@ -24,7 +23,10 @@ interface ServeFlags {
 }
 
 /** The run functions of `xcli sandbox …` (src/sandbox/cli.ts). */
-export type SandboxRuns = Pick<typeof import('../sandbox/cli.js'), 'runSandbox' | 'runSandboxEmit' | 'runSandboxStatus' | 'runSandboxDeliveries'>;
+export type SandboxRuns = Pick<
+  typeof import('../sandbox/cli.js'),
+  'runSandbox' | 'runSandboxEmit' | 'runSandboxStatus' | 'runSandboxDeliveries'
+>;
 
 export const sandboxRuns: SandboxRuns = lazyRuns(() => import('../sandbox/cli.js'));
 

@@ -7,15 +7,28 @@ import { collect, lazyRuns, takesApiOptions } from './common.js';
 /** The run functions of src/shortcuts/run.ts, one per command: the seam parse tests replace. */
 export type ShortcutRuns = Pick<
   typeof import('../shortcuts/run.js'),
-  | 'runPost' | 'runReply' | 'runQuote' | 'runDelete' | 'runDm' | 'runPostEdge' | 'runUserEdge' | 'runWhoami' | 'runUser'
-  | 'runGraph' | 'runRead' | 'runSearch' | 'runPosts' | 'runMyList' | 'runDms'
+  | 'runPost'
+  | 'runReply'
+  | 'runQuote'
+  | 'runDelete'
+  | 'runDm'
+  | 'runPostEdge'
+  | 'runUserEdge'
+  | 'runWhoami'
+  | 'runUser'
+  | 'runGraph'
+  | 'runRead'
+  | 'runSearch'
+  | 'runPosts'
+  | 'runMyList'
+  | 'runDms'
 >;
 
 export const shortcutRuns: ShortcutRuns = lazyRuns(() => import('../shortcuts/run.js'));
 
 /** A shortcut with the API options and `--json`. */
 function shortcut(parent: Command, name: string, description: string): Command {
-  return takesApiOptions(parent.command(name).description(description)).option('--json', 'print X\'s JSON even on a terminal');
+  return takesApiOptions(parent.command(name).description(description)).option('--json', "print X's JSON even on a terminal");
 }
 
 function listOptions(cmd: Command, range: string): Command {
@@ -113,7 +126,10 @@ export function registerUserShortcuts(program: Command, ctx: Context, run: Short
   }
 
   for (const which of ['following', 'followers'] as const) {
-    listOptions(shortcut(program, which, which === 'following' ? 'list the accounts a user follows' : 'list the followers of a user'), '1-1000')
+    listOptions(
+      shortcut(program, which, which === 'following' ? 'list the accounts a user follows' : 'list the followers of a user'),
+      '1-1000',
+    )
       .option('--of <user>', 'whose list (default: you)')
       .action((flags: ListFlags & { of?: string }) => run.runGraph(ctx, { ...flags, which }));
   }
@@ -144,5 +160,7 @@ export function registerReadingShortcuts(program: Command, ctx: Context, run: Sh
     cmd.action((flags: TimelineFlags) => run.runMyList(ctx, { ...flags, which }));
   }
 
-  listOptions(shortcut(program, 'dms', 'your recent direct messages'), '1-100').action((flags: ListFlags) => run.runDms(ctx, flags));
+  listOptions(shortcut(program, 'dms', 'your recent direct messages'), '1-100').action((flags: ListFlags) =>
+    run.runDms(ctx, flags),
+  );
 }

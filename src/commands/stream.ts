@@ -31,11 +31,7 @@ Examples:
   const rules = stream.command('rules').description('list, add and delete filtered-stream rules (/2/tweets/search/stream/rules)');
 
   takesApiOptions(
-    rules
-      .command('list')
-      .description('the active rules')
-      .argument('[id...]', 'only these rule ids')
-      .option('--json', JSON_HELP),
+    rules.command('list').description('the active rules').argument('[id...]', 'only these rule ids').option('--json', JSON_HELP),
   ).action((ids: string[], opts) => run.runRulesList(ctx, { ...opts, ids }));
 
   takesApiOptions(
@@ -73,10 +69,15 @@ Examples:
       .option('--json', JSON_HELP),
   ).action((id: string, opts) => run.runWebhookLink(ctx, { ...opts, id }));
 
-  takesApiOptions(webhooks.command('list').description('webhooks linked to the filtered stream').option('--json', JSON_HELP)).action(
-(opts) => run.runWebhookList(ctx, opts));
+  takesApiOptions(
+    webhooks.command('list').description('webhooks linked to the filtered stream').option('--json', JSON_HELP),
+  ).action((opts) => run.runWebhookList(ctx, opts));
 
   takesApiOptions(
-    webhooks.command('unlink').description('stop delivering the filtered stream to this webhook').argument('<webhook-id>', 'webhook id').option('--json', JSON_HELP),
+    webhooks
+      .command('unlink')
+      .description('stop delivering the filtered stream to this webhook')
+      .argument('<webhook-id>', 'webhook id')
+      .option('--json', JSON_HELP),
   ).action((id: string, opts) => run.runWebhookUnlink(ctx, { ...opts, id }));
 }

@@ -7,7 +7,6 @@ import { collect, takesApiOptions } from './common.js';
 import { durationSeconds } from '../duration.js';
 import { wholeNumber } from '../numbers.js';
 
-
 const MiB = 1024 * 1024;
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: MiB, g: 1024 * MiB };
 
@@ -23,9 +22,14 @@ function byteSize(min: number, max: number, what: string): (value: string) => nu
 }
 
 function checkStartFlags(o: WebhookStartOptions): void {
-  if (!o.path.startsWith('/') || /[?#\s]/.test(o.path)) throw new UsageError(`--path must start with / and hold no query or spaces, got '${o.path}'`);
-  if (o.crc === 'passthrough' && !o.forwardTo) throw new UsageError('--crc passthrough needs --forward-to URL (the app that answers the CRC)');
-  for (const [flag, url] of [['--forward-to', o.forwardTo], ['--public-url', o.publicUrl]] as const) {
+  if (!o.path.startsWith('/') || /[?#\s]/.test(o.path))
+    throw new UsageError(`--path must start with / and hold no query or spaces, got '${o.path}'`);
+  if (o.crc === 'passthrough' && !o.forwardTo)
+    throw new UsageError('--crc passthrough needs --forward-to URL (the app that answers the CRC)');
+  for (const [flag, url] of [
+    ['--forward-to', o.forwardTo],
+    ['--public-url', o.publicUrl],
+  ] as const) {
     if (url === undefined) continue;
     let parsed: URL | undefined;
     try {
@@ -33,20 +37,38 @@ function checkStartFlags(o: WebhookStartOptions): void {
     } catch {
       // reported below
     }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) throw new UsageError(`${flag} wants an http(s) URL, got '${url}'`);
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
+      throw new UsageError(`${flag} wants an http(s) URL, got '${url}'`);
   }
-  if (o.dedupe !== undefined && !/^rediss?:\/\/[^/\s]/.test(o.dedupe)) throw new UsageError(`--dedupe wants a redis:// URL, got '${o.dedupe}'`);
-  if ((o.replace || o.ephemeral) && !o.register) throw new UsageError(`${o.replace ? '--replace' : '--ephemeral'} only makes sense with --register`);
-  if (o.register && !o.sandbox && !o.tunnel && !o.publicUrl) throw new UsageError('--register needs a public URL: drop --no-tunnel, or pass --public-url URL');
+  if (o.dedupe !== undefined && !/^rediss?:\/\/[^/\s]/.test(o.dedupe))
+    throw new UsageError(`--dedupe wants a redis:// URL, got '${o.dedupe}'`);
+  if ((o.replace || o.ephemeral) && !o.register)
+    throw new UsageError(`${o.replace ? '--replace' : '--ephemeral'} only makes sense with --register`);
+  if (o.register && !o.sandbox && !o.tunnel && !o.publicUrl)
+    throw new UsageError('--register needs a public URL: drop --no-tunnel, or pass --public-url URL');
 }
 
 /** `--sandbox` registers at the local sandbox only: no other app, no tunnel, nothing at X to replace. */
 function checkSandboxFlags(o: WebhookStartOptions, app: string | undefined): void {
-  if (app !== undefined && app !== 'sandbox') throw new UsageError(`--sandbox uses the app 'sandbox' it creates; drop --app ${app} (to use a real X app, run without --sandbox)`);
-  const tunnelFlag = o.publicUrl !== undefined ? '--public-url' : o.ngrokDomain !== undefined ? '--ngrok-domain' : o.tunnelModule !== undefined ? '--tunnel-module' : undefined;
+  if (app !== undefined && app !== 'sandbox')
+    throw new UsageError(
+      `--sandbox uses the app 'sandbox' it creates; drop --app ${app} (to use a real X app, run without --sandbox)`,
+    );
+  const tunnelFlag =
+    o.publicUrl !== undefined
+      ? '--public-url'
+      : o.ngrokDomain !== undefined
+        ? '--ngrok-domain'
+        : o.tunnelModule !== undefined
+          ? '--tunnel-module'
+          : undefined;
   if (tunnelFlag) throw new UsageError(`--sandbox needs no tunnel (the sandbox runs on this machine): drop ${tunnelFlag}`);
-  if (o.replace || o.ephemeral) throw new UsageError(`${o.replace ? '--replace' : '--ephemeral'} is for registering at X; --sandbox registers at a sandbox that ends with the server`);
-  if (!['127.0.0.1', 'localhost', '::1'].includes(o.host)) throw new UsageError(`--sandbox serves on a loopback address (127.0.0.1, localhost, ::1), got --host ${o.host}`);
+  if (o.replace || o.ephemeral)
+    throw new UsageError(
+      `${o.replace ? '--replace' : '--ephemeral'} is for registering at X; --sandbox registers at a sandbox that ends with the server`,
+    );
+  if (!['127.0.0.1', 'localhost', '::1'].includes(o.host))
+    throw new UsageError(`--sandbox serves on a loopback address (127.0.0.1, localhost, ::1), got --host ${o.host}`);
 }
 
 /** The options each `webhook` subcommand parses, as its run function receives them. */
@@ -91,13 +113,20 @@ export function webhookRunners(ctx: Context): WebhookRunners {
         ctx.io.stdout.write(`${sampleTypes().join('\n')}\n`);
         return;
       }
-      await (await tools()).runTrigger(ctx, o.type, { to: o.to, overrides: o.overrides, print: o.print, app: ctx.api.app, json: o.json });
+      await (await tools()).runTrigger(ctx, o.type, {
+        to: o.to,
+        overrides: o.overrides,
+        print: o.print,
+        app: ctx.api.app,
+        json: o.json,
+      });
     },
     events: async (o) => (await history()).runEventsList(ctx, o),
     eventsStats: async (o) => (await history()).runEventsStats(ctx, o),
     eventsPrune: async (o) => (await history()).runEventsPrune(ctx, o.before),
     eventsShow: async (o) => (await history()).runEventsShow(ctx, o.id, { json: o.json }),
-    replayLocal: async (o) => (await history()).runReplayLocal(ctx, o.id, { since: o.since, to: o.to, app: ctx.api.app, json: o.json }),
+    replayLocal: async (o) =>
+      (await history()).runReplayLocal(ctx, o.id, { since: o.since, to: o.to, app: ctx.api.app, json: o.json }),
   };
 }
 
@@ -120,26 +149,66 @@ Examples:
   const start = webhook
     .command('start')
     .description('run a local webhook server: answers CRC, verifies signatures, logs every event')
-    .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').default(D.port).argParser(wholeNumber('--port', 0, 65535)))
+    .addOption(
+      new Option('--port <n>', 'port to listen on (0 picks a free one)')
+        .default(D.port)
+        .argParser(wholeNumber('--port', 0, 65535)),
+    )
     .option('--path <path>', 'webhook path', D.path)
     .option('--host <address>', 'address to bind', D.host)
     .option('--require-signature', 'answer 403 to unsigned or wrongly signed events (default: 200 and flag them)')
-    .addOption(new Option('--max-body <bytes>', 'largest body accepted (413 above)').default(D.maxBody, '1 MiB').argParser(byteSize(1, 1024 * MiB, '--max-body')))
-    .option('--previous-secret <secret>', 'during a secret rotation, also accept events signed with this older consumer secret (repeatable)', collect)
+    .addOption(
+      new Option('--max-body <bytes>', 'largest body accepted (413 above)')
+        .default(D.maxBody, '1 MiB')
+        .argParser(byteSize(1, 1024 * MiB, '--max-body')),
+    )
+    .option(
+      '--previous-secret <secret>',
+      'during a secret rotation, also accept events signed with this older consumer secret (repeatable)',
+      collect,
+    )
     .option('--dedupe <url>', 'share duplicate detection with other instances through Redis, e.g. redis://127.0.0.1:6379')
-    .addOption(new Option('--max-connections <n>', 'open connections above which new events get 503 (CRC still answered)').default(D.maxConnections).argParser(wholeNumber('--max-connections', 1, 1_000_000)))
-    .addOption(new Option('--max-body-memory <bytes>', 'request bodies held at once, all connections (503 above)').default(D.maxBodyMemory, '48m').argParser(byteSize(1024, 64 * 1024 * MiB, '--max-body-memory')))
-    .addOption(new Option('--max-forward-memory <bytes>', 'event bytes waiting for --forward-to (503 above)').default(D.maxForwardMemory, '32m').argParser(byteSize(1024, 64 * 1024 * MiB, '--max-forward-memory')))
-    .addOption(new Option('--max-log-size <size>', 'rotate the event log at this size, keeping 3 older files').default(D.maxLogSize, '256MiB').argParser(byteSize(MiB, 1024 * 1024 * MiB, '--max-log-size')))
-    .addOption(new Option('--log-unverified <mode>', 'unverified bodies: head (first 4 KiB, length, SHA-256) or full').choices(['head', 'full']).default(D.logUnverified))
+    .addOption(
+      new Option('--max-connections <n>', 'open connections above which new events get 503 (CRC still answered)')
+        .default(D.maxConnections)
+        .argParser(wholeNumber('--max-connections', 1, 1_000_000)),
+    )
+    .addOption(
+      new Option('--max-body-memory <bytes>', 'request bodies held at once, all connections (503 above)')
+        .default(D.maxBodyMemory, '48m')
+        .argParser(byteSize(1024, 64 * 1024 * MiB, '--max-body-memory')),
+    )
+    .addOption(
+      new Option('--max-forward-memory <bytes>', 'event bytes waiting for --forward-to (503 above)')
+        .default(D.maxForwardMemory, '32m')
+        .argParser(byteSize(1024, 64 * 1024 * MiB, '--max-forward-memory')),
+    )
+    .addOption(
+      new Option('--max-log-size <size>', 'rotate the event log at this size, keeping 3 older files')
+        .default(D.maxLogSize, '256MiB')
+        .argParser(byteSize(MiB, 1024 * 1024 * MiB, '--max-log-size')),
+    )
+    .addOption(
+      new Option('--log-unverified <mode>', 'unverified bodies: head (first 4 KiB, length, SHA-256) or full')
+        .choices(['head', 'full'])
+        .default(D.logUnverified),
+    )
     .option('-o, --output <file>', 'also append every event to FILE (JSONL)')
     .option('-P, --pretty', 'print each event body, pretty')
     .option('-q, --quiet', 'no line per CRC or event')
     .option('--json', 'NDJSON records on stdout (ready, crc, event, forward, error, summary)')
     .option('--events <types>', 'show and forward only these types, e.g. post.*,like.create (all are logged)')
     .option('--forward-to <url>', "relay each event byte for byte (X's headers included) to your app")
-    .addOption(new Option('--forward-timeout <duration>', 'how long to wait for your app (e.g. 10s)').default(D.forwardTimeout).argParser(durationSeconds('--forward-timeout', 1, 600)))
-    .addOption(new Option('--crc <mode>', 'who answers the CRC: local, or passthrough to --forward-to (answer checked)').choices(['local', 'passthrough']).default(D.crc))
+    .addOption(
+      new Option('--forward-timeout <duration>', 'how long to wait for your app (e.g. 10s)')
+        .default(D.forwardTimeout)
+        .argParser(durationSeconds('--forward-timeout', 1, 600)),
+    )
+    .addOption(
+      new Option('--crc <mode>', 'who answers the CRC: local, or passthrough to --forward-to (answer checked)')
+        .choices(['local', 'passthrough'])
+        .default(D.crc),
+    )
     .option('--no-tunnel', 'serve locally only (no ngrok)')
     .option('--public-url <url>', 'public URL of a tunnel you run (cloudflared, your own ngrok…)')
     .option('--ngrok-domain <domain>', 'your reserved ngrok domain')
@@ -147,7 +216,11 @@ Examples:
     .option('--register', 'register the public URL at X (POST /2/webhooks, or PUT to re-validate)')
     .option('--replace', 'with --register: delete the existing webhooks when the limit is reached')
     .option('--ephemeral', 'with --register: delete the webhook on exit')
-    .option('--subscribe <type:@user>', 'with --register: an X Activity subscription to this webhook, e.g. post.create:@me (repeatable)', collect)
+    .option(
+      '--subscribe <type:@user>',
+      'with --register: an X Activity subscription to this webhook, e.g. post.create:@me (repeatable)',
+      collect,
+    )
     .option('--sandbox', 'no account, no tunnel: start a local X sandbox in this process, register and subscribe against it');
   // The flags are the options: commander's camelCase names are WebhookStartOptions' fields.
   takesApiOptions(start).action(async (options: WebhookStartOptions) => {
@@ -162,7 +235,12 @@ Examples:
     .option('--json', "print X's JSON even on a terminal")
     .action((flags: { json?: boolean }) => run.list({ json: json(flags) }));
 
-  takesApiOptions(webhook.command('create').argument('<url>', 'public https URL').description('register a webhook URL (X sends a CRC to it first)'))
+  takesApiOptions(
+    webhook
+      .command('create')
+      .argument('<url>', 'public https URL')
+      .description('register a webhook URL (X sends a CRC to it first)'),
+  )
     .option('--json', "print X's JSON even on a terminal")
     .action((url: string, flags: { json?: boolean }) => run.create({ url, json: json(flags) }));
 
@@ -170,15 +248,27 @@ Examples:
     .option('--json', "print X's JSON even on a terminal")
     .action((id: string, flags: { json?: boolean }) => run.delete({ id, json: json(flags) }));
 
-  takesApiOptions(webhook.command('validate').argument('<id>', 'webhook id').description('make X send a CRC now and re-enable the webhook (PUT)'))
+  takesApiOptions(
+    webhook
+      .command('validate')
+      .argument('<id>', 'webhook id')
+      .description('make X send a CRC now and re-enable the webhook (PUT)'),
+  )
     .option('--json', "print X's JSON even on a terminal")
     .action((id: string, flags: { json?: boolean }) => run.validate({ id, json: json(flags) }));
 
-  takesApiOptions(webhook.command('replay').argument('<id>', 'webhook id').description('ask X to deliver again the events of a past window (≤ 24 h)'))
+  takesApiOptions(
+    webhook
+      .command('replay')
+      .argument('<id>', 'webhook id')
+      .description('ask X to deliver again the events of a past window (≤ 24 h)'),
+  )
     .requiredOption('--from <time>', 'start: yyyymmddhhmm UTC, an ISO time, or a duration ago (90m)')
     .requiredOption('--to <time>', 'end, same forms (at least 10 minutes ago)')
     .option('--json', "print X's JSON even on a terminal")
-    .action((id: string, flags: { from: string; to: string; json?: boolean }) => run.replay({ id, from: flags.from, to: flags.to, json: json(flags) }));
+    .action((id: string, flags: { from: string; to: string; json?: boolean }) =>
+      run.replay({ id, from: flags.from, to: flags.to, json: json(flags) }),
+    );
 
   takesApiOptions(webhook.command('crc'), ['app'])
     .argument('<token>', 'the crc_token X sent')
@@ -201,7 +291,9 @@ Examples:
     .description('act as X against a webhook server: CRC, token, content type, no redirect, latency')
     .option('--event [type]', 'also send a signed sample event and expect 200 (default post.create)')
     .option('--json', 'one JSON object with every check')
-    .action((url: string, flags: { event?: string | true; json?: boolean }) => run.check({ url, event: flags.event === true ? 'post.create' : flags.event, json: json(flags) }));
+    .action((url: string, flags: { event?: string | true; json?: boolean }) =>
+      run.check({ url, event: flags.event === true ? 'post.create' : flags.event, json: json(flags) }),
+    );
 
   takesApiOptions(webhook.command('trigger'), ['app'])
     .argument('[type]', 'event type (without one, the known types are listed)')
@@ -223,7 +315,8 @@ Examples:
     .option('-f, --follow', 'then keep printing new events as they are logged (Ctrl-C to stop)')
     .option('--stats', 'counts per minute (a sparkline on a terminal) and the top event types, of the last hour or --since')
     .action((flags: { type?: string; since?: string; json?: boolean; follow?: boolean; stats?: boolean }) => {
-      if (!flags.stats) return run.events({ type: flags.type, since: flags.since, json: json(flags), follow: flags.follow === true });
+      if (!flags.stats)
+        return run.events({ type: flags.type, since: flags.since, json: json(flags), follow: flags.follow === true });
       if (flags.follow) throw new UsageError('--stats and --follow do not go together');
       return run.eventsStats({ type: flags.type, since: flags.since, json: json(flags) });
     });
@@ -245,5 +338,7 @@ Examples:
     .option('--since <when>', 'every event since a duration ago (10m) or a time')
     .option('--to <url>', 'where to send (default: the running webhook start; needed when none or several run)')
     .option('--json', 'a JSON line per event')
-    .action((id: string | undefined, flags: { since?: string; to?: string; json?: boolean }) => run.replayLocal({ id, since: flags.since, to: flags.to, json: json(flags) }));
+    .action((id: string | undefined, flags: { since?: string; to?: string; json?: boolean }) =>
+      run.replayLocal({ id, since: flags.since, to: flags.to, json: json(flags) }),
+    );
 }

@@ -34,7 +34,12 @@ export function parseJsonBody<T>(raw: Buffer): T | undefined {
   }
 }
 
-export async function callApi<T = unknown>(ctx: Context, globals: GlobalOptions, call: ApiCall, session?: ApiSession): Promise<ApiResult<T>> {
+export async function callApi<T = unknown>(
+  ctx: Context,
+  globals: GlobalOptions,
+  call: ApiCall,
+  session?: ApiSession,
+): Promise<ApiResult<T>> {
   const s = session ?? (await openSession(ctx, globals));
   const url = withQuery(resolveRequestUrl(call.path, s.resolved.apiBaseUrl), call.query);
   const headers: Record<string, string> = { ...call.headers };

@@ -63,7 +63,9 @@ export function chooseAuth(input: AuthChoiceInput): AuthChoice {
     return {
       kind,
       reason: `--auth ${input.flag}`,
-      warning: input.apiHost ? undefined : `sending ${AUTH_NAMES[kind]} credentials to ${input.host}, which is not the API host (--auth was given)`,
+      warning: input.apiHost
+        ? undefined
+        : `sending ${AUTH_NAMES[kind]} credentials to ${input.host}, which is not the API host (--auth was given)`,
     };
   }
   if (!input.apiHost) {

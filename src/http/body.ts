@@ -24,7 +24,14 @@ async function readFileForFlag(path: string, flag: string): Promise<Buffer> {
     return await readFileAsync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : String(code ?? error);
     throw new UsageError(`${flag} ${path}: ${reason}`);
   }
 }
@@ -74,7 +81,10 @@ function typedValue(key: string, value: string): unknown {
 export function fieldsToJson(fields: Field[]): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   for (const { key, value } of fields) {
-    const parts = [key.slice(0, key.includes('[') ? key.indexOf('[') : undefined), ...[...key.matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1]!)];
+    const parts = [
+      key.slice(0, key.includes('[') ? key.indexOf('[') : undefined),
+      ...[...key.matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1]!),
+    ];
     const typed = typedValue(parts.filter((p) => p !== '').pop() ?? key, value);
     let node: Record<string, unknown> | unknown[] = root;
     for (let i = 0; i < parts.length; i++) {
@@ -150,7 +160,9 @@ export async function multipartBody(fields: Field[], files: FilePart[]): Promise
     const bytes = await readFileForFlag(file.path, '-F');
     const type = MEDIA_TYPES[extname(file.path).toLowerCase()] ?? 'application/octet-stream';
     chunks.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(file.name)}"; filename="${quote(basename(file.path))}"\r\nContent-Type: ${type}\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${quote(file.name)}"; filename="${quote(basename(file.path))}"\r\nContent-Type: ${type}\r\n\r\n`,
+      ),
       bytes,
       Buffer.from('\r\n'),
     );

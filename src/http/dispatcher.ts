@@ -77,7 +77,12 @@ export function dispatcherForX(env: Env): Promise<Dispatcher> {
   const key = JSON.stringify(settings);
   if (proxied?.key !== key) {
     // '' rather than undefined: the agent must not fall back to process.env (xcli's env is injected).
-    const options = { ...AGENT_OPTIONS, httpProxy: settings.httpProxy ?? '', httpsProxy: settings.httpsProxy ?? '', noProxy: settings.noProxy };
+    const options = {
+      ...AGENT_OPTIONS,
+      httpProxy: settings.httpProxy ?? '',
+      httpsProxy: settings.httpsProxy ?? '',
+      noProxy: settings.noProxy,
+    };
     const agent = Promise.all([
       import('undici/lib/dispatcher/env-http-proxy-agent.js'),
       import('undici/lib/dispatcher/dispatcher.js'),

@@ -16,8 +16,12 @@ function routeTakes(route: RouteFact, name: string): boolean {
 }
 
 function splitList(value: string, flag: string): string[] {
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (items.length === 0 || items.some((i) => !/^[A-Za-z0-9_.]+$/.test(i))) throw new UsageError(`${flag} '${value}': expected a comma-separated list of names`);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length === 0 || items.some((i) => !/^[A-Za-z0-9_.]+$/.test(i)))
+    throw new UsageError(`${flag} '${value}': expected a comma-separated list of names`);
   return items;
 }
 
@@ -25,7 +29,11 @@ function splitList(value: string, flag: string): string[] {
  * The query parameters `--fields TYPE=a,b` (repeatable) and `--expand a,b` (repeatable) stand for,
  * in order; a route that does not take one of them is a usage error.
  */
-export function fieldParams(fields: readonly string[] = [], expand: readonly string[] = [], route?: RouteFact): Array<[string, string]> {
+export function fieldParams(
+  fields: readonly string[] = [],
+  expand: readonly string[] = [],
+  route?: RouteFact,
+): Array<[string, string]> {
   const params = new Map<string, string[]>();
   const add = (name: string, items: string[]) => params.set(name, [...new Set([...(params.get(name) ?? []), ...items])]);
   for (const spec of fields) {
@@ -37,9 +45,13 @@ export function fieldParams(fields: readonly string[] = [], expand: readonly str
   if (route) {
     for (const name of params.keys()) {
       if (routeTakes(route, name)) continue;
-      const takes = route.params.filter((p) => p.in === 'query' && (p.name.endsWith('.fields') || p.name === 'expansions')).map((p) => p.name);
+      const takes = route.params
+        .filter((p) => p.in === 'query' && (p.name.endsWith('.fields') || p.name === 'expansions'))
+        .map((p) => p.name);
       const flag = name === 'expansions' ? '--expand' : `--fields ${name.replace(/\.fields$/, '')}=…`;
-      throw new UsageError(`${flag}: ${route.method} ${route.path} takes no ${name}${takes.length ? ` (it takes ${takes.join(', ')})` : ''}`);
+      throw new UsageError(
+        `${flag}: ${route.method} ${route.path} takes no ${name}${takes.length ? ` (it takes ${takes.join(', ')})` : ''}`,
+      );
     }
   }
   return [...params].map(([name, items]) => [name, items.join(',')]);

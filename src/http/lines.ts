@@ -4,7 +4,9 @@
 // than the reading itself (bench/cases/stream.mjs, docs/performance.md).
 import type { Readable, Writable } from 'node:stream';
 
-export type ReadOutcome = { end: 'eof' | 'stall' | 'stopped'; gotData: boolean } | { end: 'error'; reason: string; gotData: boolean };
+export type ReadOutcome =
+  | { end: 'eof' | 'stall' | 'stopped'; gotData: boolean }
+  | { end: 'error'; reason: string; gotData: boolean };
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;

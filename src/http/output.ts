@@ -20,7 +20,13 @@ function looksJson(body: Buffer, contentType: string | undefined): boolean {
  * The bytes to print for a body. `terminate` adds a final newline when the body lacks one, so
  * several documents (pages) stay one per line; a lone raw body is left byte for byte.
  */
-export function renderBody(ctx: Context, body: Buffer, contentType: string | undefined, mode: OutputMode = 'auto', terminate = false): Buffer {
+export function renderBody(
+  ctx: Context,
+  body: Buffer,
+  contentType: string | undefined,
+  mode: OutputMode = 'auto',
+  terminate = false,
+): Buffer {
   if (prettyWanted(ctx, mode)) {
     if (body.length > 0 && looksJson(body, contentType)) {
       try {
@@ -35,7 +41,13 @@ export function renderBody(ctx: Context, body: Buffer, contentType: string | und
   return body;
 }
 
-export function writeBody(ctx: Context, body: Buffer, contentType: string | undefined, mode: OutputMode = 'auto', terminate = false): void {
+export function writeBody(
+  ctx: Context,
+  body: Buffer,
+  contentType: string | undefined,
+  mode: OutputMode = 'auto',
+  terminate = false,
+): void {
   const bytes = renderBody(ctx, body, contentType, mode, terminate);
   if (bytes.length > 0) ctx.io.stdout.write(bytes);
 }

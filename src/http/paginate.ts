@@ -10,7 +10,8 @@ import type { ApiSession, RequestSpec } from './session.js';
 export function pageParamFor(method: string, route: RouteFact | undefined): 'pagination_token' | 'next_token' {
   if (method !== 'GET') throw new UsageError('--paginate works with GET requests only');
   if (!route) return 'pagination_token';
-  if (!route.pageParam) throw new UsageError(`--paginate: GET ${route.path} does not page (it takes no pagination_token or next_token)`);
+  if (!route.pageParam)
+    throw new UsageError(`--paginate: GET ${route.path} does not page (it takes no pagination_token or next_token)`);
   return route.pageParam;
 }
 

@@ -15,12 +15,17 @@ const POST_ID_NAMES = new Set(['tweet_id', 'source_tweet_id']);
 /** A username's id is stable; a week bounds the damage of a handle that changed hands. */
 const HANDLE_TTL_MS = 7 * 24 * 3600_000;
 
-type Word = { index: number; kind: 'me' } | { index: number; kind: 'handle'; name: string } | { index: number; kind: 'post'; id: string };
+type Word =
+  | { index: number; kind: 'me' }
+  | { index: number; kind: 'handle'; name: string }
+  | { index: number; kind: 'post'; id: string };
 
 function paramAt(route: RouteFact, index: number) {
   const segment = route.path.split('/').filter(Boolean)[index];
   const name = segment?.match(/^\{(.+)\}$/)?.[1];
-  return name === undefined ? undefined : (route.params.find((p) => p.name === name && p.in === 'path') ?? { name, type: 'string' });
+  return name === undefined
+    ? undefined
+    : (route.params.find((p) => p.name === name && p.in === 'path') ?? { name, type: 'string' });
 }
 
 function takesUserId(route: RouteFact, index: number): boolean {
@@ -53,7 +58,12 @@ export interface ExpandOptions {
 }
 
 /** The API path with `{me}`, `@handle` and post URLs replaced by ids; unchanged when it has none. */
-export async function expandPathArgs(session: ApiSession, method: string, apiPath: string, options: ExpandOptions): Promise<string> {
+export async function expandPathArgs(
+  session: ApiSession,
+  method: string,
+  apiPath: string,
+  options: ExpandOptions,
+): Promise<string> {
   const segments = apiPath.replace(POST_URL, (_m, id: string) => `\0${id}`).split('/');
   const words: Word[] = [];
   segments.forEach((raw, index) => {
@@ -77,16 +87,22 @@ export async function expandPathArgs(session: ApiSession, method: string, apiPat
   for (const w of words) {
     if (!route) continue;
     if ((w.kind === 'me' || w.kind === 'handle') && !takesUserId(route, at(w))) {
-      throw new UsageError(`${w.kind === 'me' ? '{me}' : `@${w.name}`} is not in a user id position of ${route.method} ${route.path}`);
+      throw new UsageError(
+        `${w.kind === 'me' ? '{me}' : `@${w.name}`} is not in a user id position of ${route.method} ${route.path}`,
+      );
     }
-    if (w.kind === 'post' && !takesPostId(route, at(w))) throw new UsageError(`a post URL is not in a post id position of ${route.method} ${route.path}`);
+    if (w.kind === 'post' && !takesPostId(route, at(w)))
+      throw new UsageError(`a post URL is not in a post id position of ${route.method} ${route.path}`);
   }
   for (const w of words) {
     if (w.kind === 'post') segments[w.index] = w.id;
     else if (w.kind === 'me') {
       const id = options.offline ? await options.me.cached(session) : await meId(session, options.me);
       if (id) segments[w.index] = id;
-      else options.note?.('{me} is not resolved: its id is not cached yet, and this sends nothing (run the request once, or xcli whoami)');
+      else
+        options.note?.(
+          '{me} is not resolved: its id is not cached yet, and this sends nothing (run the request once, or xcli whoami)',
+        );
     } else {
       const id = options.offline ? await cachedHandle(session, w.name) : await handleId(session, w.name);
       if (id) segments[w.index] = id;
@@ -100,7 +116,8 @@ async function meId(session: ApiSession, me: MeResolver): Promise<string> {
   try {
     return await me.lookup(session);
   } catch (error) {
-    if (error instanceof CredentialsError) throw new CredentialsError(`{me} needs a user context (/2/users/me): ${error.message}`, error.code);
+    if (error instanceof CredentialsError)
+      throw new CredentialsError(`{me} needs a user context (/2/users/me): ${error.message}`, error.code);
     throw error;
   }
 }
@@ -113,9 +130,14 @@ interface CachedHandle {
 }
 
 async function cachedHandle(session: ApiSession, name: string): Promise<string | undefined> {
-  const users = (readStateFile(session.ctx.paths.stateFile))?.users as Record<string, CachedHandle> | undefined;
+  const users = readStateFile(session.ctx.paths.stateFile)?.users as Record<string, CachedHandle> | undefined;
   const hit = users && typeof users === 'object' ? users[handleKey(session, name)] : undefined;
-  const fresh = hit && typeof hit.id === 'string' && /^\d{1,19}$/.test(hit.id) && typeof hit.seenAt === 'number' && session.ctx.now() - hit.seenAt < HANDLE_TTL_MS;
+  const fresh =
+    hit &&
+    typeof hit.id === 'string' &&
+    /^\d{1,19}$/.test(hit.id) &&
+    typeof hit.seenAt === 'number' &&
+    session.ctx.now() - hit.seenAt < HANDLE_TTL_MS;
   return fresh ? hit.id : undefined;
 }
 
@@ -124,7 +146,12 @@ async function handleId(session: ApiSession, name: string): Promise<string> {
   if (cached) return cached;
   let result;
   try {
-    result = await callApi<{ data?: { id?: unknown } }>(session.ctx, session.globals, { method: 'GET', path: `/2/users/by/username/${encodeURIComponent(name)}` }, session);
+    result = await callApi<{ data?: { id?: unknown } }>(
+      session.ctx,
+      session.globals,
+      { method: 'GET', path: `/2/users/by/username/${encodeURIComponent(name)}` },
+      session,
+    );
   } catch (error) {
     if (error instanceof ApiError) throw new FailureError(`could not look up @${name}: ${error.summary}`);
     throw error;

@@ -64,7 +64,11 @@ export function partialErrorsLine(status: number, body: Buffer | string): string
   const first = (errors[0] && typeof errors[0] === 'object' ? errors[0] : {}) as Record<string, unknown>;
   const type = str(first.type)?.replace(/\/+$/, '').split('/').pop() ?? str(first.title);
   const text = str(first.detail) ?? str(first.message) ?? '';
-  let line = `${status} with ${errors.length} error${errors.length === 1 ? '' : 's'}: ${[type, text].filter(Boolean).join(': ')}`.replace(/\s+/g, ' ');
+  let line =
+    `${status} with ${errors.length} error${errors.length === 1 ? '' : 's'}: ${[type, text].filter(Boolean).join(': ')}`.replace(
+      /\s+/g,
+      ' ',
+    );
   if (line.length > 300) line = `${line.slice(0, 299)}…`;
   return errors.length > 1 ? `${line} (and ${errors.length - 1} more in the body)` : line;
 }

@@ -50,7 +50,10 @@ function windowText(name: string, w: RateWindow, now: number): string {
 export function rateLimitLine(headers: Record<string, string>, now: number): string | undefined {
   const window = windowOf(headers, 'x-rate-limit');
   const parts = window ? [windowText('x-rate-limit', window, now)] : [];
-  for (const [who, prefix] of [['app', 'x-app-limit-24hour'], ['user', 'x-user-limit-24hour']] as const) {
+  for (const [who, prefix] of [
+    ['app', 'x-app-limit-24hour'],
+    ['user', 'x-user-limit-24hour'],
+  ] as const) {
     const daily = windowOf(headers, prefix);
     if (daily) parts.push(windowText(`24h ${who} limit`, daily, now));
   }
@@ -64,7 +67,8 @@ export function limitScope(apiBaseUrl: string, appName: string | undefined): str
 
 type LimitBook = Record<string, Record<string, SeenLimit>>;
 
-const entryKey = (e: Pick<SeenLimit, 'method' | 'route' | 'auth' | 'user'>) => `${e.method} ${e.route} ${e.auth}${e.user ? ` ${e.user}` : ''}`;
+const entryKey = (e: Pick<SeenLimit, 'method' | 'route' | 'auth' | 'user'>) =>
+  `${e.method} ${e.route} ${e.auth}${e.user ? ` ${e.user}` : ''}`;
 
 /** The limits a response reports, ready to keep; undefined when it carries none. */
 export function seenLimit(
@@ -117,12 +121,19 @@ async function writeRememberedLimits(): Promise<void> {
 
 function isSeenLimit(value: unknown): value is SeenLimit {
   const v = value as Partial<SeenLimit> | undefined;
-  return !!v && typeof v.method === 'string' && typeof v.route === 'string' && typeof v.limit === 'number' && typeof v.remaining === 'number' && typeof v.reset === 'number';
+  return (
+    !!v &&
+    typeof v.method === 'string' &&
+    typeof v.route === 'string' &&
+    typeof v.limit === 'number' &&
+    typeof v.remaining === 'number' &&
+    typeof v.reset === 'number'
+  );
 }
 
 /** The limits kept for one scope, sorted by route, method and auth. */
 export async function knownLimits(stateFile: string, scope: string): Promise<SeenLimit[]> {
-  const book = (readStateFile(stateFile))?.rateLimits as LimitBook | undefined;
+  const book = readStateFile(stateFile)?.rateLimits as LimitBook | undefined;
   const limits = book && typeof book === 'object' ? book[scope] : undefined;
   if (!limits || typeof limits !== 'object') return [];
   return Object.values(limits)

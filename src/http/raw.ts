@@ -1,7 +1,16 @@
 // `xcli [flags] URL`: the curl-like raw request, with gh's extras (-i, --paginate, -f, --retry).
 import type { Context } from '../context.js';
 import { FailureError, HttpStatusError, NetworkError, RateLimitError, UsageError } from '../errors.js';
-import { autoContentType, fieldsToJson, isJsonContentType, multipartBody, parseField, parseFilePart, parseHeaders, readData } from './body.js';
+import {
+  autoContentType,
+  fieldsToJson,
+  isJsonContentType,
+  multipartBody,
+  parseField,
+  parseFilePart,
+  parseHeaders,
+  readData,
+} from './body.js';
 import { renderHead, writeBody, type OutputMode } from './output.js';
 import { pageParamFor, pages } from './paginate.js';
 import { fieldParams } from './fields.js';
@@ -15,7 +24,6 @@ import { authLine, renderCurl, renderDryRun } from './rehearse.js';
 import { exchangeWithRetry, type RetriedResponse, type RetryPolicy } from './retry.js';
 import { headerOf, openSession, prepare, type ApiSession, type RequestSpec } from './session.js';
 import { runStream } from './stream.js';
-import type { GlobalOptions } from './types.js';
 import { apiPathOf, resolveRequest, resolveRequestUrl } from './url.js';
 
 export interface RawRequestOptions {
@@ -51,7 +59,8 @@ function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    for (let j = 1; j <= b.length; j++)
+      row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
     prev = row;
   }
   return prev[b.length]!;
@@ -69,7 +78,8 @@ export function checkTarget(target: string | undefined, commandNames: string[]):
     const d = editDistance(target.toLowerCase(), name);
     if (d < bestDistance) [best, bestDistance] = [name, d];
   }
-  if (best && bestDistance <= Math.max(2, Math.floor(best.length / 3))) throw new UsageError(`unknown command '${target}' (did you mean '${best}'?)`);
+  if (best && bestDistance <= Math.max(2, Math.floor(best.length / 3)))
+    throw new UsageError(`unknown command '${target}' (did you mean '${best}'?)`);
   if (target.includes('.')) throw new UsageError(`'${target}' is not a command; for a URL write https://${target}`);
   throw new UsageError(`unknown command '${target}': API paths start with /2/ (see 'xcli --help')`);
 }
@@ -82,7 +92,10 @@ function outputMode(opts: RawRequestOptions): OutputMode {
 const QUERY_METHODS = new Set(['GET', 'HEAD']);
 
 /** Builds the method, headers and body from the flags; validates everything before anything is sent. */
-async function buildBody(ctx: Context, opts: RawRequestOptions): Promise<{ method: string; headers: Record<string, string>; body?: Buffer; query: Array<[string, string]> }> {
+async function buildBody(
+  ctx: Context,
+  opts: RawRequestOptions,
+): Promise<{ method: string; headers: Record<string, string>; body?: Buffer; query: Array<[string, string]> }> {
   const headers = parseHeaders(opts.header ?? []);
   const fields = (opts.field ?? []).map(parseField);
   const files = (opts.file ?? []).map(parseFilePart);
@@ -135,7 +148,8 @@ export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise
   if (opts.dryRun && opts.curl) throw new UsageError('--dry-run and --curl cannot be used together');
   const paginate = opts.paginate || opts.merge || opts.ndjson;
   if (paginate && opts.stream) throw new UsageError('--paginate (or --merge, --ndjson) and --stream cannot be used together');
-  if ((opts.maxPages !== undefined || opts.pageToken !== undefined) && !paginate) throw new UsageError('--max-pages and --page-token need --paginate');
+  if ((opts.maxPages !== undefined || opts.pageToken !== undefined) && !paginate)
+    throw new UsageError('--max-pages and --page-token need --paginate');
   const built = await buildBody(ctx, opts);
   const session = await openSession(ctx, globals);
   const url = resolveRequestUrl(checked, session.resolved.apiBaseUrl);
@@ -200,7 +214,13 @@ export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise
   const stop = new AbortController();
   const removeInterrupt = ctx.onInterrupt(() => stop.abort());
   try {
-    for await (const page of pages(session, spec, { pageParam, maxPages: opts.maxPages, startToken: opts.pageToken, retry, signal: stop.signal })) {
+    for await (const page of pages(session, spec, {
+      pageParam,
+      maxPages: opts.maxPages,
+      startToken: opts.pageToken,
+      retry,
+      signal: stop.signal,
+    })) {
       const failed = page.response.status >= 400 || page.response.gaveUp !== undefined;
       if (failed) {
         // Pages already fetched are kept; the failed page's body follows them (one document per line).
@@ -208,7 +228,11 @@ export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise
         if (merger) flushMerged();
         print(page.response, true);
         rate(page.response);
-        fail(ctx, page.response, page.number > 1 && page.token ? ` (page ${page.number}; resume with --page-token ${page.token})` : '');
+        fail(
+          ctx,
+          page.response,
+          page.number > 1 && page.token ? ` (page ${page.number}; resume with --page-token ${page.token})` : '',
+        );
       }
       last = page;
       okPages.push(page.response);
@@ -218,7 +242,9 @@ export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise
           else for (const item of dataItems(page.response.body)) ctx.io.stdout.write(`${item}\n`);
         } catch (error) {
           if (!(error instanceof SyntaxError || error instanceof JsonSyntaxError)) throw error;
-          throw new FailureError(`${opts.merge ? '--merge' : '--ndjson'}: page ${page.number} is not a JSON object (${error.message})`);
+          throw new FailureError(
+            `${opts.merge ? '--merge' : '--ndjson'}: page ${page.number} is not a JSON object (${error.message})`,
+          );
         }
       } else print(page.response, true);
       waiting?.show(`xcli: --merge: ${page.number} page${page.number === 1 ? '' : 's'} fetched… (Ctrl-C prints what came)`);
@@ -230,9 +256,12 @@ export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise
     if (!(error instanceof HttpStatusError || error instanceof RateLimitError)) flushMerged();
     if (stop.signal.aborted) {
       const done = last?.number ?? 0;
-      throw new FailureError(`interrupted after ${done} page${done === 1 ? '' : 's'}${resume ? `; ${resume}` : ''}`, { code: 'XCLI_INTERRUPTED' });
+      throw new FailureError(`interrupted after ${done} page${done === 1 ? '' : 's'}${resume ? `; ${resume}` : ''}`, {
+        code: 'XCLI_INTERRUPTED',
+      });
     }
-    if (error instanceof NetworkError && resume) throw new NetworkError(`${error.message} (page ${last!.number + 1}; ${resume})`, { cause: error });
+    if (error instanceof NetworkError && resume)
+      throw new NetworkError(`${error.message} (page ${last!.number + 1}; ${resume})`, { cause: error });
     throw error;
   } finally {
     removeInterrupt();
@@ -241,7 +270,9 @@ export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise
   flushMerged();
   if (last) rate(last.response);
   if (last?.nextToken && opts.maxPages !== undefined && last.number >= opts.maxPages) {
-    ctx.io.stderr.write(`xcli: stopped after ${last.number} page${last.number === 1 ? '' : 's'} (--max-pages); continue with --page-token ${last.nextToken}\n`);
+    ctx.io.stderr.write(
+      `xcli: stopped after ${last.number} page${last.number === 1 ? '' : 's'} (--max-pages); continue with --page-token ${last.nextToken}\n`,
+    );
   }
   partialErrors(ctx, opts, okPages);
 }
@@ -257,8 +288,14 @@ async function rehearse(session: ApiSession, spec: RequestSpec, curl: boolean): 
   const { line, variables } = renderCurl(req, resolved, redactor);
   ctx.io.stdout.write(`${line}\n`);
   ctx.io.stderr.write(`xcli: ${authLine(req, redactor)}\n`);
-  if (variables.length) ctx.io.stderr.write(`xcli: the command reads ${variables.join(', ')} from the environment${variables.includes('X_OAUTH2_TOKEN') ? ' (export X_OAUTH2_TOKEN="$(xcli token)")' : ''}\n`);
-  if (req.auth.kind === 'oauth1') ctx.io.stderr.write('xcli: the OAuth 1.0a signature covers this exact request and expires with its timestamp (minutes); no secret is in the line\n');
+  if (variables.length)
+    ctx.io.stderr.write(
+      `xcli: the command reads ${variables.join(', ')} from the environment${variables.includes('X_OAUTH2_TOKEN') ? ' (export X_OAUTH2_TOKEN="$(xcli token)")' : ''}\n`,
+    );
+  if (req.auth.kind === 'oauth1')
+    ctx.io.stderr.write(
+      'xcli: the OAuth 1.0a signature covers this exact request and expires with its timestamp (minutes); no secret is in the line\n',
+    );
 }
 
 /** X's partial success: a 2xx carrying `errors[]` gets one warning line; `--strict` makes it exit 1. */

@@ -61,7 +61,9 @@ export class ReconnectSchedule {
     const at = now + delayMs;
     this.reconnectTimes = this.reconnectTimes.filter((t) => at - t < STORM_WINDOW_MS);
     if (this.reconnectTimes.length >= STORM_RECONNECTS) {
-      return { storm: `the stream was reconnected ${this.reconnectTimes.length} times within a minute; stopped to spare the rate limit` };
+      return {
+        storm: `the stream was reconnected ${this.reconnectTimes.length} times within a minute; stopped to spare the rate limit`,
+      };
     }
     this.reconnectTimes.push(at);
     return { delayMs };

@@ -42,7 +42,8 @@ function secretVariables(resolved: ResolvedApp): Array<[string, string]> {
     [app.clientSecret, 'X_CLIENT_SECRET'],
     [resolved.ngrokAuthtoken, 'NGROK_AUTHTOKEN'],
   ];
-  for (const token of Object.values(app.oauth2Tokens ?? {})) pairs.push([token.accessToken, 'X_OAUTH2_TOKEN'], [token.refreshToken, 'X_OAUTH2_REFRESH_TOKEN']);
+  for (const token of Object.values(app.oauth2Tokens ?? {}))
+    pairs.push([token.accessToken, 'X_OAUTH2_TOKEN'], [token.refreshToken, 'X_OAUTH2_REFRESH_TOKEN']);
   return pairs
     .filter((p): p is [string, string] => typeof p[0] === 'string' && p[0].length >= 6)
     .sort((a, b) => b[0].length - a[0].length);
@@ -75,7 +76,9 @@ export function renderCurl(req: PreparedRequest, resolved: ResolvedApp, redactor
       used.add(name);
     }
     if (redactor.text(out) !== out) {
-      throw new FailureError('--curl: a credential appears in an encoded form a shell variable cannot stand for; use --dry-run instead');
+      throw new FailureError(
+        '--curl: a credential appears in an encoded form a shell variable cannot stand for; use --dry-run instead',
+      );
     }
     if (!out.includes('\0')) return singleQuote(out);
     const escaped = out.replace(/[\\"$`]/g, (c) => `\\${c}`).replace(/\0(\w+)\0/g, (_m, name: string) => `\${${name}}`);
@@ -90,7 +93,8 @@ export function renderCurl(req: PreparedRequest, resolved: ResolvedApp, redactor
   for (const [name, value] of Object.entries(req.headers)) parts.push('-H', arg(`${name}: ${value}`));
   if (req.body && req.body.length > 0) {
     const text = printableText(req.body);
-    if (text === undefined) throw new UsageError('--curl cannot put a binary body (a file upload) on a command line; use --dry-run to see the request');
+    if (text === undefined)
+      throw new UsageError('--curl cannot put a binary body (a file upload) on a command line; use --dry-run to see the request');
     parts.push('--data-binary', arg(text));
   }
   return { line: parts.join(' '), variables: [...used] };

@@ -26,7 +26,9 @@ const NOT_RETRYABLE_429 = new Set(['usage-capped', 'client-forbidden']);
 /** `XCLI_BACKOFF_SCALE` shrinks every wait (tests use 0.01); 1 by default. */
 export function backoffScale(env: Env): number {
   const value = Number(env.XCLI_BACKOFF_SCALE);
-  return Number.isFinite(value) && value >= 0 && env.XCLI_BACKOFF_SCALE !== undefined && env.XCLI_BACKOFF_SCALE !== '' ? value : 1;
+  return Number.isFinite(value) && value >= 0 && env.XCLI_BACKOFF_SCALE !== undefined && env.XCLI_BACKOFF_SCALE !== ''
+    ? value
+    : 1;
 }
 
 /** Milliseconds until a 429 may be retried, from `retry-after` or the exhausted window's reset. */
@@ -67,7 +69,12 @@ export type RetriedResponse = ResponseHead & {
  * Sends with retries and returns the last response: a final 5xx or a non-retryable 429 as it
  * came, and a 429 the retries could not get past with `gaveUp` set.
  */
-export async function exchangeWithRetry(session: ApiSession, spec: RequestSpec, policy: RetryPolicy, signal?: AbortSignal): Promise<RetriedResponse> {
+export async function exchangeWithRetry(
+  session: ApiSession,
+  spec: RequestSpec,
+  policy: RetryPolicy,
+  signal?: AbortSignal,
+): Promise<RetriedResponse> {
   const { env, io } = session.ctx;
   const scale = backoffScale(env);
   const maxWaitMs = policy.maxWaitSeconds * 1000;
@@ -82,7 +89,9 @@ export async function exchangeWithRetry(session: ApiSession, spec: RequestSpec, 
       explain(`retrying ${spec.method} after ${what} because of --retry-unsafe (it may have reached the server)`);
       return true;
     }
-    explain(`not retrying ${spec.method} after ${what}: it may have reached the server, and sending it again could post twice (--retry-unsafe retries anyway)`);
+    explain(
+      `not retrying ${spec.method} after ${what}: it may have reached the server, and sending it again could post twice (--retry-unsafe retries anyway)`,
+    );
     return false;
   };
   for (let attempt = 0; ; attempt++) {
@@ -94,9 +103,13 @@ export async function exchangeWithRetry(session: ApiSession, spec: RequestSpec, 
       response = await exchange(session, spec, signal);
     } catch (error) {
       if (!(error instanceof NetworkError) || left <= 0 || signal?.aborted) throw error;
-      if (!idempotent && neverReachedServer(error)) explain(`retrying ${spec.method}: it never reached the server (${error.message})`);
+      if (!idempotent && neverReachedServer(error))
+        explain(`retrying ${spec.method}: it never reached the server (${error.message})`);
       else if (!unsafeRetry(`a network failure (${error.message})`)) {
-        throw new NetworkError(`${error.message} (not retried: the ${spec.method} may have reached the server; --retry-unsafe retries it)`, { cause: error });
+        throw new NetworkError(
+          `${error.message} (not retried: the ${spec.method} may have reached the server; --retry-unsafe retries it)`,
+          { cause: error },
+        );
       }
       waitMs = Math.min(1000 * 2 ** attempt, maxWaitMs);
       why = error.message;
@@ -107,14 +120,25 @@ export async function exchangeWithRetry(session: ApiSession, spec: RequestSpec, 
         if (policy.retries === 0 || (type && NOT_RETRYABLE_429.has(type))) return response;
         const summary = problemSummary(response.status, response.headers, response.body);
         const wait = rateLimitWaitMs(response.headers, session.ctx.now()) ?? Math.min(1000 * 2 ** attempt, maxWaitMs);
-        if (left <= 0) return { ...response, gaveUp: `${summary}; gave up after ${policy.retries} ${policy.retries === 1 ? 'retry' : 'retries'}` };
+        if (left <= 0)
+          return {
+            ...response,
+            gaveUp: `${summary}; gave up after ${policy.retries} ${policy.retries === 1 ? 'retry' : 'retries'}`,
+          };
         if (wait > maxWaitMs) {
-          return { ...response, gaveUp: `${summary}; the limit resets in ${formatWait(wait)}, longer than --max-wait ${policy.maxWaitSeconds}s` };
+          return {
+            ...response,
+            gaveUp: `${summary}; the limit resets in ${formatWait(wait)}, longer than --max-wait ${policy.maxWaitSeconds}s`,
+          };
         }
         waitMs = wait;
         why = `${response.status} rate limited`;
         if (!idempotent) explain(`retrying ${spec.method} after 429: X did not process it`);
-      } else if (TRANSIENT.has(response.status) && left > 0 && unsafeRetry(`${response.status} ${response.statusText}`.trimEnd())) {
+      } else if (
+        TRANSIENT.has(response.status) &&
+        left > 0 &&
+        unsafeRetry(`${response.status} ${response.statusText}`.trimEnd())
+      ) {
         // Exponential from 1 s (curl's schedule) with up to 25 % jitter, so clients do not retry in step.
         waitMs = Math.min(1000 * 2 ** attempt * (1 + Math.random() / 4), maxWaitMs);
         why = `${response.status} ${response.statusText}`.trimEnd();

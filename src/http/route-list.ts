@@ -30,7 +30,12 @@ export function selectRoutes(filter: string | undefined, method?: string): Route
     return routes.filter((r) => r.path.startsWith(path));
   }
   const needle = text.toLowerCase();
-  return routes.filter((r) => r.path.toLowerCase().includes(needle) || r.operationId.toLowerCase().includes(needle) || r.summary.toLowerCase().includes(needle));
+  return routes.filter(
+    (r) =>
+      r.path.toLowerCase().includes(needle) ||
+      r.operationId.toLowerCase().includes(needle) ||
+      r.summary.toLowerCase().includes(needle),
+  );
 }
 
 function paging(r: RouteFact): string {
@@ -41,10 +46,21 @@ function paging(r: RouteFact): string {
 const authText = (r: RouteFact) => (r.auth.length ? r.auth.map((k) => SCHEME_NAMES[k]).join(', ') : 'none');
 
 function table(routes: RouteFact[]): string {
-  const rows = routes.map((r) => [r.method, r.path, authText(r), r.scopes.join(' ') || '-', r.streaming ? 'stream' : '', paging(r)]);
+  const rows = routes.map((r) => [
+    r.method,
+    r.path,
+    authText(r),
+    r.scopes.join(' ') || '-',
+    r.streaming ? 'stream' : '',
+    paging(r),
+  ]);
   const head = ['METHOD', 'PATH', 'AUTH', 'SCOPES', 'STREAM', 'PAGING'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return `${[line(head), ...rows.map(line)].join('\n')}\n`;
 }
 
@@ -69,7 +85,8 @@ function details(r: RouteFact): string {
 export function runRoutes(ctx: Context, options: RoutesOptions & { filter?: string }): void {
   const { filter } = options;
   const method = options.method?.toUpperCase();
-  if (method !== undefined && !METHODS.includes(method)) throw new UsageError(`-X ${options.method}: use one of ${METHODS.join(', ')}`);
+  if (method !== undefined && !METHODS.includes(method))
+    throw new UsageError(`-X ${options.method}: use one of ${METHODS.join(', ')}`);
   const routes = selectRoutes(filter, method);
   if (options.json) {
     ctx.io.stdout.write(`${JSON.stringify(routes, null, 2)}\n`);

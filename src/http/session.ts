@@ -90,14 +90,26 @@ export async function prepare(session: ApiSession, spec: RequestSpec, options: P
       username: globals.username,
       available,
       appLabel: resolved.name ? `app '${resolved.name}'` : 'the environment (no stored app)',
-      storedAppsWithoutDefault: available.length === 0 && !resolved.name ? Object.keys((await ctx.store()).read().apps) : undefined,
+      storedAppsWithoutDefault:
+        available.length === 0 && !resolved.name ? Object.keys((await ctx.store()).read().apps) : undefined,
     });
     if (auth.kind) {
       const contentType = headerOf(headers, 'content-type') ?? '';
       // OAuth 1.0a signs form bodies (RFC 5849 3.4.1.3), never JSON or multipart ones.
-      const form = spec.body && /^application\/x-www-form-urlencoded/i.test(contentType) ? new URLSearchParams(spec.body.toString('utf8')) : undefined;
+      const form =
+        spec.body && /^application\/x-www-form-urlencoded/i.test(contentType)
+          ? new URLSearchParams(spec.body.toString('utf8'))
+          : undefined;
       const stored = auth.kind === 'oauth2' && options.rehearsal ? storedOAuth2Token(resolved, globals.username) : undefined;
-      const { header, detail } = stored ?? (await authorize(ctx, resolved, auth.kind, { method: spec.method, url: spec.url.toString(), form }, { username: globals.username }));
+      const { header, detail } =
+        stored ??
+        (await authorize(
+          ctx,
+          resolved,
+          auth.kind,
+          { method: spec.method, url: spec.url.toString(), form },
+          { username: globals.username },
+        ));
       headers.Authorization = header;
       auth.detail = detail;
     }
@@ -114,7 +126,10 @@ function storedOAuth2Token(resolved: ResolvedApp, username: string | undefined):
   const user = username ?? defaultUserOf(resolved.app);
   const token = user === undefined ? undefined : resolved.app.oauth2Tokens?.[user];
   if (!token || resolved.name === undefined) return undefined;
-  return { header: `Bearer ${token.accessToken}`, detail: `OAuth2 user token of ${user || '(unknown user)'} (app '${resolved.name}'; not refreshed for a rehearsal)` };
+  return {
+    header: `Bearer ${token.accessToken}`,
+    detail: `OAuth2 user token of ${user || '(unknown user)'} (app '${resolved.name}'; not refreshed for a rehearsal)`,
+  };
 }
 
 /** The `-v` trace on stderr: the chosen auth, then curl's `>`/`<` lines, with every secret redacted. */
@@ -124,7 +139,11 @@ export function verboseObserver(session: ApiSession, auth?: PreparedRequest['aut
   const err = session.ctx.io.stderr;
   return {
     request(req) {
-      const lines = auth ? [`* auth: ${auth.kind ?? 'none'} (${redactor.text(auth.reason)})${auth.detail ? `: ${redactor.text(auth.detail)}` : ''}`] : [];
+      const lines = auth
+        ? [
+            `* auth: ${auth.kind ?? 'none'} (${redactor.text(auth.reason)})${auth.detail ? `: ${redactor.text(auth.detail)}` : ''}`,
+          ]
+        : [];
       const proxy = proxyFor(session.ctx.env, req.url);
       if (proxy) lines.push(`* proxy: ${redactor.text(redactedProxy(proxy))}`);
       lines.push(`> ${req.method} ${redactor.url(req.url)}`);
@@ -153,7 +172,11 @@ export async function exchange(session: ApiSession, spec: RequestSpec, signal?: 
 /** Prepares and sends a request, returning the body unread (streams). */
 export async function exchangeStreaming(session: ApiSession, spec: RequestSpec, signal?: AbortSignal) {
   const req = await prepare(session, spec);
-  const response = await sendStreaming(session.ctx.env, req, { observe: verboseObserver(session, req.auth), signal, streaming: true });
+  const response = await sendStreaming(session.ctx.env, req, {
+    observe: verboseObserver(session, req.auth),
+    signal,
+    streaming: true,
+  });
   keepLimits(session, req, response);
   return response;
 }

@@ -52,13 +52,18 @@ type Failure = { kind: FailureKind; reason: string; error: Error };
 function stopAdvice(status: number): string | undefined {
   if (status === 401) return "check the credentials: 'xcli auth status' (streams need the app's bearer token)";
   if (status === 403) return 'the app or token is not allowed to use this stream (check its access level)';
-  if (status === 409) return "the filtered stream has no rules: add some with POST /2/tweets/search/stream/rules";
+  if (status === 409) return 'the filtered stream has no rules: add some with POST /2/tweets/search/stream/rules';
   if (status >= 400 && status < 500 && status !== 408 && status !== 420 && status !== 429) return 'fix the request and try again';
   return undefined;
 }
 
 /** Streams an API call (for other commands: `activity stream` and the like). */
-export async function streamApi(ctx: Context, globals: GlobalOptions, call: ApiCall, options: StreamOptions = {}): Promise<StreamSummary> {
+export async function streamApi(
+  ctx: Context,
+  globals: GlobalOptions,
+  call: ApiCall,
+  options: StreamOptions = {},
+): Promise<StreamSummary> {
   const session = await openSession(ctx, globals);
   const url = withQuery(resolveRequestUrl(call.path, session.resolved.apiBaseUrl), call.query);
   return runStream(session, { method: call.method.toUpperCase(), url, headers: call.headers, authKind: call.authKind }, options);
@@ -102,43 +107,64 @@ export async function runStream(session: ApiSession, spec: RequestSpec, options:
             err.write(`xcli: ${line}${advice ? `; ${advice}` : ''}\n`);
             throw new HttpStatusError(response.status, line, { reported: true });
           }
-          failure = { kind: response.status === 429 ? 'rate' : 'http', reason: problemSummary(response.status, response.headers, body), error: new ApiError(result) };
+          failure = {
+            kind: response.status === 429 ? 'rate' : 'http',
+            reason: problemSummary(response.status, response.headers, body),
+            error: new ApiError(result),
+          };
         } else {
           schedule.connected();
           if (talk) err.write(`xcli: streaming ${where} (Ctrl-C to stop)\n`);
-          const outcome = await readLines(response.body, stallTimeoutMs(ctx), stop.signal, async (lines) => {
-            // A chunk without `"errors"` has no in-stream error: its lines need no decoding.
-            const mayHoldErrors = lines.data.indexOf(ERRORS_KEY, lines.starts[0]) !== -1;
-            const wanted = options.maxRecords === undefined ? lines.count : Math.min(lines.count, options.maxRecords - summary.records);
-            for (let i = 0; i < wanted; i++) {
-              const start = lines.starts[i]!;
-              const end = lines.ends[i]!;
-              if (toStdout && !mayHoldErrors) {
-                batch.add(lines.data, start, end);
+          const outcome = await readLines(
+            response.body,
+            stallTimeoutMs(ctx),
+            stop.signal,
+            async (lines) => {
+              // A chunk without `"errors"` has no in-stream error: its lines need no decoding.
+              const mayHoldErrors = lines.data.indexOf(ERRORS_KEY, lines.starts[0]) !== -1;
+              const wanted =
+                options.maxRecords === undefined ? lines.count : Math.min(lines.count, options.maxRecords - summary.records);
+              for (let i = 0; i < wanted; i++) {
+                const start = lines.starts[i]!;
+                const end = lines.ends[i]!;
+                if (toStdout && !mayHoldErrors) {
+                  batch.add(lines.data, start, end);
+                  summary.records++;
+                  continue;
+                }
+                const line = lines.data.toString('utf8', start, end);
+                if (mayHoldErrors && isInStreamError(line)) {
+                  await flush();
+                  err.write(`xcli: stream error: ${problemSummary(200, {}, line).replace(/^200 /, '')}\n`);
+                  continue;
+                }
                 summary.records++;
-                continue;
+                if (toStdout) batch.add(lines.data, start, end);
+                else await options.onRecord!(line);
               }
-              const line = lines.data.toString('utf8', start, end);
-              if (mayHoldErrors && isInStreamError(line)) {
-                await flush();
-                err.write(`xcli: stream error: ${problemSummary(200, {}, line).replace(/^200 /, '')}\n`);
-                continue;
-              }
-              summary.records++;
-              if (toStdout) batch.add(lines.data, start, end);
-              else await options.onRecord!(line);
-            }
-            // Stop at the last record wanted, not at the next chunk (which may be a heartbeat 20 s away).
-            return wanted === lines.count && (options.maxRecords === undefined || summary.records < options.maxRecords);
-          }, flush);
+              // Stop at the last record wanted, not at the next chunk (which may be a heartbeat 20 s away).
+              return wanted === lines.count && (options.maxRecords === undefined || summary.records < options.maxRecords);
+            },
+            flush,
+          );
           if (outcome.end === 'stopped') {
             summary.stopped = stop.signal.aborted ? 'interrupted' : 'max-records';
             return summary;
           }
           if (outcome.end === 'eof' && !reconnect) return summary;
           const reason =
-            outcome.end === 'eof' ? 'the server closed the stream' : outcome.end === 'stall' ? `no data or heartbeat for ${stallTimeoutMs(ctx) / 1000}s` : 'reason' in outcome ? outcome.reason : 'connection lost';
-          failure = { kind: 'tcp', reason, error: new NetworkError(`${where}: ${outcome.end === 'stall' ? 'stream stalled' : reason}`) };
+            outcome.end === 'eof'
+              ? 'the server closed the stream'
+              : outcome.end === 'stall'
+                ? `no data or heartbeat for ${stallTimeoutMs(ctx) / 1000}s`
+                : 'reason' in outcome
+                  ? outcome.reason
+                  : 'connection lost';
+          failure = {
+            kind: 'tcp',
+            reason,
+            error: new NetworkError(`${where}: ${outcome.end === 'stall' ? 'stream stalled' : reason}`),
+          };
         }
       } catch (error) {
         if (stop.signal.aborted) {
@@ -155,7 +181,9 @@ export async function runStream(session: ApiSession, spec: RequestSpec, options:
         throw new NetworkError(`${where}: ${decision.storm} (last disconnect: ${failure.reason})`);
       }
       const delay = decision.delayMs;
-      err.write(`xcli: stream disconnected (${failure.reason}); reconnecting in ${(delay / 1000).toFixed(delay % 1000 ? 2 : 0)}s\n`);
+      err.write(
+        `xcli: stream disconnected (${failure.reason}); reconnecting in ${(delay / 1000).toFixed(delay % 1000 ? 2 : 0)}s\n`,
+      );
       try {
         await clock.sleep(delay, stop.signal);
       } catch {
@@ -168,7 +196,9 @@ export async function runStream(session: ApiSession, spec: RequestSpec, options:
     removeInterrupt();
     options.signal?.removeEventListener('abort', onOuterAbort);
     if (!storm && (talk || summary.reconnects > 0)) {
-      err.write(`xcli: stream ${summary.stopped}: ${summary.records} record${summary.records === 1 ? '' : 's'}, ${summary.reconnects} reconnect${summary.reconnects === 1 ? '' : 's'}\n`);
+      err.write(
+        `xcli: stream ${summary.stopped}: ${summary.records} record${summary.records === 1 ? '' : 's'}, ${summary.reconnects} reconnect${summary.reconnects === 1 ? '' : 's'}\n`,
+      );
     }
   }
 }

@@ -96,11 +96,20 @@ export interface TimedAnswer {
  * applies (`webhook check` acts as X toward a public URL). Keeps the first 64 KB of the body; never
  * follows redirects. A deadline passed is an error with code ETIMEDOUT, as the tools' own `send` gives.
  */
-export async function sendThroughProxy(env: Env, url: URL, method: string, headers: OutgoingHttpHeaders, body: Buffer | undefined, timeoutMs: number, signal?: AbortSignal): Promise<TimedAnswer> {
+export async function sendThroughProxy(
+  env: Env,
+  url: URL,
+  method: string,
+  headers: OutgoingHttpHeaders,
+  body: Buffer | undefined,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<TimedAnswer> {
   const started = performance.now();
   const deadline = AbortSignal.timeout(timeoutMs);
   const flat: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) flat[name] = typeof value === 'number' ? String(value) : value;
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined) flat[name] = typeof value === 'number' ? String(value) : value;
   try {
     const response = await request.call(await dispatcherForX(env), {
       origin: url.origin,
@@ -116,9 +125,15 @@ export async function sendThroughProxy(env: Env, url: URL, method: string, heade
       if (size < 64 * 1024) chunks.push(chunk as Buffer);
       size += (chunk as Buffer).length;
     }
-    return { status: response.statusCode, headers: response.headers as IncomingHttpHeaders, body: Buffer.concat(chunks), latencyMs: performance.now() - started };
+    return {
+      status: response.statusCode,
+      headers: response.headers as IncomingHttpHeaders,
+      body: Buffer.concat(chunks),
+      latencyMs: performance.now() - started,
+    };
   } catch (error) {
-    if (deadline.aborted) throw Object.assign(new Error('timeout'), { code: 'ETIMEDOUT', latencyMs: performance.now() - started });
+    if (deadline.aborted)
+      throw Object.assign(new Error('timeout'), { code: 'ETIMEDOUT', latencyMs: performance.now() - started });
     throw error;
   }
 }
@@ -157,9 +172,17 @@ const NETWORK_REASONS: Record<string, string> = {
 };
 
 /** Failures that happen before a request is written: the server cannot have acted on it. */
-const BEFORE_WRITE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const BEFORE_WRITE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 /** TLS handshake failures (certificate checks, protocol mismatch): also before anything is written. */
-const TLS_HANDSHAKE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/;
+const TLS_HANDSHAKE =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/;
 
 /**
  * Whether a failed request provably never reached the server (connection refused, DNS failure, TLS
@@ -185,7 +208,9 @@ export function networkError(error: unknown, req: OutgoingRequest, phase = ''): 
   }
   const known = codes.find((c) => NETWORK_REASONS[c]);
   // undici reports a proxy's refusal as an aborted request or a bad argument: say what happened.
-  const proxyStatus = /^Proxy (?:response|Authentication Required) \((\d+)\)/.exec(error instanceof Error ? error.message : '')?.[1];
+  const proxyStatus = /^Proxy (?:response|Authentication Required) \((\d+)\)/.exec(
+    error instanceof Error ? error.message : '',
+  )?.[1];
   const reason = proxyStatus
     ? `the proxy answered ${proxyStatus}${proxyStatus === '407' ? ' (Proxy Authentication Required: put user:password in the proxy URL)' : ''}`
     : known

@@ -14,7 +14,8 @@ export function resolveRequestUrl(target: string, apiBaseUrl: string): URL {
     } catch {
       throw new UsageError(`bad URL '${target}'`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`bad URL '${target}': only http and https are supported`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UsageError(`bad URL '${target}': only http and https are supported`);
     return url;
   }
   if (target.trim() === '') throw new UsageError('bad URL: empty');

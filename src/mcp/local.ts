@@ -225,7 +225,9 @@ export async function runLocalMcp(ctx: Context, options: LocalOptions): Promise<
         },
       },
       tool(async ({ event_type, user, set }) => {
-        const { out, error } = await captured(ctx, (quiet) => runSandboxEmit(quiet, { type: event_type, user, set, app: sandboxApp }));
+        const { out, error } = await captured(ctx, (quiet) =>
+          runSandboxEmit(quiet, { type: event_type, user, set, app: sandboxApp }),
+        );
         if (error) throw error;
         return json(JSON.parse(out));
       }),

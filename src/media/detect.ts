@@ -4,7 +4,16 @@ import { extname } from 'node:path';
 import { UsageError } from '../errors.js';
 
 /** X's `media_category` values (InitializeMediaUploadRequest). */
-export const MEDIA_CATEGORIES = ['tweet_image', 'tweet_gif', 'tweet_video', 'amplify_video', 'dm_image', 'dm_gif', 'dm_video', 'subtitles'] as const;
+export const MEDIA_CATEGORIES = [
+  'tweet_image',
+  'tweet_gif',
+  'tweet_video',
+  'amplify_video',
+  'dm_image',
+  'dm_gif',
+  'dm_video',
+  'subtitles',
+] as const;
 export type MediaCategory = (typeof MEDIA_CATEGORIES)[number];
 
 interface KnownType {
@@ -14,14 +23,19 @@ interface KnownType {
   magic?: (head: Buffer) => boolean;
 }
 
-const ascii = (head: Buffer, offset: number, text: string) => head.subarray(offset, offset + text.length).toString('latin1') === text;
+const ascii = (head: Buffer, offset: number, text: string) =>
+  head.subarray(offset, offset + text.length).toString('latin1') === text;
 
 /** ISO base media (`ftyp` box): QuickTime says brand `qt  `; every other brand is sent as MP4. */
 const isoBrand = (head: Buffer) => (ascii(head, 4, 'ftyp') ? head.subarray(8, 12).toString('latin1') : undefined);
 
 // The media types X accepts, in the order they are tried against the magic bytes.
 const KNOWN_TYPES: KnownType[] = [
-  { mediaType: 'image/jpeg', extensions: ['.jpg', '.jpeg', '.jpe', '.jfif'], magic: (h) => h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff },
+  {
+    mediaType: 'image/jpeg',
+    extensions: ['.jpg', '.jpeg', '.jpe', '.jfif'],
+    magic: (h) => h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff,
+  },
   { mediaType: 'image/png', extensions: ['.png'], magic: (h) => ascii(h, 0, '\x89PNG\r\n\x1a\n') },
   { mediaType: 'image/gif', extensions: ['.gif'], magic: (h) => ascii(h, 0, 'GIF87a') || ascii(h, 0, 'GIF89a') },
   { mediaType: 'image/webp', extensions: ['.webp'], magic: (h) => ascii(h, 0, 'RIFF') && ascii(h, 8, 'WEBP') },
@@ -29,9 +43,17 @@ const KNOWN_TYPES: KnownType[] = [
   { mediaType: 'image/tiff', extensions: ['.tif', '.tiff'], magic: (h) => ascii(h, 0, 'II*\0') || ascii(h, 0, 'MM\0*') },
   { mediaType: 'video/quicktime', extensions: ['.mov', '.qt'], magic: (h) => isoBrand(h) === 'qt  ' },
   { mediaType: 'video/mp4', extensions: ['.mp4', '.m4v'], magic: (h) => isoBrand(h) !== undefined && isoBrand(h) !== 'qt  ' },
-  { mediaType: 'video/webm', extensions: ['.webm'], magic: (h) => h[0] === 0x1a && h[1] === 0x45 && h[2] === 0xdf && h[3] === 0xa3 },
+  {
+    mediaType: 'video/webm',
+    extensions: ['.webm'],
+    magic: (h) => h[0] === 0x1a && h[1] === 0x45 && h[2] === 0xdf && h[3] === 0xa3,
+  },
   // MPEG transport stream: a sync byte every 188 bytes.
-  { mediaType: 'video/mp2t', extensions: ['.ts', '.m2ts'], magic: (h) => h.length > 376 && h[0] === 0x47 && h[188] === 0x47 && h[376] === 0x47 },
+  {
+    mediaType: 'video/mp2t',
+    extensions: ['.ts', '.m2ts'],
+    magic: (h) => h.length > 376 && h[0] === 0x47 && h[188] === 0x47 && h[376] === 0x47,
+  },
   { mediaType: 'text/vtt', extensions: ['.vtt'], magic: (h) => ascii(h, 0, 'WEBVTT') || ascii(h, 0, '\ufeffWEBVTT') },
   { mediaType: 'text/srt', extensions: ['.srt'] },
   { mediaType: 'model/gltf-binary', extensions: ['.glb'], magic: (h) => ascii(h, 0, 'glTF') },
@@ -63,7 +85,9 @@ export function detectMediaType(file: string, head: Buffer): Detected {
     return byExtension && byExtension !== byContent ? { mediaType: byContent, mismatch: byExtension } : { mediaType: byContent };
   }
   if (byExtension) return { mediaType: byExtension };
-  throw new UsageError(`cannot tell the media type of ${file} from its name or content; pass --media-type (one of ${MEDIA_TYPES.join(', ')})`);
+  throw new UsageError(
+    `cannot tell the media type of ${file} from its name or content; pass --media-type (one of ${MEDIA_TYPES.join(', ')})`,
+  );
 }
 
 /** X's category for a type in posts: GIFs and videos are processed asynchronously, images are not. */

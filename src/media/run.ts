@@ -4,7 +4,16 @@ import { openSession } from '../http/session.js';
 import { writeBody } from '../http/output.js';
 import { parseCategory, parseMediaType } from './detect.js';
 import { parseDuration } from '../duration.js';
-import { DEFAULT_CHUNK_SIZE, mediaStatus, MediaWaitError, parseChunkSize, uploadMedia, waitForProcessing, type MediaData, type UploadOptions } from './upload.js';
+import {
+  DEFAULT_CHUNK_SIZE,
+  mediaStatus,
+  MediaWaitError,
+  parseChunkSize,
+  uploadMedia,
+  waitForProcessing,
+  type MediaData,
+  type UploadOptions,
+} from './upload.js';
 import { UsageError } from '../errors.js';
 
 /** Default overall wait for X's processing of a video or GIF. */
@@ -28,7 +37,12 @@ export function uploadOptions(ctx: Context, flags: UploadFlags): UploadOptions {
     wait: flags.wait !== false,
     timeoutMs: parseDuration(flags.timeout ?? DEFAULT_TIMEOUT, '--timeout'),
     altText: flags.alt,
-    chunkSize: flags.chunkSize !== undefined ? parseChunkSize(flags.chunkSize, '--chunk-size') : envChunk ? parseChunkSize(envChunk, 'XCLI_MEDIA_CHUNK_SIZE') : DEFAULT_CHUNK_SIZE,
+    chunkSize:
+      flags.chunkSize !== undefined
+        ? parseChunkSize(flags.chunkSize, '--chunk-size')
+        : envChunk
+          ? parseChunkSize(envChunk, 'XCLI_MEDIA_CHUNK_SIZE')
+          : DEFAULT_CHUNK_SIZE,
   };
 }
 

@@ -9,7 +9,15 @@ import { FailureError, HttpStatusError, NetworkError, UsageError } from '../erro
 import { ApiError, callApi } from '../http/api.js';
 import { backoffScale, rateLimitWaitMs } from '../http/retry.js';
 import type { ApiSession } from '../http/session.js';
-import { categoryFor, detectMediaType, formatBytes, MAGIC_BYTES, needsProcessing, sizeCap, type MediaCategory } from './detect.js';
+import {
+  categoryFor,
+  detectMediaType,
+  formatBytes,
+  MAGIC_BYTES,
+  needsProcessing,
+  sizeCap,
+  type MediaCategory,
+} from './detect.js';
 import { progressBar, type Progress } from './progress.js';
 
 const MiB = 1024 * 1024;
@@ -54,7 +62,9 @@ export const MAX_ALT_TEXT = 1000;
 export function planChunkSize(totalBytes: number, requested: number): number {
   const size = Math.max(requested, Math.ceil(totalBytes / MAX_SEGMENTS));
   if (size > MAX_CHUNK_SIZE) {
-    throw new UsageError(`${formatBytes(totalBytes)} is too large for X's chunked upload (${MAX_SEGMENTS} segments of at most ${formatBytes(MAX_CHUNK_SIZE)})`);
+    throw new UsageError(
+      `${formatBytes(totalBytes)} is too large for X's chunked upload (${MAX_SEGMENTS} segments of at most ${formatBytes(MAX_CHUNK_SIZE)})`,
+    );
   }
   return size;
 }
@@ -63,7 +73,8 @@ export function planChunkSize(totalBytes: number, requested: number): number {
 export function parseChunkSize(value: string, source: string): number {
   const match = /^(\d+)([km]?)$/i.exec(value.trim());
   const bytes = match ? Number(match[1]) * (match[2]?.toLowerCase() === 'm' ? MiB : match[2] ? 1024 : 1) : NaN;
-  if (!(bytes >= 1 && bytes <= MAX_CHUNK_SIZE)) throw new UsageError(`${source} ${value}: expected 1 to ${MAX_CHUNK_SIZE} bytes (suffix k or m allowed)`);
+  if (!(bytes >= 1 && bytes <= MAX_CHUNK_SIZE))
+    throw new UsageError(`${source} ${value}: expected 1 to ${MAX_CHUNK_SIZE} bytes (suffix k or m allowed)`);
   return bytes;
 }
 
@@ -78,11 +89,24 @@ async function openMediaFile(file: string): Promise<OpenedFile> {
     handle = await open(file, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code ?? error);
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : String(code ?? error);
     throw new UsageError(`${file}: ${reason}`);
   }
   const stat = await handle.stat();
-  const problem = stat.isDirectory() ? 'is a directory' : !stat.isFile() ? 'is not a regular file (its size must be known before uploading)' : stat.size === 0 ? 'is empty; there is nothing to upload' : undefined;
+  const problem = stat.isDirectory()
+    ? 'is a directory'
+    : !stat.isFile()
+      ? 'is not a regular file (its size must be known before uploading)'
+      : stat.size === 0
+        ? 'is empty; there is nothing to upload'
+        : undefined;
   if (problem) {
     await handle.close();
     throw new UsageError(`${file}: ${problem}`);
@@ -152,26 +176,42 @@ function stepError(step: string, error: unknown): unknown {
 
 function dataOf(json: unknown, step: string): MediaData {
   const data = (json as { data?: unknown } | undefined)?.data as MediaData | undefined;
-  if (!data || typeof data.id !== 'string' || !/^\d{1,19}$/.test(data.id)) throw new FailureError(`media ${step}: X's response has no media id`);
+  if (!data || typeof data.id !== 'string' || !/^\d{1,19}$/.test(data.id))
+    throw new FailureError(`media ${step}: X's response has no media id`);
   return data;
 }
 
-async function appendWithRetry(ctx: Context, session: ApiSession, id: string, segment: number, body: Buffer, boundary: string): Promise<void> {
+async function appendWithRetry(
+  ctx: Context,
+  session: ApiSession,
+  id: string,
+  segment: number,
+  body: Buffer,
+  boundary: string,
+): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await callApi(
         ctx,
         session.globals,
-        { method: 'POST', path: `/2/media/upload/${id}/append`, body, headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` } },
+        {
+          method: 'POST',
+          path: `/2/media/upload/${id}/append`,
+          body,
+          headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+        },
         session,
       );
       return;
     } catch (error) {
       if (attempt >= CHUNK_RETRIES || !transient(error)) throw stepError(`append of segment ${segment}`, error);
-      const limitWait = error instanceof ApiError && error.status === 429 ? rateLimitWaitMs(error.result.headers, ctx.now()) : undefined;
+      const limitWait =
+        error instanceof ApiError && error.status === 429 ? rateLimitWaitMs(error.result.headers, ctx.now()) : undefined;
       const wait = Math.min(limitWait ?? 500 * 2 ** attempt, 60_000) * backoffScale(ctx.env);
       const reason = error instanceof ApiError ? error.summary : (error as Error).message;
-      ctx.io.stderr.write(`${ctx.io.isStderrTTY ? '\r\x1b[2K' : ''}xcli: segment ${segment} failed (${reason}); retrying (${attempt + 1}/${CHUNK_RETRIES})\n`);
+      ctx.io.stderr.write(
+        `${ctx.io.isStderrTTY ? '\r\x1b[2K' : ''}xcli: segment ${segment} failed (${reason}); retrying (${attempt + 1}/${CHUNK_RETRIES})\n`,
+      );
       await sleep(wait);
     }
   }
@@ -190,7 +230,11 @@ export interface PreparedUpload {
 }
 
 /** Opens a file and settles its type, category and chunk size, refusing what X would refuse. */
-export async function prepareUpload(ctx: Context, file: string, options: Pick<UploadOptions, 'mediaType' | 'category' | 'chunkSize' | 'altText'>): Promise<PreparedUpload> {
+export async function prepareUpload(
+  ctx: Context,
+  file: string,
+  options: Pick<UploadOptions, 'mediaType' | 'category' | 'chunkSize' | 'altText'>,
+): Promise<PreparedUpload> {
   if (options.altText !== undefined && (options.altText.trim() === '' || [...options.altText].length > MAX_ALT_TEXT)) {
     throw new UsageError(`--alt: alt text must be 1 to ${MAX_ALT_TEXT} characters`);
   }
@@ -199,12 +243,16 @@ export async function prepareUpload(ctx: Context, file: string, options: Pick<Up
     let mediaType = options.mediaType;
     if (!mediaType) {
       const detected = detectMediaType(file, await readInto(handle, file, 0, Buffer.alloc(Math.min(MAGIC_BYTES, size))));
-      if (detected.mismatch) ctx.io.stderr.write(`xcli: warning: ${file} is named like ${detected.mismatch} but contains ${detected.mediaType}; uploading it as ${detected.mediaType}\n`);
+      if (detected.mismatch)
+        ctx.io.stderr.write(
+          `xcli: warning: ${file} is named like ${detected.mismatch} but contains ${detected.mediaType}; uploading it as ${detected.mediaType}\n`,
+        );
       mediaType = detected.mediaType;
     }
     const category = options.category ?? categoryFor(mediaType);
     const cap = sizeCap(category);
-    if (cap !== undefined && size > cap) throw new UsageError(`${file} is ${formatBytes(size)}; X accepts at most ${formatBytes(cap)} for ${category}`);
+    if (cap !== undefined && size > cap)
+      throw new UsageError(`${file} is ${formatBytes(size)}; X accepts at most ${formatBytes(cap)} for ${category}`);
     const chunkSize = planChunkSize(size, options.chunkSize);
     return { file, handle, size, mediaType, category, chunkSize, altText: options.altText, close: () => handle.close() };
   } catch (error) {
@@ -214,13 +262,27 @@ export async function prepareUpload(ctx: Context, file: string, options: Pick<Up
 }
 
 /** Sends a prepared file (INITIALIZE, APPENDs, FINALIZE, STATUS polls) and closes it. */
-export async function sendUpload(ctx: Context, session: ApiSession, upload: PreparedUpload, options: Pick<UploadOptions, 'wait' | 'timeoutMs'>): Promise<MediaData> {
+export async function sendUpload(
+  ctx: Context,
+  session: ApiSession,
+  upload: PreparedUpload,
+  options: Pick<UploadOptions, 'wait' | 'timeoutMs'>,
+): Promise<MediaData> {
   const { file, size, mediaType, category, chunkSize } = upload;
   let progress: Progress | undefined;
   try {
     let init;
     try {
-      init = await callApi(ctx, session.globals, { method: 'POST', path: '/2/media/upload/initialize', json: { total_bytes: size, media_type: mediaType, media_category: category } }, session);
+      init = await callApi(
+        ctx,
+        session.globals,
+        {
+          method: 'POST',
+          path: '/2/media/upload/initialize',
+          json: { total_bytes: size, media_type: mediaType, media_category: category },
+        },
+        session,
+      );
     } catch (error) {
       throw stepError('initialize', error);
     }
@@ -236,18 +298,29 @@ export async function sendUpload(ctx: Context, session: ApiSession, upload: Prep
     }
     let finalized: MediaData;
     try {
-      finalized = dataOf((await callApi(ctx, session.globals, { method: 'POST', path: `/2/media/upload/${id}/finalize` }, session)).json, 'finalize');
+      finalized = dataOf(
+        (await callApi(ctx, session.globals, { method: 'POST', path: `/2/media/upload/${id}/finalize` }, session)).json,
+        'finalize',
+      );
     } catch (error) {
       throw stepError('finalize', error);
     }
     if (upload.altText !== undefined) {
       try {
-        await callApi(ctx, session.globals, { method: 'POST', path: '/2/media/metadata', json: { id, metadata: { alt_text: { text: upload.altText } } } }, session);
+        await callApi(
+          ctx,
+          session.globals,
+          { method: 'POST', path: '/2/media/metadata', json: { id, metadata: { alt_text: { text: upload.altText } } } },
+          session,
+        );
       } catch (error) {
         throw stepError('metadata (alt text)', error);
       }
     }
-    const result = !options.wait || !needsProcessing(category) ? finalized : await waitForProcessing(ctx, session, finalized, ctx.now() + options.timeoutMs, progress);
+    const result =
+      !options.wait || !needsProcessing(category)
+        ? finalized
+        : await waitForProcessing(ctx, session, finalized, ctx.now() + options.timeoutMs, progress);
     const state = result.processing_info?.state;
     progress.done(`uploaded ${formatBytes(size)}${state ? `, processing ${state}` : ''}`);
     return result;
@@ -263,7 +336,12 @@ export async function uploadMedia(ctx: Context, session: ApiSession, file: strin
 
 export async function mediaStatus(ctx: Context, session: ApiSession, id: string): Promise<MediaData> {
   try {
-    const result = await callApi(ctx, session.globals, { method: 'GET', path: '/2/media/upload', query: { command: 'STATUS', media_id: id } }, session);
+    const result = await callApi(
+      ctx,
+      session.globals,
+      { method: 'GET', path: '/2/media/upload', query: { command: 'STATUS', media_id: id } },
+      session,
+    );
     return dataOf(result.json, 'status');
   } catch (error) {
     throw stepError('status', error);
@@ -289,14 +367,23 @@ export class MediaWaitError extends FailureError {
  * Polls STATUS until processing succeeds, fails or the deadline passes, waiting `check_after_secs`
  * between polls (at least 1 s, as xurl does) but never past the deadline.
  */
-export async function waitForProcessing(ctx: Context, session: ApiSession, first: MediaData, deadline: number, progress?: Progress): Promise<MediaData> {
+export async function waitForProcessing(
+  ctx: Context,
+  session: ApiSession,
+  first: MediaData,
+  deadline: number,
+  progress?: Progress,
+): Promise<MediaData> {
   let data = first;
   while (!processingDone(data)) {
     const info = data.processing_info!;
     progress?.note(`processing ${info.state ?? ''}${info.progress_percent !== undefined ? ` ${info.progress_percent}%` : ''}`);
     const remaining = deadline - ctx.now();
     if (remaining <= 0) {
-      throw new MediaWaitError(`media ${data.id} is still processing (${info.state}) after the timeout; check later with 'xcli media status ${data.id} --wait'`, data);
+      throw new MediaWaitError(
+        `media ${data.id} is still processing (${info.state}) after the timeout; check later with 'xcli media status ${data.id} --wait'`,
+        data,
+      );
     }
     await sleep(Math.min(Math.max(info.check_after_secs ?? 1, 1) * 1000, remaining));
     data = await mediaStatus(ctx, session, data.id);

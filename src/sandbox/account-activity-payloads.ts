@@ -26,7 +26,13 @@ const LEGACY_KEYS: Record<string, string> = {
 /** v1.1 dates: `Wed Oct 10 20:19:24 +0000 2018`. */
 export function legacyDate(iso: string): string {
   const d = new Date(iso);
-  const [wd, mon, day, year, time] = [d.toUTCString().slice(0, 3), d.toUTCString().slice(8, 11), d.toUTCString().slice(5, 7), d.getUTCFullYear(), d.toISOString().slice(11, 19)];
+  const [wd, mon, day, year, time] = [
+    d.toUTCString().slice(0, 3),
+    d.toUTCString().slice(8, 11),
+    d.toUTCString().slice(5, 7),
+    d.getUTCFullYear(),
+    d.toISOString().slice(11, 19),
+  ];
   return `${wd} ${mon} ${day} ${time} +0000 ${year}`;
 }
 
@@ -61,7 +67,11 @@ export function legacyTweet(state: SandboxState, post: SandboxPost): Record<stri
       hashtags: [],
       urls: [],
       symbols: [],
-      user_mentions: (post.entities?.mentions ?? []).map((m) => ({ screen_name: m.username, id_str: m.id ?? null, indices: [m.start, m.end] })),
+      user_mentions: (post.entities?.mentions ?? []).map((m) => ({
+        screen_name: m.username,
+        id_str: m.id ?? null,
+        indices: [m.start, m.end],
+      })),
     },
     timestamp_ms: String(Date.parse(post.created_at)),
   };
@@ -74,7 +84,12 @@ function field(value: unknown, key: string): unknown {
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** The legacy item for one event, built from the X Activity payload and the sandbox's records. */
-function legacyItem(state: SandboxState, eventType: string, input: ActivityInput, now: number): Record<string, unknown> | undefined {
+function legacyItem(
+  state: SandboxState,
+  eventType: string,
+  input: ActivityInput,
+  now: number,
+): Record<string, unknown> | undefined {
   const p = input.payload;
   // follow/block/mute payloads carry `{source, target}` as User objects wrapped in `data`.
   const userObj = (v: unknown) => {
@@ -104,7 +119,12 @@ function legacyItem(state: SandboxState, eventType: string, input: ActivityInput
     case 'mute_events': {
       // Undo actions share the array: `"type":"unfollow"`, `"unblock"`, `"unmute"`.
       const verb = eventType.split('.')[1]!;
-      return { type: verb, created_timestamp: String(now), source: userObj(field(p, 'source')), target: userObj(field(p, 'target')) };
+      return {
+        type: verb,
+        created_timestamp: String(now),
+        source: userObj(field(p, 'source')),
+        target: userObj(field(p, 'target')),
+      };
     }
     case 'direct_message_events': {
       const events = field(p, 'direct_message_events');
@@ -116,7 +136,11 @@ function legacyItem(state: SandboxState, eventType: string, input: ActivityInput
 }
 
 /** One payload per Account Activity webhook subscribed for the event's user. */
-export function accountActivityPayloads(state: SandboxState, eventType: string, input: ActivityInput): { webhookId: string; body: Record<string, unknown> }[] {
+export function accountActivityPayloads(
+  state: SandboxState,
+  eventType: string,
+  input: ActivityInput,
+): { webhookId: string; body: Record<string, unknown> }[] {
   const key = LEGACY_KEYS[eventType];
   if (!key) return [];
   const targets = [...state.accountActivitySubscriptions].filter(([, users]) => users.has(input.userId));

@@ -56,7 +56,10 @@ export function authenticate(a: Authenticator, input: AuthCheckInput): AuthInfo 
     return 'invalid';
   }
   const oauth = parseOAuthHeader(header);
-  if (oauth) return verifyOAuth1(a, input, oauth) ? { kind: 'oauth1', userId: a.authenticatedUserId(), clientId: a.credentials.consumerKey } : 'invalid';
+  if (oauth)
+    return verifyOAuth1(a, input, oauth)
+      ? { kind: 'oauth1', userId: a.authenticatedUserId(), clientId: a.credentials.consumerKey }
+      : 'invalid';
   return 'invalid';
 }
 

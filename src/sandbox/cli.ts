@@ -58,7 +58,9 @@ export async function launchSandbox(ctx: Context, options: LaunchOptions = {}): 
   let sandbox: Sandbox | undefined;
   const log = options.log ?? ((line: string) => void ctx.io.stderr.write(`${line}\n`));
   if (!loopback && !options.public) {
-    throw new UsageError(`--host ${host} is not a loopback address: the sandbox's consent page approves every OAuth2 login and would hand tokens to anyone who reaches ${where}; add --public to bind it anyway`);
+    throw new UsageError(
+      `--host ${host} is not a loopback address: the sandbox's consent page approves every OAuth2 login and would hand tokens to anyone who reaches ${where}; add --public to bind it anyway`,
+    );
   }
   let saveFailed = false;
   /** Writes the state file; a failure is reported once (and thrown when `strict`), never a crash. */
@@ -96,12 +98,20 @@ export async function launchSandbox(ctx: Context, options: LaunchOptions = {}): 
     sandbox = await startSandbox(sandboxOptions);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new FailureError(`cannot listen on ${where}: the address is already in use; pick another port with --port, or 0 for any free port`);
-    if (code === 'EACCES') throw new FailureError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges)`);
-    if (code === 'EADDRNOTAVAIL') throw new UsageError(`cannot listen on ${where}: --host ${host} is not an address of this machine`);
+    if (code === 'EADDRINUSE')
+      throw new FailureError(
+        `cannot listen on ${where}: the address is already in use; pick another port with --port, or 0 for any free port`,
+      );
+    if (code === 'EACCES')
+      throw new FailureError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges)`);
+    if (code === 'EADDRNOTAVAIL')
+      throw new UsageError(`cannot listen on ${where}: --host ${host} is not an address of this machine`);
     throw err;
   }
-  if (!loopback) log(`xcli: warning: the sandbox listens on ${sandbox.url} beyond this machine (--public): its consent page approves every OAuth2 login, so anyone on the network can get tokens`);
+  if (!loopback)
+    log(
+      `xcli: warning: the sandbox listens on ${sandbox.url} beyond this machine (--public): its consent page approves every OAuth2 login, so anyone on the network can get tokens`,
+    );
   try {
     save(true);
     await saveApp(ctx, appName, sandbox);
@@ -139,7 +149,9 @@ async function saveApp(ctx: Context, appName: string, sandbox: Sandbox): Promise
   await store.update((data) => {
     const previous = data.apps[appName];
     if (previous && !isSandboxApp(previous)) {
-      throw new UsageError(`app '${appName}' exists and is not a sandbox (API base ${previous.apiBaseUrl ?? 'https://api.x.com'}); keep it and pick another name with --app`);
+      throw new UsageError(
+        `app '${appName}' exists and is not a sandbox (API base ${previous.apiBaseUrl ?? 'https://api.x.com'}); keep it and pick another name with --app`,
+      );
     }
     const app: AppConfig = {
       ...previous,
@@ -148,7 +160,12 @@ async function saveApp(ctx: Context, appName: string, sandbox: Sandbox): Promise
       // Not xcli's default callback port 8080, which `xcli webhook start` listens on by default.
       redirectUri: previous?.redirectUri ?? SANDBOX_REDIRECT_URI,
       bearerToken: c.bearerToken,
-      oauth1: { consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, accessToken: c.accessToken, tokenSecret: c.accessTokenSecret },
+      oauth1: {
+        consumerKey: c.consumerKey,
+        consumerSecret: c.consumerSecret,
+        accessToken: c.accessToken,
+        tokenSecret: c.accessTokenSecret,
+      },
       apiBaseUrl: sandbox.url,
     };
     if (previous?.clientId !== c.clientId) delete app.oauth2Tokens;
@@ -165,7 +182,10 @@ async function isLoopbackHost(host: string, where: string): Promise<boolean> {
   } catch {
     throw new UsageError(`cannot listen on ${where}: the host name ${host} does not resolve`);
   }
-  return addresses.length > 0 && addresses.every(({ address }) => address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1');
+  return (
+    addresses.length > 0 &&
+    addresses.every(({ address }) => address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1')
+  );
 }
 
 /** `xcli sandbox`: serve until Ctrl-C. */
@@ -235,9 +255,13 @@ async function adminCall(ctx: Context, appName: string, method: 'GET' | 'POST', 
   } catch {
     throw new FailureError(`${target.url} answered ${res.status} with something that is not the sandbox's JSON`);
   }
-  if (res.status === 401) throw new CredentialsError(`the sandbox at ${target.url} does not know app '${appName}''s bearer token (was it restarted without --state?)`);
+  if (res.status === 401)
+    throw new CredentialsError(
+      `the sandbox at ${target.url} does not know app '${appName}''s bearer token (was it restarted without --state?)`,
+    );
   if (res.status >= 400) {
-    const first = (json as { errors?: { message?: string }[]; detail?: string }).errors?.[0]?.message ?? (json as { detail?: string }).detail;
+    const first =
+      (json as { errors?: { message?: string }[]; detail?: string }).errors?.[0]?.message ?? (json as { detail?: string }).detail;
     throw new FailureError(`sandbox: ${first ?? `HTTP ${res.status}`}`);
   }
   return (json as { data: unknown }).data;
@@ -263,13 +287,19 @@ export async function runSandboxEmit(ctx: Context, flags: SandboxEmitOptions): P
   if (renamed) ctx.io.stderr.write(`xcli: ${renamed.note}\n`);
   const eventType = renamed?.name ?? typed;
   const sets = (flags.set ?? []).map(parseSet);
-  const data = (await adminCall(ctx, flags.app ?? SANDBOX_APP, 'POST', '/_sandbox/emit', { event_type: eventType, user: flags.user?.replace(/^@/, ''), set: sets })) as {
+  const data = (await adminCall(ctx, flags.app ?? SANDBOX_APP, 'POST', '/_sandbox/emit', {
+    event_type: eventType,
+    user: flags.user?.replace(/^@/, ''),
+    set: sets,
+  })) as {
     matched_subscriptions: number;
     envelopes: unknown[];
     payload: unknown;
   };
   if (!wantsJson(ctx)) {
-    ctx.io.stderr.write(`xcli: ${eventType} emitted; ${data.matched_subscriptions} subscription(s) matched${data.matched_subscriptions ? '' : ' (create one with xcli activity subscriptions create)'}\n`);
+    ctx.io.stderr.write(
+      `xcli: ${eventType} emitted; ${data.matched_subscriptions} subscription(s) matched${data.matched_subscriptions ? '' : ' (create one with xcli activity subscriptions create)'}\n`,
+    );
   }
   printJson(ctx, data);
 }
@@ -280,7 +310,13 @@ interface StatusData {
   users: number;
   posts: number;
   webhooks: { id: string; url: string; valid: boolean; created_at: string }[];
-  activity_subscriptions: { subscription_id: string; event_type: string; filter: Record<string, string>; webhook_id?: string; tag?: string }[];
+  activity_subscriptions: {
+    subscription_id: string;
+    event_type: string;
+    filter: Record<string, string>;
+    webhook_id?: string;
+    tag?: string;
+  }[];
   account_activity_subscriptions: { webhook_id: string; user_ids: string[] }[];
   deliveries: Record<string, number>;
 }
@@ -298,21 +334,39 @@ export async function runSandboxStatus(ctx: Context, flags: SandboxStatusOptions
     `sandbox ${data.url}  acting user @${data.authenticated_user?.username ?? '?'} (${data.authenticated_user?.id ?? '?'})  ${data.users} users, ${data.posts} posts`,
     '',
     'Webhooks:',
-    data.webhooks.length ? formatTable(['ID', 'VALID', 'URL'], data.webhooks.map((w) => [w.id, String(w.valid), w.url]), ctx.io.stdoutColumns).trimEnd() : '  none',
+    data.webhooks.length
+      ? formatTable(
+          ['ID', 'VALID', 'URL'],
+          data.webhooks.map((w) => [w.id, String(w.valid), w.url]),
+          ctx.io.stdoutColumns,
+        ).trimEnd()
+      : '  none',
     '',
     'Activity subscriptions:',
     data.activity_subscriptions.length
       ? formatTable(
           ['ID', 'EVENT', 'FILTER', 'WEBHOOK', 'TAG'],
-          data.activity_subscriptions.map((s) => [s.subscription_id, s.event_type, Object.entries(s.filter).map(([k, v]) => `${k}=${v}`).join(' '), s.webhook_id ?? '-', s.tag ?? '']),
+          data.activity_subscriptions.map((s) => [
+            s.subscription_id,
+            s.event_type,
+            Object.entries(s.filter)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' '),
+            s.webhook_id ?? '-',
+            s.tag ?? '',
+          ]),
           ctx.io.stdoutColumns,
         ).trimEnd()
       : '  none',
     '',
     'Account Activity subscriptions:',
-    data.account_activity_subscriptions.length ? data.account_activity_subscriptions.map((a) => `  webhook ${a.webhook_id}: ${a.user_ids.join(', ')}`).join('\n') : '  none',
+    data.account_activity_subscriptions.length
+      ? data.account_activity_subscriptions.map((a) => `  webhook ${a.webhook_id}: ${a.user_ids.join(', ')}`).join('\n')
+      : '  none',
     '',
-    `Deliveries: ${Object.entries(data.deliveries).map(([k, v]) => `${v} ${k}`).join(', ')}`,
+    `Deliveries: ${Object.entries(data.deliveries)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}`,
   ];
   ctx.io.stdout.write(`${out.join('\n')}\n`);
 }
@@ -353,5 +407,7 @@ export async function runSandboxDeliveries(ctx: Context, flags: SandboxDeliverie
     d.attempts.map((a) => `${a.status ?? a.error}/${a.latency_ms}ms`).join(' '),
     d.event_uuid ?? '',
   ]);
-  ctx.io.stdout.write(formatTable(['TIME', 'WEBHOOK', 'EVENT', 'OUTCOME', 'ATTEMPTS (status/latency)', 'EVENT UUID'], rows, ctx.io.stdoutColumns));
+  ctx.io.stdout.write(
+    formatTable(['TIME', 'WEBHOOK', 'EVENT', 'OUTCOME', 'ATTEMPTS (status/latency)', 'EVENT UUID'], rows, ctx.io.stdoutColumns),
+  );
 }

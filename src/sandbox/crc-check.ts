@@ -27,8 +27,14 @@ export async function runCrc(webhookUrl: string, consumerSecret: string, timeout
   url.searchParams.set('nonce', nonce);
   const res = await send(url.toString(), { method: 'GET', timeoutMs });
   const base = { status: res.status, latencyMs: res.latencyMs };
-  if (res.status === undefined) return { verdict: 'transient', detail: res.error === 'timeout' ? `no answer within ${timeoutMs} ms` : `connection failed (${res.error})`, ...base };
-  if (res.status >= 300 && res.status < 400) return { verdict: 'failed', detail: `redirect (${res.status}) not followed`, ...base };
+  if (res.status === undefined)
+    return {
+      verdict: 'transient',
+      detail: res.error === 'timeout' ? `no answer within ${timeoutMs} ms` : `connection failed (${res.error})`,
+      ...base,
+    };
+  if (res.status >= 300 && res.status < 400)
+    return { verdict: 'failed', detail: `redirect (${res.status}) not followed`, ...base };
   if (res.status !== 200) return { verdict: 'transient', detail: `HTTP ${res.status}`, ...base };
   let responseToken: unknown;
   try {
@@ -36,6 +42,7 @@ export async function runCrc(webhookUrl: string, consumerSecret: string, timeout
   } catch {
     return { verdict: 'failed', detail: 'response is not JSON', ...base };
   }
-  if (responseToken !== crcResponseToken(consumerSecret, token)) return { verdict: 'failed', detail: 'Invalid response_token', ...base };
+  if (responseToken !== crcResponseToken(consumerSecret, token))
+    return { verdict: 'failed', detail: 'Invalid response_token', ...base };
   return { verdict: 'passed', detail: 'ok', ...base };
 }

@@ -6,7 +6,15 @@ import { signBody, SIGNATURE_HEADER } from '../webhook/signature.js';
 import { accountActivityPayloads } from './account-activity-payloads.js';
 import { runCrc, type CrcResult } from './crc-check.js';
 import { send } from './outbound.js';
-import { nextId, type ActivityFilter, type Delivery, type DeliveryMeta, type EventEngine, type SandboxState, type SandboxWebhook } from './state.js';
+import {
+  nextId,
+  type ActivityFilter,
+  type Delivery,
+  type DeliveryMeta,
+  type EventEngine,
+  type SandboxState,
+  type SandboxWebhook,
+} from './state.js';
 
 /** X's schedule for a delivery that got no 200 within the timeout: retry after 3 s, 30 s, 5 min. */
 export const X_RETRY_DELAYS_MS = [3_000, 30_000, 300_000] as const;
@@ -54,7 +62,8 @@ const DIRECTION_ALIASES = { inbound: 'inbound', outbound: 'outbound', received: 
 function filterMatches(filter: ActivityFilter, input: ActivityInput): boolean {
   if (filter.user_id !== undefined && filter.user_id !== input.userId) return false;
   if (filter.keyword !== undefined && !(input.text ?? '').toLowerCase().includes(filter.keyword.toLowerCase())) return false;
-  if (filter.direction !== undefined && input.direction !== undefined && DIRECTION_ALIASES[filter.direction] !== input.direction) return false;
+  if (filter.direction !== undefined && input.direction !== undefined && DIRECTION_ALIASES[filter.direction] !== input.direction)
+    return false;
   return true;
 }
 
@@ -80,7 +89,8 @@ export function emitActivity(state: SandboxState, eventType: string, input: Acti
     };
     envelopes.push(envelope);
     const body = JSON.stringify(envelope);
-    if (sub.webhook_id) state.engine?.deliver(sub.webhook_id, body, { kind: 'activity', eventType, eventUuid: envelope.data.event_uuid });
+    if (sub.webhook_id)
+      state.engine?.deliver(sub.webhook_id, body, { kind: 'activity', eventType, eventUuid: envelope.data.event_uuid });
     for (const stream of state.streams) if (stream.kind === 'activity') stream.send(envelope);
     state.recentActivity.push({ at: now, body });
   }
@@ -122,7 +132,15 @@ export class DeliveryEngine implements EventEngine {
     const webhook = this.state.webhooks.get(webhookId);
     if (!webhook) return undefined;
     const now = this.options.now();
-    const delivery: Delivery = { id: nextId(this.state, now), webhookId, body, createdAt: now, attempts: [], outcome: 'pending', ...meta };
+    const delivery: Delivery = {
+      id: nextId(this.state, now),
+      webhookId,
+      body,
+      createdAt: now,
+      attempts: [],
+      outcome: 'pending',
+      ...meta,
+    };
     this.state.deliveries.push(delivery);
     if (!webhook.valid) {
       delivery.outcome = 'skipped';
@@ -173,11 +191,21 @@ export class DeliveryEngine implements EventEngine {
       body: delivery.body,
       timeoutMs: this.options.timeoutMs,
     });
-    delivery.attempts.push({ at, latencyMs: res.latencyMs, ...(res.status !== undefined ? { status: res.status } : {}), ...(res.error ? { error: res.error } : {}) });
+    delivery.attempts.push({
+      at,
+      latencyMs: res.latencyMs,
+      ...(res.status !== undefined ? { status: res.status } : {}),
+      ...(res.error ? { error: res.error } : {}),
+    });
     if (res.status === 200) {
       delivery.outcome = 'delivered';
       if (!delivery.duplicateOf && this.options.duplicates > 0 && this.options.random() < this.options.duplicates) {
-        this.deliver(webhook.id, delivery.body, { kind: delivery.kind, eventType: delivery.eventType, eventUuid: delivery.eventUuid, duplicateOf: delivery.id });
+        this.deliver(webhook.id, delivery.body, {
+          kind: delivery.kind,
+          eventType: delivery.eventType,
+          eventUuid: delivery.eventUuid,
+          duplicateOf: delivery.id,
+        });
       }
     } else {
       const retryDelay = this.options.retryDelaysMs[delivery.attempts.length - 1];
@@ -221,10 +249,18 @@ export class DeliveryEngine implements EventEngine {
     const now = this.options.now();
     const jobId = nextId(this.state, now);
     const originals = this.state.deliveries.filter(
-      (d) => d.webhookId === webhookId && !d.duplicateOf && !d.replayJobId && d.kind !== 'replay_job_status' && d.createdAt >= fromMs && d.createdAt < toMs,
+      (d) =>
+        d.webhookId === webhookId &&
+        !d.duplicateOf &&
+        !d.replayJobId &&
+        d.kind !== 'replay_job_status' &&
+        d.createdAt >= fromMs &&
+        d.createdAt < toMs,
     );
-    const copies = originals.map((d) => this.deliver(webhookId, d.body, { kind: d.kind, eventType: d.eventType, eventUuid: d.eventUuid, replayJobId: jobId }));
-    const finished = () => copies.every((c) => !c || c.outcome !== 'pending');
+    const copies = originals.map((d) =>
+      this.deliver(webhookId, d.body, { kind: d.kind, eventType: d.eventType, eventUuid: d.eventUuid, replayJobId: jobId }),
+    );
+    const finished = () => copies.every((c) => c?.outcome !== 'pending');
     const report = () => {
       const complete = copies.every((c) => c?.outcome === 'delivered');
       const status = {

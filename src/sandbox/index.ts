@@ -5,10 +5,25 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { SandboxApp, SandboxSettings, StreamBehaviour } from './app.js';
 import { authenticate, type SandboxCredentials } from './auth.js';
-import { DeliveryEngine, emitActivity, X_CRC_GRACE_MS, X_RETRY_DELAYS_MS, type ActivityEnvelope, type ActivityInput } from './events.js';
+import {
+  DeliveryEngine,
+  emitActivity,
+  X_CRC_GRACE_MS,
+  X_RETRY_DELAYS_MS,
+  type ActivityEnvelope,
+  type ActivityInput,
+} from './events.js';
 import { OAuth2Grants, type TokenResponse } from './oauth2-grants.js';
 import { matchRoute } from '../http/routes.js';
-import { invalidRequest, missingScopes, notEmulated, tooManyRequests, unauthorized, unknownRoute, unsupportedAuthentication } from './problems.js';
+import {
+  invalidRequest,
+  missingScopes,
+  notEmulated,
+  tooManyRequests,
+  unauthorized,
+  unknownRoute,
+  unsupportedAuthentication,
+} from './problems.js';
 import { RateLimiter } from './rate-limit.js';
 import { Router, type AuthInfo, type RouteHandler, type RouteOptions, type SandboxResponse } from './router.js';
 import { registerAllRoutes } from './routes/index.js';
@@ -143,7 +158,6 @@ export function generateCredentials(given: Partial<SandboxCredentials> = {}): Sa
   };
 }
 
-
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const now = opts.now ?? Date.now;
   const random = opts.random ?? Math.random;
@@ -168,7 +182,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     onChange: changed,
   });
   state.engine = engine;
-  const grants = new OAuth2Grants({ accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 7200, codeTtlMs: opts.codeTtlMs ?? 30_000, now }, state.oauth2);
+  const grants = new OAuth2Grants(
+    { accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 7200, codeTtlMs: opts.codeTtlMs ?? 30_000, now },
+    state.oauth2,
+  );
   const settings: SandboxSettings = {
     webhookLimit: opts.webhookLimit ?? 1,
     allowHttpLoopbackWebhooks: opts.allowHttpLoopbackWebhooks ?? true,
@@ -194,7 +211,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   };
   registerAllRoutes(app);
 
-  const authenticator = { credentials, grants, extraBearers, authenticatedUserId: () => state.authenticatedUserId, now, seenNonces: new Map<string, number>() };
+  const authenticator = {
+    credentials,
+    grants,
+    extraBearers,
+    authenticatedUserId: () => state.authenticatedUserId,
+    now,
+    seenNonces: new Map<string, number>(),
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawBody = await readBody(req);
@@ -229,7 +253,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
     // X answers a query it cannot decode with 400 (the sandbox used to fail on it with a 500).
     const badEscape = malformedEscape(url.search);
-    if (badEscape) return respond(invalidRequest(`The query string has a malformed percent-encoding [${badEscape}]`, { parameters: { query: [url.search.slice(1)] } }));
+    if (badEscape)
+      return respond(
+        invalidRequest(`The query string has a malformed percent-encoding [${badEscape}]`, {
+          parameters: { query: [url.search.slice(1)] },
+        }),
+      );
 
     const match = router.match(method, path);
     // A route of X's description the sandbox does not serve is still checked as X would, then
@@ -279,7 +308,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     }
     const operation = specPath ? validator.operation(method, specPath) : undefined;
     if (operation) {
-      const refused = validator.check(operation, { query: url.searchParams, path, json, hasJsonBody: json !== undefined, mediaType: contentType.split(';')[0]!.trim().toLowerCase(), parts: match?.def.validate });
+      const refused = validator.check(operation, {
+        query: url.searchParams,
+        path,
+        json,
+        hasJsonBody: json !== undefined,
+        mediaType: contentType.split(';')[0]!.trim().toLowerCase(),
+        parts: match?.def.validate,
+      });
       if (refused) return respond(refused);
     }
     if (!match) return respond(notEmulated(method, fact!.path, fact!.operationId));
@@ -306,7 +342,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       opts.log?.(`sandbox: handler failed for ${req.method} ${req.url}: ${err instanceof Error ? err.message : String(err)}`);
-      if (!res.headersSent) writeResponse(res, { status: 500, json: { title: 'Internal Error', detail: 'The sandbox failed to answer.', type: 'https://api.x.com/2/problems/internal-error', status: 500 } });
+      if (!res.headersSent)
+        writeResponse(res, {
+          status: 500,
+          json: {
+            title: 'Internal Error',
+            detail: 'The sandbox failed to answer.',
+            type: 'https://api.x.com/2/problems/internal-error',
+            status: 500,
+          },
+        });
       else res.destroy();
     });
   });
@@ -331,13 +376,22 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     unmatched,
     route: app.route,
     failNext(method, path, fault) {
-      faults.push({ method: method.toUpperCase(), segments: path.split('/').filter(Boolean), fault, remaining: fault.times ?? 1 });
+      faults.push({
+        method: method.toUpperCase(),
+        segments: path.split('/').filter(Boolean),
+        fault,
+        remaining: fault.times ?? 1,
+      });
     },
     configureStreams(behaviour) {
       Object.assign(settings.stream, behaviour);
     },
     mintUserToken(grant = {}) {
-      return grants.mint({ userId: grant.userId ?? state.authenticatedUserId, scopes: grant.scopes ?? ALL_SCOPES, clientId: grant.clientId ?? credentials.clientId });
+      return grants.mint({
+        userId: grant.userId ?? state.authenticatedUserId,
+        scopes: grant.scopes ?? ALL_SCOPES,
+        clientId: grant.clientId ?? credentials.clientId,
+      });
     },
     emit: (eventType, input) => emitActivity(state, eventType, input),
     deliveriesSettled: () => engine.settled(),

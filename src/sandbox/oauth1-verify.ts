@@ -32,12 +32,15 @@ export function parseOAuthHeader(header: string): Map<string, string> | undefine
 /** `application/x-www-form-urlencoded` pairs, decoded (`+` is a space), in order, repeats kept. */
 function formPairs(encoded: string): [string, string][] {
   if (!encoded) return [];
-  return encoded.split('&').filter(Boolean).map((pair) => {
-    const i = pair.indexOf('=');
-    const [k, v] = i < 0 ? [pair, ''] : [pair.slice(0, i), pair.slice(i + 1)];
-    const dec = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-    return [dec(k), dec(v)];
-  });
+  return encoded
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => {
+      const i = pair.indexOf('=');
+      const [k, v] = i < 0 ? [pair, ''] : [pair.slice(0, i), pair.slice(i + 1)];
+      const dec = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+      return [dec(k), dec(v)];
+    });
 }
 
 export interface SignedRequest {
@@ -71,7 +74,9 @@ export function signatureBase(req: SignedRequest): string {
 
 /** base64 HMAC-SHA1 with key `enc(consumer secret)&enc(token secret)`. */
 export function hmacSha1Signature(base: string, consumerSecret: string, tokenSecret: string): string {
-  return createHmac('sha1', `${rfc3986(consumerSecret)}&${rfc3986(tokenSecret)}`).update(base).digest('base64');
+  return createHmac('sha1', `${rfc3986(consumerSecret)}&${rfc3986(tokenSecret)}`)
+    .update(base)
+    .digest('base64');
 }
 
 export function signatureMatches(expected: string, given: string): boolean {

@@ -41,7 +41,13 @@ export interface TokenResponse {
 /** Why a token request failed, as X's OAuth2 errors name it (`{"error":…,"error_description":…}`). */
 export class OAuth2Error extends Error {
   constructor(
-    readonly error: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope',
+    readonly error:
+      | 'invalid_request'
+      | 'invalid_client'
+      | 'invalid_grant'
+      | 'unauthorized_client'
+      | 'unsupported_grant_type'
+      | 'invalid_scope',
     readonly description: string,
     readonly status = 400,
   ) {
@@ -90,12 +96,19 @@ export class OAuth2Grants {
     const pending = this.codes.get(code);
     this.codes.delete(code);
     if (!pending) throw new OAuth2Error('invalid_request', 'Value passed for the authorization code was invalid.');
-    if (pending.expiresAt < this.options.now()) throw new OAuth2Error('invalid_request', 'Value passed for the authorization code was invalid.');
-    if (pending.clientId !== clientId) throw new OAuth2Error('invalid_client', 'Client id does not match the authorization code.');
-    if (redirectUri !== pending.redirectUri) throw new OAuth2Error('invalid_request', 'Value passed for the redirect uri did not match the uri of the authorization code.');
+    if (pending.expiresAt < this.options.now())
+      throw new OAuth2Error('invalid_request', 'Value passed for the authorization code was invalid.');
+    if (pending.clientId !== clientId)
+      throw new OAuth2Error('invalid_client', 'Client id does not match the authorization code.');
+    if (redirectUri !== pending.redirectUri)
+      throw new OAuth2Error(
+        'invalid_request',
+        'Value passed for the redirect uri did not match the uri of the authorization code.',
+      );
     if (!verifier) throw new OAuth2Error('invalid_request', 'Missing required parameter [code_verifier].');
     const computed = pending.method === 'S256' ? s256(verifier) : verifier;
-    if (computed !== pending.challenge) throw new OAuth2Error('invalid_request', 'Value passed for the code verifier did not match the code challenge.');
+    if (computed !== pending.challenge)
+      throw new OAuth2Error('invalid_request', 'Value passed for the code verifier did not match the code challenge.');
     return this.issueTokens(pending, token('family'));
   }
 
@@ -118,8 +131,19 @@ export class OAuth2Grants {
     if (this.revokedFamilies.has(family)) throw new OAuth2Error('invalid_request', 'Value passed for the token was invalid.');
     const accessToken = token('');
     const ttl = this.options.accessTokenTtlSeconds;
-    this.access.set(accessToken, { userId: grant.userId, clientId: grant.clientId, scopes: grant.scopes, expiresAt: this.options.now() + ttl * 1000, family });
-    const response: TokenResponse = { token_type: 'bearer', expires_in: ttl, access_token: accessToken, scope: grant.scopes.join(' ') };
+    this.access.set(accessToken, {
+      userId: grant.userId,
+      clientId: grant.clientId,
+      scopes: grant.scopes,
+      expiresAt: this.options.now() + ttl * 1000,
+      family,
+    });
+    const response: TokenResponse = {
+      token_type: 'bearer',
+      expires_in: ttl,
+      access_token: accessToken,
+      scope: grant.scopes.join(' '),
+    };
     if (grant.scopes.includes('offline.access')) {
       const refreshToken = token('');
       this.refresh.set(refreshToken, { userId: grant.userId, clientId: grant.clientId, scopes: grant.scopes, family });

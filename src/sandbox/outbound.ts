@@ -12,7 +12,10 @@ export interface OutboundResult {
   latencyMs: number;
 }
 
-export function send(url: string, init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; timeoutMs: number }): Promise<OutboundResult> {
+export function send(
+  url: string,
+  init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; timeoutMs: number },
+): Promise<OutboundResult> {
   const started = Date.now();
   return new Promise((resolve) => {
     let settled = false;
@@ -34,7 +37,12 @@ export function send(url: string, init: { method: 'GET' | 'POST'; headers?: Reco
     const req = requestFn(target, {
       method: init.method,
       agent: false,
-      headers: { 'user-agent': '', connection: 'close', ...(body ? { 'content-length': String(body.length) } : {}), ...init.headers },
+      headers: {
+        'user-agent': '',
+        connection: 'close',
+        ...(body ? { 'content-length': String(body.length) } : {}),
+        ...init.headers,
+      },
     });
     const timer = setTimeout(() => {
       finish({ headers: {}, body: '', error: 'timeout' });

@@ -6,14 +6,45 @@ import { createState, type SandboxState } from './state.js';
 
 const FORMAT = 1;
 
-type SetMaps = 'likes' | 'follows' | 'retweets' | 'bookmarks' | 'blocks' | 'mutes' | 'accountActivitySubscriptions' | 'listFollows';
-const SET_MAPS: SetMaps[] = ['likes', 'follows', 'retweets', 'bookmarks', 'blocks', 'mutes', 'accountActivitySubscriptions', 'listFollows'];
+type SetMaps =
+  | 'likes'
+  | 'follows'
+  | 'retweets'
+  | 'bookmarks'
+  | 'blocks'
+  | 'mutes'
+  | 'accountActivitySubscriptions'
+  | 'listFollows';
+const SET_MAPS: SetMaps[] = [
+  'likes',
+  'follows',
+  'retweets',
+  'bookmarks',
+  'blocks',
+  'mutes',
+  'accountActivitySubscriptions',
+  'listFollows',
+];
 type PlainMaps = 'users' | 'posts' | 'webhooks' | 'activitySubscriptions' | 'streamRules' | 'streamWebhooks' | 'media' | 'lists';
-const PLAIN_MAPS: PlainMaps[] = ['users', 'posts', 'webhooks', 'activitySubscriptions', 'streamRules', 'streamWebhooks', 'media', 'lists'];
+const PLAIN_MAPS: PlainMaps[] = [
+  'users',
+  'posts',
+  'webhooks',
+  'activitySubscriptions',
+  'streamRules',
+  'streamWebhooks',
+  'media',
+  'lists',
+];
 /** Maps are saved as [key, value] pairs, so values need not carry their key. */
 
 export function serializeState(state: SandboxState, credentials: SandboxCredentials): string {
-  const out: Record<string, unknown> = { format: FORMAT, credentials, authenticatedUserId: state.authenticatedUserId, lastId: state.lastId.toString() };
+  const out: Record<string, unknown> = {
+    format: FORMAT,
+    credentials,
+    authenticatedUserId: state.authenticatedUserId,
+    lastId: state.lastId.toString(),
+  };
   for (const key of PLAIN_MAPS) out[key] = [...state[key]];
   for (const key of SET_MAPS) out[key] = Object.fromEntries([...state[key]].map(([k, set]) => [k, [...set]]));
   out.oauth2 = { access: [...state.oauth2.access], refresh: [...state.oauth2.refresh] };

@@ -12,10 +12,17 @@ export function unauthorized(): SandboxResponse {
   return problem(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
 }
 
-const AUTH_NAMES = { bearer: 'OAuth 2.0 Application-Only', oauth1: 'OAuth 1.0a User Context', oauth2: 'OAuth 2.0 User Context' } as const;
+const AUTH_NAMES = {
+  bearer: 'OAuth 2.0 Application-Only',
+  oauth1: 'OAuth 1.0a User Context',
+  oauth2: 'OAuth 2.0 User Context',
+} as const;
 
 /** 403 for a valid credential of a kind the route does not take. */
-export function unsupportedAuthentication(used: keyof typeof AUTH_NAMES, accepted: ReadonlyArray<keyof typeof AUTH_NAMES>): SandboxResponse {
+export function unsupportedAuthentication(
+  used: keyof typeof AUTH_NAMES,
+  accepted: ReadonlyArray<keyof typeof AUTH_NAMES>,
+): SandboxResponse {
   return problem(403, {
     title: 'Unsupported Authentication',
     detail: `Authenticating with ${AUTH_NAMES[used]} is forbidden for this endpoint.  Supported authentication types are [${accepted.map((k) => AUTH_NAMES[k]).join(', ')}].`,
@@ -89,7 +96,11 @@ export function refused(reason: string, message: string): SandboxResponse {
 
 /** 429 on an exhausted window; the window's own x-rate-limit-* headers go with it (limit = the route's ceiling). */
 export function tooManyRequests(windowHeaders: Record<string, string>): SandboxResponse {
-  return problem(429, { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 }, windowHeaders);
+  return problem(
+    429,
+    { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 },
+    windowHeaders,
+  );
 }
 
 /**

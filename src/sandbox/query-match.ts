@@ -12,7 +12,9 @@ function tokenize(query: string): string[] {
 function termTest(state: SandboxState, term: string): (post: SandboxPost) => boolean {
   const lower = term.toLowerCase();
   const username = (id: string) => state.users.get(id)?.username.toLowerCase();
-  const [op, arg = ''] = lower.includes(':') ? [lower.slice(0, lower.indexOf(':')), lower.slice(lower.indexOf(':') + 1)] : [undefined, lower];
+  const [op, arg = ''] = lower.includes(':')
+    ? [lower.slice(0, lower.indexOf(':')), lower.slice(lower.indexOf(':') + 1)]
+    : [undefined, lower];
   switch (op) {
     case 'from':
       return (p) => username(p.author_id) === arg.replace(/^@/, '') || p.author_id === arg;

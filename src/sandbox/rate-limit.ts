@@ -25,7 +25,11 @@ export class RateLimiter {
     return {
       exhausted,
       reset,
-      headers: { 'x-rate-limit-limit': String(limit), 'x-rate-limit-remaining': String(limit - window.used), 'x-rate-limit-reset': String(reset) },
+      headers: {
+        'x-rate-limit-limit': String(limit),
+        'x-rate-limit-remaining': String(limit - window.used),
+        'x-rate-limit-reset': String(reset),
+      },
     };
   }
 }

@@ -82,7 +82,17 @@ export class Router {
     const fact = matchRoute(upper, template.replace(/:([A-Za-z_]+)/g, '{$1}'));
     const auth = options.auth ?? fact?.auth ?? ALL_KINDS;
     const scopes = options.scopes ?? fact?.scopes ?? [];
-    const def: RouteDef = { method: upper, template, segments: template.split('/').filter(Boolean), handler, auth, scopes, specPath: fact?.path, validate: { query: options.validate?.query ?? true, body: options.validate?.body ?? true }, order: this.counter++ };
+    const def: RouteDef = {
+      method: upper,
+      template,
+      segments: template.split('/').filter(Boolean),
+      handler,
+      auth,
+      scopes,
+      specPath: fact?.path,
+      validate: { query: options.validate?.query ?? true, body: options.validate?.body ?? true },
+      order: this.counter++,
+    };
     const existing = this.routes.findIndex((r) => r.method === upper && r.template === template);
     if (existing >= 0) this.routes.splice(existing, 1);
     this.routes.push(def);
@@ -113,7 +123,8 @@ export class Router {
         }
       }
       if (!ok) continue;
-      if (!best || literals > best.literals || (literals === best.literals && def.order > best.def.order)) best = { def, params, literals };
+      if (!best || literals > best.literals || (literals === best.literals && def.order > best.def.order))
+        best = { def, params, literals };
     }
     return best && { def: best.def, params: best.params };
   }

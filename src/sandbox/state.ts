@@ -63,12 +63,24 @@ export interface SandboxList {
 /** Places a post may be tagged with (`geo.place_id`); X has millions, the sandbox knows these. */
 export const SANDBOX_PLACES: Readonly<Record<string, Record<string, unknown>>> = {
   '01a9a39529b27f36': {
-    id: '01a9a39529b27f36', full_name: 'Manhattan, NY', name: 'Manhattan', country: 'United States', country_code: 'US', place_type: 'city',
-    geo: { type: 'Feature', bbox: [-74.026675, 40.683935, -73.910408, 40.877483], properties: {} }, contained_within: [],
+    id: '01a9a39529b27f36',
+    full_name: 'Manhattan, NY',
+    name: 'Manhattan',
+    country: 'United States',
+    country_code: 'US',
+    place_type: 'city',
+    geo: { type: 'Feature', bbox: [-74.026675, 40.683935, -73.910408, 40.877483], properties: {} },
+    contained_within: [],
   },
   '5a110d312052166f': {
-    id: '5a110d312052166f', full_name: 'San Francisco, CA', name: 'San Francisco', country: 'United States', country_code: 'US', place_type: 'city',
-    geo: { type: 'Feature', bbox: [-122.514926, 37.708075, -122.357031, 37.833238], properties: {} }, contained_within: [],
+    id: '5a110d312052166f',
+    full_name: 'San Francisco, CA',
+    name: 'San Francisco',
+    country: 'United States',
+    country_code: 'US',
+    place_type: 'city',
+    geo: { type: 'Feature', bbox: [-122.514926, 37.708075, -122.357031, 37.833238], properties: {} },
+    contained_within: [],
   },
 };
 
@@ -253,7 +265,7 @@ const SEED_USERS: SandboxUser[] = [
     id: '783214',
     username: 'X',
     name: 'X',
-    description: 'what\'s happening?!',
+    description: "what's happening?!",
     created_at: '2007-02-20T14:35:54.000Z',
     protected: false,
     verified: true,
@@ -315,7 +327,11 @@ export function createState(now = Date.now()): SandboxState {
     streams: new Set(),
     recentActivity: [],
   };
-  addPost(state, { author_id: XDEVELOPERS_ID, text: 'Welcome to the X API v2 sandbox. Every route here answers like api.x.com.' }, now);
+  addPost(
+    state,
+    { author_id: XDEVELOPERS_ID, text: 'Welcome to the X API v2 sandbox. Every route here answers like api.x.com.' },
+    now,
+  );
   addPost(state, { author_id: AUTHENTICATED_USER_ID, text: 'hello from the sandbox' }, now);
   edges(state.follows, AUTHENTICATED_USER_ID).add(XDEVELOPERS_ID);
   edges(state.follows, '1849202834569625601').add(AUTHENTICATED_USER_ID);
@@ -334,7 +350,8 @@ export function nextId(state: SandboxState, now = Date.now()): string {
 }
 
 /** Sorts posts (or anything with a snowflake id) newest first. */
-export const byNewest = (a: { id: string }, b: { id: string }): number => (BigInt(b.id) > BigInt(a.id) ? 1 : BigInt(b.id) < BigInt(a.id) ? -1 : 0);
+export const byNewest = (a: { id: string }, b: { id: string }): number =>
+  BigInt(b.id) > BigInt(a.id) ? 1 : BigInt(b.id) < BigInt(a.id) ? -1 : 0;
 
 /** The set behind a user's edges in one of the graph maps, created on first use. */
 export function edges(map: Map<string, Set<string>>, userId: string): Set<string> {
@@ -364,7 +381,14 @@ export interface NewPost {
 export function addPost(state: SandboxState, input: NewPost, now = Date.now()): SandboxPost {
   const id = nextId(state, now);
   const created_at = new Date(now).toISOString();
-  const post: SandboxPost = { id, text: input.text, author_id: input.author_id, created_at, conversation_id: id, edit_history_tweet_ids: [id] };
+  const post: SandboxPost = {
+    id,
+    text: input.text,
+    author_id: input.author_id,
+    created_at,
+    conversation_id: id,
+    edit_history_tweet_ids: [id],
+  };
   const refs: ReferencedPost[] = [];
   if (input.reply_to) {
     const parent = state.posts.get(input.reply_to);
@@ -409,7 +433,11 @@ export function publicPost(post: SandboxPost): Record<string, unknown> {
   const { poll: _poll, hidden: _hidden, ...rest } = post;
   const chars = [...post.text];
   if (chars.length <= POST_LIMIT) return rest;
-  return { ...rest, text: chars.slice(0, POST_LIMIT).join(''), note_tweet: { text: post.text, ...(post.entities ? { entities: post.entities } : {}) } };
+  return {
+    ...rest,
+    text: chars.slice(0, POST_LIMIT).join(''),
+    note_tweet: { text: post.text, ...(post.entities ? { entities: post.entities } : {}) },
+  };
 }
 
 /** A user as X returns it (default fields are id, name, username; the rest are optional fields). */
@@ -428,7 +456,8 @@ export function publicUser(user: SandboxUser, state?: SandboxState): Record<stri
       like_count: state.likes.get(user.id)?.size ?? 0,
     };
     let newest: string | undefined;
-    for (const p of state.posts.values()) if (p.author_id === user.id && (!newest || BigInt(p.id) > BigInt(newest))) newest = p.id;
+    for (const p of state.posts.values())
+      if (p.author_id === user.id && (!newest || BigInt(p.id) > BigInt(newest))) newest = p.id;
     if (newest) out.most_recent_tweet_id = newest;
   }
   out.verified_type = user.verified ? 'blue' : 'none';

@@ -2,7 +2,15 @@
 // `max_results` bounds and opaque next tokens.
 import { invalidRequest } from './problems.js';
 import type { SandboxResponse } from './router.js';
-import { publicPost, publicUser, SANDBOX_PLACES, type MediaUpload, type SandboxPost, type SandboxState, type SandboxUser } from './state.js';
+import {
+  publicPost,
+  publicUser,
+  SANDBOX_PLACES,
+  type MediaUpload,
+  type SandboxPost,
+  type SandboxState,
+  type SandboxUser,
+} from './state.js';
 import { apiSpelling } from './validate.js';
 
 type Obj = Record<string, unknown>;
@@ -17,7 +25,10 @@ const PLACE_DEFAULTS = ['full_name', 'id'];
 function requested(query: URLSearchParams, name: string): string[] {
   const values: string[] = [];
   for (const [given, value] of query) if (apiSpelling(given) === name) values.push(...value.split(','));
-  return values.map((s) => s.trim()).filter(Boolean).map((v) => (name === 'expansions' && v === 'referenced_posts' ? 'referenced_tweets.id' : apiSpelling(v)));
+  return values
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((v) => (name === 'expansions' && v === 'referenced_posts' ? 'referenced_tweets.id' : apiSpelling(v)));
 }
 
 function pick(obj: Obj, keys: string[]): Obj {
@@ -35,7 +46,10 @@ export function userView(state: SandboxState, user: SandboxUser, query: URLSearc
 export function userIncludes(state: SandboxState, users: SandboxUser[], query: URLSearchParams): Obj | undefined {
   if (!requested(query, 'expansions').includes('most_recent_tweet_id')) return undefined;
   const ids = users.map((u) => publicUser(u, state).most_recent_tweet_id).filter((id): id is string => typeof id === 'string');
-  const tweets = ids.map((id) => state.posts.get(id)).filter((p): p is SandboxPost => !!p).map((p) => postView(state, p, query));
+  const tweets = ids
+    .map((id) => state.posts.get(id))
+    .filter((p): p is SandboxPost => !!p)
+    .map((p) => postView(state, p, query));
   return tweets.length ? { tweets } : undefined;
 }
 
@@ -71,7 +85,14 @@ function postMetrics(state: SandboxState, id: string): Obj {
       if (r.type === 'quoted') quotes++;
     }
   }
-  return { retweet_count: count(state.retweets), reply_count: replies, like_count: count(state.likes), quote_count: quotes, bookmark_count: count(state.bookmarks), impression_count: 0 };
+  return {
+    retweet_count: count(state.retweets),
+    reply_count: replies,
+    like_count: count(state.likes),
+    quote_count: quotes,
+    bookmark_count: count(state.bookmarks),
+    impression_count: 0,
+  };
 }
 
 /** X's language guess, reduced to what a sandbox can tell: English for Latin letters, `und` otherwise. */
@@ -94,13 +115,19 @@ export function fullPost(state: SandboxState, post: SandboxPost): Obj {
     lang: guessLang(post.text),
     possibly_sensitive: false,
     reply_settings: post.reply_settings ?? 'everyone',
-    edit_controls: { edits_remaining: now < editableUntil ? 5 : 0, is_edit_eligible: !post.poll && !post.referenced_tweets?.some((r) => r.type === 'replied_to'), editable_until: new Date(editableUntil).toISOString() },
+    edit_controls: {
+      edits_remaining: now < editableUntil ? 5 : 0,
+      is_edit_eligible: !post.poll && !post.referenced_tweets?.some((r) => r.type === 'replied_to'),
+      editable_until: new Date(editableUntil).toISOString(),
+    },
     display_text_range: [0, [...String(shown.text)].length],
   };
 }
 
 export function postView(state: SandboxState, post: SandboxPost, query: URLSearchParams): Obj {
-  const implied = requested(query, 'expansions').map((e) => EXPANSION_FIELDS[e]).filter((f): f is string => f !== undefined);
+  const implied = requested(query, 'expansions')
+    .map((e) => EXPANSION_FIELDS[e])
+    .filter((f): f is string => f !== undefined);
   return pick(fullPost(state, post), [...new Set([...POST_DEFAULTS, ...requested(query, 'tweet.fields'), ...implied])]);
 }
 
@@ -110,7 +137,12 @@ function mediaByKey(state: SandboxState, key: string): MediaUpload | undefined {
 }
 
 function mediaObject(upload: MediaUpload): Obj {
-  const type = upload.media_category === 'tweet_gif' || upload.media_type === 'image/gif' ? 'animated_gif' : upload.media_type?.startsWith('video/') ? 'video' : 'photo';
+  const type =
+    upload.media_category === 'tweet_gif' || upload.media_type === 'image/gif'
+      ? 'animated_gif'
+      : upload.media_type?.startsWith('video/')
+        ? 'video'
+        : 'photo';
   return {
     media_key: upload.media_key,
     type,
@@ -139,8 +171,13 @@ export function postIncludes(state: SandboxState, posts: SandboxPost[], query: U
     if (has('author_id')) userIds.add(p.author_id);
     if (has('in_reply_to_user_id') && p.in_reply_to_user_id) userIds.add(p.in_reply_to_user_id);
     if (has('entities.mentions.username')) for (const m of p.entities?.mentions ?? []) if (m.id) userIds.add(m.id);
-    if (has('referenced_tweets.id') || has('referenced_tweets.id.author_id')) for (const r of p.referenced_tweets ?? []) tweetIds.add(r.id);
-    if (has('referenced_tweets.id.author_id')) for (const r of p.referenced_tweets ?? []) { const a = state.posts.get(r.id)?.author_id; if (a) userIds.add(a); }
+    if (has('referenced_tweets.id') || has('referenced_tweets.id.author_id'))
+      for (const r of p.referenced_tweets ?? []) tweetIds.add(r.id);
+    if (has('referenced_tweets.id.author_id'))
+      for (const r of p.referenced_tweets ?? []) {
+        const a = state.posts.get(r.id)?.author_id;
+        if (a) userIds.add(a);
+      }
     if (has('attachments.media_keys')) for (const k of p.attachments?.media_keys ?? []) mediaKeys.add(k);
     if (has('attachments.poll_ids') && p.poll) polls.push(pollObject(state, p));
     if (has('geo.place_id') && p.geo) placeIds.add(p.geo.place_id);
@@ -151,7 +188,8 @@ export function postIncludes(state: SandboxState, posts: SandboxPost[], query: U
   const tweets = [...tweetIds].map((id) => state.posts.get(id)).filter((p): p is SandboxPost => !!p);
   if (tweets.length) includes.tweets = tweets.map((p) => postView(state, p, query));
   const media = [...mediaKeys].map((k) => mediaByKey(state, k)).filter((m): m is MediaUpload => !!m);
-  if (media.length) includes.media = media.map((m) => pick(mediaObject(m), [...MEDIA_DEFAULTS, ...requested(query, 'media.fields')]));
+  if (media.length)
+    includes.media = media.map((m) => pick(mediaObject(m), [...MEDIA_DEFAULTS, ...requested(query, 'media.fields')]));
   if (polls.length) includes.polls = polls.map((p) => pick(p, [...POLL_DEFAULTS, ...requested(query, 'poll.fields')]));
   const places = [...placeIds].map((id) => SANDBOX_PLACES[id]).filter((p): p is Obj => !!p);
   if (places.length) includes.places = places.map((p) => pick(p, [...PLACE_DEFAULTS, ...requested(query, 'place.fields')]));
@@ -184,14 +222,19 @@ export function page<T>(items: T[], query: URLSearchParams, spec: PageSpec, rend
   const rawMax = query.get('max_results');
   const max = rawMax === null ? spec.default : Number(rawMax);
   if (!Number.isInteger(max) || max < spec.min || max > spec.max) {
-    return invalidRequest(`The \`max_results\` query parameter value [${rawMax}] is not between ${spec.min} and ${spec.max}`, { parameters: { max_results: [rawMax] } });
+    return invalidRequest(`The \`max_results\` query parameter value [${rawMax}] is not between ${spec.min} and ${spec.max}`, {
+      parameters: { max_results: [rawMax] },
+    });
   }
   let offset = 0;
   for (const param of spec.tokenParams) {
     const token = query.get(param);
     if (token === null) continue;
     const decoded = decodeToken(token);
-    if (decoded === undefined) return invalidRequest(`The \`${param}\` query parameter value [${token}] is not valid`, { parameters: { [param]: [token] } });
+    if (decoded === undefined)
+      return invalidRequest(`The \`${param}\` query parameter value [${token}] is not valid`, {
+        parameters: { [param]: [token] },
+      });
     offset = decoded;
     break;
   }

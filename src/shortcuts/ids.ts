@@ -20,9 +20,16 @@ function asUrl(value: string): URL | undefined {
 export function parsePostId(input: string): string {
   const value = input.trim();
   const url = asUrl(value);
-  const candidate = url ? url.pathname.split('/').filter(Boolean).find((_, i, parts) => i > 0 && /^status(es)?$/.test(parts[i - 1]!)) : value;
+  const candidate = url
+    ? url.pathname
+        .split('/')
+        .filter(Boolean)
+        .find((_, i, parts) => i > 0 && /^status(es)?$/.test(parts[i - 1]!))
+    : value;
   if (candidate && POST_ID.test(candidate)) return candidate;
-  throw new UsageError(`'${input}' is not a post id or post URL (e.g. 1460323737035677698 or https://x.com/XDevelopers/status/1460323737035677698)`);
+  throw new UsageError(
+    `'${input}' is not a post id or post URL (e.g. 1460323737035677698 or https://x.com/XDevelopers/status/1460323737035677698)`,
+  );
 }
 
 /** A username: `name`, `@name`, or a profile URL `https://x.com/name`. */

@@ -26,7 +26,9 @@ export function identityKey(session: ApiSession): string {
     globals.username ?? '',
     resolved.app.defaultUser ?? '',
     resolved.app.oauth1?.accessToken ?? '',
-    Object.keys(resolved.app.oauth2Tokens ?? {}).sort().join(','),
+    Object.keys(resolved.app.oauth2Tokens ?? {})
+      .sort()
+      .join(','),
   ];
   return createHash('sha256').update(identity.join('\0')).digest('hex').slice(0, 24);
 }
@@ -41,7 +43,7 @@ async function remember(file: string, key: string, me: Me): Promise<void> {
 }
 
 export async function cachedMe(ctx: Context, session: ApiSession): Promise<Me | undefined> {
-  const cache = (readStateFile(ctx.paths.stateFile))?.me as Record<string, Me> | undefined;
+  const cache = readStateFile(ctx.paths.stateFile)?.me as Record<string, Me> | undefined;
   const hit = cache && typeof cache === 'object' ? cache[identityKey(session)] : undefined;
   return hit && typeof hit.id === 'string' && /^\d{1,19}$/.test(hit.id) ? hit : undefined;
 }
@@ -61,7 +63,8 @@ export async function myUserId(ctx: Context, session: ApiSession): Promise<strin
   try {
     result = await callApi<{ data?: Me }>(ctx, session.globals, { method: 'GET', path: '/2/users/me' }, session);
   } catch (error) {
-    if (error instanceof ApiError) throw new HttpStatusError(error.status, `could not look up your user id (/2/users/me): ${error.summary}`);
+    if (error instanceof ApiError)
+      throw new HttpStatusError(error.status, `could not look up your user id (/2/users/me): ${error.summary}`);
     throw error;
   }
   const me = result.json?.data;

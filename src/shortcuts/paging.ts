@@ -71,7 +71,10 @@ export async function fetchList(ctx: Context, session: ApiSession, request: List
   let collected = 0;
   let token = request.pageToken;
   do {
-    const query: Record<string, string | number> = { ...request.query, max_results: pageSize(request.count - collected, request.min, request.max) };
+    const query: Record<string, string | number> = {
+      ...request.query,
+      max_results: pageSize(request.count - collected, request.min, request.max),
+    };
     if (token) query[pageParam] = token;
     const result = await callApi<Document>(ctx, session.globals, { method: 'GET', path: request.path, query }, session);
     const doc = result.json ?? {};

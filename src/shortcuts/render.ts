@@ -66,9 +66,17 @@ function mediaLines(post: Json, media: Map<string, Json>): string[] {
   });
 }
 
-function renderPost(post: Json, users: Map<string, Json>, style: Style, fallbackAuthor?: Json, media: Map<string, Json> = new Map()): string {
+function renderPost(
+  post: Json,
+  users: Map<string, Json>,
+  style: Style,
+  fallbackAuthor?: Json,
+  media: Map<string, Json> = new Map(),
+): string {
   const author = users.get(str(post.author_id)) ?? fallbackAuthor;
-  const who = author ? `${style.bold(`@${str(author.username)}`)} ${style.dim(`(${str(author.name)})`)}` : style.bold(str(post.author_id) || 'unknown author');
+  const who = author
+    ? `${style.bold(`@${str(author.username)}`)} ${style.dim(`(${str(author.name)})`)}`
+    : style.bold(str(post.author_id) || 'unknown author');
   const refs = Array.isArray(post.referenced_tweets) ? (post.referenced_tweets as Json[]) : [];
   const reference = refs.map((r) => `${str(r.type).replace('_', ' ')} ${str(r.id)}`).join(', ');
   const head = [who, when(post.created_at), `id ${str(post.id)}`, reference].filter(Boolean).join(style.dim(' · '));
@@ -118,11 +126,22 @@ function renderDm(event: Json, users: Map<string, Json>, style: Style): string {
 
 /** Renders a response document; `author` names the poster when the response has no user expansion. */
 export function renderDocument(doc: Document, shape: Shape, style: Style, author?: Json): string {
-  const items = Array.isArray(doc.data) ? (doc.data as Json[]) : doc.data && typeof doc.data === 'object' ? [doc.data as Json] : [];
+  const items = Array.isArray(doc.data)
+    ? (doc.data as Json[])
+    : doc.data && typeof doc.data === 'object'
+      ? [doc.data as Json]
+      : [];
   const users = new Map((doc.includes?.users ?? []).map((u) => [str(u.id), u]));
   const media = new Map((doc.includes?.media ?? []).map((m) => [str(m.media_key), m]));
   if (items.length === 0) return `no ${shape === 'dms' ? 'messages' : shape}\n`;
-  const blocks = items.map((item) => (shape === 'posts' ? renderPost(item, users, style, author, media) : shape === 'users' ? renderUser(item, style) : renderDm(item, users, style)));
-  const next = typeof doc.meta?.next_token === 'string' ? `\n\n${style.dim(`more: --next-token ${str(doc.meta.next_token)}`)}` : '';
+  const blocks = items.map((item) =>
+    shape === 'posts'
+      ? renderPost(item, users, style, author, media)
+      : shape === 'users'
+        ? renderUser(item, style)
+        : renderDm(item, users, style),
+  );
+  const next =
+    typeof doc.meta?.next_token === 'string' ? `\n\n${style.dim(`more: --next-token ${str(doc.meta.next_token)}`)}` : '';
   return `${blocks.join('\n\n')}${next}\n`;
 }

@@ -41,7 +41,8 @@ export interface TimelineFlags extends ListFlags {
 
 const USER_FIELDS = 'created_at,description,public_metrics,verified,verified_type,subscription_type,profile_image_url';
 // Full text: a long post's text is in note_tweet (text is cut at 280), an article's in article.
-const READ_TWEET_FIELDS = 'created_at,public_metrics,conversation_id,in_reply_to_user_id,referenced_tweets,entities,attachments,author_id,note_tweet,article';
+const READ_TWEET_FIELDS =
+  'created_at,public_metrics,conversation_id,in_reply_to_user_id,referenced_tweets,entities,attachments,author_id,note_tweet,article';
 const LIST_TWEET_FIELDS = 'created_at,public_metrics,conversation_id,entities,attachments,author_id,note_tweet,article';
 const SAVED_TWEET_FIELDS = 'created_at,public_metrics,entities,attachments,author_id,note_tweet,article';
 const MEDIA_FIELDS = 'type,url,preview_image_url,alt_text,width,height,duration_ms';
@@ -74,7 +75,14 @@ function failOnMissing(doc: Document): void {
 }
 
 /** Prints a document: the readable view on a terminal, else (or with --json) X's JSON. */
-function emit(ctx: Context, flags: OutputFlags, raw: Buffer, doc: Document, shape: Shape, author?: Record<string, unknown>): void {
+function emit(
+  ctx: Context,
+  flags: OutputFlags,
+  raw: Buffer,
+  doc: Document,
+  shape: Shape,
+  author?: Record<string, unknown>,
+): void {
   if (!wantsJson(ctx, flags.json)) ctx.io.stdout.write(renderDocument(doc, shape, styleFor(ctx.io.colorStdout), author));
   else writeBody(ctx, raw, 'application/json', 'auto', true);
   failOnMissing(doc);
@@ -109,7 +117,10 @@ function emitAction(ctx: Context, flags: OutputFlags, result: ApiResult<Document
 
 function failureOf(doc: Document | undefined, data: Record<string, unknown> | undefined, action: Action): string | undefined {
   if (data !== undefined && action.happened(data)) return undefined;
-  return firstError(doc) ?? (data === undefined ? `X's answer does not confirm it: ${action.what}` : `X did not ${action.what} (${stateOf(data)})`);
+  return (
+    firstError(doc) ??
+    (data === undefined ? `X's answer does not confirm it: ${action.what}` : `X did not ${action.what} (${stateOf(data)})`)
+  );
 }
 
 function stateOf(data: Record<string, unknown>): string {
@@ -118,7 +129,13 @@ function stateOf(data: Record<string, unknown>): string {
     .join(', ');
 }
 
-async function call(ctx: Context, session: ApiSession, method: string, path: string, extra: { query?: Record<string, string>; json?: unknown } = {}) {
+async function call(
+  ctx: Context,
+  session: ApiSession,
+  method: string,
+  path: string,
+  extra: { query?: Record<string, string>; json?: unknown } = {},
+) {
   return callApi<Document>(ctx, session.globals, { method, path, ...extra }, session);
 }
 
@@ -130,7 +147,13 @@ interface FoundUser {
 }
 
 async function lookupUser(ctx: Context, session: ApiSession, username: string, fields?: string): Promise<FoundUser> {
-  const result = await call(ctx, session, 'GET', `/2/users/by/username/${seg(username)}`, fields ? { query: { 'user.fields': fields } } : {});
+  const result = await call(
+    ctx,
+    session,
+    'GET',
+    `/2/users/by/username/${seg(username)}`,
+    fields ? { query: { 'user.fields': fields } } : {},
+  );
   const user = result.json?.data as Record<string, unknown> | undefined;
   if (!user || typeof user.id !== 'string') {
     const detail = (result.json?.errors?.[0] as { detail?: string } | undefined)?.detail;
@@ -174,7 +197,8 @@ function parsePoll(flags: PostFlags): Attachments['poll'] {
 function attachmentsOf(flags: PostFlags): Attachments {
   const files = flags.media ?? [];
   const alts = flags.alt ?? [];
-  if (alts.length > files.length) throw new UsageError('--alt describes a --media file: give at most one --alt per --media, in the same order');
+  if (alts.length > files.length)
+    throw new UsageError('--alt describes a --media file: give at most one --alt per --media, in the same order');
   const mediaIds = (flags.mediaId ?? []).map((id) => {
     if (!/^\d{1,19}$/.test(id.trim())) throw new UsageError(`--media-id ${id}: expected a media id (digits)`);
     return id.trim();
@@ -190,7 +214,8 @@ async function prepareFiles(ctx: Context, attachments: Attachments): Promise<Pre
   const prepared: PreparedUpload[] = [];
   const options = uploadOptions(ctx, {});
   try {
-    for (const [i, file] of attachments.files.entries()) prepared.push(await prepareUpload(ctx, file, { ...options, altText: attachments.alts[i] }));
+    for (const [i, file] of attachments.files.entries())
+      prepared.push(await prepareUpload(ctx, file, { ...options, altText: attachments.alts[i] }));
   } catch (error) {
     await Promise.all(prepared.map((p) => p.close()));
     throw error;
@@ -198,7 +223,9 @@ async function prepareFiles(ctx: Context, attachments: Attachments): Promise<Pre
   const motion = prepared.find((p) => needsProcessing(p.category));
   if (motion && prepared.length + attachments.mediaIds.length > 1) {
     await Promise.all(prepared.map((p) => p.close()));
-    throw new UsageError(`${motion.file} is a ${motion.mediaType === 'image/gif' ? 'GIF' : 'video'}; X allows one GIF or video per post, with no other media`);
+    throw new UsageError(
+      `${motion.file} is a ${motion.mediaType === 'image/gif' ? 'GIF' : 'video'}; X allows one GIF or video per post, with no other media`,
+    );
   }
   return prepared;
 }
@@ -232,7 +259,10 @@ async function createPost(ctx: Context, session: ApiSession, flags: OutputFlags,
   const result = await call(ctx, session, 'POST', '/2/tweets', { json: postBody(parts) });
   const data = result.json?.data as { id?: string; text?: string } | undefined;
   if (!wantsJson(ctx, flags.json)) {
-    if (typeof data?.id === 'string') ctx.io.stdout.write(`posted https://x.com/i/status/${data.id}\n${terminalSafe(data.text ?? parts.text).replace(/^/gm, '  ')}\n`);
+    if (typeof data?.id === 'string')
+      ctx.io.stdout.write(
+        `posted https://x.com/i/status/${data.id}\n${terminalSafe(data.text ?? parts.text).replace(/^/gm, '  ')}\n`,
+      );
   } else writeBody(ctx, result.raw, 'application/json', 'auto', true);
   if (typeof data?.id !== 'string') throw new FailureError(firstError(result.json) ?? 'X accepted the post but returned no id');
   return data.id;
@@ -254,11 +284,15 @@ async function publish(ctx: Context, flags: PostFlags, texts: string[], base: Om
     const mediaIds = await uploadAll(ctx, session, prepared, attachments.mediaIds);
     let previous: string | undefined;
     for (let i = 0; i < texts.length; i++) {
-      const parts: PostParts = i === 0 ? { ...base, text: texts[0]!, mediaIds, poll: attachments.poll } : { text: texts[i]!, replyTo: previous };
+      const parts: PostParts =
+        i === 0 ? { ...base, text: texts[0]!, mediaIds, poll: attachments.poll } : { text: texts[i]!, replyTo: previous };
       try {
         previous = await createPost(ctx, session, flags, parts);
       } catch (error) {
-        if (i > 0) ctx.io.stderr.write(`xcli: post ${i + 1} of ${texts.length} failed; ${i === 1 ? 'post 1 is' : `posts 1-${i} are`} published (continue with 'xcli reply ${previous} TEXT')\n`);
+        if (i > 0)
+          ctx.io.stderr.write(
+            `xcli: post ${i + 1} of ${texts.length} failed; ${i === 1 ? 'post 1 is' : `posts 1-${i} are`} published (continue with 'xcli reply ${previous} TEXT')\n`,
+          );
         throw error;
       }
     }
@@ -272,12 +306,14 @@ export async function runPost(ctx: Context, flags: PostOptions): Promise<void> {
   let texts: string[];
   if (flags.thread) {
     if (text !== undefined) throw new UsageError('--thread reads the posts from stdin; drop the text argument');
-    if (ctx.io.isStdinTTY) ctx.io.stderr.write('xcli: reading the thread from stdin (separate posts with a blank line or ---; end with Ctrl-D)\n');
+    if (ctx.io.isStdinTTY)
+      ctx.io.stderr.write('xcli: reading the thread from stdin (separate posts with a blank line or ---; end with Ctrl-D)\n');
     texts = splitThread((await readAll(ctx.io.stdin)).toString('utf8'));
     if (texts.length === 0) throw new UsageError('--thread: stdin has no posts');
   } else {
     const hasMedia = (flags.media?.length ?? 0) + (flags.mediaId?.length ?? 0) > 0;
-    if ((text === undefined || text.trim() === '') && !hasMedia) throw new UsageError('nothing to post: give the text (or --media FILE, or --thread with the posts on stdin)');
+    if ((text === undefined || text.trim() === '') && !hasMedia)
+      throw new UsageError('nothing to post: give the text (or --media FILE, or --thread with the posts on stdin)');
     texts = [text ?? ''];
   }
   await publish(ctx, flags, texts, {});
@@ -299,21 +335,43 @@ export type TargetOptions = OutputFlags & { target: string };
 
 export async function runDelete(ctx: Context, flags: TargetOptions): Promise<void> {
   const id = parsePostId(flags.target);
-  await withSession(ctx, async (session) => emitAction(ctx, flags, await call(ctx, session, 'DELETE', `/2/tweets/${seg(id)}`), stateIs('deleted', true, `deleted post ${id}`, `delete post ${id}`)));
+  await withSession(ctx, async (session) =>
+    emitAction(
+      ctx,
+      flags,
+      await call(ctx, session, 'DELETE', `/2/tweets/${seg(id)}`),
+      stateIs('deleted', true, `deleted post ${id}`, `delete post ${id}`),
+    ),
+  );
 }
 
 // ---- engagement with a post: like, repost, bookmark ----
 
 /** POST /2/users/<me>/<collection> with the target ({ tweet_id } or { target_user_id }), or DELETE …/<collection>/<its id> to undo. */
-function setEdge(ctx: Context, session: ApiSession, me: string, collection: string, target: Record<string, string>, undo: boolean) {
+function setEdge(
+  ctx: Context,
+  session: ApiSession,
+  me: string,
+  collection: string,
+  target: Record<string, string>,
+  undo: boolean,
+) {
   const [id] = Object.values(target);
-  return undo ? call(ctx, session, 'DELETE', `/2/users/${seg(me)}/${collection}/${seg(id!)}`) : call(ctx, session, 'POST', `/2/users/${seg(me)}/${collection}`, { json: target });
+  return undo
+    ? call(ctx, session, 'DELETE', `/2/users/${seg(me)}/${collection}/${seg(id!)}`)
+    : call(ctx, session, 'POST', `/2/users/${seg(me)}/${collection}`, { json: target });
 }
 
 const POST_EDGES = {
   like: { collection: 'likes', state: 'liked', verb: 'like', done: 'liked', undone: 'unliked' },
   repost: { collection: 'retweets', state: 'retweeted', verb: 'repost', done: 'reposted', undone: 'unreposted' },
-  bookmark: { collection: 'bookmarks', state: 'bookmarked', verb: 'bookmark', done: 'bookmarked', undone: 'removed the bookmark of' },
+  bookmark: {
+    collection: 'bookmarks',
+    state: 'bookmarked',
+    verb: 'bookmark',
+    done: 'bookmarked',
+    undone: 'removed the bookmark of',
+  },
 } as const;
 
 export type PostEdge = keyof typeof POST_EDGES;
@@ -327,7 +385,12 @@ export async function runPostEdge(ctx: Context, flags: PostEdgeOptions): Promise
   await withSession(ctx, async (session) => {
     const me = await myUserId(ctx, session);
     const result = await setEdge(ctx, session, me, collection, { tweet_id: id }, undo);
-    emitAction(ctx, flags, result, stateIs(state, !undo, `${undo ? undone : done} post ${id}`, `${undo ? 'un' : ''}${verb} post ${id}`));
+    emitAction(
+      ctx,
+      flags,
+      result,
+      stateIs(state, !undo, `${undo ? undone : done} post ${id}`, `${undo ? 'un' : ''}${verb} post ${id}`),
+    );
   });
 }
 
@@ -364,7 +427,12 @@ export async function runRead(ctx: Context, flags: TargetOptions): Promise<void>
   const id = parsePostId(flags.target);
   await withSession(ctx, async (session) => {
     const result = await call(ctx, session, 'GET', `/2/tweets/${seg(id)}`, {
-      query: { 'tweet.fields': READ_TWEET_FIELDS, expansions: `${POST_EXPANSIONS},referenced_tweets.id`, 'user.fields': 'username,name,verified', 'media.fields': MEDIA_FIELDS },
+      query: {
+        'tweet.fields': READ_TWEET_FIELDS,
+        expansions: `${POST_EXPANSIONS},referenced_tweets.id`,
+        'user.fields': 'username,name,verified',
+        'media.fields': MEDIA_FIELDS,
+      },
     });
     emit(ctx, flags, result.raw, result.json ?? {}, 'posts');
   });
@@ -375,7 +443,16 @@ function listSpan(flags: ListFlags, min: number, max: number) {
   return { count: flags.maxResults === undefined ? 10 : parseCount(flags.maxResults), min, max, pageToken: flags.nextToken };
 }
 
-async function list(ctx: Context, session: ApiSession, flags: ListFlags, path: string, query: Record<string, string>, range: [number, number], shape: Shape, author?: Record<string, unknown>) {
+async function list(
+  ctx: Context,
+  session: ApiSession,
+  flags: ListFlags,
+  path: string,
+  query: Record<string, string>,
+  range: [number, number],
+  shape: Shape,
+  author?: Record<string, unknown>,
+) {
   const { raw, doc } = await fetchList(ctx, session, { path, query, ...listSpan(flags, range[0], range[1]) });
   emit(ctx, flags, raw, doc, shape, author);
 }
@@ -383,7 +460,8 @@ async function list(ctx: Context, session: ApiSession, flags: ListFlags, path: s
 /** Parses `--start-time`/`--end-time`: any date Date understands, sent as X's ISO 8601 (seconds, UTC). */
 function timeBound(flag: string, value: string): string {
   const date = new Date(value);
-  if (!/\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) throw new UsageError(`${flag} '${value}': expected a date and time such as 2026-11-01T12:00:00Z`);
+  if (!/\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime()))
+    throw new UsageError(`${flag} '${value}': expected a date and time such as 2026-11-01T12:00:00Z`);
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
@@ -398,10 +476,18 @@ function timelineQuery(flags: TimelineFlags, path: string, base: Record<string, 
 }
 
 /** Lists a timeline-like route, or with --watch polls it for new posts. */
-async function timelineList(ctx: Context, session: ApiSession, flags: TimelineFlags, path: string, base: Record<string, string>, range: [number, number]): Promise<void> {
+async function timelineList(
+  ctx: Context,
+  session: ApiSession,
+  flags: TimelineFlags,
+  path: string,
+  base: Record<string, string>,
+  range: [number, number],
+): Promise<void> {
   const query = timelineQuery(flags, path, base);
   if (!flags.watch) return list(ctx, session, flags, path, query, range, 'posts');
-  if (flags.nextToken !== undefined || flags.untilId !== undefined || flags.endTime !== undefined) throw new UsageError('--watch looks for new posts: it cannot be combined with --next-token, --until-id or --end-time');
+  if (flags.nextToken !== undefined || flags.untilId !== undefined || flags.endTime !== undefined)
+    throw new UsageError('--watch looks for new posts: it cannot be combined with --next-token, --until-id or --end-time');
   const { since_id: sinceId, ...rest } = query;
   await watchList(ctx, session, { path, query: rest, maxResults: range[1], sinceId });
 }
@@ -417,7 +503,13 @@ export async function runSearch(ctx: Context, flags: SearchOptions): Promise<voi
       session,
       flags,
       '/2/tweets/search/recent',
-      { query, 'tweet.fields': LIST_TWEET_FIELDS, expansions: POST_EXPANSIONS, 'user.fields': 'username,name,verified', 'media.fields': MEDIA_FIELDS },
+      {
+        query,
+        'tweet.fields': LIST_TWEET_FIELDS,
+        expansions: POST_EXPANSIONS,
+        'user.fields': 'username,name,verified',
+        'media.fields': MEDIA_FIELDS,
+      },
       [10, 100],
     ),
   );
@@ -458,8 +550,14 @@ export async function runMyList(ctx: Context, flags: MyListOptions): Promise<voi
   const { path, fields, range } = MY_LISTS[which];
   await withSession(ctx, async (session) => {
     const me = seg(await myUserId(ctx, session));
-    const query = { 'tweet.fields': fields, expansions: POST_EXPANSIONS, 'user.fields': 'username,name', 'media.fields': MEDIA_FIELDS };
-    if (which === 'timeline' || which === 'mentions') await timelineList(ctx, session, flags, `/2/users/${me}/${path}`, query, [range[0], range[1]]);
+    const query = {
+      'tweet.fields': fields,
+      expansions: POST_EXPANSIONS,
+      'user.fields': 'username,name',
+      'media.fields': MEDIA_FIELDS,
+    };
+    if (which === 'timeline' || which === 'mentions')
+      await timelineList(ctx, session, flags, `/2/users/${me}/${path}`, query, [range[0], range[1]]);
     else await list(ctx, session, flags, `/2/users/${me}/${path}`, query, [range[0], range[1]], 'posts');
   });
 }
@@ -486,7 +584,9 @@ export async function runWhoami(ctx: Context, flags: OutputFlags): Promise<void>
 export async function runUser(ctx: Context, flags: TargetOptions): Promise<void> {
   const username = parseUsername(flags.target);
   await withSession(ctx, async (session) => {
-    const result = await call(ctx, session, 'GET', `/2/users/by/username/${seg(username)}`, { query: { 'user.fields': USER_FIELDS } });
+    const result = await call(ctx, session, 'GET', `/2/users/by/username/${seg(username)}`, {
+      query: { 'user.fields': USER_FIELDS },
+    });
     emit(ctx, flags, result.raw, result.json ?? {}, 'users');
   });
 }
@@ -501,8 +601,17 @@ export async function runDm(ctx: Context, flags: DmOptions): Promise<void> {
   if (text.trim() === '') throw new UsageError('dm needs a message text');
   await withSession(ctx, async (session) => {
     const { id } = await lookupUser(ctx, session, username);
-    const sent: Action = { done: `sent a message to @${username}`, what: `message @${username}`, happened: (data) => typeof data.dm_event_id === 'string' };
-    emitAction(ctx, flags, await call(ctx, session, 'POST', `/2/dm_conversations/with/${seg(id)}/messages`, { json: { text } }), sent);
+    const sent: Action = {
+      done: `sent a message to @${username}`,
+      what: `message @${username}`,
+      happened: (data) => typeof data.dm_event_id === 'string',
+    };
+    emitAction(
+      ctx,
+      flags,
+      await call(ctx, session, 'POST', `/2/dm_conversations/with/${seg(id)}/messages`, { json: { text } }),
+      sent,
+    );
   });
 }
 
@@ -513,7 +622,11 @@ export async function runDms(ctx: Context, flags: ListFlags): Promise<void> {
       session,
       flags,
       '/2/dm_events',
-      { 'dm_event.fields': 'created_at,dm_conversation_id,sender_id,text', expansions: 'sender_id', 'user.fields': 'username,name' },
+      {
+        'dm_event.fields': 'created_at,dm_conversation_id,sender_id,text',
+        expansions: 'sender_id',
+        'user.fields': 'username,name',
+      },
       [1, 100],
       'dms',
     ),

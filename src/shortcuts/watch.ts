@@ -31,7 +31,8 @@ export function pollIntervalMs(headers: Record<string, string>, now: number): nu
   const remaining = Number(headers['x-rate-limit-remaining']);
   const reset = Number(headers['x-rate-limit-reset']) * 1000;
   let interval = Number.isFinite(limit) && limit > 0 ? WINDOW_MS / limit : 60_000;
-  if (Number.isFinite(remaining) && Number.isFinite(reset) && reset > now) interval = Math.max(interval, (reset - now) / Math.max(remaining, 1));
+  if (Number.isFinite(remaining) && Number.isFinite(reset) && reset > now)
+    interval = Math.max(interval, (reset - now) / Math.max(remaining, 1));
   return Math.max(1000, Math.ceil(interval));
 }
 
@@ -42,7 +43,7 @@ function memoryKey(session: ApiSession, request: WatchRequest): string {
 }
 
 async function rememberedId(session: ApiSession, key: string): Promise<string | undefined> {
-  const watch = (readStateFile(session.ctx.paths.stateFile))?.watch as Record<string, { newestId?: unknown }> | undefined;
+  const watch = readStateFile(session.ctx.paths.stateFile)?.watch as Record<string, { newestId?: unknown }> | undefined;
   const id = watch && typeof watch === 'object' ? watch[key]?.newestId : undefined;
   return typeof id === 'string' && /^\d{1,19}$/.test(id) ? id : undefined;
 }
@@ -72,7 +73,13 @@ export async function watchList(ctx: Context, session: ApiSession, request: Watc
         waitMs = pollIntervalMs(headers, ctx.now());
       } catch (error) {
         // A spent window waits for its reset; everything else ends the watch with the usual error.
-        if (!(error instanceof ApiError) || error.status !== 429 || error.problem === 'usage-capped' || error.problem === 'client-forbidden') throw error;
+        if (
+          !(error instanceof ApiError) ||
+          error.status !== 429 ||
+          error.problem === 'usage-capped' ||
+          error.problem === 'client-forbidden'
+        )
+          throw error;
         waitMs = rateLimitWaitMs(error.result.headers, ctx.now()) ?? 60_000;
         ctx.io.stderr.write(`xcli: ${error.summary}; polling again in ${Math.ceil(waitMs / 1000)}s\n`);
       }
@@ -91,7 +98,12 @@ async function poll(ctx: Context, session: ApiSession, request: WatchRequest, si
     const query: Record<string, string> = { ...request.query, max_results: String(request.maxResults) };
     if (sinceId) query.since_id = sinceId;
     if (token) query.pagination_token = token;
-    const result = await callApi<{ meta?: { next_token?: unknown } }>(ctx, session.globals, { method: 'GET', path: request.path, query }, session);
+    const result = await callApi<{ meta?: { next_token?: unknown } }>(
+      ctx,
+      session.globals,
+      { method: 'GET', path: request.path, query },
+      session,
+    );
     headers = result.headers;
     for (const line of dataItems(result.raw)) {
       const id = (JSON.parse(line) as { id?: unknown }).id;

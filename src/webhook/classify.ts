@@ -62,7 +62,8 @@ function classifyActivity(data: Obj): EventInfo {
     info.summary = short(`${display(payload.before)} → ${display(payload.after)}`);
   } else if (type.startsWith('chat.')) {
     info.actor = userRef(str(payload.sender_id), users);
-    info.summary = payload.conversation_id === undefined ? undefined : `conversation ${String(payload.conversation_id)} (encrypted)`;
+    info.summary =
+      payload.conversation_id === undefined ? undefined : `conversation ${String(payload.conversation_id)} (encrypted)`;
   } else if (type.startsWith('dm.')) {
     const dm = firstOf(payload.direct_message_events);
     if (dm) Object.assign(info, describeDm(dm, isObj(payload.users) ? payload.users : {}));
@@ -83,7 +84,12 @@ function classifyAccountActivity(body: Obj): EventInfo | undefined {
     if (!Array.isArray(list)) continue;
     const first = firstOf(list);
     const ids = list.map((item, i) => (isObj(item) ? aaaEventId(key, item) : undefined) ?? `#${i}`);
-    const info: EventInfo = { product: 'account-activity', type: key, forUserId, eventId: `${forUserId ?? '-'}/${ids.join(',')}` };
+    const info: EventInfo = {
+      product: 'account-activity',
+      type: key,
+      forUserId,
+      eventId: `${forUserId ?? '-'}/${ids.join(',')}`,
+    };
     if (first) Object.assign(info, describeAaa(key, first, users));
     if (list.length > 1) info.summary = `${info.summary ?? ''} ×${list.length}`.trim();
     return info;
@@ -117,7 +123,12 @@ function aaaEventId(key: string, item: Obj): string | undefined {
   if (id) return id;
   if (key === 'tweet_delete_events' && isObj(item.status)) return str(item.status.id);
   // follow, block, mute and typing events carry no id: time + parties identify them.
-  const parts = [str(item.type), str(item.created_timestamp) ?? str(item.timestamp_ms), idOf(item.source) ?? str(item.sender_id), idOf(item.target)];
+  const parts = [
+    str(item.type),
+    str(item.created_timestamp) ?? str(item.timestamp_ms),
+    idOf(item.source) ?? str(item.sender_id),
+    idOf(item.target),
+  ];
   return parts.some(Boolean) ? parts.map((p) => p ?? '').join(':') : undefined;
 }
 
@@ -126,7 +137,10 @@ function describeAaa(key: string, item: Obj, users: Obj): Partial<EventInfo> {
     case 'tweet_create_events':
       return { actor: screenName(item.user), summary: short(tweetText(item)) };
     case 'favorite_events':
-      return { actor: screenName(item.user), summary: isObj(item.favorited_status) ? short(tweetText(item.favorited_status)) : undefined };
+      return {
+        actor: screenName(item.user),
+        summary: isObj(item.favorited_status) ? short(tweetText(item.favorited_status)) : undefined,
+      };
     case 'follow_events':
     case 'block_events':
     case 'mute_events':
@@ -157,7 +171,7 @@ function tweetText(tweet: Obj): string | undefined {
 function screenName(user: unknown): string | undefined {
   if (!isObj(user)) return undefined;
   const name = str(user.screen_name) ?? str(user.username);
-  return name ? `@${name}` : str(user.id_str) ?? str(user.id);
+  return name ? `@${name}` : (str(user.id_str) ?? str(user.id));
 }
 
 function screenNameIn(users: Obj, id: string): string | undefined {

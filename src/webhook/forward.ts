@@ -16,7 +16,20 @@ export const X_DEADLINE_MS = 3000;
  * the app: host, and content-length of the bytes sent. `expect` too: the 100-continue exchange
  * happened with xcli, which has the whole body.
  */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate', 'host', 'content-length', 'expect']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'host',
+  'content-length',
+  'expect',
+]);
 
 export interface ForwardJob {
   id: string;
@@ -71,7 +84,10 @@ export class Forwarder {
   private readonly slowMs: number;
   private readonly stopper = new AbortController();
 
-  constructor(target: string, private readonly options: ForwarderOptions) {
+  constructor(
+    target: string,
+    private readonly options: ForwarderOptions,
+  ) {
     this.target = new URL(target);
     this.maxQueue = options.maxQueue ?? 1000;
     this.maxQueueBytes = options.maxQueueBytes ?? Infinity;
@@ -136,25 +152,52 @@ export class Forwarder {
     const url = this.target.href;
     const base = { id: job.id, eventId: job.eventId, url };
     try {
-      const answer = await send(this.target, 'POST', relayHeaders(job.headers, this.target), job.body, this.timeoutMs, this.stopper.signal);
+      const answer = await send(
+        this.target,
+        'POST',
+        relayHeaders(job.headers, this.target),
+        job.body,
+        this.timeoutMs,
+        this.stopper.signal,
+      );
       const warnings: string[] = [];
       const location = headerString(answer.headers.location);
       if (answer.status >= 300 && answer.status < 400) {
-        warnings.push(`your app redirected${location ? ` to ${location}` : ''}; X never follows redirects and a 3xx to a CRC invalidates the webhook`);
+        warnings.push(
+          `your app redirected${location ? ` to ${location}` : ''}; X never follows redirects and a 3xx to a CRC invalidates the webhook`,
+        );
       } else if (answer.status !== 200) {
         warnings.push(`X would retry: your app answered ${answer.status}, X expects 200`);
       }
-      if (answer.latencyMs > this.slowMs) warnings.push(`X would retry: your app took ${(answer.latencyMs / 1000).toFixed(1)} s, X waits ${this.slowMs / 1000} s`);
-      this.options.onResult({ ...base, status: answer.status, latencyMs: answer.latencyMs, location, responseBody: snippet(answer.body), warnings });
+      if (answer.latencyMs > this.slowMs)
+        warnings.push(`X would retry: your app took ${(answer.latencyMs / 1000).toFixed(1)} s, X waits ${this.slowMs / 1000} s`);
+      this.options.onResult({
+        ...base,
+        status: answer.status,
+        latencyMs: answer.latencyMs,
+        location,
+        responseBody: snippet(answer.body),
+        warnings,
+      });
     } catch (error) {
       if (this.stopper.signal.aborted) return;
       const latencyMs = (error as { latencyMs?: number }).latencyMs ?? 0;
-      this.options.onResult({ ...base, latencyMs, error: describeNetworkError(error, this.target, this.timeoutMs), warnings: ['X would retry: no answer from your app'] });
+      this.options.onResult({
+        ...base,
+        latencyMs,
+        error: describeNetworkError(error, this.target, this.timeoutMs),
+        warnings: ['X would retry: no answer from your app'],
+      });
     }
   }
 
   /** `--crc passthrough`: the app answers the CRC; its answer is checked and relayed (never a 3xx). */
-  async passCrc(consumerSecret: string, token: string, query: string, headers: Record<string, HeaderValue>): Promise<{ response: WebhookResponseParts; check: PassthroughCheck }> {
+  async passCrc(
+    consumerSecret: string,
+    token: string,
+    query: string,
+    headers: Record<string, HeaderValue>,
+  ): Promise<{ response: WebhookResponseParts; check: PassthroughCheck }> {
     const url = new URL(this.target.href);
     url.search = query;
     const started = performance.now();
@@ -163,15 +206,32 @@ export class Forwarder {
       answer = await send(url, 'GET', relayHeaders(headers, url), undefined, this.timeoutMs);
     } catch (error) {
       const problem = `your app did not answer the CRC: ${describeNetworkError(error, url, this.timeoutMs)}`;
-      return { response: { status: 502, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: problem }) }, check: { ok: false, problem, latencyMs: performance.now() - started } };
+      return {
+        response: { status: 502, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: problem }) },
+        check: { ok: false, problem, latencyMs: performance.now() - started },
+      };
     }
     const problem = crcAnswerProblem(answer, crcResponseToken(consumerSecret, token), this.slowMs);
     const check: PassthroughCheck = { ok: problem === undefined, problem, latencyMs: answer.latencyMs };
     if (answer.status >= 300 && answer.status < 400) {
-      return { response: { status: 502, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'the app redirected the CRC' }) }, check };
+      return {
+        response: {
+          status: 502,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ error: 'the app redirected the CRC' }),
+        },
+        check,
+      };
     }
     const contentType = headerString(answer.headers['content-type']);
-    return { response: { status: answer.status, headers: contentType ? { 'content-type': contentType } : {}, body: answer.body.toString('utf8') }, check };
+    return {
+      response: {
+        status: answer.status,
+        headers: contentType ? { 'content-type': contentType } : {},
+        body: answer.body.toString('utf8'),
+      },
+      check,
+    };
   }
 }
 
@@ -197,7 +257,8 @@ export function responseTokenProblem(body: Buffer, expectedToken: string): strin
     return 'the body is not JSON';
   }
   if (typeof token !== 'string') return 'the body has no response_token';
-  if (token !== expectedToken) return 'wrong response_token: it must be sha256= + base64 HMAC-SHA256 of crc_token keyed with the consumer secret (not the OAuth2 client secret)';
+  if (token !== expectedToken)
+    return 'wrong response_token: it must be sha256= + base64 HMAC-SHA256 of crc_token keyed with the consumer secret (not the OAuth2 client secret)';
   return undefined;
 }
 
@@ -219,7 +280,14 @@ export function relayHeaders(headers: Record<string, HeaderValue>, target: URL):
 }
 
 /** One HTTP exchange with a deadline; never follows redirects. */
-export function send(url: URL, method: string, headers: OutgoingHttpHeaders, body: Buffer | undefined, timeoutMs: number, signal?: AbortSignal): Promise<HttpAnswer> {
+export function send(
+  url: URL,
+  method: string,
+  headers: OutgoingHttpHeaders,
+  body: Buffer | undefined,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<HttpAnswer> {
   const started = performance.now();
   const requester = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -247,7 +315,12 @@ export function send(url: URL, method: string, headers: OutgoingHttpHeaders, bod
       });
       res.on('end', () => {
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), latencyMs: performance.now() - started });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+          latencyMs: performance.now() - started,
+        });
       });
     });
     req.end(body);

@@ -91,17 +91,25 @@ export function secretsOf(consumerSecret: string | readonly string[]): readonly 
  * when the HMAC is synchronous: node-adapter.ts then writes them in the same tick, which X's CRC
  * load rewards (a turn of the microtask queue per answer showed in the CRC benchmark).
  */
-export function respond<Body extends Uint8Array>(req: WebhookRequestParts<Body>, options: CoreOptions<Body>): WebhookResponseParts | Promise<WebhookResponseParts> {
+export function respond<Body extends Uint8Array>(
+  req: WebhookRequestParts<Body>,
+  options: CoreOptions<Body>,
+): WebhookResponseParts | Promise<WebhookResponseParts> {
   const q = req.url.indexOf('?');
   const path = q === -1 ? req.url : req.url.slice(0, q);
   const query = q === -1 ? '' : req.url.slice(q + 1);
-  if (options.path !== undefined && path !== options.path) return jsonResponse(404, { error: `not found; the webhook path is ${options.path}` });
+  if (options.path !== undefined && path !== options.path)
+    return jsonResponse(404, { error: `not found; the webhook path is ${options.path}` });
   if (req.method === 'GET') return answerCrc(query, req.headers, options);
   if (req.method === 'POST') return receiveDelivery(req, path, options);
   return jsonResponse(405, { error: 'method not allowed; X sends GET (CRC) and POST (events)' }, { allow: 'GET, POST' });
 }
 
-function answerCrc<Body extends Uint8Array>(query: string, headers: Record<string, HeaderValue>, options: CoreOptions<Body>): WebhookResponseParts | Promise<WebhookResponseParts> {
+function answerCrc<Body extends Uint8Array>(
+  query: string,
+  headers: Record<string, HeaderValue>,
+  options: CoreOptions<Body>,
+): WebhookResponseParts | Promise<WebhookResponseParts> {
   const params = new URLSearchParams(query);
   const tokens = params.getAll('crc_token');
   const nonce = params.get('nonce') ?? undefined;
@@ -131,7 +139,12 @@ function answerCrc<Body extends Uint8Array>(query: string, headers: Record<strin
  * The signature header checked against each secret (in constant time for each). More than one
  * header value is `invalid` (an attacker could add a second one hoping the first is checked).
  */
-export async function verdictOf(crypto: WebhookCrypto, secrets: readonly string[], body: Uint8Array, header: HeaderValue): Promise<SignatureVerdict> {
+export async function verdictOf(
+  crypto: WebhookCrypto,
+  secrets: readonly string[],
+  body: Uint8Array,
+  header: HeaderValue,
+): Promise<SignatureVerdict> {
   if (header === undefined || header === '') return 'missing';
   if (Array.isArray(header)) return header.length === 0 ? 'missing' : 'invalid';
   const given = header.trim();
@@ -147,12 +160,24 @@ function sameText(a: string, b: string): boolean {
   return difference === 0;
 }
 
-async function receiveDelivery<Body extends Uint8Array>(req: WebhookRequestParts<Body>, path: string, options: CoreOptions<Body>): Promise<WebhookResponseParts> {
+async function receiveDelivery<Body extends Uint8Array>(
+  req: WebhookRequestParts<Body>,
+  path: string,
+  options: CoreOptions<Body>,
+): Promise<WebhookResponseParts> {
   const json = parseJson(req.body);
   const signed = await verdictOf(options.crypto, secretsOf(options.consumerSecret), req.body, req.headers[SIGNATURE_HEADER]);
   // A signed body that is not a JSON object cannot be an event from X (isEventBody).
   const verdict: SignatureVerdict = signed === 'valid' && !isEventBody(json) ? 'not-object' : signed;
-  const delivery: Delivery<Body> = { receivedAt: new Date(), path, headers: req.headers, rawBody: req.body, verdict, json, info: safeClassify(json) };
+  const delivery: Delivery<Body> = {
+    receivedAt: new Date(),
+    path,
+    headers: req.headers,
+    rawBody: req.body,
+    verdict,
+    json,
+    info: safeClassify(json),
+  };
   if (options.requireSignature && verdict !== 'valid') {
     options.onRejected?.(delivery);
     return jsonResponse(403, { error: refusalReason(verdict) });

@@ -253,11 +253,15 @@ export async function runEventsStats(ctx: Context, options: { type?: string; sin
   const types = [...byType].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, TOP_TYPES);
   const iso = (t: number): string => new Date(t).toISOString();
   if (options.json) {
-    ctx.io.stdout.write(`${JSON.stringify({ since: iso(since), total, perMinute: minutes.map(([t, count]) => ({ minute: iso(t), count })), topTypes: types.map(([type, count]) => ({ type, count })) })}\n`);
+    ctx.io.stdout.write(
+      `${JSON.stringify({ since: iso(since), total, perMinute: minutes.map(([t, count]) => ({ minute: iso(t), count })), topTypes: types.map(([type, count]) => ({ type, count })) })}\n`,
+    );
     return;
   }
   if (total === 0) {
-    ctx.io.stderr.write(`no events${options.type ? ` of type ${options.type}` : ''} in ${ctx.paths.eventLog} since ${iso(since)}\n`);
+    ctx.io.stderr.write(
+      `no events${options.type ? ` of type ${options.type}` : ''} in ${ctx.paths.eventLog} since ${iso(since)}\n`,
+    );
     return;
   }
   const hhmm = (t: number): string => iso(t).slice(11, 16);
@@ -273,7 +277,11 @@ export async function runEventsStats(ctx: Context, options: { type?: string; sin
     const [peakAt, peak] = minutes.reduce((a, b) => (b[1] > a[1] ? b : a));
     lines.push(sparkline(counts), `${hhmm(start)}–${hhmm(last)} UTC, peak ${peak}/min at ${hhmm(peakAt)}`);
   }
-  lines.push('', 'MINUTE (UTC)      EVENTS', ...minutes.map(([t, count]) => `${iso(t).replace('T', ' ').slice(0, 16)}  ${String(count).padStart(6)}`));
+  lines.push(
+    '',
+    'MINUTE (UTC)      EVENTS',
+    ...minutes.map(([t, count]) => `${iso(t).replace('T', ' ').slice(0, 16)}  ${String(count).padStart(6)}`),
+  );
   lines.push('', 'TOP EVENT TYPES', ...types.map(([type, count]) => `${String(count).padStart(6)}  ${terminalText(type)}`));
   ctx.io.stdout.write(`${lines.join('\n')}\n`);
 }

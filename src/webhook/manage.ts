@@ -12,10 +12,12 @@ export interface WebhookConfig {
 
 /** X's failure reasons, explained in one line each. */
 export const X_WEBHOOK_REASONS: Record<string, string> = {
-  CrcValidationFailed: 'X sent a CRC to the URL and got no correct answer in time (wrong consumer secret, not reachable, or too slow)',
+  CrcValidationFailed:
+    'X sent a CRC to the URL and got no correct answer in time (wrong consumer secret, not reachable, or too slow)',
   UrlValidationFailed: 'X refused the URL: it must be https, publicly reachable, without a port, at most 200 characters',
   DuplicateUrlFailed: 'this URL is already registered for the app: use `xcli webhook list` and `validate ID`',
-  WebhookLimitExceeded: "the account has as many webhooks as its plan allows (Pay-Per-Use: 1): delete one with 'xcli webhook delete ID' (see `xcli webhook list`)",
+  WebhookLimitExceeded:
+    "the account has as many webhooks as its plan allows (Pay-Per-Use: 1): delete one with 'xcli webhook delete ID' (see `xcli webhook list`)",
   WebhookIdInvalid: 'no webhook with this id belongs to the app: see `xcli webhook list`',
   ReplayConflictError: 'a replay job for this webhook is already running: wait for its replay_job_status event',
   QueryParamInvalid: 'X refused the replay window: from at most 24 h ago and at least 31 min ago, to at least 10 min ago',
@@ -34,7 +36,10 @@ export async function webhookApi<T>(ctx: Context, globals: GlobalOptions, call: 
   } catch (error) {
     if (error instanceof ApiError) {
       const reason = reasonIn(error.result.raw);
-      throw new HttpStatusError(error.status, reason ? `${error.summary} — ${reason}: ${X_WEBHOOK_REASONS[reason]}` : error.summary);
+      throw new HttpStatusError(
+        error.status,
+        reason ? `${error.summary} — ${reason}: ${X_WEBHOOK_REASONS[reason]}` : error.summary,
+      );
     }
     throw error;
   }
@@ -45,14 +50,22 @@ export async function listWebhooks(ctx: Context, globals: GlobalOptions): Promis
 }
 
 export function listWebhooksRaw(ctx: Context, globals: GlobalOptions): Promise<ApiResult<{ data?: WebhookConfig[] }>> {
-  return webhookApi(ctx, globals, { method: 'GET', path: '/2/webhooks', query: { 'webhook_config.fields': 'created_at,id,url,valid' } });
+  return webhookApi(ctx, globals, {
+    method: 'GET',
+    path: '/2/webhooks',
+    query: { 'webhook_config.fields': 'created_at,id,url,valid' },
+  });
 }
 
 export async function createWebhook(ctx: Context, globals: GlobalOptions, url: string): Promise<WebhookConfig> {
   return webhookConfigOf(await createWebhookRaw(ctx, globals, url));
 }
 
-export function createWebhookRaw(ctx: Context, globals: GlobalOptions, url: string): Promise<ApiResult<{ data?: WebhookConfig }>> {
+export function createWebhookRaw(
+  ctx: Context,
+  globals: GlobalOptions,
+  url: string,
+): Promise<ApiResult<{ data?: WebhookConfig }>> {
   return webhookApi(ctx, globals, { method: 'POST', path: '/2/webhooks', json: { url } });
 }
 
@@ -62,11 +75,19 @@ export function webhookConfigOf(result: ApiResult<{ data?: WebhookConfig }>): We
   return data;
 }
 
-export function deleteWebhook(ctx: Context, globals: GlobalOptions, id: string): Promise<ApiResult<{ data?: { deleted?: boolean } }>> {
+export function deleteWebhook(
+  ctx: Context,
+  globals: GlobalOptions,
+  id: string,
+): Promise<ApiResult<{ data?: { deleted?: boolean } }>> {
   return webhookApi(ctx, globals, { method: 'DELETE', path: `/2/webhooks/${encodeURIComponent(checkWebhookId(id))}` });
 }
 
-export function validateWebhook(ctx: Context, globals: GlobalOptions, id: string): Promise<ApiResult<{ data?: { valid?: boolean } }>> {
+export function validateWebhook(
+  ctx: Context,
+  globals: GlobalOptions,
+  id: string,
+): Promise<ApiResult<{ data?: { valid?: boolean } }>> {
   return webhookApi(ctx, globals, { method: 'PUT', path: `/2/webhooks/${encodeURIComponent(checkWebhookId(id))}` });
 }
 
@@ -98,7 +119,8 @@ export function checkWebhookUrl(url: string, apiBaseUrl: string): void {
   const parsed = parseHttpUrl(url);
   if (!isXApiBase(apiBaseUrl)) return;
   if (parsed.protocol !== 'https:') throw new UsageError(`X only accepts https webhook URLs: ${url}`);
-  if (parsed.port !== '') throw new UsageError(`X refuses webhook URLs with a port (${parsed.port}): serve on 443 or use a tunnel`);
+  if (parsed.port !== '')
+    throw new UsageError(`X refuses webhook URLs with a port (${parsed.port}): serve on 443 or use a tunnel`);
   if (url.length > 200) throw new UsageError(`X accepts webhook URLs of at most 200 characters (this one has ${url.length})`);
 }
 
@@ -109,7 +131,12 @@ export type RegisterAction = 'created' | 'revalidated';
  * that the running server answers). On WebhookLimitExceeded, `replace` deletes the app's other
  * webhooks first; without it the error lists them.
  */
-export async function registerUrl(ctx: Context, globals: GlobalOptions, url: string, options: { replace: boolean; onDeleted?: (w: WebhookConfig) => void }): Promise<{ id: string; action: RegisterAction }> {
+export async function registerUrl(
+  ctx: Context,
+  globals: GlobalOptions,
+  url: string,
+  options: { replace: boolean; onDeleted?: (w: WebhookConfig) => void },
+): Promise<{ id: string; action: RegisterAction }> {
   const existing = await listWebhooks(ctx, globals);
   const same = existing.find((w) => w.url === url);
   if (same) {
@@ -122,7 +149,10 @@ export async function registerUrl(ctx: Context, globals: GlobalOptions, url: str
     if (!(error instanceof HttpStatusError) || !error.message.includes('WebhookLimitExceeded')) throw error;
     if (!options.replace) {
       const list = existing.map((w) => `${w.id} ${w.url}${w.valid === false ? ' (invalid)' : ''}`).join('; ');
-      throw new FailureError(`the webhook limit is reached (existing: ${list || 'none listed'}); rerun with --replace to delete them, or 'xcli webhook delete ID'`, { code: 'XCLI_WEBHOOK_LIMIT' });
+      throw new FailureError(
+        `the webhook limit is reached (existing: ${list || 'none listed'}); rerun with --replace to delete them, or 'xcli webhook delete ID'`,
+        { code: 'XCLI_WEBHOOK_LIMIT' },
+      );
     }
     for (const w of existing) {
       await deleteWebhook(ctx, globals, w.id);

@@ -131,7 +131,14 @@ function fail(res: ServerResponse, error: unknown, next?: (error?: unknown) => v
 /** Over a budget: X delivers a 503 again later; the unread body is not read (the connection closes). */
 function busy(res: ServerResponse, reason: string, options: NodeAdapterOptions): void {
   options.onBusy?.(reason);
-  send(res, jsonResponse(503, { error: `${reason}; deliver it again` }, { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS), connection: 'close' }));
+  send(
+    res,
+    jsonResponse(
+      503,
+      { error: `${reason}; deliver it again` },
+      { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS), connection: 'close' },
+    ),
+  );
 }
 
 const BUSY_RETRY_AFTER_SECONDS = 5;

@@ -25,7 +25,14 @@ type Paint = (s: string) => string;
 
 function palette(enabled: boolean): Record<'green' | 'red' | 'yellow' | 'dim' | 'bold' | 'cyan', Paint> {
   const wrap = (open: number, close: number): Paint => (enabled ? (s) => `\u001b[${open}m${s}\u001b[${close}m` : (s) => s);
-  return { green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), cyan: wrap(36, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
+  return {
+    green: wrap(32, 39),
+    red: wrap(31, 39),
+    yellow: wrap(33, 39),
+    cyan: wrap(36, 39),
+    dim: wrap(2, 22),
+    bold: wrap(1, 22),
+  };
 }
 
 /** How long a console line may wait for others to share its write. */
@@ -112,14 +119,21 @@ class ConsoleWriter {
 export function createRenderer(io: IOStreams, options: RenderOptions): (event: ServerEvent) => void {
   const reportDropped = (): void => {
     if (stdout.dropped === 0) return;
-    io.stderr.write(`${stdout.dropped} console ${stdout.dropped === 1 ? 'record' : 'records'} dropped (the reader of stdout is slower than the events); the event log has them\n`);
+    io.stderr.write(
+      `${stdout.dropped} console ${stdout.dropped === 1 ? 'record' : 'records'} dropped (the reader of stdout is slower than the events); the event log has them\n`,
+    );
     stdout.dropped = 0;
   };
   const live = options.live;
-  const stdout = new ConsoleWriter(io.stdout, reportDropped, (error) => {
-    if (options.onOutputError) options.onOutputError(error);
-    else io.stderr.write(`xcli: cannot write to stdout (${describeWriteError(error)})\n`);
-  }, live && ((write) => live.around(write)));
+  const stdout = new ConsoleWriter(
+    io.stdout,
+    reportDropped,
+    (error) => {
+      if (options.onOutputError) options.onOutputError(error);
+      else io.stderr.write(`xcli: cannot write to stdout (${describeWriteError(error)})\n`);
+    },
+    live && ((write) => live.around(write)),
+  );
   const line = (s: string): void => stdout.line(s);
   const note = (s: string): void => {
     stdout.flush();
@@ -138,8 +152,14 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
     live?.observe(event);
     switch (event.type) {
       case 'ready': {
-        note(`${err.green('Ready.')} Webhook URL: ${err.bold(event.url)}${event.publicUrl ? err.dim(`  (local ${event.localUrl})`) : ''}`);
-        note(err.dim(`Events are logged to ${event.logFiles.join(' and ')}${event.forwardTo ? `, forwarded to ${event.forwardTo}` : ''}. Ctrl-C to stop.`));
+        note(
+          `${err.green('Ready.')} Webhook URL: ${err.bold(event.url)}${event.publicUrl ? err.dim(`  (local ${event.localUrl})`) : ''}`,
+        );
+        note(
+          err.dim(
+            `Events are logged to ${event.logFiles.join(' and ')}${event.forwardTo ? `, forwarded to ${event.forwardTo}` : ''}. Ctrl-C to stop.`,
+          ),
+        );
         return;
       }
       case 'crc': {
@@ -149,25 +169,49 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
           line(`${out.dim(clock(event.time))}  ${out.cyan('CRC')}  ${out.red(`✗ ${o.status}`)} ${o.reason}`);
         } else if (o.passthrough) {
           const p = o.passthrough;
-          line(`${out.dim(clock(event.time))}  ${out.cyan('CRC')}  via app ${p.ok ? out.green(`✓ ${o.status}`) : out.red(`✗ ${o.status} ${p.problem ?? ''}`)} ${out.dim(ms(p.latencyMs))}`);
+          line(
+            `${out.dim(clock(event.time))}  ${out.cyan('CRC')}  via app ${p.ok ? out.green(`✓ ${o.status}`) : out.red(`✗ ${o.status} ${p.problem ?? ''}`)} ${out.dim(ms(p.latencyMs))}`,
+          );
         } else {
-          line(`${out.dim(clock(event.time))}  ${out.cyan('CRC')}  ${out.green('✓ 200')}${o.nonce ? out.dim(`  nonce ${printable(o.nonce)}`) : ''}`);
+          line(
+            `${out.dim(clock(event.time))}  ${out.cyan('CRC')}  ${out.green('✓ 200')}${o.nonce ? out.dim(`  nonce ${printable(o.nonce)}`) : ''}`,
+          );
         }
         return;
       }
       case 'event': {
         if (options.quiet) return;
         const r = event.record;
-        const sig = r.verdict === 'valid' ? out.green('✓') : out.red(`✗ ${verdictText(r.verdict)}${r.signedWith ? ` (signed with ${r.signedWith})` : ''}`);
-        const parts = [`${out.dim(clock(r.time))} `, out.bold(printable(r.type)), printable(r.actor ?? ''), r.summary ? printable(JSON.stringify(r.summary)) : '', sig];
+        const sig =
+          r.verdict === 'valid'
+            ? out.green('✓')
+            : out.red(`✗ ${verdictText(r.verdict)}${r.signedWith ? ` (signed with ${r.signedWith})` : ''}`);
+        const parts = [
+          `${out.dim(clock(r.time))} `,
+          out.bold(printable(r.type)),
+          printable(r.actor ?? ''),
+          r.summary ? printable(JSON.stringify(r.summary)) : '',
+          sig,
+        ];
         if (r.eventId) parts.push(out.dim(`[${printable(r.eventId)}]`));
         if (r.dup) parts.push(out.yellow('(dup)'));
         line(parts.filter(Boolean).join(' '));
-        if (options.pretty && event.json !== undefined) line(indent(JSON.stringify(event.json, null, 2).split('\n').map((l) => printable(l)).join('\n')));
+        if (options.pretty && event.json !== undefined)
+          line(
+            indent(
+              JSON.stringify(event.json, null, 2)
+                .split('\n')
+                .map((l) => printable(l))
+                .join('\n'),
+            ),
+          );
         return;
       }
       case 'rejected':
-        if (!options.quiet) line(`${out.dim(clock(event.time))}  ${out.red(`✗ 403 ${verdictText(event.verdict)}`)} ${printable(event.eventType)} (refused, not logged)`);
+        if (!options.quiet)
+          line(
+            `${out.dim(clock(event.time))}  ${out.red(`✗ 403 ${verdictText(event.verdict)}`)} ${printable(event.eventType)} (refused, not logged)`,
+          );
         return;
       case 'forward': {
         const f = event.result;
@@ -175,18 +219,29 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
           note(`${err.red('  ✗ forward')} ${f.error}`);
         } else if (!options.quiet) {
           const status = f.status === 200 ? out.green(String(f.status)) : out.yellow(String(f.status));
-          line(`  ${out.dim('→')} ${status} ${f.url} ${out.dim(ms(f.latencyMs))}${f.status !== 200 && f.responseBody ? out.dim(`  ${printable(f.responseBody)}`) : ''}`);
+          line(
+            `  ${out.dim('→')} ${status} ${f.url} ${out.dim(ms(f.latencyMs))}${f.status !== 200 && f.responseBody ? out.dim(`  ${printable(f.responseBody)}`) : ''}`,
+          );
         }
         for (const w of f.warnings) if (!f.error) note(`  ${err.yellow('!')} ${w}`);
         return;
       }
       case 'tunnel':
         if (event.state === 'open') note(`${err.green('Tunnel open:')} ${event.url}`);
-        else if (event.state === 'reconnecting') note(err.yellow(`Tunnel closed${event.message ? ` (${event.message})` : ''}; reconnecting in ${ms(event.retryInMs ?? 0)}…`));
+        else if (event.state === 'reconnecting')
+          note(
+            err.yellow(
+              `Tunnel closed${event.message ? ` (${event.message})` : ''}; reconnecting in ${ms(event.retryInMs ?? 0)}…`,
+            ),
+          );
         else note(err.yellow(`Tunnel ${event.state}${event.message ? `: ${event.message}` : ''}`));
         return;
       case 'selfcheck':
-        note(event.ok ? `${err.green('✓')} CRC through ${event.url} answered correctly in ${ms(event.latencyMs ?? 0)}` : `${err.red('✗')} CRC through ${event.url} failed: ${event.problem}`);
+        note(
+          event.ok
+            ? `${err.green('✓')} CRC through ${event.url} answered correctly in ${ms(event.latencyMs ?? 0)}`
+            : `${err.red('✗')} CRC through ${event.url} failed: ${event.problem}`,
+        );
         return;
       case 'register':
         note(`${err.green('✓')} webhook ${event.webhookId} ${event.action} for ${event.url}`);
@@ -204,8 +259,13 @@ export function createRenderer(io: IOStreams, options: RenderOptions): (event: S
         reportDropped();
         const byType = live?.stop() ?? [];
         const s = event.stats;
-        const forwarded = s.forwarded + s.forwardFailures + s.forwardDropped > 0 ? `, forwarded ${s.forwarded} (${s.forwardFailures} failed, ${s.forwardDropped} dropped)` : '';
-        note(`Stopped after ${event.seconds.toFixed(0)} s: ${s.crc} CRC, ${s.events} ${s.events === 1 ? 'event' : 'events'} (${s.verified} verified, ${s.unverified} unverified, ${s.duplicates} ${s.duplicates === 1 ? 'duplicate' : 'duplicates'}${s.rejected ? `, ${s.rejected} refused` : ''}${s.storeFailures ? `, ${s.storeFailures} not stored` : ''})${forwarded}${s.busy ? `; ${s.busy} answered 503 (over a memory budget)` : ''}.`);
+        const forwarded =
+          s.forwarded + s.forwardFailures + s.forwardDropped > 0
+            ? `, forwarded ${s.forwarded} (${s.forwardFailures} failed, ${s.forwardDropped} dropped)`
+            : '';
+        note(
+          `Stopped after ${event.seconds.toFixed(0)} s: ${s.crc} CRC, ${s.events} ${s.events === 1 ? 'event' : 'events'} (${s.verified} verified, ${s.unverified} unverified, ${s.duplicates} ${s.duplicates === 1 ? 'duplicate' : 'duplicates'}${s.rejected ? `, ${s.rejected} refused` : ''}${s.storeFailures ? `, ${s.storeFailures} not stored` : ''})${forwarded}${s.busy ? `; ${s.busy} answered 503 (over a memory budget)` : ''}.`,
+        );
         for (const typeLine of byType) note(typeLine);
         return;
       }
@@ -228,7 +288,15 @@ export function jsonRecord(event: ServerEvent, logFile?: string): string {
       return `{"type":"event","record":${event.line}}`;
     case 'crc': {
       const o = event.outcome;
-      return JSON.stringify({ type: 'crc', time: event.time, ok: o.answered && (o.passthrough?.ok ?? true), status: o.status, nonce: o.nonce, reason: o.answered ? o.passthrough?.problem : o.reason, passthrough: o.answered && o.passthrough ? true : undefined });
+      return JSON.stringify({
+        type: 'crc',
+        time: event.time,
+        ok: o.answered && (o.passthrough?.ok ?? true),
+        status: o.status,
+        nonce: o.nonce,
+        reason: o.answered ? o.passthrough?.problem : o.reason,
+        passthrough: o.answered && o.passthrough ? true : undefined,
+      });
     }
     case 'forward':
       return JSON.stringify({ type: 'forward', ...event.result, latencyMs: jsonMs(event.result.latencyMs) });
@@ -258,11 +326,21 @@ function truncatedBodies(record: EventRecord): EventRecord {
   const body = record.body !== undefined ? Buffer.from(record.body, 'utf8') : undefined;
   if (body && body.length > CONSOLE_BODY_BYTES) {
     // The decoder keeps only whole characters of the cut bytes.
-    return { ...record, body: new StringDecoder('utf8').write(body.subarray(0, CONSOLE_BODY_BYTES)), bodyTruncated: true, bodyLength: record.bodyLength ?? body.length };
+    return {
+      ...record,
+      body: new StringDecoder('utf8').write(body.subarray(0, CONSOLE_BODY_BYTES)),
+      bodyTruncated: true,
+      bodyLength: record.bodyLength ?? body.length,
+    };
   }
   if (record.bodyBase64 !== undefined && record.bodyBase64.length > CONSOLE_BODY_BYTES) {
     // Base64 cut on a 4-character boundary stays decodable.
-    return { ...record, bodyBase64: record.bodyBase64.slice(0, CONSOLE_BODY_BYTES - (CONSOLE_BODY_BYTES % 4)), bodyTruncated: true, bodyLength: record.bodyLength ?? Buffer.byteLength(record.bodyBase64, 'base64') };
+    return {
+      ...record,
+      bodyBase64: record.bodyBase64.slice(0, CONSOLE_BODY_BYTES - (CONSOLE_BODY_BYTES % 4)),
+      bodyTruncated: true,
+      bodyLength: record.bodyLength ?? Buffer.byteLength(record.bodyBase64, 'base64'),
+    };
   }
   return record;
 }

@@ -50,7 +50,10 @@ const BACKOFF_MAX_MS = 30_000;
 /** The server, its public URL, registration and the stop: `webhook start` after the choices above. */
 export async function serveWebhook(ctx: Context, options: WebhookStartOptions, setup: ServeSetup): Promise<void> {
   // RFC 6761: `.invalid` never resolves, and resolvers should not even be asked.
-  if (/\.invalid\.?$/i.test(options.host)) throw new UsageError(`cannot listen on ${hostPort(options.host, options.port)}: --host ${options.host} does not resolve to an address`);
+  if (/\.invalid\.?$/i.test(options.host))
+    throw new UsageError(
+      `cannot listen on ${hostPort(options.host, options.port)}: --host ${options.host} does not resolve to an address`,
+    );
   const secret = await consumerSecretOf(ctx, setup.api.app);
   // Ctrl-C, or stdout failing (`--json > /dev/full`): either stops the server the same clean way.
   let requestStop!: () => void;
@@ -91,7 +94,10 @@ export async function serveWebhook(ctx: Context, options: WebhookStartOptions, s
     throw bindError(error as NodeJS.ErrnoException, options) ?? error;
   }
   if (!isLoopbackHost(options.host)) {
-    emit({ type: 'note', message: `listening on ${hostPort(options.host, server.port)}, reachable beyond this machine: anyone who can reach it can post to it (unsigned events are flagged; --require-signature refuses them)` });
+    emit({
+      type: 'note',
+      message: `listening on ${hostPort(options.host, server.port)}, reachable beyond this machine: anyone who can reach it can post to it (unsigned events are flagged; --require-signature refuses them)`,
+    });
   }
 
   let tunnel: Tunnel | undefined;
@@ -172,11 +178,13 @@ export async function serveWebhook(ctx: Context, options: WebhookStartOptions, s
     await server.close();
     await dedupe?.close?.();
     await tunnel?.close().catch(() => {});
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: Error) => emit({ type: 'warning', message: error.message }));
+    for (const cleanup of cleanups.reverse())
+      await cleanup().catch((error: Error) => emit({ type: 'warning', message: error.message }));
     if (options.ephemeral && registered) {
       await deleteWebhook(ctx, setup.api, registered.webhookId).then(
         () => emit({ type: 'register', action: 'deleted', webhookId: registered!.webhookId, url: registered!.url }),
-        (error: Error) => emit({ type: 'warning', message: `could not delete webhook ${registered!.webhookId}: ${error.message}` }),
+        (error: Error) =>
+          emit({ type: 'warning', message: `could not delete webhook ${registered!.webhookId}: ${error.message}` }),
       );
     }
     forgetServer(ctx);
@@ -210,7 +218,15 @@ export async function serveWebhook(ctx: Context, options: WebhookStartOptions, s
       checkWebhookUrl(publicUrl, (await resolveApp(ctx, { app: setup.api.app })).apiBaseUrl);
     }
     rememberServer(ctx, server.localUrl);
-    emit({ type: 'ready', url: publicUrl ?? server.localUrl, localUrl: server.localUrl, publicUrl, path: options.path, logFiles: [ctx.paths.eventLog, ...(options.output ? [options.output] : [])], forwardTo: options.forwardTo });
+    emit({
+      type: 'ready',
+      url: publicUrl ?? server.localUrl,
+      localUrl: server.localUrl,
+      publicUrl,
+      path: options.path,
+      logFiles: [ctx.paths.eventLog, ...(options.output ? [options.output] : [])],
+      forwardTo: options.forwardTo,
+    });
     if (publicUrl) await onPublic(publicUrl);
   } catch (error) {
     offInterrupt();
@@ -226,12 +242,20 @@ export async function serveWebhook(ctx: Context, options: WebhookStartOptions, s
 /** A failure to bind or to open the log, as one line: exit 2 for a bad --host, 1 otherwise. */
 function bindError(e: NodeJS.ErrnoException, options: WebhookStartOptions): Error | undefined {
   const where = hostPort(options.host, options.port);
-  if (e.code === 'ENOTFOUND' || e.code === 'EAI_NONAME' || e.code === 'EAI_FAIL') return new UsageError(`cannot listen on ${where}: --host ${options.host} does not resolve to an address`);
-  if (e.code === 'EADDRNOTAVAIL' || e.code === 'EINVAL') return new UsageError(`cannot listen on ${where}: ${options.host} is not an address of this machine`);
-  if (e.code === 'EAI_AGAIN') return new FailureError(`cannot listen on ${where}: the name ${options.host} could not be looked up now (DNS)`);
-  if (e.code === 'EADDRINUSE') return new FailureError(`cannot listen on ${where}: the port is in use; pick another --port, or --port 0 for a free one`);
-  if ((e.code === 'EACCES' || e.code === 'EPERM') && e.syscall === 'listen') return new FailureError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges; use a higher --port)`);
-  if (e.syscall === 'open' || e.syscall === 'mkdir' || e.code === 'ENOSPC') return new FailureError(`cannot open the event log: ${describeFsError(e)}`);
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_NONAME' || e.code === 'EAI_FAIL')
+    return new UsageError(`cannot listen on ${where}: --host ${options.host} does not resolve to an address`);
+  if (e.code === 'EADDRNOTAVAIL' || e.code === 'EINVAL')
+    return new UsageError(`cannot listen on ${where}: ${options.host} is not an address of this machine`);
+  if (e.code === 'EAI_AGAIN')
+    return new FailureError(`cannot listen on ${where}: the name ${options.host} could not be looked up now (DNS)`);
+  if (e.code === 'EADDRINUSE')
+    return new FailureError(`cannot listen on ${where}: the port is in use; pick another --port, or --port 0 for a free one`);
+  if ((e.code === 'EACCES' || e.code === 'EPERM') && e.syscall === 'listen')
+    return new FailureError(
+      `cannot listen on ${where}: permission denied (ports below 1024 need privileges; use a higher --port)`,
+    );
+  if (e.syscall === 'open' || e.syscall === 'mkdir' || e.code === 'ENOSPC')
+    return new FailureError(`cannot open the event log: ${describeFsError(e)}`);
   return undefined;
 }
 
@@ -288,7 +312,9 @@ function serverRecordsDir(ctx: Context): string {
 function rememberServer(ctx: Context, localUrl: string): void {
   try {
     mkdirSync(serverRecordsDir(ctx), { recursive: true, mode: 0o700 });
-    writeFileSync(join(serverRecordsDir(ctx), `${process.pid}.json`), JSON.stringify({ pid: process.pid, url: localUrl }), { mode: 0o600 });
+    writeFileSync(join(serverRecordsDir(ctx), `${process.pid}.json`), JSON.stringify({ pid: process.pid, url: localUrl }), {
+      mode: 0o600,
+    });
   } catch {
     // Only a convenience for `trigger`; the server works without it.
   }
@@ -344,8 +370,11 @@ function isAlive(pid: number): boolean {
 export function announcedServerUrl(ctx: Context): string {
   const running = runningServers(ctx);
   if (running.length === 1) return running[0]!.url;
-  if (running.length === 0) throw new UsageError('no xcli webhook start is running (with this config dir): start one, or pass --to URL');
-  throw new UsageError(`${running.length} xcli webhook start servers are running: ${running.map((r) => `${r.url} (pid ${r.pid})`).join(', ')}; pick one with --to URL`);
+  if (running.length === 0)
+    throw new UsageError('no xcli webhook start is running (with this config dir): start one, or pass --to URL');
+  throw new UsageError(
+    `${running.length} xcli webhook start servers are running: ${running.map((r) => `${r.url} (pid ${r.pid})`).join(', ')}; pick one with --to URL`,
+  );
 }
 
 /** The pid of a running `webhook start` of this config dir, if any (`events prune` waits for it to stop). */

@@ -17,7 +17,19 @@ import { DEFAULT_DEDUPE_TTL_MS } from './library.js';
 /** What the server takes of `webhook start`'s options, and what start works out for it. */
 export type WebhookServerOptions = Pick<
   WebhookStartOptions,
-  'host' | 'port' | 'path' | 'requireSignature' | 'maxBody' | 'maxConnections' | 'maxBodyMemory' | 'maxForwardMemory' | 'maxLogSize' | 'logUnverified' | 'forwardTo' | 'forwardTimeout' | 'crc'
+  | 'host'
+  | 'port'
+  | 'path'
+  | 'requireSignature'
+  | 'maxBody'
+  | 'maxConnections'
+  | 'maxBodyMemory'
+  | 'maxForwardMemory'
+  | 'maxLogSize'
+  | 'logUnverified'
+  | 'forwardTo'
+  | 'forwardTimeout'
+  | 'crc'
 > & {
   consumerSecret: string;
   /** `--previous-secret`: events signed with these verify too, during a rotation (CRC uses consumerSecret). */
@@ -80,11 +92,27 @@ const BUSY_WARNING_EVERY_MS = 10_000;
 
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const emit = options.onEvent;
-  const stats: Stats = { crc: 0, crcRefused: 0, events: 0, verified: 0, unverified: 0, duplicates: 0, rejected: 0, storeFailures: 0, forwarded: 0, forwardFailures: 0, forwardDropped: 0, busy: 0 };
+  const stats: Stats = {
+    crc: 0,
+    crcRefused: 0,
+    events: 0,
+    verified: 0,
+    unverified: 0,
+    duplicates: 0,
+    rejected: 0,
+    storeFailures: 0,
+    forwarded: 0,
+    forwardFailures: 0,
+    forwardDropped: 0,
+    busy: 0,
+  };
   const logs = options.logFiles.map((file, i) => EventLog.open(file, i === 0 ? { maxBytes: options.maxLogSize } : {}));
   const seen = new Set<string>();
   if (options.logFiles[0]) {
-    for (const id of await recentEventIds(options.logFiles[0], { onProblem: (p) => emit({ type: 'warning', message: p.message }) })) seen.add(id);
+    for (const id of await recentEventIds(options.logFiles[0], {
+      onProblem: (p) => emit({ type: 'warning', message: p.message }),
+    }))
+      seen.add(id);
   }
   const remember = (id: string): void => {
     seen.add(id);
@@ -103,13 +131,17 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
         },
         onDropped: (job) => {
           stats.forwardDropped++;
-          emit({ type: 'warning', message: `forward queue full: event ${job.id} not forwarded (it is in the log; use replay-local)` });
+          emit({
+            type: 'warning',
+            message: `forward queue full: event ${job.id} not forwarded (it is in the log; use replay-local)`,
+          });
         },
       })
     : undefined;
 
   const diagnose = (delivery: Delivery): string | undefined =>
-    options.otherSecrets?.find((o) => checkSignature(o.secret, delivery.rawBody, delivery.headers[SIGNATURE_HEADER]) === 'valid')?.label;
+    options.otherSecrets?.find((o) => checkSignature(o.secret, delivery.rawBody, delivery.headers[SIGNATURE_HEADER]) === 'valid')
+      ?.label;
 
   const idPrefix = randomBytes(3).toString('hex');
   let counter = 0;
@@ -118,7 +150,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     const { info } = delivery;
     let dup = info.eventId !== undefined && seen.has(info.eventId);
     // Only verified events claim an id: unsigned junk must not make X's real event look like a duplicate.
-    if (!dup && options.dedupe && info.eventId !== undefined && delivery.verdict === 'valid') dup = !(await claimShared(options.dedupe, info.eventId));
+    if (!dup && options.dedupe && info.eventId !== undefined && delivery.verdict === 'valid')
+      dup = !(await claimShared(options.dedupe, info.eventId));
     const claims = info.eventId !== undefined && !dup && delivery.verdict === 'valid';
     if (claims) remember(info.eventId!);
     const record = eventRecord(
@@ -147,7 +180,10 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
         seen.delete(info.eventId!);
         await options.dedupe?.release(info.eventId!).catch(() => {});
       }
-      emit({ type: 'error', message: `could not write the event log (${describeFsError(error)}); answered 503 so X delivers again` });
+      emit({
+        type: 'error',
+        message: `could not write the event log (${describeFsError(error)}); answered 503 so X delivers again`,
+      });
       throw error;
     }
     stats.events++;
@@ -157,7 +193,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     if (options.eventFilter && !options.eventFilter(info.type)) return;
     emit({ type: 'event', record, line, json: delivery.json });
     // A signed non-object was signed by a CRC endpoint, not X: relayed, the app would accept it.
-    if (forwarder && !dup && delivery.verdict !== 'not-object') forwarder.enqueue({ id: record.id, eventId: info.eventId, body: delivery.rawBody, headers: delivery.headers });
+    if (forwarder && !dup && delivery.verdict !== 'not-object')
+      forwarder.enqueue({ id: record.id, eventId: info.eventId, body: delivery.rawBody, headers: delivery.headers });
   };
 
   const claimShared = async (dedupe: DedupeStore, eventId: string): Promise<boolean> => {
@@ -176,7 +213,9 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   let lastBusyWarning = -Infinity;
 
   const listener = createNodeListener({
-    consumerSecret: options.previousSecrets?.length ? [options.consumerSecret, ...options.previousSecrets] : options.consumerSecret,
+    consumerSecret: options.previousSecrets?.length
+      ? [options.consumerSecret, ...options.previousSecrets]
+      : options.consumerSecret,
     path: options.path,
     requireSignature: options.requireSignature,
     maxBodyBytes: options.maxBody,
@@ -196,7 +235,12 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     onDelivery,
     onRejected: (delivery) => {
       stats.rejected++;
-      emit({ type: 'rejected', time: delivery.receivedAt.toISOString(), verdict: delivery.verdict, eventType: delivery.info.type });
+      emit({
+        type: 'rejected',
+        time: delivery.receivedAt.toISOString(),
+        verdict: delivery.verdict,
+        eventType: delivery.info.type,
+      });
     },
     onCrc: (outcome) => {
       if (outcome.answered) stats.crc++;
@@ -210,7 +254,10 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   });
 
   // Slow clients: headers within 10 s, the whole request within 30 s, checked every second.
-  const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000, keepAliveTimeout: 5000 }, (req, res) => listener(req, res));
+  const server: Server = createServer(
+    { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000, keepAliveTimeout: 5000 },
+    (req, res) => listener(req, res),
+  );
   server.maxConnections = options.maxConnections + CRC_SPARE_CONNECTIONS;
   server.on('connection', (socket: Socket) => {
     if (++openConnections > options.maxConnections) overConnectionBudget.add(socket);

@@ -20,7 +20,11 @@ export type SignatureVerdict = 'valid' | 'invalid' | 'missing' | 'not-object';
  * Checks a signature header against the raw body in constant time. More than one header value is
  * `invalid` (an attacker could add a second one hoping the first is checked).
  */
-export function checkSignature(consumerSecret: string, body: Buffer | Uint8Array | string, header: string | string[] | undefined): SignatureVerdict {
+export function checkSignature(
+  consumerSecret: string,
+  body: Buffer | Uint8Array | string,
+  header: string | string[] | undefined,
+): SignatureVerdict {
   if (header === undefined || header === '') return 'missing';
   if (Array.isArray(header)) return header.length === 0 ? 'missing' : 'invalid';
   const given = Buffer.from(header.trim());
@@ -30,14 +34,23 @@ export function checkSignature(consumerSecret: string, body: Buffer | Uint8Array
   return timingSafeEqual(given, expected) ? 'valid' : 'invalid';
 }
 
-export function verifySignature(consumerSecret: string, body: Buffer | Uint8Array | string, header: string | string[] | undefined): boolean {
+export function verifySignature(
+  consumerSecret: string,
+  body: Buffer | Uint8Array | string,
+  header: string | string[] | undefined,
+): boolean {
   return checkSignature(consumerSecret, body, header) === 'valid';
 }
 
 export { isEventBody };
 
 /** The verdict on a delivered event: its signature, and `not-object` for a signed body that cannot be an event. */
-export function checkEventSignature(consumerSecret: string, body: Buffer, header: string | string[] | undefined, json: unknown): SignatureVerdict {
+export function checkEventSignature(
+  consumerSecret: string,
+  body: Buffer,
+  header: string | string[] | undefined,
+  json: unknown,
+): SignatureVerdict {
   const verdict = checkSignature(consumerSecret, body, header);
   return verdict === 'valid' && !isEventBody(json) ? 'not-object' : verdict;
 }

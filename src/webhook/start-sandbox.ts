@@ -11,13 +11,23 @@ import type { WebhookStartOptions } from './start-options.js';
 import { isSandboxApp, launchSandbox, SANDBOX_APP } from '../sandbox/cli.js';
 
 /** What a newcomer sees first: their own posts and replies, likes, follows and a bio change. */
-export const SANDBOX_EVENT_TYPES = ['post.create', 'post.reply.create', 'like.create', 'follow.follow', 'profile.update.bio'] as const;
+export const SANDBOX_EVENT_TYPES = [
+  'post.create',
+  'post.reply.create',
+  'like.create',
+  'follow.follow',
+  'profile.update.bio',
+] as const;
 
 /**
  * Runs `webhook start` with `start`'s server options against a sandbox started here; app, tunnel and
  * registration are decided here. `subscribe` (from `--subscribe`) replaces the default event types.
  */
-export async function runSandboxWebhookStart(ctx: Context, start: WebhookStartOptions, subscribe: SubscribeSpec[]): Promise<void> {
+export async function runSandboxWebhookStart(
+  ctx: Context,
+  start: WebhookStartOptions,
+  subscribe: SubscribeSpec[],
+): Promise<void> {
   const taken = (await ctx.store()).read().apps[SANDBOX_APP];
   if (taken && !isSandboxApp(taken)) {
     throw new UsageError(
@@ -29,13 +39,22 @@ export async function runSandboxWebhookStart(ctx: Context, start: WebhookStartOp
     const { sandbox } = launched;
     const handle = sandbox.state.users.get(sandbox.state.authenticatedUserId)?.username ?? 'sandbox_dev';
     // The app's OAuth 1.0a user token acts for @handle, so its private events (like.create) may be subscribed too.
-    const specs = subscribe.length ? subscribe : parseSubscribeSpecs(SANDBOX_EVENT_TYPES.map((t) => `${t}:@${handle}`), true);
+    const specs = subscribe.length
+      ? subscribe
+      : parseSubscribeSpecs(
+          SANDBOX_EVENT_TYPES.map((t) => `${t}:@${handle}`),
+          true,
+        );
     const globals = { ...ctx.api, app: SANDBOX_APP };
-    await serveWebhook(ctx, { ...start, tunnel: false, publicUrl: undefined, register: true, replace: false, ephemeral: false }, {
-      api: globals,
-      localUrlIsPublic: true,
-      afterRegister: [subscribeHook(globals, specs, false), nextSteps(sandbox.url, handle)],
-    });
+    await serveWebhook(
+      ctx,
+      { ...start, tunnel: false, publicUrl: undefined, register: true, replace: false, ephemeral: false },
+      {
+        api: globals,
+        localUrlIsPublic: true,
+        afterRegister: [subscribeHook(globals, specs, false), nextSteps(sandbox.url, handle)],
+      },
+    );
   } finally {
     await launched.stop();
   }

@@ -159,7 +159,12 @@ export async function runCheck(
   try {
     answer = await sendAsX(crcUrl, 'GET', { 'user-agent': '' }, undefined, 10_000);
   } catch (error) {
-    checks.push({ name: 'CRC answered', ok: false, failure: 'CRC not answered', detail: describeNetworkError(error, url, 10_000) });
+    checks.push({
+      name: 'CRC answered',
+      ok: false,
+      failure: 'CRC not answered',
+      detail: describeNetworkError(error, url, 10_000),
+    });
   }
   if (answer) {
     const redirected = answer.status >= 300 && answer.status < 400;
@@ -185,7 +190,12 @@ export async function runCheck(
       detail: /^application\/json\b/i.test(type) ? undefined : `got ${type || 'none'}`,
     });
     const tokenProblem = responseTokenProblem(answer.body, crcResponseToken(secret, token));
-    checks.push({ name: 'response_token correct', ok: tokenProblem === undefined, failure: 'response_token missing or wrong', detail: tokenProblem });
+    checks.push({
+      name: 'response_token correct',
+      ok: tokenProblem === undefined,
+      failure: 'response_token missing or wrong',
+      detail: tokenProblem,
+    });
     checks.push({
       name: `answered within ${X_DEADLINE_MS / 1000} s`,
       ok: answer.latencyMs < X_DEADLINE_MS,
@@ -216,14 +226,21 @@ export async function runCheck(
         latencyMs: jsonMs(posted.latencyMs),
       });
     } catch (error) {
-      checks.push({ name: `signed ${options.event} event answered 200`, ok: false, failure: `signed ${options.event} event not answered`, detail: (error as Error).message });
+      checks.push({
+        name: `signed ${options.event} event answered 200`,
+        ok: false,
+        failure: `signed ${options.event} event not answered`,
+        detail: (error as Error).message,
+      });
     }
   }
   if (options.json)
     ctx.io.stdout.write(`${JSON.stringify({ url: url.href, ok: checks.every((c) => c.ok || c.advisory), checks })}\n`);
   else {
     for (const c of checks)
-      ctx.io.stdout.write(`${c.ok ? `✓ ${c.name}` : `${c.advisory ? '!' : '✗'} ${c.failure ?? c.name}`}${c.detail ? ` (${c.detail})` : ''}\n`);
+      ctx.io.stdout.write(
+        `${c.ok ? `✓ ${c.name}` : `${c.advisory ? '!' : '✗'} ${c.failure ?? c.name}`}${c.detail ? ` (${c.detail})` : ''}\n`,
+      );
   }
   const failed = checks.filter((c) => !c.ok && !c.advisory).length;
   if (failed > 0) throw new FailureError(`${failed} of ${checks.length} checks failed for ${url.href}`);
@@ -241,7 +258,11 @@ async function probeOracle(url: URL, secret: string, via = send): Promise<CheckR
     const answer = await via(probe, 'GET', { 'user-agent': '' }, undefined, 10_000);
     if (answer.status !== 200) return { name: 'refuses tokens that are not token-shaped', ok: true };
     if (responseTokenProblem(answer.body, crcResponseToken(secret, forged)) !== undefined)
-      return { name: 'does not sign tokens that are not token-shaped', ok: true, detail: `answered ${answer.status} without their signature` };
+      return {
+        name: 'does not sign tokens that are not token-shaped',
+        ok: true,
+        detail: `answered ${answer.status} without their signature`,
+      };
     return {
       name: 'does not sign tokens that are not token-shaped',
       ok: false,

@@ -77,10 +77,13 @@ export const openNgrokTunnel: OpenTunnel = async (options) => {
 
 /** ngrok error codes (err.errorCode, from the message trailer) turned into one-line fixes. */
 const NGROK_FIXES: Record<string, string> = {
-  ERR_NGROK_105: 'the ngrok authtoken is malformed: copy it again from https://dashboard.ngrok.com/get-started/your-authtoken and run `xcli auth ngrok`',
-  ERR_NGROK_107: 'the ngrok authtoken was revoked or reset: get the current one from the ngrok dashboard and run `xcli auth ngrok`',
+  ERR_NGROK_105:
+    'the ngrok authtoken is malformed: copy it again from https://dashboard.ngrok.com/get-started/your-authtoken and run `xcli auth ngrok`',
+  ERR_NGROK_107:
+    'the ngrok authtoken was revoked or reset: get the current one from the ngrok dashboard and run `xcli auth ngrok`',
   ERR_NGROK_108: 'your ngrok account has too many agent sessions online (free plan: 3): stop another ngrok or xcli webhook start',
-  ERR_NGROK_334: 'this ngrok URL is already online elsewhere (another xcli/ngrok on the same domain): stop it or use another --ngrok-domain',
+  ERR_NGROK_334:
+    'this ngrok URL is already online elsewhere (another xcli/ngrok on the same domain): stop it or use another --ngrok-domain',
   ERR_NGROK_4018: 'ngrok needs an authtoken from a verified account: set NGROK_AUTHTOKEN or run `xcli auth ngrok`',
   ERR_NGROK_15002: 'this ngrok plan needs a domain you registered: pass --ngrok-domain',
   ERR_NGROK_120: 'this @ngrok/ngrok version is too old for the ngrok service: update xcli',
@@ -94,8 +97,12 @@ export function ngrokError(error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { errorCode?: string }).errorCode ?? /(ERR_NGROK_\d+)/.exec(message)?.[1];
   const fix = code ? NGROK_FIXES[code] : undefined;
-  if (code === 'ERR_NGROK_105' || code === 'ERR_NGROK_107' || code === 'ERR_NGROK_4018') return new CredentialsError(`${fix} (${code})`, 'XCLI_NGROK_AUTH');
+  if (code === 'ERR_NGROK_105' || code === 'ERR_NGROK_107' || code === 'ERR_NGROK_4018')
+    return new CredentialsError(`${fix} (${code})`, 'XCLI_NGROK_AUTH');
   if (fix) return new FailureError(`${fix} (${code})`, { code: 'XCLI_NGROK' });
   const firstLine = message.split('\n')[0] ?? message;
-  return new FailureError(`ngrok failed: ${firstLine}${code ? '' : '; use --no-tunnel or --public-url URL to run without ngrok'}`, { code: 'XCLI_NGROK' });
+  return new FailureError(
+    `ngrok failed: ${firstLine}${code ? '' : '; use --no-tunnel or --public-url URL to run without ngrok'}`,
+    { code: 'XCLI_NGROK' },
+  );
 }

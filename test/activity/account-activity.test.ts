@@ -40,7 +40,9 @@ describe('account-activity', () => {
     expect((await fake.run(['account-activity', 'subscribe', '--webhook', webhookId])).code).toBe(0);
     const dup = await fake.run(['account-activity', 'subscribe', '--webhook', webhookId]);
     expect(dup.code).toBe(1);
-    expect(dup.stderr).toMatch(/^xcli: 400 .*DuplicateSubscriptionFailed: Subscription already exists.* — DuplicateSubscriptionFailed: this user is already subscribed/m);
+    expect(dup.stderr).toMatch(
+      /^xcli: 400 .*DuplicateSubscriptionFailed: Subscription already exists.* — DuplicateSubscriptionFailed: this user is already subscribed/m,
+    );
 
     fake.sandbox.state.accountActivitySubscriptions.set(webhookId, new Set(['1', '2', '3']));
     const limit = await fake.run(['account-activity', 'subscribe', '--webhook', webhookId]);
@@ -61,7 +63,11 @@ describe('account-activity', () => {
     const r = await fake.run(['account-activity', 'unsubscribe', '--webhook', webhookId, '--user', '@XDevelopers']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ data: { subscribed: false } });
-    expect(fake.sent('/2/account_activity/').at(-1)).toMatchObject({ method: 'DELETE', path: `${base()}/${XDEVELOPERS}/all`, authKind: 'bearer' });
+    expect(fake.sent('/2/account_activity/').at(-1)).toMatchObject({
+      method: 'DELETE',
+      path: `${base()}/${XDEVELOPERS}/all`,
+      authKind: 'bearer',
+    });
     expect(fake.sandbox.state.accountActivitySubscriptions.get(webhookId)?.size).toBe(0);
 
     fake.sandbox.state.accountActivitySubscriptions.set(webhookId, new Set(['5']));

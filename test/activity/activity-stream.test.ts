@@ -16,7 +16,14 @@ beforeEach(() => {
 
 function subscribeBio(): void {
   const now = new Date().toISOString();
-  fake.sandbox.state.activitySubscriptions.set('100', { subscription_id: '100', event_type: 'profile.update.bio', filter: { user_id: XDEVELOPERS }, tag: 'bio', created_at: now, updated_at: now });
+  fake.sandbox.state.activitySubscriptions.set('100', {
+    subscription_id: '100',
+    event_type: 'profile.update.bio',
+    filter: { user_id: XDEVELOPERS },
+    tag: 'bio',
+    created_at: now,
+    updated_at: now,
+  });
 }
 
 const bioChange = (after: string) => ({ userId: XDEVELOPERS, payload: { before: 'old bio', after } });
@@ -44,10 +51,17 @@ describe('activity stream', () => {
       child.kill('SIGINT');
     }
     expect(await exited).toBe(0);
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.data.payload.after)).toEqual(['before connecting', 'live']);
     expect(lines[0].data).toMatchObject({ event_type: 'profile.update.bio', filter: { user_id: XDEVELOPERS }, tag: 'bio' });
-    expect(fake.sent('/2/activity/stream')[0]).toMatchObject({ method: 'GET', query: { backfill_minutes: '2' }, authKind: 'bearer' });
+    expect(fake.sent('/2/activity/stream')[0]).toMatchObject({
+      method: 'GET',
+      query: { backfill_minutes: '2' },
+      authKind: 'bearer',
+    });
   });
 
   it('renders events like webhook start on a terminal', async () => {

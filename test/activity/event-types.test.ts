@@ -6,15 +6,50 @@ import { parseUserRef } from '../../src/activity/user-ref.js';
 import { UsageError } from '../../src/errors.js';
 
 describe('event types', () => {
-  it("covers the OpenAPI create enum (aliases resolve to canonical names)", () => {
+  it('covers the OpenAPI create enum (aliases resolve to canonical names)', () => {
     const openapiEnum = [
-      'profile.update.bio', 'profile.update.profile_picture', 'profile.update.banner_picture', 'profile.update.screenname', 'profile.update.geo',
-      'profile.update.url', 'profile.update.verified_badge', 'profile.update.affiliate_badge', 'profile.update.handle', 'news.new', 'follow.follow',
-      'follow.unfollow', 'spaces.start', 'spaces.end', 'broadcast.start', 'broadcast.end', 'broadcast.chat', 'chat.received', 'chat.sent',
-      'chat.conversation.join', 'chat.conversation_join', 'chat.conversation.member_added', 'chat.conversation.member_removed',
-      'chat.conversation.admin_added', 'chat.conversation.admin_removed', 'chat.update.group_name', 'chat.update.restrictions', 'dm.sent',
-      'dm.received', 'dm.indicate_typing', 'dm.read', 'post.create', 'post.delete', 'post.mention.create', 'post.reply.create',
-      'post.quote.create', 'post.repost.create', 'like.create', 'mute.mute', 'mute.unmute', 'block.block', 'block.unblock',
+      'profile.update.bio',
+      'profile.update.profile_picture',
+      'profile.update.banner_picture',
+      'profile.update.screenname',
+      'profile.update.geo',
+      'profile.update.url',
+      'profile.update.verified_badge',
+      'profile.update.affiliate_badge',
+      'profile.update.handle',
+      'news.new',
+      'follow.follow',
+      'follow.unfollow',
+      'spaces.start',
+      'spaces.end',
+      'broadcast.start',
+      'broadcast.end',
+      'broadcast.chat',
+      'chat.received',
+      'chat.sent',
+      'chat.conversation.join',
+      'chat.conversation_join',
+      'chat.conversation.member_added',
+      'chat.conversation.member_removed',
+      'chat.conversation.admin_added',
+      'chat.conversation.admin_removed',
+      'chat.update.group_name',
+      'chat.update.restrictions',
+      'dm.sent',
+      'dm.received',
+      'dm.indicate_typing',
+      'dm.read',
+      'post.create',
+      'post.delete',
+      'post.mention.create',
+      'post.reply.create',
+      'post.quote.create',
+      'post.repost.create',
+      'like.create',
+      'mute.mute',
+      'mute.unmute',
+      'block.block',
+      'block.unblock',
     ];
     for (const name of openapiEnum) expect(lookupEventType(name).ok, name).toBe(true);
     expect(EVENT_TYPES.length).toBe(openapiEnum.length - 1);
@@ -24,7 +59,8 @@ describe('event types', () => {
     const bio = lookupEventType('ProfileBioUpdate');
     expect(bio).toMatchObject({ ok: true, info: { name: 'profile.update.bio' } });
     expect(bio.ok && bio.note).toMatch(/retired.*profile\.update\.bio/);
-    for (const [old, current] of Object.entries(RETIRED_NAMES)) expect(lookupEventType(old)).toMatchObject({ ok: true, info: { name: current } });
+    for (const [old, current] of Object.entries(RETIRED_NAMES))
+      expect(lookupEventType(old)).toMatchObject({ ok: true, info: { name: current } });
     expect(lookupEventType('chat.conversation_join')).toMatchObject({ ok: true, info: { name: 'chat.conversation.join' } });
   });
 
@@ -50,8 +86,11 @@ describe('event types', () => {
     expect(filterProblem(follow, { user_id: '1', direction: 'outbound' })).toBeUndefined();
     expect(filterProblem(follow, { user_id: '1', direction: 'sent' })).toMatch(/direction must be inbound, outbound/);
     const dm = eventTypeInfo('dm.received')!;
-    for (const d of ['inbound', 'outbound', 'sent', 'received']) expect(filterProblem(dm, { user_id: '1', direction: d })).toBeUndefined();
-    expect(filterProblem(eventTypeInfo('mute.mute')!, { user_id: '1', direction: 'inbound' })).toMatch(/does not take a direction/);
+    for (const d of ['inbound', 'outbound', 'sent', 'received'])
+      expect(filterProblem(dm, { user_id: '1', direction: d })).toBeUndefined();
+    expect(filterProblem(eventTypeInfo('mute.mute')!, { user_id: '1', direction: 'inbound' })).toMatch(
+      /does not take a direction/,
+    );
     expect(eventTypeInfo('like.create')!.scope).toBe('like.read');
     expect(eventTypeInfo('chat.sent')!.scope).toBe('dm.read');
     expect(eventTypeInfo('block.block')!.scope).toBe('block.read');
@@ -64,7 +103,10 @@ describe('create checks and response shapes', () => {
     expect(() => checkCreate({ eventType: 'profile.update.bio' })).toThrow(/needs a --user/);
     expect(() => checkCreate({ eventType: 'profile.update.bio', user: '@a', tag: 'x'.repeat(201) })).toThrow(/1 to 200/);
     expect(() => checkCreate({ eventType: 'profile.update.bio', user: '@a', webhookId: 'abc' })).toThrow(UsageError);
-    expect(checkCreate({ eventType: 'ProfileBioUpdate', user: '@a', tag: 'x'.repeat(200) })).toMatchObject({ eventType: 'profile.update.bio', note: expect.stringContaining('retired') });
+    expect(checkCreate({ eventType: 'ProfileBioUpdate', user: '@a', tag: 'x'.repeat(200) })).toMatchObject({
+      eventType: 'profile.update.bio',
+      note: expect.stringContaining('retired'),
+    });
   });
 
   it('reads the three documented create-response shapes', () => {
@@ -86,7 +128,11 @@ describe('--user and --subscribe spellings', () => {
 
   it('parses TYPE:@handle, TYPE (me) and news.new:KEYWORD, and needs --register', () => {
     expect(parseSubscribeSpec('post.create:@XDevelopers')).toMatchObject({ eventType: 'post.create', user: '@XDevelopers' });
-    expect(parseSubscribeSpec('ProfileBioUpdate')).toMatchObject({ eventType: 'profile.update.bio', user: 'me', note: expect.any(String) });
+    expect(parseSubscribeSpec('ProfileBioUpdate')).toMatchObject({
+      eventType: 'profile.update.bio',
+      user: 'me',
+      note: expect.any(String),
+    });
     expect(parseSubscribeSpec('news.new:AI')).toMatchObject({ eventType: 'news.new', keyword: 'AI' });
     expect(() => parseSubscribeSpec('post.creat:@a')).toThrow(/did you mean 'post.create'/);
     expect(() => parseSubscribeSpecs(['post.create:@a'], false)).toThrow(/needs --register/);

@@ -20,12 +20,30 @@ describe('retired event names', () => {
   it('webhook events --type ProfileBioUpdate selects profile.update.bio', async () => {
     const dir = configDir();
     const record = (id: string, type: string): string =>
-      JSON.stringify({ v: 1, id, time: '2026-01-01T10:00:00.000Z', path: '/webhook', headers: {}, verdict: 'valid', dup: false, type, product: 'x-activity', body: '{}' });
+      JSON.stringify({
+        v: 1,
+        id,
+        time: '2026-01-01T10:00:00.000Z',
+        path: '/webhook',
+        headers: {},
+        verdict: 'valid',
+        dup: false,
+        type,
+        product: 'x-activity',
+        body: '{}',
+      });
     mkdirSync(join(dir, 'events'), { recursive: true });
     writeFileSync(join(dir, 'events', 'events.jsonl'), `${record('a', 'post.create')}\n${record('b', 'profile.update.bio')}\n`);
-    const r = await runCli(['webhook', 'events', '--type', 'ProfileBioUpdate,FollowFollow', '--json'], { env: { XCLI_CONFIG_DIR: dir } });
+    const r = await runCli(['webhook', 'events', '--type', 'ProfileBioUpdate,FollowFollow', '--json'], {
+      env: { XCLI_CONFIG_DIR: dir },
+    });
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['b']);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id),
+    ).toEqual(['b']);
   });
 
   it('sandbox emit ProfileBioUpdate emits profile.update.bio, with a note', async () => {

@@ -15,10 +15,22 @@ beforeEach(() => {
   fake.sandbox.state.activitySubscriptions.clear();
 });
 
-async function call(method: string, path: string, json?: unknown, auth: 'bearer' | 'user' = 'bearer'): Promise<{ status: number; body: any }> {
+async function call(
+  method: string,
+  path: string,
+  json?: unknown,
+  auth: 'bearer' | 'user' = 'bearer',
+): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  headers.authorization = auth === 'bearer' ? `Bearer ${fake.sandbox.credentials.bearerToken}` : `Bearer ${fake.sandbox.mintUserToken({ scopes: ['tweet.read', 'users.read', 'dm.read', 'dm.write', 'mute.read'] }).access_token}`;
-  const res = await fetch(`${fake.sandbox.url}${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+  headers.authorization =
+    auth === 'bearer'
+      ? `Bearer ${fake.sandbox.credentials.bearerToken}`
+      : `Bearer ${fake.sandbox.mintUserToken({ scopes: ['tweet.read', 'users.read', 'dm.read', 'dm.write', 'mute.read'] }).access_token}`;
+  const res = await fetch(`${fake.sandbox.url}${path}`, {
+    method,
+    headers,
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -30,8 +42,14 @@ describe('sandbox: /2/activity/subscriptions', () => {
     [{ event_type: 'profile.update.bio', filter: { user_id: XDEVELOPERS, keyword: 'x' } }, /does not take a keyword/],
     [{ event_type: 'profile.update.bio', filter: {} }, /needs a user_id/],
     [{ event_type: 'news.new', filter: { user_id: XDEVELOPERS } }, /does not take a user_id/],
-    [{ event_type: 'follow.follow', filter: { user_id: XDEVELOPERS, direction: 'received' } }, /direction must be inbound, outbound/],
-    [{ event_type: 'profile.update.bio', filter: { user_id: XDEVELOPERS }, tag: 'x'.repeat(201) }, /tag must be a string of 1 to 200/],
+    [
+      { event_type: 'follow.follow', filter: { user_id: XDEVELOPERS, direction: 'received' } },
+      /direction must be inbound, outbound/,
+    ],
+    [
+      { event_type: 'profile.update.bio', filter: { user_id: XDEVELOPERS }, tag: 'x'.repeat(201) },
+      /tag must be a string of 1 to 200/,
+    ],
     [{ event_type: 'profile.update.bio', filter: { user_id: XDEVELOPERS }, extra: 1 }, /\[extra\] is not a valid field/],
     [{ event_type: 'profile.update.bio', filter: { user_id: '999' } }, /Could not find user/],
     [{ event_type: 'profile.update.bio', filter: { user_id: XDEVELOPERS }, webhook_id: '12' }, /WebhookIdInvalid/],
@@ -43,9 +61,15 @@ describe('sandbox: /2/activity/subscriptions', () => {
   });
 
   it('takes the deprecated chat alias and sent/received, answering with canonical names', async () => {
-    const r = await create({ event_type: 'chat.conversation_join', filter: { user_id: SANDBOX_DEV, direction: 'received' } }, 'user');
+    const r = await create(
+      { event_type: 'chat.conversation_join', filter: { user_id: SANDBOX_DEV, direction: 'received' } },
+      'user',
+    );
     expect(r.status).toBe(200);
-    expect(r.body.data.subscription).toMatchObject({ event_type: 'chat.conversation.join', filter: { user_id: SANDBOX_DEV, direction: 'inbound' } });
+    expect(r.body.data.subscription).toMatchObject({
+      event_type: 'chat.conversation.join',
+      filter: { user_id: SANDBOX_DEV, direction: 'inbound' },
+    });
   });
 
   it('mute and block are actor-only; private events refuse app-only auth', async () => {
@@ -59,7 +83,14 @@ describe('sandbox: /2/activity/subscriptions', () => {
 
   it('refuses a subscription past the self-serve limit with SubscriptionLimitExceeded', async () => {
     const subs = fake.sandbox.state.activitySubscriptions;
-    for (let i = 0; i < ACTIVITY_SUBSCRIPTION_LIMIT; i++) subs.set(String(i), { subscription_id: String(i), event_type: 'post.create', filter: { user_id: String(i) }, created_at: '', updated_at: '' });
+    for (let i = 0; i < ACTIVITY_SUBSCRIPTION_LIMIT; i++)
+      subs.set(String(i), {
+        subscription_id: String(i),
+        event_type: 'post.create',
+        filter: { user_id: String(i) },
+        created_at: '',
+        updated_at: '',
+      });
     const r = await create({ event_type: 'post.create', filter: { user_id: XDEVELOPERS } });
     expect(r.status).toBe(400);
     expect(r.body.errors[0].message).toMatch(/^SubscriptionLimitExceeded/);

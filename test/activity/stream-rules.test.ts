@@ -26,7 +26,15 @@ describe('stream rules', () => {
     expect(JSON.parse(dry.stdout).meta.summary).toMatchObject({ created: 1, valid: 1 });
     expect(fake.sandbox.state.streamRules.size).toBe(0);
 
-    const real = await fake.runTTY(['stream', 'rules', 'add', 'from:XDevelopers -is:retweet', 'cats has:images', '--tag', 'devs']);
+    const real = await fake.runTTY([
+      'stream',
+      'rules',
+      'add',
+      'from:XDevelopers -is:retweet',
+      'cats has:images',
+      '--tag',
+      'devs',
+    ]);
     expect(real.code).toBe(0);
     expect(real.stdout).toMatch(/^ID +TAG +VALUE$/m);
     expect(real.stdout).toMatch(/^\d+ +devs +cats has:images$/m);
@@ -34,7 +42,10 @@ describe('stream rules', () => {
     expect(fake.sandbox.state.streamRules.size).toBe(2);
 
     const list = await fake.run(['stream', 'rules', 'list']);
-    expect(JSON.parse(list.stdout).data.map((r: { value: string }) => r.value)).toEqual(['from:XDevelopers -is:retweet', 'cats has:images']);
+    expect(JSON.parse(list.stdout).data.map((r: { value: string }) => r.value)).toEqual([
+      'from:XDevelopers -is:retweet',
+      'cats has:images',
+    ]);
     expect(fake.sent(RULES).at(-1)).toMatchObject({ method: 'GET' });
   });
 
@@ -66,7 +77,16 @@ describe('stream rules', () => {
 
 describe('stream webhooks', () => {
   it('link (with expansions and fields), list and unlink', async () => {
-    const link = await fake.run(['stream', 'webhooks', 'link', webhookId, '--expansions', 'author_id', '--user-fields', 'username']);
+    const link = await fake.run([
+      'stream',
+      'webhooks',
+      'link',
+      webhookId,
+      '--expansions',
+      'author_id',
+      '--user-fields',
+      'username',
+    ]);
     expect(link.code, link.stderr).toBe(0);
     expect(fake.sent('/2/tweets/search/webhooks').at(-1)).toMatchObject({
       method: 'POST',
@@ -80,12 +100,17 @@ describe('stream webhooks', () => {
     expect(list.stdout).toMatch(new RegExp(`^${webhookId} +expansions=author_id,user.fields=username`, 'm'));
 
     // The quickstart's spelling of the list route answers the same.
-    const quick = await fetch(`${fake.sandbox.url}/2/tweets/search/stream/webhooks`, { headers: { authorization: `Bearer ${fake.sandbox.credentials.bearerToken}` } });
+    const quick = await fetch(`${fake.sandbox.url}/2/tweets/search/stream/webhooks`, {
+      headers: { authorization: `Bearer ${fake.sandbox.credentials.bearerToken}` },
+    });
     expect(((await quick.json()) as { data: Array<{ webhook_id: string }> }).data[0]!.webhook_id).toBe(webhookId);
 
     const unlink = await fake.run(['stream', 'webhooks', 'unlink', webhookId]);
     expect(unlink.code).toBe(0);
-    expect(fake.sent('/2/tweets/search/webhooks').at(-1)).toMatchObject({ method: 'DELETE', path: `/2/tweets/search/webhooks/${webhookId}` });
+    expect(fake.sent('/2/tweets/search/webhooks').at(-1)).toMatchObject({
+      method: 'DELETE',
+      path: `/2/tweets/search/webhooks/${webhookId}`,
+    });
     expect(fake.sandbox.state.streamWebhooks.size).toBe(0);
   });
 

@@ -19,21 +19,53 @@ const body = (r: { body: string }) => JSON.parse(r.body) as Record<string, unkno
 
 describe('activity subscriptions create', () => {
   it('resolves @handle through /2/users/by/username and posts the subscription; piped output is JSON', async () => {
-    const r = await fake.run(['activity', 'subscriptions', 'create', '--event-type', 'profile.update.bio', '--user', '@XDevelopers', '--webhook', webhookId, '--tag', 'bio watch']);
+    const r = await fake.run([
+      'activity',
+      'subscriptions',
+      'create',
+      '--event-type',
+      'profile.update.bio',
+      '--user',
+      '@XDevelopers',
+      '--webhook',
+      webhookId,
+      '--tag',
+      'bio watch',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lookups = fake.sent('/2/users/by/username/');
     expect(lookups.map((q) => `${q.method} ${q.path}`)).toEqual(['GET /2/users/by/username/XDevelopers']);
     const [post] = fake.sent('/2/activity/subscriptions');
     expect(post!.method).toBe('POST');
-    expect(body(post!)).toEqual({ event_type: 'profile.update.bio', filter: { user_id: XDEVELOPERS }, webhook_id: webhookId, tag: 'bio watch' });
+    expect(body(post!)).toEqual({
+      event_type: 'profile.update.bio',
+      filter: { user_id: XDEVELOPERS },
+      webhook_id: webhookId,
+      tag: 'bio watch',
+    });
     const out = JSON.parse(r.stdout);
-    expect(out.data.subscription).toMatchObject({ event_type: 'profile.update.bio', filter: { user_id: XDEVELOPERS }, webhook_id: webhookId, tag: 'bio watch' });
+    expect(out.data.subscription).toMatchObject({
+      event_type: 'profile.update.bio',
+      filter: { user_id: XDEVELOPERS },
+      webhook_id: webhookId,
+      tag: 'bio watch',
+    });
     expect(fake.sandbox.state.activitySubscriptions.has(out.data.subscription.subscription_id)).toBe(true);
   });
 
   it('resolves @me through /2/users/me, maps a retired name with a note, and prints a record on a terminal', async () => {
-    const r = await fake.runTTY(['activity', 'subscriptions', 'create', '--event-type', 'ProfileBioUpdate', '--user', '@me', '--webhook', webhookId]);
+    const r = await fake.runTTY([
+      'activity',
+      'subscriptions',
+      'create',
+      '--event-type',
+      'ProfileBioUpdate',
+      '--user',
+      '@me',
+      '--webhook',
+      webhookId,
+    ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/note: 'ProfileBioUpdate' was retired.*profile\.update\.bio/);
     expect(fake.sent('/2/users/me').length).toBe(1);
@@ -44,7 +76,18 @@ describe('activity subscriptions create', () => {
 
   it('accepts both direction spellings for DM types (sent/received and inbound/outbound)', async () => {
     for (const direction of ['received', 'outbound']) {
-      const r = await fake.run(['activity', 'subscriptions', 'create', '--event-type', 'dm.received', '--user', SANDBOX_DEV, '--direction', direction, '--json']);
+      const r = await fake.run([
+        'activity',
+        'subscriptions',
+        'create',
+        '--event-type',
+        'dm.received',
+        '--user',
+        SANDBOX_DEV,
+        '--direction',
+        direction,
+        '--json',
+      ]);
       expect(r.code, r.stderr).toBe(0);
       const last = fake.sent('/2/activity/subscriptions').at(-1)!;
       expect(body(last)).toEqual({ event_type: 'dm.received', filter: { user_id: SANDBOX_DEV, direction } });
@@ -52,20 +95,43 @@ describe('activity subscriptions create', () => {
   });
 
   it('news.new takes a keyword filter and no user', async () => {
-    const r = await fake.run(['activity', 'subscriptions', 'create', '--event-type', 'news.new', '--keyword', 'AI', '--webhook', webhookId]);
+    const r = await fake.run([
+      'activity',
+      'subscriptions',
+      'create',
+      '--event-type',
+      'news.new',
+      '--keyword',
+      'AI',
+      '--webhook',
+      webhookId,
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(body(fake.sent('/2/activity/subscriptions').at(-1)!)).toEqual({ event_type: 'news.new', filter: { keyword: 'AI' }, webhook_id: webhookId });
+    expect(body(fake.sent('/2/activity/subscriptions').at(-1)!)).toEqual({
+      event_type: 'news.new',
+      filter: { keyword: 'AI' },
+      webhook_id: webhookId,
+    });
     expect(fake.sent('/2/users/')).toHaveLength(0);
   });
 
   it.each([
-    [['--event-type', 'profile.updat.bio', '--user', '@XDevelopers'], /unknown event type 'profile.updat.bio'; did you mean 'profile.update.bio'\?/],
-    [['--event-type', 'profile.update.bio', '--user', '@XDevelopers', '--keyword', 'x'], /profile.update.bio does not take a --keyword/],
+    [
+      ['--event-type', 'profile.updat.bio', '--user', '@XDevelopers'],
+      /unknown event type 'profile.updat.bio'; did you mean 'profile.update.bio'\?/,
+    ],
+    [
+      ['--event-type', 'profile.update.bio', '--user', '@XDevelopers', '--keyword', 'x'],
+      /profile.update.bio does not take a --keyword/,
+    ],
     [['--event-type', 'profile.update.bio', '--user', '@XDevelopers', '--direction', 'inbound'], /does not take a --direction/],
     [['--event-type', 'follow.follow', '--user', '@XDevelopers', '--direction', 'sent'], /direction must be inbound, outbound/],
     [['--event-type', 'news.new', '--user', '@XDevelopers'], /news.new does not take a --user/],
     [['--event-type', 'profile.update.bio'], /needs a --user/],
-    [['--event-type', 'profile.update.bio', '--user', '@XDevelopers', '--tag', 'x'.repeat(201)], /--tag must be 1 to 200 characters/],
+    [
+      ['--event-type', 'profile.update.bio', '--user', '@XDevelopers', '--tag', 'x'.repeat(201)],
+      /--tag must be 1 to 200 characters/,
+    ],
     [['--event-type', 'profile.update.bio', '--user', 'not a handle'], /not a user id or @handle/],
     [['--event-type', 'profile.update.bio', '--user', '@XDevelopers', '--webhook', 'abc'], /--webhook must be a webhook id/],
     [['--user', '@XDevelopers'], /--event-type is required/],
@@ -78,24 +144,62 @@ describe('activity subscriptions create', () => {
   });
 
   it("explains X's refusals: unknown webhook, duplicate, unknown handle", async () => {
-    const bad = await fake.run(['activity', 'subscriptions', 'create', '--event-type', 'post.create', '--user', '@XDevelopers', '--webhook', '42']);
+    const bad = await fake.run([
+      'activity',
+      'subscriptions',
+      'create',
+      '--event-type',
+      'post.create',
+      '--user',
+      '@XDevelopers',
+      '--webhook',
+      '42',
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/400 .*WebhookIdInvalid.*xcli webhook list/);
     expect(JSON.parse(bad.stdout).errors[0].message).toMatch(/^WebhookIdInvalid/);
 
-    const args = ['activity', 'subscriptions', 'create', '--event-type', 'post.create', '--user', '@XDevelopers', '--webhook', webhookId];
+    const args = [
+      'activity',
+      'subscriptions',
+      'create',
+      '--event-type',
+      'post.create',
+      '--user',
+      '@XDevelopers',
+      '--webhook',
+      webhookId,
+    ];
     expect((await fake.run(args)).code).toBe(0);
     const dup = await fake.run(args);
     expect(dup.code).toBe(1);
     expect(dup.stderr).toMatch(/DuplicateSubscription: an identical subscription/);
 
-    const nobody = await fake.run(['activity', 'subscriptions', 'create', '--event-type', 'post.create', '--user', '@nobody_here_123']);
+    const nobody = await fake.run([
+      'activity',
+      'subscriptions',
+      'create',
+      '--event-type',
+      'post.create',
+      '--user',
+      '@nobody_here_123',
+    ]);
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toBe('xcli: no user @nobody_here_123 on X\n');
   });
 
   it('private events need the user: a bearer-only app is refused by X with the reason explained', async () => {
-    const r = await fake.run(['activity', 'subscriptions', 'create', '--event-type', 'like.create', '--user', '2244994945', '--auth', 'app']);
+    const r = await fake.run([
+      'activity',
+      'subscriptions',
+      'create',
+      '--event-type',
+      'like.create',
+      '--user',
+      '2244994945',
+      '--auth',
+      'app',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/403 .*UserNotAuthorized.*private events need the user/);
   });
@@ -122,7 +226,18 @@ async function seed(n: number): Promise<string[]> {
   const ids: string[] = [];
   const users = Array.from(fake.sandbox.state.users.keys());
   for (let i = 0; i < n; i++) {
-    const r = await fake.run(['activity', 'subscriptions', 'create', '--event-type', i % 2 ? 'post.create' : 'profile.update.bio', '--user', users[i % users.length]!, ...(i < 2 ? ['--webhook', webhookId] : []), '--tag', `t${i}`]);
+    const r = await fake.run([
+      'activity',
+      'subscriptions',
+      'create',
+      '--event-type',
+      i % 2 ? 'post.create' : 'profile.update.bio',
+      '--user',
+      users[i % users.length]!,
+      ...(i < 2 ? ['--webhook', webhookId] : []),
+      '--tag',
+      `t${i}`,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     ids.push(JSON.parse(r.stdout).data.subscription.subscription_id);
   }
@@ -186,7 +301,9 @@ describe('activity subscriptions update and delete', () => {
     const ids = await seed(3);
     const one = await fake.runTTY(['activity', 'subscriptions', 'delete', ids[0]!]);
     expect(one).toMatchObject({ code: 0, stdout: `deleted ${ids[0]}\n` });
-    expect(fake.sent('/2/activity/subscriptions').map((r) => `${r.method} ${r.path}`)).toEqual([`DELETE /2/activity/subscriptions/${ids[0]}`]);
+    expect(fake.sent('/2/activity/subscriptions').map((r) => `${r.method} ${r.path}`)).toEqual([
+      `DELETE /2/activity/subscriptions/${ids[0]}`,
+    ]);
 
     fake.sandbox.requests.length = 0;
     const bulk = await fake.run(['activity', 'subscriptions', 'delete', ids[1]!, ids[2]!, '999']);
@@ -211,7 +328,10 @@ describe('activity event-types', () => {
     expect(tty.stdout).toMatch(/^like\.create +user_id +like\.read +private/m);
     const piped = await fake.run(['activity', 'event-types']);
     const doc = JSON.parse(piped.stdout);
-    expect(doc.data.find((t: { name: string }) => t.name === 'news.new')).toMatchObject({ filters: ['keyword'], scope: 'tweet.read' });
+    expect(doc.data.find((t: { name: string }) => t.name === 'news.new')).toMatchObject({
+      filters: ['keyword'],
+      scope: 'tweet.read',
+    });
     expect(doc.meta.retired.ProfileBioUpdate).toBe('profile.update.bio');
     expect(fake.sandbox.requests).toHaveLength(0);
   });

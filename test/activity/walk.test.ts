@@ -17,7 +17,10 @@ useFake((f) => {
 /** The event log named by the server's `ready` record. */
 function logLines(server: RunningServer): Rec[] {
   const file = server.records.find((r) => r.type === 'ready')!.logFiles[0] as string;
-  return readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 /** A log line, or the `record` of a `--json` event record, carrying this bio. */
@@ -35,11 +38,27 @@ describe('the seed walk', () => {
       const webhookId = registered.webhookId as string;
       expect(fake.sandbox.state.webhooks.get(webhookId)?.valid).toBe(true);
 
-      const create = await fake.run(['activity', 'subscriptions', 'create', '--event-type', 'profile.update.bio', '--user', '@me', '--webhook', webhookId]);
+      const create = await fake.run([
+        'activity',
+        'subscriptions',
+        'create',
+        '--event-type',
+        'profile.update.bio',
+        '--user',
+        '@me',
+        '--webhook',
+        webhookId,
+      ]);
       expect(create.code, create.stderr).toBe(0);
-      expect(JSON.parse(create.stdout).data.subscription).toMatchObject({ filter: { user_id: SANDBOX_DEV }, webhook_id: webhookId });
+      expect(JSON.parse(create.stdout).data.subscription).toMatchObject({
+        filter: { user_id: SANDBOX_DEV },
+        webhook_id: webhookId,
+      });
 
-      fake.sandbox.emit('profile.update.bio', { userId: SANDBOX_DEV, payload: { before: 'hello', after: 'hello from the walk' } });
+      fake.sandbox.emit('profile.update.bio', {
+        userId: SANDBOX_DEV,
+        payload: { before: 'hello', after: 'hello from the walk' },
+      });
       const shown = (await server.waitFor(isBio('hello from the walk'))).record as Rec;
       expect(shown).toMatchObject({ verdict: 'valid', product: 'activity', forUserId: SANDBOX_DEV });
       expect(shown.headers['x-twitter-webhooks-signature']).toMatch(/^sha256=/);
@@ -56,14 +75,29 @@ describe('the seed walk', () => {
   it('webhook start --subscribe TYPE:@me --ephemeral lists the feeds, subscribes, and cleans up on exit', async () => {
     fake.sandbox.state.activitySubscriptions.clear();
     fake.sandbox.state.webhooks.clear();
-    const server = await startServer(['--register', '--ephemeral', '--tunnel-module', TUNNEL, '--subscribe', 'ProfileBioUpdate:@me', '--subscribe', 'post.create:@sandbox_friend'], fake.env);
+    const server = await startServer(
+      [
+        '--register',
+        '--ephemeral',
+        '--tunnel-module',
+        TUNNEL,
+        '--subscribe',
+        'ProfileBioUpdate:@me',
+        '--subscribe',
+        'post.create:@sandbox_friend',
+      ],
+      fake.env,
+    );
     try {
       const registered = await server.waitFor((r) => r.type === 'register' && r.action === 'created');
       const webhookId = registered.webhookId as string;
-      for (let i = 0; i < 200 && !server.stderr().includes('✓ subscribed: post.create'); i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 200 && !server.stderr().includes('✓ subscribed: post.create'); i++)
+        await new Promise((r) => setTimeout(r, 25));
       expect(server.stderr()).toContain(`Webhook ${webhookId} is fed by 0 activity subscriptions`);
       expect(server.stderr()).toMatch(/note: --subscribe ProfileBioUpdate:@me: 'ProfileBioUpdate' was retired/);
-      expect(server.stderr()).toMatch(new RegExp(`✓ subscribed: profile\\.update\\.bio user_id=${SANDBOX_DEV} \\(subscription \\d+\\)`));
+      expect(server.stderr()).toMatch(
+        new RegExp(`✓ subscribed: profile\\.update\\.bio user_id=${SANDBOX_DEV} \\(subscription \\d+\\)`),
+      );
       const subs = [...fake.sandbox.state.activitySubscriptions.values()];
       expect(subs.map((s) => [s.event_type, s.webhook_id])).toEqual([
         ['profile.update.bio', webhookId],
@@ -86,7 +120,17 @@ describe('the seed walk', () => {
     const noRegister = await fake.run(['webhook', 'start', '--no-tunnel', '--port', '0', '--subscribe', 'post.create:@me']);
     expect(noRegister.code).toBe(2);
     expect(noRegister.stderr).toMatch(/--subscribe needs --register/);
-    const typo = await fake.run(['webhook', 'start', '--register', '--tunnel-module', TUNNEL, '--port', '0', '--subscribe', 'post.creat:@me']);
+    const typo = await fake.run([
+      'webhook',
+      'start',
+      '--register',
+      '--tunnel-module',
+      TUNNEL,
+      '--port',
+      '0',
+      '--subscribe',
+      'post.creat:@me',
+    ]);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/did you mean 'post.create'/);
   });

@@ -55,10 +55,20 @@ const FULL_STORE = {
       clientId: 'main-client-id',
       clientSecret: SECRETS.clientSecret,
       bearerToken: SECRETS.bearer,
-      oauth1: { consumerKey: 'ck', consumerSecret: SECRETS.consumerSecret, accessToken: SECRETS.accessToken, tokenSecret: SECRETS.tokenSecret },
+      oauth1: {
+        consumerKey: 'ck',
+        consumerSecret: SECRETS.consumerSecret,
+        accessToken: SECRETS.accessToken,
+        tokenSecret: SECRETS.tokenSecret,
+      },
       defaultUser: 'alice',
       oauth2Tokens: {
-        alice: { accessToken: SECRETS.oauth2Access, refreshToken: SECRETS.oauth2Refresh, expiresAt: Date.now() + 3_600_000, scopes: ['tweet.read', 'offline.access'] },
+        alice: {
+          accessToken: SECRETS.oauth2Access,
+          refreshToken: SECRETS.oauth2Refresh,
+          expiresAt: Date.now() + 3_600_000,
+          scopes: ['tweet.read', 'offline.access'],
+        },
         bob: { accessToken: 'bob-access-token-value', expiresAt: 1_000 },
       },
     },
@@ -93,7 +103,11 @@ describe('auth app (bearer)', () => {
     expect(stored().apps.spare.bearerToken).toBe('spare-token');
     expect(stored().apps.main.bearerToken).toBe(SECRETS.bearer);
     const before = readFileSync(config.file);
-    expectFailure(await xcli(['auth', 'app', '--app', 'typo', 'x']), 3, /unknown app 'typo'; known apps: main, spare \(add one with 'xcli auth apps add typo'\)/);
+    expectFailure(
+      await xcli(['auth', 'app', '--app', 'typo', 'x']),
+      3,
+      /unknown app 'typo'; known apps: main, spare \(add one with 'xcli auth apps add typo'\)/,
+    );
     expect(readFileSync(config.file)).toEqual(before);
   });
 
@@ -106,13 +120,21 @@ describe('auth app (bearer)', () => {
 
 describe('auth oauth1', () => {
   it("reads each '-' value from stdin, one line each, in flag order", async () => {
-    const r = await xcli(['auth', 'oauth1', '--consumer-key', 'ck', '--consumer-secret', '-', '--access-token', '-', '--token-secret', '-'], {
-      input: `${SECRETS.consumerSecret}\n${SECRETS.accessToken}\n${SECRETS.tokenSecret}\n`,
-    });
+    const r = await xcli(
+      ['auth', 'oauth1', '--consumer-key', 'ck', '--consumer-secret', '-', '--access-token', '-', '--token-secret', '-'],
+      {
+        input: `${SECRETS.consumerSecret}\n${SECRETS.accessToken}\n${SECRETS.tokenSecret}\n`,
+      },
+    );
     expectOk(r);
     expectNoSecrets(r);
     expect(r.stdout).toBe('');
-    expect(stored().apps.default.oauth1).toEqual({ consumerKey: 'ck', consumerSecret: SECRETS.consumerSecret, accessToken: SECRETS.accessToken, tokenSecret: SECRETS.tokenSecret });
+    expect(stored().apps.default.oauth1).toEqual({
+      consumerKey: 'ck',
+      consumerSecret: SECRETS.consumerSecret,
+      accessToken: SECRETS.accessToken,
+      tokenSecret: SECRETS.tokenSecret,
+    });
   });
 
   it('stores the consumer pair alone (webhooks need only that)', async () => {
@@ -124,17 +146,28 @@ describe('auth oauth1', () => {
 
   it('rejects missing values and short stdin', async () => {
     expectFailure(await xcli(['auth', 'oauth1', '--consumer-key', 'ck']), 2, /missing --consumer-secret/);
-    expectFailure(await xcli(['auth', 'oauth1', '--consumer-key', 'k', '--consumer-secret', 's', '--access-token', 't']), 2, /--access-token and --token-secret together/);
-    expectFailure(await xcli(['auth', 'oauth1', '--consumer-key', '-', '--consumer-secret', '-'], { input: 'only-one\n' }), 2, /no consumer secret on stdin/);
+    expectFailure(
+      await xcli(['auth', 'oauth1', '--consumer-key', 'k', '--consumer-secret', 's', '--access-token', 't']),
+      2,
+      /--access-token and --token-secret together/,
+    );
+    expectFailure(
+      await xcli(['auth', 'oauth1', '--consumer-key', '-', '--consumer-secret', '-'], { input: 'only-one\n' }),
+      2,
+      /no consumer secret on stdin/,
+    );
     expect(existsSync(config.file)).toBe(false);
   });
 });
 
 describe('auth apps', () => {
   it('adds (first becomes default), lists, updates and removes apps', async () => {
-    let r = await xcli(['auth', 'apps', 'add', 'work', '--client-id', 'cid', '--client-secret', '-', '--redirect-uri', 'http://127.0.0.1:9000/cb'], {
-      input: `${SECRETS.clientSecret}\n`,
-    });
+    let r = await xcli(
+      ['auth', 'apps', 'add', 'work', '--client-id', 'cid', '--client-secret', '-', '--redirect-uri', 'http://127.0.0.1:9000/cb'],
+      {
+        input: `${SECRETS.clientSecret}\n`,
+      },
+    );
     expectOk(r);
     expect(r.stderr).toContain("Added app 'work' (now the default app).");
     expectOk(await xcli(['auth', 'apps', 'add', 'alpha', '--api-base-url', 'http://127.0.0.1:1/']));
@@ -149,7 +182,10 @@ describe('auth apps', () => {
         '* work  client_id=cid  redirect_uri=http://127.0.0.1:9000/cb  api=https://api.x.com\n',
     );
     const json = JSON.parse((await xcli(['auth', 'apps', 'list', '--json'])).stdout);
-    expect(json.map((a: { name: string; default: boolean }) => [a.name, a.default])).toEqual([['alpha', false], ['work', true]]);
+    expect(json.map((a: { name: string; default: boolean }) => [a.name, a.default])).toEqual([
+      ['alpha', false],
+      ['work', true],
+    ]);
 
     expectOk(await xcli(['auth', 'apps', 'update', 'alpha', '--client-id', 'new-id']));
     expect(stored().apps.alpha.clientId).toBe('new-id');
@@ -175,7 +211,11 @@ describe('auth apps', () => {
     const before = readFileSync(config.file);
     expectFailure(await xcli(['auth', 'apps', 'add', 'main']), 2, /app 'main' already exists/);
     expectFailure(await xcli(['auth', 'apps', 'add', 'bad name']), 2, /may contain only letters/);
-    expectFailure(await xcli(['auth', 'apps', 'add', 'x', '--redirect-uri', 'not a url']), 2, /--redirect-uri 'not a url' is not a valid URL/);
+    expectFailure(
+      await xcli(['auth', 'apps', 'add', 'x', '--redirect-uri', 'not a url']),
+      2,
+      /--redirect-uri 'not a url' is not a valid URL/,
+    );
     expectFailure(await xcli(['auth', 'apps', 'add', 'x', '--api-base-url', 'ftp://h']), 2, /must start with http/);
     expectFailure(await xcli(['auth', 'apps', 'update', 'main']), 2, /nothing to update/);
     expectFailure(await xcli(['auth', 'apps', 'update', 'nope', '--client-id', 'x']), 3, /unknown app 'nope'/);
@@ -204,7 +244,11 @@ describe('auth default', () => {
     writeStore(FULL_STORE);
     const before = readFileSync(config.file);
     expectFailure(await xcli(['auth', 'default', 'nope']), 3, /unknown app 'nope'; known apps: main, spare/);
-    expectFailure(await xcli(['auth', 'default', 'main', 'carol']), 3, /app 'main' has no OAuth2 token for 'carol'; its users: alice, bob/);
+    expectFailure(
+      await xcli(['auth', 'default', 'main', 'carol']),
+      3,
+      /app 'main' has no OAuth2 token for 'carol'; its users: alice, bob/,
+    );
     expect(readFileSync(config.file)).toEqual(before);
   });
 });
@@ -212,7 +256,9 @@ describe('auth default', () => {
 describe('auth status', () => {
   it('shows apps, credentials, users with expiry and scopes, and env sources, without a secret character', async () => {
     writeStore(FULL_STORE);
-    const r = await xcli(['auth', 'status'], { env: { X_BEARER_TOKEN: 'env-bearer-secret-1', XCLI_API_BASE_URL: 'http://127.0.0.1:5' } });
+    const r = await xcli(['auth', 'status'], {
+      env: { X_BEARER_TOKEN: 'env-bearer-secret-1', XCLI_API_BASE_URL: 'http://127.0.0.1:5' },
+    });
     expectOk(r);
     expectNoSecrets(r);
     expect(r.stdout).not.toContain('env-bearer-secret-1');
@@ -236,8 +282,20 @@ describe('auth status', () => {
     const status = JSON.parse(r.stdout);
     expect(status.defaultApp).toBe('main');
     const main = status.apps.find((a: { name: string }) => a.name === 'main');
-    expect(main).toMatchObject({ default: true, bearer: true, clientSecret: true, oauth1: { usable: true }, defaultUser: 'alice' });
-    expect(main.oauth2Users.map((u: { username: string; fresh: boolean; refreshable: boolean }) => [u.username, u.fresh, u.refreshable])).toEqual([
+    expect(main).toMatchObject({
+      default: true,
+      bearer: true,
+      clientSecret: true,
+      oauth1: { usable: true },
+      defaultUser: 'alice',
+    });
+    expect(
+      main.oauth2Users.map((u: { username: string; fresh: boolean; refreshable: boolean }) => [
+        u.username,
+        u.fresh,
+        u.refreshable,
+      ]),
+    ).toEqual([
       ['alice', true, true],
       ['bob', false, false],
     ]);
@@ -264,7 +322,9 @@ describe('auth clear', () => {
     const r = await xcli(['auth', 'clear', '--all']);
     expect(r.stderr).toContain("Removed all tokens from app 'main'.");
     expect(stored().apps.main).toEqual({ clientId: 'main-client-id', clientSecret: SECRETS.clientSecret });
-    expect((await xcli(['auth', 'clear', '--bearer', '--app', 'spare'])).stderr).toContain("App 'spare' had nothing of that kind to remove.");
+    expect((await xcli(['auth', 'clear', '--bearer', '--app', 'spare'])).stderr).toContain(
+      "App 'spare' had nothing of that kind to remove.",
+    );
   });
 
   it('needs exactly one flag and a known user', async () => {
@@ -302,7 +362,11 @@ describe('token', () => {
 
   it('fails with exit 3 and never starts a login when the user has no token', async () => {
     writeStore(FULL_STORE);
-    expectFailure(await xcli(['token', '-u', 'carol']), 3, /no OAuth2 user token for user 'carol' in app 'main': run 'xcli auth oauth2 --app main carol'/);
+    expectFailure(
+      await xcli(['token', '-u', 'carol']),
+      3,
+      /no OAuth2 user token for user 'carol' in app 'main': run 'xcli auth oauth2 --app main carol'/,
+    );
     expectFailure(await xcli(['token', '--app', 'spare']), 3, /no OAuth2 user token in app 'spare'/);
   });
 
@@ -336,7 +400,13 @@ describe('a broken config file', () => {
       writeFileSync(config.file, content);
       for (const args of commands) {
         const r = await xcli(args);
-        expectFailure(r, 3, new RegExp(`config file ${config.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (is not valid JSON|has an unexpected shape)`));
+        expectFailure(
+          r,
+          3,
+          new RegExp(
+            `config file ${config.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (is not valid JSON|has an unexpected shape)`,
+          ),
+        );
       }
       expect(readFileSync(config.file, 'utf8')).toBe(content);
     });

@@ -8,7 +8,8 @@ import { useConfigDir } from './setup.js';
 
 const config = useConfigDir();
 const xcli = (args: string[], input?: string) => runCli(args, { input, env: { XCLI_CONFIG_DIR: config.dir } });
-const stored = () => JSON.parse(readFileSync(config.file, 'utf8')) as { defaultApp?: string; apps: Record<string, Record<string, unknown>> };
+const stored = () =>
+  JSON.parse(readFileSync(config.file, 'utf8')) as { defaultApp?: string; apps: Record<string, Record<string, unknown>> };
 const SANDBOX_APP = { apiBaseUrl: 'http://127.0.0.1:9', bearerToken: 'sandbox-bearer' };
 
 function onlySandbox(extra: Record<string, unknown> = {}): void {
@@ -22,7 +23,10 @@ describe('first steps after the sandbox (#14.7)', () => {
     const r = await xcli(['auth', 'app', '--bearer-token', 'my-bearer']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe("Saved the bearer token to app 'default' (created app 'default' and made it the default app).\n");
-    expect(stored()).toMatchObject({ defaultApp: 'default', apps: { sandbox: SANDBOX_APP, default: { bearerToken: 'my-bearer' } } });
+    expect(stored()).toMatchObject({
+      defaultApp: 'default',
+      apps: { sandbox: SANDBOX_APP, default: { bearerToken: 'my-bearer' } },
+    });
   });
 
   it('so does auth oauth1, from stdin', async () => {
@@ -30,7 +34,10 @@ describe('first steps after the sandbox (#14.7)', () => {
     const r = await xcli(['auth', 'oauth1', '--consumer-key', 'ck', '--consumer-secret', '-'], 'cs\n');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^Saved the .* to app 'default' \(created app 'default' and made it the default app\)\.\n$/);
-    expect(stored()).toMatchObject({ defaultApp: 'default', apps: { default: { oauth1: { consumerKey: 'ck', consumerSecret: 'cs' } } } });
+    expect(stored()).toMatchObject({
+      defaultApp: 'default',
+      apps: { default: { oauth1: { consumerKey: 'ck', consumerSecret: 'cs' } } },
+    });
   });
 
   it('an existing app called default that is not the default becomes it', async () => {
@@ -49,7 +56,13 @@ describe('first steps after the sandbox (#14.7)', () => {
       const hints = [...failed.stderr.matchAll(/'(xcli [^']+)'/g)].map((m) => m[1]!);
       expect(hints.length, failed.stderr).toBeGreaterThan(0);
       for (const hint of hints) {
-        const hinted = await xcli(hint.replace(/^xcli /, '').replace(/\bNAME\b/, 'sandbox').replace(/\bTOKEN\b/, 't').split(' '));
+        const hinted = await xcli(
+          hint
+            .replace(/^xcli /, '')
+            .replace(/\bNAME\b/, 'sandbox')
+            .replace(/\bTOKEN\b/, 't')
+            .split(' '),
+        );
         expect(hinted.code, `'${hint}' after '${args.join(' ')}': ${hinted.stderr}`).toBe(0);
       }
     }

@@ -1,11 +1,27 @@
 // Issue 14 item 9: a credential store others could have written is refused, as ssh refuses such
 // keys: exit 3, one line naming the path and the fix, and the file (or a link's target) untouched.
-import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, tempConfigDir } from '../helpers/run-cli.js';
 
-const GOOD = JSON.stringify({ version: 1, defaultApp: 'main', apps: { main: { bearerToken: 'stored-bearer-secret', oauth1: { consumerKey: 'ck', consumerSecret: 'stored-consumer-secret' } } } });
+const GOOD = JSON.stringify({
+  version: 1,
+  defaultApp: 'main',
+  apps: {
+    main: { bearerToken: 'stored-bearer-secret', oauth1: { consumerKey: 'ck', consumerSecret: 'stored-consumer-secret' } },
+  },
+});
 const IS_ROOT = process.getuid?.() === 0;
 
 /** Commands that read or write the store: none may get past a hostile one. */
@@ -68,14 +84,22 @@ describe.skipIf(process.platform === 'win32')('a credential store others could h
     const file = join(temp.dir, 'config.json');
     writeFileSync(file, GOOD, { mode });
     chmodSync(file, mode);
-    await expectRefused([file], new RegExp(`is writable by ${who} \\(mode ${mode.toString(8)}\\); check its contents, then 'chmod 600 ${file}'`), file);
+    await expectRefused(
+      [file],
+      new RegExp(`is writable by ${who} \\(mode ${mode.toString(8)}\\); check its contents, then 'chmod 600 ${file}'`),
+      file,
+    );
   });
 
   it('a file in a directory others can write to, and no file created in one', async () => {
     const file = join(temp.dir, 'config.json');
     writeFileSync(file, GOOD, { mode: 0o600 });
     chmodSync(temp.dir, 0o777);
-    await expectRefused([file, temp.dir], new RegExp(`is in ${temp.dir}, which others can write to; 'chmod 700 ${temp.dir}'`), temp.dir);
+    await expectRefused(
+      [file, temp.dir],
+      new RegExp(`is in ${temp.dir}, which others can write to; 'chmod 700 ${temp.dir}'`),
+      temp.dir,
+    );
 
     const empty = join(temp.dir, 'fresh');
     mkdirSync(empty);

@@ -51,10 +51,19 @@ describe('convertXurlStore', () => {
           redirectUri: 'http://localhost:8080/callback',
           defaultUser: 'alice',
           oauth2Tokens: {
-            alice: { accessToken: 'alice-access-token-value', refreshToken: 'alice-refresh-token-value', expiresAt: 1893456000_000 },
+            alice: {
+              accessToken: 'alice-access-token-value',
+              refreshToken: 'alice-refresh-token-value',
+              expiresAt: 1893456000_000,
+            },
             '': { accessToken: 'unnamed-access-token-value' },
           },
-          oauth1: { consumerKey: 'o1-consumer-key', consumerSecret: 'o1-consumer-secret-value', accessToken: 'o1-access-token-value', tokenSecret: 'o1-token-secret-value' },
+          oauth1: {
+            consumerKey: 'o1-consumer-key',
+            consumerSecret: 'o1-consumer-secret-value',
+            accessToken: 'o1-access-token-value',
+            tokenSecret: 'o1-token-secret-value',
+          },
           bearerToken: 'AAAA-bearer-token-value',
         },
         empty: {},
@@ -64,7 +73,9 @@ describe('convertXurlStore', () => {
 
   it('rejects files without an apps map and tokens without an access token', () => {
     expect(() => convertXurlStore({ oauth2_tokens: {} })).toThrow(/no "apps:" map/);
-    expect(() => convertXurlStore({ apps: { a: { oauth2_tokens: { bob: { oauth2: {} } } } } })).toThrow(/apps.a.oauth2_tokens.bob has no oauth2.access_token/);
+    expect(() => convertXurlStore({ apps: { a: { oauth2_tokens: { bob: { oauth2: {} } } } } })).toThrow(
+      /apps.a.oauth2_tokens.bob has no oauth2.access_token/,
+    );
   });
 });
 

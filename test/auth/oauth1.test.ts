@@ -14,7 +14,11 @@ describe('percentEncode (RFC 5849 3.6)', () => {
 describe('signature base string', () => {
   it('matches the RFC 5849 section 3.4.1.1 example (repeated keys, %20, form body, realm excluded)', () => {
     const base = signatureBaseString(
-      { method: 'post', url: 'http://EXAMPLE.COM:80/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b', form: new URLSearchParams('c2&a3=2+q') },
+      {
+        method: 'post',
+        url: 'http://EXAMPLE.COM:80/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b',
+        form: new URLSearchParams('c2&a3=2+q'),
+      },
       {
         realm: 'Example',
         oauth_consumer_key: '9djdj82h48djs9d2',
@@ -36,11 +40,18 @@ describe('signature base string', () => {
   });
 
   it('sorts by encoded name, then value', () => {
-    expect(normalizeParameters([['b', '1'], ['a', 'z'], ['a', 'y'], ['a b', '']])).toBe('a=y&a=z&a%20b=&b=1');
+    expect(
+      normalizeParameters([
+        ['b', '1'],
+        ['a', 'z'],
+        ['a', 'y'],
+        ['a b', ''],
+      ]),
+    ).toBe('a=y&a=z&a%20b=&b=1');
   });
 });
 
-describe("X's published example (\"Creating a signature\")", () => {
+describe('X\'s published example ("Creating a signature")', () => {
   const req = {
     method: 'POST',
     url: 'https://api.twitter.com/1.1/statuses/update.json?include_entities=true',

@@ -31,7 +31,18 @@ async function freePort(): Promise<number> {
 }
 
 async function addSandboxApp(redirectUri: string, opts: { publicClient?: boolean } = {}): Promise<void> {
-  const args = ['auth', 'apps', 'add', 'sb', '--client-id', fake.current.credentials.clientId, '--redirect-uri', redirectUri, '--api-base-url', fake.current.url];
+  const args = [
+    'auth',
+    'apps',
+    'add',
+    'sb',
+    '--client-id',
+    fake.current.credentials.clientId,
+    '--redirect-uri',
+    redirectUri,
+    '--api-base-url',
+    fake.current.url,
+  ];
   if (!opts.publicClient) args.push('--client-secret', fake.current.credentials.clientSecret);
   const r = await xcli(args);
   expect(r.code).toBe(0);
@@ -58,7 +69,9 @@ function getNoFollow(url: string): Promise<{ status: number; location?: string }
 }
 
 function tokenRequests(grant: string) {
-  return fake.current.requests.filter((r) => r.method === 'POST' && r.path === '/2/oauth2/token' && new URLSearchParams(r.body).get('grant_type') === grant);
+  return fake.current.requests.filter(
+    (r) => r.method === 'POST' && r.path === '/2/oauth2/token' && new URLSearchParams(r.body).get('grant_type') === grant,
+  );
 }
 
 function expectNoSecretsIn(r: CliResult, secrets: string[]): void {
@@ -68,7 +81,11 @@ function expectNoSecretsIn(r: CliResult, secrets: string[]): void {
   }
 }
 
-async function pasting(paste: (authorizeUrl: string) => Promise<string>, args = ['auth', 'oauth2', '--headless'], env: Record<string, string> = {}): Promise<CliResult> {
+async function pasting(
+  paste: (authorizeUrl: string) => Promise<string>,
+  args = ['auth', 'oauth2', '--headless'],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   const child = spawnCli(args, { env: { ...baseEnv(), ...env } });
   let stderr = '';
   let stdout = '';
@@ -98,7 +115,10 @@ describe('auth oauth2 with a browser', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
 
-    const visits = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const visits = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const authorize = new URL(visits[0].url);
     expect(authorize.origin + authorize.pathname).toBe(`${fake.current.url}/i/oauth2/authorize`);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
@@ -137,7 +157,11 @@ describe('auth oauth2 with a browser', () => {
     });
     expect(r.stderr).toContain('Logged in as @someone');
     expect(r.code).toBe(0);
-    const probe = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.probe)?.probe;
+    const probe = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .find((e) => e.probe)?.probe;
     // ::1 only where the machine has IPv6; xcli then listens on 127.0.0.1 alone.
     expect(probe).toEqual({ '127.0.0.1': true, '::1': await ipv6Loopback() });
     expect(fake.current.requests.filter((q) => q.path === '/2/users/me').length).toBe(meBefore);
@@ -155,7 +179,9 @@ describe('auth oauth2 with a browser', () => {
       await addSandboxApp(`http://127.0.0.1:${port}/callback`);
       const before = readFileSync(config.file);
       const r = await xcli(['auth', 'oauth2']);
-      expect(r.stderr).toMatch(/^xcli: cannot listen for the OAuth2 callback on 127\.0\.0\.1 port \d+ \(the port is in use\); .*--headless\n$/);
+      expect(r.stderr).toMatch(
+        /^xcli: cannot listen for the OAuth2 callback on 127\.0\.0\.1 port \d+ \(the port is in use\); .*--headless\n$/,
+      );
       expect(r.code).toBe(1);
       expect(readFileSync(config.file)).toEqual(before);
     } finally {
@@ -178,7 +204,11 @@ describe('auth oauth2 with a browser', () => {
   it('without a usable browser, also accepts the bare code pasted on stdin', async () => {
     const port = await freePort();
     await addSandboxApp(`http://127.0.0.1:${port}/callback`);
-    const r = await pasting(async (url) => new URL((await getNoFollow(url)).location!).searchParams.get('code')!, ['auth', 'oauth2'], { BROWSER: 'false' });
+    const r = await pasting(
+      async (url) => new URL((await getNoFollow(url)).location!).searchParams.get('code')!,
+      ['auth', 'oauth2'],
+      { BROWSER: 'false' },
+    );
     expect(r.stderr).toContain('Logged in as @sandbox_dev');
     expect(r.code).toBe(0);
   });
@@ -187,7 +217,9 @@ describe('auth oauth2 with a browser', () => {
     mkdirSync(config.dir, { recursive: true });
     writeFileSync(config.file, JSON.stringify({ defaultApp: 'empty', apps: { empty: {}, good: { clientId: 'x' } } }));
     const r = await xcli(['auth', 'oauth2']);
-    expect(r.stderr).toBe("xcli: app 'empty' has no OAuth2 client id: run 'xcli auth apps update empty --client-id ID' or set X_CLIENT_ID; apps with a client id: good (use --app NAME)\n");
+    expect(r.stderr).toBe(
+      "xcli: app 'empty' has no OAuth2 client id: run 'xcli auth apps update empty --client-id ID' or set X_CLIENT_ID; apps with a client id: good (use --app NAME)\n",
+    );
     expect(r.code).toBe(3);
   });
 });
@@ -227,12 +259,24 @@ describe('OAuth2 token refresh', () => {
   function storeExpiredToken(): { accessToken: string; refreshToken: string } {
     const minted = fake.current.mintUserToken();
     mkdirSync(config.dir, { recursive: true });
-    const token = { accessToken: minted.access_token, refreshToken: minted.refresh_token!, expiresAt: Date.now() - 1000, scopes: minted.scope.split(' ') };
+    const token = {
+      accessToken: minted.access_token,
+      refreshToken: minted.refresh_token!,
+      expiresAt: Date.now() - 1000,
+      scopes: minted.scope.split(' '),
+    };
     writeFileSync(
       config.file,
       JSON.stringify({
         defaultApp: 'sb',
-        apps: { sb: { clientId: fake.current.credentials.clientId, clientSecret: fake.current.credentials.clientSecret, apiBaseUrl: fake.current.url, oauth2Tokens: { dev: token } } },
+        apps: {
+          sb: {
+            clientId: fake.current.credentials.clientId,
+            clientSecret: fake.current.credentials.clientSecret,
+            apiBaseUrl: fake.current.url,
+            oauth2Tokens: { dev: token },
+          },
+        },
       }),
     );
     return token;
@@ -256,17 +300,24 @@ describe('OAuth2 token refresh', () => {
 
   it('two processes refreshing at once spend the refresh token exactly once and agree on the result', async () => {
     const old = storeExpiredToken();
-    const spentBefore = tokenRequests('refresh_token').filter((q) => new URLSearchParams(q.body).get('refresh_token') === old.refreshToken).length;
+    const spentBefore = tokenRequests('refresh_token').filter(
+      (q) => new URLSearchParams(q.body).get('refresh_token') === old.refreshToken,
+    ).length;
     expect(spentBefore).toBe(0);
     const results = await Promise.all([xcli(['token']), xcli(['token']), xcli(['token'])]);
     for (const r of results) expect(r.code).toBe(0);
     const saved = stored().apps.sb.oauth2Tokens.dev;
     for (const r of results) expect(r.stdout).toBe(`${saved.accessToken}\n`);
-    const spent = tokenRequests('refresh_token').filter((q) => new URLSearchParams(q.body).get('refresh_token') === old.refreshToken);
+    const spent = tokenRequests('refresh_token').filter(
+      (q) => new URLSearchParams(q.body).get('refresh_token') === old.refreshToken,
+    );
     expect(spent).toHaveLength(1);
     // The saved pair still works: the sandbox would have revoked the family on a reuse.
     saved.expiresAt = 0;
-    writeFileSync(config.file, JSON.stringify({ ...stored(), apps: { sb: { ...stored().apps.sb, oauth2Tokens: { dev: saved } } } }));
+    writeFileSync(
+      config.file,
+      JSON.stringify({ ...stored(), apps: { sb: { ...stored().apps.sb, oauth2Tokens: { dev: saved } } } }),
+    );
     expect((await xcli(['token'])).code).toBe(0);
   });
 
@@ -277,7 +328,9 @@ describe('OAuth2 token refresh', () => {
     writeFileSync(config.file, JSON.stringify(data));
     const before = readFileSync(config.file);
     const r = await xcli(['token']);
-    expect(r.stderr).toMatch(/^xcli: cannot refresh the OAuth2 token of dev \(app 'sb'\): token endpoint http:\/\/127\.0\.0\.1:\d+\/2\/oauth2\/token refused the request: invalid_request: .*; run 'xcli auth oauth2 --app sb'\n$/);
+    expect(r.stderr).toMatch(
+      /^xcli: cannot refresh the OAuth2 token of dev \(app 'sb'\): token endpoint http:\/\/127\.0\.0\.1:\d+\/2\/oauth2\/token refused the request: invalid_request: .*; run 'xcli auth oauth2 --app sb'\n$/,
+    );
     expect(r.stderr).not.toContain('not-a-real-refresh-token');
     expect(r.code).toBe(3);
     expect(readFileSync(config.file)).toEqual(before);

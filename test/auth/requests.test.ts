@@ -19,8 +19,27 @@ function writeStore(data: unknown): void {
 describe('requests signed with stored credentials', () => {
   it('OAuth 1.0a signatures verify for queries with spaces, plus signs and repeated keys', async () => {
     const c = fake.current.credentials;
-    expect((await xcli(['auth', 'oauth1', '--consumer-key', c.consumerKey, '--consumer-secret', c.consumerSecret, '--access-token', c.accessToken, '--token-secret', c.accessTokenSecret])).code).toBe(0);
-    for (const path of ['/2/users/me', "/2/tweets/search/recent?query=hello world+x%2By&tweet.fields=id,text&tweet.fields=author_id", "/2/users/by?usernames=sandbox_dev,X&user.fields=description"]) {
+    expect(
+      (
+        await xcli([
+          'auth',
+          'oauth1',
+          '--consumer-key',
+          c.consumerKey,
+          '--consumer-secret',
+          c.consumerSecret,
+          '--access-token',
+          c.accessToken,
+          '--token-secret',
+          c.accessTokenSecret,
+        ])
+      ).code,
+    ).toBe(0);
+    for (const path of [
+      '/2/users/me',
+      '/2/tweets/search/recent?query=hello world+x%2By&tweet.fields=id,text&tweet.fields=author_id',
+      '/2/users/by?usernames=sandbox_dev,X&user.fields=description',
+    ]) {
       const r = await xcli(['--auth', 'oauth1', path]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
@@ -29,7 +48,10 @@ describe('requests signed with stored credentials', () => {
   });
 
   it('environment variables override the default app; --app NAME keeps its own values', async () => {
-    writeStore({ defaultApp: 'main', apps: { main: { bearerToken: 'stale-stored-bearer' }, good: { bearerToken: fake.current.credentials.bearerToken } } });
+    writeStore({
+      defaultApp: 'main',
+      apps: { main: { bearerToken: 'stale-stored-bearer' }, good: { bearerToken: fake.current.credentials.bearerToken } },
+    });
     const env = { X_BEARER_TOKEN: fake.current.credentials.bearerToken };
     expect((await xcli(['--auth', 'app', '/2/users/by/username/XDevelopers'], env)).code).toBe(0);
     expect((await xcli(['--auth', 'app', '/2/users/by/username/XDevelopers'])).code).toBe(1);
@@ -48,7 +70,9 @@ describe('requests signed with stored credentials', () => {
         sb: {
           clientId: fake.current.credentials.clientId,
           clientSecret: fake.current.credentials.clientSecret,
-          oauth2Tokens: { dev: { accessToken: minted.access_token, refreshToken: minted.refresh_token, expiresAt: Date.now() + 10_000 } },
+          oauth2Tokens: {
+            dev: { accessToken: minted.access_token, refreshToken: minted.refresh_token, expiresAt: Date.now() + 10_000 },
+          },
         },
       },
     });

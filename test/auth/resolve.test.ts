@@ -29,8 +29,16 @@ const STORE: StoreData = {
       clientId: 'main-client',
       clientSecret: 'main-client-secret',
       bearerToken: 'main-bearer-token',
-      oauth1: { consumerKey: 'main-ck', consumerSecret: 'main-cs-secret', accessToken: 'main-at-token', tokenSecret: 'main-ts-secret' },
-      oauth2Tokens: { bob: { accessToken: 'bob-access-token', refreshToken: 'bob-refresh-token' }, alice: { accessToken: 'alice-access-token' } },
+      oauth1: {
+        consumerKey: 'main-ck',
+        consumerSecret: 'main-cs-secret',
+        accessToken: 'main-at-token',
+        tokenSecret: 'main-ts-secret',
+      },
+      oauth2Tokens: {
+        bob: { accessToken: 'bob-access-token', refreshToken: 'bob-refresh-token' },
+        alice: { accessToken: 'alice-access-token' },
+      },
     },
     other: { apiBaseUrl: 'http://127.0.0.1:9/' },
   },
@@ -57,7 +65,12 @@ describe('resolveApp', () => {
   it('lets environment variables override the default app', async () => {
     const r = await resolveApp(withStore(STORE, ENV));
     expect(r.app.bearerToken).toBe('env-bearer-token');
-    expect(r.app.oauth1).toEqual({ consumerKey: 'env-ck', consumerSecret: 'env-cs-secret', accessToken: 'env-at-token', tokenSecret: 'env-ts-secret' });
+    expect(r.app.oauth1).toEqual({
+      consumerKey: 'env-ck',
+      consumerSecret: 'env-cs-secret',
+      accessToken: 'env-at-token',
+      tokenSecret: 'env-ts-secret',
+    });
     // An env client id never borrows the stored secret of another client.
     expect(r.app.clientId).toBe('env-client');
     expect(r.app.clientSecret).toBeUndefined();
@@ -83,7 +96,9 @@ describe('resolveApp', () => {
   });
 
   it('works from the environment alone, without a store file', async () => {
-    const r = await resolveApp(withStore(undefined, { X_BEARER_TOKEN: 'env-bearer-token', XCLI_API_BASE_URL: 'http://127.0.0.1:1234/' }));
+    const r = await resolveApp(
+      withStore(undefined, { X_BEARER_TOKEN: 'env-bearer-token', XCLI_API_BASE_URL: 'http://127.0.0.1:1234/' }),
+    );
     expect(r.name).toBeUndefined();
     expect(r.app.bearerToken).toBe('env-bearer-token');
     expect(r.apiBaseUrl).toBe('http://127.0.0.1:1234');
@@ -100,7 +115,17 @@ describe('resolveApp', () => {
     const r = await resolveApp(withStore({ ...STORE, ngrokAuthtoken: 'ngrok-secret-token' }));
     const secrets = secretsOf(r);
     expect(secrets.sort()).toEqual(
-      ['main-bearer-token', 'main-client-secret', 'main-cs-secret', 'main-at-token', 'main-ts-secret', 'bob-access-token', 'bob-refresh-token', 'alice-access-token', 'ngrok-secret-token'].sort(),
+      [
+        'main-bearer-token',
+        'main-client-secret',
+        'main-cs-secret',
+        'main-at-token',
+        'main-ts-secret',
+        'bob-access-token',
+        'bob-refresh-token',
+        'alice-access-token',
+        'ngrok-secret-token',
+      ].sort(),
     );
   });
 });
@@ -110,14 +135,20 @@ describe('available auth kinds and default user', () => {
     const r = await resolveApp(withStore(STORE));
     expect(availableAuthKinds(r)).toEqual(['oauth2', 'oauth1', 'bearer']);
     expect(availableAuthKinds(r, 'carol')).toEqual(['oauth1', 'bearer']);
-    const partial = await resolveApp(withStore({ apps: { a: { oauth1: { consumerKey: 'k', consumerSecret: 's' } } }, defaultApp: 'a' }));
+    const partial = await resolveApp(
+      withStore({ apps: { a: { oauth1: { consumerKey: 'k', consumerSecret: 's' } } }, defaultApp: 'a' }),
+    );
     expect(availableAuthKinds(partial)).toEqual([]);
   });
 
   it('picks the default user, else the first name, else the unnamed token', () => {
     expect(defaultUserOf({ oauth2Tokens: { bob: { accessToken: 'x' }, alice: { accessToken: 'y' } } })).toBe('alice');
-    expect(defaultUserOf({ defaultUser: 'bob', oauth2Tokens: { bob: { accessToken: 'x' }, alice: { accessToken: 'y' } } })).toBe('bob');
-    expect(defaultUserOf({ defaultUser: 'gone', oauth2Tokens: { '': { accessToken: 'x' }, zed: { accessToken: 'y' } } })).toBe('zed');
+    expect(defaultUserOf({ defaultUser: 'bob', oauth2Tokens: { bob: { accessToken: 'x' }, alice: { accessToken: 'y' } } })).toBe(
+      'bob',
+    );
+    expect(defaultUserOf({ defaultUser: 'gone', oauth2Tokens: { '': { accessToken: 'x' }, zed: { accessToken: 'y' } } })).toBe(
+      'zed',
+    );
     expect(defaultUserOf({ oauth2Tokens: { '': { accessToken: 'x' } } })).toBe('');
     expect(defaultUserOf({})).toBeUndefined();
   });

@@ -10,9 +10,16 @@ import { cleanEnv, tempConfigDir, XCLI_BIN } from '../helpers/run-cli.js';
 const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Runs xcli in a pseudo-terminal; `answers` maps a prompt to what is typed once it shows. */
-function inTerminal(args: string[], answers: Array<[prompt: string, typed: string]>, env: Record<string, string>): Promise<{ code: number | null; screen: string }> {
+function inTerminal(
+  args: string[],
+  answers: Array<[prompt: string, typed: string]>,
+  env: Record<string, string>,
+): Promise<{ code: number | null; screen: string }> {
   const command = [process.execPath, XCLI_BIN, ...args].map(shellQuote).join(' ');
-  const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { env: cleanEnv({ ...env, SHELL: '/bin/sh' }), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
+    env: cleanEnv({ ...env, SHELL: '/bin/sh' }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let screen = '';
   let next = 0;
   const onOutput = (chunk: Buffer): void => {
@@ -37,17 +44,26 @@ describe('secrets typed at a terminal are not echoed (#14.4)', () => {
     config = tempConfigDir();
   });
   afterEach(() => config.cleanup());
-  const stored = () => JSON.parse(readFileSync(join(config.dir, 'config.json'), 'utf8')) as { apps: Record<string, Record<string, any>> };
+  const stored = () =>
+    JSON.parse(readFileSync(join(config.dir, 'config.json'), 'utf8')) as { apps: Record<string, Record<string, any>> };
 
   it('auth oauth1 --consumer-secret - --token-secret -', async () => {
     const r = await inTerminal(
       ['auth', 'oauth1', '--consumer-key', 'ck', '--consumer-secret', '-', '--access-token', 'at', '--token-secret', '-'],
-      [['Consumer secret: ', 'typed-consumer-secret'], ['Access token secret: ', 'typed-token-secret']],
+      [
+        ['Consumer secret: ', 'typed-consumer-secret'],
+        ['Access token secret: ', 'typed-token-secret'],
+      ],
       { XCLI_CONFIG_DIR: config.dir },
     );
     expect(r.code, r.screen).toBe(0);
     expect(r.screen).not.toContain('typed-');
-    expect(stored().apps.default!.oauth1).toEqual({ consumerKey: 'ck', consumerSecret: 'typed-consumer-secret', accessToken: 'at', tokenSecret: 'typed-token-secret' });
+    expect(stored().apps.default!.oauth1).toEqual({
+      consumerKey: 'ck',
+      consumerSecret: 'typed-consumer-secret',
+      accessToken: 'at',
+      tokenSecret: 'typed-token-secret',
+    });
   });
 
   it('auth app -', async () => {
@@ -58,9 +74,17 @@ describe('secrets typed at a terminal are not echoed (#14.4)', () => {
   });
 
   it('auth apps add and update --client-secret -', async () => {
-    const add = await inTerminal(['auth', 'apps', 'add', 'work', '--client-id', 'cid', '--client-secret', '-'], [['Client secret: ', 'typed-client-secret']], { XCLI_CONFIG_DIR: config.dir });
+    const add = await inTerminal(
+      ['auth', 'apps', 'add', 'work', '--client-id', 'cid', '--client-secret', '-'],
+      [['Client secret: ', 'typed-client-secret']],
+      { XCLI_CONFIG_DIR: config.dir },
+    );
     expect(add.code, add.screen).toBe(0);
-    const update = await inTerminal(['auth', 'apps', 'update', 'work', '--client-secret', '-'], [['Client secret: ', 'typed-new-secret']], { XCLI_CONFIG_DIR: config.dir });
+    const update = await inTerminal(
+      ['auth', 'apps', 'update', 'work', '--client-secret', '-'],
+      [['Client secret: ', 'typed-new-secret']],
+      { XCLI_CONFIG_DIR: config.dir },
+    );
     expect(update.code, update.screen).toBe(0);
     expect(add.screen + update.screen).not.toContain('typed-');
     expect(stored().apps.work!.clientSecret).toBe('typed-new-secret');

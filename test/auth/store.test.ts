@@ -1,4 +1,14 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/auth/store.js';
@@ -32,7 +42,11 @@ describe('credential store', () => {
     expect(mode(temp.dir)).toBe(0o700);
     expect(mode(paths.configFile)).toBe(0o600);
     expect(readdirSync(temp.dir)).toEqual(['config.json']);
-    expect(JSON.parse(readFileSync(paths.configFile, 'utf8'))).toEqual({ apps: { a: { bearerToken: 'tok-aaaaaaaa' } }, defaultApp: 'a', version: 1 });
+    expect(JSON.parse(readFileSync(paths.configFile, 'utf8'))).toEqual({
+      apps: { a: { bearerToken: 'tok-aaaaaaaa' } },
+      defaultApp: 'a',
+      version: 1,
+    });
     expect(store.read().apps.a?.bearerToken).toBe('tok-aaaaaaaa');
   });
 
@@ -124,8 +138,16 @@ describe('credential store', () => {
     ['a truncated file', '{"apps": {"a": {"bearerToken": "abc"}}, "defaultApp": "a"', /is not valid JSON/],
     ['an empty file', '', /is empty/],
     ['wrong top-level types', '{"apps": []}', /apps should be an object/],
-    ['a wrong token type', '{"apps": {"a": {"oauth2Tokens": {"al": {"accessToken": 5}}}}}', /apps\["a"\]\.oauth2Tokens\["al"\]\.accessToken should be a string/],
-    ['a non-numeric expiry', '{"apps": {"a": {"oauth2Tokens": {"al": {"accessToken": "x", "expiresAt": "soon"}}}}}', /expiresAt should be a number/],
+    [
+      'a wrong token type',
+      '{"apps": {"a": {"oauth2Tokens": {"al": {"accessToken": 5}}}}}',
+      /apps\["a"\]\.oauth2Tokens\["al"\]\.accessToken should be a string/,
+    ],
+    [
+      'a non-numeric expiry',
+      '{"apps": {"a": {"oauth2Tokens": {"al": {"accessToken": "x", "expiresAt": "soon"}}}}}',
+      /expiresAt should be a number/,
+    ],
     ['a default app that does not exist', '{"apps": {}, "defaultApp": "gone"}', /defaultApp "gone" is not one of its apps/],
     ['an array', '[1, 2]', /top level should be an object/],
   ];
@@ -164,7 +186,12 @@ describe('credential store', () => {
     await openStore(paths).update((d) => {
       d.defaultApp = 'a';
     });
-    expect(JSON.parse(readFileSync(paths.configFile, 'utf8'))).toEqual({ apps: { a: { future: 1 } }, later: { x: true }, defaultApp: 'a', version: 1 });
+    expect(JSON.parse(readFileSync(paths.configFile, 'utf8'))).toEqual({
+      apps: { a: { future: 1 } },
+      later: { x: true },
+      defaultApp: 'a',
+      version: 1,
+    });
   });
 });
 

@@ -25,7 +25,14 @@ describe('bench report', () => {
     expect(pairedRatio(xcli, baseline)).toBeCloseTo(0.95, 5);
     expect(median(xcli) / median(baseline)).toBeCloseTo(1.32, 2);
     expect(() => pairedRatio([1], [1, 2])).toThrow();
-    const row = resultRow({ name: 'CRC', unit: 'req/s', xcli: median(xcli), baseline: median(baseline), ratio: pairedRatio(xcli, baseline), target: { kind: 'ratio-min', value: 0.85 } });
+    const row = resultRow({
+      name: 'CRC',
+      unit: 'req/s',
+      xcli: median(xcli),
+      baseline: median(baseline),
+      ratio: pairedRatio(xcli, baseline),
+      target: { kind: 'ratio-min', value: 0.85 },
+    });
     expect(row).toMatchObject({ ratio: pairedRatio(xcli, baseline), pass: true });
   });
 
@@ -38,7 +45,13 @@ describe('bench report', () => {
 
   it('formats rows as aligned text and as markdown', () => {
     const rows = [
-      resultRow({ name: 'startup --version', unit: 'ms', xcli: 52.4, baseline: 48.1, target: { kind: 'ratio-max', value: 1.15 } }),
+      resultRow({
+        name: 'startup --version',
+        unit: 'ms',
+        xcli: 52.4,
+        baseline: 48.1,
+        target: { kind: 'ratio-max', value: 1.15 },
+      }),
       resultRow({ name: 'stream memory', unit: 'MB', xcli: 70, target: { kind: 'abs-max', value: 120, unit: 'MB' } }),
     ];
     expect(rows[0]).toMatchObject({ case: 'startup --version', pass: true, target: '≤ 1.15×' });

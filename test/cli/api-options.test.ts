@@ -68,7 +68,7 @@ describe('API options before or after the command (#14.5)', () => {
   const program = createProgram(createContext(testIO(), {}, '0.0.0'));
   const commands = leaves(program);
 
-  it('declares them once: every command takes the root\'s own Option objects, none a copy', () => {
+  it("declares them once: every command takes the root's own Option objects, none a copy", () => {
     expect(commands.length).toBeGreaterThan(50);
     for (const { path } of commands) {
       let cmd: Command = program;
@@ -79,7 +79,19 @@ describe('API options before or after the command (#14.5)', () => {
     }
     // The commands that used to declare their own --app, and so ignored `xcli --app prod webhook crc`.
     const names = commands.map((c) => c.path.join(' '));
-    for (const name of ['webhook start', 'webhook crc', 'webhook sign', 'webhook verify', 'webhook check', 'webhook trigger', 'webhook replay-local', 'sandbox emit', 'limits', 'token', 'auth app']) {
+    for (const name of [
+      'webhook start',
+      'webhook crc',
+      'webhook sign',
+      'webhook verify',
+      'webhook check',
+      'webhook trigger',
+      'webhook replay-local',
+      'sandbox emit',
+      'limits',
+      'token',
+      'auth app',
+    ]) {
       expect(names).toContain(name);
     }
   });
@@ -109,7 +121,10 @@ describe('API options before or after the command (#14.5)', () => {
   });
 
   it('refuses --auth and -u with two values too; the same value twice is no conflict', async () => {
-    for (const [flag, value, other] of [['--auth', 'oauth1', 'app'], ['-u', 'alice', 'bob']] as const) {
+    for (const [flag, value, other] of [
+      ['--auth', 'oauth1', 'app'],
+      ['-u', 'alice', 'bob'],
+    ] as const) {
       expect((await apiSeenBy([flag, value, 'whoami', flag, other])).code).toBe(2);
       expect((await apiSeenBy(['whoami', flag, value, flag, other])).code).toBe(2);
       expect((await apiSeenBy([flag, value, 'whoami', flag, value])).code).toBe(0);
@@ -142,19 +157,29 @@ describe('what the commands actually use, as real processes (#14.5)', () => {
       return {
         apiBaseUrl: fake.url,
         bearerToken: c.bearerToken,
-        oauth1: { consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, accessToken: c.accessToken, tokenSecret: c.accessTokenSecret },
+        oauth1: {
+          consumerKey: c.consumerKey,
+          consumerSecret: c.consumerSecret,
+          accessToken: c.accessToken,
+          tokenSecret: c.accessTokenSecret,
+        },
       };
     };
     mkdirSync(config.dir, { recursive: true, mode: 0o700 });
     chmodSync(config.dir, 0o700);
     const file = join(config.dir, 'config.json');
-    writeFileSync(file, JSON.stringify({ version: 1, defaultApp: 'dev', apps: { dev: app(dev), prod: app(prod) } }), { mode: 0o600 });
+    writeFileSync(file, JSON.stringify({ version: 1, defaultApp: 'dev', apps: { dev: app(dev), prod: app(prod) } }), {
+      mode: 0o600,
+    });
   });
   afterEach(() => config.cleanup());
   const env = () => ({ XCLI_CONFIG_DIR: config.dir });
 
-  it('webhook crc signs with the chosen app\'s consumer secret from either position', async () => {
-    for (const args of [['--app', 'prod', 'webhook', 'crc', TOKEN], ['webhook', 'crc', TOKEN, '--app', 'prod']]) {
+  it("webhook crc signs with the chosen app's consumer secret from either position", async () => {
+    for (const args of [
+      ['--app', 'prod', 'webhook', 'crc', TOKEN],
+      ['webhook', 'crc', TOKEN, '--app', 'prod'],
+    ]) {
       const r = await runCli(args, { env: env() });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toBe(`${crcResponseToken(SECRETS.prod, TOKEN)}\n`);
@@ -166,15 +191,22 @@ describe('what the commands actually use, as real processes (#14.5)', () => {
   });
 
   it('webhook sign signs with the chosen app from either position', async () => {
-    for (const args of [['--app', 'prod', 'webhook', 'sign'], ['webhook', 'sign', '--app', 'prod']]) {
+    for (const args of [
+      ['--app', 'prod', 'webhook', 'sign'],
+      ['webhook', 'sign', '--app', 'prod'],
+    ]) {
       const r = await runCli(args, { env: env(), input: '{"a":1}' });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout.trim()).toBe(signBody(SECRETS.prod, '{"a":1}'));
     }
   });
 
-  it('webhook start answers X\'s CRC with the chosen app\'s secret from either position', async () => {
-    for (const [before, after] of [[['--app', 'prod'], []], [[], ['--app', 'prod']], [[], []]] as const) {
+  it("webhook start answers X's CRC with the chosen app's secret from either position", async () => {
+    for (const [before, after] of [
+      [['--app', 'prod'], []],
+      [[], ['--app', 'prod']],
+      [[], []],
+    ] as const) {
       const child = spawnCli([...before, 'webhook', 'start', '--no-tunnel', '--port', '0', '--json', ...after], { env: env() });
       try {
         const ready = await new Promise<{ localUrl: string }>((resolve, reject) => {
@@ -200,7 +232,7 @@ describe('what the commands actually use, as real processes (#14.5)', () => {
     }
   });
 
-  it('a request goes to the chosen app\'s X with its credential, auth kind and trace header, from either position', async () => {
+  it("a request goes to the chosen app's X with its credential, auth kind and trace header, from either position", async () => {
     for (const args of [
       ['--app', 'prod', '--auth', 'oauth1', '-t', '-v', 'whoami', '--json'],
       ['whoami', '--json', '--app', 'prod', '--auth', 'oauth1', '-t', '-v'],

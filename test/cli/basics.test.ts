@@ -48,13 +48,15 @@ describe('version, help and completion', () => {
   it('refuses an unknown shell and an unknown flag with one line and exit 2', async () => {
     const shell = await runCli(['completion', 'tcsh']);
     expect(shell.code).toBe(2);
-    expect(shell.stderr).toBe("xcli: command-argument value 'tcsh' is invalid for argument 'shell'. Allowed choices are bash, zsh, fish, powershell. (see 'xcli completion --help')\n");
+    expect(shell.stderr).toBe(
+      "xcli: command-argument value 'tcsh' is invalid for argument 'shell'. Allowed choices are bash, zsh, fish, powershell. (see 'xcli completion --help')\n",
+    );
     const flag = await runCli(['--no-such-flag']);
     expect(flag.code).toBe(2);
     expect(flag.stderr.trim().split('\n')).toHaveLength(1);
     expect(flag.stderr).toMatch(/^xcli: unknown option '--no-such-flag'/);
   });
-  it('points a subcommand typo at that command\'s help, in one line', async () => {
+  it("points a subcommand typo at that command's help, in one line", async () => {
     const r = await runCli(['webhook', 'strat']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("xcli: unknown command 'strat' (Did you mean start?) (see 'xcli webhook --help')\n");

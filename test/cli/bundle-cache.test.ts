@@ -33,7 +33,10 @@ const codeCaches = (dir: string): string[] => {
 const NODE_20_PATH = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache !== 'function';
 
 function run(dir: string, args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [join(dir, 'bin', 'xcli.js'), ...args], { env: cleanEnv({ XCLI_CACHE_DIR: cacheDirOf(dir), ...env }), encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(dir, 'bin', 'xcli.js'), ...args], {
+    env: cleanEnv({ XCLI_CACHE_DIR: cacheDirOf(dir), ...env }),
+    encoding: 'utf8',
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -38,12 +38,18 @@ const REGISTER: Record<string, Register> = {
 };
 
 /** Registers one area on a fresh root with a run that records (name, options) instead of working. */
-async function parse(area: string, argv: string[]): Promise<{ name?: string; opts?: Record<string, unknown>; api: object; code: number }> {
+async function parse(
+  area: string,
+  argv: string[],
+): Promise<{ name?: string; opts?: Record<string, unknown>; api: object; code: number }> {
   const ctx = createContext(testIO(), {}, '9.9.9');
   const root = createRoot(ctx);
   let name: string | undefined;
   let opts: Record<string, unknown> | undefined;
-  const run = new Proxy({}, { get: (_t, key) => (_ctx: Context, o?: Record<string, unknown>) => void ((name = String(key)), (opts = o ?? {})) });
+  const run = new Proxy(
+    {},
+    { get: (_t, key) => (_ctx: Context, o?: Record<string, unknown>) => void ((name = String(key)), (opts = o ?? {})) },
+  );
   // The root command is the request command: its options come before the API options, as in createProgram.
   if (area === 'request') registerRequest(root, ctx, run as never);
   declareApiOptions(root);
@@ -60,12 +66,32 @@ const POST = '1460323737035677698';
 
 // [area, argv, run function, options it must receive (a subset of what it gets)]
 const CASES: Array<[string, string[], string, Record<string, unknown>]> = [
-  ['request', ['/2/tweets', '-X', 'POST', '-d', '{"text":"hi"}', '-H', 'A: 1', '-H', 'B: 2', '--retry', '3'], 'runRawRequest', { target: '/2/tweets', method: 'POST', data: '{"text":"hi"}', header: ['A: 1', 'B: 2'], retry: 3 }],
-  ['request', ['/2/users/me', '--paginate', '--max-pages', '2', '--fields', 'user=created_at'], 'runRawRequest', { target: '/2/users/me', paginate: true, maxPages: 2, fields: ['user=created_at'] }],
+  [
+    'request',
+    ['/2/tweets', '-X', 'POST', '-d', '{"text":"hi"}', '-H', 'A: 1', '-H', 'B: 2', '--retry', '3'],
+    'runRawRequest',
+    { target: '/2/tweets', method: 'POST', data: '{"text":"hi"}', header: ['A: 1', 'B: 2'], retry: 3 },
+  ],
+  [
+    'request',
+    ['/2/users/me', '--paginate', '--max-pages', '2', '--fields', 'user=created_at'],
+    'runRawRequest',
+    { target: '/2/users/me', paginate: true, maxPages: 2, fields: ['user=created_at'] },
+  ],
   ['routes', ['routes', '/2/webhooks', '-X', 'GET', '--json'], 'runRoutes', { filter: '/2/webhooks', method: 'GET', json: true }],
   ['routes', ['limits', 'tweets', '--json'], 'runLimits', { filter: 'tweets', json: true }],
-  ['posting', ['post', 'hello', '--media', 'a.jpg', '--alt', 'A', '--media', 'b.png'], 'runPost', { text: 'hello', media: ['a.jpg', 'b.png'], alt: ['A'] }],
-  ['posting', ['post', '--thread', '--poll', 'a,b', '--poll-minutes', '60'], 'runPost', { thread: true, poll: 'a,b', pollMinutes: '60' }],
+  [
+    'posting',
+    ['post', 'hello', '--media', 'a.jpg', '--alt', 'A', '--media', 'b.png'],
+    'runPost',
+    { text: 'hello', media: ['a.jpg', 'b.png'], alt: ['A'] },
+  ],
+  [
+    'posting',
+    ['post', '--thread', '--poll', 'a,b', '--poll-minutes', '60'],
+    'runPost',
+    { thread: true, poll: 'a,b', pollMinutes: '60' },
+  ],
   ['posting', ['reply', POST, 'yes', '--media-id', '1'], 'runReply', { target: POST, text: 'yes', mediaId: ['1'] }],
   ['posting', ['quote', POST, 'look'], 'runQuote', { target: POST, text: 'look' }],
   ['posting', ['delete', POST, '--json'], 'runDelete', { target: POST, json: true }],
@@ -87,17 +113,37 @@ const CASES: Array<[string, string[], string, Record<string, unknown>]> = [
   ['users', ['following', '--of', 'bob', '-n', '50'], 'runGraph', { which: 'following', of: 'bob', maxResults: '50' }],
   ['users', ['followers', '--next-token', 'T'], 'runGraph', { which: 'followers', nextToken: 'T' }],
   ['reading', ['read', POST], 'runRead', { target: POST }],
-  ['reading', ['search', 'from:x', '-n', '250', '--since-id', '5', '--watch', '--expand', 'author_id'], 'runSearch', { query: 'from:x', maxResults: '250', sinceId: '5', watch: true, expand: ['author_id'] }],
+  [
+    'reading',
+    ['search', 'from:x', '-n', '250', '--since-id', '5', '--watch', '--expand', 'author_id'],
+    'runSearch',
+    { query: 'from:x', maxResults: '250', sinceId: '5', watch: true, expand: ['author_id'] },
+  ],
   ['reading', ['posts', 'bob', '-n', '7'], 'runPosts', { target: 'bob', maxResults: '7' }],
-  ['reading', ['timeline', '--start-time', '2026-01-01T00:00:00Z'], 'runMyList', { which: 'timeline', startTime: '2026-01-01T00:00:00Z' }],
+  [
+    'reading',
+    ['timeline', '--start-time', '2026-01-01T00:00:00Z'],
+    'runMyList',
+    { which: 'timeline', startTime: '2026-01-01T00:00:00Z' },
+  ],
   ['reading', ['mentions'], 'runMyList', { which: 'mentions' }],
   ['reading', ['bookmarks'], 'runMyList', { which: 'bookmarks' }],
   ['reading', ['likes', '--json'], 'runMyList', { which: 'likes', json: true }],
   ['reading', ['dms', '-n', '3'], 'runDms', { maxResults: '3' }],
-  ['media', ['media', 'upload', 'clip.mp4', '--category', 'tweet_video', '--no-wait', '--timeout', '90s'], 'runUpload', { file: 'clip.mp4', category: 'tweet_video', wait: false, timeout: '90s' }],
+  [
+    'media',
+    ['media', 'upload', 'clip.mp4', '--category', 'tweet_video', '--no-wait', '--timeout', '90s'],
+    'runUpload',
+    { file: 'clip.mp4', category: 'tweet_video', wait: false, timeout: '90s' },
+  ],
   ['media', ['media', 'status', '42', '-w'], 'runStatus', { id: '42', wait: true, timeout: '10m' }],
   ['activity', ['activity', 'subscriptions', 'list', '--webhook', '9', '--all'], 'runList', { webhook: '9', all: true }],
-  ['activity', ['activity', 'subs', 'create', '--event-type', 'profile.update.bio', '--user', '@me', '--webhook', '9', '--tag', 't'], 'runCreate', { eventType: 'profile.update.bio', user: '@me', webhookId: '9', tag: 't' }],
+  [
+    'activity',
+    ['activity', 'subs', 'create', '--event-type', 'profile.update.bio', '--user', '@me', '--webhook', '9', '--tag', 't'],
+    'runCreate',
+    { eventType: 'profile.update.bio', user: '@me', webhookId: '9', tag: 't' },
+  ],
   ['activity', ['activity', 'subscriptions', 'update', '77', '--tag', 'n'], 'runUpdate', { id: '77', tag: 'n' }],
   ['activity', ['activity', 'subscriptions', 'delete', '1', '2'], 'runDelete', { ids: ['1', '2'] }],
   ['activity', ['activity', 'event-types', '--json'], 'runEventTypes', { json: true }],
@@ -105,21 +151,56 @@ const CASES: Array<[string, string[], string, Record<string, unknown>]> = [
   ['accountActivity', ['account-activity', 'subscribe', '--webhook', '9'], 'runSubscribe', { webhook: '9' }],
   ['accountActivity', ['account-activity', 'status', '--webhook', '9'], 'runStatus', { webhook: '9' }],
   ['accountActivity', ['account-activity', 'list', '--webhook', '9', '--json'], 'runList', { webhook: '9', json: true }],
-  ['accountActivity', ['account-activity', 'unsubscribe', '--webhook', '9', '--user', '@a'], 'runUnsubscribe', { webhook: '9', user: '@a' }],
+  [
+    'accountActivity',
+    ['account-activity', 'unsubscribe', '--webhook', '9', '--user', '@a'],
+    'runUnsubscribe',
+    { webhook: '9', user: '@a' },
+  ],
   ['accountActivity', ['account-activity', 'count'], 'runCount', {}],
   ['stream', ['stream', 'rules', 'list', '1', '2'], 'runRulesList', { ids: ['1', '2'] }],
-  ['stream', ['stream', 'rules', 'add', 'cats', 'dogs', '--tag', 'pets', '--dry-run'], 'runRulesAdd', { values: ['cats', 'dogs'], tag: 'pets', dryRun: true }],
+  [
+    'stream',
+    ['stream', 'rules', 'add', 'cats', 'dogs', '--tag', 'pets', '--dry-run'],
+    'runRulesAdd',
+    { values: ['cats', 'dogs'], tag: 'pets', dryRun: true },
+  ],
   ['stream', ['stream', 'rules', 'delete', '5', '--dry-run'], 'runRulesDelete', { ids: ['5'], dryRun: true }],
-  ['stream', ['stream', 'webhooks', 'link', '9', '--expansions', 'author_id', '--poll-fields', 'options'], 'runWebhookLink', { id: '9', expansions: 'author_id', pollFields: 'options' }],
+  [
+    'stream',
+    ['stream', 'webhooks', 'link', '9', '--expansions', 'author_id', '--poll-fields', 'options'],
+    'runWebhookLink',
+    { id: '9', expansions: 'author_id', pollFields: 'options' },
+  ],
   ['stream', ['stream', 'webhooks', 'list'], 'runWebhookList', {}],
   ['stream', ['stream', 'webhooks', 'unlink', '9'], 'runWebhookUnlink', { id: '9' }],
   ['auth', ['auth', 'app', 'TOKEN'], 'runAuthApp', { token: 'TOKEN' }],
   ['auth', ['auth', 'bearer', '--bearer-token', 'T2'], 'runAuthApp', { token: 'T2' }],
-  ['auth', ['auth', 'oauth1', '--consumer-key', 'k', '--consumer-secret', '-', '--access-token', 'a', '--token-secret', 's'], 'runAuthOAuth1', { consumerKey: 'k', consumerSecret: '-', accessToken: 'a', tokenSecret: 's' }],
-  ['auth', ['auth', 'oauth2', 'alice', '--headless', '--scopes', 'tweet.read', '--scopes', 'users.read', '--timeout', '30'], 'runAuthOAuth2', { username: 'alice', headless: true, scopes: ['tweet.read', 'users.read'], timeoutMs: 30_000 }],
-  ['auth', ['auth', 'apps', 'add', 'work', '--client-id', 'cid', '--client-secret', '-', '--api-base-url', 'http://127.0.0.1:1'], 'runAppsAdd', { name: 'work', clientId: 'cid', clientSecret: '-', apiBaseUrl: 'http://127.0.0.1:1' }],
+  [
+    'auth',
+    ['auth', 'oauth1', '--consumer-key', 'k', '--consumer-secret', '-', '--access-token', 'a', '--token-secret', 's'],
+    'runAuthOAuth1',
+    { consumerKey: 'k', consumerSecret: '-', accessToken: 'a', tokenSecret: 's' },
+  ],
+  [
+    'auth',
+    ['auth', 'oauth2', 'alice', '--headless', '--scopes', 'tweet.read', '--scopes', 'users.read', '--timeout', '30'],
+    'runAuthOAuth2',
+    { username: 'alice', headless: true, scopes: ['tweet.read', 'users.read'], timeoutMs: 30_000 },
+  ],
+  [
+    'auth',
+    ['auth', 'apps', 'add', 'work', '--client-id', 'cid', '--client-secret', '-', '--api-base-url', 'http://127.0.0.1:1'],
+    'runAppsAdd',
+    { name: 'work', clientId: 'cid', clientSecret: '-', apiBaseUrl: 'http://127.0.0.1:1' },
+  ],
   ['auth', ['auth', 'apps', 'list', '--json'], 'runAppsList', { json: true }],
-  ['auth', ['auth', 'apps', 'update', 'work', '--redirect-uri', 'http://localhost:9/cb'], 'runAppsUpdate', { name: 'work', redirectUri: 'http://localhost:9/cb' }],
+  [
+    'auth',
+    ['auth', 'apps', 'update', 'work', '--redirect-uri', 'http://localhost:9/cb'],
+    'runAppsUpdate',
+    { name: 'work', redirectUri: 'http://localhost:9/cb' },
+  ],
   ['auth', ['auth', 'apps', 'remove', 'old'], 'runAppsRemove', { name: 'old' }],
   ['auth', ['auth', 'default', 'work', 'alice'], 'runAuthDefault', { app: 'work', user: 'alice' }],
   ['auth', ['auth', 'default'], 'runAuthDefault', { app: undefined, user: undefined }],
@@ -131,9 +212,19 @@ const CASES: Array<[string, string[], string, Record<string, unknown>]> = [
   ['auth', ['token'], 'runToken', {}],
   ['completion', ['completion', 'fish'], 'runCompletion', { shell: 'fish' }],
   ['version', ['version'], 'runVersion', {}],
-  ['sandbox', ['sandbox', '--port', '9000', '--fast-retries', '--duplicates', '0.2', '--crc-every', '30s'], 'runSandbox', { port: 9000, host: '127.0.0.1', fastRetries: true, duplicates: 0.2, crcEveryMs: 30_000 }],
+  [
+    'sandbox',
+    ['sandbox', '--port', '9000', '--fast-retries', '--duplicates', '0.2', '--crc-every', '30s'],
+    'runSandbox',
+    { port: 9000, host: '127.0.0.1', fastRetries: true, duplicates: 0.2, crcEveryMs: 30_000 },
+  ],
   ['sandbox', ['--app', 'lab', 'sandbox', '--state', 's.json'], 'runSandbox', { appName: 'lab', stateFile: 's.json' }],
-  ['sandbox', ['sandbox', 'emit', 'profile.update.bio', '--user', '@a', '--set', 'after=x', '--set', 'before=y'], 'runSandboxEmit', { type: 'profile.update.bio', user: '@a', set: ['after=x', 'before=y'] }],
+  [
+    'sandbox',
+    ['sandbox', 'emit', 'profile.update.bio', '--user', '@a', '--set', 'after=x', '--set', 'before=y'],
+    'runSandboxEmit',
+    { type: 'profile.update.bio', user: '@a', set: ['after=x', 'before=y'] },
+  ],
   ['sandbox', ['sandbox', 'status', '--json'], 'runSandboxStatus', { json: true }],
   ['sandbox', ['sandbox', 'deliveries', '--webhook', '7', '--app', 'lab'], 'runSandboxDeliveries', { webhook: '7', app: 'lab' }],
   ['mcp', ['mcp', 'http://127.0.0.1:1/mcp'], 'runMcpBridge', { url: 'http://127.0.0.1:1/mcp' }],
@@ -142,12 +233,15 @@ const CASES: Array<[string, string[], string, Record<string, unknown>]> = [
 ];
 
 describe('every command binds its flags into its options (#15.1)', () => {
-  it.each(CASES.map(([area, argv, name, opts]) => [argv.join(' '), area, argv, name, opts] as const))('xcli %s', async (_title, area, argv, name, opts) => {
-    const parsed = await parse(area, argv);
-    expect(parsed.code).toBe(0);
-    expect(parsed.name).toBe(name);
-    expect(parsed.opts).toMatchObject(opts);
-  });
+  it.each(CASES.map(([area, argv, name, opts]) => [argv.join(' '), area, argv, name, opts] as const))(
+    'xcli %s',
+    async (_title, area, argv, name, opts) => {
+      const parsed = await parse(area, argv);
+      expect(parsed.code).toBe(0);
+      expect(parsed.name).toBe(name);
+      expect(parsed.opts).toMatchObject(opts);
+    },
+  );
 
   it('leaves the API options to ctx.api, from either position', async () => {
     const before = await parse('posting', ['--app', 'prod', '-v', 'like', POST]);
@@ -157,7 +251,12 @@ describe('every command binds its flags into its options (#15.1)', () => {
   });
 
   it('refuses bad input before the run is called (exit 2, run not reached)', async () => {
-    for (const [area, argv] of [['auth', ['auth', 'app', 'T', '--bearer-token', 'U']], ['auth', ['auth', 'clear']], ['request', ['/2/x', '--retry', 'many']], ['auth', ['auth', 'oauth2', '--timeout', '0']]] as const) {
+    for (const [area, argv] of [
+      ['auth', ['auth', 'app', 'T', '--bearer-token', 'U']],
+      ['auth', ['auth', 'clear']],
+      ['request', ['/2/x', '--retry', 'many']],
+      ['auth', ['auth', 'oauth2', '--timeout', '0']],
+    ] as const) {
       const parsed = await parse(area, [...argv]);
       expect(parsed.code, argv.join(' ')).toBe(2);
       expect(parsed.name, argv.join(' ')).toBeUndefined();

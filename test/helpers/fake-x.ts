@@ -41,7 +41,12 @@ export async function startFakeX(options: SandboxOptions = {}): Promise<FakeX> {
       };
       if (o.bearer || o.all) env.X_BEARER_TOKEN = c.bearerToken;
       if (o.oauth1 || o.all) {
-        Object.assign(env, { X_CONSUMER_KEY: c.consumerKey, X_CONSUMER_SECRET: c.consumerSecret, X_ACCESS_TOKEN: c.accessToken, X_ACCESS_TOKEN_SECRET: c.accessTokenSecret });
+        Object.assign(env, {
+          X_CONSUMER_KEY: c.consumerKey,
+          X_CONSUMER_SECRET: c.consumerSecret,
+          X_ACCESS_TOKEN: c.accessToken,
+          X_ACCESS_TOKEN_SECRET: c.accessTokenSecret,
+        });
       }
       if (o.oauth2Client || o.all) Object.assign(env, { X_CLIENT_ID: c.clientId, X_CLIENT_SECRET: c.clientSecret });
       for (const [k, v] of Object.entries(o.extra ?? {})) if (v !== undefined) env[k] = v;

@@ -57,7 +57,12 @@ async function read(chunks: Buffer[], stopAfter = Infinity) {
 }
 
 describe('stream lines as bytes', () => {
-  const records = ['{"data":{"id":"1","text":"héllo 🌍"}}', '{"data":{"id":"2","text":"a\\nb"}}', '{"data":{"id":"3"}}', '  {"data":{"id":"4"}}  '];
+  const records = [
+    '{"data":{"id":"1","text":"héllo 🌍"}}',
+    '{"data":{"id":"2","text":"a\\nb"}}',
+    '{"data":{"id":"3"}}',
+    '  {"data":{"id":"4"}}  ',
+  ];
 
   it('finds the same lines for any chunking: LF, CRLF, heartbeats, blank lines, a last line without newline', async () => {
     const text = `\r\n${records[0]}\r\n\r\n${records[1]}\n\n \t\r\n${records[2]}\r\n${records[3]}`;

@@ -74,8 +74,20 @@ export function fullApp(apiBaseUrl: string): Record<string, unknown> {
   return {
     apiBaseUrl,
     bearerToken: SECRETS.bearer,
-    oauth1: { consumerKey: SECRETS.consumerKey, consumerSecret: SECRETS.consumerSecret, accessToken: SECRETS.accessToken, tokenSecret: SECRETS.tokenSecret },
-    oauth2Tokens: { alice: { accessToken: SECRETS.oauth2, refreshToken: SECRETS.refresh, expiresAt: Date.now() + 3_600_000, scopes: ['tweet.read', 'users.read'] } },
+    oauth1: {
+      consumerKey: SECRETS.consumerKey,
+      consumerSecret: SECRETS.consumerSecret,
+      accessToken: SECRETS.accessToken,
+      tokenSecret: SECRETS.tokenSecret,
+    },
+    oauth2Tokens: {
+      alice: {
+        accessToken: SECRETS.oauth2,
+        refreshToken: SECRETS.refresh,
+        expiresAt: Date.now() + 3_600_000,
+        scopes: ['tweet.read', 'users.read'],
+      },
+    },
     defaultUser: 'alice',
   };
 }

@@ -7,7 +7,11 @@ import { json, useLocalApi } from './local-server.js';
 const api = useLocalApi();
 const serve = api.serve;
 
-const capped = { title: 'UsageCapExceeded', detail: 'Usage cap exceeded: Monthly product cap', type: 'https://api.x.com/2/problems/usage-capped' };
+const capped = {
+  title: 'UsageCapExceeded',
+  detail: 'Usage cap exceeded: Monthly product cap',
+  type: 'https://api.x.com/2/problems/usage-capped',
+};
 const tooMany = { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 };
 
 describe('network failures', () => {
@@ -45,7 +49,12 @@ describe('network failures', () => {
 describe('--retry', () => {
   it('waits out a 429 until x-rate-limit-reset, then succeeds', async () => {
     const env = await serve((_r, res, i) => {
-      if (i === 0) return json(res, 429, tooMany, { 'x-rate-limit-limit': '900', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(Math.floor(Date.now() / 1000) + 2) });
+      if (i === 0)
+        return json(res, 429, tooMany, {
+          'x-rate-limit-limit': '900',
+          'x-rate-limit-remaining': '0',
+          'x-rate-limit-reset': String(Math.floor(Date.now() / 1000) + 2),
+        });
       json(res, 200, '{"data":{"id":"20"}}');
     });
     const r = await runCli(['--retry', '2', '/2/tweets/20'], { env });
@@ -90,7 +99,12 @@ describe('--retry', () => {
   });
 
   it('gives up at once when the reset is later than --max-wait', async () => {
-    const env = await serve((_r, res) => json(res, 429, tooMany, { 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(Math.floor(Date.now() / 1000) + 600) }));
+    const env = await serve((_r, res) =>
+      json(res, 429, tooMany, {
+        'x-rate-limit-remaining': '0',
+        'x-rate-limit-reset': String(Math.floor(Date.now() / 1000) + 600),
+      }),
+    );
     const r = await runCli(['--retry', '3', '--max-wait', '5', '/2/tweets/20'], { env });
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/the limit resets in (9m59s|10m00s|10m01s), longer than --max-wait 5s\n$/);
@@ -112,6 +126,9 @@ describe('--retry', () => {
     const env = await serve((_r, res) => json(res, 200, '{}'));
     const r = await runCli(['--retry', '1', 'http://127.0.0.1:1/x'], { env });
     expect(r.code).toBe(4);
-    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/connection refused; retrying in 1s \(retry 1 of 1\)$/), 'xcli: GET http://127.0.0.1:1/x: connection refused']);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/connection refused; retrying in 1s \(retry 1 of 1\)$/),
+      'xcli: GET http://127.0.0.1:1/x: connection refused',
+    ]);
   });
 });

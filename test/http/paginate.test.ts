@@ -12,11 +12,16 @@ beforeEach(async () => {
     const url = new URL(req.url, 'http://x');
     const token = url.searchParams.get('pagination_token') ?? url.searchParams.get('next_token') ?? '';
     const page = TOKENS.indexOf(token);
-    if (page < 0 || (url.pathname.endsWith('/broken') && page === 1)) return json(res, 400, { title: 'Invalid Request', detail: 'bad token' });
+    if (page < 0 || (url.pathname.endsWith('/broken') && page === 1))
+      return json(res, 400, { title: 'Invalid Request', detail: 'bad token' });
     if (url.pathname.endsWith('/dropping') && page === 1) return void res.socket?.destroy();
     if (url.pathname.endsWith('/hanging') && page === 1) return;
     const next = TOKENS[page + 1];
-    json(res, 200, `{"data":[{"id":"${page + 1}00000000000000000001"}],"meta":{"result_count":1${next ? `,"next_token":"${next}"` : ''}}}`);
+    json(
+      res,
+      200,
+      `{"data":[{"id":"${page + 1}00000000000000000001"}],"meta":{"result_count":1${next ? `,"next_token":"${next}"` : ''}}}`,
+    );
   }, fullApp);
 });
 
@@ -34,7 +39,11 @@ describe('--paginate', () => {
       '/2/users/1/followers?max_results=1&pagination_token=t3',
     ]);
     await runCli(['/2/users/search', '-f', 'query=x', '--paginate'], { env });
-    expect(api.server.requests.slice(3).map((q) => q.url)).toEqual(['/2/users/search?query=x', '/2/users/search?query=x&next_token=t2', '/2/users/search?query=x&next_token=t3']);
+    expect(api.server.requests.slice(3).map((q) => q.url)).toEqual([
+      '/2/users/search?query=x',
+      '/2/users/search?query=x&next_token=t2',
+      '/2/users/search?query=x&next_token=t3',
+    ]);
   });
 
   it('--max-pages stops early and --page-token resumes', async () => {
@@ -58,7 +67,9 @@ describe('--paginate', () => {
     const dropped = await runCli(['/2/users/1/dropping', '--paginate'], { env });
     expect(dropped.code).toBe(4);
     expect(dropped.stdout.trim().split('\n')).toHaveLength(1);
-    expect(dropped.stderr).toMatch(/^xcli: GET http:\/\/127\.0\.0\.1:\d+\/2\/users\/1\/dropping: .* \(page 2; resume with --page-token t2\)\n$/);
+    expect(dropped.stderr).toMatch(
+      /^xcli: GET http:\/\/127\.0\.0\.1:\d+\/2\/users\/1\/dropping: .* \(page 2; resume with --page-token t2\)\n$/,
+    );
 
     const child = spawnCli(['/2/users/1/hanging', '--paginate'], { env });
     child.stdin!.end();
@@ -75,7 +86,9 @@ describe('--paginate', () => {
   it('refuses routes that do not page and methods other than GET', async () => {
     const noPages = await runCli(['/2/tweets/20', '--paginate'], { env });
     expect(noPages.code).toBe(2);
-    expect(noPages.stderr).toBe('xcli: --paginate: GET /2/tweets/{id} does not page (it takes no pagination_token or next_token)\n');
+    expect(noPages.stderr).toBe(
+      'xcli: --paginate: GET /2/tweets/{id} does not page (it takes no pagination_token or next_token)\n',
+    );
     const post = await runCli(['-X', 'POST', '/2/users/1/followers', '--paginate'], { env });
     expect(post.code).toBe(2);
     const stray = await runCli(['/2/users/1/followers', '--max-pages', '2'], { env });

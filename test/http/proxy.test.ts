@@ -35,10 +35,13 @@ describe('proxies', () => {
   });
 
   it('the lower-case http_proxy works too, and streams go through it', async () => {
-    const env = await api.serve((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(`${tweet}\r\n`);
-    }, (url) => ({ apiBaseUrl: viaName(url), bearerToken: SECRETS.bearer }));
+    const env = await api.serve(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(`${tweet}\r\n`);
+      },
+      (url) => ({ apiBaseUrl: viaName(url), bearerToken: SECRETS.bearer }),
+    );
     const r = await runCli(['/2/tweets/sample/stream', '--no-reconnect'], { env: { ...env, http_proxy: proxy.url } });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${tweet}\n`);
@@ -52,7 +55,9 @@ describe('proxies', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).not.toContain('* proxy:');
     }
-    const lower = await runCli(['/2/tweets/20'], { env: { ...env, HTTPS_PROXY: proxy.url, http_proxy: proxy.url, no_proxy: `127.0.0.1:${new URL(api.server.url).port}` } });
+    const lower = await runCli(['/2/tweets/20'], {
+      env: { ...env, HTTPS_PROXY: proxy.url, http_proxy: proxy.url, no_proxy: `127.0.0.1:${new URL(api.server.url).port}` },
+    });
     expect(lower.code).toBe(0);
     expect(proxy.passed).toEqual([]);
     expect(api.server.requests).toHaveLength(4);
@@ -65,10 +70,12 @@ describe('proxies', () => {
   it('HTTPS_PROXY: https is tunnelled with CONNECT to the API host', async () => {
     // Where the tunnel leads: a TCP server that records the TLS ClientHello and hangs up.
     const hellos: Buffer[] = [];
-    const tls = createTcpServer((socket: Socket) => socket.once('data', (chunk: Buffer) => {
-      hellos.push(chunk);
-      socket.destroy();
-    }));
+    const tls = createTcpServer((socket: Socket) =>
+      socket.once('data', (chunk: Buffer) => {
+        hellos.push(chunk);
+        socket.destroy();
+      }),
+    );
     await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
     const { port } = tls.address() as AddressInfo;
     try {
@@ -86,15 +93,24 @@ describe('proxies', () => {
   });
 
   it('OAuth2 token refresh goes through the proxy', async () => {
-    const env = await api.serve((req, res) => {
-      if (req.url === '/2/oauth2/token') return json(res, 200, { token_type: 'bearer', access_token: 'fresh-access', refresh_token: 'fresh-refresh', expires_in: 7200 });
-      json(res, 200, '{"data":{"id":"1","username":"alice"}}');
-    }, (url) => ({
-      apiBaseUrl: viaName(url),
-      clientId: 'client-id',
-      defaultUser: 'alice',
-      oauth2Tokens: { alice: { accessToken: 'stale-access', refreshToken: SECRETS.refresh, expiresAt: Date.now() - 1000 } },
-    }));
+    const env = await api.serve(
+      (req, res) => {
+        if (req.url === '/2/oauth2/token')
+          return json(res, 200, {
+            token_type: 'bearer',
+            access_token: 'fresh-access',
+            refresh_token: 'fresh-refresh',
+            expires_in: 7200,
+          });
+        json(res, 200, '{"data":{"id":"1","username":"alice"}}');
+      },
+      (url) => ({
+        apiBaseUrl: viaName(url),
+        clientId: 'client-id',
+        defaultUser: 'alice',
+        oauth2Tokens: { alice: { accessToken: 'stale-access', refreshToken: SECRETS.refresh, expiresAt: Date.now() - 1000 } },
+      }),
+    );
     const r = await runCli(['/2/users/me'], { env: { ...env, HTTP_PROXY: proxy.url } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -121,11 +137,17 @@ describe('proxies', () => {
         res.writeHead(req.method === 'POST' ? 200 : 400).end();
       });
       const publicUrl = `${viaName(hook.url).replace('api.x.test', 'hook.test')}/webhook`;
-      const r = await runCli(['webhook', 'check', publicUrl, '--event', 'like.create'], { env: { XCLI_CONFIG_DIR: api.configDir, X_CONSUMER_SECRET: secret, HTTP_PROXY: proxy.url } });
+      const r = await runCli(['webhook', 'check', publicUrl, '--event', 'like.create'], {
+        env: { XCLI_CONFIG_DIR: api.configDir, X_CONSUMER_SECRET: secret, HTTP_PROXY: proxy.url },
+      });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('✓ response_token correct');
-      expect(proxy.passed.map((p) => p.line.replace(/\?.*/, ''))).toEqual([`GET ${publicUrl}`, `GET ${publicUrl}`, `POST ${publicUrl}`]);
+      expect(proxy.passed.map((p) => p.line.replace(/\?.*/, ''))).toEqual([
+        `GET ${publicUrl}`,
+        `GET ${publicUrl}`,
+        `POST ${publicUrl}`,
+      ]);
       expect(hook.requests).toHaveLength(3);
     });
   });

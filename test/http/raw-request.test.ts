@@ -13,7 +13,16 @@ let env: Record<string, string>;
 beforeEach(async () => {
   env = await api.serve((req, res) => {
     if (req.url.startsWith('/2/problem')) {
-      return json(res, 404, { title: 'Not Found Error', detail: 'Could not find tweet with id: [20].', type: 'https://api.x.com/2/problems/resource-not-found' }, { 'x-transaction-id': 'tx-123' });
+      return json(
+        res,
+        404,
+        {
+          title: 'Not Found Error',
+          detail: 'Could not find tweet with id: [20].',
+          type: 'https://api.x.com/2/problems/resource-not-found',
+        },
+        { 'x-transaction-id': 'tx-123' },
+      );
     }
     if (req.url.startsWith('/2/text')) {
       res.writeHead(200, { 'content-type': 'text/plain' });
@@ -57,7 +66,25 @@ describe('requests', () => {
   });
 
   it('sends -X, repeated -H and -t, and lets the user Authorization and Content-Type win', async () => {
-    const r = await runCli(['-X', 'put', '/2/x', '-H', 'X-One: 1', '-H', 'X-Two: a:b', '-t', '-H', 'Authorization: Bearer mine', '-H', 'Content-Type: text/plain', '-d', '{"a":1}'], { env });
+    const r = await runCli(
+      [
+        '-X',
+        'put',
+        '/2/x',
+        '-H',
+        'X-One: 1',
+        '-H',
+        'X-Two: a:b',
+        '-t',
+        '-H',
+        'Authorization: Bearer mine',
+        '-H',
+        'Content-Type: text/plain',
+        '-d',
+        '{"a":1}',
+      ],
+      { env },
+    );
     expect(r.code).toBe(0);
     const req = last();
     expect(req.method).toBe('PUT');
@@ -71,7 +98,11 @@ describe('requests', () => {
 
   it('-d implies POST, picks JSON or form, and sends a body with any method', async () => {
     await runCli(['/2/tweets', '-d', '{"text":"hi"}'], { env });
-    expect([last().method, last().headers['content-type'], last().body.toString()]).toEqual(['POST', 'application/json', '{"text":"hi"}']);
+    expect([last().method, last().headers['content-type'], last().body.toString()]).toEqual([
+      'POST',
+      'application/json',
+      '{"text":"hi"}',
+    ]);
     await runCli(['/2/x', '-d', 'a=1&b=2'], { env });
     expect(last().headers['content-type']).toBe('application/x-www-form-urlencoded');
     await runCli(['-X', 'DELETE', '/2/x', '-d', '{"k":true}'], { env });
@@ -94,9 +125,16 @@ describe('requests', () => {
     await runCli(['/2/tweets/search/recent', '-f', 'query=from:x lang:en', '-f', 'max_results=10'], { env });
     expect(last().method).toBe('GET');
     expect(last().url).toBe('/2/tweets/search/recent?query=from%3Ax+lang%3Aen&max_results=10');
-    await runCli(['-X', 'POST', '/2/tweets', '-f', 'text=hi', '-f', 'reply[in_reply_to_tweet_id]=1460323737035677698', '-f', 'n=3'], { env });
+    await runCli(
+      ['-X', 'POST', '/2/tweets', '-f', 'text=hi', '-f', 'reply[in_reply_to_tweet_id]=1460323737035677698', '-f', 'n=3'],
+      { env },
+    );
     expect(last().headers['content-type']).toBe('application/json');
-    expect(JSON.parse(last().body.toString())).toEqual({ text: 'hi', reply: { in_reply_to_tweet_id: '1460323737035677698' }, n: 3 });
+    expect(JSON.parse(last().body.toString())).toEqual({
+      text: 'hi',
+      reply: { in_reply_to_tweet_id: '1460323737035677698' },
+      n: 3,
+    });
   });
 
   it('-F sends a multipart upload, with -f fields as parts', async () => {
@@ -123,7 +161,9 @@ describe('requests', () => {
 
   it('--pretty formats JSON losslessly and --raw keeps the bytes; not both', async () => {
     const pretty = await runCli(['--pretty', '/2/tweets/20'], { env });
-    expect(pretty.stdout).toBe('{\n  "data": {\n    "id": "20",\n    "n": 12345678901234567890,\n    "text": "a \\u003cb\\u003e & c"\n  }\n}\n');
+    expect(pretty.stdout).toBe(
+      '{\n  "data": {\n    "id": "20",\n    "n": 12345678901234567890,\n    "text": "a \\u003cb\\u003e & c"\n  }\n}\n',
+    );
     const coloured = await runCli(['--pretty', '/2/tweets/20'], { env: { ...env, FORCE_COLOR: '1' } });
     expect(coloured.stdout).toContain('\x1b[1;34m"data"\x1b[0m');
     const raw = await runCli(['--raw', '/2/tweets/20'], { env });
@@ -137,7 +177,9 @@ describe('requests', () => {
 
   it('-v traces to stderr with every secret redacted', async () => {
     for (const auth of ['oauth2', 'oauth1', 'app']) {
-      const r = await runCli(['-v', '--auth', auth, `/2/tweets/20?access_token=${SECRETS.refresh}&pagination_token=pg1`], { env });
+      const r = await runCli(['-v', '--auth', auth, `/2/tweets/20?access_token=${SECRETS.refresh}&pagination_token=pg1`], {
+        env,
+      });
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(BODY);
       expect(r.stderr).toMatch(/^\* auth: /);
@@ -146,7 +188,8 @@ describe('requests', () => {
       expect(r.stderr).toContain('pagination_token=pg1');
       expect(r.stderr).toContain('< 200 OK');
       expect(r.stderr).toContain('< set-cookie: [redacted]');
-      for (const secret of [...Object.values(SECRETS).filter((s) => s !== SECRETS.consumerKey), 'cookie-secret-value']) expect(r.stderr).not.toContain(secret);
+      for (const secret of [...Object.values(SECRETS).filter((s) => s !== SECRETS.consumerKey), 'cookie-secret-value'])
+        expect(r.stderr).not.toContain(secret);
       expect(r.stderr).not.toContain('oauth_signature=');
     }
   });
@@ -168,7 +211,10 @@ describe('errors', () => {
       [['ftp://example.com/x'], /^xcli: bad URL/],
       [['wbhook'], /^xcli: unknown command 'wbhook'/],
       [[], /^xcli: no URL given/],
-      [['/2/tweets', '-H', 'Content-Type: application/json', '-d', '{"text": nope}'], /^xcli: -d is not valid JSON \(Content-Type application\/json\)/],
+      [
+        ['/2/tweets', '-H', 'Content-Type: application/json', '-d', '{"text": nope}'],
+        /^xcli: -d is not valid JSON \(Content-Type application\/json\)/,
+      ],
       [['/2/tweets', '-H', 'NoColon'], /^xcli: -H 'NoColon': expected 'Name: value'/],
       [['/2/tweets', '--retry', 'x'], /^xcli: .*--retry/],
       [['/2/tweets/20', '--max-records', '0'], /^xcli: .*--max-records/],
@@ -194,14 +240,21 @@ describe('errors', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(api.server.requests).toHaveLength(0);
       // A route that needs user context, with only a bearer token: refused before sending.
-      const bearerOnly = await runCli(['/2/users/me'], { env: { XCLI_CONFIG_DIR: empty.dir, XCLI_API_BASE_URL: api.server.url, X_BEARER_TOKEN: SECRETS.bearer } });
+      const bearerOnly = await runCli(['/2/users/me'], {
+        env: { XCLI_CONFIG_DIR: empty.dir, XCLI_API_BASE_URL: api.server.url, X_BEARER_TOKEN: SECRETS.bearer },
+      });
       expect(bearerOnly.code).toBe(3);
-      expect(bearerOnly.stderr).toMatch(/GET \/2\/users\/me needs user context: OAuth2 user token or OAuth 1\.0a.*xcli auth oauth2/);
+      expect(bearerOnly.stderr).toMatch(
+        /GET \/2\/users\/me needs user context: OAuth2 user token or OAuth 1\.0a.*xcli auth oauth2/,
+      );
       expect(api.server.requests).toHaveLength(0);
       expect(() => readFileSync(join(empty.dir, 'config.json'))).toThrow();
       // An unknown -u or --app is refused too; xurl would silently fall back to another credential.
       const before = readFileSync(api.configFile);
-      for (const args of [['-u', 'bob', '/2/users/me'], ['--app', 'nope', '/2/tweets/20']]) {
+      for (const args of [
+        ['-u', 'bob', '/2/users/me'],
+        ['--app', 'nope', '/2/tweets/20'],
+      ]) {
         const r2 = await runCli(args, { env });
         expect(r2.code, args.join(' ')).toBe(3);
         expect(r2.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
@@ -221,7 +274,9 @@ describe('errors', () => {
       expect(other.requests[0]!.headers.authorization).toBeUndefined();
       const explicit = await runCli(['--auth', 'app', `${other.url}/2/tweets/20`], { env });
       expect(other.requests[1]!.headers.authorization).toBe(`Bearer ${SECRETS.bearer}`);
-      expect(explicit.stderr).toMatch(/^xcli: warning: sending bearer token \(app-only\) credentials to 127\.0\.0\.1:\d+, which is not the API host/);
+      expect(explicit.stderr).toMatch(
+        /^xcli: warning: sending bearer token \(app-only\) credentials to 127\.0\.0\.1:\d+, which is not the API host/,
+      );
       expect(explicit.stderr).not.toContain(SECRETS.bearer);
     } finally {
       await other.close();

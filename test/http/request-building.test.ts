@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { chooseAuth, type AuthChoiceInput } from '../../src/http/auth-choice.js';
-import { autoContentType, fieldsToJson, isJsonContentType, multipartBody, parseField, parseFilePart, parseHeaders } from '../../src/http/body.js';
+import {
+  autoContentType,
+  fieldsToJson,
+  isJsonContentType,
+  multipartBody,
+  parseField,
+  parseFilePart,
+  parseHeaders,
+} from '../../src/http/body.js';
 import { problemSummary, problemType } from '../../src/http/problem.js';
 import { checkTarget } from '../../src/http/raw.js';
 import { Redactor } from '../../src/http/redact.js';
@@ -50,7 +58,17 @@ describe('headers and bodies', () => {
   });
 
   it('builds JSON from -f fields, keeping ids as strings', () => {
-    const fields = ['text=hi', 'n=5', 'ok=true', 'none=null', 'id=20', 'reply[in_reply_to_tweet_id]=1460323737035677698', 'media[media_ids][]=1', 'media[media_ids][]=2', 'big=12345678901234567890'].map(parseField);
+    const fields = [
+      'text=hi',
+      'n=5',
+      'ok=true',
+      'none=null',
+      'id=20',
+      'reply[in_reply_to_tweet_id]=1460323737035677698',
+      'media[media_ids][]=1',
+      'media[media_ids][]=2',
+      'big=12345678901234567890',
+    ].map(parseField);
     expect(fieldsToJson(fields)).toEqual({
       text: 'hi',
       n: 5,
@@ -68,18 +86,30 @@ describe('headers and bodies', () => {
   it('reads -F specs and builds a multipart body', async () => {
     expect(parseFilePart('pic.png')).toEqual({ name: 'media', path: 'pic.png' });
     expect(parseFilePart('media_data=@/tmp/a.jpg')).toEqual({ name: 'media_data', path: '/tmp/a.jpg' });
-    const { body, contentType } = await multipartBody([{ key: 'command', value: 'APPEND' }], [{ name: 'media', path: new URL('../../package.json', import.meta.url).pathname }]);
+    const { body, contentType } = await multipartBody(
+      [{ key: 'command', value: 'APPEND' }],
+      [{ name: 'media', path: new URL('../../package.json', import.meta.url).pathname }],
+    );
     const boundary = /boundary=(.+)$/.exec(contentType)![1]!;
     const text = body.toString();
     expect(text.startsWith(`--${boundary}\r\nContent-Disposition: form-data; name="command"\r\n\r\nAPPEND\r\n`)).toBe(true);
     expect(text).toContain('name="media"; filename="package.json"\r\nContent-Type: application/json\r\n\r\n{');
     expect(text.endsWith(`--${boundary}--\r\n`)).toBe(true);
-    await expect(multipartBody([], [{ name: 'media', path: '/nonexistent/file' }])).rejects.toThrow('-F /nonexistent/file: no such file');
+    await expect(multipartBody([], [{ name: 'media', path: '/nonexistent/file' }])).rejects.toThrow(
+      '-F /nonexistent/file: no such file',
+    );
   });
 });
 
 describe('auth choice', () => {
-  const base: AuthChoiceInput = { method: 'GET', route: undefined, apiHost: true, host: 'api.x.com', available: ['oauth2', 'oauth1', 'bearer'], appLabel: "app 'a'" };
+  const base: AuthChoiceInput = {
+    method: 'GET',
+    route: undefined,
+    apiHost: true,
+    host: 'api.x.com',
+    available: ['oauth2', 'oauth1', 'bearer'],
+    appLabel: "app 'a'",
+  };
 
   it('uses the bearer for /2/webhooks even with a user token', () => {
     expect(chooseAuth({ ...base, route: matchRoute('GET', '/2/webhooks') }).kind).toBe('bearer');
@@ -92,7 +122,9 @@ describe('auth choice', () => {
   });
 
   it('refuses routes the credentials cannot serve, and no credentials at all', () => {
-    expect(() => chooseAuth({ ...base, route: matchRoute('GET', '/2/users/me'), available: ['bearer'] })).toThrow(/needs user context: OAuth2 user token or OAuth 1.0a.*xcli auth oauth2/);
+    expect(() => chooseAuth({ ...base, route: matchRoute('GET', '/2/users/me'), available: ['bearer'] })).toThrow(
+      /needs user context: OAuth2 user token or OAuth 1.0a.*xcli auth oauth2/,
+    );
     expect(() => chooseAuth({ ...base, available: [] })).toThrow(CredentialsError);
     expect(() => chooseAuth({ ...base, available: [] })).toThrow(/xcli auth app --bearer-token/);
   });
@@ -125,7 +157,12 @@ describe('redaction', () => {
 
 describe('problems, retries and backoff', () => {
   it('summarises X problem JSON in one line with the transaction id', () => {
-    const body = JSON.stringify({ errors: [{ message: 'The `id` query parameter value [abc] is not valid' }], title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.x.com/2/problems/invalid-request' });
+    const body = JSON.stringify({
+      errors: [{ message: 'The `id` query parameter value [abc] is not valid' }],
+      title: 'Invalid Request',
+      detail: 'One or more parameters to your request was invalid.',
+      type: 'https://api.x.com/2/problems/invalid-request',
+    });
     expect(problemSummary(400, { 'x-transaction-id': 't1' }, body)).toBe(
       '400 Invalid Request: One or more parameters to your request was invalid. The `id` query parameter value [abc] is not valid (x-transaction-id: t1)',
     );
@@ -138,12 +175,26 @@ describe('problems, retries and backoff', () => {
     const now = 1_000_000_000_000;
     expect(rateLimitWaitMs({ 'retry-after': '3' }, now)).toBe(3000);
     expect(rateLimitWaitMs({ 'x-rate-limit-reset': String(now / 1000 + 10), 'x-rate-limit-remaining': '0' }, now)).toBe(11_000);
-    expect(rateLimitWaitMs({ 'x-rate-limit-reset': String(now / 1000 + 10), 'x-user-limit-24hour-reset': String(now / 1000 + 3600), 'x-user-limit-24hour-remaining': '0' }, now)).toBe(3_601_000);
+    expect(
+      rateLimitWaitMs(
+        {
+          'x-rate-limit-reset': String(now / 1000 + 10),
+          'x-user-limit-24hour-reset': String(now / 1000 + 3600),
+          'x-user-limit-24hour-remaining': '0',
+        },
+        now,
+      ),
+    ).toBe(3_601_000);
     expect(rateLimitWaitMs({}, now)).toBeUndefined();
   });
 
   it('reads the rate-limit headers for -v', () => {
-    expect(rateLimitLine({ 'x-rate-limit-limit': '900', 'x-rate-limit-remaining': '847', 'x-rate-limit-reset': '1000000662' }, 1_000_000_000_000)).toBe('x-rate-limit: 847/900, resets in 11m02s');
+    expect(
+      rateLimitLine(
+        { 'x-rate-limit-limit': '900', 'x-rate-limit-remaining': '847', 'x-rate-limit-reset': '1000000662' },
+        1_000_000_000_000,
+      ),
+    ).toBe('x-rate-limit: 847/900, resets in 11m02s');
     expect(rateLimitLine({}, 0)).toBeUndefined();
   });
 

@@ -30,14 +30,18 @@ describe('retries that could write twice', () => {
     const r = await runCli(['--retry', '3', ...post], { env });
     expect(r.code).toBe(4);
     expect(api.server.requests.map((q) => `${q.method} ${q.url} ${q.body.toString()}`)).toEqual(['POST /2/tweets {"text":"hi"}']);
-    expect(r.stderr).toMatch(/^xcli: POST http:\/\/127\.0\.0\.1:\d+\/2\/tweets: connection closed \(not retried: the POST may have reached the server; --retry-unsafe retries it\)\n$/);
+    expect(r.stderr).toMatch(
+      /^xcli: POST http:\/\/127\.0\.0\.1:\d+\/2\/tweets: connection closed \(not retried: the POST may have reached the server; --retry-unsafe retries it\)\n$/,
+    );
   });
 
   it('-v says why it did not retry; --retry-unsafe retries anyway', async () => {
     const env = await readAndHangUp();
     const verbose = await runCli(['-v', '--retry', '3', ...post], { env });
     expect(verbose.stderr).toContain('* not retrying POST after a network failure (');
-    expect(verbose.stderr).toContain('it may have reached the server, and sending it again could post twice (--retry-unsafe retries anyway)\n');
+    expect(verbose.stderr).toContain(
+      'it may have reached the server, and sending it again could post twice (--retry-unsafe retries anyway)\n',
+    );
     expect(api.server.requests).toHaveLength(1);
     const unsafe = await runCli(['-v', '--retry', '2', '--retry-unsafe', ...post], { env });
     expect(unsafe.code).toBe(4);
@@ -70,7 +74,9 @@ describe('retries that could write twice', () => {
   });
 
   it('a POST X answered 429 (not processed) is retried', async () => {
-    const env = await serve((_req, res, i) => (i === 0 ? json(res, 429, { title: 'Too Many Requests' }, { 'retry-after': '0' }) : json(res, 201, '{"data":{"id":"1"}}')));
+    const env = await serve((_req, res, i) =>
+      i === 0 ? json(res, 429, { title: 'Too Many Requests' }, { 'retry-after': '0' }) : json(res, 201, '{"data":{"id":"1"}}'),
+    );
     const r = await runCli(['-v', '--retry', '1', ...post], { env });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('* retrying POST after 429: X did not process it\n');
@@ -79,7 +85,10 @@ describe('retries that could write twice', () => {
 
   it('a POST that never reached the server (connection refused) is retried', async () => {
     const port = await closedPort();
-    const env = await api.serve(() => {}, () => fullApp(`http://127.0.0.1:${port}`));
+    const env = await api.serve(
+      () => {},
+      () => fullApp(`http://127.0.0.1:${port}`),
+    );
     const r = await runCli(['-v', '--retry', '2', ...post], { env });
     expect(r.code).toBe(4);
     expect(r.stderr.match(/^\* retrying POST: it never reached the server \(.*connection refused\)$/gm)).toHaveLength(2);

@@ -17,8 +17,19 @@ beforeEach(async () => {
   writeConfig(config.dir, {
     apiBaseUrl: sandbox.url,
     bearerToken: c.bearerToken,
-    oauth1: { consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, accessToken: c.accessToken, tokenSecret: c.accessTokenSecret },
-    oauth2Tokens: { sandbox_dev: { accessToken: minted.access_token, refreshToken: minted.refresh_token, expiresAt: Date.now() + minted.expires_in * 1000 } },
+    oauth1: {
+      consumerKey: c.consumerKey,
+      consumerSecret: c.consumerSecret,
+      accessToken: c.accessToken,
+      tokenSecret: c.accessTokenSecret,
+    },
+    oauth2Tokens: {
+      sandbox_dev: {
+        accessToken: minted.access_token,
+        refreshToken: minted.refresh_token,
+        expiresAt: Date.now() + minted.expires_in * 1000,
+      },
+    },
     defaultUser: 'sandbox_dev',
   });
   env = { XCLI_CONFIG_DIR: config.dir, XCLI_BACKOFF_SCALE: '0.01' };
@@ -37,27 +48,49 @@ describe('against the fake X API', () => {
     expect(last().authKind).toBe('bearer');
     const me = await runCli(['-v', '/2/users/me'], { env });
     expect(me.code).toBe(0);
-    expect(me.stderr).toMatch(/^\* auth: oauth2 \(route accepts OAuth2UserToken, UserToken \(OAuth 1\.0a\)\): OAuth2 user token of sandbox_dev/);
+    expect(me.stderr).toMatch(
+      /^\* auth: oauth2 \(route accepts OAuth2UserToken, UserToken \(OAuth 1\.0a\)\): OAuth2 user token of sandbox_dev/,
+    );
     expect(me.stderr).toMatch(/\n\* x-rate-limit: \d+\/\d+, resets in \d+m\d\ds\n/);
     const c = sandbox.credentials;
-    for (const secret of [c.bearerToken, c.consumerSecret, c.accessToken, c.accessTokenSecret]) expect(me.stderr).not.toContain(secret);
+    for (const secret of [c.bearerToken, c.consumerSecret, c.accessToken, c.accessTokenSecret])
+      expect(me.stderr).not.toContain(secret);
     expect(JSON.parse(me.stdout).data.id).toBe(AUTHENTICATED_USER_ID);
     expect(last().authKind).toBe('oauth2');
   });
 
   it('signs OAuth 1.0a requests the fake verifies, query strings with spaces and repeated keys included', async () => {
-    const r = await runCli(['--auth', 'oauth1', '/2/users/by?usernames=sandbox_dev,XDevelopers&user.fields=created_at,description'], { env });
+    const r = await runCli(
+      ['--auth', 'oauth1', '/2/users/by?usernames=sandbox_dev,XDevelopers&user.fields=created_at,description'],
+      { env },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(last().authKind).toBe('oauth1');
     // X refuses query parameters an endpoint does not list, so spaces and repeated keys go to a sandbox-only route.
-    sandbox.route('GET', '/2/xcli-query-echo', (req) => ({ status: 200, json: { x: req.query.getAll('x') } }), { auth: ['oauth1'] });
+    sandbox.route('GET', '/2/xcli-query-echo', (req) => ({ status: 200, json: { x: req.query.getAll('x') } }), {
+      auth: ['oauth1'],
+    });
     const query = await runCli(['--auth', 'oauth1', '/2/xcli-query-echo?x=a b&x=c&y=1'], { env });
     expect(query.code, query.stderr).toBe(0);
     expect(JSON.parse(query.stdout)).toEqual({ x: ['a b', 'c'] });
-    sandbox.route('POST', '/2/xcli-form-echo', (req) => ({ status: 200, json: { form: Object.fromEntries(req.form ?? []) } }), { auth: ['oauth1'] });
-    const form = await runCli(['--auth', 'oauth1', '/2/xcli-form-echo', '-d', 'status=Hello Ladies + Gentlemen, a signed OAuth request!&include_entities=true'], { env });
+    sandbox.route('POST', '/2/xcli-form-echo', (req) => ({ status: 200, json: { form: Object.fromEntries(req.form ?? []) } }), {
+      auth: ['oauth1'],
+    });
+    const form = await runCli(
+      [
+        '--auth',
+        'oauth1',
+        '/2/xcli-form-echo',
+        '-d',
+        'status=Hello Ladies + Gentlemen, a signed OAuth request!&include_entities=true',
+      ],
+      { env },
+    );
     expect(form.code, form.stderr).toBe(0);
-    expect(JSON.parse(form.stdout).form).toEqual({ status: 'Hello Ladies   Gentlemen, a signed OAuth request!', include_entities: 'true' });
+    expect(JSON.parse(form.stdout).form).toEqual({
+      status: 'Hello Ladies   Gentlemen, a signed OAuth request!',
+      include_entities: 'true',
+    });
     const json = await runCli(['--auth', 'oauth1', '-X', 'POST', '/2/tweets', '-f', 'text=signed json'], { env });
     expect(json.code, json.stderr).toBe(0);
     expect(last().authKind).toBe('oauth1');
@@ -77,10 +110,14 @@ describe('against the fake X API', () => {
       const bare = { XCLI_CONFIG_DIR: empty.dir, XCLI_API_BASE_URL: sandbox.url };
       const me = await runCli(['/2/users/me'], { env: bare });
       expect(me.code).toBe(3);
-      expect(me.stderr).toBe("xcli: no credentials for the environment (no stored app): run 'xcli auth oauth2' or 'xcli auth oauth1'\n");
+      expect(me.stderr).toBe(
+        "xcli: no credentials for the environment (no stored app): run 'xcli auth oauth2' or 'xcli auth oauth1'\n",
+      );
       const hooks = await runCli(['/2/webhooks'], { env: bare });
       expect(hooks.code).toBe(3);
-      expect(hooks.stderr).toBe("xcli: no credentials for the environment (no stored app): run 'xcli auth app --bearer-token TOKEN', or set X_BEARER_TOKEN\n");
+      expect(hooks.stderr).toBe(
+        "xcli: no credentials for the environment (no stored app): run 'xcli auth app --bearer-token TOKEN', or set X_BEARER_TOKEN\n",
+      );
       expect(sandbox.requests).toHaveLength(0);
     } finally {
       empty.cleanup();
@@ -91,7 +128,10 @@ describe('against the fake X API', () => {
     for (let i = 0; i < 12; i++) addPost(sandbox.state, { author_id: AUTHENTICATED_USER_ID, text: `post ${i}` });
     const r = await runCli([`/2/users/${AUTHENTICATED_USER_ID}/tweets?max_results=5`, '--paginate'], { env });
     expect(r.code, r.stderr).toBe(0);
-    const pages = r.stdout.trim().split('\n').map((line) => JSON.parse(line) as { data: Array<{ id: string }>; meta: { result_count: number } });
+    const pages = r.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { data: Array<{ id: string }>; meta: { result_count: number } });
     expect(pages.map((p) => p.meta.result_count)).toEqual([5, 5, 3]);
     expect(new Set(pages.flatMap((p) => p.data.map((d) => d.id))).size).toBe(13);
     expect(sandbox.requests.map((q) => q.query.pagination_token !== undefined)).toEqual([false, true, true]);

@@ -42,14 +42,19 @@ async function streamWithUptimes(upFor: number[], records: number) {
   });
   let seen = 0;
   const ctx = createContext(testIO(), env, '0.0.0-test');
-  const summary = await streamApi(ctx, {}, { method: 'GET', path: '/2/tweets/sample/stream' }, {
-    clock,
-    maxRecords: records,
-    onRecord: () => {
-      clock.t += upFor[seen++] ?? 0;
-      current!.end();
+  const summary = await streamApi(
+    ctx,
+    {},
+    { method: 'GET', path: '/2/tweets/sample/stream' },
+    {
+      clock,
+      maxRecords: records,
+      onRecord: () => {
+        clock.t += upFor[seen++] ?? 0;
+        current!.end();
+      },
     },
-  });
+  );
   return { summary, waits: clock.waits };
 }
 
@@ -98,17 +103,27 @@ describe('stream reconnects', () => {
     expect(api.server.requests).toHaveLength(11);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines.filter((l) => l.includes('reconnecting in'))).toHaveLength(10);
-    expect(lines.at(-1)).toMatch(/^xcli: GET \/2\/tweets\/sample\/stream: the stream was reconnected 10 times within a minute; stopped to spare the rate limit \(last disconnect: the server closed the stream\)$/);
+    expect(lines.at(-1)).toMatch(
+      /^xcli: GET \/2\/tweets\/sample\/stream: the stream was reconnected 10 times within a minute; stopped to spare the rate limit \(last disconnect: the server closed the stream\)$/,
+    );
     expect(lines.filter((l) => !l.includes('reconnecting in'))).toHaveLength(1);
   });
 
   it('-s on a route that does not stream reads the response once and exits 0', async () => {
     const user = '{"data":{"id":"2244994945","username":"XDevelopers"}}';
-    const env = await api.serve((_req, res, i) => {
-      // A second request is the bug: answer it with a 401 so the old reconnect loop ends at once.
-      if (i > 0) return json(res, 401, { title: 'Unauthorized' });
-      json(res, 200, user);
-    }, (url) => ({ apiBaseUrl: url, bearerToken: 'b', oauth2Tokens: { alice: { accessToken: 'a', expiresAt: Date.now() + 3_600_000 } }, defaultUser: 'alice' }));
+    const env = await api.serve(
+      (_req, res, i) => {
+        // A second request is the bug: answer it with a 401 so the old reconnect loop ends at once.
+        if (i > 0) return json(res, 401, { title: 'Unauthorized' });
+        json(res, 200, user);
+      },
+      (url) => ({
+        apiBaseUrl: url,
+        bearerToken: 'b',
+        oauth2Tokens: { alice: { accessToken: 'a', expiresAt: Date.now() + 3_600_000 } },
+        defaultUser: 'alice',
+      }),
+    );
     const r = await runCli(['-s', '/2/users/me'], { env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -54,7 +54,9 @@ describe('streaming', () => {
     expect(notices).toEqual([
       // The first two are raised to the 1 s floor from the previous connect.
       expect.stringMatching(/^xcli: stream disconnected \(no data or heartbeat for 0\.3s\); reconnecting in [01](\.\d\d)?s$/),
-      expect.stringMatching(/^xcli: stream disconnected \(GET http:\/\/127\.0\.0\.1:\d+\/2\/tweets\/search\/stream: .*\); reconnecting in [01](\.\d\d)?s$/),
+      expect.stringMatching(
+        /^xcli: stream disconnected \(GET http:\/\/127\.0\.0\.1:\d+\/2\/tweets\/search\/stream: .*\); reconnecting in [01](\.\d\d)?s$/,
+      ),
       'xcli: stream disconnected (503 Service Unavailable); reconnecting in 5s',
       'xcli: stream disconnected (429 ConnectionException); reconnecting in 60s',
     ]);
@@ -64,21 +66,29 @@ describe('streaming', () => {
   it('--no-reconnect ends with the stream; -s streams any path; in-stream errors go to stderr', async () => {
     const env = await serve((_req, res) => {
       open(res);
-      res.end(`${record(1)}\r\n{"errors":[{"title":"operational-disconnect","disconnect_type":"UpstreamOperationalDisconnect","detail":"This stream has been disconnected upstream for operational reasons."}]}\r\n`);
+      res.end(
+        `${record(1)}\r\n{"errors":[{"title":"operational-disconnect","disconnect_type":"UpstreamOperationalDisconnect","detail":"This stream has been disconnected upstream for operational reasons."}]}\r\n`,
+      );
     });
     const r = await runCli(['-s', '--no-reconnect', '/2/custom/feed'], { env });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${record(1)}\n`);
-    expect(r.stderr).toBe('xcli: stream error: operational-disconnect: This stream has been disconnected upstream for operational reasons.\n');
+    expect(r.stderr).toBe(
+      'xcli: stream error: operational-disconnect: This stream has been disconnected upstream for operational reasons.\n',
+    );
     expect(api.server.requests).toHaveLength(1);
   });
 
   it('stops on 401 with advice (no reconnect), body on stdout, exit 1', async () => {
-    const env = await serve((_req, res) => json(res, 401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' }));
+    const env = await serve((_req, res) =>
+      json(res, 401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' }),
+    );
     const r = await runCli(['/2/tweets/sample/stream'], { env });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).title).toBe('Unauthorized');
-    expect(r.stderr).toBe("xcli: 401 Unauthorized: Unauthorized; check the credentials: 'xcli auth status' (streams need the app's bearer token)\n");
+    expect(r.stderr).toBe(
+      "xcli: 401 Unauthorized: Unauthorized; check the credentials: 'xcli auth status' (streams need the app's bearer token)\n",
+    );
     expect(api.server.requests).toHaveLength(1);
   });
 

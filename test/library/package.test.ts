@@ -87,7 +87,11 @@ describe('the published package (#18)', () => {
 
   it('depends at run time only on packages the CLI loads; bundled ones are devDependencies', () => {
     // '@scope/name/sub/path.js' → '@scope/name'; 'name/sub' → 'name'.
-    const packageOf = (specifier: string): string => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+    const packageOf = (specifier: string): string =>
+      specifier
+        .split('/')
+        .slice(0, specifier.startsWith('@') ? 2 : 1)
+        .join('/');
     const loaded = new Set<string>();
     const walk = (dir: string): void => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -36,7 +36,6 @@ export async function connectXcli(args: string[], env: Record<string, string>): 
 }
 
 /** Text of a tool result's first content item, parsed as JSON. */
-// biome-ignore lint/suspicious/noExplicitAny: tool answers are JSON of many shapes, read by the tests' expectations
 export function toolJson(result: unknown): any {
   const content = (result as { content: { type: string; text: string }[] }).content;
   return JSON.parse(content[0]!.text);

@@ -3,9 +3,10 @@ import { categoryFor, detectMediaType, needsProcessing, parseCategory, parseMedi
 import { parseDuration } from '../../src/duration.js';
 import { appendEnvelope, MAX_SEGMENTS, parseChunkSize, planChunkSize } from '../../src/media/upload.js';
 import { parseMultipart } from '../../src/sandbox/routes/media.js';
-import { XcliError } from '../../src/errors.js';
+import type { XcliError } from '../../src/errors.js';
 
-const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
+const bytes = (...parts: Array<string | number[]>) =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
 
 const SAMPLES: Record<string, Buffer> = {
   'image/jpeg': bytes([0xff, 0xd8, 0xff, 0xe0], 'JFIF'),
@@ -71,7 +72,7 @@ describe('chunking', () => {
   it('keeps the requested chunk size while 1000 segments suffice, and grows it otherwise', () => {
     expect(planChunkSize(10, 4)).toBe(4);
     expect(planChunkSize(4_000_000, 1024)).toBe(4000);
-    expect(Math.ceil(512 * 1024 * 1024 / planChunkSize(512 * 1024 * 1024, 1024))).toBeLessThanOrEqual(MAX_SEGMENTS);
+    expect(Math.ceil((512 * 1024 * 1024) / planChunkSize(512 * 1024 * 1024, 1024))).toBeLessThanOrEqual(MAX_SEGMENTS);
     expect(() => planChunkSize(6 * 1024 * 1024 * 1000, 1024)).toThrow(/too large/);
   });
 

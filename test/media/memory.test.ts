@@ -33,7 +33,10 @@ async function peakRssOfUpload(size: number): Promise<number> {
   const trim = setInterval(() => fake.sandbox.requests.splice(0), 50);
   try {
     const r = await runCli(['media', 'upload', file, '--no-wait', '--chunk-size', '1m'], {
-      env: fake.env({ oauth1: true, extra: { XCLI_CONFIG_DIR: temp.dir, NODE_OPTIONS: `--import=${PROBE}`, XCLI_TEST_RSS_FILE: rssFile } }),
+      env: fake.env({
+        oauth1: true,
+        extra: { XCLI_CONFIG_DIR: temp.dir, NODE_OPTIONS: `--import=${PROBE}`, XCLI_TEST_RSS_FILE: rssFile },
+      }),
       timeoutMs: 60_000,
     });
     expect(r.code, r.stderr).toBe(0);

@@ -27,7 +27,11 @@ function installMediaRoutes(): void {
           const parts = parseMultipart(req.rawBody, String(req.headers['content-type']));
           const segment = Number(parts?.find((p) => p.name === 'segment_index')?.data.toString());
           const media = parts?.find((p) => p.name === 'media')?.data;
-          if (media) (received.get(req.params.id!) ?? received.set(req.params.id!, new Map()).get(req.params.id!)!).set(segment, Buffer.from(media));
+          if (media)
+            (received.get(req.params.id!) ?? received.set(req.params.id!, new Map()).get(req.params.id!)!).set(
+              segment,
+              Buffer.from(media),
+            );
         }
         return handler(req);
       }),
@@ -93,7 +97,12 @@ describe('media upload', () => {
     expect(r.code, r.stderr).toBe(0);
     const { id } = JSON.parse(r.stdout);
     const requests = h.newRequests();
-    expect(requests.map((q) => q.route)).toEqual(['/2/media/upload/initialize', '/2/media/upload/:id/append', '/2/media/upload/:id/finalize', '/2/media/metadata']);
+    expect(requests.map((q) => q.route)).toEqual([
+      '/2/media/upload/initialize',
+      '/2/media/upload/:id/append',
+      '/2/media/upload/:id/finalize',
+      '/2/media/metadata',
+    ]);
     expect(JSON.parse(requests[3]!.body)).toEqual({ id, metadata: { alt_text: { text: 'a "cat" on a mat' } } });
     expect(h.fake.sandbox.state.media.get(id)?.alt_text).toBe('a "cat" on a mat');
   });
@@ -136,7 +145,10 @@ describe('media upload', () => {
   describe('failed chunks', () => {
     it('retries a failed APPEND and still delivers every byte', async () => {
       const { path, bytes } = file('retry.mp4', 2500);
-      h.fake.sandbox.failNext('POST', '/2/media/upload/:id/append', { status: 503, json: { title: 'Service Unavailable', detail: 'try again', type: 'about:blank', status: 503 } });
+      h.fake.sandbox.failNext('POST', '/2/media/upload/:id/append', {
+        status: 503,
+        json: { title: 'Service Unavailable', detail: 'try again', type: 'about:blank', status: 503 },
+      });
       const r = await h.run(['media', 'upload', path, '--no-wait']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/^xcli: segment 0 failed \(503 Service Unavailable: try again.*\); retrying \(1\/3\)\n$/);
@@ -159,15 +171,25 @@ describe('media upload', () => {
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(/^xcli: media append of segment 0 failed: 500/);
-      expect(h.newRequests().filter((q) => q.path.endsWith('/append')).map((q) => q.status)).toEqual([500, 500, 500, 500]);
+      expect(
+        h
+          .newRequests()
+          .filter((q) => q.path.endsWith('/append'))
+          .map((q) => q.status),
+      ).toEqual([500, 500, 500, 500]);
     });
 
     it('does not retry what a retry cannot fix (400)', async () => {
       const { path } = file('bad.mp4', 1500);
-      h.fake.sandbox.failNext('POST', '/2/media/upload/:id/append', { status: 400, json: { title: 'Invalid Request', detail: 'bad segment', type: 'https://api.x.com/2/problems/invalid-request' } });
+      h.fake.sandbox.failNext('POST', '/2/media/upload/:id/append', {
+        status: 400,
+        json: { title: 'Invalid Request', detail: 'bad segment', type: 'https://api.x.com/2/problems/invalid-request' },
+      });
       const r = await h.run(['media', 'upload', path, '--no-wait']);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^xcli: media append of segment 0 failed: 400 Invalid Request: bad segment \(x-transaction-id: \w+\)\n$/);
+      expect(r.stderr).toMatch(
+        /^xcli: media append of segment 0 failed: 400 Invalid Request: bad segment \(x-transaction-id: \w+\)\n$/,
+      );
       expect(h.newRequests().filter((q) => q.path.endsWith('/append'))).toHaveLength(1);
     });
   });
@@ -196,7 +218,16 @@ describe('media upload', () => {
     it('reports processing that fails (exit 1, the data still on stdout)', async () => {
       h.fake.sandbox.route('GET', '/2/media/upload', (req) => ({
         status: 200,
-        json: { data: { id: req.query.get('media_id'), processing_info: { state: 'failed', progress_percent: 100, error: { code: 1, name: 'InvalidMedia', message: 'Unsupported video codec' } } } },
+        json: {
+          data: {
+            id: req.query.get('media_id'),
+            processing_info: {
+              state: 'failed',
+              progress_percent: 100,
+              error: { code: 1, name: 'InvalidMedia', message: 'Unsupported video codec' },
+            },
+          },
+        },
       }));
       const { path } = file('fails.mp4', 800);
       const r = await h.run(['media', 'upload', path]);
@@ -208,14 +239,21 @@ describe('media upload', () => {
     it('stops waiting at --timeout (exit 1) and says how to check later', async () => {
       h.fake.sandbox.route('GET', '/2/media/upload', (req) => ({
         status: 200,
-        json: { data: { id: req.query.get('media_id'), processing_info: { state: 'in_progress', check_after_secs: 5, progress_percent: 10 } } },
+        json: {
+          data: {
+            id: req.query.get('media_id'),
+            processing_info: { state: 'in_progress', check_after_secs: 5, progress_percent: 10 },
+          },
+        },
       }));
       const { path } = file('slow.mp4', 800);
       const r = await h.run(['media', 'upload', path, '--timeout', '300ms']);
       expect(r.code).toBe(1);
       const data = JSON.parse(r.stdout);
       expect(data.processing_info.state).toBe('in_progress');
-      expect(r.stderr).toBe(`xcli: media ${data.id} is still processing (in_progress) after the timeout; check later with 'xcli media status ${data.id} --wait'\n`);
+      expect(r.stderr).toBe(
+        `xcli: media ${data.id} is still processing (in_progress) after the timeout; check later with 'xcli media status ${data.id} --wait'\n`,
+      );
       expect(h.newRequests().filter((q) => q.method === 'GET')).toHaveLength(1);
     });
   });
@@ -254,7 +292,9 @@ describe('media upload', () => {
       const { path } = file('really-a-png.jpg', 100, PNG_HEAD);
       const r = await h.run(['media', 'upload', path]);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toBe(`xcli: warning: ${path} is named like image/jpeg but contains image/png; uploading it as image/png\n`);
+      expect(r.stderr).toBe(
+        `xcli: warning: ${path} is named like image/jpeg but contains image/png; uploading it as image/png\n`,
+      );
       expect(JSON.parse(h.newRequests()[0]!.body).media_type).toBe('image/png');
     });
 
@@ -262,21 +302,45 @@ describe('media upload', () => {
       const { path } = file('clip.bin', 100, Buffer.from('no magic here'));
       const r = await h.run(['media', 'upload', path, '--media-type', 'video/mp4', '--category', 'amplify_video', '--no-wait']);
       expect(r.code, r.stderr).toBe(0);
-      expect(JSON.parse(h.newRequests()[0]!.body)).toEqual({ total_bytes: 100, media_type: 'video/mp4', media_category: 'amplify_video' });
+      expect(JSON.parse(h.newRequests()[0]!.body)).toEqual({
+        total_bytes: 100,
+        media_type: 'video/mp4',
+        media_category: 'amplify_video',
+      });
     });
 
     const refusals: Array<[string, () => string[], RegExp]> = [
       ['a missing file', () => ['media', 'upload', join(dir, 'nope.mp4')], /nope\.mp4: no such file\n$/],
       ['a directory', () => ['media', 'upload', dir], /files: is a directory\n$/],
-      ['an unknown type', () => ['media', 'upload', file('notes.txt', 10, Buffer.from('plain text')).path], /cannot tell the media type of .*notes\.txt.*; pass --media-type \(one of image\/jpeg/],
-      ['an image over 5 MB', () => {
-        const { path } = file('huge.png', 10, PNG_HEAD);
-        truncateSync(path, 6 * 1024 * 1024);
-        return ['media', 'upload', path];
-      }, /huge\.png is 6\.0 MiB; X accepts at most 5\.0 MiB for tweet_image\n$/],
-      ['a bad --media-type', () => ['media', 'upload', join(dir, 'pic.png'), '--media-type', 'application/pdf'], /--media-type application\/pdf: X accepts image\/jpeg/],
-      ['a bad --timeout', () => ['media', 'upload', join(dir, 'pic.png'), '--timeout', 'forever'], /--timeout forever: expected a duration/],
-      ['alt text over 1000 characters', () => ['media', 'upload', join(dir, 'pic.png'), '--alt', 'x'.repeat(1001)], /--alt: alt text must be 1 to 1000 characters/],
+      [
+        'an unknown type',
+        () => ['media', 'upload', file('notes.txt', 10, Buffer.from('plain text')).path],
+        /cannot tell the media type of .*notes\.txt.*; pass --media-type \(one of image\/jpeg/,
+      ],
+      [
+        'an image over 5 MB',
+        () => {
+          const { path } = file('huge.png', 10, PNG_HEAD);
+          truncateSync(path, 6 * 1024 * 1024);
+          return ['media', 'upload', path];
+        },
+        /huge\.png is 6\.0 MiB; X accepts at most 5\.0 MiB for tweet_image\n$/,
+      ],
+      [
+        'a bad --media-type',
+        () => ['media', 'upload', join(dir, 'pic.png'), '--media-type', 'application/pdf'],
+        /--media-type application\/pdf: X accepts image\/jpeg/,
+      ],
+      [
+        'a bad --timeout',
+        () => ['media', 'upload', join(dir, 'pic.png'), '--timeout', 'forever'],
+        /--timeout forever: expected a duration/,
+      ],
+      [
+        'alt text over 1000 characters',
+        () => ['media', 'upload', join(dir, 'pic.png'), '--alt', 'x'.repeat(1001)],
+        /--alt: alt text must be 1 to 1000 characters/,
+      ],
     ];
     for (const [name, args, message] of refusals) {
       it(`refuses ${name} before any request (exit 2)`, async () => {
@@ -290,7 +354,9 @@ describe('media upload', () => {
     }
 
     it('needs user context: a bearer token alone is refused before sending (exit 3)', async () => {
-      const r = await h.run(['media', 'upload', join(dir, 'pic.png')], { env: { X_CONSUMER_KEY: '', X_BEARER_TOKEN: h.fake.sandbox.credentials.bearerToken } });
+      const r = await h.run(['media', 'upload', join(dir, 'pic.png')], {
+        env: { X_CONSUMER_KEY: '', X_BEARER_TOKEN: h.fake.sandbox.credentials.bearerToken },
+      });
       expect(r.code).toBe(3);
       expect(h.newRequests()).toEqual([]);
     });
@@ -299,7 +365,11 @@ describe('media upload', () => {
   it('draws a progress bar and the processing state on stderr when stderr is a terminal', async () => {
     const { path } = file('bar.mp4', 2500);
     const io = testIO({ stderrTTY: true, columns: 100 });
-    const code = await main(['media', 'upload', path], io, h.fake.env({ oauth1: true, extra: { XCLI_CONFIG_DIR: h.configDir, XCLI_MEDIA_CHUNK_SIZE: '1000' } }));
+    const code = await main(
+      ['media', 'upload', path],
+      io,
+      h.fake.env({ oauth1: true, extra: { XCLI_CONFIG_DIR: h.configDir, XCLI_MEDIA_CHUNK_SIZE: '1000' } }),
+    );
     expect(code, io.err()).toBe(0);
     const { id } = JSON.parse(io.out());
     expect(io.err()).toContain(`\r\x1b[2Kbar.mp4 → media ${id} [##########              ] 40% 1000 B/2.4 KiB`);

@@ -59,11 +59,44 @@ const urls = (r: Seeded): string =>
 
 /** Header, body and field values, from fine to hostile. */
 const headerValue = (r: Seeded): string =>
-  r.pick(['Accept: application/json', 'X-Thing: 1', 'Content-Type: application/json', 'Content-Type: text/plain', 'Authorization: Bearer not-a-real-token', 'X-Empty:', 'X-Unicode: ✓ ü', `X-Long: ${'v'.repeat(9000)}`, 'NoColon', ': no name', 'Bad Name: v', 'X-Inject: a\r\nX-Evil: b', 'X-Nul: a\u0000b', '', ':']);
+  r.pick([
+    'Accept: application/json',
+    'X-Thing: 1',
+    'Content-Type: application/json',
+    'Content-Type: text/plain',
+    'Authorization: Bearer not-a-real-token',
+    'X-Empty:',
+    'X-Unicode: ✓ ü',
+    `X-Long: ${'v'.repeat(9000)}`,
+    'NoColon',
+    ': no name',
+    'Bad Name: v',
+    'X-Inject: a\r\nX-Evil: b',
+    'X-Nul: a\u0000b',
+    '',
+    ':',
+  ]);
 const dataValue = (r: Seeded): string =>
-  r.pick(['{"text":"hello"}', '{"text":', 'not json', 'a=b&c=d', '', '@-', '@', '@/nonexistent/file.json', `@${join(dir, 'body.json')}`, '{"deep":' + '['.repeat(5000) + ']'.repeat(5000) + '}', '"\u0000"', '✓', '[1,2,3]', 'null']);
-const fieldValue = (r: Seeded): string => r.pick(['text=hi', 'ids=20', 'novalue', '=v', 'k=', 'a[b]=c', 'a[]=1', 'a[=1', 'max_results=5', 'ü=✓', 'a[b]=1']);
-const methodValue = (r: Seeded): string => r.pick(['GET', 'POST', 'DELETE', 'PUT', 'get', 'GE T', '', 'PATCH\n', 'BREW', 'OPTIONS']);
+  r.pick([
+    '{"text":"hello"}',
+    '{"text":',
+    'not json',
+    'a=b&c=d',
+    '',
+    '@-',
+    '@',
+    '@/nonexistent/file.json',
+    `@${join(dir, 'body.json')}`,
+    `{"deep":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+    '"\u0000"',
+    '✓',
+    '[1,2,3]',
+    'null',
+  ]);
+const fieldValue = (r: Seeded): string =>
+  r.pick(['text=hi', 'ids=20', 'novalue', '=v', 'k=', 'a[b]=c', 'a[]=1', 'a[=1', 'max_results=5', 'ü=✓', 'a[b]=1']);
+const methodValue = (r: Seeded): string =>
+  r.pick(['GET', 'POST', 'DELETE', 'PUT', 'get', 'GE T', '', 'PATCH\n', 'BREW', 'OPTIONS']);
 
 function randomArgv(r: Seeded): string[] {
   const argv: string[] = [];
@@ -138,9 +171,13 @@ function problemsOf(argv: string[], o: Outcome, mustBeUsage: boolean): string[] 
   if (o.code !== 0) {
     const lines = o.err.split('\n').filter((l) => l !== '');
     const errors = lines.filter((l) => l.startsWith('xcli: ') && !l.startsWith('xcli: warning'));
-    if (errors.length !== 1 || lines.at(-1) !== errors[0]) problems.push(`${where}: exit ${o.code} without exactly one closing 'xcli:' line: ${JSON.stringify(o.err.slice(-400))}`);
+    if (errors.length !== 1 || lines.at(-1) !== errors[0])
+      problems.push(`${where}: exit ${o.code} without exactly one closing 'xcli:' line: ${JSON.stringify(o.err.slice(-400))}`);
   }
-  if (mustBeUsage && (o.code !== 2 || o.out !== '')) problems.push(`${where}: a usage error gave exit ${o.code}, stdout ${JSON.stringify(o.out.slice(0, 100))}, stderr ${JSON.stringify(o.err.slice(0, 200))}`);
+  if (mustBeUsage && (o.code !== 2 || o.out !== ''))
+    problems.push(
+      `${where}: a usage error gave exit ${o.code}, stdout ${JSON.stringify(o.out.slice(0, 100))}, stderr ${JSON.stringify(o.err.slice(0, 200))}`,
+    );
   return problems;
 }
 
@@ -170,7 +207,11 @@ describe(`CLI argument fuzz (seed ${SEED}, ${CASES} cases; FUZZ_SEED=n to reprod
         if (queue.length >= 8) await Promise.all(queue.splice(0));
       }
       await Promise.all(queue);
-      reportFigure('cli fuzz', { seed: SEED, cases: CASES, ...Object.fromEntries(Object.entries(codes).map(([c, n]) => [`exit${c}`, n])) });
+      reportFigure('cli fuzz', {
+        seed: SEED,
+        cases: CASES,
+        ...Object.fromEntries(Object.entries(codes).map(([c, n]) => [`exit${c}`, n])),
+      });
       expect(problems.slice(0, 20)).toEqual([]);
       // The fuzz reached past the parser: successes, HTTP errors, usage errors and network errors all occurred.
       for (const code of [0, 1, 2, 4]) expect(codes[code] ?? 0, `exit ${code} in ${JSON.stringify(codes)}`).toBeGreaterThan(0);
@@ -179,7 +220,16 @@ describe(`CLI argument fuzz (seed ${SEED}, ${CASES} cases; FUZZ_SEED=n to reprod
   );
 
   it('through bin/xcli.js: usage errors are exit 2 with one line and no stack trace', async () => {
-    const cases = [['--no-such-flag'], ['/2/users/me', '-H', 'NoColon'], ['/2/users/me', '-X', 'GE T'], ['/2/users/me', '-f', '=v'], ['/2/users/me', '--pretty', '--raw'], ['webhook', 'start', '--port', 'x'], ['auth', 'apps', 'add'], ['tweets']];
+    const cases = [
+      ['--no-such-flag'],
+      ['/2/users/me', '-H', 'NoColon'],
+      ['/2/users/me', '-X', 'GE T'],
+      ['/2/users/me', '-f', '=v'],
+      ['/2/users/me', '--pretty', '--raw'],
+      ['webhook', 'start', '--port', 'x'],
+      ['auth', 'apps', 'add'],
+      ['tweets'],
+    ];
     const results = await Promise.all(cases.map((argv) => runCli(argv, { env }).then((o) => ({ argv, o }))));
     for (const { argv, o } of results) {
       expect(problemsOf(argv, { code: o.code ?? -1, out: o.stdout, err: o.stderr }, true)).toEqual([]);

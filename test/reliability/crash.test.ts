@@ -62,7 +62,13 @@ describe('kill -9 during a burst', () => {
       const tornPart = lastRecord.slice(0, Math.floor(lastRecord.length / 2));
       if (whole.endsWith('\n')) appendFileSync(main, tornPart);
       const tornLine = (await checkLog(main)).lastLine;
-      reportFigure('kill -9 mid-burst', { sent: EVENTS, killedAfter: killAt, acknowledged: result.acked.length, noAnswer: result.failed, tornByKill: whole.endsWith('\n') ? 'no' : 'yes' });
+      reportFigure('kill -9 mid-burst', {
+        sent: EVENTS,
+        killedAfter: killAt,
+        acknowledged: result.acked.length,
+        noAnswer: result.failed,
+        tornByKill: whole.endsWith('\n') ? 'no' : 'yes',
+      });
 
       const second = await startQuietServer(configDir, ['-o', copy]);
       cleanups.push(() => second.kill());
@@ -84,7 +90,12 @@ describe('kill -9 during a burst', () => {
       const listed = await runCli(['webhook', 'events', '--json'], { env: { XCLI_CONFIG_DIR: configDir } });
       expect(listed.code).toBe(0);
       expect(listed.stderr).toMatch(new RegExp(`warning: skipped unreadable line ${tornLine} of `));
-      const ids = new Set(listed.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { eventId: string }).eventId));
+      const ids = new Set(
+        listed.stdout
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { eventId: string }).eventId),
+      );
       for (const id of [...result.acked, ...after.acked]) expect(ids.has(id), id).toBe(true);
     },
     timeLimit(60_000),

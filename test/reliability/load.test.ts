@@ -22,7 +22,13 @@ describe(`load: ${EVENTS} signed events from ${CONNECTIONS} connections`, () => 
       const { server, mainLog, copyLog, cleanup } = await startServerWithCopy();
       cleanups.push(cleanup);
 
-      const result = await burst(server.url, { secret: SECRET, events: EVENTS, connections: CONNECTIONS, idPrefix: 'load', crcAfter: Math.floor(EVENTS / 2) });
+      const result = await burst(server.url, {
+        secret: SECRET,
+        events: EVENTS,
+        connections: CONNECTIONS,
+        idPrefix: 'load',
+        crcAfter: Math.floor(EVENTS / 2),
+      });
 
       expect(result.failed).toBe(0);
       expect(result.statuses).toEqual({ 200: EVENTS });
@@ -44,7 +50,16 @@ describe(`load: ${EVENTS} signed events from ${CONNECTIONS} connections`, () => 
       }
 
       const sorted = [...result.latenciesMs].sort((a, b) => a - b);
-      const figures = { events: EVENTS, connections: CONNECTIONS, seconds: Number(result.seconds.toFixed(2)), eventsPerSecond: Math.round(EVENTS / result.seconds), p50Ms: Number(percentile(sorted, 50).toFixed(2)), p99Ms: Number(percentile(sorted, 99).toFixed(2)), maxMs: Number(sorted.at(-1)!.toFixed(2)), serverPeakRssMiB: serverPeakRssMiB ?? 'n/a' };
+      const figures = {
+        events: EVENTS,
+        connections: CONNECTIONS,
+        seconds: Number(result.seconds.toFixed(2)),
+        eventsPerSecond: Math.round(EVENTS / result.seconds),
+        p50Ms: Number(percentile(sorted, 50).toFixed(2)),
+        p99Ms: Number(percentile(sorted, 99).toFixed(2)),
+        maxMs: Number(sorted.at(-1)!.toFixed(2)),
+        serverPeakRssMiB: serverPeakRssMiB ?? 'n/a',
+      };
       reportFigure('load', figures);
     },
     timeLimit(60_000),

@@ -26,7 +26,9 @@ afterEach(async () => {
 
 /** Starts the attacker process; resolves once every stalled request is written. */
 async function stallBodies(port: number): Promise<{ finish(): Promise<{ statuses: Record<string, number>; open: number }> }> {
-  const child = spawn(process.execPath, [STALLED_BODIES, String(port), String(STALLED), String(BODY)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [STALLED_BODIES, String(port), String(STALLED), String(BODY)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   cleanups.push(() => child.kill('SIGKILL'));
   let out = '';
   const lines = (n: number): Promise<string[]> =>
@@ -65,9 +67,14 @@ describe(`memory: ${STALLED} stalled 1 MiB bodies, then ${EVENTS} signed events 
       const probe = (async () => {
         while (bursting) {
           const t0 = performance.now();
-          const crc = await checkCrc(server.url, SECRET).catch((error: Error) => ({ status: 0, body: error.message, expected: '' }));
+          const crc = await checkCrc(server.url, SECRET).catch((error: Error) => ({
+            status: 0,
+            body: error.message,
+            expected: '',
+          }));
           crcLatencies.push(performance.now() - t0);
-          if (crc.status !== 200 || crc.body !== JSON.stringify({ response_token: crc.expected })) crcWrong.push(`${crc.status} ${crc.body}`);
+          if (crc.status !== 200 || crc.body !== JSON.stringify({ response_token: crc.expected }))
+            crcWrong.push(`${crc.status} ${crc.body}`);
         }
       })();
 

@@ -35,7 +35,9 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
       setTimeout(() => res.socket?.destroy(), 30);
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":[{"id":"1","text":"page one"}],"meta":{"result_count":1,"next_token":"p2"}}');
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end('{"data":[{"id":"1","text":"page one"}],"meta":{"result_count":1,"next_token":"p2"}}');
     return;
   }
   if (kind === 'stream') {
@@ -79,11 +81,20 @@ const FAULTS: Record<string, () => string> = {
   'reset mid-body': () => `${base}/reset`,
 };
 
-const COMMANDS: string[][] = [['/2/tweets/20'], ['-X', 'POST', '/2/tweets', '-d', '{"text":"hi"}'], ['-i', '/2/users/by/username/xdevelopers'], ['read', '20'], ['webhook', 'list'], ['stream', 'rules', 'list']];
+const COMMANDS: string[][] = [
+  ['/2/tweets/20'],
+  ['-X', 'POST', '/2/tweets', '-d', '{"text":"hi"}'],
+  ['-i', '/2/users/by/username/xdevelopers'],
+  ['read', '20'],
+  ['webhook', 'list'],
+  ['stream', 'rules', 'list'],
+];
 
 describe('network failures', () => {
   it('exit 4, one line, and nothing on stdout, for every command and every fault', async () => {
-    const runs = Object.entries(FAULTS).flatMap(([fault, apiBase]) => COMMANDS.map((argv) => ({ fault, argv, apiBase: apiBase() })));
+    const runs = Object.entries(FAULTS).flatMap(([fault, apiBase]) =>
+      COMMANDS.map((argv) => ({ fault, argv, apiBase: apiBase() })),
+    );
     const results = await Promise.all(runs.map((run) => runCli(run.argv, { env: env(run.apiBase), timeoutMs: 15_000 })));
     const problems: string[] = [];
     results.forEach((r, i) => {

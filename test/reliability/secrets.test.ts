@@ -31,7 +31,8 @@ function collectSecrets(): void {
   }
   if (data.ngrokAuthtoken) secrets.add(data.ngrokAuthtoken);
   for (const app of Object.values(data.apps)) {
-    for (const value of [app.bearerToken, app.clientSecret, app.oauth1?.consumerSecret, app.oauth1?.tokenSecret]) if (value) secrets.add(value);
+    for (const value of [app.bearerToken, app.clientSecret, app.oauth1?.consumerSecret, app.oauth1?.tokenSecret])
+      if (value) secrets.add(value);
     if (app.clientId && app.clientSecret) secrets.add(Buffer.from(`${app.clientId}:${app.clientSecret}`).toString('base64'));
     for (const t of Object.values(app.oauth2Tokens ?? {}) as Array<{ accessToken: string; refreshToken?: string }>) {
       secrets.add(t.accessToken);
@@ -67,9 +68,21 @@ beforeAll(async () => {
           clientId: c.clientId,
           clientSecret: c.clientSecret,
           bearerToken: c.bearerToken,
-          oauth1: { consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, accessToken: c.accessToken, tokenSecret: c.accessTokenSecret },
+          oauth1: {
+            consumerKey: c.consumerKey,
+            consumerSecret: c.consumerSecret,
+            accessToken: c.accessToken,
+            tokenSecret: c.accessTokenSecret,
+          },
           // Expired: the first OAuth2 request refreshes it (client secret and refresh token on the wire).
-          oauth2Tokens: { dev: { accessToken: expired.access_token, refreshToken: expired.refresh_token, expiresAt: Date.now() - 1000, scopes: expired.scope.split(' ') } },
+          oauth2Tokens: {
+            dev: {
+              accessToken: expired.access_token,
+              refreshToken: expired.refresh_token,
+              expiresAt: Date.now() - 1000,
+              scopes: expired.scope.split(' '),
+            },
+          },
           defaultUser: 'dev',
           apiBaseUrl: fake.url,
         },
@@ -77,8 +90,19 @@ beforeAll(async () => {
           clientId: 'broken-client-id',
           clientSecret: 'brokenClientSecretValue-0123456789',
           bearerToken: 'AAAAbrokenBearerTokenValue0123456789',
-          oauth1: { consumerKey: 'broken-ck', consumerSecret: 'brokenConsumerSecret-0123456789', accessToken: '1-brokenAccess', tokenSecret: 'brokenTokenSecret-0123456789' },
-          oauth2Tokens: { dev: { accessToken: 'brokenAccessTokenValue-0123456789', refreshToken: 'brokenRefreshTokenValue-0123456789', expiresAt: Date.now() - 1000 } },
+          oauth1: {
+            consumerKey: 'broken-ck',
+            consumerSecret: 'brokenConsumerSecret-0123456789',
+            accessToken: '1-brokenAccess',
+            tokenSecret: 'brokenTokenSecret-0123456789',
+          },
+          oauth2Tokens: {
+            dev: {
+              accessToken: 'brokenAccessTokenValue-0123456789',
+              refreshToken: 'brokenRefreshTokenValue-0123456789',
+              expiresAt: Date.now() - 1000,
+            },
+          },
           apiBaseUrl: fake.url,
         },
       },
@@ -100,7 +124,10 @@ describe('file modes', () => {
   it('the credential store is 0600 in a 0700 directory, also after xcli rewrites it', async () => {
     const dir = tempConfigDir();
     try {
-      const r = await runCli(['auth', 'app', '--bearer-token', '-'], { env: { XCLI_CONFIG_DIR: dir.dir }, input: 'AAAAmodeTestBearer\n' });
+      const r = await runCli(['auth', 'app', '--bearer-token', '-'], {
+        env: { XCLI_CONFIG_DIR: dir.dir },
+        input: 'AAAAmodeTestBearer\n',
+      });
       expect(r.code).toBe(0);
       expect(mode(dir.dir)).toBe('700');
       expect(mode(join(dir.dir, 'config.json'))).toBe('600');
@@ -115,7 +142,11 @@ describe('file modes', () => {
     try {
       const server = await startQuietServer(dir.dir, ['-o', copy]);
       const body = activityBody('mode-1', 1);
-      const answer = await fetch(server.url, { method: 'POST', body, headers: { 'x-twitter-webhooks-signature': signBody(SECRET, body) } });
+      const answer = await fetch(server.url, {
+        method: 'POST',
+        body,
+        headers: { 'x-twitter-webhooks-signature': signBody(SECRET, body) },
+      });
       expect(answer.status).toBe(200);
       expect(await server.stop()).toBe(0);
       expect(mode(join(dir.dir, 'events'))).toBe('700');
@@ -134,11 +165,31 @@ describe('no secret in any output', () => {
     type Step = { argv: string[]; input?: string; before?: () => void; stdoutMayShowToken?: boolean };
     const steps: Step[] = [
       { argv: ['/2/users/me', '-v'] }, // refreshes the expired OAuth2 token
-      { argv: ['/2/users/me', '-v', '-u', 'dev'], before: () => s.failNext('GET', '/2/users/me', { status: 401, json: { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' } }) },
-      { argv: ['/2/webhooks', '-v', '-i'], before: () => s.failNext('GET', '/2/webhooks', { status: 403, json: { title: 'Forbidden', detail: 'forced', type: 'about:blank', status: 403 } }) },
-      { argv: ['/2/tweets/20', '--auth', 'oauth1', '-v'], before: () => s.failNext('GET', '/2/tweets/:id', { status: 500, body: 'oops' }) },
+      {
+        argv: ['/2/users/me', '-v', '-u', 'dev'],
+        before: () =>
+          s.failNext('GET', '/2/users/me', {
+            status: 401,
+            json: { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' },
+          }),
+      },
+      {
+        argv: ['/2/webhooks', '-v', '-i'],
+        before: () =>
+          s.failNext('GET', '/2/webhooks', {
+            status: 403,
+            json: { title: 'Forbidden', detail: 'forced', type: 'about:blank', status: 403 },
+          }),
+      },
+      {
+        argv: ['/2/tweets/20', '--auth', 'oauth1', '-v'],
+        before: () => s.failNext('GET', '/2/tweets/:id', { status: 500, body: 'oops' }),
+      },
       { argv: ['-X', 'POST', '/2/tweets', '-d', '{"text":"secret test"}', '--auth', 'oauth1', '-v', '-t'] },
-      { argv: ['/2/tweets/20', '--auth', 'app', '-v', '--retry', '1', '--max-wait', '0'], before: () => s.failNext('GET', '/2/tweets/:id', { status: 503, body: 'busy', times: 2 }) },
+      {
+        argv: ['/2/tweets/20', '--auth', 'app', '-v', '--retry', '1', '--max-wait', '0'],
+        before: () => s.failNext('GET', '/2/tweets/:id', { status: 503, body: 'busy', times: 2 }),
+      },
       { argv: ['/2/users/me', '-v', '--app', 'broken'] },
       { argv: ['/2/tweets/20', '-v', '--app', 'broken', '--auth', 'oauth1'] },
       { argv: ['/2/webhooks', '-v', '--app', 'broken'] },
@@ -146,7 +197,14 @@ describe('no secret in any output', () => {
       { argv: ['/2/users/me', '-v', '--auth', 'bogus'] },
       { argv: ['whoami', '-v'] },
       { argv: ['read', '20', '-v'] },
-      { argv: ['post', 'hello', '-v'], before: () => s.failNext('POST', '/2/tweets', { status: 403, json: { title: 'Forbidden', detail: 'You are not permitted', type: 'about:blank', status: 403 } }) },
+      {
+        argv: ['post', 'hello', '-v'],
+        before: () =>
+          s.failNext('POST', '/2/tweets', {
+            status: 403,
+            json: { title: 'Forbidden', detail: 'You are not permitted', type: 'about:blank', status: 403 },
+          }),
+      },
       { argv: ['webhook', 'list', '-v'] },
       { argv: ['webhook', 'create', 'http://127.0.0.1:9/webhook', '-v'] },
       { argv: ['webhook', 'crc', 'helloWorld'] },
@@ -164,7 +222,13 @@ describe('no secret in any output', () => {
       { argv: ['token'], stdoutMayShowToken: true },
       { argv: ['token', '--app', 'broken'] },
       { argv: ['/2/users/me', '-v'], before: () => expireStoredToken() },
-      { argv: ['token'], before: () => { expireStoredToken(); s.failNext('POST', '/2/oauth2/token', { status: 500, body: 'token endpoint down' }); } },
+      {
+        argv: ['token'],
+        before: () => {
+          expireStoredToken();
+          s.failNext('POST', '/2/oauth2/token', { status: 500, body: 'token endpoint down' });
+        },
+      },
     ];
     const problems: string[] = [];
     let traced = 0;
@@ -185,7 +249,9 @@ describe('no secret in any output', () => {
     expect(problems).toEqual([]);
     expect(traced).toBeGreaterThan(5);
     // The steps reached the secrets: refreshes ran under -v (the stored pair rotated) and -v traced requests.
-    const stored = JSON.parse(readFileSync(configFile, 'utf8')) as { apps: { sb: { oauth2Tokens: { dev: { accessToken: string } } } } };
+    const stored = JSON.parse(readFileSync(configFile, 'utf8')) as {
+      apps: { sb: { oauth2Tokens: { dev: { accessToken: string } } } };
+    };
     expect(stored.apps.sb.oauth2Tokens.dev.accessToken).not.toBe(firstAccessToken);
   }, 60_000);
 });
@@ -199,14 +265,23 @@ function expireStoredToken(): void {
 describe('credentials stay with the API host', () => {
   let other: TestApp;
   beforeAll(async () => {
-    other = await startApp((_req, _body, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+    other = await startApp(
+      (_req, _body, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'),
+    );
   });
   afterAll(() => other.close());
 
   it('a full URL to another local host or port gets no Authorization header, whatever the route', async () => {
     const port = new URL(other.url).port;
-    const targets = [`${other.url}/2/users/me`, `${other.url}/2/webhooks`, `http://localhost:${port}/2/tweets/20`, `${other.url}/2/oauth2/token`];
-    const runs = targets.flatMap((target) => [[], ['-u', 'dev'], ['-X', 'POST', '-d', '{"text":"x"}'], ['-v']].map((extra) => [target, ...extra]));
+    const targets = [
+      `${other.url}/2/users/me`,
+      `${other.url}/2/webhooks`,
+      `http://localhost:${port}/2/tweets/20`,
+      `${other.url}/2/oauth2/token`,
+    ];
+    const runs = targets.flatMap((target) =>
+      [[], ['-u', 'dev'], ['-X', 'POST', '-d', '{"text":"x"}'], ['-v']].map((extra) => [target, ...extra]),
+    );
     const results = await Promise.all(runs.map((argv) => runCli(argv, { env })));
     results.forEach((r, i) => {
       expect(r.code, `${runs[i]!.join(' ')}: ${r.stderr}`).toBe(0);

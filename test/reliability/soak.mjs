@@ -18,19 +18,36 @@ const report = join(scratch, 'figures.jsonl');
 const filters = process.argv.slice(2);
 
 const started = Date.now();
-const run = spawnSync(process.execPath, [vitest, 'run', ...(filters.length ? filters.map((f) => `test/reliability/${f}`) : ['test/reliability']), '--maxWorkers', '1'], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, XCLI_SOAK: '1', XCLI_SOAK_REPORT: report },
-});
+const run = spawnSync(
+  process.execPath,
+  [vitest, 'run', ...(filters.length ? filters.map((f) => `test/reliability/${f}`) : ['test/reliability']), '--maxWorkers', '1'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, XCLI_SOAK: '1', XCLI_SOAK_REPORT: report },
+  },
+);
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 
-const figures = existsSync(report) ? readFileSync(report, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [];
+const figures = existsSync(report)
+  ? readFileSync(report, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+  : [];
 rmSync(scratch, { recursive: true, force: true });
 process.stdout.write(`\nxcli soak: ${run.status === 0 ? 'all checks passed' : 'FAILED'} in ${minutes} min\n`);
 for (const { name, ...values } of figures) {
-  process.stdout.write(`  ${name}: ${Object.entries(values).map(([k, v]) => `${k}=${v}`).join(', ')}\n`);
+  process.stdout.write(
+    `  ${name}: ${Object.entries(values)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}\n`,
+  );
 }
 const load = figures.find((f) => f.name === 'load');
-if (load) process.stdout.write(`\n  ${load.events} signed events from ${load.connections} connections: ${load.eventsPerSecond} events/s, p99 ${load.p99Ms} ms\n`);
+if (load)
+  process.stdout.write(
+    `\n  ${load.events} signed events from ${load.connections} connections: ${load.eventsPerSecond} events/s, p99 ${load.p99Ms} ms\n`,
+  );
 process.exit(run.status ?? 1);

@@ -76,8 +76,14 @@ function bodyBytes(r: Seeded): Buffer {
     () => Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0xf0, 0x28, 0x8c, 0xbc, 0x7b, 0x7d]),
     () => Buffer.from(`${'['.repeat(20_000)}${']'.repeat(20_000)}`),
     () => Buffer.from(`${'{"data":'.repeat(3000)}1${'}'.repeat(3000)}`),
-    () => Buffer.from(JSON.stringify({ data: { event_uuid: `fz-${r.int(1e9)}`, event_type: 'post.create', payload: { text: tokenValue(r) } } })),
-    () => Buffer.from(JSON.stringify({ for_user_id: '2244994945', tweet_create_events: [{ id_str: String(r.int(1e9)), text: 'hi' }] })),
+    () =>
+      Buffer.from(
+        JSON.stringify({ data: { event_uuid: `fz-${r.int(1e9)}`, event_type: 'post.create', payload: { text: tokenValue(r) } } }),
+      ),
+    () =>
+      Buffer.from(
+        JSON.stringify({ for_user_id: '2244994945', tweet_create_events: [{ id_str: String(r.int(1e9)), text: 'hi' }] }),
+      ),
     () => Buffer.from('{"data":{"event_type":7,"payload":null,"event_uuid":{"x":1}}}'),
     () => Buffer.alloc(MAX_BODY + 1 + r.int(10_000), 0x61),
     () => Buffer.from('\uFEFF{"bom":true}'),
@@ -85,11 +91,43 @@ function bodyBytes(r: Seeded): Buffer {
 }
 
 function buildCase(r: Seeded): Case {
-  const method = r.pick(['GET', 'GET', 'GET', 'POST', 'POST', 'POST', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'TRACE', 'get', 'BREW', 'G\u00c9T']);
+  const method = r.pick([
+    'GET',
+    'GET',
+    'GET',
+    'POST',
+    'POST',
+    'POST',
+    'POST',
+    'PUT',
+    'DELETE',
+    'HEAD',
+    'OPTIONS',
+    'PATCH',
+    'TRACE',
+    'get',
+    'BREW',
+    'G\u00c9T',
+  ]);
   const { query, raw } = queryString(r);
-  const path = r.pick(['/webhook', '/webhook', '/webhook', '/webhook/', '/', '//webhook', '/WEBHOOK', '/webhook/../webhook', '/%ff%fe', '/webhook%00', '*', 'http://evil.invalid/webhook', `/${'p'.repeat(r.int(20_000))}`]);
+  const path = r.pick([
+    '/webhook',
+    '/webhook',
+    '/webhook',
+    '/webhook/',
+    '/',
+    '//webhook',
+    '/WEBHOOK',
+    '/webhook/../webhook',
+    '/%ff%fe',
+    '/webhook%00',
+    '*',
+    'http://evil.invalid/webhook',
+    `/${'p'.repeat(r.int(20_000))}`,
+  ]);
   const target = query || r.chance(0.3) ? `${path}?${query}` : path;
-  let wellFormed = !raw && ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'TRACE'].includes(method) && !target.includes(' ');
+  let wellFormed =
+    !raw && ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'TRACE'].includes(method) && !target.includes(' ');
   const headers: string[] = ['Host: 127.0.0.1', 'Connection: close'];
   let body: Buffer | undefined;
   let signedRight: boolean | undefined;
@@ -99,13 +137,17 @@ function buildCase(r: Seeded): Case {
     const good = hmac(body);
     if (sig < 0.35) headers.push(`${r.pick(['x-twitter-webhooks-signature', 'X-Twitter-Webhooks-Signature'])}: ${good}`);
     else if (sig < 0.45) headers.push(`x-twitter-webhooks-signature: ${good}`, `x-twitter-webhooks-signature: ${good}`);
-    else if (sig < 0.52) headers.push(`x-twitter-webhooks-signature: ${hmac('other body')}`, `x-twitter-webhooks-signature: ${good}`);
-    else if (sig < 0.6) headers.push(`x-twitter-webhooks-signature: sha256=${createHmac('sha256', 'wrong secret').update(body).digest('base64')}`);
+    else if (sig < 0.52)
+      headers.push(`x-twitter-webhooks-signature: ${hmac('other body')}`, `x-twitter-webhooks-signature: ${good}`);
+    else if (sig < 0.6)
+      headers.push(`x-twitter-webhooks-signature: sha256=${createHmac('sha256', 'wrong secret').update(body).digest('base64')}`);
     else if (sig < 0.66) headers.push(`x-twitter-webhooks-signature: ${good.replace('sha256=', 'sha1=')}`);
     else if (sig < 0.7) headers.push(`x-twitter-webhooks-signature: ${good.slice(0, -2)}`);
     else if (sig < 0.74) headers.push('x-twitter-webhooks-signature: ');
     signedRight = sig < 0.35;
-    headers.push(`Content-Type: ${r.pick(['application/json', 'text/plain', 'application/octet-stream', 'application/json; charset=latin1'])}`);
+    headers.push(
+      `Content-Type: ${r.pick(['application/json', 'text/plain', 'application/octet-stream', 'application/json; charset=latin1'])}`,
+    );
   }
   if (r.chance(0.05)) headers.push(`X-Huge: ${'h'.repeat(8000 + r.int(30_000))}`);
   if (r.chance(0.05)) for (let i = 0; i < 150; i++) headers.push(`X-Many-${i}: ${i}`);
@@ -118,7 +160,8 @@ function buildCase(r: Seeded): Case {
   if (body && r.chance(0.15)) {
     headers.push('Transfer-Encoding: chunked');
     const half = Math.floor(body.length / 2);
-    const chunk = (b: Buffer): Buffer => (b.length ? Buffer.concat([Buffer.from(`${b.length.toString(16)}\r\n`), b, Buffer.from('\r\n')]) : Buffer.alloc(0));
+    const chunk = (b: Buffer): Buffer =>
+      b.length ? Buffer.concat([Buffer.from(`${b.length.toString(16)}\r\n`), b, Buffer.from('\r\n')]) : Buffer.alloc(0);
     payload = Buffer.concat([chunk(body.subarray(0, half)), chunk(body.subarray(half)), Buffer.from('0\r\n\r\n')]);
   } else if (body) {
     const declared = r.chance(0.05) ? body.length + 1 + r.int(50) : body.length;
@@ -127,7 +170,16 @@ function buildCase(r: Seeded): Case {
     headers.push(`Content-Length: ${declared}`);
   }
   const head = Buffer.from(`${method} ${target} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`, 'utf8');
-  return { bytes: Buffer.concat([head, payload]), method, target, wellFormed, body, signedRight, truncated, slow: r.chance(0.04) };
+  return {
+    bytes: Buffer.concat([head, payload]),
+    method,
+    target,
+    wellFormed,
+    body,
+    signedRight,
+    truncated,
+    slow: r.chance(0.04),
+  };
 }
 
 const cleanups: Array<() => unknown> = [];
@@ -157,45 +209,67 @@ describe(`webhook start under hostile input (seed ${SEED}, ${CASES} cases; FUZZ_
       const inFlight = new Set<Promise<void>>();
       for (let i = 0; i < CASES; i++) {
         const c = buildCase(r);
-        const run = rawRequest(port, c.bytes, { halfClose: c.truncated, ...(c.slow ? { sliceBytes: 11, pauseMs: 2 } : {}) }).then((a) => {
-          const where = `case ${i}: ${c.method} ${c.target.slice(0, 80)}`;
-          if (a.status === 0 && c.wellFormed && c.bytes.length < 16_000) problems.push(`${where}: no answer`);
-          if (a.status >= 300 && a.status < 400) problems.push(`${where}: redirect ${a.status}`);
-          if (a.status >= 500) problems.push(`${where}: ${a.status} ${a.body.toString().slice(0, 200)}`);
-          const text = a.body.toString('utf8');
-          const q = c.target.indexOf('?');
-          const tokens = new URLSearchParams(q === -1 ? '' : c.target.slice(q + 1)).getAll('crc_token');
-          if (/sha256=/.test(text)) {
-            const signsOne = tokens.length === 1 && TOKEN_SHAPED.test(tokens[0]!);
-            if (!signsOne) problems.push(`${where}: signed something not token-shaped: ${text.slice(0, 200)}`);
-            else if (text !== JSON.stringify({ response_token: hmac(tokens[0]!) })) problems.push(`${where}: wrong CRC answer ${text.slice(0, 200)}`);
-          }
-          const pathOnly = q === -1 ? c.target : c.target.slice(0, q);
-          if (c.wellFormed && c.method === 'GET' && pathOnly === '/webhook' && tokens.length === 1 && TOKEN_SHAPED.test(tokens[0]!) && c.bytes.length < 16_000 && a.status !== 200) {
-            problems.push(`${where}: a good CRC got ${a.status}`);
-          }
-          if (c.method === 'POST' && a.status === 200) {
-            logged++;
-            // Verified means signed and a JSON object (a signed non-object could come from the CRC endpoint).
-            if (c.signedRight && isEventBody(parsedJson(c.body))) loggedSignedRight++;
-          }
-        });
+        const run = rawRequest(port, c.bytes, { halfClose: c.truncated, ...(c.slow ? { sliceBytes: 11, pauseMs: 2 } : {}) }).then(
+          (a) => {
+            const where = `case ${i}: ${c.method} ${c.target.slice(0, 80)}`;
+            if (a.status === 0 && c.wellFormed && c.bytes.length < 16_000) problems.push(`${where}: no answer`);
+            if (a.status >= 300 && a.status < 400) problems.push(`${where}: redirect ${a.status}`);
+            if (a.status >= 500) problems.push(`${where}: ${a.status} ${a.body.toString().slice(0, 200)}`);
+            const text = a.body.toString('utf8');
+            const q = c.target.indexOf('?');
+            const tokens = new URLSearchParams(q === -1 ? '' : c.target.slice(q + 1)).getAll('crc_token');
+            if (/sha256=/.test(text)) {
+              const signsOne = tokens.length === 1 && TOKEN_SHAPED.test(tokens[0]!);
+              if (!signsOne) problems.push(`${where}: signed something not token-shaped: ${text.slice(0, 200)}`);
+              else if (text !== JSON.stringify({ response_token: hmac(tokens[0]!) }))
+                problems.push(`${where}: wrong CRC answer ${text.slice(0, 200)}`);
+            }
+            const pathOnly = q === -1 ? c.target : c.target.slice(0, q);
+            if (
+              c.wellFormed &&
+              c.method === 'GET' &&
+              pathOnly === '/webhook' &&
+              tokens.length === 1 &&
+              TOKEN_SHAPED.test(tokens[0]!) &&
+              c.bytes.length < 16_000 &&
+              a.status !== 200
+            ) {
+              problems.push(`${where}: a good CRC got ${a.status}`);
+            }
+            if (c.method === 'POST' && a.status === 200) {
+              logged++;
+              // Verified means signed and a JSON object (a signed non-object could come from the CRC endpoint).
+              if (c.signedRight && isEventBody(parsedJson(c.body))) loggedSignedRight++;
+            }
+          },
+        );
         inFlight.add(run);
         void run.finally(() => inFlight.delete(run));
         if (inFlight.size >= 32) await Promise.race(inFlight);
       }
       await Promise.all(inFlight);
-      reportFigure('webhook fuzz', { seed: SEED, cases: CASES, logged, seconds: Number(((performance.now() - started) / 1000).toFixed(1)) });
+      reportFigure('webhook fuzz', {
+        seed: SEED,
+        cases: CASES,
+        logged,
+        seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+      });
       expect(problems).toEqual([]);
       expect(logged).toBeGreaterThan(CASES / 50);
 
       // Still up, still right.
       expect(server.child.exitCode).toBeNull();
-      const crc = await rawRequest(port, Buffer.from('GET /webhook?crc_token=helloWorld HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      const crc = await rawRequest(
+        port,
+        Buffer.from('GET /webhook?crc_token=helloWorld HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      );
       expect(crc.body.toString()).toBe(JSON.stringify({ response_token: hmac('helloWorld') }));
       // Resolves only once the server closed every stalled connection itself.
       const closedAfterMs = await Promise.all(stalled);
-      reportFigure('stalled clients closed by the server', { clients: closedAfterMs.length, slowestSeconds: Number((Math.max(...closedAfterMs) / 1000).toFixed(1)) });
+      reportFigure('stalled clients closed by the server', {
+        clients: closedAfterMs.length,
+        slowestSeconds: Number((Math.max(...closedAfterMs) / 1000).toFixed(1)),
+      });
       expect(await server.stop()).toBe(0);
       expect(server.stderr()).not.toMatch(/internal error|\n\s+at /);
 

@@ -23,10 +23,20 @@ async function run(args: string[], tty: boolean): Promise<{ code: number; out: s
 beforeAll(async () => {
   launched = await launchSandbox(createContext(testIO(), env, '0.0.0-test'), { log: () => {}, fastRetries: true });
   receiver = await startReceiver(launched.sandbox.credentials.consumerSecret);
-  const created = await run(['--app', 'sandbox', '-X', 'POST', '/2/webhooks', '-d', JSON.stringify({ url: receiver.url })], false);
+  const created = await run(
+    ['--app', 'sandbox', '-X', 'POST', '/2/webhooks', '-d', JSON.stringify({ url: receiver.url })],
+    false,
+  );
   webhookId = JSON.parse(created.out).data.id;
-  const sub = { event_type: 'post.create', filter: { user_id: launched.sandbox.state.authenticatedUserId }, webhook_id: webhookId, tag: 'walk' };
-  expect((await run(['--app', 'sandbox', '-X', 'POST', '/2/activity/subscriptions', '-d', JSON.stringify(sub)], false)).code).toBe(0);
+  const sub = {
+    event_type: 'post.create',
+    filter: { user_id: launched.sandbox.state.authenticatedUserId },
+    webhook_id: webhookId,
+    tag: 'walk',
+  };
+  expect(
+    (await run(['--app', 'sandbox', '-X', 'POST', '/2/activity/subscriptions', '-d', JSON.stringify(sub)], false)).code,
+  ).toBe(0);
   receiver.statuses = [503];
   expect((await run(['--app', 'sandbox', 'post', 'shown in the table'], false)).code).toBe(0);
   await receiver.waitFor(1);
@@ -44,7 +54,9 @@ describe('sandbox status and deliveries output', () => {
     expect(tty.code, tty.err).toBe(0);
     expect(tty.out).toContain(`sandbox ${launched.sandbox.url}  acting user @sandbox_dev`);
     expect(tty.out).toMatch(new RegExp(`ID +VALID +URL\\n${webhookId} +true +${receiver.url}`));
-    expect(tty.out).toMatch(new RegExp(`post\\.create +user_id=${launched.sandbox.state.authenticatedUserId} +${webhookId} +walk`));
+    expect(tty.out).toMatch(
+      new RegExp(`post\\.create +user_id=${launched.sandbox.state.authenticatedUserId} +${webhookId} +walk`),
+    );
     expect(() => JSON.parse(tty.out)).toThrow();
 
     const piped = await run(['sandbox', 'status'], false);
@@ -60,7 +72,9 @@ describe('sandbox status and deliveries output', () => {
     expect(tty.code, tty.err).toBe(0);
     const [header, row, ...rest] = tty.out.trimEnd().split('\n');
     expect(header).toMatch(/^TIME +WEBHOOK +EVENT +OUTCOME +ATTEMPTS \(status\/latency\) +EVENT UUID$/);
-    expect(row).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} +${webhookId} +post\\.create +delivered +503/\\d+ms 200/\\d+ms +-?\\d+$`));
+    expect(row).toMatch(
+      new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} +${webhookId} +post\\.create +delivered +503/\\d+ms 200/\\d+ms +-?\\d+$`),
+    );
     expect(rest).toEqual([]);
 
     const piped = JSON.parse((await run(['sandbox', 'deliveries'], false)).out);

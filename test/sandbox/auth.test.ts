@@ -16,10 +16,12 @@ function oauth1Header(method: string, url: string, creds = fake.sandbox.credenti
     signature_method: 'HMAC-SHA1',
     hash_function: (base, key) => createHmac('sha1', key).update(base).digest('base64'),
   });
-  return oauth.toHeader(oauth.authorize({ url, method, data: form }, { key: creds.accessToken, secret: creds.accessTokenSecret })).Authorization;
+  return oauth.toHeader(oauth.authorize({ url, method, data: form }, { key: creds.accessToken, secret: creds.accessTokenSecret }))
+    .Authorization;
 }
 
-const get = (path: string, authorization?: string) => fetch(`${fake.url}${path}`, { headers: authorization ? { authorization } : {} });
+const get = (path: string, authorization?: string) =>
+  fetch(`${fake.url}${path}`, { headers: authorization ? { authorization } : {} });
 
 describe('sandbox auth', () => {
   it('accepts the bearer token on an app-auth route and sends rate-limit headers', async () => {
@@ -95,7 +97,10 @@ describe('sandbox auth', () => {
     const post = (user: string, pass: string) =>
       fetch(`${fake.url}/oauth2/token`, {
         method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         body: 'grant_type=client_credentials',
       });
     const ok = await post(consumerKey, consumerSecret);

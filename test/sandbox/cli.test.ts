@@ -11,7 +11,10 @@ afterEach(async () => {
 });
 
 /** Starts `xcli sandbox` and resolves with its URL (first stdout line). */
-async function startSandboxCli(configDir: string, args: string[] = []): Promise<{ child: ChildProcess; url: string; stderr: () => string; exited: Promise<number | null> }> {
+async function startSandboxCli(
+  configDir: string,
+  args: string[] = [],
+): Promise<{ child: ChildProcess; url: string; stderr: () => string; exited: Promise<number | null> }> {
   const child = spawnCli(['sandbox', ...args], { env: { XCLI_CONFIG_DIR: configDir } });
   let out = '';
   let err = '';
@@ -55,20 +58,35 @@ describe('xcli sandbox', () => {
 
     const receiver = await startReceiver(config.apps.sandbox.oauth1.consumerSecret);
     cleanups.push(() => receiver.close());
-    const created = await runCli(['--app', 'sandbox', '-X', 'POST', '/2/webhooks', '-d', JSON.stringify({ url: receiver.url })], { env });
+    const created = await runCli(['--app', 'sandbox', '-X', 'POST', '/2/webhooks', '-d', JSON.stringify({ url: receiver.url })], {
+      env,
+    });
     expect(created.code).toBe(0);
     expect(receiver.crcCount).toBe(1);
     const webhookId = JSON.parse(created.stdout).data.id;
     for (const event_type of ['post.create', 'profile.update.bio']) {
       const sub = await runCli(
-        ['--app', 'sandbox', '-X', 'POST', '/2/activity/subscriptions', '-d', JSON.stringify({ event_type, filter: { user_id: JSON.parse(me.stdout).data.id }, webhook_id: webhookId })],
+        [
+          '--app',
+          'sandbox',
+          '-X',
+          'POST',
+          '/2/activity/subscriptions',
+          '-d',
+          JSON.stringify({ event_type, filter: { user_id: JSON.parse(me.stdout).data.id }, webhook_id: webhookId }),
+        ],
         { env },
       );
       expect(sub.code, sub.stderr).toBe(0);
     }
 
-    expect((await runCli(['--app', 'sandbox', '-X', 'POST', '/2/tweets', '-d', '{"text":"hello from the walk"}'], { env })).code).toBe(0);
-    const emitted = await runCli(['sandbox', 'emit', 'profile.update.bio', '--user', '@sandbox_dev', '--set', 'after=walking the walk'], { env });
+    expect(
+      (await runCli(['--app', 'sandbox', '-X', 'POST', '/2/tweets', '-d', '{"text":"hello from the walk"}'], { env })).code,
+    ).toBe(0);
+    const emitted = await runCli(
+      ['sandbox', 'emit', 'profile.update.bio', '--user', '@sandbox_dev', '--set', 'after=walking the walk'],
+      { env },
+    );
     expect(emitted.code, emitted.stderr).toBe(0);
     expect(JSON.parse(emitted.stdout).matched_subscriptions).toBe(1);
 
@@ -103,8 +121,13 @@ describe('xcli sandbox', () => {
     // XCLI_AUTH_URL) with a fake browser that follows redirects and reports where it went.
     const browser = join(dir, '..', 'browser.mjs');
     const opened = join(dir, '..', 'opened.txt');
-    writeFileSync(browser, `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(opened)}, process.argv[2]);\nawait fetch(process.argv[2]);\n`);
-    const login = await runCli(['auth', 'oauth2', '--app', 'sandbox'], { env: { ...env, BROWSER: `${process.execPath} ${browser}` } });
+    writeFileSync(
+      browser,
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(opened)}, process.argv[2]);\nawait fetch(process.argv[2]);\n`,
+    );
+    const login = await runCli(['auth', 'oauth2', '--app', 'sandbox'], {
+      env: { ...env, BROWSER: `${process.execPath} ${browser}` },
+    });
     expect(login.code, login.stderr).toBe(0);
     expect(readFileSync(opened, 'utf8')).toMatch(new RegExp(`^${first.url}/i/oauth2/authorize\\?response_type=code&`));
     first.child.kill('SIGINT');
@@ -122,10 +145,14 @@ describe('xcli sandbox', () => {
 
   it("builds the OAuth2 authorize URL from the app's API base unless XCLI_AUTH_URL is set", async () => {
     const env = { XCLI_CONFIG_DIR: temp() };
-    expect((await runCli(['auth', 'apps', 'add', 'emu', '--client-id', 'cid', '--api-base-url', 'http://127.0.0.1:9'], { env })).code).toBe(0);
+    expect(
+      (await runCli(['auth', 'apps', 'add', 'emu', '--client-id', 'cid', '--api-base-url', 'http://127.0.0.1:9'], { env })).code,
+    ).toBe(0);
     const fromBase = await runCli(['auth', 'oauth2', '--app', 'emu', '--headless'], { env });
     expect(fromBase.stderr).toContain('http://127.0.0.1:9/i/oauth2/authorize?response_type=code&client_id=cid&');
-    const fromEnv = await runCli(['auth', 'oauth2', '--app', 'emu', '--headless'], { env: { ...env, XCLI_AUTH_URL: 'http://127.0.0.1:7/authorize' } });
+    const fromEnv = await runCli(['auth', 'oauth2', '--app', 'emu', '--headless'], {
+      env: { ...env, XCLI_AUTH_URL: 'http://127.0.0.1:7/authorize' },
+    });
     expect(fromEnv.stderr).toContain('http://127.0.0.1:7/authorize?response_type=code&');
     expect((await runCli(['auth', 'apps', 'add', 'real', '--client-id', 'cid2'], { env })).code).toBe(0);
     const real = await runCli(['auth', 'oauth2', '--app', 'real', '--headless'], { env });
@@ -141,7 +168,9 @@ describe('xcli sandbox', () => {
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).toContain('is not valid JSON');
     expect(readFileSync(stateFile, 'utf8')).toBe('{"not": "a sandbox"');
-    const unwritable = await runCli(['sandbox', '--state', join(dir, '..', 'missing-dir', 'state.json')], { env: { XCLI_CONFIG_DIR: dir } });
+    const unwritable = await runCli(['sandbox', '--state', join(dir, '..', 'missing-dir', 'state.json')], {
+      env: { XCLI_CONFIG_DIR: dir },
+    });
     expect(unwritable.code).toBe(1);
     expect(unwritable.stderr).toMatch(/^xcli: cannot write --state .*missing-dir/);
   });
@@ -193,7 +222,9 @@ describe('xcli sandbox binding (issue 14 item 8)', () => {
     const port = new URL(first.url).port;
     const busy = await runCli(['sandbox', '--port', port, '--app', 'second'], { env: { XCLI_CONFIG_DIR: dir } });
     expect(busy.code).toBe(1);
-    expect(busy.stderr).toBe(`xcli: cannot listen on 127.0.0.1:${port}: the address is already in use; pick another port with --port, or 0 for any free port\n`);
+    expect(busy.stderr).toBe(
+      `xcli: cannot listen on 127.0.0.1:${port}: the address is already in use; pick another port with --port, or 0 for any free port\n`,
+    );
   });
 
   it('refuses a host beyond loopback unless --public, and then warns', async () => {

@@ -34,7 +34,9 @@ describe('sandbox OAuth 1.0a verifier', () => {
     expect(base).toBe(
       'POST&https%3A%2F%2Fapi.twitter.com%2F1.1%2Fstatuses%2Fupdate.json&include_entities%3Dtrue%26oauth_consumer_key%3Dxvz1evFS4wEEPTGEFPHBog%26oauth_nonce%3DkYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D1318622958%26oauth_token%3D370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb%26oauth_version%3D1.0%26status%3DHello%2520Ladies%2520%252B%2520Gentlemen%252C%2520a%2520signed%2520OAuth%2520request%2521',
     );
-    expect(hmacSha1Signature(base, 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw', 'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE')).toBe('hCtSmYh+iHYCEqBWrE7C7hYmtUk=');
+    expect(
+      hmacSha1Signature(base, 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw', 'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE'),
+    ).toBe('hCtSmYh+iHYCEqBWrE7C7hYmtUk=');
   });
 
   it('percent-encodes per RFC 3986 (spaces as %20, UTF-8 bytes, unreserved kept)', () => {
@@ -44,7 +46,11 @@ describe('sandbox OAuth 1.0a verifier', () => {
 
   it('drops default ports and lowercases scheme and host', () => {
     const params = new Map([['oauth_nonce', 'n']]);
-    expect(signatureBase({ method: 'GET', url: 'HTTP://Example.COM:80/a', oauthParams: params })).toBe('GET&http%3A%2F%2Fexample.com%2Fa&oauth_nonce%3Dn');
-    expect(signatureBase({ method: 'GET', url: 'http://127.0.0.1:8080/a', oauthParams: params })).toBe('GET&http%3A%2F%2F127.0.0.1%3A8080%2Fa&oauth_nonce%3Dn');
+    expect(signatureBase({ method: 'GET', url: 'HTTP://Example.COM:80/a', oauthParams: params })).toBe(
+      'GET&http%3A%2F%2Fexample.com%2Fa&oauth_nonce%3Dn',
+    );
+    expect(signatureBase({ method: 'GET', url: 'http://127.0.0.1:8080/a', oauthParams: params })).toBe(
+      'GET&http%3A%2F%2F127.0.0.1%3A8080%2Fa&oauth_nonce%3Dn',
+    );
   });
 });

@@ -56,7 +56,13 @@ describe('sandbox OAuth2 PKCE', () => {
 
     const first = await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier });
     expect(first.status).toBe(200);
-    const tokens = (await first.json()) as { access_token: string; refresh_token: string; expires_in: number; scope: string; token_type: string };
+    const tokens = (await first.json()) as {
+      access_token: string;
+      refresh_token: string;
+      expires_in: number;
+      scope: string;
+      token_type: string;
+    };
     expect(tokens).toMatchObject({ token_type: 'bearer', expires_in: 60, scope: 'tweet.read users.read offline.access' });
     expect((await me(tokens.access_token)).status).toBe(200);
 
@@ -77,16 +83,33 @@ describe('sandbox OAuth2 PKCE', () => {
   it('refuses a wrong verifier, a foreign redirect_uri, and a wrong client secret', async () => {
     const { challenge } = pkce();
     const code = (await authorize('tweet.read users.read', challenge)).searchParams.get('code')!;
-    const wrongVerifier = await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: pkce().verifier });
+    const wrongVerifier = await token({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT,
+      code_verifier: pkce().verifier,
+    });
     expect(wrongVerifier.status).toBe(400);
 
     const { verifier, challenge: c2 } = pkce();
     const code2 = (await authorize('tweet.read users.read', c2)).searchParams.get('code')!;
-    expect((await token({ grant_type: 'authorization_code', code: code2, redirect_uri: 'http://127.0.0.1:1/other', code_verifier: verifier })).status).toBe(400);
+    expect(
+      (
+        await token({
+          grant_type: 'authorization_code',
+          code: code2,
+          redirect_uri: 'http://127.0.0.1:1/other',
+          code_verifier: verifier,
+        })
+      ).status,
+    ).toBe(400);
 
     const res = await fetch(`${fake.url}/2/oauth2/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${fake.sandbox.credentials.clientId}:nope`).toString('base64')}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${fake.sandbox.credentials.clientId}:nope`).toString('base64')}`,
+      },
       body: 'grant_type=refresh_token&refresh_token=x',
     });
     expect(res.status).toBe(401);
@@ -96,13 +119,18 @@ describe('sandbox OAuth2 PKCE', () => {
   it('issues no refresh token without offline.access, expires codes after 30 s and tokens after expires_in', async () => {
     const { verifier, challenge } = pkce();
     const code = (await authorize('tweet.read users.read', challenge)).searchParams.get('code')!;
-    const tokens = (await (await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier })).json()) as Record<string, string>;
+    const tokens = (await (
+      await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier })
+    ).json()) as Record<string, string>;
     expect(tokens.refresh_token).toBeUndefined();
 
     const late = pkce();
     const lateCode = (await authorize('tweet.read', late.challenge)).searchParams.get('code')!;
     clock += 31_000;
-    expect((await token({ grant_type: 'authorization_code', code: lateCode, redirect_uri: REDIRECT, code_verifier: late.verifier })).status).toBe(400);
+    expect(
+      (await token({ grant_type: 'authorization_code', code: lateCode, redirect_uri: REDIRECT, code_verifier: late.verifier }))
+        .status,
+    ).toBe(400);
 
     clock += 30_000;
     expect((await me(tokens.access_token!)).status).toBe(401);
@@ -114,7 +142,10 @@ describe('sandbox OAuth2 PKCE', () => {
     expect(bad.searchParams.get('error')).toBe('invalid_scope');
     const noState = await authorize('tweet.read', challenge, { state: '' });
     expect(noState.searchParams.get('error')).toBe('invalid_request');
-    const wrongClient = await fetch(`${fake.url}/i/oauth2/authorize?client_id=nope&redirect_uri=${encodeURIComponent(REDIRECT)}`, { redirect: 'manual' });
+    const wrongClient = await fetch(
+      `${fake.url}/i/oauth2/authorize?client_id=nope&redirect_uri=${encodeURIComponent(REDIRECT)}`,
+      { redirect: 'manual' },
+    );
     expect(wrongClient.status).toBe(400);
   });
 });

@@ -23,7 +23,15 @@ describe('sandbox state file', () => {
     edges(state.accountActivitySubscriptions, '7').add(state.authenticatedUserId);
     state.streamWebhooks.set('7', { created_at: 'now', fields: ['expansions=author_id'] });
     state.oauth2.access.set('tok', { userId: '1', clientId: 'c', scopes: ['tweet.read'], expiresAt: 1, family: 'f' });
-    state.deliveries.push({ id: '9', webhookId: '7', kind: 'activity', body: '{}', createdAt: 1, attempts: [], outcome: 'pending' });
+    state.deliveries.push({
+      id: '9',
+      webhookId: '7',
+      kind: 'activity',
+      body: '{}',
+      createdAt: 1,
+      attempts: [],
+      outcome: 'pending',
+    });
 
     writeStateFile(file, state, credentials);
     expect(statSync(file).mode & 0o777).toBe(0o600);

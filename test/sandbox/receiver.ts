@@ -41,7 +41,11 @@ export async function startReceiver(secret: string, crc: Receiver['crc'] = 'ok')
         return res.writeHead(200, { 'content-type': 'application/json' }).end(crcResponseBody(key, token));
       }
       const body = Buffer.concat(chunks);
-      receiver.received.push({ body: body.toString('utf8'), signatureValid: verifySignature(secret, body, req.headers['x-twitter-webhooks-signature']), at: Date.now() });
+      receiver.received.push({
+        body: body.toString('utf8'),
+        signatureValid: verifySignature(secret, body, req.headers['x-twitter-webhooks-signature']),
+        at: Date.now(),
+      });
       const status = receiver.statuses.shift() ?? 200;
       setTimeout(() => {
         if (!res.destroyed) res.writeHead(status).end();

@@ -43,7 +43,11 @@ describe('sandbox routes', () => {
     expect(res.status).toBe(200);
     expect(res.json.data.map((p: { id: string }) => p.id)).toEqual([known]);
     expect(res.json.errors).toHaveLength(1);
-    expect(res.json.errors[0]).toMatchObject({ value: '1', parameter: 'ids', type: 'https://api.x.com/2/problems/resource-not-found' });
+    expect(res.json.errors[0]).toMatchObject({
+      value: '1',
+      parameter: 'ids',
+      type: 'https://api.x.com/2/problems/resource-not-found',
+    });
   });
 
   it('validates input with X invalid-request problems', async () => {
@@ -52,8 +56,12 @@ describe('sandbox routes', () => {
     expect(res.json.type).toBe('https://api.x.com/2/problems/invalid-request');
     expect((await api('POST', '/2/tweets', { text: 'x'.repeat(25_001) })).status).toBe(400); // over even a subscriber's limit
     const extra = await api('POST', '/2/tweets', { text: 'hi', colour: 'blue' });
-    expect(extra.json.errors[0].message).toBe('$.colour: is not defined in the schema and the schema does not allow additional properties');
-    expect((await api('POST', '/2/tweets', { text: 'poll', poll: { options: ['only one'], duration_minutes: 60 } })).status).toBe(400);
+    expect(extra.json.errors[0].message).toBe(
+      '$.colour: is not defined in the schema and the schema does not allow additional properties',
+    );
+    expect((await api('POST', '/2/tweets', { text: 'poll', poll: { options: ['only one'], duration_minutes: 60 } })).status).toBe(
+      400,
+    );
     const unknown = await api('GET', '/2/nothing/here', undefined, app());
     expect(unknown.status).toBe(404);
     expect(fake.sandbox.unmatched.at(-1)?.path).toBe('/2/nothing/here');
@@ -63,14 +71,27 @@ describe('sandbox routes', () => {
     const { state } = fake.sandbox;
     for (let i = 0; i < 5; i++) {
       const id = `90000000${i}`;
-      state.users.set(id, { id, username: `fan${i}`, name: `Fan ${i}`, description: '', created_at: new Date().toISOString(), protected: false, verified: false });
+      state.users.set(id, {
+        id,
+        username: `fan${i}`,
+        name: `Fan ${i}`,
+        description: '',
+        created_at: new Date().toISOString(),
+        protected: false,
+        verified: false,
+      });
       edges(state.follows, id).add(XDEVELOPERS_ID);
     }
     const seen: string[] = [];
     let token: string | undefined;
     let pages = 0;
     do {
-      const res = await api('GET', `/2/users/${XDEVELOPERS_ID}/followers?max_results=2${token ? `&pagination_token=${token}` : ''}`, undefined, app());
+      const res = await api(
+        'GET',
+        `/2/users/${XDEVELOPERS_ID}/followers?max_results=2${token ? `&pagination_token=${token}` : ''}`,
+        undefined,
+        app(),
+      );
       expect(res.status).toBe(200);
       seen.push(...res.json.data.map((u: { username: string }) => u.username));
       expect(res.json.meta.result_count).toBe(res.json.data.length);
@@ -79,7 +100,9 @@ describe('sandbox routes', () => {
     } while (token);
     expect(pages).toBe(Math.ceil(seen.length / 2));
     expect(seen.slice(0, 5)).toEqual(['fan4', 'fan3', 'fan2', 'fan1', 'fan0']);
-    expect((await api('GET', `/2/users/${XDEVELOPERS_ID}/followers?pagination_token=garbage`, undefined, app())).status).toBe(400);
+    expect((await api('GET', `/2/users/${XDEVELOPERS_ID}/followers?pagination_token=garbage`, undefined, app())).status).toBe(
+      400,
+    );
     expect((await api('GET', `/2/users/${XDEVELOPERS_ID}/followers?max_results=1001`, undefined, app())).status).toBe(400);
   });
 
@@ -89,7 +112,12 @@ describe('sandbox routes', () => {
     expect(first.json.meta.result_count).toBe(10);
     expect(first.json.data[0].text).toBe('paging test 24');
     expect(first.json.meta.newest_id).toBe(first.json.data[0].id);
-    const second = await api('GET', `/2/tweets/search/recent?query=paging&max_results=100&next_token=${first.json.meta.next_token}`, undefined, app());
+    const second = await api(
+      'GET',
+      `/2/tweets/search/recent?query=paging&max_results=100&next_token=${first.json.meta.next_token}`,
+      undefined,
+      app(),
+    );
     expect(second.json.meta.result_count).toBe(15);
     expect(second.json.meta.next_token).toBeUndefined();
     expect((await api('GET', '/2/tweets/search/recent?query=paging&max_results=5', undefined, app())).status).toBe(400);
@@ -97,7 +125,9 @@ describe('sandbox routes', () => {
 
   it('follows, unfollows, likes and unlikes on behalf of the token user only', async () => {
     const me = fake.sandbox.state.authenticatedUserId;
-    expect((await api('POST', `/2/users/${me}/following`, { target_user_id: '783214' })).json).toEqual({ data: { following: true, pending_follow: false } });
+    expect((await api('POST', `/2/users/${me}/following`, { target_user_id: '783214' })).json).toEqual({
+      data: { following: true, pending_follow: false },
+    });
     expect(fake.sandbox.state.follows.get(me)?.has('783214')).toBe(true);
     expect((await api('DELETE', `/2/users/${me}/following/783214`)).json).toEqual({ data: { following: false } });
     expect((await api('POST', `/2/users/${XDEVELOPERS_ID}/following`, { target_user_id: '783214' })).status).toBe(403);
@@ -113,7 +143,12 @@ describe('sandbox routes', () => {
     const me = fake.sandbox.state.authenticatedUserId;
     const postId = [...fake.sandbox.state.posts.values()].find((p) => p.author_id === XDEVELOPERS_ID)!.id;
     const read = await api('GET', `/2/tweets/${postId}?expansions=author_id`, undefined, app());
-    expect(read.json.data).toEqual({ id: postId, text: expect.any(String), edit_history_tweet_ids: [postId], author_id: XDEVELOPERS_ID });
+    expect(read.json.data).toEqual({
+      id: postId,
+      text: expect.any(String),
+      edit_history_tweet_ids: [postId],
+      author_id: XDEVELOPERS_ID,
+    });
     expect(read.json.includes.users).toEqual([{ id: XDEVELOPERS_ID, name: expect.any(String), username: 'XDevelopers' }]);
     expect((await api('POST', `/2/users/${me}/likes`, { tweet_id: postId })).status).toBe(200);
     try {
@@ -129,7 +164,11 @@ describe('sandbox routes', () => {
 
   it('keeps the first 64 KiB of a recorded request body and its true length', async () => {
     const big = 'x'.repeat(200 * 1024);
-    await fetch(`${fake.url}/2/tweets`, { method: 'POST', headers: { authorization: user, 'content-type': 'application/json' }, body: JSON.stringify({ text: big }) });
+    await fetch(`${fake.url}/2/tweets`, {
+      method: 'POST',
+      headers: { authorization: user, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: big }),
+    });
     const recorded = fake.sandbox.requests.at(-1)!;
     expect(recorded.bodyBytes).toBe(big.length + 11);
     expect(recorded.body).toBe(`{"text":"${big}`.slice(0, 64 * 1024));
@@ -143,7 +182,11 @@ describe('sandbox routes', () => {
       const res = await fetch(`${limited.url}/2/users/${XDEVELOPERS_ID}`, { headers: auth });
       expect(res.status).toBe(429);
       expect(res.headers.get('x-rate-limit-remaining')).toBe('0');
-      limited.sandbox.failNext('GET', '/2/users/by/username/:username', { status: 503, json: { title: 'Service Unavailable' }, times: 2 });
+      limited.sandbox.failNext('GET', '/2/users/by/username/:username', {
+        status: 503,
+        json: { title: 'Service Unavailable' },
+        times: 2,
+      });
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await fetch(`${limited.url}/2/users/by/username/X`, { headers: auth })).status);
       expect(statuses).toEqual([503, 503, 200]);

@@ -14,10 +14,17 @@ async function newStream(): Promise<void> {
   while (![...fake.sandbox.state.streams].some((s) => !before.has(s))) await new Promise((r) => setImmediate(r));
 }
 
-async function read(path: string, until: (text: string) => boolean, maxMs = 10_000): Promise<{ status: number; text: string; ended: boolean }> {
+async function read(
+  path: string,
+  until: (text: string) => boolean,
+  maxMs = 10_000,
+): Promise<{ status: number; text: string; ended: boolean }> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), maxMs);
-  const res = await fetch(`${fake.url}${path}`, { headers: { authorization: `Bearer ${fake.sandbox.credentials.bearerToken}` }, signal: controller.signal });
+  const res = await fetch(`${fake.url}${path}`, {
+    headers: { authorization: `Bearer ${fake.sandbox.credentials.bearerToken}` },
+    signal: controller.signal,
+  });
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let text = '';
@@ -38,7 +45,11 @@ async function read(path: string, until: (text: string) => boolean, maxMs = 10_0
   }
 }
 
-const records = (text: string) => text.split('\r\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+const records = (text: string) =>
+  text
+    .split('\r\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
 
 describe('sandbox streams', () => {
   it('streams the sample as NDJSON with \\r\\n heartbeats', async () => {
@@ -72,7 +83,13 @@ describe('sandbox streams', () => {
   it('sends activity events and backfill on /2/activity/stream', async () => {
     const userId = fake.sandbox.state.authenticatedUserId;
     const now = new Date().toISOString();
-    fake.sandbox.state.activitySubscriptions.set('s1', { subscription_id: 's1', event_type: 'profile.update.bio', filter: { user_id: userId }, created_at: now, updated_at: now });
+    fake.sandbox.state.activitySubscriptions.set('s1', {
+      subscription_id: 's1',
+      event_type: 'profile.update.bio',
+      filter: { user_id: userId },
+      created_at: now,
+      updated_at: now,
+    });
     fake.sandbox.emit('profile.update.bio', { userId, payload: { before: 'old', after: 'new' } });
     const backfilled = await read('/2/activity/stream?backfill_minutes=5', (t) => records(t).length >= 1);
     expect(records(backfilled.text)[0].data).toMatchObject({ event_type: 'profile.update.bio', payload: { after: 'new' } });
@@ -82,7 +99,13 @@ describe('sandbox streams', () => {
     await opened;
     fake.sandbox.emit('profile.update.bio', { userId, payload: { before: 'new', after: 'newer' } });
     expect(records((await live).text)[0].data.payload.after).toBe('newer');
-    expect((await fetch(`${fake.url}/2/activity/stream?backfill_minutes=6`, { headers: { authorization: `Bearer ${fake.sandbox.credentials.bearerToken}` } })).status).toBe(400);
+    expect(
+      (
+        await fetch(`${fake.url}/2/activity/stream?backfill_minutes=6`, {
+          headers: { authorization: `Bearer ${fake.sandbox.credentials.bearerToken}` },
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it('delivers matching posts on the filtered stream with matching_rules', async () => {
@@ -91,7 +114,12 @@ describe('sandbox streams', () => {
     const pending = read('/2/tweets/search/stream', (t) => records(t).length >= 1);
     await opened;
     const token = fake.sandbox.mintUserToken().access_token;
-    const post = (text: string) => fetch(`${fake.url}/2/tweets`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+    const post = (text: string) =>
+      fetch(`${fake.url}/2/tweets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text }),
+      });
     await post('dogs only');
     await post('I like cats');
     const [first] = records((await pending).text);

@@ -35,7 +35,10 @@ describe('webhook start --sandbox', () => {
     const post = await runCli(['--app', 'sandbox', 'post', 'hello'], { env });
     expect(post.code, post.stderr).toBe(0);
     const postId = JSON.parse(post.stdout).data.id as string;
-    const bio = await runCli(['sandbox', 'emit', 'profile.update.bio', '--user', '@sandbox_dev', '--set', 'after=hello from the quick start'], { env });
+    const bio = await runCli(
+      ['sandbox', 'emit', 'profile.update.bio', '--user', '@sandbox_dev', '--set', 'after=hello from the quick start'],
+      { env },
+    );
     expect(bio.code, bio.stderr).toBe(0);
     expect((await runCli(['--app', 'sandbox', 'like', postId], { env })).code).toBe(0);
     expect((await runCli(['--app', 'sandbox', 'follow', '@X'], { env })).code).toBe(0);
@@ -46,7 +49,8 @@ describe('webhook start --sandbox', () => {
     expect(created.headers['x-twitter-webhooks-signature']).toMatch(/^sha256=/);
     const changed = (await server.waitFor(eventOf('profile.update.bio'))).record;
     expect(JSON.parse(changed.body).data.payload.after).toBe('hello from the quick start');
-    for (const type of ['like.create', 'follow.follow']) expect((await server.waitFor(eventOf(type))).record.verdict).toBe('valid');
+    for (const type of ['like.create', 'follow.follow'])
+      expect((await server.waitFor(eventOf(type))).record.verdict).toBe('valid');
 
     const deliveries = await runCli(['sandbox', 'deliveries', '--webhook', registered.webhookId], { env });
     expect(deliveries.code, deliveries.stderr).toBe(0);
@@ -57,8 +61,16 @@ describe('webhook start --sandbox', () => {
     // One Ctrl-C stops the server (summary) and the sandbox with it.
     expect(await server.stop()).toBe(0);
     expect(server.records.at(-1)).toMatchObject({ type: 'summary', stats: { verified: rows.length, unverified: 0 } });
-    const logged = readFileSync(join(server.configDir, 'events', 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Rec);
-    expect(logged.map((l) => l.type).sort()).toEqual(server.records.filter((r) => r.type === 'event').map((r) => r.record.type).sort());
+    const logged = readFileSync(join(server.configDir, 'events', 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Rec);
+    expect(logged.map((l) => l.type).sort()).toEqual(
+      server.records
+        .filter((r) => r.type === 'event')
+        .map((r) => r.record.type)
+        .sort(),
+    );
     expect(logged.every((l) => l.verdict === 'valid')).toBe(true);
     const after = await runCli(['sandbox', 'status'], { env });
     expect(after.code).toBe(4);

@@ -16,7 +16,13 @@ async function setup(options: SandboxOptions = {}, crc: Receiver['crc'] = 'ok') 
   return { fake, receiver };
 }
 
-async function call(fake: FakeX, method: string, path: string, body?: unknown, auth = `Bearer ${fake.sandbox.credentials.bearerToken}`) {
+async function call(
+  fake: FakeX,
+  method: string,
+  path: string,
+  body?: unknown,
+  auth = `Bearer ${fake.sandbox.credentials.bearerToken}`,
+) {
   const res = await fetch(`${fake.url}${path}`, {
     method,
     headers: { authorization: auth, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -42,7 +48,8 @@ async function register(fake: FakeX, receiver: Receiver): Promise<string> {
   return id;
 }
 
-const post = (fake: FakeX, text: string) => call(fake, 'POST', '/2/tweets', { text }, `Bearer ${fake.sandbox.mintUserToken().access_token}`);
+const post = (fake: FakeX, text: string) =>
+  call(fake, 'POST', '/2/tweets', { text }, `Bearer ${fake.sandbox.mintUserToken().access_token}`);
 
 describe('sandbox webhooks', () => {
   it('registers a webhook after a real CRC and lists it', async () => {
@@ -60,18 +67,26 @@ describe('sandbox webhooks', () => {
       const { fake, receiver } = await setup({}, mode);
       const res = await call(fake, 'POST', '/2/webhooks', { url: receiver.url });
       expect(res.status).toBe(400);
-      expect(res.json.errors[0].message).toMatch(mode === 'redirect' ? /^CrcValidationFailed: redirect \(301\)/ : /^CrcValidationFailed: Invalid response_token/);
+      expect(res.json.errors[0].message).toMatch(
+        mode === 'redirect' ? /^CrcValidationFailed: redirect \(301\)/ : /^CrcValidationFailed: Invalid response_token/,
+      );
       expect(fake.sandbox.state.webhooks.size).toBe(0);
     }
   });
 
   it('refuses bad URLs, duplicates and webhooks over the limit', async () => {
     const { fake, receiver } = await setup();
-    expect((await call(fake, 'POST', '/2/webhooks', { url: 'http://example.com/hook' })).json.errors[0].reason).toBe('UrlValidationFailed');
-    expect((await call(fake, 'POST', '/2/webhooks', { url: 'https://example.com:5000/hook' })).json.errors[0].reason).toBe('UrlValidationFailed');
+    expect((await call(fake, 'POST', '/2/webhooks', { url: 'http://example.com/hook' })).json.errors[0].reason).toBe(
+      'UrlValidationFailed',
+    );
+    expect((await call(fake, 'POST', '/2/webhooks', { url: 'https://example.com:5000/hook' })).json.errors[0].reason).toBe(
+      'UrlValidationFailed',
+    );
     await call(fake, 'POST', '/2/webhooks', { url: receiver.url });
     expect((await call(fake, 'POST', '/2/webhooks', { url: receiver.url })).json.errors[0].reason).toBe('DuplicateUrlFailed');
-    expect((await call(fake, 'POST', '/2/webhooks', { url: `${receiver.url}2` })).json.errors[0].reason).toBe('WebhookLimitExceeded');
+    expect((await call(fake, 'POST', '/2/webhooks', { url: `${receiver.url}2` })).json.errors[0].reason).toBe(
+      'WebhookLimitExceeded',
+    );
   });
 
   it('delivers a post.create envelope signed with the consumer secret', async () => {
@@ -81,7 +96,11 @@ describe('sandbox webhooks', () => {
     const [got] = await receiver.waitFor(1);
     expect(got!.signatureValid).toBe(true);
     const envelope = JSON.parse(got!.body);
-    expect(envelope.data).toMatchObject({ event_type: 'post.create', filter: { user_id: fake.sandbox.state.authenticatedUserId }, payload: { id: created.json.data.id, text: 'first event' } });
+    expect(envelope.data).toMatchObject({
+      event_type: 'post.create',
+      filter: { user_id: fake.sandbox.state.authenticatedUserId },
+      payload: { id: created.json.data.id, text: 'first event' },
+    });
     expect(envelope.data.event_uuid).toMatch(/^-?\d+$/);
   });
 
@@ -143,14 +162,27 @@ describe('sandbox webhooks', () => {
     await post(fake, 'two');
     await receiver.waitFor(2);
     const minute = (ms: number) => new Date(ms).toISOString().replace(/[-T:]/g, '').slice(0, 12);
-    const res = await call(fake, 'POST', '/2/webhooks/replay', { webhook_id: id, from_date: minute(Date.now() - 60_000), to_date: minute(Date.now()) });
+    const res = await call(fake, 'POST', '/2/webhooks/replay', {
+      webhook_id: id,
+      from_date: minute(Date.now() - 60_000),
+      to_date: minute(Date.now()),
+    });
     expect(res.status).toBe(200);
     expect(res.json.data.job_id).toMatch(/^\d+$/);
     await receiver.waitFor(5);
     const bodies = receiver.received.map((r) => JSON.parse(r.body));
-    expect(bodies.slice(2, 4).map((b) => b.data.payload.text).sort()).toEqual(['one', 'two']);
+    expect(
+      bodies
+        .slice(2, 4)
+        .map((b) => b.data.payload.text)
+        .sort(),
+    ).toEqual(['one', 'two']);
     expect(bodies[4].replay_job_status).toMatchObject({ webhook_id: id, job_state: 'Complete', job_id: res.json.data.job_id });
-    const bad = await call(fake, 'POST', '/2/webhooks/replay', { webhook_id: id, from_date: '2020', to_date: minute(Date.now()) });
+    const bad = await call(fake, 'POST', '/2/webhooks/replay', {
+      webhook_id: id,
+      from_date: '2020',
+      to_date: minute(Date.now()),
+    });
     expect(bad.json.errors[0].reason).toBe('QueryParamInvalid');
   });
 
@@ -176,7 +208,8 @@ describe('sandbox webhooks', () => {
     await register(fake, receiver);
     receiver.crc = 'error';
     const deadline = Date.now() + 5_000;
-    while (fake.sandbox.state.webhooks.values().next().value!.valid && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (fake.sandbox.state.webhooks.values().next().value!.valid && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     expect(fake.sandbox.state.webhooks.values().next().value!.valid).toBe(false);
     expect(receiver.crcCount).toBeGreaterThan(2);
   });
@@ -193,14 +226,21 @@ describe('sandbox webhooks', () => {
     const created = await call(fake, 'POST', '/2/webhooks', { url: receiver.url });
     const me = fake.sandbox.state.authenticatedUserId;
     const user = `Bearer ${fake.sandbox.mintUserToken().access_token}`;
-    expect((await call(fake, 'POST', `/2/account_activity/webhooks/${created.json.data.id}/subscriptions/all`, undefined, user)).status).toBe(200);
+    expect(
+      (await call(fake, 'POST', `/2/account_activity/webhooks/${created.json.data.id}/subscriptions/all`, undefined, user))
+        .status,
+    ).toBe(200);
     const posted = await call(fake, 'POST', '/2/tweets', { text: 'legacy shapes' }, user);
     await call(fake, 'POST', `/2/users/${me}/likes`, { tweet_id: posted.json.data.id }, user);
     await call(fake, 'POST', `/2/users/${me}/following`, { target_user_id: '783214' }, user);
     const bodies = (await receiver.waitFor(3)).map((r) => JSON.parse(r.body));
     expect(bodies.every((b) => b.for_user_id === me)).toBe(true);
     const byKey = (key: string) => bodies.find((b) => key in b)?.[key][0];
-    expect(byKey('tweet_create_events')).toMatchObject({ id_str: posted.json.data.id, text: 'legacy shapes', user: { screen_name: 'sandbox_dev' } });
+    expect(byKey('tweet_create_events')).toMatchObject({
+      id_str: posted.json.data.id,
+      text: 'legacy shapes',
+      user: { screen_name: 'sandbox_dev' },
+    });
     expect(byKey('tweet_create_events').created_at).toMatch(/^\w{3} \w{3} \d\d \d\d:\d\d:\d\d \+0000 \d{4}$/);
     expect(byKey('favorite_events').favorited_status.id_str).toBe(posted.json.data.id);
     expect(byKey('follow_events')).toMatchObject({ type: 'follow', source: { id_str: me }, target: { id_str: '783214' } });
@@ -218,9 +258,13 @@ describe('sandbox webhooks', () => {
   it('delivers posts matching the stream rules to a linked filtered-stream webhook', async () => {
     const { fake, receiver } = await setup();
     const created = await call(fake, 'POST', '/2/webhooks', { url: receiver.url });
-    const rules = await call(fake, 'POST', '/2/tweets/search/stream/rules', { add: [{ value: 'sandbox launch', tag: 'launch' }] });
+    const rules = await call(fake, 'POST', '/2/tweets/search/stream/rules', {
+      add: [{ value: 'sandbox launch', tag: 'launch' }],
+    });
     expect(rules.status).toBeLessThan(300);
-    expect((await call(fake, 'POST', `/2/tweets/search/webhooks/${created.json.data.id}?expansions=author_id`)).json).toEqual({ data: { provisioned: true } });
+    expect((await call(fake, 'POST', `/2/tweets/search/webhooks/${created.json.data.id}?expansions=author_id`)).json).toEqual({
+      data: { provisioned: true },
+    });
     await post(fake, 'unrelated');
     await post(fake, 'the sandbox launch is today');
     const [got] = await receiver.waitFor(1);

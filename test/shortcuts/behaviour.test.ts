@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 afterEach(() => void h.newRequests());
 
-describe('the caller\'s user id', () => {
+describe("the caller's user id", () => {
   it('is looked up once per app and user, then read from the state file', async () => {
     const first = await h.run(['like', post]);
     expect(first.code, first.stderr).toBe(0);
@@ -37,7 +37,10 @@ describe('the caller\'s user id', () => {
     // Another identity (here: an explicit --auth) gets its own lookup.
     const third = await h.run(['unrepost', post, '--auth', 'oauth1']);
     expect(third.code, third.stderr).toBe(0);
-    expect(h.newRequests().map((r) => `${r.method} ${r.path}`)).toEqual(['GET /2/users/me', `DELETE /2/users/${ME}/retweets/${post}`]);
+    expect(h.newRequests().map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /2/users/me',
+      `DELETE /2/users/${ME}/retweets/${post}`,
+    ]);
   });
 
   it('survives an unreadable state file without rewriting it', async () => {
@@ -58,7 +61,14 @@ describe('the caller\'s user id', () => {
   });
 
   it('needs user context: a bearer token alone is refused before sending (exit 3)', async () => {
-    const r = await h.run(['like', post], { env: { X_CONSUMER_KEY: '', X_CONSUMER_SECRET: '', X_BEARER_TOKEN: h.fake.sandbox.credentials.bearerToken, XCLI_CONFIG_DIR: join(h.configDir, 'bearer') } });
+    const r = await h.run(['like', post], {
+      env: {
+        X_CONSUMER_KEY: '',
+        X_CONSUMER_SECRET: '',
+        X_BEARER_TOKEN: h.fake.sandbox.credentials.bearerToken,
+        XCLI_CONFIG_DIR: join(h.configDir, 'bearer'),
+      },
+    });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^xcli: .*\/2\/users\/me/);
     expect(h.newRequests()).toEqual([]);
@@ -141,10 +151,18 @@ describe('-n past one page', () => {
 
 describe('post', () => {
   it('--thread posts each part as a reply to the previous one', async () => {
-    const r = await h.run(['post', '--thread'], { input: 'first part\n\nstill first? no: blank lines split only without ---\n---\nsecond "quoted"\n---\nthird\n' });
+    const r = await h.run(['post', '--thread'], {
+      input: 'first part\n\nstill first? no: blank lines split only without ---\n---\nsecond "quoted"\n---\nthird\n',
+    });
     expect(r.code, r.stderr).toBe(0);
-    const bodies = h.newRequests().filter((q) => q.path === '/2/tweets').map((q) => JSON.parse(q.body));
-    const ids = r.stdout.trimEnd().split('\n').map((line) => JSON.parse(line).data.id as string);
+    const bodies = h
+      .newRequests()
+      .filter((q) => q.path === '/2/tweets')
+      .map((q) => JSON.parse(q.body));
+    const ids = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line).data.id as string);
     expect(ids).toHaveLength(3);
     expect(bodies).toEqual([
       { text: 'first part\n\nstill first? no: blank lines split only without ---' },
@@ -164,7 +182,14 @@ describe('post', () => {
   it('--poll sends the choices and duration', async () => {
     const r = await h.run(['post', 'lunch?', '--poll', ' pizza , sushi ,tacos', '--poll-minutes', '60']);
     expect(r.code, r.stderr).toBe(0);
-    expect(h.newRequests().map(shape)).toEqual([{ method: 'POST', path: '/2/tweets', query: {}, body: { text: 'lunch?', poll: { options: ['pizza', 'sushi', 'tacos'], duration_minutes: 60 } } }]);
+    expect(h.newRequests().map(shape)).toEqual([
+      {
+        method: 'POST',
+        path: '/2/tweets',
+        query: {},
+        body: { text: 'lunch?', poll: { options: ['pizza', 'sushi', 'tacos'], duration_minutes: 60 } },
+      },
+    ]);
   });
 
   it('--media uploads each file and attaches the ids with --media-id ones', async () => {
@@ -235,23 +260,25 @@ describe('output', () => {
     expect(colored.out).not.toContain('\x1b]52');
   });
 
-  it('renders users and action results as lines, and --json keeps X\'s JSON', async () => {
+  it("renders users and action results as lines, and --json keeps X's JSON", async () => {
     const who = await run(['user', 'XDevelopers']);
-    expect(who.out).toMatch(/^Developers @XDevelopers · id 2244994945 · verified\n {2}The voice of the X Developer Platform\n {2}followers \d+/);
+    expect(who.out).toMatch(
+      /^Developers @XDevelopers · id 2244994945 · verified\n {2}The voice of the X Developer Platform\n {2}followers \d+/,
+    );
     const like = await run(['like', post]);
     expect(like.out).toBe(`liked post ${post} (liked: true)\n`);
     const json = await run(['user', 'XDevelopers', '--json']);
     expect(JSON.parse(json.out).data.username).toBe('XDevelopers');
   });
 
-  it('reports a post that does not exist (exit 1), with X\'s JSON when piped', async () => {
+  it("reports a post that does not exist (exit 1), with X's JSON when piped", async () => {
     const r = await h.run(['read', '1']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).errors[0].resource_id).toBe('1');
     expect(r.stderr).toMatch(/^xcli: Could not find (post|tweet) with id: \[1\]\.\n$/);
   });
 
-  it('shows X\'s error for a refused change (body on stdout, summary on stderr)', async () => {
+  it("shows X's error for a refused change (body on stdout, summary on stderr)", async () => {
     const r = await h.run(['follow', 'sandbox_dev']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^xcli: 400 Invalid Request: .*cannot follow yourself/);

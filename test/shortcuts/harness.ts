@@ -24,7 +24,11 @@ export async function harness(env: Record<string, string> = {}, options: Sandbox
   return {
     fake,
     configDir: dir,
-    run: (args, opts = {}) => runCli(args, { ...opts, env: { ...fake.env({ oauth1: true, extra: { XCLI_CONFIG_DIR: dir, XCLI_BACKOFF_SCALE: '0.01', ...env } }), ...opts.env } }),
+    run: (args, opts = {}) =>
+      runCli(args, {
+        ...opts,
+        env: { ...fake.env({ oauth1: true, extra: { XCLI_CONFIG_DIR: dir, XCLI_BACKOFF_SCALE: '0.01', ...env } }), ...opts.env },
+      }),
     newRequests() {
       const fresh = fake.sandbox.requests.slice(seen);
       seen = fake.sandbox.requests.length;
@@ -33,9 +37,18 @@ export async function harness(env: Record<string, string> = {}, options: Sandbox
     storeOAuth2User() {
       const token = fake.sandbox.mintUserToken();
       const { clientId, clientSecret } = fake.sandbox.credentials;
-      const oauth2 = { accessToken: token.access_token, refreshToken: token.refresh_token, expiresAt: Date.now() + token.expires_in * 1000, scopes: token.scope.split(' ') };
+      const oauth2 = {
+        accessToken: token.access_token,
+        refreshToken: token.refresh_token,
+        expiresAt: Date.now() + token.expires_in * 1000,
+        scopes: token.scope.split(' '),
+      };
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const store = { version: 1, defaultApp: 'sandbox', apps: { sandbox: { clientId, clientSecret, defaultUser: 'sandbox_dev', oauth2Tokens: { sandbox_dev: oauth2 } } } };
+      const store = {
+        version: 1,
+        defaultApp: 'sandbox',
+        apps: { sandbox: { clientId, clientSecret, defaultUser: 'sandbox_dev', oauth2Tokens: { sandbox_dev: oauth2 } } },
+      };
       writeFileSync(join(dir, 'config.json'), JSON.stringify(store), { mode: 0o600 });
     },
     async close() {

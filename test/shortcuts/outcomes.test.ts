@@ -16,11 +16,18 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const REASON = { errors: [{ detail: 'Refused for a reason X gives.', title: 'Forbidden', type: 'https://api.twitter.com/2/problems/x' }] };
+const REASON = {
+  errors: [{ detail: 'Refused for a reason X gives.', title: 'Forbidden', type: 'https://api.twitter.com/2/problems/x' }],
+};
 
 describe('shortcuts whose action did not happen (#14.6)', () => {
-  it('like and delete of a post that does not exist exit 1 with X\'s reason', async () => {
-    for (const args of [['like', MISSING], ['delete', MISSING], ['repost', MISSING], ['bookmark', MISSING]]) {
+  it("like and delete of a post that does not exist exit 1 with X's reason", async () => {
+    for (const args of [
+      ['like', MISSING],
+      ['delete', MISSING],
+      ['repost', MISSING],
+      ['bookmark', MISSING],
+    ]) {
       const r = await h.run(args);
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr).toBe(`xcli: Could not find tweet with ${args[0] === 'delete' ? 'id' : 'tweet_id'}: [${MISSING}].\n`);
@@ -69,12 +76,15 @@ describe('shortcuts whose action did not happen (#14.6)', () => {
     [['dms'], 'GET', '/2/dm_events'],
   ];
 
-  it.each(cases.map(([args, method, path]) => [args.join('|'), method, path] as const))('%s (X answers %s %s with errors[] only)', async (command, method, path) => {
-    h.fake.sandbox.failNext(method, path, { status: 200, json: REASON });
-    const args = command.split('|').map((a) => (a === '$post' ? post : a));
-    const r = await h.run(args);
-    expect(r.code, `${command}: ${r.stderr}`).toBe(1);
-    expect(r.stderr).toBe('xcli: Refused for a reason X gives.\n');
-    expect(JSON.parse(r.stdout)).toEqual(REASON);
-  });
+  it.each(cases.map(([args, method, path]) => [args.join('|'), method, path] as const))(
+    '%s (X answers %s %s with errors[] only)',
+    async (command, method, path) => {
+      h.fake.sandbox.failNext(method, path, { status: 200, json: REASON });
+      const args = command.split('|').map((a) => (a === '$post' ? post : a));
+      const r = await h.run(args);
+      expect(r.code, `${command}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toBe('xcli: Refused for a reason X gives.\n');
+      expect(JSON.parse(r.stdout)).toEqual(REASON);
+    },
+  );
 });

@@ -23,7 +23,8 @@ describe('argument checks', () => {
     expect(parseUsername('@XDevelopers')).toBe('XDevelopers');
     expect(parseUsername('  @XDev  ')).toBe('XDev');
     expect(parseUsername('https://x.com/jack')).toBe('jack');
-    for (const bad of ['', '@', 'a b', 'x/../me', 'sixteen_chars_xx', '名前']) expect(() => parseUsername(bad), bad).toThrow(/not a username/);
+    for (const bad of ['', '@', 'a b', 'x/../me', 'sixteen_chars_xx', '名前'])
+      expect(() => parseUsername(bad), bad).toThrow(/not a username/);
   });
 
   it('takes positive counts only', () => {
@@ -59,27 +60,47 @@ describe('paging', () => {
 
   it('merges pages: data concatenated, includes deduplicated, counts summed, last token kept', () => {
     const merged = mergePages([
-      { data: [{ id: '3' }, { id: '2' }], includes: { users: [{ id: 'u1' }, { id: 'u2' }] }, meta: { result_count: 2, next_token: 'a' } },
+      {
+        data: [{ id: '3' }, { id: '2' }],
+        includes: { users: [{ id: 'u1' }, { id: 'u2' }] },
+        meta: { result_count: 2, next_token: 'a' },
+      },
       { data: [{ id: '1' }], includes: { users: [{ id: 'u1' }] }, meta: { result_count: 1, next_token: 'b' } },
     ]);
-    expect(merged).toEqual({ data: [{ id: '3' }, { id: '2' }, { id: '1' }], includes: { users: [{ id: 'u1' }, { id: 'u2' }] }, meta: { result_count: 3, next_token: 'b' } });
+    expect(merged).toEqual({
+      data: [{ id: '3' }, { id: '2' }, { id: '1' }],
+      includes: { users: [{ id: 'u1' }, { id: 'u2' }] },
+      meta: { result_count: 3, next_token: 'b' },
+    });
   });
 });
 
 describe('terminal rendering', () => {
   it('strips escapes, carriage returns, C1 and bidi controls from post text', () => {
-    expect(terminalSafe('a\x1b[31mred\x1b[0m\r\nb\u009b2J\u202etxt.exe\tok')).toBe('a\\u001b[31mred\\u001b[0m\nb\\u009b2J\\u202etxt.exe\tok');
+    expect(terminalSafe('a\x1b[31mred\x1b[0m\r\nb\u009b2J\u202etxt.exe\tok')).toBe(
+      'a\\u001b[31mred\\u001b[0m\nb\\u009b2J\\u202etxt.exe\tok',
+    );
   });
 
   it('shows author, time, text and counts', () => {
     const out = renderDocument(
       {
-        data: [{ id: '20', text: 'just setting up my \x1b]0;pwned\x07twttr', author_id: '12', created_at: '2006-03-21T20:50:14.000Z', public_metrics: { like_count: 5, retweet_count: 2, reply_count: 1, quote_count: 0 } }],
+        data: [
+          {
+            id: '20',
+            text: 'just setting up my \x1b]0;pwned\x07twttr',
+            author_id: '12',
+            created_at: '2006-03-21T20:50:14.000Z',
+            public_metrics: { like_count: 5, retweet_count: 2, reply_count: 1, quote_count: 0 },
+          },
+        ],
         includes: { users: [{ id: '12', username: 'jack', name: 'jack' }] },
       },
       'posts',
       styleFor(false),
     );
-    expect(out).toBe('@jack (jack) · 2006-03-21 20:50 UTC · id 20\n  just setting up my \\u001b]0;pwned\\u0007twttr\n  replies 1  reposts 2  likes 5  quotes 0\n');
+    expect(out).toBe(
+      '@jack (jack) · 2006-03-21 20:50 UTC · id 20\n  just setting up my \\u001b]0;pwned\\u0007twttr\n  replies 1  reposts 2  likes 5  quotes 0\n',
+    );
   });
 });

@@ -58,18 +58,30 @@ function stalledPost(url: string, length: number, headers: Record<string, string
     socket.on('error', () => {});
     socket.on('close', done);
   });
-  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-  socket.write(`POST ${pathname} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\nExpect: 100-continue\r\n${extra}\r\n`);
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  socket.write(
+    `POST ${pathname} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\nExpect: 100-continue\r\n${extra}\r\n`,
+  );
   cleanups.push(() => socket.destroy());
   return { socket, answer, admittedOrAnswered, finish: (body) => socket.write(body) };
 }
 
 function signedEvent(n: number, padding = 0): Buffer {
-  return Buffer.from(JSON.stringify({ data: { event_uuid: `budget-${n}`, event_type: 'post.create', payload: { id: String(n), text: 'x'.repeat(padding) } } }));
+  return Buffer.from(
+    JSON.stringify({
+      data: { event_uuid: `budget-${n}`, event_type: 'post.create', payload: { id: String(n), text: 'x'.repeat(padding) } },
+    }),
+  );
 }
 
 function postSigned(url: string, body: Buffer): Promise<Response> {
-  return fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signBody(SECRET, body) } });
+  return fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signBody(SECRET, body) },
+  });
 }
 
 async function expectCrcAnswered(url: string): Promise<void> {

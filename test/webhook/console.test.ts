@@ -22,14 +22,18 @@ const BODY_BYTES = 200 * 1024;
 
 function bigEvent(n: number): Buffer {
   const text = `${n} ${'é'.repeat(BODY_BYTES / 2)}`;
-  return Buffer.from(JSON.stringify({ data: { event_uuid: `console-${n}`, event_type: 'post.create', payload: { id: String(n), text } } }));
+  return Buffer.from(
+    JSON.stringify({ data: { event_uuid: `console-${n}`, event_type: 'post.create', payload: { id: String(n), text } } }),
+  );
 }
 
 describe('webhook start --json: a slow reader', () => {
   it('never stops the server: records past the bounded buffer are dropped and counted, the log has them all, bodies cut at 64 KiB', async () => {
     const dir = tempConfigDir();
     cleanups.push(() => dir.cleanup());
-    const child = spawnCli(['webhook', 'start', '--no-tunnel', '--port', '0', '--json'], { env: { XCLI_CONFIG_DIR: dir.dir, X_CONSUMER_SECRET: SECRET } });
+    const child = spawnCli(['webhook', 'start', '--no-tunnel', '--port', '0', '--json'], {
+      env: { XCLI_CONFIG_DIR: dir.dir, X_CONSUMER_SECRET: SECRET },
+    });
     cleanups.push(() => child.kill('SIGKILL'));
     let out = '';
     let err = '';
@@ -58,7 +62,13 @@ describe('webhook start --json: a slow reader', () => {
     const statuses = await Promise.all(
       Array.from({ length: EVENTS }, async (_, n) => {
         const body = bigEvent(n);
-        return (await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signBody(SECRET, body) } })).status;
+        return (
+          await fetch(url, {
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signBody(SECRET, body) },
+          })
+        ).status;
       }),
     );
     expect(statuses).toEqual(Array.from({ length: EVENTS }, () => 200));
@@ -73,7 +83,10 @@ describe('webhook start --json: a slow reader', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
 
-    const records = out.trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+    const records = out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, any>);
     const events = records.filter((r) => r.type === 'event');
     // ready + EVENTS events + 1 CRC: each either shown or counted as dropped.
     expect(records.filter((r) => r.type !== 'summary').length + dropped).toBe(1 + EVENTS + 1);

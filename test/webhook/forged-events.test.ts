@@ -12,7 +12,12 @@ import { signBody } from '../../src/webhook/signature.js';
 import { get, SECRET, startApp, startServer, type RunningServer, type TestApp } from './helpers.js';
 
 /** Bodies the CRC endpoint agrees to sign: the issue's vector, digits, a huge exponent, a base64 blob. */
-const FORGEABLE = ['-1234567890123456789', '12345678', '1e100000', Buffer.from('{"data":{"event_type":"post.create"}}').toString('base64')];
+const FORGEABLE = [
+  '-1234567890123456789',
+  '12345678',
+  '1e100000',
+  Buffer.from('{"data":{"event_type":"post.create"}}').toString('base64'),
+];
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -27,7 +32,11 @@ async function signedThroughCrc(webhookUrl: string, body: string): Promise<strin
 }
 
 function postForged(url: string, body: string, signature: string): Promise<Response> {
-  return fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signature } });
+  return fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signature },
+  });
 }
 
 async function server(args: string[]): Promise<RunningServer> {
@@ -48,17 +57,25 @@ describe('forged events signed through the CRC endpoint', () => {
     expect(await s.stop()).toBe(0);
     expect(await readEventLog(join(s.configDir, 'events', 'events.jsonl'))).toEqual([]);
     expect(s.records.filter((r) => r.type === 'rejected').map((r) => r.verdict)).toEqual(FORGEABLE.map(() => 'not-object'));
-    expect(s.records.find((r) => r.type === 'summary')!.stats).toMatchObject({ events: 0, verified: 0, rejected: FORGEABLE.length });
+    expect(s.records.find((r) => r.type === 'summary')!.stats).toMatchObject({
+      events: 0,
+      verified: 0,
+      rejected: FORGEABLE.length,
+    });
   });
 
   it('webhook start without --require-signature logs them as not-object, never verified, and never forwards them', async () => {
     const app: TestApp = await startApp((_req, _body, res) => res.end());
     cleanups.push(() => app.close());
     const s = await server(['--forward-to', `${app.url}/x`]);
-    for (const body of FORGEABLE) expect((await postForged(s.url, body, await signedThroughCrc(s.url, body))).status, body).toBe(200);
+    for (const body of FORGEABLE)
+      expect((await postForged(s.url, body, await signedThroughCrc(s.url, body))).status, body).toBe(200);
     // A real event after them: forwarded, so the forwards before it would have been seen.
     const real = Buffer.from('{"data":{"event_uuid":"1","event_type":"post.create","payload":{"id":"1","text":"hi"}}}');
-    expect((await fetch(s.url, { method: 'POST', body: real, headers: { 'x-twitter-webhooks-signature': signBody(SECRET, real) } })).status).toBe(200);
+    expect(
+      (await fetch(s.url, { method: 'POST', body: real, headers: { 'x-twitter-webhooks-signature': signBody(SECRET, real) } }))
+        .status,
+    ).toBe(200);
     await s.waitFor((r) => r.type === 'forward');
     expect(await s.stop()).toBe(0);
     const log = await readEventLog(join(s.configDir, 'events', 'events.jsonl'));
@@ -70,7 +87,12 @@ describe('forged events signed through the CRC endpoint', () => {
   it('the library refuses them by default and flags them not-object with requireSignature: false', async () => {
     const listen = async (requireSignature?: boolean): Promise<{ url: string; events: ReceivedEvent[] }> => {
       const events: ReceivedEvent[] = [];
-      const handler = createWebhookHandler({ consumerSecret: 'library-secret', path: '/webhook', requireSignature, onEvent: (e) => void events.push(e) });
+      const handler = createWebhookHandler({
+        consumerSecret: 'library-secret',
+        path: '/webhook',
+        requireSignature,
+        onEvent: (e) => void events.push(e),
+      });
       const http = createServer(handler);
       await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
       cleanups.push(() => new Promise((r) => http.close(r)));

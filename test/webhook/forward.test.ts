@@ -21,7 +21,15 @@ async function server(args: string[]): Promise<RunningServer> {
   return s;
 }
 function deliver(url: string, body: Buffer): Promise<Response> {
-  return fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signBody(SECRET, body), 'user-agent': 'X-Webhooks/1' } });
+  return fetch(url, {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-twitter-webhooks-signature': signBody(SECRET, body),
+      'user-agent': 'X-Webhooks/1',
+    },
+  });
 }
 
 describe('--forward-to', () => {
@@ -72,8 +80,25 @@ describe('--forward-to', () => {
     await s.stop();
     const got = target.requests[0]!;
     expect(got.body.equals(body)).toBe(true);
-    expect(got.headers).toMatchObject({ 'content-type': 'application/json', 'user-agent': 'X-Webhooks/1', 'x-twitter-webhooks-signature': signBody(SECRET, body), 'x-end-to-end': 'kept', 'content-length': String(body.length), host: new URL(target.url).host });
-    for (const dropped of ['x-private-hop', 'cookie', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'transfer-encoding']) {
+    expect(got.headers).toMatchObject({
+      'content-type': 'application/json',
+      'user-agent': 'X-Webhooks/1',
+      'x-twitter-webhooks-signature': signBody(SECRET, body),
+      'x-end-to-end': 'kept',
+      'content-length': String(body.length),
+      host: new URL(target.url).host,
+    });
+    for (const dropped of [
+      'x-private-hop',
+      'cookie',
+      'keep-alive',
+      'proxy-connection',
+      'proxy-authorization',
+      'te',
+      'trailer',
+      'upgrade',
+      'transfer-encoding',
+    ]) {
       expect(got.headers[dropped], dropped).toBeUndefined();
     }
   });
@@ -130,7 +155,13 @@ describe('Forwarder', () => {
     const results: ForwardResult[] = [];
     const dropped: string[] = [];
     const slow = await app((_req, _b, res) => setTimeout(() => res.end('ok'), 60));
-    const f = new Forwarder(slow.url, { maxQueue: 2, concurrency: 1, slowMs: 20, onResult: (r) => results.push(r), onDropped: (j) => dropped.push(j.id) });
+    const f = new Forwarder(slow.url, {
+      maxQueue: 2,
+      concurrency: 1,
+      slowMs: 20,
+      onResult: (r) => results.push(r),
+      onDropped: (j) => dropped.push(j.id),
+    });
     for (let i = 0; i < 5; i++) f.enqueue({ id: `j${i}`, body: Buffer.from('{}'), headers: {} });
     expect(dropped).toEqual(['j3', 'j4']);
     await f.idle(5000);

@@ -36,7 +36,14 @@ const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'xcli-fuzz-'));
-  server = await startWebhookServer({ ...WEBHOOK_START_DEFAULTS, consumerSecret: SECRET, port: 0, maxBody: 64 * 1024, logFiles: [join(dir, 'events.jsonl')], onEvent: () => {} });
+  server = await startWebhookServer({
+    ...WEBHOOK_START_DEFAULTS,
+    consumerSecret: SECRET,
+    port: 0,
+    maxBody: 64 * 1024,
+    logFiles: [join(dir, 'events.jsonl')],
+    onEvent: () => {},
+  });
   base = `http://127.0.0.1:${server.port}`;
 });
 afterAll(async () => {
@@ -50,7 +57,12 @@ interface Answer {
   body: string;
 }
 
-function send(method: string, path: string, headers: Record<string, string | string[]>, body?: Buffer): Promise<Answer | undefined> {
+function send(
+  method: string,
+  path: string,
+  headers: Record<string, string | string[]>,
+  body?: Buffer,
+): Promise<Answer | undefined> {
   return new Promise((resolve) => {
     const req = request(`${base}${path}`, { method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
@@ -100,11 +112,13 @@ describe(`webhook server fuzz (seed ${SEED}, ${CASES} cases)`, () => {
       const kind = random();
       if (kind < 0.35) {
         const values = random() < 0.2 ? [tokens(), tokens()] : [tokens()];
-        const query = values.map((v) => `crc_token=${encodeURIComponent(v)}`).join('&') + (random() < 0.5 ? `&nonce=${encodeURIComponent(tokens())}` : '');
+        const query =
+          values.map((v) => `crc_token=${encodeURIComponent(v)}`).join('&') +
+          (random() < 0.5 ? `&nonce=${encodeURIComponent(tokens())}` : '');
         const path = pick(['/webhook', '/webhook/', '/', '/other', '/webhook%00']);
         pending.push(
           send('GET', `${path}?${query}`, {}).then((a) => {
-            if (!a || a.status !== 200) return;
+            if (a?.status !== 200) return;
             const token = new URLSearchParams(query).get('crc_token')!;
             expect(isTokenShaped(token), `signed ${JSON.stringify(token)}`).toBe(true);
             expect(JSON.parse(a.body).response_token).toBe(crcResponseToken(SECRET, token));
@@ -117,14 +131,21 @@ describe(`webhook server fuzz (seed ${SEED}, ${CASES} cases)`, () => {
         if (sig < 0.3) headers['x-twitter-webhooks-signature'] = signBody(SECRET, body);
         else if (sig < 0.45) headers['x-twitter-webhooks-signature'] = [signBody(SECRET, body), signBody(SECRET, body)];
         else if (sig < 0.6) headers['x-twitter-webhooks-signature'] = signBody('other', body);
-        else if (sig < 0.7) headers['x-twitter-webhooks-signature'] = 'sha256=' + 'A'.repeat(Math.floor(random() * 60));
+        else if (sig < 0.7) headers['x-twitter-webhooks-signature'] = `sha256=${'A'.repeat(Math.floor(random() * 60))}`;
         if (random() < 0.1) headers['x-junk'] = 'j'.repeat(Math.floor(random() * 20_000));
         if (sig < 0.3 && body.length <= 64 * 1024 && isEventBody(parsed(body))) signedGood++;
         pending.push(send('POST', pick(['/webhook', '/webhook', '/nope']), headers, body).then(() => {}));
       } else {
-        pending.push(send(pick(['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE']), '/webhook', {}, random() < 0.5 ? bytes(50) : undefined).then((a) => {
-          if (a) expect([405, 404, 400]).toContain(a.status);
-        }));
+        pending.push(
+          send(
+            pick(['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE']),
+            '/webhook',
+            {},
+            random() < 0.5 ? bytes(50) : undefined,
+          ).then((a) => {
+            if (a) expect([405, 404, 400]).toContain(a.status);
+          }),
+        );
       }
       if (pending.length >= 32) await Promise.all(pending.splice(0));
     }
@@ -137,7 +158,8 @@ describe(`webhook server fuzz (seed ${SEED}, ${CASES} cases)`, () => {
     expect(records.length).toBeGreaterThan(0);
     for (const r of records) {
       // Verified means signed and a JSON object (a signed non-object could come from the CRC endpoint).
-      const ok = verifySignature(SECRET, recordBody(r), r.headers['x-twitter-webhooks-signature']) && isEventBody(parsed(recordBody(r)));
+      const ok =
+        verifySignature(SECRET, recordBody(r), r.headers['x-twitter-webhooks-signature']) && isEventBody(parsed(recordBody(r)));
       expect(r.verdict === 'valid', r.id).toBe(ok);
     }
     expect(records.filter((r) => r.verdict === 'valid').length).toBeGreaterThan(signedGood / 3);

@@ -20,12 +20,27 @@ export interface RunningServer {
 
 export const SECRET = 'test-consumer-secret-123';
 
-export async function startServer(args: string[] = [], env: Record<string, string> = {}, configDir?: string): Promise<RunningServer> {
+export async function startServer(
+  args: string[] = [],
+  env: Record<string, string> = {},
+  configDir?: string,
+): Promise<RunningServer> {
   const temp = configDir ? undefined : tempConfigDir();
   const dir = configDir ?? temp!.dir;
-  const child = spawnCli(['webhook', 'start', '--port', '0', '--json', ...(args.includes('--tunnel-module') || args.includes('--public-url') ? [] : ['--no-tunnel']), ...args], {
-    env: { XCLI_CONFIG_DIR: dir, X_CONSUMER_SECRET: SECRET, ...env },
-  });
+  const child = spawnCli(
+    [
+      'webhook',
+      'start',
+      '--port',
+      '0',
+      '--json',
+      ...(args.includes('--tunnel-module') || args.includes('--public-url') ? [] : ['--no-tunnel']),
+      ...args,
+    ],
+    {
+      env: { XCLI_CONFIG_DIR: dir, X_CONSUMER_SECRET: SECRET, ...env },
+    },
+  );
   const records: Rec[] = [];
   const waiters: Array<() => void> = [];
   let buffered = '';
@@ -47,7 +62,10 @@ export async function startServer(args: string[] = [], env: Record<string, strin
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const waitFor = (pred: (r: Rec) => boolean, timeoutMs = 8000): Promise<Rec> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out; records: ${JSON.stringify(records).slice(-1500)} stderr: ${err}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out; records: ${JSON.stringify(records).slice(-1500)} stderr: ${err}`)),
+        timeoutMs,
+      );
       const check = (): void => {
         const found = records.find(pred);
         if (found) {
@@ -58,7 +76,10 @@ export async function startServer(args: string[] = [], env: Record<string, strin
       void exited.then(() => waiters.push(() => {}));
       check();
     });
-  const ready = await Promise.race([waitFor((r) => r.type === 'ready'), exited.then((code) => Promise.reject(new Error(`exited ${code}: ${err}`)))]);
+  const ready = await Promise.race([
+    waitFor((r) => r.type === 'ready'),
+    exited.then((code) => Promise.reject(new Error(`exited ${code}: ${err}`))),
+  ]);
   return {
     child,
     url: ready.localUrl,

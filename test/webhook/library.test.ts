@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWebhookHandler, crcResponse, handleWebhookRequest, signBody, verifySignature, type ReceivedEvent } from '../../src/index.js';
+import {
+  createWebhookHandler,
+  crcResponse,
+  handleWebhookRequest,
+  signBody,
+  verifySignature,
+  type ReceivedEvent,
+} from '../../src/index.js';
 import { freshSample, sampleBody } from '../../src/webhook/samples.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -29,7 +36,7 @@ function readmeExample(): string {
 describe('library', () => {
   it('README example: a 15-line app answers the CRC, verifies, dedupes and logs typed events', async () => {
     const example = readmeExample();
-    expect(example.trim().split("\n").length).toBeLessThanOrEqual(15);
+    expect(example.trim().split('\n').length).toBeLessThanOrEqual(15);
     const dir = mkdtempSync(join(tmpdir(), 'xcli-lib-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'app.mjs');
@@ -61,12 +68,16 @@ describe('library', () => {
     expect(await crc.json()).toEqual(crcResponse('lib-secret', 'helloWorld'));
     expect((await fetch(`${url}?crc_token=${encodeURIComponent('{"a":1}')}`)).status).toBe(400);
     const body = sampleBody(freshSample('like.create')!);
-    const send = (sig: string): Promise<Response> => fetch(url, { method: 'POST', body, headers: { 'x-twitter-webhooks-signature': sig } });
+    const send = (sig: string): Promise<Response> =>
+      fetch(url, { method: 'POST', body, headers: { 'x-twitter-webhooks-signature': sig } });
     expect((await send(signBody('lib-secret', body))).status).toBe(200);
     expect((await send(signBody('lib-secret', body))).status).toBe(200); // duplicate: skipped
     expect((await send(signBody('wrong', body))).status).toBe(403);
     const aaa = sampleBody(freshSample('favorite_events')!);
-    expect((await fetch(url, { method: 'POST', body: aaa, headers: { 'x-twitter-webhooks-signature': signBody('lib-secret', aaa) } })).status).toBe(200);
+    expect(
+      (await fetch(url, { method: 'POST', body: aaa, headers: { 'x-twitter-webhooks-signature': signBody('lib-secret', aaa) } }))
+        .status,
+    ).toBe(200);
     const printed = (await lines(3)).slice(1);
     expect(printed[0]).toMatch(/^like\.create \{"id":"\d+",.*"liked_tweet_id"/);
     expect(printed[1]).toMatch(/^account-activity favorite_events \d+\/\d+$/);
@@ -106,16 +117,25 @@ describe('library', () => {
 
   it('exposes the transport-free core and guards its inputs', async () => {
     const body = Buffer.from('{"for_user_id":"1","favorite_events":[{"id":"9"}]}');
-    const r = await handleWebhookRequest({ method: 'POST', url: '/', headers: { 'x-twitter-webhooks-signature': signBody('s', body) }, body }, { consumerSecret: 's', requireSignature: true });
+    const r = await handleWebhookRequest(
+      { method: 'POST', url: '/', headers: { 'x-twitter-webhooks-signature': signBody('s', body) }, body },
+      { consumerSecret: 's', requireSignature: true },
+    );
     expect(r.status).toBe(200);
     expect(verifySignature('s', body, signBody('s', body))).toBe(true);
     expect(() => crcResponse('s', '{"forged":1}')).toThrow('[xcli/webhooks] crc_token is not token-shaped');
-    expect(() => createWebhookHandler({ consumerSecret: '', onEvent: () => {} })).toThrow('[xcli/webhooks] consumerSecret is required');
+    expect(() => createWebhookHandler({ consumerSecret: '', onEvent: () => {} })).toThrow(
+      '[xcli/webhooks] consumerSecret is required',
+    );
     const failing = createWebhookHandler({ consumerSecret: 's', onEvent: () => Promise.reject(new Error('db down')) });
     const server = createServer(failing);
     await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
     cleanups.push(() => new Promise((res) => server.close(res)));
-    const answer = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { method: 'POST', body, headers: { 'x-twitter-webhooks-signature': signBody('s', body) } });
+    const answer = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, {
+      method: 'POST',
+      body,
+      headers: { 'x-twitter-webhooks-signature': signBody('s', body) },
+    });
     expect(answer.status).toBe(503);
   });
 });

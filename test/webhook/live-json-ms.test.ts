@@ -33,7 +33,10 @@ describe('--json latencies', () => {
 
     const replay = await runCli(['webhook', 'replay-local', '--since', '1h', '--to', `${app.url}/app`, '--json'], { env });
     expect(replay.code).toBe(0);
-    const lines = replay.stdout.trim().split('\n').map((l) => JSON.parse(l) as Rec);
+    const lines = replay.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Rec);
     expect(lines.length).toBeGreaterThan(0);
     for (const l of lines) expect(String(l.latencyMs)).toMatch(TENTH_OF_MS);
   });

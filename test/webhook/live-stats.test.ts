@@ -17,7 +17,20 @@ function generatedLog(): string {
   cleanups.push(() => temp.cleanup());
   const lines: string[] = [];
   const add = (time: string, type: string): void => {
-    lines.push(JSON.stringify({ v: 1, id: `e${lines.length}`, time, path: '/webhook', headers: {}, verdict: 'valid', dup: false, type, product: 'x-activity', body: '{}' }));
+    lines.push(
+      JSON.stringify({
+        v: 1,
+        id: `e${lines.length}`,
+        time,
+        path: '/webhook',
+        headers: {},
+        verdict: 'valid',
+        dup: false,
+        type,
+        product: 'x-activity',
+        body: '{}',
+      }),
+    );
   };
   for (let i = 0; i < 5; i++) add(`2026-01-01T09:00:0${i}.000Z`, 'follow.follow');
   for (let i = 0; i < 3; i++) add(`2026-01-01T10:00:1${i}.000Z`, 'post.create');
@@ -52,7 +65,18 @@ describe('webhook events --stats', () => {
     const r = await runCli(['webhook', 'events', '--stats', ...SINCE], { env: { XCLI_CONFIG_DIR: generatedLog() } });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      ['9 events since 2026-01-01 09:59 UTC', '', 'MINUTE (UTC)      EVENTS', '2026-01-01 10:00       3', '2026-01-01 10:02       6', '', 'TOP EVENT TYPES', '     5  post.create', '     4  like.create', ''].join('\n'),
+      [
+        '9 events since 2026-01-01 09:59 UTC',
+        '',
+        'MINUTE (UTC)      EVENTS',
+        '2026-01-01 10:00       3',
+        '2026-01-01 10:02       6',
+        '',
+        'TOP EVENT TYPES',
+        '     5  post.create',
+        '     4  like.create',
+        '',
+      ].join('\n'),
     );
     expect(r.stdout).not.toMatch(/[▁-█]/);
   });
@@ -67,7 +91,10 @@ describe('webhook events --stats', () => {
   it.skipIf(!hasScript)('on a terminal: a sparkline of every minute from the first event to the last, and the peak', () => {
     const dir = generatedLog();
     const command = `'${process.execPath}' '${XCLI_BIN}' webhook events --stats ${SINCE.join(' ')}`;
-    const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: cleanEnv({ XCLI_CONFIG_DIR: dir, COLUMNS: '80' }) });
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], {
+      encoding: 'utf8',
+      env: cleanEnv({ XCLI_CONFIG_DIR: dir, COLUMNS: '80' }),
+    });
     expect(r.status).toBe(0);
     const lines = r.stdout.replace(/\r\n/g, '\n').split('\n');
     expect(lines.slice(0, 3)).toEqual(['9 events since 2026-01-01 09:59 UTC', '▅▁█', '10:00–10:02 UTC, peak 6/min at 10:02']);

@@ -31,7 +31,8 @@ async function post(url: string, body: string, signed = true): Promise<void> {
 }
 
 const like = (id: string): string => JSON.stringify({ for_user_id: '1', favorite_events: [{ id }] });
-const follow = (id: string): string => JSON.stringify({ for_user_id: '1', follow_events: [{ type: 'follow', created_timestamp: id }] });
+const follow = (id: string): string =>
+  JSON.stringify({ for_user_id: '1', follow_events: [{ type: 'follow', created_timestamp: id }] });
 
 describe('webhook start: live status line', () => {
   it('with XCLI_FORCE_TTY keeps one status line, cut to the width, and prints counts by type on stop', async () => {
@@ -46,12 +47,17 @@ describe('webhook start: live status line', () => {
     const err = s.stderr();
     // Every drawing of the status line fits 30 columns (29: the last one may wrap).
     // (A drawing has no newline; the erases before other lines are followed by whole lines.)
-    const drawings = err.split(ERASE_LINE).slice(1).filter((d) => !d.includes('\n'));
+    const drawings = err
+      .split(ERASE_LINE)
+      .slice(1)
+      .filter((d) => !d.includes('\n'));
     expect(drawings.length).toBeGreaterThan(0);
     for (const d of drawings) expect(d.length).toBeLessThanOrEqual(29);
     // Taken away before the summary: nothing is left after the last erase but whole lines.
     const afterLastErase = err.slice(err.lastIndexOf(ERASE_LINE) + ERASE_LINE.length);
-    expect(afterLastErase).toMatch(/^Stopped after .*1 duplicate.*\nEvents by type:\n +4 +favorite_events\n +1 +follow_events\n$/);
+    expect(afterLastErase).toMatch(
+      /^Stopped after .*1 duplicate.*\nEvents by type:\n +4 +favorite_events\n +1 +follow_events\n$/,
+    );
   });
 
   it('piped (no terminal, no XCLI_FORCE_TTY): no status line and no counts by type', async () => {
@@ -66,36 +72,52 @@ describe('webhook start: live status line', () => {
 
   // The real thing: a pseudo-terminal of 50 columns (tmux, Debian package `tmux`).
   const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-  it.skipIf(!hasTmux)('in a real terminal (tmux) the status line sits under the event lines and is redrawn in place', async () => {
-    const dir = configDir();
-    const session = `xcli-live-${process.pid}`;
-    const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
-    // `; cat` keeps the pane (and its last screen) after xcli exits; the cleanup ends the server.
-    const command = `'${process.execPath}' '${XCLI_BIN}' webhook start --no-tunnel --port 0; cat`;
-    tmux('new-session', '-d', '-x', '50', '-y', '20', '-e', `XCLI_CONFIG_DIR=${dir}`, '-e', `X_CONSUMER_SECRET=${SECRET}`, command);
-    cleanups.push(() => spawnSync('tmux', ['-L', session, 'kill-server']));
-    const screen = (): string => tmux('capture-pane', '-p');
-    const waitForScreen = async (pattern: RegExp): Promise<RegExpMatchArray> => {
-      // Polls the pane (tmux has no event for it), bounded by the test's timeout.
-      for (;;) {
-        const m = screen().match(pattern);
-        if (m) return m;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
-    const url = (await waitForScreen(/Webhook URL: (http:\/\/\S+)/))[1]!;
-    await post(url, like('1'));
-    await post(url, follow('2'));
-    const shown = await waitForScreen(/2\/min · 2 verified, 0 failed · 0 dup/);
-    const lines = screen().trimEnd().split('\n');
-    // The status line is the last one, once, under both event lines.
-    expect(lines.at(-1)).toMatch(/^2\/min · 2 verified, 0 failed · 0 dup$/);
-    expect(lines.filter((l) => l.includes('/min ·'))).toHaveLength(1);
-    expect(lines.findIndex((l) => l.includes('favorite_events'))).toBeLessThan(lines.length - 1);
-    expect(lines.findIndex((l) => l.includes('follow_events'))).toBeLessThan(lines.length - 1);
-    expect(shown).toBeTruthy();
-    tmux('send-keys', 'C-c');
-    await waitForScreen(/Events by type:\n +1 +favorite_events\n +1 +follow_events/);
-    expect(screen()).not.toMatch(/\/min ·/);
-  }, 20_000);
+  it.skipIf(!hasTmux)(
+    'in a real terminal (tmux) the status line sits under the event lines and is redrawn in place',
+    async () => {
+      const dir = configDir();
+      const session = `xcli-live-${process.pid}`;
+      const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
+      // `; cat` keeps the pane (and its last screen) after xcli exits; the cleanup ends the server.
+      const command = `'${process.execPath}' '${XCLI_BIN}' webhook start --no-tunnel --port 0; cat`;
+      tmux(
+        'new-session',
+        '-d',
+        '-x',
+        '50',
+        '-y',
+        '20',
+        '-e',
+        `XCLI_CONFIG_DIR=${dir}`,
+        '-e',
+        `X_CONSUMER_SECRET=${SECRET}`,
+        command,
+      );
+      cleanups.push(() => spawnSync('tmux', ['-L', session, 'kill-server']));
+      const screen = (): string => tmux('capture-pane', '-p');
+      const waitForScreen = async (pattern: RegExp): Promise<RegExpMatchArray> => {
+        // Polls the pane (tmux has no event for it), bounded by the test's timeout.
+        for (;;) {
+          const m = screen().match(pattern);
+          if (m) return m;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      };
+      const url = (await waitForScreen(/Webhook URL: (http:\/\/\S+)/))[1]!;
+      await post(url, like('1'));
+      await post(url, follow('2'));
+      const shown = await waitForScreen(/2\/min · 2 verified, 0 failed · 0 dup/);
+      const lines = screen().trimEnd().split('\n');
+      // The status line is the last one, once, under both event lines.
+      expect(lines.at(-1)).toMatch(/^2\/min · 2 verified, 0 failed · 0 dup$/);
+      expect(lines.filter((l) => l.includes('/min ·'))).toHaveLength(1);
+      expect(lines.findIndex((l) => l.includes('favorite_events'))).toBeLessThan(lines.length - 1);
+      expect(lines.findIndex((l) => l.includes('follow_events'))).toBeLessThan(lines.length - 1);
+      expect(shown).toBeTruthy();
+      tmux('send-keys', 'C-c');
+      await waitForScreen(/Events by type:\n +1 +favorite_events\n +1 +follow_events/);
+      expect(screen()).not.toMatch(/\/min ·/);
+    },
+    20_000,
+  );
 });

@@ -21,7 +21,10 @@ interface Parsed {
 async function parse(argv: string[]): Promise<Parsed> {
   const io = testIO();
   const ctx = createContext(io, {}, '0.0.0');
-  const program = new Command('xcli').exitOverride().enablePositionalOptions().configureOutput({ writeErr: (s) => void io.stderr.write(s), writeOut: (s) => void io.stdout.write(s) });
+  const program = new Command('xcli')
+    .exitOverride()
+    .enablePositionalOptions()
+    .configureOutput({ writeErr: (s) => void io.stderr.write(s), writeOut: (s) => void io.stdout.write(s) });
   declareApiOptions(program);
   program.hook('preAction', (_root, action) => {
     ctx.api = resolveApiOptions(action);
@@ -50,18 +53,83 @@ describe('webhook start: flags → WebhookStartOptions', () => {
 
   it('binds every flag straight into its field, sizes and durations parsed', async () => {
     const r = await parse([
-      'webhook', 'start', '--port', '0', '--path', '/x', '--host', '::1', '--require-signature', '--max-body', '64k',
-      '--max-connections', '10', '--max-body-memory', '2m', '--max-forward-memory', '1m', '--max-log-size', '1GiB',
-      '--log-unverified', 'full', '-o', 'copy.jsonl', '-P', '-q', '--json', '--events', 'post.*', '--forward-to', 'http://127.0.0.1:3000/x',
-      '--forward-timeout', '30', '--crc', 'passthrough', '--no-tunnel', '--public-url', 'https://example.com', '--register', '--replace',
-      '--ephemeral', '--subscribe', 'post.create:@me', '--subscribe', 'like.create:@me', '--previous-secret', 'old', '--dedupe', 'redis://127.0.0.1:6379',
+      'webhook',
+      'start',
+      '--port',
+      '0',
+      '--path',
+      '/x',
+      '--host',
+      '::1',
+      '--require-signature',
+      '--max-body',
+      '64k',
+      '--max-connections',
+      '10',
+      '--max-body-memory',
+      '2m',
+      '--max-forward-memory',
+      '1m',
+      '--max-log-size',
+      '1GiB',
+      '--log-unverified',
+      'full',
+      '-o',
+      'copy.jsonl',
+      '-P',
+      '-q',
+      '--json',
+      '--events',
+      'post.*',
+      '--forward-to',
+      'http://127.0.0.1:3000/x',
+      '--forward-timeout',
+      '30',
+      '--crc',
+      'passthrough',
+      '--no-tunnel',
+      '--public-url',
+      'https://example.com',
+      '--register',
+      '--replace',
+      '--ephemeral',
+      '--subscribe',
+      'post.create:@me',
+      '--subscribe',
+      'like.create:@me',
+      '--previous-secret',
+      'old',
+      '--dedupe',
+      'redis://127.0.0.1:6379',
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.options).toEqual({
-      port: 0, path: '/x', host: '::1', requireSignature: true, maxBody: 64 * 1024, maxConnections: 10, maxBodyMemory: 2 * 1024 * 1024,
-      maxForwardMemory: 1024 * 1024, maxLogSize: 1024 ** 3, logUnverified: 'full', output: 'copy.jsonl', pretty: true, quiet: true, json: true,
-      events: 'post.*', forwardTo: 'http://127.0.0.1:3000/x', forwardTimeout: 30, crc: 'passthrough', tunnel: false, publicUrl: 'https://example.com',
-      register: true, replace: true, ephemeral: true, subscribe: ['post.create:@me', 'like.create:@me'], previousSecret: ['old'], dedupe: 'redis://127.0.0.1:6379',
+      port: 0,
+      path: '/x',
+      host: '::1',
+      requireSignature: true,
+      maxBody: 64 * 1024,
+      maxConnections: 10,
+      maxBodyMemory: 2 * 1024 * 1024,
+      maxForwardMemory: 1024 * 1024,
+      maxLogSize: 1024 ** 3,
+      logUnverified: 'full',
+      output: 'copy.jsonl',
+      pretty: true,
+      quiet: true,
+      json: true,
+      events: 'post.*',
+      forwardTo: 'http://127.0.0.1:3000/x',
+      forwardTimeout: 30,
+      crc: 'passthrough',
+      tunnel: false,
+      publicUrl: 'https://example.com',
+      register: true,
+      replace: true,
+      ephemeral: true,
+      subscribe: ['post.create:@me', 'like.create:@me'],
+      previousSecret: ['old'],
+      dedupe: 'redis://127.0.0.1:6379',
     });
   });
 
@@ -98,14 +166,34 @@ describe('the other webhook commands: flags → options', () => {
     [['webhook', 'crc', 'helloWorld'], 'crc', { token: 'helloWorld' }],
     [['webhook', 'sign', 'body.json'], 'sign', { file: 'body.json' }],
     [['webhook', 'verify', '--signature', 'sha256=x'], 'verify', { file: undefined, signature: 'sha256=x' }],
-    [['webhook', 'check', 'http://127.0.0.1:1/x', '--event'], 'check', { url: 'http://127.0.0.1:1/x', event: 'post.create', json: false }],
-    [['webhook', 'check', 'http://127.0.0.1:1/x', '--event', 'like.create', '--json'], 'check', { url: 'http://127.0.0.1:1/x', event: 'like.create', json: true }],
-    [['webhook', 'trigger', 'post.create', '--to', 'http://127.0.0.1:1/x', '--override', 'a=1', '--override', 'b=2', '--print'], 'trigger', { type: 'post.create', to: 'http://127.0.0.1:1/x', overrides: ['a=1', 'b=2'], print: true, json: false }],
+    [
+      ['webhook', 'check', 'http://127.0.0.1:1/x', '--event'],
+      'check',
+      { url: 'http://127.0.0.1:1/x', event: 'post.create', json: false },
+    ],
+    [
+      ['webhook', 'check', 'http://127.0.0.1:1/x', '--event', 'like.create', '--json'],
+      'check',
+      { url: 'http://127.0.0.1:1/x', event: 'like.create', json: true },
+    ],
+    [
+      ['webhook', 'trigger', 'post.create', '--to', 'http://127.0.0.1:1/x', '--override', 'a=1', '--override', 'b=2', '--print'],
+      'trigger',
+      { type: 'post.create', to: 'http://127.0.0.1:1/x', overrides: ['a=1', 'b=2'], print: true, json: false },
+    ],
     [['webhook', 'trigger'], 'trigger', { type: undefined, to: undefined, overrides: [], print: false, json: false }],
-    [['webhook', 'events', '--type', 'post.*', '--since', '10m', '-f'], 'events', { type: 'post.*', since: '10m', json: false, follow: true }],
+    [
+      ['webhook', 'events', '--type', 'post.*', '--since', '10m', '-f'],
+      'events',
+      { type: 'post.*', since: '10m', json: false, follow: true },
+    ],
     [['webhook', 'events', 'show', 'abc', '--json'], 'eventsShow', { id: 'abc', json: true }],
     [['webhook', 'events', 'prune', '--before', '30d'], 'eventsPrune', { before: '30d' }],
-    [['webhook', 'replay-local', '--since', '1h', '--to', 'http://127.0.0.1:1/x'], 'replayLocal', { id: undefined, since: '1h', to: 'http://127.0.0.1:1/x', json: false }],
+    [
+      ['webhook', 'replay-local', '--since', '1h', '--to', 'http://127.0.0.1:1/x'],
+      'replayLocal',
+      { id: undefined, since: '1h', to: 'http://127.0.0.1:1/x', json: false },
+    ],
   ] as const)('%j → %s', async (argv, command, options) => {
     const r = await parse([...argv]);
     expect(r.code, r.stderr).toBe(0);

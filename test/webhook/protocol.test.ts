@@ -10,13 +10,25 @@ describe('CRC (x-webhooks.md A1)', () => {
     expect(crcResponseToken('z3ZX4v7mAAUGykl3EcmkqbartmuW8VFOOzCloLx9Q45P0hLrFu', '9b4507b3-9040-4669-9ca3-6b94edb50553')).toBe(
       'sha256=Cytd4Sq+NvEcV3MMrXxWJGJx5A+y/lXzzU2Maartkx8=',
     );
-    expect(JSON.parse(crcResponseBody('ss', 'helloWorld'))).toEqual({ response_token: 'sha256=YFpPr1o5UmzuIUDQn+BqYQ14kFOjWiWYc7oNiVymMgg=' });
+    expect(JSON.parse(crcResponseBody('ss', 'helloWorld'))).toEqual({
+      response_token: 'sha256=YFpPr1o5UmzuIUDQn+BqYQ14kFOjWiWYc7oNiVymMgg=',
+    });
   });
 
   it('accepts real token shapes and refuses anything that could be a forged body', () => {
     const real = 'M2RkODJkZmMtYjlkYi00NmQ4LTk0MGUtM2JjYzkwM2Q4MjQ0'; // base64 of a UUID, from a real log
-    for (const t of [real, 'helloWorld', '9b4507b3-9040-4669-9ca3-6b94edb50553', 'abc_DEF-123=']) expect(isTokenShaped(t), t).toBe(true);
-    for (const t of ['', 'short', '{"data":1}', 'has space here', 'a'.repeat(129), 'tokén-with-accent', 'line\nbreak1234', '%7Btoken%7D']) {
+    for (const t of [real, 'helloWorld', '9b4507b3-9040-4669-9ca3-6b94edb50553', 'abc_DEF-123='])
+      expect(isTokenShaped(t), t).toBe(true);
+    for (const t of [
+      '',
+      'short',
+      '{"data":1}',
+      'has space here',
+      'a'.repeat(129),
+      'tokén-with-accent',
+      'line\nbreak1234',
+      '%7Btoken%7D',
+    ]) {
       expect(isTokenShaped(t), t).toBe(false);
     }
   });
@@ -50,31 +62,82 @@ describe('signatures (x-webhooks.md A2)', () => {
 describe('classifyEvent', () => {
   it('reads X Activity API envelopes, including negative event_uuid', () => {
     const info = classifyEvent({
-      data: { event_uuid: '-2781149976877970683', event_type: 'post.reply.create', filter: { user_id: '9' }, payload: { text: 'hi there', author_id: '2' }, includes: { users: [{ id: '2', username: 'alice' }] } },
+      data: {
+        event_uuid: '-2781149976877970683',
+        event_type: 'post.reply.create',
+        filter: { user_id: '9' },
+        payload: { text: 'hi there', author_id: '2' },
+        includes: { users: [{ id: '2', username: 'alice' }] },
+      },
     });
-    expect(info).toMatchObject({ product: 'activity', type: 'post.reply.create', eventId: '-2781149976877970683', actor: '@alice', summary: 'hi there', forUserId: '9' });
+    expect(info).toMatchObject({
+      product: 'activity',
+      type: 'post.reply.create',
+      eventId: '-2781149976877970683',
+      actor: '@alice',
+      summary: 'hi there',
+      forUserId: '9',
+    });
   });
 
   it('summarises a profile change as before → after, readable once the console quotes it', () => {
-    const bio = classifyEvent({ data: { event_type: 'profile.update.bio', event_uuid: '1', filter: { user_id: '9' }, payload: { before: { description: 'Old bio' }, after: { description: '' } } } });
+    const bio = classifyEvent({
+      data: {
+        event_type: 'profile.update.bio',
+        event_uuid: '1',
+        filter: { user_id: '9' },
+        payload: { before: { description: 'Old bio' }, after: { description: '' } },
+      },
+    });
     expect(bio.summary).toBe('Old bio → ∅');
   });
 
   it('reads Account Activity payloads and keys ids by for_user_id', () => {
-    const fav = classifyEvent({ for_user_id: '1', favorite_events: [{ id: 'f1', user: { screen_name: 'bob' }, favorited_status: { text: 'nice' } }] });
-    expect(fav).toMatchObject({ product: 'account-activity', type: 'favorite_events', eventId: '1/f1', actor: '@bob', summary: 'nice' });
+    const fav = classifyEvent({
+      for_user_id: '1',
+      favorite_events: [{ id: 'f1', user: { screen_name: 'bob' }, favorited_status: { text: 'nice' } }],
+    });
+    expect(fav).toMatchObject({
+      product: 'account-activity',
+      type: 'favorite_events',
+      eventId: '1/f1',
+      actor: '@bob',
+      summary: 'nice',
+    });
     const other = classifyEvent({ for_user_id: '2', favorite_events: [{ id: 'f1' }] });
     expect(other.eventId).not.toBe(fav.eventId);
-    const tweets = classifyEvent({ for_user_id: '1', tweet_create_events: [{ id_str: '77', extended_tweet: { full_text: 'long text' }, text: 'short', user: { screen_name: 'c' } }] });
+    const tweets = classifyEvent({
+      for_user_id: '1',
+      tweet_create_events: [
+        { id_str: '77', extended_tweet: { full_text: 'long text' }, text: 'short', user: { screen_name: 'c' } },
+      ],
+    });
     expect(tweets).toMatchObject({ type: 'tweet_create_events', eventId: '1/77', summary: 'long text' });
-    const follow = classifyEvent({ for_user_id: '1', follow_events: [{ type: 'unfollow', created_timestamp: '5', source: { id: '3', screen_name: 's' }, target: { id: '1', screen_name: 't' } }] });
+    const follow = classifyEvent({
+      for_user_id: '1',
+      follow_events: [
+        {
+          type: 'unfollow',
+          created_timestamp: '5',
+          source: { id: '3', screen_name: 's' },
+          target: { id: '1', screen_name: 't' },
+        },
+      ],
+    });
     expect(follow).toMatchObject({ type: 'follow_events', eventId: '1/unfollow:5:3:1', summary: 'unfollow → @t' });
-    expect(classifyEvent({ user_event: { revoke: { date_time: 'd', target: { app_id: '8' }, source: { user_id: '4' } } } })).toMatchObject({ type: 'user_event.revoke', eventId: 'revoke/4/d' });
-    expect(classifyEvent({ replay_job_status: { job_id: 'j', job_state: 'Complete' } })).toMatchObject({ type: 'replay_job_status', eventId: 'replay/j/Complete' });
+    expect(
+      classifyEvent({ user_event: { revoke: { date_time: 'd', target: { app_id: '8' }, source: { user_id: '4' } } } }),
+    ).toMatchObject({ type: 'user_event.revoke', eventId: 'revoke/4/d' });
+    expect(classifyEvent({ replay_job_status: { job_id: 'j', job_state: 'Complete' } })).toMatchObject({
+      type: 'replay_job_status',
+      eventId: 'replay/j/Complete',
+    });
   });
 
   it('reads filtered-stream deliveries', () => {
-    expect(classifyEvent({ data: { id: '5', text: 't', author_id: '2' }, matching_rules: [{ id: '1', tag: 'x' }] })).toMatchObject({ product: 'stream', type: 'stream.post', eventId: '5' });
+    expect(
+      classifyEvent({ data: { id: '5', text: 't', author_id: '2' }, matching_rules: [{ id: '1', tag: 'x' }] }),
+    ).toMatchObject({ product: 'stream', type: 'stream.post', eventId: '5' });
   });
 
   it('answers unknown for anything else', () => {
@@ -94,7 +157,13 @@ describe('classifyEvent', () => {
 describe('helpers', () => {
   it('filters types with globs', () => {
     const f = eventTypeFilter('post.*,like.create')!;
-    expect([f('post.create'), f('post.reply.create'), f('like.create'), f('like.created'), f('follow.follow')]).toEqual([true, true, true, false, false]);
+    expect([f('post.create'), f('post.reply.create'), f('like.create'), f('like.created'), f('follow.follow')]).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(eventTypeFilter(undefined)).toBeUndefined();
   });
 

@@ -46,7 +46,9 @@ describe('webhook start --register', () => {
 
     await get(new URL('/__fake_tunnel/drop', ready.publicUrl).href);
     const again = await s.waitFor((r) => r.type === 'register' && r.action === 'created' && r.webhookId !== created.webhookId);
-    expect(s.records.some((r) => r.type === 'register' && r.action === 'deleted' && r.webhookId === created.webhookId)).toBe(true);
+    expect(s.records.some((r) => r.type === 'register' && r.action === 'deleted' && r.webhookId === created.webhookId)).toBe(
+      true,
+    );
     expect(webhooksOf(fake).map((w) => w.id)).toEqual([again.webhookId]);
 
     expect(await s.stop()).toBe(0);
@@ -64,17 +66,28 @@ describe('webhook start --register', () => {
     expect(made.action).toBe('created');
     await first.stop();
     const second = await server(['--port', port, '--public-url', publicUrl, '--register'], fake.env({ all: true }), dir);
-    expect(await second.waitFor((r) => r.type === 'register')).toMatchObject({ action: 'revalidated', webhookId: made.webhookId });
+    expect(await second.waitFor((r) => r.type === 'register')).toMatchObject({
+      action: 'revalidated',
+      webhookId: made.webhookId,
+    });
     await second.stop();
 
-    const other = await runCli(['webhook', 'start', '--port', '0', '--tunnel-module', FAKE_TUNNEL, '--register', '--json'], { env: { XCLI_CONFIG_DIR: dir, ...fake.env({ all: true }) } });
+    const other = await runCli(['webhook', 'start', '--port', '0', '--tunnel-module', FAKE_TUNNEL, '--register', '--json'], {
+      env: { XCLI_CONFIG_DIR: dir, ...fake.env({ all: true }) },
+    });
     expect(other.code).toBe(1);
-    expect(other.stderr).toMatch(new RegExp(`(^|\\n)xcli: the webhook limit is reached \\(existing: ${made.webhookId} ${publicUrl}/webhook\\); rerun with --replace`));
+    expect(other.stderr).toMatch(
+      new RegExp(
+        `(^|\\n)xcli: the webhook limit is reached \\(existing: ${made.webhookId} ${publicUrl}/webhook\\); rerun with --replace`,
+      ),
+    );
     expect(webhooksOf(fake).map((w) => w.id)).toEqual([made.webhookId]);
 
     const replaced = await server(['--tunnel-module', FAKE_TUNNEL, '--register', '--replace'], fake.env({ all: true }), dir);
     const created = await replaced.waitFor((r) => r.type === 'register' && r.action === 'created');
-    expect(replaced.records.some((r) => r.type === 'register' && r.action === 'deleted' && r.webhookId === made.webhookId)).toBe(true);
+    expect(replaced.records.some((r) => r.type === 'register' && r.action === 'deleted' && r.webhookId === made.webhookId)).toBe(
+      true,
+    );
     expect(webhooksOf(fake).map((w) => w.id)).toEqual([created.webhookId]);
   });
 });
@@ -112,7 +125,9 @@ describe('webhook list, create, validate, delete, replay', () => {
     const dup = await runCli(['webhook', 'create', s.url], { env });
     expect(dup.code).toBe(1);
     expect(dup.stderr).toMatch(/DuplicateUrlFailed: this URL is already registered/);
-    const wrong = await startApp((_req, _b, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"response_token":"sha256=nope"}'));
+    const wrong = await startApp((_req, _b, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"response_token":"sha256=nope"}'),
+    );
     cleanups.push(() => wrong.close());
     const crcFail = await runCli(['webhook', 'create', `${wrong.url}/hook`], { env });
     expect(crcFail.code).toBe(1);

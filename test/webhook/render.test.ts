@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { testIO } from '../../src/io.js';
 import { createRenderer } from '../../src/webhook/render.js';
 
-const crc = (nonce: string) => ({ type: 'crc', time: '2026-11-23T10:00:00.000Z', outcome: { answered: true, token: 'abcdefgh', nonce, status: 200 } }) as const;
+const crc = (nonce: string) =>
+  ({
+    type: 'crc',
+    time: '2026-11-23T10:00:00.000Z',
+    outcome: { answered: true, token: 'abcdefgh', nonce, status: 200 },
+  }) as const;
 
 describe('webhook console', () => {
   it('writes many lines in one write, soon, and flushes them before any stderr note', async () => {

@@ -33,10 +33,19 @@ async function server(args: string[] = [], env: Record<string, string> = {}, dir
   return s;
 }
 
-function post(url: string, body: Buffer | string, signature?: string | null, headers: Record<string, string> = {}): Promise<Response> {
+function post(
+  url: string,
+  body: Buffer | string,
+  signature?: string | null,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const bytes = Buffer.from(body);
   const sig = signature === undefined ? signBody(SECRET, bytes) : signature;
-  return fetch(url, { method: 'POST', body: bytes, headers: { 'content-type': 'application/json', ...(sig === null ? {} : { 'x-twitter-webhooks-signature': sig }), ...headers } });
+  return fetch(url, {
+    method: 'POST',
+    body: bytes,
+    headers: { 'content-type': 'application/json', ...(sig === null ? {} : { 'x-twitter-webhooks-signature': sig }), ...headers },
+  });
 }
 
 describe('webhook start: CRC', () => {
@@ -47,7 +56,15 @@ describe('webhook start: CRC', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await ok.json()).toEqual({ response_token: crcResponseToken(SECRET, token) });
-    for (const query of ['', '?nonce=1', '?crc_token=', `?crc_token=${encodeURIComponent('{"forged":true}')}`, `?crc_token=${'a'.repeat(5000)}`, `?crc_token=${token}&crc_token=${token}`, '?crc_token=%FF%FE']) {
+    for (const query of [
+      '',
+      '?nonce=1',
+      '?crc_token=',
+      `?crc_token=${encodeURIComponent('{"forged":true}')}`,
+      `?crc_token=${'a'.repeat(5000)}`,
+      `?crc_token=${token}&crc_token=${token}`,
+      '?crc_token=%FF%FE',
+    ]) {
       const r = await get(`${s.url}${query}`);
       expect(r.status, query).toBe(400);
       expect(((await r.json()) as { error?: string }).error, query).toBeTruthy();
@@ -124,7 +141,10 @@ describe('webhook start: events', () => {
     await post(s.url, Buffer.from('{"x":2}'), signBody('nobody knows this one', Buffer.from('{"x":2}')));
     await s.stop();
     const events = s.records.filter((r) => r.type === 'event').map((r) => r.record);
-    expect(events[0]).toMatchObject({ verdict: 'invalid', signedWith: 'the OAuth2 client secret (X signs with the consumer secret)' });
+    expect(events[0]).toMatchObject({
+      verdict: 'invalid',
+      signedWith: 'the OAuth2 client secret (X signs with the consumer secret)',
+    });
     expect(events[1].signedWith).toBeUndefined();
     expect(JSON.stringify(s.records) + s.stderr()).not.toContain(clientSecret);
     expect(JSON.stringify(s.records) + s.stderr()).not.toContain(SECRET);
@@ -136,7 +156,10 @@ describe('webhook start: events', () => {
     await post(s.url, sampleBody(freshSample('like.create')!).toString());
     await s.stop();
     expect(s.records.filter((r) => r.type === 'event').map((r) => r.record.type)).toEqual(['like.create']);
-    expect((await readEventLog(join(s.configDir, 'events', 'events.jsonl'))).map((r) => r.type)).toEqual(['post.create', 'like.create']);
+    expect((await readEventLog(join(s.configDir, 'events', 'events.jsonl'))).map((r) => r.type)).toEqual([
+      'post.create',
+      'like.create',
+    ]);
   });
 
   it('answers 503 when the log cannot be written, says why, and stays up', async () => {
@@ -206,10 +229,12 @@ describe('webhook start: events', () => {
         socket.on('error', () => resolve(out));
       });
     expect(await raw('NOT HTTP\r\n\r\n')).toMatch(/400/);
-    expect(await raw(`GET /webhook?crc_token=helloWorld HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(70_000)}\r\n\r\n`)).toMatch(/431|400/);
+    expect(await raw(`GET /webhook?crc_token=helloWorld HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(70_000)}\r\n\r\n`)).toMatch(
+      /431|400/,
+    );
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     expect((await post(s.url, deep)).status).toBe(200);
-    const deepSmall = '{"data":'.repeat(5000) + '1' + '}'.repeat(5000);
+    const deepSmall = `${'{"data":'.repeat(5000)}1${'}'.repeat(5000)}`;
     expect((await post(s.url, deepSmall)).status).toBe(200);
     // A body announced but never finished does not hold the server.
     await new Promise<void>((resolve) => {
@@ -254,18 +279,26 @@ describe('webhook start: setup errors', () => {
     try {
       const none = await runCli(['webhook', 'start', '--no-tunnel', '--port', '0'], { env: { XCLI_CONFIG_DIR: dir.dir } });
       expect(none.code).toBe(3);
-      expect(none.stderr).toMatch(/^xcli: no consumer secret.*'xcli auth oauth1 --consumer-key KEY --consumer-secret -'.*X_CONSUMER_SECRET/);
+      expect(none.stderr).toMatch(
+        /^xcli: no consumer secret.*'xcli auth oauth1 --consumer-key KEY --consumer-secret -'.*X_CONSUMER_SECRET/,
+      );
       const s = await server();
       const port = new URL(s.url).port;
-      const busy = await runCli(['webhook', 'start', '--no-tunnel', '--port', port], { env: { XCLI_CONFIG_DIR: dir.dir, CONSUMER_SECRET: 'x' } });
+      const busy = await runCli(['webhook', 'start', '--no-tunnel', '--port', port], {
+        env: { XCLI_CONFIG_DIR: dir.dir, CONSUMER_SECRET: 'x' },
+      });
       expect(busy.code).toBe(1);
-      expect(busy.stderr).toBe(`xcli: cannot listen on 127.0.0.1:${port}: the port is in use; pick another --port, or --port 0 for a free one\n`);
+      expect(busy.stderr).toBe(
+        `xcli: cannot listen on 127.0.0.1:${port}: the port is in use; pick another --port, or --port 0 for a free one\n`,
+      );
       const usage = await runCli(['webhook', 'start', '--crc', 'passthrough'], { env: { XCLI_CONFIG_DIR: dir.dir } });
       expect(usage.code).toBe(2);
       const noTunnel = await runCli(['webhook', 'start', '--no-tunnel', '--register'], { env: { XCLI_CONFIG_DIR: dir.dir } });
       expect(noTunnel.stderr).toMatch(/--register needs a public URL/);
       expect(noTunnel.code).toBe(2);
-      const ngrok = await runCli(['webhook', 'start', '--port', '0'], { env: { XCLI_CONFIG_DIR: dir.dir, X_CONSUMER_SECRET: 'x' } });
+      const ngrok = await runCli(['webhook', 'start', '--port', '0'], {
+        env: { XCLI_CONFIG_DIR: dir.dir, X_CONSUMER_SECRET: 'x' },
+      });
       expect(ngrok.code).toBe(3);
       // Asked before the server starts: one line, no summary of a server that never ran.
       expect(ngrok.stderr).toMatch(/^xcli: ngrok needs an authtoken: set NGROK_AUTHTOKEN[^\n]*\n$/);
@@ -280,7 +313,9 @@ describe('webhook start: console', () => {
     const { spawnCli } = await import('../helpers/run-cli.js');
     const dir = tempConfigDir();
     try {
-      const child = spawnCli(['webhook', 'start', '--no-tunnel', '--port', '0', '-P'], { env: { XCLI_CONFIG_DIR: dir.dir, X_CONSUMER_SECRET: SECRET } });
+      const child = spawnCli(['webhook', 'start', '--no-tunnel', '--port', '0', '-P'], {
+        env: { XCLI_CONFIG_DIR: dir.dir, X_CONSUMER_SECRET: SECRET },
+      });
       let out = '';
       let err = '';
       child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -305,8 +340,8 @@ describe('webhook start: console', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       const lines = out.split('\n');
-      expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d  CRC  ✓ 200  nonce abc$/);
-      expect(lines[1]).toMatch(/^\d\d:\d\d:\d\d  post\.create @alice "Shipping webhooks today with xcli 🚀" ✓ \[\d+\]$/);
+      expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d {2}CRC {2}✓ 200 {2}nonce abc$/);
+      expect(lines[1]).toMatch(/^\d\d:\d\d:\d\d {2}post\.create @alice "Shipping webhooks today with xcli 🚀" ✓ \[\d+\]$/);
       expect(lines[2]).toBe('    {');
       expect(out).toMatch(/post\.create @alice .* ✗ unsigned \[\d+\] \(dup\)/);
       expect(out).not.toMatch(/\u001b\[/);

@@ -31,13 +31,17 @@ const env = (dir: string): Record<string, string> => ({ XCLI_CONFIG_DIR: dir, X_
 
 describe('webhook start: binding', () => {
   it('an unresolvable --host is one line naming host and port, exit 2', async () => {
-    const r = await runCli(['webhook', 'start', '--no-tunnel', '--host', 'bogus.invalid', '--port', '8099'], { env: env(configDir()) });
+    const r = await runCli(['webhook', 'start', '--no-tunnel', '--host', 'bogus.invalid', '--port', '8099'], {
+      env: env(configDir()),
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('xcli: cannot listen on bogus.invalid:8099: --host bogus.invalid does not resolve to an address\n');
   });
 
   it('an address of another machine is exit 2, a port in use exit 1, each one line naming host and port', async () => {
-    const notMine = await runCli(['webhook', 'start', '--no-tunnel', '--host', '192.0.2.1', '--port', '8099'], { env: env(configDir()) });
+    const notMine = await runCli(['webhook', 'start', '--no-tunnel', '--host', '192.0.2.1', '--port', '8099'], {
+      env: env(configDir()),
+    });
     expect(notMine.code).toBe(2);
     expect(notMine.stderr).toBe('xcli: cannot listen on 192.0.2.1:8099: 192.0.2.1 is not an address of this machine\n');
 
@@ -47,7 +51,9 @@ describe('webhook start: binding', () => {
     const port = (taken.address() as { port: number }).port;
     const inUse = await runCli(['webhook', 'start', '--no-tunnel', '--port', String(port)], { env: env(configDir()) });
     expect(inUse.code).toBe(1);
-    expect(inUse.stderr).toBe(`xcli: cannot listen on 127.0.0.1:${port}: the port is in use; pick another --port, or --port 0 for a free one\n`);
+    expect(inUse.stderr).toBe(
+      `xcli: cannot listen on 127.0.0.1:${port}: the port is in use; pick another --port, or --port 0 for a free one\n`,
+    );
   });
 
   it('a non-loopback host gets one note line; loopback none', async () => {
@@ -61,7 +67,8 @@ describe('webhook start: binding', () => {
 describe('webhook start: which server trigger finds', () => {
   it('keeps one record per running server, prunes dead ones, and asks for --to unless exactly one runs', async () => {
     const dir = configDir();
-    const records = (): string[] => (existsSync(join(dir, 'events', 'servers')) ? readdirSync(join(dir, 'events', 'servers')).sort() : []);
+    const records = (): string[] =>
+      existsSync(join(dir, 'events', 'servers')) ? readdirSync(join(dir, 'events', 'servers')).sort() : [];
     const none = await runCli(['webhook', 'trigger', 'post.create'], { env: env(dir) });
     expect(none.code).toBe(2);
     expect(none.stderr).toBe('xcli: no xcli webhook start is running (with this config dir): start one, or pass --to URL\n');
@@ -71,7 +78,10 @@ describe('webhook start: which server trigger finds', () => {
     expect(records()).toEqual([`${a.child.pid}.json`, `${b.child.pid}.json`].sort());
     // An event in the log for replay-local to send; --to always works.
     expect((await runCli(['webhook', 'trigger', 'post.create', '--to', a.url], { env: env(dir) })).code).toBe(0);
-    for (const argv of [['webhook', 'trigger', 'post.create'], ['webhook', 'replay-local', '--since', '1h']]) {
+    for (const argv of [
+      ['webhook', 'trigger', 'post.create'],
+      ['webhook', 'replay-local', '--since', '1h'],
+    ]) {
       const two = await runCli(argv, { env: env(dir) });
       expect(two.code, argv.join(' ')).toBe(2);
       expect(two.stderr).toMatch(/^xcli: 2 xcli webhook start servers are running: .*; pick one with --to URL\n$/);

@@ -25,20 +25,32 @@ async function app(respond: Parameters<typeof startApp>[0]): Promise<TestApp> {
   cleanups.push(() => a.close());
   return a;
 }
-const env = (dir: string, extra: Record<string, string> = {}): Record<string, string> => ({ XCLI_CONFIG_DIR: dir, X_CONSUMER_SECRET: SECRET, ...extra });
+const env = (dir: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  XCLI_CONFIG_DIR: dir,
+  X_CONSUMER_SECRET: SECRET,
+  ...extra,
+});
 
 describe('crc, sign, verify', () => {
   it('computes the research vectors from the command line, over exact bytes', async () => {
     const dir = configDir();
     const crc = await runCli(['webhook', 'crc', 'helloWorld'], { env: { XCLI_CONFIG_DIR: dir, CONSUMER_SECRET: 'ss' } });
     expect(crc).toMatchObject({ code: 0, stdout: 'sha256=YFpPr1o5UmzuIUDQn+BqYQ14kFOjWiWYc7oNiVymMgg=\n' });
-    const sign = await runCli(['webhook', 'sign'], { env: { XCLI_CONFIG_DIR: dir, X_CONSUMER_SECRET: 'bbbbbb' }, input: 'html body' });
+    const sign = await runCli(['webhook', 'sign'], {
+      env: { XCLI_CONFIG_DIR: dir, X_CONSUMER_SECRET: 'bbbbbb' },
+      input: 'html body',
+    });
     expect(sign.stdout).toBe('sha256=P/M6xYi2AxkjB8C36xD3AfjT5XuOx3dWgw9EVXCYA2U=\n');
     const file = join(dir, '..', 'body.bin');
     writeFileSync(file, 'html body');
-    const ok = await runCli(['webhook', 'verify', '--signature', 'sha256=P/M6xYi2AxkjB8C36xD3AfjT5XuOx3dWgw9EVXCYA2U=', file], { env: { XCLI_CONFIG_DIR: dir, X_CONSUMER_SECRET: 'bbbbbb' } });
+    const ok = await runCli(['webhook', 'verify', '--signature', 'sha256=P/M6xYi2AxkjB8C36xD3AfjT5XuOx3dWgw9EVXCYA2U=', file], {
+      env: { XCLI_CONFIG_DIR: dir, X_CONSUMER_SECRET: 'bbbbbb' },
+    });
     expect(ok).toMatchObject({ code: 0, stdout: 'valid\n' });
-    const bad = await runCli(['webhook', 'verify', '--signature', 'sha256=P/M6xYi2AxkjB8C36xD3AfjT5XuOx3dWgw9EVXCYA2U=', '-'], { env: { XCLI_CONFIG_DIR: dir, X_CONSUMER_SECRET: 'bbbbbb' }, input: 'html body\n' });
+    const bad = await runCli(['webhook', 'verify', '--signature', 'sha256=P/M6xYi2AxkjB8C36xD3AfjT5XuOx3dWgw9EVXCYA2U=', '-'], {
+      env: { XCLI_CONFIG_DIR: dir, X_CONSUMER_SECRET: 'bbbbbb' },
+      input: 'html body\n',
+    });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^xcli: signature does not match these 10 bytes/);
     const oracle = await runCli(['webhook', 'crc', '{"a":1}'], { env: { XCLI_CONFIG_DIR: dir, X_CONSUMER_SECRET: 'x' } });
@@ -65,8 +77,10 @@ describe('check', () => {
     const broken = await app((req, _b, res) => {
       const token = new URL(req.url!, 'http://x').searchParams.get('crc_token') ?? '';
       if (req.url!.startsWith('/redirect')) return res.writeHead(301, { location: '/redirect/' }).end();
-      if (req.url!.startsWith('/text')) return res.writeHead(200, { 'content-type': 'text/plain' }).end(crcResponseBody(SECRET, token));
-      if (req.url!.startsWith('/wrong')) return res.writeHead(200, { 'content-type': 'application/json' }).end(crcResponseBody('client secret', token));
+      if (req.url!.startsWith('/text'))
+        return res.writeHead(200, { 'content-type': 'text/plain' }).end(crcResponseBody(SECRET, token));
+      if (req.url!.startsWith('/wrong'))
+        return res.writeHead(200, { 'content-type': 'application/json' }).end(crcResponseBody('client secret', token));
       // /oracle: right answers, but it signs anything
       res.writeHead(200, { 'content-type': 'application/json' }).end(crcResponseBody(SECRET, token));
     });
@@ -77,7 +91,10 @@ describe('check', () => {
     expect(text.code).toBe(1);
     const report = JSON.parse(text.stdout);
     expect(report.ok).toBe(false);
-    expect(report.checks.find((c: any) => c.name === 'content type application/json')).toMatchObject({ ok: false, detail: 'got text/plain' });
+    expect(report.checks.find((c: any) => c.name === 'content type application/json')).toMatchObject({
+      ok: false,
+      detail: 'got text/plain',
+    });
     const wrong = await runCli(['webhook', 'check', `${broken.url}/wrong`], { env: env(dir) });
     expect(wrong.stdout).toMatch(/✗ response_token missing or wrong \(wrong response_token/);
     expect(wrong.stderr).toMatch(/^xcli: 1 of \d+ checks failed/);
@@ -86,7 +103,9 @@ describe('check', () => {
     expect(oracle.stdout).toMatch(/! signs tokens that are not token-shaped \(it signed a JSON value/);
     const slowEvents = await app((req, _b, res) => {
       if (req.method === 'POST') return void setTimeout(() => res.writeHead(200).end(), 3100);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(crcResponseBody(SECRET, new URL(req.url!, 'http://x').searchParams.get('crc_token') ?? ''));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(crcResponseBody(SECRET, new URL(req.url!, 'http://x').searchParams.get('crc_token') ?? ''));
     });
     const slow = await runCli(['webhook', 'check', `${slowEvents.url}/slow`, '--event'], { env: env(dir) });
     expect(slow.stdout).toMatch(/✓ signed post.create event answered 200/);
@@ -97,7 +116,9 @@ describe('check', () => {
     const unsigned = await runCli(['webhook', 'check', `${empty.url}/empty`], { env: env(dir) });
     expect(unsigned.code).toBe(1);
     expect(unsigned.stdout).toMatch(/^✗ response_token missing or wrong \(the body has no response_token\)$/m);
-    expect(unsigned.stdout).toMatch(/^✓ does not sign tokens that are not token-shaped \(answered 200 without their signature\)$/m);
+    expect(unsigned.stdout).toMatch(
+      /^✓ does not sign tokens that are not token-shaped \(answered 200 without their signature\)$/m,
+    );
     expect(unsigned.stdout).not.toMatch(/signed a JSON value/);
     const down = await runCli(['webhook', 'check', 'http://127.0.0.1:9/x'], { env: env(dir) });
     expect(down.code).toBe(1);
@@ -109,12 +130,22 @@ describe('trigger, events, replay-local', () => {
   it('sends signed samples the server verifies, lists and shows them, and replays them re-signed', async () => {
     const dir = configDir();
     const s = await server([], dir);
-    for (const type of ['post.create', 'profile.update.bio', 'chat.received', 'oauth.revoke', 'favorite_events', 'direct_message_events']) {
+    for (const type of [
+      'post.create',
+      'profile.update.bio',
+      'chat.received',
+      'oauth.revoke',
+      'favorite_events',
+      'direct_message_events',
+    ]) {
       const r = await runCli(['webhook', 'trigger', type], { env: env(dir) });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^sent ${type.replace('.', '\\.')}.* → ${s.url}: 200`));
     }
-    const over = await runCli(['webhook', 'trigger', 'post.create', '--to', s.url, '--override', 'data.payload.text=overridden text', '--json'], { env: env(dir) });
+    const over = await runCli(
+      ['webhook', 'trigger', 'post.create', '--to', s.url, '--override', 'data.payload.text=overridden text', '--json'],
+      { env: env(dir) },
+    );
     expect(JSON.parse(over.stdout)).toMatchObject({ type: 'post.create', status: 200 });
     const unknown = await runCli(['webhook', 'trigger', 'post.nope'], { env: env(dir) });
     expect(unknown.code).toBe(2);
@@ -132,7 +163,10 @@ describe('trigger, events, replay-local', () => {
     ]);
 
     const list = await runCli(['webhook', 'events', '--type', 'post.*'], { env: env(dir) });
-    const listed = list.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const listed = list.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(listed.map((e) => e.type)).toEqual(['post.create', 'post.create']);
     const since = await runCli(['webhook', 'events', '--since', '10m', '--json'], { env: env(dir) });
     expect(since.stdout.trim().split('\n')).toHaveLength(7);
@@ -150,7 +184,9 @@ describe('trigger, events, replay-local', () => {
     const got = target.requests[0]!;
     expect(got.body.toString()).toBe(events[4].body);
     expect(got.headers['x-twitter-webhooks-signature']).toBe(signBody(SECRET, got.body));
-    const all = await runCli(['webhook', 'replay-local', '--since', '1h', '--to', `${target.url}/app`, '--json'], { env: env(dir) });
+    const all = await runCli(['webhook', 'replay-local', '--since', '1h', '--to', `${target.url}/app`, '--json'], {
+      env: env(dir),
+    });
     expect(all.stdout.trim().split('\n')).toHaveLength(7);
     expect(target.requests).toHaveLength(8);
     const both = await runCli(['webhook', 'replay-local', 'x', '--since', '1h'], { env: env(dir) });
@@ -160,7 +196,9 @@ describe('trigger, events, replay-local', () => {
   it('reports a trigger the target refuses (exit 1) and a dead target (exit 4)', async () => {
     const dir = configDir();
     const s = await server(['--require-signature'], dir);
-    const wrongSecret = await runCli(['webhook', 'trigger', 'like.create', '--to', s.url], { env: { XCLI_CONFIG_DIR: dir, X_CONSUMER_SECRET: 'other' } });
+    const wrongSecret = await runCli(['webhook', 'trigger', 'like.create', '--to', s.url], {
+      env: { XCLI_CONFIG_DIR: dir, X_CONSUMER_SECRET: 'other' },
+    });
     expect(wrongSecret.code).toBe(1);
     expect(wrongSecret.stderr).toMatch(/answered 403/);
     const dead = await runCli(['webhook', 'trigger', 'like.create', '--to', 'http://127.0.0.1:9/'], { env: env(dir) });

@@ -22,7 +22,9 @@ describe('tunnels', () => {
     expect(await viaTunnel.json()).toEqual({ response_token: crcResponseToken(SECRET, 'helloWorld') });
 
     await get(new URL('/__fake_tunnel/drop', ready.publicUrl).href);
-    expect(await s.waitFor((r) => r.type === 'tunnel' && r.state === 'reconnecting')).toMatchObject({ message: 'fake tunnel dropped' });
+    expect(await s.waitFor((r) => r.type === 'tunnel' && r.state === 'reconnecting')).toMatchObject({
+      message: 'fake tunnel dropped',
+    });
     const reopened = await s.waitFor((r) => r.type === 'tunnel' && r.state === 'open');
     expect(reopened.url).not.toBe(ready.publicUrl);
     await s.waitFor((r) => r.type === 'selfcheck' && r.url === reopened.url && r.ok);
@@ -40,7 +42,10 @@ describe('tunnels', () => {
     expect(failed.message).toMatch(/ERR_NGROK_108/);
     const delays = s.records.filter((r) => r.type === 'tunnel' && r.state === 'reconnecting').map((r) => r.retryInMs);
     await s.waitFor((r) => r.type === 'tunnel' && r.state === 'open');
-    expect(s.records.filter((r) => r.type === 'tunnel' && r.state === 'reconnecting').map((r) => r.retryInMs)).toEqual([delays[0], delays[0] * 2]);
+    expect(s.records.filter((r) => r.type === 'tunnel' && r.state === 'reconnecting').map((r) => r.retryInMs)).toEqual([
+      delays[0],
+      delays[0] * 2,
+    ]);
   });
 
   it('a --public-url is announced and self-checked, and a bad tunnel module is a usage error', async () => {
@@ -50,19 +55,30 @@ describe('tunnels', () => {
     expect((await s.waitFor((r) => r.type === 'selfcheck')).problem).toMatch(/connection refused/);
     const { runCli, tempConfigDir } = await import('../helpers/run-cli.js');
     const dir = tempConfigDir();
-    const r = await runCli(['webhook', 'start', '--port', '0', '--tunnel-module', './nope.mjs'], { env: { XCLI_CONFIG_DIR: dir.dir, X_CONSUMER_SECRET: 'x' } });
+    const r = await runCli(['webhook', 'start', '--port', '0', '--tunnel-module', './nope.mjs'], {
+      env: { XCLI_CONFIG_DIR: dir.dir, X_CONSUMER_SECRET: 'x' },
+    });
     dir.cleanup();
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^xcli: cannot load tunnel module \.\/nope\.mjs/);
   });
 
   it('turns ngrok error codes into one-line fixes', () => {
-    const coded = (code: string): Error => Object.assign(new Error(`failed to connect\n\nerror_code: ${code}`), { errorCode: code });
-    expect(ngrokError(coded('ERR_NGROK_4018'))).toMatchObject({ exitCode: 3, message: expect.stringMatching(/NGROK_AUTHTOKEN.*\(ERR_NGROK_4018\)$/) });
+    const coded = (code: string): Error =>
+      Object.assign(new Error(`failed to connect\n\nerror_code: ${code}`), { errorCode: code });
+    expect(ngrokError(coded('ERR_NGROK_4018'))).toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(/NGROK_AUTHTOKEN.*\(ERR_NGROK_4018\)$/),
+    });
     expect(ngrokError(coded('ERR_NGROK_105')).message).toMatch(/malformed/);
     expect(ngrokError(coded('ERR_NGROK_107')).message).toMatch(/revoked/);
-    expect(ngrokError(coded('ERR_NGROK_108'))).toMatchObject({ exitCode: 1, message: expect.stringMatching(/too many agent sessions/) });
+    expect(ngrokError(coded('ERR_NGROK_108'))).toMatchObject({
+      exitCode: 1,
+      message: expect.stringMatching(/too many agent sessions/),
+    });
     expect(ngrokError(coded('ERR_NGROK_334')).message).toMatch(/already online/);
-    expect(ngrokError(new Error('something else\nmore')).message).toBe('ngrok failed: something else; use --no-tunnel or --public-url URL to run without ngrok');
+    expect(ngrokError(new Error('something else\nmore')).message).toBe(
+      'ngrok failed: something else; use --no-tunnel or --public-url URL to run without ngrok',
+    );
   });
 });

@@ -9,7 +9,17 @@ import { startFakeX, type FakeX } from '../helpers/fake-x.js';
 import { cleanEnv, runCli, tempConfigDir } from '../helpers/run-cli.js';
 
 const OPENAPI = JSON.parse(readFileSync('/work/shared/x-api/openapi.json', 'utf8')) as {
-  paths: Record<string, Record<string, { security?: Array<Record<string, string[]>>; parameters?: Array<{ $ref?: string; name?: string }>; 'x-twitter-streaming'?: boolean }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        security?: Array<Record<string, string[]>>;
+        parameters?: Array<{ $ref?: string; name?: string }>;
+        'x-twitter-streaming'?: boolean;
+      }
+    >
+  >;
   components: { parameters: Record<string, { name: string }> };
 };
 const SCHEME_KIND: Record<string, string> = { BearerToken: 'bearer', OAuth2UserToken: 'oauth2', UserToken: 'oauth1' };
@@ -26,7 +36,8 @@ afterEach(async () => {
   config.cleanup();
 });
 
-const envWith = (creds: { bearer?: boolean; oauth1?: boolean; all?: boolean }) => fake.env({ ...creds, extra: { XCLI_CONFIG_DIR: config.dir, XCLI_BACKOFF_SCALE: '0.01' } });
+const envWith = (creds: { bearer?: boolean; oauth1?: boolean; all?: boolean }) =>
+  fake.env({ ...creds, extra: { XCLI_CONFIG_DIR: config.dir, XCLI_BACKOFF_SCALE: '0.01' } });
 const paths = () => fake.sandbox.requests.map((r) => r.path);
 
 /** Runs a line with bash, asynchronously: the fake X API answers from this process. Resolves to stdout. */
@@ -41,24 +52,38 @@ function bash(line: string, env: Record<string, string>): Promise<string> {
 }
 
 describe('xcli routes', () => {
-  it.each(['/2/webhooks', '/2/users/{id}/bookmarks', '/2/tweets/{id}', '/2/tweets/search/stream'])('matches the OpenAPI description for %s', async (path) => {
-    const r = await runCli(['routes', path, '--json'], { env: envWith({}) });
-    expect(r.code).toBe(0);
-    const listed = JSON.parse(r.stdout) as Array<{ method: string; path: string; auth: string[]; scopes: string[]; streaming: boolean; params: Array<{ name: string }> }>;
-    const operations = Object.entries(OPENAPI.paths[path]!).filter(([m]) => ['get', 'post', 'put', 'delete', 'patch'].includes(m));
-    expect(listed.map((l) => l.method).sort()).toEqual(operations.map(([m]) => m.toUpperCase()).sort());
-    for (const [method, op] of operations) {
-      const route = listed.find((l) => l.method === method.toUpperCase())!;
-      expect(route.path).toBe(path);
-      const security = op.security ?? [];
-      expect([...route.auth].sort()).toEqual(security.map((s) => SCHEME_KIND[Object.keys(s)[0]!]).sort());
-      const scopes = security.find((s) => s.OAuth2UserToken)?.OAuth2UserToken ?? [];
-      expect([...route.scopes].sort()).toEqual([...scopes].sort());
-      expect(route.streaming).toBe(op['x-twitter-streaming'] === true);
-      const params = (op.parameters ?? []).map((p) => (p.$ref ? OPENAPI.components.parameters[p.$ref.split('/').pop()!]!.name : p.name!));
-      expect(route.params.map((p) => p.name).sort()).toEqual(params.sort());
-    }
-  });
+  it.each(['/2/webhooks', '/2/users/{id}/bookmarks', '/2/tweets/{id}', '/2/tweets/search/stream'])(
+    'matches the OpenAPI description for %s',
+    async (path) => {
+      const r = await runCli(['routes', path, '--json'], { env: envWith({}) });
+      expect(r.code).toBe(0);
+      const listed = JSON.parse(r.stdout) as Array<{
+        method: string;
+        path: string;
+        auth: string[];
+        scopes: string[];
+        streaming: boolean;
+        params: Array<{ name: string }>;
+      }>;
+      const operations = Object.entries(OPENAPI.paths[path]!).filter(([m]) =>
+        ['get', 'post', 'put', 'delete', 'patch'].includes(m),
+      );
+      expect(listed.map((l) => l.method).sort()).toEqual(operations.map(([m]) => m.toUpperCase()).sort());
+      for (const [method, op] of operations) {
+        const route = listed.find((l) => l.method === method.toUpperCase())!;
+        expect(route.path).toBe(path);
+        const security = op.security ?? [];
+        expect([...route.auth].sort()).toEqual(security.map((s) => SCHEME_KIND[Object.keys(s)[0]!]).sort());
+        const scopes = security.find((s) => s.OAuth2UserToken)?.OAuth2UserToken ?? [];
+        expect([...route.scopes].sort()).toEqual([...scopes].sort());
+        expect(route.streaming).toBe(op['x-twitter-streaming'] === true);
+        const params = (op.parameters ?? []).map((p) =>
+          p.$ref ? OPENAPI.components.parameters[p.$ref.split('/').pop()!]!.name : p.name!,
+        );
+        expect(route.params.map((p) => p.name).sort()).toEqual(params.sort());
+      }
+    },
+  );
 
   it('shows one path with its parameters, and a table with paging for a search word', async () => {
     const one = await runCli(['routes', '/2/webhooks'], { env: envWith({}) });
@@ -68,9 +93,16 @@ describe('xcli routes', () => {
     expect(one.stdout).toMatch(/webhook_config\.fields +query, string\[\]/);
     const concrete = await runCli(['routes', '/2/tweets/1460323737035677698', '-X', 'GET'], { env: envWith({}) });
     expect(concrete.stdout).toMatch(/^GET \/2\/tweets\/\{id\}\n/);
-    const max = OPENAPI.paths['/2/users/{id}/bookmarks']!.get!.parameters!.find((p) => p.name === 'max_results') as { schema: { maximum: number } };
+    const max = OPENAPI.paths['/2/users/{id}/bookmarks']!.get!.parameters!.find((p) => p.name === 'max_results') as {
+      schema: { maximum: number };
+    };
     const table = await runCli(['routes', 'bookmarks'], { env: envWith({}) });
-    expect(table.stdout).toMatch(new RegExp(`^GET +/2/users/\\{id\\}/bookmarks +OAuth2UserToken, UserToken \\(OAuth 1\\.0a\\) +bookmark\\.read tweet\\.read users\\.read +pagination_token \\(max_results ≤ ${max.schema.maximum}\\)$`, 'm'));
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `^GET +/2/users/\\{id\\}/bookmarks +OAuth2UserToken, UserToken \\(OAuth 1\\.0a\\) +bookmark\\.read tweet\\.read users\\.read +pagination_token \\(max_results ≤ ${max.schema.maximum}\\)$`,
+        'm',
+      ),
+    );
     const none = await runCli(['routes', 'no-such-route-anywhere'], { env: envWith({}) });
     expect(none.code).toBe(2);
   });
@@ -83,16 +115,21 @@ describe('--dry-run and --curl', () => {
     expect(r.code).toBe(0);
     expect(fake.sandbox.requests).toHaveLength(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe('# auth: oauth1 (route accepts UserToken (OAuth 1.0a), BearerToken): OAuth 1.0a signature (from X_CONSUMER_KEY…)');
+    expect(lines[0]).toBe(
+      '# auth: oauth1 (route accepts UserToken (OAuth 1.0a), BearerToken): OAuth 1.0a signature (from X_CONSUMER_KEY…)',
+    );
     expect(lines[1]).toBe(`POST ${fake.url}/2/webhooks`);
     expect(lines).toContain('Content-Type: application/json');
     expect(lines).toContain('Authorization: OAuth [redacted]');
     expect(r.stdout.endsWith('\n\n{"url":"https://example.com/hook"}\n')).toBe(true);
     const c = fake.sandbox.credentials;
-    for (const secret of [c.consumerSecret, c.accessToken, c.accessTokenSecret, c.bearerToken]) expect(r.stdout + r.stderr).not.toContain(secret);
+    for (const secret of [c.consumerSecret, c.accessToken, c.accessTokenSecret, c.bearerToken])
+      expect(r.stdout + r.stderr).not.toContain(secret);
 
     const bearer = await runCli(['/2/webhooks', '--dry-run'], { env: envWith({ bearer: true }) });
-    expect(bearer.stdout.split('\n')[0]).toBe('# auth: bearer (route accepts BearerToken only): bearer token (from X_BEARER_TOKEN)');
+    expect(bearer.stdout.split('\n')[0]).toBe(
+      '# auth: bearer (route accepts BearerToken only): bearer token (from X_BEARER_TOKEN)',
+    );
     expect(bearer.stdout).toContain('Authorization: Bearer [redacted]');
     expect(fake.sandbox.requests).toHaveLength(0);
   });
@@ -111,7 +148,9 @@ describe('--dry-run and --curl', () => {
     for (const value of [c.consumerKey, c.consumerSecret, c.accessToken, c.accessTokenSecret]) expect(line).not.toContain(value);
     expect(r.stderr).toContain('reads X_ACCESS_TOKEN, X_CONSUMER_KEY from the environment');
 
-    expect(await bash(`${line} -o /dev/null -w '%{http_code}'`, { X_CONSUMER_KEY: c.consumerKey, X_ACCESS_TOKEN: c.accessToken })).toBe('200');
+    expect(
+      await bash(`${line} -o /dev/null -w '%{http_code}'`, { X_CONSUMER_KEY: c.consumerKey, X_ACCESS_TOKEN: c.accessToken }),
+    ).toBe('200');
     const sent = fake.sandbox.requests.at(-1)!;
     expect(sent.authKind).toBe('oauth1');
     expect(sent.query.query).toBe("from:XDevelopers welcome 'quoted' $HOME");
@@ -121,7 +160,9 @@ describe('--dry-run and --curl', () => {
     const r = await runCli(['/2/webhooks', '--curl'], { env: envWith({ bearer: true }) });
     expect(r.stdout).toContain('-H "Authorization: Bearer ${X_BEARER_TOKEN}"');
     expect(r.stdout).not.toContain(fake.sandbox.credentials.bearerToken);
-    expect(await bash(`${r.stdout.trim()} -o /dev/null -w '%{http_code}'`, { X_BEARER_TOKEN: fake.sandbox.credentials.bearerToken })).toBe('200');
+    expect(
+      await bash(`${r.stdout.trim()} -o /dev/null -w '%{http_code}'`, { X_BEARER_TOKEN: fake.sandbox.credentials.bearerToken }),
+    ).toBe('200');
   });
 });
 
@@ -131,8 +172,16 @@ describe('--curl with an OAuth2 user token', () => {
     const { clientId, clientSecret } = fake.sandbox.credentials;
     mkdirSync(config.dir, { recursive: true, mode: 0o700 });
     const oauth2 = { accessToken: token.access_token, refreshToken: token.refresh_token, expiresAt: Date.now() - 1000 };
-    const app = { apiBaseUrl: fake.url, clientId, clientSecret, defaultUser: 'sandbox_dev', oauth2Tokens: { sandbox_dev: oauth2 } };
-    writeFileSync(join(config.dir, 'config.json'), JSON.stringify({ version: 1, defaultApp: 'main', apps: { main: app } }), { mode: 0o600 });
+    const app = {
+      apiBaseUrl: fake.url,
+      clientId,
+      clientSecret,
+      defaultUser: 'sandbox_dev',
+      oauth2Tokens: { sandbox_dev: oauth2 },
+    };
+    writeFileSync(join(config.dir, 'config.json'), JSON.stringify({ version: 1, defaultApp: 'main', apps: { main: app } }), {
+      mode: 0o600,
+    });
     const r = await runCli(['/2/users/me', '--curl'], { env: { XCLI_CONFIG_DIR: config.dir } });
     expect(r.code, r.stderr).toBe(0);
     expect(fake.sandbox.requests).toHaveLength(0);
@@ -151,7 +200,9 @@ describe('auth choice', () => {
     const before = fake.sandbox.requests.length;
     const me = await runCli(['/2/users/me'], { env });
     expect(me.code).toBe(3);
-    expect(me.stderr).toBe("xcli: GET /2/users/me needs user context: OAuth2 user token or OAuth 1.0a; the environment (no stored app) has only bearer token (app-only): run 'xcli auth oauth2'\n");
+    expect(me.stderr).toBe(
+      "xcli: GET /2/users/me needs user context: OAuth2 user token or OAuth 1.0a; the environment (no stored app) has only bearer token (app-only): run 'xcli auth oauth2'\n",
+    );
     expect(fake.sandbox.requests).toHaveLength(before);
   });
 });
@@ -187,7 +238,16 @@ describe('{me}, @handle and post URLs in paths', () => {
   it('takes a post URL where the route takes a post id', async () => {
     const env = envWith({ bearer: true });
     const post = [...fake.sandbox.state.posts.values()][0]!;
-    const r = await runCli([`/2/tweets/https://x.com/XDevelopers/status/${post.id}`, '--fields', 'tweet=created_at,author_id', '--expand', 'author_id'], { env });
+    const r = await runCli(
+      [
+        `/2/tweets/https://x.com/XDevelopers/status/${post.id}`,
+        '--fields',
+        'tweet=created_at,author_id',
+        '--expand',
+        'author_id',
+      ],
+      { env },
+    );
     expect(r.code).toBe(0);
     const sent = fake.sandbox.requests.at(-1)!;
     expect(sent.path).toBe(`/2/tweets/${post.id}`);
@@ -200,11 +260,22 @@ describe('{me}, @handle and post URLs in paths', () => {
 });
 
 describe('pages: --merge and --ndjson', () => {
-  const PAGE1 = '{"data":[{"id":"1","n":12345678901234567890,"t":"\\u003cb\\u003e"}],"includes":{"users":[{"id":"9","x":1.0e+2}]},"meta":{"result_count":1,"newest_id":"1","next_token":"p2"}}';
-  const PAGE2 = '{"data":[\n  {"id":"2", "n":-0.10}\n],"includes":{"users":[{"id":"9","x":1.0e+2},{"id":"8"}],"media":[{"media_key":"3_1"}]},"meta":{"result_count":1,"oldest_id":"2"},"errors":[{"detail":"one missing","type":"https://api.x.com/2/problems/resource-not-found"}]}';
+  const PAGE1 =
+    '{"data":[{"id":"1","n":12345678901234567890,"t":"\\u003cb\\u003e"}],"includes":{"users":[{"id":"9","x":1.0e+2}]},"meta":{"result_count":1,"newest_id":"1","next_token":"p2"}}';
+  const PAGE2 =
+    '{"data":[\n  {"id":"2", "n":-0.10}\n],"includes":{"users":[{"id":"9","x":1.0e+2},{"id":"8"}],"media":[{"media_key":"3_1"}]},"meta":{"result_count":1,"oldest_id":"2"},"errors":[{"detail":"one missing","type":"https://api.x.com/2/problems/resource-not-found"}]}';
 
   beforeEach(() => {
-    fake.sandbox.route('GET', '/2/xcli-test/pages', (req) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: req.query.get('pagination_token') === 'p2' ? PAGE2 : PAGE1 }), { auth: ['bearer'] });
+    fake.sandbox.route(
+      'GET',
+      '/2/xcli-test/pages',
+      (req) => ({
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: req.query.get('pagination_token') === 'p2' ? PAGE2 : PAGE1,
+      }),
+      { auth: ['bearer'] },
+    );
   });
 
   it('--merge concatenates data, deduplicates includes, sums result_count, keeps errors, byte for byte', async () => {
@@ -222,7 +293,12 @@ describe('pages: --merge and --ndjson', () => {
   });
 
   it('a page that is not JSON stops --merge with one line, keeping what was merged', async () => {
-    fake.sandbox.route('GET', '/2/xcli-test/broken', (req) => ({ status: 200, body: req.query.get('pagination_token') === 'p2' ? '<html>oops' : PAGE1 }), { auth: ['bearer'] });
+    fake.sandbox.route(
+      'GET',
+      '/2/xcli-test/broken',
+      (req) => ({ status: 200, body: req.query.get('pagination_token') === 'p2' ? '<html>oops' : PAGE1 }),
+      { auth: ['bearer'] },
+    );
     const r = await runCli(['/2/xcli-test/broken', '--merge'], { env: envWith({ bearer: true }) });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).data).toHaveLength(1);
@@ -238,8 +314,12 @@ describe('pages: --merge and --ndjson', () => {
 
   it('merges real search pages with author expansions deduplicated', async () => {
     const { state } = fake.sandbox;
-    for (let i = 0; i < 13; i++) addPost(state, { author_id: i % 2 ? '2244994945' : state.authenticatedUserId, text: `merge probe ${i}` });
-    const r = await runCli(['/2/tweets/search/recent', '-f', 'query=probe', '-f', 'max_results=10', '--expand', 'author_id', '--merge'], { env: envWith({ bearer: true }) });
+    for (let i = 0; i < 13; i++)
+      addPost(state, { author_id: i % 2 ? '2244994945' : state.authenticatedUserId, text: `merge probe ${i}` });
+    const r = await runCli(
+      ['/2/tweets/search/recent', '-f', 'query=probe', '-f', 'max_results=10', '--expand', 'author_id', '--merge'],
+      { env: envWith({ bearer: true }) },
+    );
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.data).toHaveLength(13);
@@ -277,6 +357,8 @@ describe('partial errors, rate limits', () => {
     expect(limits.stdout).toMatch(/^GET \/2\/users\/me +oauth1 +898\/900 +in 1[45]m\d\ds/m);
     expect(limits.stdout).toMatch(/^GET \/2\/webhooks +bearer +899\/900 +in 1[45]m\d\ds/m);
     const json = JSON.parse((await runCli(['limits', 'webhooks', '--json'], { env })).stdout);
-    expect(json).toEqual([expect.objectContaining({ method: 'GET', route: '/2/webhooks', auth: 'bearer', limit: 900, remaining: 899 })]);
+    expect(json).toEqual([
+      expect.objectContaining({ method: 'GET', route: '/2/webhooks', auth: 'bearer', limit: 900, remaining: 899 }),
+    ]);
   });
 });

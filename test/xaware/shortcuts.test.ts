@@ -34,13 +34,22 @@ describe('shortcut fields and bounds', () => {
     const endPlusOne = new Date(end + 3_600_000).toISOString().replace('Z', '+01:00');
     const r = await runCli(
       [
-        'search', 'from:XDevelopers',
-        '--since-id', 'https://x.com/XDevelopers/status/1460323737035677698',
-        '--until-id', '1460323737035677699',
-        '--start-time', startTime,
-        '--end-time', endPlusOne,
-        '--fields', 'user=location', '--fields', 'tweet=lang',
-        '--expand', 'referenced_tweets.id',
+        'search',
+        'from:XDevelopers',
+        '--since-id',
+        'https://x.com/XDevelopers/status/1460323737035677698',
+        '--until-id',
+        '1460323737035677699',
+        '--start-time',
+        startTime,
+        '--end-time',
+        endPlusOne,
+        '--fields',
+        'user=location',
+        '--fields',
+        'tweet=lang',
+        '--expand',
+        'referenced_tweets.id',
       ],
       { env },
     );
@@ -75,8 +84,20 @@ describe('shortcut fields and bounds', () => {
   it('the terminal view shows the note_tweet text whole, the article title and the media', () => {
     const long = `${'word '.repeat(80)}end`;
     const doc = {
-      data: [{ id: '1', text: 'cut…', author_id: '9', note_tweet: { text: long }, article: { title: 'On APIs' }, attachments: { media_keys: ['3_1'] } }],
-      includes: { users: [{ id: '9', username: 'dev', name: 'Dev' }], media: [{ media_key: '3_1', type: 'photo', url: 'https://pbs.twimg.com/media/x.jpg', alt_text: 'a cat' }] },
+      data: [
+        {
+          id: '1',
+          text: 'cut…',
+          author_id: '9',
+          note_tweet: { text: long },
+          article: { title: 'On APIs' },
+          attachments: { media_keys: ['3_1'] },
+        },
+      ],
+      includes: {
+        users: [{ id: '9', username: 'dev', name: 'Dev' }],
+        media: [{ media_key: '3_1', type: 'photo', url: 'https://pbs.twimg.com/media/x.jpg', alt_text: 'a cat' }],
+      },
     };
     const text = renderDocument(doc, 'posts', styleFor(false));
     expect(text).toContain(`  ${long}\n`);
@@ -100,11 +121,13 @@ function lines(child: ReturnType<typeof spawnCli>) {
   });
   return {
     got,
-    until: (count: number) => new Promise<void>((resolve) => (got.length >= count ? resolve() : waiters.push({ count, resolve }))),
+    until: (count: number) =>
+      new Promise<void>((resolve) => (got.length >= count ? resolve() : waiters.push({ count, resolve }))),
   };
 }
 
-const exited = (child: ReturnType<typeof spawnCli>) => new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+const exited = (child: ReturnType<typeof spawnCli>) =>
+  new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
 
 describe('--watch', () => {
   it('prints the current posts, then only new ones as NDJSON, and resumes from the remembered id', async () => {
@@ -141,6 +164,8 @@ describe('--watch', () => {
   it('refuses --watch with bounds that look backwards', async () => {
     const r = await runCli(['timeline', '--watch', '--until-id', '5'], { env });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('xcli: --watch looks for new posts: it cannot be combined with --next-token, --until-id or --end-time\n');
+    expect(r.stderr).toBe(
+      'xcli: --watch looks for new posts: it cannot be combined with --next-token, --until-id or --end-time\n',
+    );
   });
 });

@@ -54,7 +54,14 @@ function list(state: SandboxState, req: SandboxRequest): SandboxResponse {
   const users = [...(state.accountActivitySubscriptions.get(webhook.id) ?? [])];
   return {
     status: 200,
-    json: { data: { application_id: SANDBOX_APPLICATION_ID, webhook_id: webhook.id, webhook_url: webhook.url, subscriptions: users.map((user_id) => ({ user_id })) } },
+    json: {
+      data: {
+        application_id: SANDBOX_APPLICATION_ID,
+        webhook_id: webhook.id,
+        webhook_url: webhook.url,
+        subscriptions: users.map((user_id) => ({ user_id })),
+      },
+    },
   };
 }
 
@@ -86,9 +93,17 @@ function count(state: SandboxState): SandboxResponse {
 export const registerAccountActivityRoutes: RouteModule = (app) => {
   const { state } = app;
   const base = '/2/account_activity/webhooks/:webhook_id/subscriptions';
-  app.route('POST', `${base}/all`, changing(app, (req) => subscribe(state, req)));
+  app.route(
+    'POST',
+    `${base}/all`,
+    changing(app, (req) => subscribe(state, req)),
+  );
   app.route('GET', `${base}/all`, (req) => status(state, req));
   app.route('GET', `${base}/all/list`, (req) => list(state, req));
-  app.route('DELETE', `${base}/:user_id/all`, changing(app, (req) => unsubscribe(state, req)));
+  app.route(
+    'DELETE',
+    `${base}/:user_id/all`,
+    changing(app, (req) => unsubscribe(state, req)),
+  );
   app.route('GET', '/2/account_activity/subscriptions/count', () => count(state));
 };

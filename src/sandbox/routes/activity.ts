@@ -35,7 +35,9 @@ function extraKey(body: Obj, allowed: readonly string[]): string | undefined {
 
 function notFound(id: string): SandboxResponse {
   return problem(404, {
-    errors: [{ message: `SubscriptionNotFound: no subscription with id ${id}`, reason: 'SubscriptionNotFound', subscription_id: id }],
+    errors: [
+      { message: `SubscriptionNotFound: no subscription with id ${id}`, reason: 'SubscriptionNotFound', subscription_id: id },
+    ],
     title: 'Not Found Error',
     detail: `Could not find subscription with subscription_id: [${id}].`,
     type: 'https://api.x.com/2/problems/resource-not-found',
@@ -62,12 +64,16 @@ function create(state: SandboxState, req: SandboxRequest): SandboxResponse {
   if (typeof body.event_type !== 'string') return invalidRequest('event_type is required');
   const canonical = TYPE_ALIASES[body.event_type] ?? body.event_type;
   const info = eventTypeInfo(canonical);
-  if (!info) return invalidRequest(`InvalidEventType: ${body.event_type} is not a supported event_type`, { parameters: { event_type: [body.event_type] } });
+  if (!info)
+    return invalidRequest(`InvalidEventType: ${body.event_type} is not a supported event_type`, {
+      parameters: { event_type: [body.event_type] },
+    });
   if (!isObj(body.filter)) return invalidRequest('filter is required');
   const filterExtra = extraKey(body.filter, ['user_id', 'keyword', 'direction']);
   if (filterExtra) return invalidRequest(`[filter.${filterExtra}] is not a valid field`);
   const raw = body.filter as Record<string, unknown>;
-  if ([raw.user_id, raw.keyword, raw.direction].some((v) => v !== undefined && typeof v !== 'string')) return invalidRequest('filter values must be strings');
+  if ([raw.user_id, raw.keyword, raw.direction].some((v) => v !== undefined && typeof v !== 'string'))
+    return invalidRequest('filter values must be strings');
   const input = raw as FilterInput;
   const problemText = filterProblem(info, input);
   if (problemText) return invalidRequest(`InvalidFilter: ${problemText}`);
@@ -80,23 +86,37 @@ function create(state: SandboxState, req: SandboxRequest): SandboxResponse {
   if (info.privacy === 'private') {
     if (req.auth.kind === 'bearer' || req.auth.userId !== input.user_id) {
       return problem(403, {
-        errors: [{ message: `UserNotAuthorized: ${info.name} is a private event; subscribe with a user token of user ${input.user_id}`, reason: 'UserNotAuthorized' }],
+        errors: [
+          {
+            message: `UserNotAuthorized: ${info.name} is a private event; subscribe with a user token of user ${input.user_id}`,
+            reason: 'UserNotAuthorized',
+          },
+        ],
         title: 'Forbidden',
-        detail: actorOnly ? 'filter.user_id must identify the authenticated user.' : 'Private events need the user to have authorized this app.',
+        detail: actorOnly
+          ? 'filter.user_id must identify the authenticated user.'
+          : 'Private events need the user to have authorized this app.',
         type: 'https://api.x.com/2/problems/not-authorized-for-resource',
         status: 403,
       });
     }
     if (req.auth.kind === 'oauth2' && !req.auth.scopes?.includes(info.scope)) {
-      return problem(403, { title: 'Forbidden', type: 'about:blank', status: 403, detail: `Missing OAuth2 scope(s): ${info.scope}` });
+      return problem(403, {
+        title: 'Forbidden',
+        type: 'about:blank',
+        status: 403,
+        detail: `Missing OAuth2 scope(s): ${info.scope}`,
+      });
     }
   }
   if (body.tag !== undefined && (typeof body.tag !== 'string' || body.tag.length < 1 || body.tag.length > TAG_MAX)) {
     return invalidRequest(`tag must be a string of 1 to ${TAG_MAX} characters`);
   }
   if (body.webhook_id !== undefined) {
-    if (typeof body.webhook_id !== 'string' || !SNOWFLAKE.test(body.webhook_id)) return invalidRequest('webhook_id must match ^[0-9]{1,19}$');
-    if (!state.webhooks.has(body.webhook_id)) return refused('WebhookIdInvalid', `no webhook with id ${body.webhook_id} belongs to this app`);
+    if (typeof body.webhook_id !== 'string' || !SNOWFLAKE.test(body.webhook_id))
+      return invalidRequest('webhook_id must match ^[0-9]{1,19}$');
+    if (!state.webhooks.has(body.webhook_id))
+      return refused('WebhookIdInvalid', `no webhook with id ${body.webhook_id} belongs to this app`);
   }
   const filter: ActivityFilter = {};
   if (input.user_id !== undefined) filter.user_id = input.user_id;
@@ -105,7 +125,10 @@ function create(state: SandboxState, req: SandboxRequest): SandboxResponse {
   const webhookId = body.webhook_id as string | undefined;
   for (const s of state.activitySubscriptions.values()) {
     if (s.event_type === info.name && sameFilter(s.filter, filter) && s.webhook_id === webhookId) {
-      return refused('DuplicateSubscription', `subscription ${s.subscription_id} already has this event_type, filter and webhook`);
+      return refused(
+        'DuplicateSubscription',
+        `subscription ${s.subscription_id} already has this event_type, filter and webhook`,
+      );
     }
   }
   if (state.activitySubscriptions.size >= ACTIVITY_SUBSCRIPTION_LIMIT) {
@@ -124,7 +147,8 @@ function create(state: SandboxState, req: SandboxRequest): SandboxResponse {
   state.activitySubscriptions.set(sub.subscription_id, sub);
   const shape = shapes.get(state) ?? 'openapi';
   if (shape === 'object') return { status: 200, json: { data: sub } };
-  if (shape === 'array') return { status: 200, json: { data: [sub], meta: { total_subscriptions: state.activitySubscriptions.size } } };
+  if (shape === 'array')
+    return { status: 200, json: { data: [sub], meta: { total_subscriptions: state.activitySubscriptions.size } } };
   return { status: 200, json: { data: { subscription: sub } } };
 }
 
@@ -143,9 +167,12 @@ function list(state: SandboxState, req: SandboxRequest): SandboxResponse {
   let offset = 0;
   if (token !== null) {
     offset = /^[0-9a-v]{16,}$/.test(token) ? parseInt(token, 32) : NaN;
-    if (!Number.isSafeInteger(offset)) return invalidRequest(`The \`pagination_token\` query parameter value [${token}] is not valid`);
+    if (!Number.isSafeInteger(offset))
+      return invalidRequest(`The \`pagination_token\` query parameter value [${token}] is not valid`);
   }
-  const all = [...state.activitySubscriptions.values()].sort((a, b) => (BigInt(a.subscription_id) < BigInt(b.subscription_id) ? -1 : 1));
+  const all = [...state.activitySubscriptions.values()].sort((a, b) =>
+    BigInt(a.subscription_id) < BigInt(b.subscription_id) ? -1 : 1,
+  );
   const page = all.slice(offset, offset + max);
   const meta: Obj = { result_count: page.length, total_subscriptions: all.length };
   if (offset + max < all.length) meta.next_token = pageToken(offset + max);
@@ -158,15 +185,20 @@ function update(state: SandboxState, req: SandboxRequest): SandboxResponse {
   const body = req.json;
   if (!isObj(body)) return invalidRequest('The request body must be a JSON object with tag and/or webhook_id');
   const extra = extraKey(body, ['tag', 'webhook_id']);
-  if (extra) return invalidRequest(`[${extra}] is not a valid field; only tag and webhook_id can be updated (delete and re-create to change the event_type or filter)`);
+  if (extra)
+    return invalidRequest(
+      `[${extra}] is not a valid field; only tag and webhook_id can be updated (delete and re-create to change the event_type or filter)`,
+    );
   const sub = state.activitySubscriptions.get(id);
   if (!sub) return notFound(id);
   if (body.tag !== undefined && (typeof body.tag !== 'string' || body.tag.length < 1 || body.tag.length > TAG_MAX)) {
     return invalidRequest(`tag must be a string of 1 to ${TAG_MAX} characters`);
   }
   if (body.webhook_id !== undefined) {
-    if (typeof body.webhook_id !== 'string' || !SNOWFLAKE.test(body.webhook_id)) return invalidRequest('webhook_id must match ^[0-9]{1,19}$');
-    if (!state.webhooks.has(body.webhook_id)) return refused('WebhookIdInvalid', `no webhook with id ${body.webhook_id} belongs to this app`);
+    if (typeof body.webhook_id !== 'string' || !SNOWFLAKE.test(body.webhook_id))
+      return invalidRequest('webhook_id must match ^[0-9]{1,19}$');
+    if (!state.webhooks.has(body.webhook_id))
+      return refused('WebhookIdInvalid', `no webhook with id ${body.webhook_id} belongs to this app`);
   }
   if (body.tag !== undefined) sub.tag = body.tag as string;
   if (body.webhook_id !== undefined) sub.webhook_id = body.webhook_id as string;
@@ -182,7 +214,10 @@ function remove(state: SandboxState, req: SandboxRequest): SandboxResponse {
 }
 
 function removeMany(state: SandboxState, req: SandboxRequest): SandboxResponse {
-  const ids = req.query.getAll('ids').flatMap((v) => v.split(',')).filter((v) => v !== '');
+  const ids = req.query
+    .getAll('ids')
+    .flatMap((v) => v.split(','))
+    .filter((v) => v !== '');
   if (ids.length === 0) return invalidRequest('The `ids` query parameter is required');
   if (ids.length > 100) return invalidRequest(`The \`ids\` query parameter takes at most 100 ids (got ${ids.length})`);
   const bad = ids.find((id) => !SNOWFLAKE.test(id));
@@ -200,7 +235,10 @@ function removeMany(state: SandboxState, req: SandboxRequest): SandboxResponse {
 }
 
 /** Runs a handler that may change state, and asks for a save when it answered 200. */
-export function changing(app: Parameters<RouteModule>[0], handler: (req: SandboxRequest) => SandboxResponse): (req: SandboxRequest) => SandboxResponse {
+export function changing(
+  app: Parameters<RouteModule>[0],
+  handler: (req: SandboxRequest) => SandboxResponse,
+): (req: SandboxRequest) => SandboxResponse {
   return (req) => {
     const res = handler(req);
     if (res.status === 200) app.changed();
@@ -214,9 +252,27 @@ export const registerActivityRoutes: RouteModule = (app) => {
   // `sent`/`received` that the description's enums leave out, and answers with its own messages
   // (InvalidEventType, "only tag and webhook_id can be updated", …).
   const handlerChecksBody = { validate: { body: false } };
-  app.route('POST', '/2/activity/subscriptions', changing(app, (req) => create(state, req)), handlerChecksBody);
+  app.route(
+    'POST',
+    '/2/activity/subscriptions',
+    changing(app, (req) => create(state, req)),
+    handlerChecksBody,
+  );
   app.route('GET', '/2/activity/subscriptions', (req) => list(state, req));
-  app.route('DELETE', '/2/activity/subscriptions', changing(app, (req) => removeMany(state, req)));
-  app.route('PUT', '/2/activity/subscriptions/:subscription_id', changing(app, (req) => update(state, req)), handlerChecksBody);
-  app.route('DELETE', '/2/activity/subscriptions/:subscription_id', changing(app, (req) => remove(state, req)));
+  app.route(
+    'DELETE',
+    '/2/activity/subscriptions',
+    changing(app, (req) => removeMany(state, req)),
+  );
+  app.route(
+    'PUT',
+    '/2/activity/subscriptions/:subscription_id',
+    changing(app, (req) => update(state, req)),
+    handlerChecksBody,
+  );
+  app.route(
+    'DELETE',
+    '/2/activity/subscriptions/:subscription_id',
+    changing(app, (req) => remove(state, req)),
+  );
 };

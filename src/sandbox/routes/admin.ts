@@ -17,7 +17,12 @@ export function deliverySummary(d: Delivery): Record<string, unknown> {
     event_uuid: d.eventUuid ?? null,
     created_at: new Date(d.createdAt).toISOString(),
     outcome: d.outcome,
-    attempts: d.attempts.map((a) => ({ at: new Date(a.at).toISOString(), status: a.status ?? null, error: a.error ?? null, latency_ms: a.latencyMs })),
+    attempts: d.attempts.map((a) => ({
+      at: new Date(a.at).toISOString(),
+      status: a.status ?? null,
+      error: a.error ?? null,
+      latency_ms: a.latencyMs,
+    })),
     ...(d.duplicateOf ? { duplicate_of: d.duplicateOf } : {}),
     ...(d.replayJobId ? { replay_job_id: d.replayJobId } : {}),
   };
@@ -42,7 +47,10 @@ export function registerAdminRoutes(app: SandboxApp): void {
             posts: state.posts.size,
             webhooks: [...state.webhooks.values()].map(({ id, url, valid, created_at }) => ({ id, url, valid, created_at })),
             activity_subscriptions: [...state.activitySubscriptions.values()],
-            account_activity_subscriptions: [...state.accountActivitySubscriptions].map(([webhook_id, users]) => ({ webhook_id, user_ids: [...users] })),
+            account_activity_subscriptions: [...state.accountActivitySubscriptions].map(([webhook_id, users]) => ({
+              webhook_id,
+              user_ids: [...users],
+            })),
             deliveries: { total: state.deliveries.length, ...counts },
           },
         },
@@ -70,8 +78,15 @@ export function registerAdminRoutes(app: SandboxApp): void {
       if (typeof body.event_type !== 'string') return invalidRequest('`event_type` is required');
       const who = typeof body.user === 'string' ? body.user : state.authenticatedUserId;
       const user = /^\d+$/.test(who) ? state.users.get(who) : findUserByUsername(state, who);
-      if (!user) return invalidRequest(`no sandbox user '${who}' (known: ${[...state.users.values()].map((u) => `@${u.username}`).join(', ')})`);
-      const sets = Array.isArray(body.set) ? (body.set as unknown[]).filter((p): p is [string, string] => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string') : [];
+      if (!user)
+        return invalidRequest(
+          `no sandbox user '${who}' (known: ${[...state.users.values()].map((u) => `@${u.username}`).join(', ')})`,
+        );
+      const sets = Array.isArray(body.set)
+        ? (body.set as unknown[]).filter(
+            (p): p is [string, string] => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string',
+          )
+        : [];
       let input;
       try {
         input = sampleEvent(state, body.event_type, user, sets, app.now());
@@ -80,7 +95,18 @@ export function registerAdminRoutes(app: SandboxApp): void {
       }
       const envelopes = emitActivity(state, body.event_type, input);
       app.changed();
-      return { status: 200, json: { data: { event_type: body.event_type, user_id: user.id, payload: input.payload, matched_subscriptions: envelopes.length, envelopes } } };
+      return {
+        status: 200,
+        json: {
+          data: {
+            event_type: body.event_type,
+            user_id: user.id,
+            payload: input.payload,
+            matched_subscriptions: envelopes.length,
+            envelopes,
+          },
+        },
+      };
     },
     ADMIN,
   );

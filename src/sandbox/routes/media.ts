@@ -7,8 +7,21 @@ import type { SandboxRequest, SandboxResponse } from '../router.js';
 import { nextId, type MediaUpload, type SandboxState } from '../state.js';
 
 const MEDIA_TYPES = [
-  'video/mp4', 'video/webm', 'video/mp2t', 'video/quicktime', 'text/srt', 'text/vtt', 'image/jpeg', 'image/gif',
-  'image/bmp', 'image/png', 'image/webp', 'image/pjpeg', 'image/tiff', 'model/gltf-binary', 'model/vnd.usdz+zip',
+  'video/mp4',
+  'video/webm',
+  'video/mp2t',
+  'video/quicktime',
+  'text/srt',
+  'text/vtt',
+  'image/jpeg',
+  'image/gif',
+  'image/bmp',
+  'image/png',
+  'image/webp',
+  'image/pjpeg',
+  'image/tiff',
+  'model/gltf-binary',
+  'model/vnd.usdz+zip',
 ];
 const CATEGORIES = ['amplify_video', 'tweet_gif', 'tweet_image', 'tweet_video', 'dm_gif', 'dm_image', 'dm_video', 'subtitles'];
 const MAX_TOTAL_BYTES = 17_179_869_184;
@@ -79,7 +92,11 @@ function processingInfo(upload: MediaUpload): Obj | undefined {
     case 'succeeded':
       return isProcessed(upload) ? { state: 'succeeded', progress_percent: 100 } : undefined;
     case 'failed':
-      return { state: 'failed', progress_percent: 100, error: { code: 1, name: 'InvalidMedia', message: 'Unsupported video format' } };
+      return {
+        state: 'failed',
+        progress_percent: 100,
+        error: { code: 1, name: 'InvalidMedia', message: 'Unsupported video format' },
+      };
     default:
       return undefined;
   }
@@ -89,10 +106,16 @@ const isProcessed = (upload: MediaUpload) => /video|gif/.test(upload.media_categ
 
 /** The `data` object of FINALIZE and STATUS. */
 export function mediaData(upload: MediaUpload): Obj {
-  const data: Obj = { id: upload.id, media_key: upload.media_key, size: upload.total_bytes ?? 0, expires_after_secs: EXPIRES_AFTER_SECS };
+  const data: Obj = {
+    id: upload.id,
+    media_key: upload.media_key,
+    size: upload.total_bytes ?? 0,
+    expires_after_secs: EXPIRES_AFTER_SECS,
+  };
   const info = processingInfo(upload);
   if (info) data.processing_info = info;
-  if (upload.state === 'succeeded' && upload.media_type?.startsWith('image/')) data.image = { image_type: upload.media_type, w: 1200, h: 675 };
+  if (upload.state === 'succeeded' && upload.media_type?.startsWith('image/'))
+    data.image = { image_type: upload.media_type, w: 1200, h: 675 };
   if (upload.state === 'succeeded' && upload.media_type?.startsWith('video/')) data.video = { video_type: upload.media_type };
   return data;
 }
@@ -100,14 +123,18 @@ export function mediaData(upload: MediaUpload): Obj {
 function initialize(app: SandboxApp, req: SandboxRequest): SandboxResponse {
   const body = req.json;
   if (!isObj(body)) return invalidRequest('The request body must be a JSON object with media_type and total_bytes');
-  const extra = Object.keys(body).find((k) => !['media_type', 'total_bytes', 'media_category', 'shared', 'additional_owners'].includes(k));
+  const extra = Object.keys(body).find(
+    (k) => !['media_type', 'total_bytes', 'media_category', 'shared', 'additional_owners'].includes(k),
+  );
   if (extra) return invalidRequest(`[${extra}] is not a valid field`);
   const { media_type: mediaType, total_bytes: totalBytes, media_category: category } = body;
-  if (typeof mediaType !== 'string' || !MEDIA_TYPES.includes(mediaType)) return invalidRequest(`The \`media_type\` value [${String(mediaType)}] is not one of [${MEDIA_TYPES.join(', ')}]`);
+  if (typeof mediaType !== 'string' || !MEDIA_TYPES.includes(mediaType))
+    return invalidRequest(`The \`media_type\` value [${String(mediaType)}] is not one of [${MEDIA_TYPES.join(', ')}]`);
   if (typeof totalBytes !== 'number' || !Number.isInteger(totalBytes) || totalBytes < 0 || totalBytes > MAX_TOTAL_BYTES) {
     return invalidRequest(`The \`total_bytes\` value [${String(totalBytes)}] is not between 0 and ${MAX_TOTAL_BYTES}`);
   }
-  if (category !== undefined && (typeof category !== 'string' || !CATEGORIES.includes(category))) return invalidRequest(`The \`media_category\` value [${String(category)}] is not one of [${CATEGORIES.join(', ')}]`);
+  if (category !== undefined && (typeof category !== 'string' || !CATEGORIES.includes(category)))
+    return invalidRequest(`The \`media_category\` value [${String(category)}] is not one of [${CATEGORIES.join(', ')}]`);
   const id = nextId(app.state, app.now());
   const upload: MediaUpload = {
     id,
@@ -147,7 +174,8 @@ function append(app: SandboxApp, req: SandboxRequest): SandboxResponse {
     return invalidRequest(`The \`segment_index\` value [${String(segment)}] is not between 0 and 999`);
   }
   if (!chunk) return invalidRequest('The `media` field is required');
-  if (chunk.length > MAX_CHUNK_BYTES) return invalidRequest(`The segment is ${chunk.length} bytes; segments are at most ${MAX_CHUNK_BYTES} bytes`);
+  if (chunk.length > MAX_CHUNK_BYTES)
+    return invalidRequest(`The segment is ${chunk.length} bytes; segments are at most ${MAX_CHUNK_BYTES} bytes`);
   const segments = (found.segments ??= []);
   segments[segment] = chunk.length;
   found.received_bytes = receivedBytes(found);
@@ -163,7 +191,9 @@ function finalize(app: SandboxApp, req: SandboxRequest): SandboxResponse {
     const missing = (found.segments ?? []).findIndex((s) => s === undefined || s === null);
     if (missing >= 0) return invalidRequest(`InvalidMedia: segment ${missing} of media [${found.id}] was never appended`);
     if (received !== found.total_bytes) {
-      return invalidRequest(`InvalidMedia: segments add up to ${received} bytes, not the total_bytes ${found.total_bytes} given at initialize`);
+      return invalidRequest(
+        `InvalidMedia: segments add up to ${received} bytes, not the total_bytes ${found.total_bytes} given at initialize`,
+      );
     }
     found.state = isProcessed(found) ? 'pending' : 'succeeded';
     app.changed();
@@ -178,7 +208,13 @@ function status(app: SandboxApp, req: SandboxRequest): SandboxResponse {
   if (id === null) return invalidRequest('The `media_id` query parameter is required');
   const found = ownUpload(app.state, req, id);
   if (!('id' in found)) return found;
-  if (found.state === 'initialized') return problem(400, { title: 'Invalid Request', detail: `Media [${id}] has not been finalized`, type: 'https://api.x.com/2/problems/invalid-request', status: 400 });
+  if (found.state === 'initialized')
+    return problem(400, {
+      title: 'Invalid Request',
+      detail: `Media [${id}] has not been finalized`,
+      type: 'https://api.x.com/2/problems/invalid-request',
+      status: 400,
+    });
   // One step of processing per STATUS call: pending → in_progress → succeeded.
   if (found.state === 'pending') found.state = 'in_progress';
   else if (found.state === 'in_progress') found.state = 'succeeded';
@@ -193,7 +229,8 @@ function metadata(app: SandboxApp, req: SandboxRequest): SandboxResponse {
   if (!('id' in found)) return found;
   const meta = isObj(body.metadata) ? body.metadata : {};
   const alt = isObj(meta.alt_text) ? meta.alt_text.text : undefined;
-  if (meta.alt_text !== undefined && (typeof alt !== 'string' || alt.length > 1000)) return invalidRequest('`metadata.alt_text.text` must be a string of at most 1000 characters');
+  if (meta.alt_text !== undefined && (typeof alt !== 'string' || alt.length > 1000))
+    return invalidRequest('`metadata.alt_text.text` must be a string of at most 1000 characters');
   if (typeof alt === 'string') found.alt_text = alt;
   app.changed();
   return { status: 200, json: { data: { id: found.id, associated_metadata: meta } } };

@@ -15,7 +15,11 @@ function oauthError(err: OAuth2Error): SandboxResponse {
 
 /** X's authorize page shows an error page, not a redirect, when the client or redirect URI is wrong. */
 function errorPage(message: string): SandboxResponse {
-  return { status: 400, headers: { 'content-type': 'text/html; charset=utf-8' }, body: `<!doctype html><title>Something went wrong</title><p>Something went wrong: ${escapeHtml(message)}</p>\n` };
+  return {
+    status: 400,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+    body: `<!doctype html><title>Something went wrong</title><p>Something went wrong: ${escapeHtml(message)}</p>\n`,
+  };
 }
 
 function escapeHtml(s: string): string {
@@ -96,13 +100,19 @@ export function registerOAuth2Routes(app: SandboxApp): void {
     const method = givenMethod === 's256' ? 'S256' : givenMethod;
     if (!challenge) return fail('invalid_request', 'code_challenge is required');
     if (method !== 'S256' && method !== 'plain') return fail('invalid_request', 'code_challenge_method must be S256 or plain');
-    if (method === 'S256' && !/^[A-Za-z0-9_-]{43}$/.test(challenge)) return fail('invalid_request', 'code_challenge is not a base64url SHA-256');
+    if (method === 'S256' && !/^[A-Za-z0-9_-]{43}$/.test(challenge))
+      return fail('invalid_request', 'code_challenge is not a base64url SHA-256');
     const scopes = (q.get('scope') ?? '').split(/[\s+]+/).filter(Boolean);
     if (scopes.length === 0) return fail('invalid_scope', 'scope is required');
     const unknown = scopes.filter((s) => !ALL_SCOPES.includes(s));
     if (unknown.length) return fail('invalid_scope', `unknown scope(s): ${unknown.join(' ')}`);
     // Auto-approve for the sandbox's user: X would show the consent page here.
-    const code = app.grants.issueCode({ userId: app.state.authenticatedUserId, clientId: app.credentials.clientId, scopes }, redirectUri!, challenge, method);
+    const code = app.grants.issueCode(
+      { userId: app.state.authenticatedUserId, clientId: app.credentials.clientId, scopes },
+      redirectUri!,
+      challenge,
+      method,
+    );
     redirect.searchParams.set('state', state);
     redirect.searchParams.set('code', code);
     return { status: 302, headers: { location: redirect.toString() } };
@@ -135,7 +145,9 @@ export function registerOAuth2Routes(app: SandboxApp): void {
   formEndpoint('/2/oauth2/token', (form, clientId) => {
     const grantType = form.get('grant_type');
     if (grantType === 'authorization_code') {
-      return issued(app.grants.exchangeCode(required(form, 'code'), clientId, form.get('redirect_uri'), form.get('code_verifier')));
+      return issued(
+        app.grants.exchangeCode(required(form, 'code'), clientId, form.get('redirect_uri'), form.get('code_verifier')),
+      );
     }
     if (grantType === 'refresh_token') return issued(app.grants.refreshTokens(required(form, 'refresh_token'), clientId));
     throw new OAuth2Error('unsupported_grant_type', 'Grant type must be authorization_code or refresh_token.');
@@ -148,7 +160,9 @@ export function registerOAuth2Routes(app: SandboxApp): void {
   });
 
   // App-only bearer: Basic(consumer key:secret) + grant_type=client_credentials; X returns the same token each time.
-  const appOnlyRefused = json(403, { errors: [{ code: 99, message: 'Unable to verify your credentials', label: 'authenticity_token_error' }] });
+  const appOnlyRefused = json(403, {
+    errors: [{ code: 99, message: 'Unable to verify your credentials', label: 'authenticity_token_error' }],
+  });
   const consumerMatches = (req: SandboxRequest) => {
     const basic = basicCredentials(req.headers);
     return basic?.id === app.credentials.consumerKey && basic.secret === app.credentials.consumerSecret;
@@ -158,7 +172,10 @@ export function registerOAuth2Routes(app: SandboxApp): void {
     '/oauth2/token',
     (req) => {
       if (!consumerMatches(req)) return appOnlyRefused;
-      if (req.form?.get('grant_type') !== 'client_credentials') return json(403, { errors: [{ code: 170, message: 'Missing required parameter: grant_type', label: 'forbidden_missing_parameter' }] });
+      if (req.form?.get('grant_type') !== 'client_credentials')
+        return json(403, {
+          errors: [{ code: 170, message: 'Missing required parameter: grant_type', label: 'forbidden_missing_parameter' }],
+        });
       return json(200, { token_type: 'bearer', access_token: app.credentials.bearerToken });
     },
     { auth: 'none' },
@@ -169,7 +186,10 @@ export function registerOAuth2Routes(app: SandboxApp): void {
     (req) => {
       if (!consumerMatches(req)) return appOnlyRefused;
       const given = req.form?.get('access_token');
-      if (given !== app.credentials.bearerToken) return json(403, { errors: [{ code: 348, message: 'Client application is not permitted to to invalidate this token.' }] });
+      if (given !== app.credentials.bearerToken)
+        return json(403, {
+          errors: [{ code: 348, message: 'Client application is not permitted to to invalidate this token.' }],
+        });
       app.credentials.bearerToken = `AAAAAAAAAAAAAAAAAAAAA${randomBytes(45).toString('base64url')}`;
       return json(200, { access_token: given });
     },

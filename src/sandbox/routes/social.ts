@@ -4,25 +4,48 @@ import type { SandboxApp } from '../app.js';
 import { emitActivity } from '../events.js';
 import { invalidRequest, notFound } from '../problems.js';
 import type { RouteOptions, SandboxRequest, SandboxResponse } from '../router.js';
-import { byNewest, edges, nextId, publicUser, type DirectMessageEvent, type SandboxPost, type SandboxState, type SandboxUser } from '../state.js';
+import {
+  byNewest,
+  edges,
+  nextId,
+  publicUser,
+  type DirectMessageEvent,
+  type SandboxPost,
+  type SandboxState,
+  type SandboxUser,
+} from '../state.js';
 import { page, postsPage, userView, type PageSpec } from '../views.js';
 import { actingUser, isResponse } from './users.js';
 
 type Obj = Record<string, unknown>;
 const SNOWFLAKE = /^[0-9]{1,19}$/;
 
-const pageSpec = (min: number, max: number, defaultSize: number): PageSpec => ({ tokenParams: ['pagination_token'], min, max, default: defaultSize });
-
+const pageSpec = (min: number, max: number, defaultSize: number): PageSpec => ({
+  tokenParams: ['pagination_token'],
+  min,
+  max,
+  default: defaultSize,
+});
 
 function bodyId(req: SandboxRequest, key: 'tweet_id' | 'target_user_id'): string | SandboxResponse {
   const value = (req.json as Obj | undefined)?.[key];
-  return typeof value === 'string' && SNOWFLAKE.test(value) ? value : invalidRequest(`\`${key}\` is required and must match ^[0-9]{1,19}$`, { parameters: { [key]: [String(value)] } });
+  return typeof value === 'string' && SNOWFLAKE.test(value)
+    ? value
+    : invalidRequest(`\`${key}\` is required and must match ^[0-9]{1,19}$`, { parameters: { [key]: [String(value)] } });
 }
 
 /** POST adds and DELETE removes an edge from the acting user to a post or user, answering `{data:{<flag>}}`. */
 function edgeRoutes(
   app: SandboxApp,
-  spec: { collection: string; map: Map<string, Set<string>>; flag: string; key: 'tweet_id' | 'target_user_id'; deleteTemplate: string; options?: RouteOptions; events?: [string, string] },
+  spec: {
+    collection: string;
+    map: Map<string, Set<string>>;
+    flag: string;
+    key: 'tweet_id' | 'target_user_id';
+    deleteTemplate: string;
+    options?: RouteOptions;
+    events?: [string, string];
+  },
 ): void {
   const { state } = app;
   const exists = (id: string) => (spec.key === 'tweet_id' ? state.posts.has(id) : state.users.has(id));
@@ -42,7 +65,8 @@ function edgeRoutes(
       const id = bodyId(req, spec.key);
       if (typeof id !== 'string') return id;
       if (!exists(id)) return notFound(spec.key === 'tweet_id' ? 'tweet' : 'user', spec.key, id);
-      if (spec.key === 'target_user_id' && id === me.id) return invalidRequest(`You cannot ${spec.flag === 'blocking' ? 'block' : 'mute'} yourself.`);
+      if (spec.key === 'target_user_id' && id === me.id)
+        return invalidRequest(`You cannot ${spec.flag === 'blocking' ? 'block' : 'mute'} yourself.`);
       const set = edges(spec.map, me.id);
       if (!set.has(id)) {
         set.add(id);
@@ -57,7 +81,10 @@ function edgeRoutes(
     'DELETE',
     spec.deleteTemplate,
     (req) => {
-      const [userParam, targetParam] = spec.deleteTemplate.split('/').filter((s) => s.startsWith(':')).map((s) => s.slice(1));
+      const [userParam, targetParam] = spec.deleteTemplate
+        .split('/')
+        .filter((s) => s.startsWith(':'))
+        .map((s) => s.slice(1));
       const me = actingUser(state, req, req.params[userParam!]!);
       if (isResponse(me)) return me;
       const id = req.params[targetParam!]!;
@@ -80,7 +107,10 @@ function ownList(app: SandboxApp, template: string, list: (me: SandboxUser, req:
 }
 
 const postsOf = (state: SandboxState, ids: Iterable<string>) =>
-  [...ids].map((id) => state.posts.get(id)).filter((p): p is SandboxPost => p !== undefined).sort(byNewest);
+  [...ids]
+    .map((id) => state.posts.get(id))
+    .filter((p): p is SandboxPost => p !== undefined)
+    .sort(byNewest);
 
 /** X's id for the conversation between two users: the smaller id, a dash, the larger. */
 export function dmConversationId(a: string, b: string): string {
@@ -101,13 +131,15 @@ function sendDm(app: SandboxApp, req: SandboxRequest): SandboxResponse {
   const me = state.users.get(req.auth.userId ?? '');
   if (!me) return notFound('user', 'id', req.auth.userId ?? '');
   const participant = req.params.participant_id!;
-  if (!SNOWFLAKE.test(participant)) return invalidRequest(`The \`participant_id\` value [${participant}] does not match ^[0-9]{1,19}$`);
+  if (!SNOWFLAKE.test(participant))
+    return invalidRequest(`The \`participant_id\` value [${participant}] does not match ^[0-9]{1,19}$`);
   const recipient = state.users.get(participant);
   if (!recipient) return notFound('user', 'participant_id', participant);
   const body = req.json as Obj | undefined;
   const text = body?.text;
   if (typeof text !== 'string' || text.length === 0) return invalidRequest('`text` is required (or attachments)');
-  if (Object.keys(body!).some((k) => k !== 'text' && k !== 'attachments')) return invalidRequest(`[${Object.keys(body!).find((k) => k !== 'text' && k !== 'attachments')}] is not a valid field`);
+  if (Object.keys(body!).some((k) => k !== 'text' && k !== 'attachments'))
+    return invalidRequest(`[${Object.keys(body!).find((k) => k !== 'text' && k !== 'attachments')}] is not a valid field`);
   const now = app.now();
   const event: DirectMessageEvent = {
     id: nextId(state, now),
@@ -123,7 +155,11 @@ function sendDm(app: SandboxApp, req: SandboxRequest): SandboxResponse {
     type: 'message_create',
     id: event.id,
     created_timestamp: String(now),
-    message_create: { target: { recipient_id: recipient.id }, sender_id: me.id, message_data: { text, entities: { hashtags: [], symbols: [], user_mentions: [], urls: [] } } },
+    message_create: {
+      target: { recipient_id: recipient.id },
+      sender_id: me.id,
+      message_data: { text, entities: { hashtags: [], symbols: [], user_mentions: [], urls: [] } },
+    },
   };
   const payload = { direct_message_events: [legacy], users: { [me.id]: publicUser(me), [recipient.id]: publicUser(recipient) } };
   emitActivity(state, 'dm.sent', { userId: me.id, payload, direction: 'outbound', text });
@@ -142,7 +178,9 @@ function listDms(app: SandboxApp, req: SandboxRequest): SandboxResponse {
     return dmView(e, req.query);
   });
   if (response.status === 200 && (req.query.get('expansions') ?? '').split(',').includes('sender_id')) {
-    const users = [...new Set(shown.map((e) => e.sender_id))].map((id) => state.users.get(id)).filter((u): u is SandboxUser => u !== undefined);
+    const users = [...new Set(shown.map((e) => e.sender_id))]
+      .map((id) => state.users.get(id))
+      .filter((u): u is SandboxUser => u !== undefined);
     if (users.length) (response.json as Obj).includes = { users: users.map((u) => userView(state, u, req.query)) };
   }
   return response;
@@ -151,8 +189,20 @@ function listDms(app: SandboxApp, req: SandboxRequest): SandboxResponse {
 export function registerSocialRoutes(app: SandboxApp): void {
   const { state } = app;
 
-  edgeRoutes(app, { collection: 'retweets', map: state.retweets, flag: 'retweeted', key: 'tweet_id', deleteTemplate: '/2/users/:id/retweets/:source_tweet_id' });
-  edgeRoutes(app, { collection: 'bookmarks', map: state.bookmarks, flag: 'bookmarked', key: 'tweet_id', deleteTemplate: '/2/users/:id/bookmarks/:tweet_id' });
+  edgeRoutes(app, {
+    collection: 'retweets',
+    map: state.retweets,
+    flag: 'retweeted',
+    key: 'tweet_id',
+    deleteTemplate: '/2/users/:id/retweets/:source_tweet_id',
+  });
+  edgeRoutes(app, {
+    collection: 'bookmarks',
+    map: state.bookmarks,
+    flag: 'bookmarked',
+    key: 'tweet_id',
+    deleteTemplate: '/2/users/:id/bookmarks/:tweet_id',
+  });
   // X's OpenAPI no longer lists POST/DELETE blocking, but xurl (and older clients) call them.
   edgeRoutes(app, {
     collection: 'blocking',
@@ -173,11 +223,15 @@ export function registerSocialRoutes(app: SandboxApp): void {
   });
 
   const userList = (map: Map<string, Set<string>>) => (me: SandboxUser, req: SandboxRequest) =>
-    page([...(map.get(me.id) ?? [])].reverse(), req.query, pageSpec(1, 1000, 100), (id) => userView(state, state.users.get(id)!, req.query));
+    page([...(map.get(me.id) ?? [])].reverse(), req.query, pageSpec(1, 1000, 100), (id) =>
+      userView(state, state.users.get(id)!, req.query),
+    );
   ownList(app, '/2/users/:id/blocking', userList(state.blocks));
   ownList(app, '/2/users/:id/muting', userList(state.mutes));
 
-  ownList(app, '/2/users/:id/bookmarks', (me, req) => postsPage(state, postsOf(state, state.bookmarks.get(me.id) ?? []), req.query, pageSpec(1, 100, 100)));
+  ownList(app, '/2/users/:id/bookmarks', (me, req) =>
+    postsPage(state, postsOf(state, state.bookmarks.get(me.id) ?? []), req.query, pageSpec(1, 100, 100)),
+  );
 
   ownList(app, '/2/users/:id/timelines/reverse_chronological', (me, req) => {
     const authors = new Set([me.id, ...(state.follows.get(me.id) ?? [])]);

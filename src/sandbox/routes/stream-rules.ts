@@ -37,15 +37,20 @@ export function ruleSyntaxProblem(value: string): string | undefined {
 }
 
 function listRules(state: SandboxState, req: SandboxRequest): SandboxResponse {
-  const ids = req.query.getAll('ids').flatMap((v) => v.split(',')).filter(Boolean);
+  const ids = req.query
+    .getAll('ids')
+    .flatMap((v) => v.split(','))
+    .filter(Boolean);
   const bad = ids.find((id) => !SNOWFLAKE.test(id));
   if (bad !== undefined) return invalidRequest(`The \`ids\` query parameter value [${bad}] does not match ^[0-9]{1,19}$`);
   const maxParam = req.query.get('max_results');
   const max = maxParam === null ? RULE_LIMIT : Number(maxParam);
-  if (!Number.isInteger(max) || max < 1 || max > 1000) return invalidRequest(`The \`max_results\` query parameter value [${maxParam}] is not between 1 and 1000`);
+  if (!Number.isInteger(max) || max < 1 || max > 1000)
+    return invalidRequest(`The \`max_results\` query parameter value [${maxParam}] is not between 1 and 1000`);
   const token = req.query.get('pagination_token');
   const offset = token === null ? 0 : parseInt(token, 32);
-  if (token !== null && (!/^[0-9a-v]{16}$/.test(token) || !Number.isSafeInteger(offset))) return invalidRequest(`The \`pagination_token\` query parameter value [${token}] is not valid`);
+  if (token !== null && (!/^[0-9a-v]{16}$/.test(token) || !Number.isSafeInteger(offset)))
+    return invalidRequest(`The \`pagination_token\` query parameter value [${token}] is not valid`);
   const all = [...state.streamRules.values()].filter((r) => ids.length === 0 || ids.includes(r.id));
   const page = all.slice(offset, offset + max);
   const meta: Obj = { sent: sent(state), result_count: page.length };
@@ -74,7 +79,8 @@ function changeRules(state: SandboxState, req: SandboxRequest): SandboxResponse 
 function addRules(state: SandboxState, add: unknown, dryRun: boolean): SandboxResponse {
   if (!Array.isArray(add) || add.length === 0) return invalidRequest('add must be a non-empty array of {value, tag}');
   for (const item of add) {
-    if (!isObj(item) || typeof item.value !== 'string' || item.value === '') return invalidRequest('each rule in add needs a value');
+    if (!isObj(item) || typeof item.value !== 'string' || item.value === '')
+      return invalidRequest('each rule in add needs a value');
     if (Object.keys(item).some((k) => k !== 'value' && k !== 'tag')) return invalidRequest('a rule takes only value and tag');
     if (item.tag !== undefined && typeof item.tag !== 'string') return invalidRequest('tag must be a string');
   }
@@ -82,7 +88,8 @@ function addRules(state: SandboxState, add: unknown, dryRun: boolean): SandboxRe
   const errors: Obj[] = [];
   const existing = new Map([...state.streamRules.values()].map((r) => [r.value, r.id]));
   for (const item of add as Array<{ value: string; tag?: string }>) {
-    const why = item.value.length > RULE_VALUE_MAX ? `Rule length exceeds ${RULE_VALUE_MAX} characters` : ruleSyntaxProblem(item.value);
+    const why =
+      item.value.length > RULE_VALUE_MAX ? `Rule length exceeds ${RULE_VALUE_MAX} characters` : ruleSyntaxProblem(item.value);
     if (why) {
       errors.push({ value: item.value, details: [why], title: 'UnprocessableEntity', type: `${PROBLEMS}/invalid-rules` });
       continue;
@@ -93,7 +100,12 @@ function addRules(state: SandboxState, add: unknown, dryRun: boolean): SandboxRe
       continue;
     }
     if (state.streamRules.size + data.length >= RULE_LIMIT) {
-      errors.push({ value: item.value, title: 'RulesCapExceeded', details: [`Rule limit of ${RULE_LIMIT} reached`], type: `${PROBLEMS}/rule-cap` });
+      errors.push({
+        value: item.value,
+        title: 'RulesCapExceeded',
+        details: [`Rule limit of ${RULE_LIMIT} reached`],
+        type: `${PROBLEMS}/rule-cap`,
+      });
       continue;
     }
     const rule: StreamRule = { id: nextId(state), value: item.value, ...(item.tag !== undefined ? { tag: item.tag } : {}) };
@@ -120,7 +132,8 @@ function deleteRules(state: SandboxState, del: unknown, dryRun: boolean): Sandbo
   const errors: Obj[] = [];
   for (const id of ids as string[]) {
     if (state.streamRules.has(id)) targets.push(id);
-    else errors.push({ id, title: 'Not Found Error', detail: `Rule ${id} does not exist`, type: `${PROBLEMS}/resource-not-found` });
+    else
+      errors.push({ id, title: 'Not Found Error', detail: `Rule ${id} does not exist`, type: `${PROBLEMS}/resource-not-found` });
   }
   for (const value of values) {
     const rule = [...state.streamRules.values()].find((r) => r.value === value);
@@ -174,13 +187,27 @@ function unlink(state: SandboxState, req: SandboxRequest): SandboxResponse {
 export const registerStreamRulesRoutes: RouteModule = (app) => {
   const { state } = app;
   app.route('GET', '/2/tweets/search/stream/rules', (req) => listRules(state, req));
-  app.route('POST', '/2/tweets/search/stream/rules', changing(app, (req) => changeRules(state, req)));
+  app.route(
+    'POST',
+    '/2/tweets/search/stream/rules',
+    changing(app, (req) => changeRules(state, req)),
+  );
   // Not in the OpenAPI (the quickstart's spelling), so its auth is given here: bearer, as the other.
   const bearer = { auth: ['bearer'] as const };
   for (const base of ['/2/tweets/search/webhooks', '/2/tweets/search/stream/webhooks']) {
     app.route('GET', base, () => listLinks(state), bearer);
     // X takes the fields of the delivered posts here, though its description lists no query parameters.
-    app.route('POST', `${base}/:webhook_id`, changing(app, (req) => link(state, req)), { ...bearer, validate: { query: false } });
-    app.route('DELETE', `${base}/:webhook_id`, changing(app, (req) => unlink(state, req)), bearer);
+    app.route(
+      'POST',
+      `${base}/:webhook_id`,
+      changing(app, (req) => link(state, req)),
+      { ...bearer, validate: { query: false } },
+    );
+    app.route(
+      'DELETE',
+      `${base}/:webhook_id`,
+      changing(app, (req) => unlink(state, req)),
+      bearer,
+    );
   }
 };

@@ -26,7 +26,9 @@ export function registerStreamRoutes(app: SandboxApp): void {
     const raw = req.query.get('backfill_minutes');
     const backfill = raw === null ? 0 : Number(raw);
     if (!Number.isInteger(backfill) || backfill < 0 || backfill > 5) {
-      return invalidRequest(`The \`backfill_minutes\` query parameter value [${raw}] is not between 0 and 5`, { parameters: { backfill_minutes: [raw] } });
+      return invalidRequest(`The \`backfill_minutes\` query parameter value [${raw}] is not between 0 and 5`, {
+        parameters: { backfill_minutes: [raw] },
+      });
     }
     const stream = openStream(app, req, 'activity');
     const since = app.now() - backfill * 60_000;

@@ -5,7 +5,19 @@ import { emitActivity } from '../events.js';
 import { invalidRequest, notFound, notFoundItem, problem } from '../problems.js';
 import { compileQuery } from '../query-match.js';
 import type { SandboxRequest, SandboxResponse } from '../router.js';
-import { addPost, byNewest, edges, LONG_POST_LIMIT, nextId, POST_LIMIT, publicPost, publicUser, type NewPost, type SandboxPost, type SandboxState } from '../state.js';
+import {
+  addPost,
+  byNewest,
+  edges,
+  LONG_POST_LIMIT,
+  nextId,
+  POST_LIMIT,
+  publicPost,
+  publicUser,
+  type NewPost,
+  type SandboxPost,
+  type SandboxState,
+} from '../state.js';
 import { page, postIncludes, postsPage, postView, userView } from '../views.js';
 import { actingUser, isResponse } from './users.js';
 
@@ -36,7 +48,8 @@ export function emitPostEvents(state: SandboxState, post: SandboxPost): void {
   const includes = author ? { users: [publicUser(author)] } : undefined;
   emitActivity(state, 'post.create', { userId: post.author_id, payload, includes, text: post.text });
   const notify = (eventType: string, userId: string | undefined) => {
-    if (userId && userId !== post.author_id) emitActivity(state, eventType, { userId, actorId: post.author_id, payload, includes, text: post.text });
+    if (userId && userId !== post.author_id)
+      emitActivity(state, eventType, { userId, actorId: post.author_id, payload, includes, text: post.text });
   };
   for (const ref of post.referenced_tweets ?? []) {
     const target = state.posts.get(ref.id)?.author_id;
@@ -44,11 +57,17 @@ export function emitPostEvents(state: SandboxState, post: SandboxPost): void {
     if (ref.type === 'quoted') notify('post.quote.create', target);
   }
   for (const m of post.entities?.mentions ?? []) notify('post.mention.create', m.id);
-  const matching = [...state.streamRules.values()].filter((r) => compileQuery(state, r.value)(post)).map((r) => ({ id: r.id, tag: r.tag ?? '' }));
+  const matching = [...state.streamRules.values()]
+    .filter((r) => compileQuery(state, r.value)(post))
+    .map((r) => ({ id: r.id, tag: r.tag ?? '' }));
   for (const stream of state.streams) {
     if (stream.kind === 'activity' || (stream.kind === 'search' && !matching.length)) continue;
     const includes = postIncludes(state, [post], stream.query);
-    stream.send({ data: postView(state, post, stream.query), ...(includes ? { includes } : {}), ...(stream.kind === 'search' ? { matching_rules: matching } : {}) });
+    stream.send({
+      data: postView(state, post, stream.query),
+      ...(includes ? { includes } : {}),
+      ...(stream.kind === 'search' ? { matching_rules: matching } : {}),
+    });
   }
   if (!matching.length) return;
   // Filtered-stream webhooks get the stream's record, shaped by the fields they were linked with.
@@ -69,7 +88,8 @@ function parseCreate(state: SandboxState, authorId: string, body: CreatePostBody
   const mediaIds = body.media?.media_ids;
   if (mediaIds !== undefined) {
     const uploads = mediaIds.map((id) => state.media.get(id));
-    if (uploads.some((u) => !u || u.state === 'failed')) return invalidRequest('Your media IDs are invalid.', { parameters: { 'media.media_ids': mediaIds } });
+    if (uploads.some((u) => !u || u.state === 'failed'))
+      return invalidRequest('Your media IDs are invalid.', { parameters: { 'media.media_ids': mediaIds } });
     input.media_keys = uploads.map((u) => u!.media_key);
   }
   if (body.poll !== undefined) {
@@ -83,15 +103,23 @@ function parseCreate(state: SandboxState, authorId: string, body: CreatePostBody
   if (textLength(input.text) > limit) {
     return subscribed
       ? invalidRequest(`Post text is longer than ${LONG_POST_LIMIT} characters.`)
-      : forbidden(`You are not permitted to create a post with more than ${POST_LIMIT} characters: long posts need an X Premium subscription.`);
+      : forbidden(
+          `You are not permitted to create a post with more than ${POST_LIMIT} characters: long posts need an X Premium subscription.`,
+        );
   }
   const replyTo = body.reply?.in_reply_to_tweet_id;
   if (replyTo !== undefined) {
-    if (!state.posts.has(replyTo)) return invalidRequest('`reply.in_reply_to_tweet_id` does not name a post that exists.', { parameters: { 'reply.in_reply_to_tweet_id': [replyTo] } });
+    if (!state.posts.has(replyTo))
+      return invalidRequest('`reply.in_reply_to_tweet_id` does not name a post that exists.', {
+        parameters: { 'reply.in_reply_to_tweet_id': [replyTo] },
+      });
     input.reply_to = replyTo;
   }
   if (body.quote_tweet_id !== undefined) {
-    if (!state.posts.has(body.quote_tweet_id)) return invalidRequest('`quote_tweet_id` does not name a post that exists.', { parameters: { quote_tweet_id: [body.quote_tweet_id] } });
+    if (!state.posts.has(body.quote_tweet_id))
+      return invalidRequest('`quote_tweet_id` does not name a post that exists.', {
+        parameters: { quote_tweet_id: [body.quote_tweet_id] },
+      });
     input.quote_of = body.quote_tweet_id;
   }
   return input;
@@ -102,7 +130,10 @@ export function registerTweetRoutes(app: SandboxApp): void {
 
   app.route('GET', '/2/tweets/:id', (req) => {
     const id = req.params.id!;
-    if (!ID.test(id)) return invalidRequest(`The \`id\` query parameter value [${id}] does not match ^[0-9]{1,19}$`, { parameters: { id: [id] } });
+    if (!ID.test(id))
+      return invalidRequest(`The \`id\` query parameter value [${id}] does not match ^[0-9]{1,19}$`, {
+        parameters: { id: [id] },
+      });
     const post = state.posts.get(id);
     if (!post) return notFound('tweet', 'id', id);
     const includes = postIncludes(state, [post], req.query);
@@ -111,15 +142,25 @@ export function registerTweetRoutes(app: SandboxApp): void {
 
   app.route('GET', '/2/tweets', (req) => {
     const ids = (req.query.get('ids') ?? '').split(',').filter(Boolean);
-    if (ids.length === 0 || ids.length > 100) return invalidRequest('The `ids` query parameter must list 1 to 100 post ids', { parameters: { ids: [req.query.get('ids') ?? ''] } });
+    if (ids.length === 0 || ids.length > 100)
+      return invalidRequest('The `ids` query parameter must list 1 to 100 post ids', {
+        parameters: { ids: [req.query.get('ids') ?? ''] },
+      });
     const bad = ids.find((id) => !ID.test(id));
-    if (bad) return invalidRequest(`The \`ids\` query parameter value [${bad}] does not match ^[0-9]{1,19}$`, { parameters: { ids: [bad] } });
+    if (bad)
+      return invalidRequest(`The \`ids\` query parameter value [${bad}] does not match ^[0-9]{1,19}$`, {
+        parameters: { ids: [bad] },
+      });
     const found = ids.map((id) => state.posts.get(id)).filter((p): p is SandboxPost => !!p);
     const errors = ids.filter((id) => !state.posts.has(id)).map((id) => notFoundItem('tweet', 'ids', id));
     const includes = postIncludes(state, found, req.query);
     return {
       status: 200,
-      json: { ...(found.length ? { data: found.map((p) => postView(state, p, req.query)) } : {}), ...(includes ? { includes } : {}), ...(errors.length ? { errors } : {}) },
+      json: {
+        ...(found.length ? { data: found.map((p) => postView(state, p, req.query)) } : {}),
+        ...(includes ? { includes } : {}),
+        ...(errors.length ? { errors } : {}),
+      },
     };
   });
 
@@ -128,12 +169,16 @@ export function registerTweetRoutes(app: SandboxApp): void {
     const input = parseCreate(state, authorId, req.json as CreatePostBody | undefined);
     if (isResponse(input)) return input;
     for (const p of state.posts.values()) {
-      if (p.author_id === authorId && p.text === input.text && input.text && !input.media_keys) return forbidden('You are not allowed to create a Tweet with duplicate content.');
+      if (p.author_id === authorId && p.text === input.text && input.text && !input.media_keys)
+        return forbidden('You are not allowed to create a Tweet with duplicate content.');
     }
     const post = addPost(state, input, app.now());
     emitPostEvents(state, post);
     app.changed();
-    return { status: 201, json: { data: { id: post.id, text: publicPost(post).text, edit_history_tweet_ids: post.edit_history_tweet_ids } } };
+    return {
+      status: 201,
+      json: { data: { id: post.id, text: publicPost(post).text, edit_history_tweet_ids: post.edit_history_tweet_ids } },
+    };
   });
 
   app.route('DELETE', '/2/tweets/:id', (req) => {
@@ -159,7 +204,13 @@ export function registerTweetRoutes(app: SandboxApp): void {
     if (!liked.has(tweetId)) {
       liked.add(tweetId);
       const now = app.now();
-      const payload = { id: nextId(state, now), created_at: new Date(now).toISOString(), timestamp_ms: now, liked_tweet_id: post.id, liked_tweet_author_id: post.author_id };
+      const payload = {
+        id: nextId(state, now),
+        created_at: new Date(now).toISOString(),
+        timestamp_ms: now,
+        liked_tweet_id: post.id,
+        liked_tweet_author_id: post.author_id,
+      };
       emitActivity(state, 'like.create', { userId: me.id, payload });
       if (post.author_id !== me.id) emitActivity(state, 'like.create', { userId: post.author_id, actorId: me.id, payload });
       app.changed();
@@ -177,26 +228,44 @@ export function registerTweetRoutes(app: SandboxApp): void {
   app.route('GET', '/2/users/:id/liked_tweets', (req) => {
     const id = req.params.id!;
     if (!state.users.has(id)) return notFound('user', 'id', id);
-    const posts = [...(state.likes.get(id) ?? [])].reverse().map((pid) => state.posts.get(pid)).filter((p): p is SandboxPost => !!p);
+    const posts = [...(state.likes.get(id) ?? [])]
+      .reverse()
+      .map((pid) => state.posts.get(pid))
+      .filter((p): p is SandboxPost => !!p);
     return postsPage(state, posts, req.query, { tokenParams: ['pagination_token'], min: 5, max: 100, default: 100 });
   });
 
   app.route('GET', '/2/tweets/:id/liking_users', (req) => {
     const id = req.params.id!;
     if (!state.posts.has(id)) return notFound('tweet', 'id', id);
-    const likers = [...state.likes].filter(([, set]) => set.has(id)).map(([uid]) => state.users.get(uid)).filter((u) => !!u);
-    return page(likers, req.query, { tokenParams: ['pagination_token'], min: 1, max: 100, default: 100 }, (u) => userView(state, u, req.query));
+    const likers = [...state.likes]
+      .filter(([, set]) => set.has(id))
+      .map(([uid]) => state.users.get(uid))
+      .filter((u) => !!u);
+    return page(likers, req.query, { tokenParams: ['pagination_token'], min: 1, max: 100, default: 100 }, (u) =>
+      userView(state, u, req.query),
+    );
   });
 
   app.route('GET', '/2/tweets/search/recent', (req) => {
     const found = searchRecent(app, req);
     if (isResponse(found)) return found;
-    const posts = req.query.get('sort_order') === 'relevancy' ? [...found].sort((x, y) => engagement(state, y) - engagement(state, x) || byNewest(x, y)) : found;
-    const res = postsPage(state, posts, req.query, { tokenParams: ['next_token', 'pagination_token'], min: 10, max: 100, default: 10 });
+    const posts =
+      req.query.get('sort_order') === 'relevancy'
+        ? [...found].sort((x, y) => engagement(state, y) - engagement(state, x) || byNewest(x, y))
+        : found;
+    const res = postsPage(state, posts, req.query, {
+      tokenParams: ['next_token', 'pagination_token'],
+      min: 10,
+      max: 100,
+      default: 10,
+    });
     const body = res.json as { data?: { id: string }[]; meta?: Record<string, unknown> } | undefined;
     if (res.status === 200 && body?.meta && body.data?.length) {
       const ids = body.data.map((p) => BigInt(p.id));
+      // biome-ignore lint/complexity/useMathMinMax: bigint ids (Math.max takes numbers only)
       const max = ids.reduce((m, id) => (id > m ? id : m));
+      // biome-ignore lint/complexity/useMathMinMax: bigint ids
       const min = ids.reduce((m, id) => (id < m ? id : m));
       body.meta = { newest_id: max.toString(), oldest_id: min.toString(), ...body.meta };
     }
@@ -212,7 +281,10 @@ export function registerTweetRoutes(app: SandboxApp): void {
     const data: { end: string; start: string; tweet_count: number }[] = [];
     for (let from = start; from < end; ) {
       const to = Math.min(end, Math.floor(from / size) * size + size);
-      const count = found.filter((p) => { const t = Date.parse(p.created_at); return t >= from && t < to; }).length;
+      const count = found.filter((p) => {
+        const t = Date.parse(p.created_at);
+        return t >= from && t < to;
+      }).length;
       data.push({ end: new Date(to).toISOString(), start: new Date(from).toISOString(), tweet_count: count });
       from = to;
     }
@@ -233,8 +305,13 @@ export function registerTweetRoutes(app: SandboxApp): void {
   app.route('GET', '/2/tweets/:id/retweeted_by', (req) => {
     const id = req.params.id!;
     if (!state.posts.has(id)) return notFound('tweet', 'id', id);
-    const reposters = [...state.retweets].filter(([, set]) => set.has(id)).map(([uid]) => state.users.get(uid)).filter((u) => !!u);
-    return page(reposters, req.query, { tokenParams: ['pagination_token'], min: 1, max: 100, default: 100 }, (u) => userView(state, u, req.query));
+    const reposters = [...state.retweets]
+      .filter(([, set]) => set.has(id))
+      .map(([uid]) => state.users.get(uid))
+      .filter((u) => !!u);
+    return page(reposters, req.query, { tokenParams: ['pagination_token'], min: 1, max: 100, default: 100 }, (u) =>
+      userView(state, u, req.query),
+    );
   });
 
   // Only the author of a conversation's first post may hide replies in it.
@@ -242,15 +319,16 @@ export function registerTweetRoutes(app: SandboxApp): void {
     const id = req.params.tweet_id!;
     const post = state.posts.get(id);
     if (!post) return notFound('tweet', 'tweet_id', id);
-    if (!post.referenced_tweets?.some((r) => r.type === 'replied_to')) return invalidRequest(`The post ${id} is not a reply, so it cannot be hidden.`, { parameters: { tweet_id: [id] } });
+    if (!post.referenced_tweets?.some((r) => r.type === 'replied_to'))
+      return invalidRequest(`The post ${id} is not a reply, so it cannot be hidden.`, { parameters: { tweet_id: [id] } });
     const root = state.posts.get(post.conversation_id);
-    if (root?.author_id !== req.auth.userId) return forbidden('You can only hide or unhide replies to conversations you authored.');
+    if (root?.author_id !== req.auth.userId)
+      return forbidden('You can only hide or unhide replies to conversations you authored.');
     post.hidden = (req.json as { hidden: boolean }).hidden;
     app.changed();
     return { status: 200, json: { data: { hidden: post.hidden } } };
   });
 }
-
 
 /** The sandbox's relevance: how much its users did with a post. */
 function engagement(state: SandboxState, post: SandboxPost): number {
@@ -276,9 +354,12 @@ function searchWindow(app: SandboxApp, query: URLSearchParams): { start: number;
   const rawEnd = query.get('end_time');
   const start = rawStart ? Date.parse(rawStart) : now - RECENT_MS;
   const end = rawEnd ? Date.parse(rawEnd) : now + 1;
-  const invalid = (name: string, raw: string, rule: string) => invalidRequest(`Invalid '${name}':'${raw}'. '${name}' ${rule}`, { parameters: { [name]: [raw] } });
-  if (rawStart && start < now - RECENT_MS) return invalid('start_time', rawStart, `must be on or after ${minuteOf(now - RECENT_MS)}`);
-  if (rawEnd && end > now - END_TIME_LAG_MS) return invalid('end_time', rawEnd, 'must be a minimum of 10 seconds prior to the request time.');
+  const invalid = (name: string, raw: string, rule: string) =>
+    invalidRequest(`Invalid '${name}':'${raw}'. '${name}' ${rule}`, { parameters: { [name]: [raw] } });
+  if (rawStart && start < now - RECENT_MS)
+    return invalid('start_time', rawStart, `must be on or after ${minuteOf(now - RECENT_MS)}`);
+  if (rawEnd && end > now - END_TIME_LAG_MS)
+    return invalid('end_time', rawEnd, 'must be a minimum of 10 seconds prior to the request time.');
   if (rawStart && start >= end) return invalid('start_time', rawStart, `must be before 'end_time' (${minuteOf(end)})`);
   return { start, end };
 }

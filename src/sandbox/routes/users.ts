@@ -23,14 +23,15 @@ export function notYourself(): SandboxResponse {
  * malformed, unknown or not the token's user.
  */
 export function actingUser(state: SandboxState, req: SandboxRequest, id: string): SandboxUser | SandboxResponse {
-  if (!/^\d{1,19}$/.test(id)) return invalidRequest(`The \`id\` query parameter value [${id}] does not match ^[0-9]{1,19}$`, { parameters: { id: [id] } });
+  if (!/^\d{1,19}$/.test(id))
+    return invalidRequest(`The \`id\` query parameter value [${id}] does not match ^[0-9]{1,19}$`, { parameters: { id: [id] } });
   if (req.auth.userId !== id) return notYourself();
   return state.users.get(id) ?? notFound('user', 'id', id);
 }
 
 export const isResponse = (v: unknown): v is SandboxResponse => typeof v === 'object' && v !== null && 'status' in v;
 
-function followUser(state: SandboxState, user: SandboxUser): unknown {
+function followUser(_state: SandboxState, user: SandboxUser): unknown {
   return { data: publicUser(user) };
 }
 
@@ -39,7 +40,9 @@ export function registerUserRoutes(app: SandboxApp): void {
 
   app.route('GET', '/2/users/me', (req) => {
     const user = state.users.get(req.auth.userId ?? '');
-    return user ? { status: 200, json: usersBody(state, [user], req.query, true) } : notFound('user', 'id', req.auth.userId ?? '');
+    return user
+      ? { status: 200, json: usersBody(state, [user], req.query, true) }
+      : notFound('user', 'id', req.auth.userId ?? '');
   });
 
   app.route('GET', '/2/users/:id', (req) => {
@@ -52,22 +55,32 @@ export function registerUserRoutes(app: SandboxApp): void {
     if (ids.length === 0 || ids.length > 100) return invalidRequest('The `ids` query parameter must list 1 to 100 user ids');
     const found = ids.map((id) => state.users.get(id)).filter((u): u is SandboxUser => !!u);
     const errors = ids.filter((id) => !state.users.has(id)).map((id) => notFoundItem('user', 'ids', id));
-    return { status: 200, json: { ...(found.length ? usersBody(state, found, req.query, false) : {}), ...(errors.length ? { errors } : {}) } };
+    return {
+      status: 200,
+      json: { ...(found.length ? usersBody(state, found, req.query, false) : {}), ...(errors.length ? { errors } : {}) },
+    };
   });
 
   app.route('GET', '/2/users/by/username/:username', (req) => {
     const name = req.params.username!;
-    if (!/^\w{1,15}$/.test(name)) return invalidRequest(`The \`username\` query parameter value [${name}] does not match ^[A-Za-z0-9_]{1,15}$`, { parameters: { username: [name] } });
+    if (!/^\w{1,15}$/.test(name))
+      return invalidRequest(`The \`username\` query parameter value [${name}] does not match ^[A-Za-z0-9_]{1,15}$`, {
+        parameters: { username: [name] },
+      });
     const user = findUserByUsername(state, name);
     return user ? { status: 200, json: usersBody(state, [user], req.query, true) } : notFound('user', 'username', name);
   });
 
   app.route('GET', '/2/users/by', (req) => {
     const names = (req.query.get('usernames') ?? '').split(',').filter(Boolean);
-    if (names.length === 0 || names.length > 100) return invalidRequest('The `usernames` query parameter must list 1 to 100 usernames');
+    if (names.length === 0 || names.length > 100)
+      return invalidRequest('The `usernames` query parameter must list 1 to 100 usernames');
     const found = names.map((n) => findUserByUsername(state, n)).filter((u): u is SandboxUser => !!u);
     const errors = names.filter((n) => !findUserByUsername(state, n)).map((n) => notFoundItem('user', 'usernames', n));
-    return { status: 200, json: { ...(found.length ? usersBody(state, found, req.query, false) : {}), ...(errors.length ? { errors } : {}) } };
+    return {
+      status: 200,
+      json: { ...(found.length ? usersBody(state, found, req.query, false) : {}), ...(errors.length ? { errors } : {}) },
+    };
   });
 
   // Newest first, as X lists followers.
@@ -80,7 +93,10 @@ export function registerUserRoutes(app: SandboxApp): void {
   app.route('GET', '/2/users/:id/followers', (req) => {
     const id = req.params.id!;
     if (!state.users.has(id)) return notFound('user', 'id', id);
-    const ids = [...state.follows].filter(([, targets]) => targets.has(id)).map(([follower]) => follower).reverse();
+    const ids = [...state.follows]
+      .filter(([, targets]) => targets.has(id))
+      .map(([follower]) => follower)
+      .reverse();
     return page(ids, req.query, FOLLOW_PAGE, (fid) => userView(state, state.users.get(fid)!, req.query));
   });
 
@@ -88,7 +104,8 @@ export function registerUserRoutes(app: SandboxApp): void {
     const me = actingUser(state, req, req.params.id!);
     if (isResponse(me)) return me;
     const targetId = (req.json as { target_user_id?: unknown } | undefined)?.target_user_id;
-    if (typeof targetId !== 'string' || !/^\d{1,19}$/.test(targetId)) return invalidRequest('`target_user_id` is required and must be a user id');
+    if (typeof targetId !== 'string' || !/^\d{1,19}$/.test(targetId))
+      return invalidRequest('`target_user_id` is required and must be a user id');
     const target = state.users.get(targetId);
     if (!target) return notFound('user', 'target_user_id', targetId);
     if (targetId === me.id) return invalidRequest('You cannot follow yourself.');

@@ -41,21 +41,37 @@ export function registerWebhookRoutes(app: SandboxApp): void {
 
   // X's webhook API refuses bodies with its reason codes (UrlValidationFailed, QueryParamInvalid), not the schema's messages.
   const webhookReasons = { validate: { body: false } };
-  app.route('POST', '/2/webhooks', async (req) => {
-    const url = (req.json as { url?: unknown } | undefined)?.url;
-    if (typeof url !== 'string') return invalidRequest('The `url` field is required.', { parameters: { url: [] } });
-    const bad = urlProblem(url, app.settings.allowHttpLoopbackWebhooks);
-    if (bad) return refused('UrlValidationFailed', bad);
-    if ([...state.webhooks.values()].some((w) => w.url === url)) return refused('DuplicateUrlFailed', 'This app already has a webhook with this URL.');
-    if (state.webhooks.size >= app.settings.webhookLimit) return refused('WebhookLimitExceeded', `This app already has ${state.webhooks.size} of ${app.settings.webhookLimit} allowed webhook(s).`);
-    const crc = await runCrc(url, app.credentials.consumerSecret, app.engine.timeoutMs);
-    if (crc.verdict !== 'passed') return refused('CrcValidationFailed', crc.detail);
-    const now = app.now();
-    const webhook: SandboxWebhook = { id: nextId(state, now), url, valid: true, created_at: new Date(now).toISOString(), lastCrcOkAt: now };
-    state.webhooks.set(webhook.id, webhook);
-    app.changed();
-    return { status: 200, json: { data: view(webhook) } };
-  }, webhookReasons);
+  app.route(
+    'POST',
+    '/2/webhooks',
+    async (req) => {
+      const url = (req.json as { url?: unknown } | undefined)?.url;
+      if (typeof url !== 'string') return invalidRequest('The `url` field is required.', { parameters: { url: [] } });
+      const bad = urlProblem(url, app.settings.allowHttpLoopbackWebhooks);
+      if (bad) return refused('UrlValidationFailed', bad);
+      if ([...state.webhooks.values()].some((w) => w.url === url))
+        return refused('DuplicateUrlFailed', 'This app already has a webhook with this URL.');
+      if (state.webhooks.size >= app.settings.webhookLimit)
+        return refused(
+          'WebhookLimitExceeded',
+          `This app already has ${state.webhooks.size} of ${app.settings.webhookLimit} allowed webhook(s).`,
+        );
+      const crc = await runCrc(url, app.credentials.consumerSecret, app.engine.timeoutMs);
+      if (crc.verdict !== 'passed') return refused('CrcValidationFailed', crc.detail);
+      const now = app.now();
+      const webhook: SandboxWebhook = {
+        id: nextId(state, now),
+        url,
+        valid: true,
+        created_at: new Date(now).toISOString(),
+        lastCrcOkAt: now,
+      };
+      state.webhooks.set(webhook.id, webhook);
+      app.changed();
+      return { status: 200, json: { data: view(webhook) } };
+    },
+    webhookReasons,
+  );
 
   app.route('GET', '/2/webhooks', () => {
     const all = [...state.webhooks.values()].map(view);
@@ -79,19 +95,28 @@ export function registerWebhookRoutes(app: SandboxApp): void {
     return { status: 200, json: { data: { valid: true } } };
   });
 
-  app.route('POST', '/2/webhooks/replay', (req) => {
-    const body = (req.json ?? {}) as { webhook_id?: unknown; from_date?: unknown; to_date?: unknown };
-    const id = typeof body.webhook_id === 'string' ? body.webhook_id : '';
-    if (!/^\d{1,19}$/.test(id)) return invalidRequest('`webhook_id` is required and must match ^[0-9]{1,19}$', { parameters: { webhook_id: [String(body.webhook_id ?? '')] } });
-    if (!state.webhooks.has(id)) return webhookIdInvalid(id);
-    const from = parseReplayDate(body.from_date);
-    const to = parseReplayDate(body.to_date);
-    if (from === undefined || to === undefined) return refused('QueryParamInvalid', '`from_date` and `to_date` must be yyyymmddhhmm (UTC).');
-    const now = app.now();
-    if (from > to) return refused('QueryParamInvalid', '`from_date` must not be after `to_date`.');
-    if (from < now - 24 * 3600_000) return refused('QueryParamInvalid', '`from_date` must be within the last 24 hours.');
-    // `to_date` names a minute; events during that minute are included.
-    const job = app.engine.replay(id, from, to + 60_000);
-    return { status: 200, json: { data: { job_id: job.jobId, created_at: job.createdAt } } };
-  }, webhookReasons);
+  app.route(
+    'POST',
+    '/2/webhooks/replay',
+    (req) => {
+      const body = (req.json ?? {}) as { webhook_id?: unknown; from_date?: unknown; to_date?: unknown };
+      const id = typeof body.webhook_id === 'string' ? body.webhook_id : '';
+      if (!/^\d{1,19}$/.test(id))
+        return invalidRequest('`webhook_id` is required and must match ^[0-9]{1,19}$', {
+          parameters: { webhook_id: [String(body.webhook_id ?? '')] },
+        });
+      if (!state.webhooks.has(id)) return webhookIdInvalid(id);
+      const from = parseReplayDate(body.from_date);
+      const to = parseReplayDate(body.to_date);
+      if (from === undefined || to === undefined)
+        return refused('QueryParamInvalid', '`from_date` and `to_date` must be yyyymmddhhmm (UTC).');
+      const now = app.now();
+      if (from > to) return refused('QueryParamInvalid', '`from_date` must not be after `to_date`.');
+      if (from < now - 24 * 3600_000) return refused('QueryParamInvalid', '`from_date` must be within the last 24 hours.');
+      // `to_date` names a minute; events during that minute are included.
+      const job = app.engine.replay(id, from, to + 60_000);
+      return { status: 200, json: { data: { job_id: job.jobId, created_at: job.createdAt } } };
+    },
+    webhookReasons,
+  );
 }

@@ -45,7 +45,12 @@ export function activityBody(eventId: string, n: number): Buffer {
         event_type: 'post.create',
         filter: { user_id: '1500000000000000002' },
         tag: 'reliability',
-        payload: { id: String(1_700_000_000_000_000_000n + BigInt(n)), text: `load event ${n} ✓ “quoted” \u2028 line`, author_id: '1500000000000000002', created_at: new Date().toISOString() },
+        payload: {
+          id: String(1_700_000_000_000_000_000n + BigInt(n)),
+          text: `load event ${n} ✓ “quoted” \u2028 line`,
+          author_id: '1500000000000000002',
+          created_at: new Date().toISOString(),
+        },
       },
     }),
   );
@@ -86,7 +91,12 @@ export async function burst(webhookUrl: string, o: BurstOptions): Promise<BurstR
       const body = activityBody(id, n);
       const t0 = performance.now();
       try {
-        const answer = await pool.request({ path, method: 'POST', headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signBody(o.secret, body) }, body });
+        const answer = await pool.request({
+          path,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signBody(o.secret, body) },
+          body,
+        });
         await answer.body.dump();
         result.latenciesMs.push(performance.now() - t0);
         result.statuses[answer.statusCode] = (result.statuses[answer.statusCode] ?? 0) + 1;

@@ -32,7 +32,13 @@ export async function checkLog(path: string): Promise<LogCheck> {
     } catch {
       record = undefined;
     }
-    if (!record || typeof record !== 'object' || record.v !== 1 || typeof record.id !== 'string' || typeof record.time !== 'string') {
+    if (
+      !record ||
+      typeof record !== 'object' ||
+      record.v !== 1 ||
+      typeof record.id !== 'string' ||
+      typeof record.time !== 'string'
+    ) {
       check.badLines.push(check.lines);
       continue;
     }

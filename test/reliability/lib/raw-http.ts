@@ -64,7 +64,11 @@ export function stalledClient(port: number, stage: 'headers' | 'body'): Promise<
   return new Promise((resolve) => {
     const started = performance.now();
     const socket = connect(port, '127.0.0.1', () => {
-      socket.write(stage === 'headers' ? 'POST /webhook HTTP/1.1\r\nHost: x\r\nX-Slow: ' : 'POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"data":');
+      socket.write(
+        stage === 'headers'
+          ? 'POST /webhook HTTP/1.1\r\nHost: x\r\nX-Slow: '
+          : 'POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"data":',
+      );
     });
     socket.resume();
     socket.on('error', () => {});

@@ -19,7 +19,11 @@ export interface QuietServer {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function startQuietServer(configDir: string, args: string[] = [], env: Record<string, string> = {}): Promise<QuietServer> {
+export async function startQuietServer(
+  configDir: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<QuietServer> {
   const child = spawnCli(['webhook', 'start', '--no-tunnel', '--port', '0', '-q', ...args], {
     env: { XCLI_CONFIG_DIR: configDir, X_CONSUMER_SECRET: SECRET, ...env },
   });
@@ -30,7 +34,9 @@ export async function startQuietServer(configDir: string, args: string[] = [], e
     err += chunk.toString('utf8');
     for (const l of listeners) l();
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const waitForStderr = (pattern: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
@@ -45,12 +51,14 @@ export async function startQuietServer(configDir: string, args: string[] = [], e
         reject(new Error(`stderr never matched ${pattern}: ${err.slice(-2000)}`));
       }, timeoutMs);
       listeners.add(check);
-      void exited.then(() => setTimeout(() => {
-        if (!listeners.has(check)) return;
-        listeners.delete(check);
-        clearTimeout(timer);
-        reject(new Error(`exited before stderr matched ${pattern}: ${err.slice(-2000)}`));
-      }, 50));
+      void exited.then(() =>
+        setTimeout(() => {
+          if (!listeners.has(check)) return;
+          listeners.delete(check);
+          clearTimeout(timer);
+          reject(new Error(`exited before stderr matched ${pattern}: ${err.slice(-2000)}`));
+        }, 50),
+      );
       check();
     });
   const ready = await waitForStderr(/Webhook URL: (http:\/\/\S+)/);
