@@ -150,6 +150,16 @@ describe('-n past one page', () => {
 });
 
 describe('post', () => {
+  it('reads the text from piped stdin when no text argument is given', async () => {
+    const r = await h.run(['post'], { input: 'hi from a pipe\n' });
+    expect(r.code, r.stderr).toBe(0);
+    const bodies = h
+      .newRequests()
+      .filter((q) => q.path === '/2/tweets')
+      .map((q) => JSON.parse(q.body));
+    expect(bodies).toEqual([{ text: 'hi from a pipe' }]);
+  });
+
   it('--thread posts each part as a reply to the previous one', async () => {
     const r = await h.run(['post', '--thread'], {
       input: 'first part\n\nstill first? no: blank lines split only without ---\n---\nsecond "quoted"\n---\nthird\n',
