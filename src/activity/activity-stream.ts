@@ -14,6 +14,8 @@ export interface ActivityStreamOptions {
   backfillMinutes?: string;
   startTime?: string;
   endTime?: string;
+  /** Stop after this many events. */
+  maxRecords?: number;
   json?: boolean;
 }
 
@@ -40,7 +42,7 @@ export async function runActivityStream(ctx: Context, opts: ActivityStreamOption
   const query = streamQuery(opts);
   const rendered = !wantsJson(ctx, opts.json);
   const onRecord = rendered ? terminalRenderer(ctx) : undefined;
-  await streamApi(ctx, ctx.api, { method: 'GET', path: '/2/activity/stream', query }, { onRecord });
+  await streamApi(ctx, ctx.api, { method: 'GET', path: '/2/activity/stream', query }, { onRecord, maxRecords: opts.maxRecords });
 }
 
 /** One console line per event, as `webhook start` prints them (duplicates by event_uuid marked). */

@@ -2,6 +2,7 @@
 // Wiring only: the work modules load inside each action.
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
+import { wholeNumber } from '../numbers.js';
 import { lazyRuns, takesApiOptions } from './common.js';
 
 /** `activity subscriptions …` and `activity event-types` (src/activity/run-activity.ts), `activity stream` (activity-stream.ts). */
@@ -91,6 +92,7 @@ Examples:
       .option('--backfill-minutes <n>', 'replay up to 5 minutes of missed events on connect (0-5)')
       .option('--start-time <iso>', 'earliest event time (ISO 8601)')
       .option('--end-time <iso>', 'latest event time (ISO 8601)')
+      .option('--max-records <n>', 'stop after N events', wholeNumber('--max-records', 1))
       .option('--json', 'print NDJSON even on a terminal'),
   ).action((opts) => run.runActivityStream(ctx, opts));
 }

@@ -60,7 +60,7 @@ const POST_ARG = 'post id or URL (https://x.com/user/status/ID)';
 
 export function registerPostingShortcuts(program: Command, ctx: Context, run: ShortcutRuns = shortcutRuns): void {
   mediaOptions(shortcut(program, 'post', 'publish a post (with media, a poll, or a whole thread from stdin)'))
-    .argument('[text]', 'the text of the post')
+    .argument('[text]', 'the text of the post (read from stdin when piped and not given)')
     .option('--poll <choices>', 'attach a poll: 2-4 comma-separated choices')
     .option('--poll-minutes <minutes>', 'how long the poll runs (5-10080, default 1440)')
     .option('--thread', 'read several posts from stdin (separated by blank lines or ---); each replies to the previous')

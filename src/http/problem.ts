@@ -32,6 +32,24 @@ export function problemType(body: Buffer | string): string | undefined {
   return type?.replace(/\/+$/, '').split('/').pop();
 }
 
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ');
+/** Compared without case, spacing or final punctuation: X sends one reason with small differences. */
+const comparable = (text: string): string =>
+  oneLine(text)
+    .toLowerCase()
+    .replace(/[.!\s]+$/, '');
+
+/** X's reason texts, each once: a part equal to the title or contained in another part is left out. */
+function distinctParts(title: string, candidates: Array<string | undefined>): string[] {
+  const parts = candidates.filter((p): p is string => p !== undefined).map(oneLine);
+  const keys = parts.map(comparable);
+  return parts.filter((_, i) => {
+    const key = keys[i]!;
+    if (key === comparable(title)) return false;
+    return !keys.some((other, j) => j !== i && other.includes(key) && (other !== key || j < i));
+  });
+}
+
 /**
  * `<status> <title>: <detail> [<errors[0].message>] (x-transaction-id: …)`, e.g.
  * `404 Not Found Error: Could not find tweet with id: [20].`. Capped so it stays one readable line.
@@ -39,10 +57,8 @@ export function problemType(body: Buffer | string): string | undefined {
 export function problemSummary(status: number, headers: Record<string, string>, body: Buffer | string): string {
   const problem = parseObject(body) ?? {};
   const first = firstError(problem);
-  const title = str(problem.title) ?? str(first?.title) ?? STATUS_CODES[status] ?? 'HTTP error';
-  const parts = [str(problem.detail), str(first?.message), str(first?.detail)].filter(
-    (p, i, all): p is string => p !== undefined && all.indexOf(p) === i,
-  );
+  const title = oneLine(str(problem.title) ?? str(first?.title) ?? STATUS_CODES[status] ?? 'HTTP error');
+  const parts = distinctParts(title, [str(problem.detail), str(first?.message), str(first?.detail)]);
   if (parts.length === 0 && !parseObject(body)) {
     const text = body.toString().trim();
     if (text && !text.startsWith('<') && text.length <= 200) parts.push(text);

@@ -13,7 +13,7 @@ export interface RateWindow {
 
 export interface SeenLimit extends RateWindow {
   method: string;
-  /** The route template (`/2/tweets/{id}`), or the literal path for routes not in the table. */
+  /** The route template (`/2/tweets/{id}`); for routes not in the table, the path with numeric ids as `{id}`. */
   route: string;
   auth: AuthKind | 'none';
   /** OAuth2 user whose per-user budget this is. */
@@ -70,6 +70,18 @@ type LimitBook = Record<string, Record<string, SeenLimit>>;
 const entryKey = (e: Pick<SeenLimit, 'method' | 'route' | 'auth' | 'user'>) =>
   `${e.method} ${e.route} ${e.auth}${e.user ? ` ${e.user}` : ''}`;
 
+/**
+ * A path the route table does not know (e.g. `POST /2/users/123/blocking`), keyed as X counts it: per
+ * route, so numeric id segments become `{id}` and one user's budget is not split across ids.
+ */
+function idsAsTemplate(apiPath: string): string {
+  // Segment 1 is the API version (`/2/`), never an id.
+  return apiPath
+    .split('/')
+    .map((segment, i) => (i > 1 && /^\d+$/.test(segment) ? '{id}' : segment))
+    .join('/');
+}
+
 /** The limits a response reports, ready to keep; undefined when it carries none. */
 export function seenLimit(
   req: { method: string; apiPath: string | undefined; route: RouteFact | undefined; auth: AuthKind | undefined; user?: string },
@@ -78,7 +90,7 @@ export function seenLimit(
 ): SeenLimit | undefined {
   const window = windowOf(headers, 'x-rate-limit');
   if (!window || req.apiPath === undefined) return undefined;
-  const route = req.route?.path ?? req.apiPath;
+  const route = req.route?.path ?? idsAsTemplate(req.apiPath);
   const entry: SeenLimit = { method: req.method, route, auth: req.auth ?? 'none', ...window, seenAt: now };
   if (req.auth === 'oauth2' && req.user) entry.user = req.user;
   const app = windowOf(headers, 'x-app-limit-24hour');

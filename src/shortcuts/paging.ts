@@ -82,7 +82,16 @@ export async function fetchList(ctx: Context, session: ApiSession, request: List
     collected += Array.isArray(doc.data) ? doc.data.length : 0;
     token = typeof doc.meta?.next_token === 'string' ? doc.meta.next_token : undefined;
   } while (token && collected < request.count);
+  // X's page floor (10 on search) can send more than -n asked for: cut to exactly that many.
+  if (collected > request.count) return cutTo(mergePages(pages.map((p) => p.doc)), request.count);
   if (pages.length === 1) return pages[0]!;
   const doc = mergePages(pages.map((p) => p.doc));
+  return { raw: Buffer.from(JSON.stringify(doc)), doc };
+}
+
+/** The first `count` items of a merged list, with result_count to match. */
+function cutTo(merged: Document, count: number): ListResult {
+  const data = (merged.data as unknown[]).slice(0, count);
+  const doc: Document = { ...merged, data, meta: { ...merged.meta, result_count: data.length } };
   return { raw: Buffer.from(JSON.stringify(doc)), doc };
 }

@@ -312,9 +312,15 @@ export async function runPost(ctx: Context, flags: PostOptions): Promise<void> {
     if (texts.length === 0) throw new UsageError('--thread: stdin has no posts');
   } else {
     const hasMedia = (flags.media?.length ?? 0) + (flags.mediaId?.length ?? 0) > 0;
-    if ((text === undefined || text.trim() === '') && !hasMedia)
-      throw new UsageError('nothing to post: give the text (or --media FILE, or --thread with the posts on stdin)');
-    texts = [text ?? ''];
+    // `echo hi | xcli post`: piped stdin is the text (its final newline is not part of the post). Not with
+    // media alone, so a media-only post from a script whose stdin stays open does not wait on it.
+    const body =
+      text === undefined && !hasMedia && !ctx.io.isStdinTTY
+        ? (await readAll(ctx.io.stdin)).toString('utf8').replace(/\r?\n$/, '')
+        : text;
+    if ((body === undefined || body.trim() === '') && !hasMedia)
+      throw new UsageError('nothing to post: give the text (on stdin too), or --media FILE, or --thread with the posts on stdin');
+    texts = [body ?? ''];
   }
   await publish(ctx, flags, texts, {});
 }

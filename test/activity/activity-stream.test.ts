@@ -64,6 +64,19 @@ describe('activity stream', () => {
     });
   });
 
+  it('--max-records N prints N events and exits 0 (the backfill holds more)', async () => {
+    subscribeBio();
+    for (const after of ['one', 'two', 'three']) fake.sandbox.emit('profile.update.bio', bioChange(after));
+    const r = await fake.run(['activity', 'stream', '--backfill-minutes', '2', '--max-records', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line.data).toMatchObject({ event_type: 'profile.update.bio', tag: 'bio' });
+  });
+
   it('renders events like webhook start on a terminal', async () => {
     subscribeBio();
     const io = testIO({ stdoutTTY: true });

@@ -24,6 +24,16 @@ beforeEach(async () => {
         { 'x-transaction-id': 'tx-123' },
       );
     }
+    if (req.url.startsWith('/2/repeated')) {
+      const reason =
+        'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].';
+      return json(res, 403, {
+        title: 'Unsupported Authentication',
+        detail: reason,
+        errors: [{ message: reason.replace(/\s+/g, ' ').replace(/\.$/, ''), detail: 'unsupported authentication' }],
+        type: 'https://api.x.com/2/problems/unsupported-authentication',
+      });
+    }
     if (req.url.startsWith('/2/text')) {
       res.writeHead(200, { 'content-type': 'text/plain' });
       return res.end('plain text, no newline');
@@ -201,6 +211,14 @@ describe('errors', () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).title).toBe('Not Found Error');
     expect(r.stderr).toBe('xcli: 404 Not Found Error: Could not find tweet with id: [20]. (x-transaction-id: tx-123)\n');
+  });
+
+  it("says X's reason once when the problem repeats it (spacing, case and final period aside)", async () => {
+    const r = await runCli(['/2/repeated'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'xcli: 403 Unsupported Authentication: Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint. Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].\n',
+    );
   });
 
   it('bad input: one line, exit 2, nothing sent, config unchanged', async () => {

@@ -87,7 +87,7 @@ describe('streaming', () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).title).toBe('Unauthorized');
     expect(r.stderr).toBe(
-      "xcli: 401 Unauthorized: Unauthorized; check the credentials: 'xcli auth status' (streams need the app's bearer token)\n",
+      "xcli: 401 Unauthorized; check the credentials: 'xcli auth status' (streams need the app's bearer token)\n",
     );
     expect(api.server.requests).toHaveLength(1);
   });

@@ -109,6 +109,19 @@ describe('bad input is refused before any request (exit 2)', () => {
   }
 });
 
+describe('-n below the page floor', () => {
+  it('search -n 2 asks X for its minimum of 10 and prints exactly 2 posts', async () => {
+    const { state } = h.fake.sandbox;
+    for (let i = 0; i < 5; i++) addPost(state, { author_id: XDEVELOPERS_ID, text: `floorcut ${i}` });
+    const r = await h.run(['search', 'floorcut', '-n', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(h.newRequests().map((q) => q.query.max_results)).toEqual(['10']);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.data).toHaveLength(2);
+    expect(doc.meta.result_count).toBe(2);
+  });
+});
+
 describe('-n past one page', () => {
   it('follows pagination_token and merges the pages', async () => {
     const { state } = h.fake.sandbox;
@@ -150,6 +163,16 @@ describe('-n past one page', () => {
 });
 
 describe('post', () => {
+  it('reads the text from piped stdin when no text argument is given', async () => {
+    const r = await h.run(['post'], { input: 'hi from a pipe\n' });
+    expect(r.code, r.stderr).toBe(0);
+    const bodies = h
+      .newRequests()
+      .filter((q) => q.path === '/2/tweets')
+      .map((q) => JSON.parse(q.body));
+    expect(bodies).toEqual([{ text: 'hi from a pipe' }]);
+  });
+
   it('--thread posts each part as a reply to the previous one', async () => {
     const r = await h.run(['post', '--thread'], {
       input: 'first part\n\nstill first? no: blank lines split only without ---\n---\nsecond "quoted"\n---\nthird\n',

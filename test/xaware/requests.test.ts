@@ -361,4 +361,12 @@ describe('partial errors, rate limits', () => {
       expect.objectContaining({ method: 'GET', route: '/2/webhooks', auth: 'bearer', limit: 900, remaining: 899 }),
     ]);
   });
+
+  it('xcli limits keys a route the table does not know by its template, not by literal ids', async () => {
+    const env = envWith({ oauth1: true });
+    for (const id of ['2244994945', '12'])
+      await runCli(['-X', 'POST', `/2/users/${id}/blocking`, '-d', '{"target_user_id":"783214"}'], { env });
+    const json = JSON.parse((await runCli(['limits', 'blocking', '--json'], { env })).stdout) as Array<{ route: string }>;
+    expect(json.map((e) => e.route)).toEqual(['/2/users/{id}/blocking']);
+  });
 });
