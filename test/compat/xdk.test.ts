@@ -88,10 +88,15 @@ describe('@xdevplatform/xdk against the sandbox', () => {
   });
 
   it('reads the sample stream, and a filtered stream with its rules', async () => {
+    // README's async iteration: read three records, then close.
     const sample = await app.stream.postsSample({ tweetFields: ['created_at'] });
-    const first = await new Promise<{ data: { id: string } }>((resolve) => sample.on('data', resolve));
+    const sampled: { data: { id: string; created_at: string } }[] = [];
+    for await (const record of sample) {
+      if (sampled.push(record) === 3) break;
+    }
     sample.close();
-    expect(first.data.id).toBeTruthy();
+    expect(new Set(sampled.map((record) => record.data.id)).size).toBe(3);
+    expect(sampled.every((record) => !Number.isNaN(Date.parse(record.data.created_at)))).toBe(true);
     const rules = await app.stream.updateRules({ add: [{ value: 'xdk stream', tag: 'xdk' }] });
     expect((rules.meta as { summary?: { created?: number } }).summary?.created).toBe(1);
     const listed = await app.stream.getRules();
