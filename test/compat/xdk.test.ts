@@ -1,7 +1,7 @@
 // Issue 17 compat suite: X's own TypeScript SDK (@xdevplatform/xdk), used as its README shows, with
 // only `baseUrl` pointed at the sandbox (a real server on 127.0.0.1, started in this process).
-import { ApiError, Client, OAuth1 } from '@xdevplatform/xdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError, Client, generateCodeChallenge, generateCodeVerifier, OAuth1, OAuth2 } from '@xdevplatform/xdk';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AUTHENTICATED_USER_ID, XDEVELOPERS_ID } from '../../src/sandbox/index.js';
 import { startFakeX, type FakeX } from '../helpers/fake-x.js';
 
@@ -24,6 +24,22 @@ beforeAll(async () => {
   oauth1 = new Client({ baseUrl: fake.url, oauth1: signer });
 });
 afterAll(() => fake.close());
+
+type Stream = Awaited<ReturnType<Client['stream']['postsSample']>>;
+/** Closes an xdk stream and returns the errors it reported while open. Its close() releases the reader under
+ * a pending read, which xdk reports as a 'Releasing reader' stream error (against X too): that one is not counted. */
+function watchErrors(stream: Stream): () => unknown[] {
+  const errors: unknown[] = [];
+  let closing = false;
+  stream.on('error', (event: { error: unknown }) => {
+    if (!closing) errors.push(event.error);
+  });
+  return () => {
+    closing = true;
+    stream.close();
+    return errors;
+  };
+}
 
 describe('@xdevplatform/xdk against the sandbox', () => {
   it('looks up posts and users with fields and expansions, and reports partial errors', async () => {
@@ -54,6 +70,79 @@ describe('@xdevplatform/xdk against the sandbox', () => {
       expect(liked.data?.liked).toBe(true);
       expect((await client.posts.delete(id)).data?.deleted).toBe(true);
     }
+  });
+
+  // Confidential (Basic header) and public (`client_id` in the body) clients: xdk's two ways to authenticate.
+  it.each(['confidential', 'public'])(
+    'logs in with its OAuth2 PKCE helper as a %s client: authorization URL, consent, exchangeCode, refreshToken',
+    async (kind) => {
+      const { clientId } = fake.sandbox.credentials;
+      const clientSecret = kind === 'confidential' ? fake.sandbox.credentials.clientSecret : undefined;
+      const redirectUri = 'http://127.0.0.1:8739/callback';
+      const oauth2 = new OAuth2({ clientId, clientSecret, redirectUri, scope: ['tweet.read', 'users.read', 'offline.access'] });
+      const codeVerifier = generateCodeVerifier();
+      oauth2.setPkceParameters(codeVerifier, await generateCodeChallenge(codeVerifier));
+      const authorize = new URL(await oauth2.getAuthorizationUrl('xdk-state'));
+      // The consent page: the URL's path and query, at the sandbox (which approves at once).
+      const consent = await fetch(`${fake.url}${authorize.pathname}${authorize.search}`, { redirect: 'manual' });
+      const back = new URL(consent.headers.get('location')!);
+      expect(back.searchParams.get('state')).toBe('xdk-state');
+      // xdk's OAuth2 helper has no base URL: it posts to https://api.x.com/2/oauth2/token with the global
+      // fetch, so that one origin is sent to the sandbox for this test.
+      const realFetch = globalThis.fetch;
+      vi.stubGlobal('fetch', (input: string | URL | Request, init?: RequestInit) =>
+        realFetch(typeof input === 'string' ? input.replace(/^https:\/\/api\.x\.com/, fake.url) : input, init),
+      );
+      try {
+        const tokens = await oauth2.exchangeCode(back.searchParams.get('code')!, codeVerifier);
+        expect(tokens.refresh_token).toBeTruthy();
+        const me = await new Client({ baseUrl: fake.url, accessToken: tokens.access_token }).users.getMe();
+        expect(me.data?.id).toBe(AUTHENTICATED_USER_ID);
+        const refreshed = await oauth2.refreshToken();
+        expect(refreshed.access_token).not.toBe(tokens.access_token);
+        const again = await new Client({ baseUrl: fake.url, accessToken: refreshed.access_token }).users.getMe();
+        expect(again.data?.id).toBe(AUTHENTICATED_USER_ID);
+      } finally {
+        vi.unstubAllGlobals();
+      }
+    },
+  );
+
+  it('reads the sample stream, and a filtered stream with its rules', async () => {
+    // README's async iteration: read three records, then close.
+    const sample = await app.stream.postsSample({ tweetFields: ['created_at'] });
+    const closeSample = watchErrors(sample);
+    const sampled: { data: { id: string; created_at: string } }[] = [];
+    for await (const record of sample) {
+      if (sampled.push(record) === 3) break;
+    }
+    expect(closeSample()).toEqual([]);
+    expect(new Set(sampled.map((record) => record.data.id)).size).toBe(3);
+    expect(sampled.every((record) => !Number.isNaN(Date.parse(record.data.created_at)))).toBe(true);
+    const rules = await app.stream.updateRules({ add: [{ value: 'xdk stream', tag: 'xdk' }] });
+    expect((rules.meta as { summary?: { created?: number } }).summary?.created).toBe(1);
+    const listed = await app.stream.getRules();
+    expect(listed.data?.map((rule) => rule.value)).toContain('xdk stream');
+    const filtered = await app.stream.posts();
+    const closeFiltered = watchErrors(filtered);
+    // Stream records are the parsed JSON lines, as X sends them (snake_case, unlike the typed responses).
+    const records: { data: { text: string }; matching_rules: { tag?: string }[] }[] = [];
+    const twoMatched = new Promise<void>((resolve) =>
+      filtered.on('data', (record: (typeof records)[number]) => {
+        if (records.push(record) === 2) resolve();
+      }),
+    );
+    await user.posts.create({ text: 'xdk stream one' });
+    await user.posts.create({ text: 'not matching' });
+    await user.posts.create({ text: 'xdk stream two' });
+    await twoMatched;
+    expect(closeFiltered()).toEqual([]);
+    expect(records.map((record) => record.data.text)).toEqual(['xdk stream one', 'xdk stream two']);
+    expect(records.map((record) => record.matching_rules[0]?.tag)).toEqual(['xdk', 'xdk']);
+    const ruleIds = listed.data!.map((rule) => rule.id!);
+    const deleted = await app.stream.updateRules({ delete: { ids: ruleIds } });
+    expect((deleted.meta as { summary?: { deleted?: number } }).summary?.deleted).toBe(ruleIds.length);
+    expect((await app.stream.getRules()).data ?? []).toEqual([]);
   });
 
   it('pages recent search and followers', async () => {
