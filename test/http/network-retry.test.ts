@@ -94,7 +94,7 @@ describe('--retry', () => {
     const r = await runCli(['--retry', '1', '/2/tweets/20'], { env });
     expect(r.code).toBe(5);
     expect(JSON.parse(r.stdout).title).toBe('Too Many Requests');
-    expect(r.stderr.trim().split('\n').pop()).toBe('xcli: 429 Too Many Requests: Too Many Requests; gave up after 1 retry');
+    expect(r.stderr.trim().split('\n').pop()).toBe('xcli: 429 Too Many Requests; gave up after 1 retry');
     expect(api.server.requests).toHaveLength(2);
   });
 
