@@ -16,7 +16,6 @@ import { pageParamFor, pages } from './paginate.js';
 import { fieldParams } from './fields.js';
 import { JsonSyntaxError } from './json-format.js';
 import { dataItems, PageMerger } from './merge.js';
-import { statusLine } from '../terminal/status.js';
 import { expandPathArgs, type MeResolver } from './path-args.js';
 import { partialErrorsLine, problemSummary } from './problem.js';
 import { rateLimitLine } from './rate-limits.js';
@@ -209,8 +208,9 @@ export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise
     if (merger && last) writeBody(ctx, Buffer.from(merger.text()), 'application/json', mode, true);
   };
   const okPages: RetriedResponse[] = [];
-  // --merge prints at the end: until then a terminal shows how far it got.
-  const waiting = merger ? statusLine(ctx.io) : undefined;
+  // --merge prints at the end: until then a terminal shows how far it got. Loaded only then: its
+  // string-width sets up Unicode tables that cost a plain request ~40 ms of start-up.
+  const waiting = merger && ctx.io.isStderrTTY ? (await import('../terminal/status.js')).statusLine(ctx.io) : undefined;
   const stop = new AbortController();
   const removeInterrupt = ctx.onInterrupt(() => stop.abort());
   try {
