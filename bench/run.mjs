@@ -24,38 +24,37 @@ const chosen = args.length ? args : CASES;
 const env = { ...process.env };
 for (const key of Object.keys(env)) if (/^(X_|XCLI_|NGROK_)/.test(key)) delete env[key];
 
-const loadAtStart = loadavg().map((l) => Number(l.toFixed(2)));
+/** The load averages (1, 5, 15 min): how busy the shared machine was while the figures were taken. */
+const loadAverage = () => loadavg().map((l) => Number(l.toFixed(2)));
+const loadAtStart = loadAverage();
 const rows = [];
+/** Per case: its rows, when and under what load they were measured. */
+const measured = {};
 for (const caseName of chosen) {
   const mod = await import(`./cases/${caseName}.mjs`);
   process.stderr.write(`bench: ${caseName}…\n`);
+  const before = loadAverage();
+  let caseRows;
   try {
-    rows.push(...(await mod.run({ xcliBin: resolve(here, '../bin/xcli.js'), node, env, runs })));
+    caseRows = await mod.run({ xcliBin: resolve(here, '../bin/xcli.js'), node, env, runs });
   } catch (error) {
     process.stderr.write(`bench: ${caseName} failed: ${error.message}\n`);
-    rows.push({
-      case: caseName,
-      unit: '',
-      xcli: null,
-      baseline: null,
-      ratio: null,
-      target: '–',
-      pass: false,
-      note: error.message,
-    });
+    caseRows = [
+      { case: caseName, unit: '', xcli: null, baseline: null, ratio: null, target: '–', pass: false, note: error.message },
+    ];
   }
+  rows.push(...caseRows);
+  measured[caseName] = {
+    node: nodeVersion,
+    date: new Date().toISOString(),
+    runs,
+    loadAverage: { start: before, end: loadAverage() },
+    rows: caseRows,
+  };
 }
+const load = loadAverage();
 
-// The load averages (1, 5, 15 min) say how busy the shared machine was while the figures were taken.
-const load = loadavg().map((l) => Number(l.toFixed(2)));
-const results = {
-  node: nodeVersion,
-  date: new Date().toISOString(),
-  runs,
-  loadAverage: { start: loadAtStart, end: load },
-  rows,
-};
-// One entry per Node major (`v20`, `v22`): a run replaces its own Node's entry and keeps the others.
+// Per Node major (`v20`, `v22`), per case: a run replaces the cases it ran and keeps the others.
 const resultsFile = resolve(here, 'results.json');
 let byNode = {};
 try {
@@ -63,7 +62,8 @@ try {
 } catch {
   // No results yet.
 }
-byNode[nodeVersion.split('.')[0]] = results;
+const major = nodeVersion.split('.')[0];
+byNode[major] = { ...byNode[major], ...measured };
 writeFileSync(resultsFile, `${JSON.stringify(byNode, null, 2)}\n`);
 process.stdout.write(
   `${formatTable(rows)}\nNode ${nodeVersion}; load average ${loadAtStart[0]} at the start, ${load[0]} at the end\n`,
