@@ -41,7 +41,8 @@ export function registerRequest(program: Command, ctx: Context, run: RequestRuns
     .option('--pretty', 'always pretty-print JSON')
     .option('--raw', 'always print the body exactly as received')
     .option('--jq <expr>', 'filter the JSON body with a jq expression (per page with --paginate, per record on streams)')
-    .option('-o, --output <file>', 'write the body to FILE instead of stdout (- for stdout), as curl -o');
+    .option('-o, --output <file>', 'write the body to FILE instead of stdout (- for stdout), as curl -o')
+    .option('--no-progress', 'no progress line on a terminal while -o FILE receives a large (over 1 MiB) body');
   program.action(async (url: string | undefined, opts: RawRequestOptions) => {
     const [{ meResolver }, { retiredEventTypeHint }] = await Promise.all([
       import('../shortcuts/me.js'),

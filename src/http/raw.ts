@@ -11,6 +11,7 @@ import {
   parseHeaders,
   readData,
 } from './body.js';
+import { downloadProgress } from './download-progress.js';
 import { renderHead, writeBody, type OutputMode } from './output.js';
 import { pageParamFor, pages } from './paginate.js';
 import { fieldParams } from './fields.js';
@@ -52,6 +53,10 @@ export interface RawRequestOptions {
   strict?: boolean;
   fields?: string[];
   expand?: string[];
+  /** `-o FILE` (src/jq/hooks.ts swaps stdout for the file; here it only names the progress line). */
+  output?: string;
+  /** `--no-progress`: no progress line for a large `-o` download. */
+  progress?: boolean;
 }
 
 /** Levenshtein distance, for "did you mean" on mistyped commands. */
@@ -201,7 +206,18 @@ export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise
   };
 
   if (!pageParam) {
-    const response = await exchangeWithRetry(session, spec, retry);
+    const download =
+      opts.output !== undefined && opts.output !== '-' && opts.progress !== false
+        ? downloadProgress(ctx, opts.output)
+        : undefined;
+    let response: RetriedResponse;
+    try {
+      response = await exchangeWithRetry(session, spec, retry, undefined, download?.onBody);
+    } catch (error) {
+      download?.clear();
+      throw error;
+    }
+    download?.done();
     print(response, false);
     rate(response);
     fail(ctx, response, '', response.status === 400 ? opts.badRequestHint?.(built.body) : undefined);
