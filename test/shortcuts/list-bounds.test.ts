@@ -55,10 +55,13 @@ describe('posts: id and time bounds', () => {
     expect(sent.status).toBe(200);
   });
 
-  it('refuses a bad time before anything is sent', async () => {
+  it('refuses a bad time, or --watch with an upper bound, before anything is sent', async () => {
     const r = await h.run(['posts', 'XDevelopers', '--end-time', 'tomorrow']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("xcli: --end-time 'tomorrow': expected a date and time such as 2026-11-01T12:00:00Z\n");
+    const watch = await h.run(['posts', 'XDevelopers', '--watch', '--until-id', posts[0]!]);
+    expect(watch.code).toBe(2);
+    expect(watch.stderr).toContain('--watch looks for new posts');
     expect(h.newRequests()).toEqual([]);
   });
 
