@@ -1,13 +1,13 @@
 // `-o FILE`'s progress line (issue 19): on a terminal, for bodies over 1 MiB, bytes so far / total and
 // the rate, cut to the terminal's width, the final state left on the last line; nothing when stderr
 // is not a terminal, with --no-progress, or for a small body. The file always holds the exact bytes.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { testIO } from '../../src/io.js';
 import { displayWidth } from '../../src/terminal/width.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 import { runCli } from '../helpers/run-cli.js';
 import { useLocalApi } from './local-server.js';
 
@@ -17,11 +17,13 @@ const CHUNK = 64 * 1024;
 const BIG = Buffer.from(Array.from({ length: 3 * MiB }, (_, i) => (i * 7 + (i >> 10)) & 0xff));
 
 const api = useLocalApi();
+const cleanups = cleanupAfterEach();
 let env: Record<string, string>;
 let dir: string;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'xcli-o-'));
+  dir = cleanups.configDir();
+  mkdirSync(dir);
   env = await api.serve((req, res) => {
     if (req.url.startsWith('/small')) {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '11' });
@@ -44,7 +46,6 @@ beforeEach(async () => {
     more();
   });
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A clock that moves 10 ms each time it is read: rates are finite and nothing waits on real time. */
 function steppingClock(): () => number {
@@ -69,7 +70,7 @@ async function download(path: string, opts: { columns?: number; args?: string[];
 
 describe('-o FILE progress line', () => {
   it('known length: bytes of total (percent) and rate while it arrives, the final state stays', async () => {
-    const r = await download('/known', { columns: 120 });
+    const r = await download('/known', { columns: 250 });
     expect(r.code, r.err).toBe(0);
     expect(readFileSync(r.file).equals(BIG)).toBe(true);
     expect(r.out).toBe('');
@@ -125,7 +126,7 @@ describe('-o FILE progress line', () => {
 
   it('the built CLI: XCLI_FORCE_TTY=1 shows the line in a pipe, without it stderr stays empty', async () => {
     const file = join(dir, 'out.bin');
-    const forced = await runCli(['/known', '-o', file], { env: { ...env, XCLI_FORCE_TTY: '1', COLUMNS: '100' } });
+    const forced = await runCli(['/known', '-o', file], { env: { ...env, XCLI_FORCE_TTY: '1', COLUMNS: '250' } });
     expect(forced.code, forced.stderr).toBe(0);
     expect(readFileSync(file).equals(BIG)).toBe(true);
     expect(drawn(forced.stderr).at(-1)).toMatch(/^xcli: -o .*out\.bin: 3\.0 MiB in [\d.]+s/);
