@@ -561,6 +561,8 @@ export type MyListOptions = TimelineFlags & { which: MyList };
 export async function runMyList(ctx: Context, flags: MyListOptions): Promise<void> {
   const { which } = flags;
   const { path, fields, range } = MY_LISTS[which];
+  const bounded = which === 'timeline' || which === 'mentions';
+  if (bounded) timelineBounds(flags);
   await withSession(ctx, async (session) => {
     const me = seg(await myUserId(ctx, session));
     const query = {
@@ -569,8 +571,7 @@ export async function runMyList(ctx: Context, flags: MyListOptions): Promise<voi
       'user.fields': 'username,name',
       'media.fields': MEDIA_FIELDS,
     };
-    if (which === 'timeline' || which === 'mentions')
-      await timelineList(ctx, session, flags, `/2/users/${me}/${path}`, query, [range[0], range[1]]);
+    if (bounded) await timelineList(ctx, session, flags, `/2/users/${me}/${path}`, query, [range[0], range[1]]);
     else await list(ctx, session, flags, `/2/users/${me}/${path}`, query, [range[0], range[1]], 'posts');
   });
 }

@@ -4,9 +4,11 @@
 // max_results and pagination_token, so those two offer no bounds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addPost, AUTHENTICATED_USER_ID as ME, XDEVELOPERS_ID } from '../../src/sandbox/index.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 import { harness, type Harness } from './harness.js';
 
 let h: Harness;
+const cleanups = cleanupAfterEach();
 /** Posts of @XDevelopers, newest last. */
 const posts: string[] = [];
 
@@ -59,6 +61,10 @@ describe('posts: id and time bounds', () => {
     const r = await h.run(['posts', 'XDevelopers', '--end-time', 'tomorrow']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("xcli: --end-time 'tomorrow': expected a date and time such as 2026-11-01T12:00:00Z\n");
+    // Nor is the lookup of your own id spent on it (a fresh config: no id remembered).
+    const fresh = cleanups.configDir();
+    const timeline = await h.run(['timeline', '--start-time', 'yesterday'], { env: { XCLI_CONFIG_DIR: fresh } });
+    expect(timeline.code).toBe(2);
     const watch = await h.run(['posts', 'XDevelopers', '--watch', '--until-id', posts[0]!]);
     expect(watch.code).toBe(2);
     expect(watch.stderr).toContain('--watch looks for new posts');
