@@ -11,7 +11,6 @@ import {
   parseHeaders,
   readData,
 } from './body.js';
-import { downloadProgress } from './download-progress.js';
 import { renderHead, writeBody, type OutputMode } from './output.js';
 import { pageParamFor, pages } from './paginate.js';
 import { fieldParams } from './fields.js';
@@ -205,9 +204,10 @@ export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise
   };
 
   if (!pageParam) {
+    // Loaded only for a terminal: its width handling (string-width) costs a plain request ~40 ms.
     const download =
-      opts.output !== undefined && opts.output !== '-' && opts.progress !== false
-        ? downloadProgress(ctx, opts.output)
+      opts.output !== undefined && opts.output !== '-' && opts.progress !== false && ctx.io.isStderrTTY
+        ? (await import('./download-progress.js')).downloadProgress(ctx, opts.output)
         : undefined;
     let response: RetriedResponse;
     try {
