@@ -3,11 +3,8 @@
 // slow or dead app from piling up memory or stopping the server.
 import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { crcResponseToken } from './crc.js';
+import { judgeCrcAnswer, X_DEADLINE_MS } from './act-as-x.js';
 import type { HeaderValue, PassthroughCheck, WebhookResponseParts } from './handler.js';
-
-/** X retries a delivery that is not answered 200 within three seconds (AAA retry docs). */
-export const X_DEADLINE_MS = 3000;
 
 /**
  * Headers that belong to one connection, not to the message (RFC 9110 §7.6.1: Connection and the
@@ -211,8 +208,8 @@ export class Forwarder {
         check: { ok: false, problem, latencyMs: performance.now() - started },
       };
     }
-    const problem = crcAnswerProblem(answer, crcResponseToken(consumerSecret, token), this.slowMs);
-    const check: PassthroughCheck = { ok: problem === undefined, problem, latencyMs: answer.latencyMs };
+    const { problems } = judgeCrcAnswer(answer, consumerSecret, token, { slowMs: this.slowMs });
+    const check: PassthroughCheck = { ok: problems.length === 0, problem: problems[0]?.message, latencyMs: answer.latencyMs };
     if (answer.status >= 300 && answer.status < 400) {
       return {
         response: {
@@ -233,33 +230,6 @@ export class Forwarder {
       check,
     };
   }
-}
-
-/** What X would object to in a CRC answer; undefined when it passes. */
-export function crcAnswerProblem(answer: HttpAnswer, expectedToken: string, slowMs = X_DEADLINE_MS): string | undefined {
-  if (answer.status >= 300 && answer.status < 400) {
-    return `answered ${answer.status} (redirect${answer.headers.location ? ` to ${headerString(answer.headers.location)}` : ''}): a 3xx invalidates the webhook at once`;
-  }
-  if (answer.status !== 200) return `answered ${answer.status}, X expects 200`;
-  const type = headerString(answer.headers['content-type']) ?? '';
-  if (!/^application\/json\b/i.test(type)) return `content type is ${type || 'missing'}, X expects application/json`;
-  const tokenProblem = responseTokenProblem(answer.body, expectedToken);
-  if (tokenProblem) return tokenProblem;
-  if (answer.latencyMs > slowMs) return `took ${(answer.latencyMs / 1000).toFixed(1)} s, X waits ${slowMs / 1000} s`;
-  return undefined;
-}
-
-export function responseTokenProblem(body: Buffer, expectedToken: string): string | undefined {
-  let token: unknown;
-  try {
-    token = (JSON.parse(body.toString('utf8')) as { response_token?: unknown }).response_token;
-  } catch {
-    return 'the body is not JSON';
-  }
-  if (typeof token !== 'string') return 'the body has no response_token';
-  if (token !== expectedToken)
-    return 'wrong response_token: it must be sha256= + base64 HMAC-SHA256 of crc_token keyed with the consumer secret (not the OAuth2 client secret)';
-  return undefined;
 }
 
 /** The end-to-end headers of a request, as a proxy forwards them (names are node's lower case). */

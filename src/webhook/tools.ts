@@ -1,25 +1,28 @@
 // Offline tools: `crc`, `sign`, `verify`, `trigger`, `check`, and `replay-local`'s sender.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Context } from '../context.js';
 import { FailureError, NetworkError, UsageError } from '../errors.js';
 import { readAll } from '../io.js';
 import { consumerSecretOf } from './credentials.js';
 import { crcResponseToken, isTokenShaped } from './crc.js';
-import { describeNetworkError, responseTokenProblem, send, X_DEADLINE_MS, type HttpAnswer } from './forward.js';
+import { describeNetworkError, send, type HttpAnswer } from './forward.js';
+import {
+  crcChallengeUrl,
+  judgeCrcAnswer,
+  makeCrcChallenge,
+  signDelivery,
+  signedToken,
+  X_DEADLINE_MS,
+  type CrcProblemKind,
+} from './act-as-x.js';
 import { applyOverride, freshSample, sampleBody, sampleTypes } from './samples.js';
-import { checkSignature, SIGNATURE_HEADER, signBody } from './signature.js';
+import { checkSignature, signBody } from './signature.js';
 import { parseHttpUrl } from './manage.js';
 import { jsonMs } from './render.js';
 import { announcedServerUrl } from './serve.js';
 import { proxyFor } from '../http/dispatcher.js';
 import { sendThroughProxy } from '../http/transport.js';
-
-/**
- * The headers of X's deliveries, byte for byte (as the sandbox sends them): apps that compare the
- * content type exactly, as Twitter's own webhook helper does, ignore anything else.
- */
-const X_DELIVERY_HEADERS = { 'content-type': 'application/json', 'user-agent': '' };
 
 export async function runCrc(ctx: Context, token: string, app?: string): Promise<void> {
   if (!isTokenShaped(token))
@@ -59,7 +62,7 @@ export function defaultTarget(ctx: Context): string {
   return announcedServerUrl(ctx);
 }
 
-/** POSTs a body signed with the consumer secret, with X's headers (`headers` replaces some: a logged delivery's own). */
+/** POSTs a body signed with the consumer secret, with X's headers (`headers`, a logged delivery's own content type and user agent, replace X's). */
 export async function postSigned(
   url: URL,
   body: Buffer,
@@ -69,13 +72,7 @@ export async function postSigned(
   via = send,
 ): Promise<HttpAnswer> {
   try {
-    return await via(
-      url,
-      'POST',
-      { ...X_DELIVERY_HEADERS, ...headers, [SIGNATURE_HEADER]: signBody(secret, body) },
-      body,
-      timeoutMs,
-    );
+    return await via(url, 'POST', { ...signDelivery(body, secret), ...headers }, body, timeoutMs);
   } catch (error) {
     throw new NetworkError(describeNetworkError(error, url, timeoutMs), { cause: error });
   }
@@ -150,14 +147,10 @@ export async function runCheck(
   const sendAsX: typeof send = (u, ...rest) => (proxyFor(ctx.env, u) ? sendThroughProxy(ctx.env, u, ...rest) : send(u, ...rest));
   const secret = await consumerSecretOf(ctx, options.app);
   const checks: CheckResult[] = [];
-  // Like X: base64 of a UUID as the token, base64url of a millisecond time as the nonce.
-  const token = Buffer.from(randomUUID()).toString('base64');
-  const crcUrl = new URL(url.href);
-  crcUrl.searchParams.set('crc_token', token);
-  crcUrl.searchParams.set('nonce', Buffer.from(String(Date.now())).toString('base64url'));
+  const challenge = makeCrcChallenge(Date.now());
   let answer: HttpAnswer | undefined;
   try {
-    answer = await sendAsX(crcUrl, 'GET', { 'user-agent': '' }, undefined, 10_000);
+    answer = await sendAsX(crcChallengeUrl(url, challenge), 'GET', { 'user-agent': '' }, undefined, 10_000);
   } catch (error) {
     checks.push({
       name: 'CRC answered',
@@ -167,39 +160,32 @@ export async function runCheck(
     });
   }
   if (answer) {
-    const redirected = answer.status >= 300 && answer.status < 400;
-    checks.push({
-      name: 'no redirect',
-      ok: !redirected,
-      failure: 'redirected',
-      detail: redirected
-        ? `${answer.status} to ${String(answer.headers.location ?? '?')}: a 3xx invalidates the webhook at once`
-        : undefined,
+    const { problems } = judgeCrcAnswer(answer, secret, challenge.token);
+    const about = (...kinds: CrcProblemKind[]) => problems.find((p) => kinds.includes(p.kind))?.message;
+    const check = (name: string, failure: string, detail: string | undefined): CheckResult => ({
+      name,
+      ok: detail === undefined,
+      failure,
+      detail,
     });
+    // X reads the type and the body of a 200 answer only: on any other status those checks fail too.
+    const unread = answer.status === 200 ? undefined : `X reads only a 200 answer, this was ${answer.status}`;
+    checks.push(check('no redirect', 'redirected', about('redirect')));
+    checks.push(check('status 200', 'status not 200', about('status') ?? unread));
+    checks.push(check('content type application/json', 'content type not application/json', about('content-type') ?? unread));
+    checks.push(
+      check(
+        'response_token correct',
+        'response_token missing or wrong',
+        about('not-json', 'no-response-token', 'wrong-token') ?? unread,
+      ),
+    );
     checks.push({
-      name: 'status 200',
-      ok: answer.status === 200,
-      failure: 'status not 200',
-      detail: answer.status === 200 ? undefined : `got ${answer.status}`,
-    });
-    const type = String(answer.headers['content-type'] ?? '');
-    checks.push({
-      name: 'content type application/json',
-      ok: /^application\/json\b/i.test(type),
-      failure: 'content type not application/json',
-      detail: /^application\/json\b/i.test(type) ? undefined : `got ${type || 'none'}`,
-    });
-    const tokenProblem = responseTokenProblem(answer.body, crcResponseToken(secret, token));
-    checks.push({
-      name: 'response_token correct',
-      ok: tokenProblem === undefined,
-      failure: 'response_token missing or wrong',
-      detail: tokenProblem,
-    });
-    checks.push({
-      name: `answered within ${X_DEADLINE_MS / 1000} s`,
-      ok: answer.latencyMs < X_DEADLINE_MS,
-      failure: `answered too late for X (over ${X_DEADLINE_MS / 1000} s)`,
+      ...check(
+        `answered within ${X_DEADLINE_MS / 1000} s`,
+        `answered too late for X (over ${X_DEADLINE_MS / 1000} s)`,
+        about('slow'),
+      ),
       detail: `${Math.round(answer.latencyMs)} ms`,
       latencyMs: jsonMs(answer.latencyMs),
     });
@@ -257,7 +243,7 @@ async function probeOracle(url: URL, secret: string, via = send): Promise<CheckR
   try {
     const answer = await via(probe, 'GET', { 'user-agent': '' }, undefined, 10_000);
     if (answer.status !== 200) return { name: 'refuses tokens that are not token-shaped', ok: true };
-    if (responseTokenProblem(answer.body, crcResponseToken(secret, forged)) !== undefined)
+    if (!signedToken(answer, secret, forged))
       return {
         name: 'does not sign tokens that are not token-shaped',
         ok: true,
