@@ -9,7 +9,8 @@ import { eventTypeFilter } from './classify.js';
 import type { DedupeStore } from './dedupe.js';
 import { consumerSecretOf, ngrokAuthtokenOf, otherSecretsOf } from './credentials.js';
 import { crcChallengeUrl, judgeCrcAnswer, makeCrcChallenge } from './act-as-x.js';
-import { describeNetworkError, send } from './forward.js';
+import { describeExchangeError, exchange } from '../net/exchange.js';
+import { ANSWER_KEPT_BYTES } from './forward.js';
 import { checkWebhookUrl, deleteWebhook, registerUrl, validateWebhook } from './manage.js';
 import { liveStatusFor } from './live-status.js';
 import { createRenderer, describeWriteError } from './render.js';
@@ -290,11 +291,16 @@ async function selfCheck(url: string, secret: string, emit: (e: ServerEvent) => 
   const challenge = makeCrcChallenge(Date.now());
   const target = crcChallengeUrl(url, challenge);
   try {
-    const answer = await send(target, 'GET', { 'user-agent': 'xcli-selfcheck' }, undefined, 10_000);
+    const answer = await exchange(target, {
+      method: 'GET',
+      headers: { 'user-agent': 'xcli-selfcheck' },
+      timeoutMs: 10_000,
+      keepBytes: ANSWER_KEPT_BYTES,
+    });
     const { problems } = judgeCrcAnswer(answer, secret, challenge.token);
     emit({ type: 'selfcheck', url, ok: problems.length === 0, latencyMs: answer.latencyMs, problem: problems[0]?.message });
   } catch (error) {
-    emit({ type: 'selfcheck', url, ok: false, problem: describeNetworkError(error, target, 10_000) });
+    emit({ type: 'selfcheck', url, ok: false, problem: describeExchangeError(error, target, 10_000) });
   }
 }
 

@@ -6,7 +6,8 @@ import { FailureError, NetworkError, UsageError } from '../errors.js';
 import { readAll } from '../io.js';
 import { consumerSecretOf } from './credentials.js';
 import { crcResponseToken, isTokenShaped } from './crc.js';
-import { describeNetworkError, send, type HttpAnswer } from './forward.js';
+import { describeExchangeError, exchange, type Exchange } from '../net/exchange.js';
+import { ANSWER_KEPT_BYTES } from './forward.js';
 import {
   crcChallengeUrl,
   judgeCrcAnswer,
@@ -21,8 +22,8 @@ import { checkSignature, signBody } from './signature.js';
 import { parseHttpUrl } from './manage.js';
 import { jsonMs } from './render.js';
 import { announcedServerUrl } from './serve.js';
-import { proxyFor } from '../http/dispatcher.js';
-import { sendThroughProxy } from '../http/transport.js';
+import { dispatcherForX, proxyFor } from '../net/dispatcher.js';
+import type { Dispatcher } from 'undici';
 
 export async function runCrc(ctx: Context, token: string, app?: string): Promise<void> {
   if (!isTokenShaped(token))
@@ -62,19 +63,29 @@ export function defaultTarget(ctx: Context): string {
   return announcedServerUrl(ctx);
 }
 
-/** POSTs a body signed with the consumer secret, with X's headers (`headers`, a logged delivery's own content type and user agent, replace X's). */
+/**
+ * POSTs a body signed with the consumer secret, with X's headers (`headers`, a logged delivery's own
+ * content type and user agent, replace X's), through `dispatcher` when given (a proxy).
+ */
 export async function postSigned(
   url: URL,
   body: Buffer,
   secret: string,
   headers: Record<string, string> = {},
   timeoutMs = 10_000,
-  via = send,
-): Promise<HttpAnswer> {
+  dispatcher?: Dispatcher,
+): Promise<Exchange> {
   try {
-    return await via(url, 'POST', { ...signDelivery(body, secret), ...headers }, body, timeoutMs);
+    return await exchange(url, {
+      method: 'POST',
+      headers: { ...signDelivery(body, secret), ...headers },
+      body,
+      timeoutMs,
+      keepBytes: ANSWER_KEPT_BYTES,
+      dispatcher,
+    });
   } catch (error) {
-    throw new NetworkError(describeNetworkError(error, url, timeoutMs), { cause: error });
+    throw new NetworkError(describeExchangeError(error, url, timeoutMs), { cause: error });
   }
 }
 
@@ -144,19 +155,21 @@ export async function runCheck(
 ): Promise<void> {
   const url = parseHttpUrl(target);
   // Acting as X toward a public URL: through HTTPS_PROXY/HTTP_PROXY when one applies, as X calls are.
-  const sendAsX: typeof send = (u, ...rest) => (proxyFor(ctx.env, u) ? sendThroughProxy(ctx.env, u, ...rest) : send(u, ...rest));
+  const dispatcher = proxyFor(ctx.env, url) ? await dispatcherForX(ctx.env) : undefined;
+  const getAsX = (u: URL): Promise<Exchange> =>
+    exchange(u, { method: 'GET', headers: { 'user-agent': '' }, timeoutMs: 10_000, keepBytes: ANSWER_KEPT_BYTES, dispatcher });
   const secret = await consumerSecretOf(ctx, options.app);
   const checks: CheckResult[] = [];
   const challenge = makeCrcChallenge(Date.now());
-  let answer: HttpAnswer | undefined;
+  let answer: Exchange | undefined;
   try {
-    answer = await sendAsX(crcChallengeUrl(url, challenge), 'GET', { 'user-agent': '' }, undefined, 10_000);
+    answer = await getAsX(crcChallengeUrl(url, challenge));
   } catch (error) {
     checks.push({
       name: 'CRC answered',
       ok: false,
       failure: 'CRC not answered',
-      detail: describeNetworkError(error, url, 10_000),
+      detail: describeExchangeError(error, url, 10_000),
     });
   }
   if (answer) {
@@ -190,13 +203,13 @@ export async function runCheck(
       latencyMs: jsonMs(answer.latencyMs),
     });
   }
-  const refusal = await probeOracle(url, secret, sendAsX);
+  const refusal = await probeOracle(url, secret, getAsX);
   if (refusal) checks.push(refusal);
   if (options.event) {
     const sample = freshSample(options.event);
     if (!sample) throw new UsageError(`unknown event type '${options.event}'; known: ${sampleTypes().join(', ')}`);
     try {
-      const posted = await postSigned(url, sampleBody(sample), secret, {}, undefined, sendAsX);
+      const posted = await postSigned(url, sampleBody(sample), secret, {}, undefined, dispatcher);
       checks.push({
         name: `signed ${options.event} event answered 200`,
         ok: posted.status === 200,
@@ -236,12 +249,12 @@ export async function runCheck(
  * A good server does not sign JSON-looking tokens (the CRC endpoint would be a signing oracle).
  * Advisory. Only an answer that carries the HMAC of the probe counts as signing it.
  */
-async function probeOracle(url: URL, secret: string, via = send): Promise<CheckResult | undefined> {
+async function probeOracle(url: URL, secret: string, get: (u: URL) => Promise<Exchange>): Promise<CheckResult | undefined> {
   const probe = new URL(url.href);
   const forged = `{"forged":"${randomBytes(4).toString('hex')}"}`;
   probe.searchParams.set('crc_token', forged);
   try {
-    const answer = await via(probe, 'GET', { 'user-agent': '' }, undefined, 10_000);
+    const answer = await get(probe);
     if (answer.status !== 200) return { name: 'refuses tokens that are not token-shaped', ok: true };
     if (!signedToken(answer, secret, forged))
       return {
