@@ -1,6 +1,6 @@
 // The layering of xcli, checked in CI (`npm run lint:deps`). docs/architecture.md explains it.
 //   bin → cli/program → commands/ → area modules (webhook, sandbox, activity, media, shortcuts, mcp,
-//   completion) → http/, auth/ → net/ (the wire: dispatcher, exchange) → context, io, errors, paths,
+//   completion) → http/ → auth/ → net/ (the wire: dispatcher, exchange) → context, io, errors, paths,
 //   startup/external, version.
 // A lower layer never imports a higher one; the sandbox's emulator imports no CLI code.
 const AREAS = '^src/(webhook|sandbox|activity|media|shortcuts|mcp|completion)/';
@@ -23,6 +23,13 @@ module.exports = {
       comment: 'the request pipeline and credentials serve every area and know none of them',
       from: { path: '^src/(http|auth)/' },
       to: { path: AREAS },
+    },
+    {
+      name: 'auth-below-http',
+      severity: 'error',
+      comment: 'the request pipeline uses the credentials, never the reverse: OAuth2 token calls go through src/net/',
+      from: { path: '^src/auth/' },
+      to: { path: '^src/http/' },
     },
     {
       name: 'net-below-http-and-auth',

@@ -9,7 +9,7 @@ import { proxyFor, redactedProxy } from '../net/dispatcher.js';
 import { limitScope, rateLimitLine, rememberLimit, seenLimit } from './rate-limits.js';
 import { Redactor } from './redact.js';
 import type { AuthKind } from './route-types.js';
-import { send, sendStreaming, type OutgoingRequest, type ResponseHead, type SendOptions } from './transport.js';
+import { send, sendStreaming, type OutgoingRequest, type ResponseHead, type SendOptions } from '../net/transport.js';
 import type { GlobalOptions } from './types.js';
 import { resolveRequest, type ResolvedRequest } from './url.js';
 

@@ -1,4 +1,5 @@
-// The one place requests leave xcli: `send` through the dispatcher for X (dispatcher.ts).
+// The one place requests to X leave xcli (API calls, streams, OAuth2 token calls): `send` through the
+// dispatcher for X (dispatcher.ts). Below both http/ and auth/, so the credentials need no request pipeline.
 // Every response body is either read to the end or destroyed, so no connection leaks.
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -7,7 +8,7 @@ import request from 'undici/lib/api/api-request.js';
 import type { Env } from '../io.js';
 import { NetworkError } from '../errors.js';
 import type { Dispatcher } from 'undici';
-import { dispatcherForX, proxyFor, redactedProxy } from '../net/dispatcher.js';
+import { dispatcherForX, proxyFor, redactedProxy } from './dispatcher.js';
 
 /** A fully built request: what goes on the wire, nothing left to decide. */
 export interface OutgoingRequest {
