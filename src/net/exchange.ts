@@ -142,11 +142,16 @@ function codeOf(error: unknown): string {
 
 /** The failure in words, naming the host: `connection refused by 127.0.0.1:3000 (is your app running?)`. */
 export function describeExchangeError(error: unknown, url: URL, timeoutMs: number): string {
+  const cause = error instanceof ExchangeError ? error.cause : error;
   const code = error instanceof ExchangeError ? error.code : codeOf(error);
+  return describeExchangeFailure(code, url, timeoutMs, cause instanceof Error ? cause.message : code);
+}
+
+/** A failure code (`timeout`, `ECONNREFUSED`…) in words; `message` says an unknown one. */
+export function describeExchangeFailure(code: string, url: URL, timeoutMs: number, message = code): string {
   if (code === 'ECONNREFUSED') return `connection refused by ${url.host} (is your app running?)`;
   if (code === 'timeout' || code === 'ETIMEDOUT') return `no answer from ${url.host} within ${timeoutMs / 1000} s`;
   if (code === 'ECONNRESET') return `${url.host} closed the connection`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve ${url.hostname}`;
-  const cause = error instanceof ExchangeError ? error.cause : error;
-  return `${url.host}: ${cause instanceof Error ? cause.message : code}`;
+  return `${url.host}: ${message}`;
 }

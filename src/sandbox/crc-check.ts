@@ -1,5 +1,6 @@
 // X's side of the CRC: GET <url>?crc_token=…&nonce=…, judged as X judges it (src/webhook/act-as-x.ts).
 import { crcChallengeUrl, judgeCrcAnswer, makeCrcChallenge } from '../webhook/act-as-x.js';
+import { describeExchangeFailure } from '../net/exchange.js';
 import { send } from './outbound.js';
 
 export interface CrcResult {
@@ -16,13 +17,11 @@ export interface CrcResult {
 
 export async function runCrc(webhookUrl: string, consumerSecret: string, timeoutMs: number): Promise<CrcResult> {
   const challenge = makeCrcChallenge(Date.now());
-  const res = await send(crcChallengeUrl(webhookUrl, challenge).toString(), { method: 'GET', timeoutMs });
+  const url = crcChallengeUrl(webhookUrl, challenge);
+  const res = await send(url.href, { method: 'GET', timeoutMs });
   const answer =
     res.status === undefined
-      ? {
-          failure: res.error === 'timeout' ? `no answer within ${timeoutMs} ms` : `connection failed (${res.error})`,
-          latencyMs: res.latencyMs,
-        }
+      ? { failure: describeExchangeFailure(res.error ?? 'no answer', url, timeoutMs), latencyMs: res.latencyMs }
       : { status: res.status, headers: res.headers, body: res.body, latencyMs: res.latencyMs };
   // The sandbox's own timeout is its deadline: a slow answer within it passes, as it always did.
   const judged = judgeCrcAnswer(answer, consumerSecret, challenge.token, { slowMs: timeoutMs });

@@ -3,7 +3,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatcherForX } from '../../src/net/dispatcher.js';
-import { describeExchangeError, exchange, ExchangeError } from '../../src/net/exchange.js';
+import { describeExchangeError, describeExchangeFailure, exchange, ExchangeError } from '../../src/net/exchange.js';
 import { startProxy, type LocalProxy } from '../http/local-proxy.js';
 import { startApp, type TestApp } from '../webhook/helpers.js';
 
@@ -88,6 +88,9 @@ describe('exchange', () => {
     const late = await failure(exchange(url, { method: 'GET', timeoutMs: 50, fresh: true }));
     expect(late.code).toBe('timeout');
     expect(describeExchangeError(late, url, 50)).toBe(`no answer from ${url.host} within 0.05 s`);
+    // The sandbox keeps codes, not errors: the same words from the code.
+    expect(describeExchangeFailure('timeout', url, 50)).toBe(`no answer from ${url.host} within 0.05 s`);
+    expect(describeExchangeFailure('EHOSTUNREACH', url, 50)).toBe(`${url.host}: EHOSTUNREACH`);
   });
 
   it('goes through a dispatcher (a proxy) when given one, with the same answer and failure shapes', async () => {
