@@ -38,7 +38,11 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** Streams have no body timeout: the stall watchdog in stream.ts replaces it. */
   streaming?: boolean;
+  /** Called after each chunk of a body read whole, with the bytes so far (`-o`'s progress line). */
+  onBody?: BodyObserver;
 }
+
+export type BodyObserver = (received: number, head: ResponseHead) => void;
 
 /** Milliseconds to wait for response headers (and between body chunks); `XCLI_HTTP_TIMEOUT_MS` overrides. */
 function requestTimeoutMs(env: Env): number {
@@ -76,7 +80,12 @@ export async function send(env: Env, req: OutgoingRequest, options: SendOptions 
   const response = await sendStreaming(env, req, options);
   try {
     const chunks: Buffer[] = [];
-    for await (const chunk of response.body) chunks.push(chunk as Buffer);
+    let received = 0;
+    for await (const chunk of response.body) {
+      chunks.push(chunk as Buffer);
+      received += (chunk as Buffer).length;
+      options.onBody?.(received, response);
+    }
     return { ...response, body: Buffer.concat(chunks) };
   } catch (error) {
     response.body.destroy();
