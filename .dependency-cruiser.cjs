@@ -1,6 +1,7 @@
 // The layering of xcli, checked in CI (`npm run lint:deps`). docs/architecture.md explains it.
 //   bin → cli/program → commands/ → area modules (webhook, sandbox, activity, media, shortcuts, mcp,
-//   completion) → http/, auth/ → context, io, errors, paths, startup/external, version.
+//   completion) → http/ → auth/ → net/ (the wire: dispatcher, exchange) → context, io, errors, paths,
+//   startup/external, version.
 // A lower layer never imports a higher one; the sandbox's emulator imports no CLI code.
 const AREAS = '^src/(webhook|sandbox|activity|media|shortcuts|mcp|completion)/';
 const BASE = '^src/(api-options|context|io|errors|paths|version|terminal-text)[.]ts$|^src/startup/external[.]ts$';
@@ -22,6 +23,20 @@ module.exports = {
       comment: 'the request pipeline and credentials serve every area and know none of them',
       from: { path: '^src/(http|auth)/' },
       to: { path: AREAS },
+    },
+    {
+      name: 'auth-below-http',
+      severity: 'error',
+      comment: 'the request pipeline uses the credentials, never the reverse: OAuth2 token calls go through src/net/',
+      from: { path: '^src/auth/' },
+      to: { path: '^src/http/' },
+    },
+    {
+      name: 'net-below-http-and-auth',
+      severity: 'error',
+      comment: 'the wire (dispatcher, exchange helper) serves the request pipeline, credentials and every area, and knows none of them',
+      from: { path: '^src/net/' },
+      to: { path: '^src/', pathNot: `^src/net/|${BASE}` },
     },
     {
       name: 'base-below-everything',

@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 import { formatBytes } from '../terminal/bytes.js';
 import { statusLine } from '../terminal/status.js';
 import { displayWidth, truncate } from '../terminal/width.js';
-import type { BodyObserver } from './transport.js';
+import type { BodyObserver } from '../net/transport.js';
 
 /** Bodies up to this size get no line. */
 export const PROGRESS_THRESHOLD = 1024 * 1024;

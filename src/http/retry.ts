@@ -6,7 +6,7 @@ import type { Env } from '../io.js';
 import { NetworkError } from '../errors.js';
 import { problemSummary, problemType } from './problem.js';
 import { exchange, type ApiSession, type RequestSpec } from './session.js';
-import { neverReachedServer, type BodyObserver, type ResponseHead } from './transport.js';
+import { neverReachedServer, type BodyObserver, type ResponseHead } from '../net/transport.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */

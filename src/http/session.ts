@@ -5,7 +5,7 @@ import { resolveApp, secretsOf } from '../auth/resolve.js';
 import type { ResolvedApp } from '../auth/types.js';
 import type { Context } from '../context.js';
 import { chooseAuth, type AuthChoice } from './auth-choice.js';
-import { proxyFor, redactedProxy } from './dispatcher.js';
+import { proxyFor, redactedProxy } from '../net/dispatcher.js';
 import { limitScope, rateLimitLine, rememberLimit, seenLimit } from './rate-limits.js';
 import { Redactor } from './redact.js';
 import type { AuthKind } from './route-types.js';
@@ -16,7 +16,7 @@ import {
   type OutgoingRequest,
   type ResponseHead,
   type SendOptions,
-} from './transport.js';
+} from '../net/transport.js';
 import type { GlobalOptions } from './types.js';
 import { resolveRequest, type ResolvedRequest } from './url.js';
 

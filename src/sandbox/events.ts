@@ -2,7 +2,7 @@
 // with X's retry schedule, duplicates and shuffling on demand, CRC re-validation, replay jobs.
 import type { ActivityInput } from './activity-input.js';
 import { randomBytes } from 'node:crypto';
-import { signBody, SIGNATURE_HEADER } from '../webhook/signature.js';
+import { signDelivery } from '../webhook/act-as-x.js';
 import { accountActivityPayloads } from './account-activity-payloads.js';
 import { runCrc, type CrcResult } from './crc-check.js';
 import { send } from './outbound.js';
@@ -187,7 +187,7 @@ export class DeliveryEngine implements EventEngine {
     const at = this.options.now();
     const res = await send(webhook.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(this.options.consumerSecret, delivery.body) },
+      headers: signDelivery(delivery.body, this.options.consumerSecret),
       body: delivery.body,
       timeoutMs: this.options.timeoutMs,
     });
