@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addPost, createState, edges, generateCredentials, XDEVELOPERS_ID } from '../../src/sandbox/index.js';
-import { readStateFile, writeStateFile } from '../../src/sandbox/persist.js';
+import { addPost, createState, edges, generateCredentials, XDEVELOPERS_ID } from '../../src/sandbox/emulator/index.js';
+import { readStateFile, writeStateFile } from '../../src/sandbox/emulator/persist.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -15,7 +15,7 @@ describe('sandbox state file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'xcli-sandbox-state-'));
     dirs.push(dir);
     const file = join(dir, 'state.json');
-    const state = createState();
+    const state = createState(Date.now());
     const credentials = generateCredentials();
     const post = addPost(state, { author_id: XDEVELOPERS_ID, text: 'kept' });
     edges(state.likes, state.authenticatedUserId).add(post.id);

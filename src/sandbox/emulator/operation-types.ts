@@ -1,4 +1,4 @@
-// The shape of src/sandbox/operations.generated.ts: what X's OpenAPI says an operation takes.
+// The shape of src/sandbox/emulator/operations.generated.ts: what X's OpenAPI says an operation takes.
 
 export interface OperationParam {
   name: string;

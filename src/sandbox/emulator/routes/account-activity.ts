@@ -4,7 +4,7 @@ import { invalidRequest, refused } from '../problems.js';
 import type { RouteModule } from '../app.js';
 import type { SandboxRequest, SandboxResponse } from '../router.js';
 import { changing } from './activity.js';
-import { edges, type SandboxState } from '../state.js';
+import { edges, type SandboxState } from '../store.js';
 
 /** Pay-Per-Use: 3 unique subscribed users per app (docs.x.com/x-api/account-activity/introduction). */
 export const ACCOUNT_ACTIVITY_LIMIT = 3;

@@ -1,5 +1,5 @@
 // Request validation as X does it, compiled with ajv from X's OpenAPI description
-// (src/sandbox/operations.generated.ts): query and path parameters, and JSON bodies, answered with
+// (src/sandbox/emulator/operations.generated.ts): query and path parameters, and JSON bodies, answered with
 // X's 400 `invalid-request` problem and its messages.
 //
 // X's description (2.167) spells post fields and expansions the new way (`post.fields`,
@@ -8,7 +8,7 @@
 // API's. The `*.fields` enums also leave out some properties of their objects (`author_id`), which X
 // accepts: the allowed values are the enum plus the object schema's properties.
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { importExternal } from '../startup/external.js';
+import { importExternal } from '../../startup/external.js';
 import type { OperationParam, OperationSpec } from './operation-types.js';
 import { COMPONENT_SCHEMAS, FIELD_OBJECT_PROPERTIES, OPERATIONS } from './operations.generated.js';
 import { invalidRequest, problem } from './problems.js';

@@ -2,8 +2,8 @@
 import type { SandboxApp } from '../app.js';
 import { notFound, problem } from '../problems.js';
 import type { SandboxRequest, SandboxResponse } from '../router.js';
-import { byNewest, edges, nextId, type SandboxList, type SandboxState } from '../state.js';
-import { page, postsPage, userView } from '../views.js';
+import { byNewest, edges, nextId, type SandboxList, type SandboxState } from '../store.js';
+import { page, postsPage, userView, type World } from '../views.js';
 import { actingUser, isResponse } from './users.js';
 
 type Obj = Record<string, unknown>;
@@ -20,10 +20,10 @@ function listView(state: SandboxState, list: SandboxList, query: URLSearchParams
   return Object.fromEntries(Object.entries(full).filter(([k]) => wanted.includes(k)));
 }
 
-function listIncludes(state: SandboxState, lists: SandboxList[], query: URLSearchParams): Obj | undefined {
+function listIncludes(app: World, lists: SandboxList[], query: URLSearchParams): Obj | undefined {
   if (!(query.get('expansions') ?? '').split(',').includes('owner_id')) return undefined;
-  const owners = [...new Set(lists.map((l) => l.owner_id))].map((id) => state.users.get(id)).filter((u) => !!u);
-  return owners.length ? { users: owners.map((u) => userView(state, u, query)) } : undefined;
+  const owners = [...new Set(lists.map((l) => l.owner_id))].map((id) => app.state.users.get(id)).filter((u) => !!u);
+  return owners.length ? { users: owners.map((u) => userView(app, u, query)) } : undefined;
 }
 
 function forbidden(detail: string): SandboxResponse {
@@ -61,7 +61,7 @@ export function registerListRoutes(app: SandboxApp): void {
   app.route('GET', '/2/lists/:id', (req) => {
     const list = state.lists.get(req.params.id!);
     if (!list) return notFound('list', 'id', req.params.id!);
-    const includes = listIncludes(state, [list], req.query);
+    const includes = listIncludes(app, [list], req.query);
     return { status: 200, json: { data: listView(state, list, req.query), ...(includes ? { includes } : {}) } };
   });
 
@@ -111,7 +111,7 @@ export function registerListRoutes(app: SandboxApp): void {
       .filter((u) => !!u)
       .reverse();
     return page(members, req.query, { tokenParams: ['pagination_token'], min: 1, max: 100, default: 100 }, (u) =>
-      userView(state, u, req.query),
+      userView(app, u, req.query),
     );
   });
 
@@ -119,7 +119,7 @@ export function registerListRoutes(app: SandboxApp): void {
     const list = state.lists.get(req.params.id!);
     if (!list) return notFound('list', 'id', req.params.id!);
     const posts = [...state.posts.values()].filter((p) => list.member_ids.includes(p.author_id)).sort(byNewest);
-    return postsPage(state, posts, req.query, { tokenParams: ['pagination_token'], min: 1, max: 100, default: 100 });
+    return postsPage(app, posts, req.query, { tokenParams: ['pagination_token'], min: 1, max: 100, default: 100 });
   });
 
   app.route('GET', '/2/users/:id/owned_lists', (req) => {
@@ -133,7 +133,7 @@ export function registerListRoutes(app: SandboxApp): void {
       shown.push(l);
       return listView(state, l, req.query);
     });
-    const includes = listIncludes(state, shown, req.query);
+    const includes = listIncludes(app, shown, req.query);
     if (includes && res.status === 200) (res.json as Obj).includes = includes;
     return res;
   });

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { loadHttpServer, loadMcpServer, loadTypes, loadZod } from '../../mcp/sdk.js';
+import { loadHttpServer, loadMcpServer, loadTypes, loadZod } from '../../../mcp/sdk.js';
 import type { SandboxApp } from '../app.js';
 import type { SandboxRequest, SandboxResponse } from '../router.js';
 

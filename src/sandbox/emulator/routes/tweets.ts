@@ -17,7 +17,7 @@ import {
   type NewPost,
   type SandboxPost,
   type SandboxState,
-} from '../state.js';
+} from '../store.js';
 import { page, postIncludes, postsPage, postView, userView } from '../views.js';
 import { actingUser, isResponse } from './users.js';
 
@@ -42,14 +42,15 @@ interface CreatePostBody {
 }
 
 /** Makes the events X makes for a new post: post.create, and reply/quote/mention for the users they reach. */
-export function emitPostEvents(state: SandboxState, post: SandboxPost): void {
+export function emitPostEvents(app: SandboxApp, post: SandboxPost): void {
+  const { state } = app;
   const author = state.users.get(post.author_id);
   const payload = publicPost(post);
   const includes = author ? { users: [publicUser(author)] } : undefined;
-  emitActivity(state, 'post.create', { userId: post.author_id, payload, includes, text: post.text });
+  emitActivity(app, 'post.create', { userId: post.author_id, payload, includes, text: post.text });
   const notify = (eventType: string, userId: string | undefined) => {
     if (userId && userId !== post.author_id)
-      emitActivity(state, eventType, { userId, actorId: post.author_id, payload, includes, text: post.text });
+      emitActivity(app, eventType, { userId, actorId: post.author_id, payload, includes, text: post.text });
   };
   for (const ref of post.referenced_tweets ?? []) {
     const target = state.posts.get(ref.id)?.author_id;
@@ -60,11 +61,11 @@ export function emitPostEvents(state: SandboxState, post: SandboxPost): void {
   const matching = [...state.streamRules.values()]
     .filter((r) => compileQuery(state, r.value)(post))
     .map((r) => ({ id: r.id, tag: r.tag ?? '' }));
-  for (const stream of state.streams) {
+  for (const stream of app.streams.connections) {
     if (stream.kind === 'activity' || (stream.kind === 'search' && !matching.length)) continue;
-    const includes = postIncludes(state, [post], stream.query);
+    const includes = postIncludes(app, [post], stream.query);
     stream.send({
-      data: postView(state, post, stream.query),
+      data: postView(app, post, stream.query),
       ...(includes ? { includes } : {}),
       ...(stream.kind === 'search' ? { matching_rules: matching } : {}),
     });
@@ -73,9 +74,9 @@ export function emitPostEvents(state: SandboxState, post: SandboxPost): void {
   // Filtered-stream webhooks get the stream's record, shaped by the fields they were linked with.
   for (const [webhookId, link] of state.streamWebhooks) {
     const query = new URLSearchParams(link.fields.join('&'));
-    const includes = postIncludes(state, [post], query);
-    const body = { data: postView(state, post, query), ...(includes ? { includes } : {}), matching_rules: matching };
-    state.engine?.deliver(webhookId, JSON.stringify(body), { kind: 'filtered_stream', eventType: 'filtered_stream' });
+    const includes = postIncludes(app, [post], query);
+    const body = { data: postView(app, post, query), ...(includes ? { includes } : {}), matching_rules: matching };
+    app.engine.deliver(webhookId, JSON.stringify(body), { kind: 'filtered_stream', eventType: 'filtered_stream' });
   }
 }
 
@@ -136,8 +137,8 @@ export function registerTweetRoutes(app: SandboxApp): void {
       });
     const post = state.posts.get(id);
     if (!post) return notFound('tweet', 'id', id);
-    const includes = postIncludes(state, [post], req.query);
-    return { status: 200, json: { data: postView(state, post, req.query), ...(includes ? { includes } : {}) } };
+    const includes = postIncludes(app, [post], req.query);
+    return { status: 200, json: { data: postView(app, post, req.query), ...(includes ? { includes } : {}) } };
   });
 
   app.route('GET', '/2/tweets', (req) => {
@@ -153,11 +154,11 @@ export function registerTweetRoutes(app: SandboxApp): void {
       });
     const found = ids.map((id) => state.posts.get(id)).filter((p): p is SandboxPost => !!p);
     const errors = ids.filter((id) => !state.posts.has(id)).map((id) => notFoundItem('tweet', 'ids', id));
-    const includes = postIncludes(state, found, req.query);
+    const includes = postIncludes(app, found, req.query);
     return {
       status: 200,
       json: {
-        ...(found.length ? { data: found.map((p) => postView(state, p, req.query)) } : {}),
+        ...(found.length ? { data: found.map((p) => postView(app, p, req.query)) } : {}),
         ...(includes ? { includes } : {}),
         ...(errors.length ? { errors } : {}),
       },
@@ -173,7 +174,7 @@ export function registerTweetRoutes(app: SandboxApp): void {
         return forbidden('You are not allowed to create a Tweet with duplicate content.');
     }
     const post = addPost(state, input, app.now());
-    emitPostEvents(state, post);
+    emitPostEvents(app, post);
     app.changed();
     return {
       status: 201,
@@ -188,7 +189,7 @@ export function registerTweetRoutes(app: SandboxApp): void {
     if (post.author_id !== req.auth.userId) return forbidden('You are not allowed to delete a Tweet you do not own.');
     state.posts.delete(id);
     for (const liked of state.likes.values()) liked.delete(id);
-    emitActivity(state, 'post.delete', { userId: post.author_id, payload: { id: post.id, author_id: post.author_id } });
+    emitActivity(app, 'post.delete', { userId: post.author_id, payload: { id: post.id, author_id: post.author_id } });
     app.changed();
     return { status: 200, json: { data: { deleted: true } } };
   });
@@ -211,8 +212,8 @@ export function registerTweetRoutes(app: SandboxApp): void {
         liked_tweet_id: post.id,
         liked_tweet_author_id: post.author_id,
       };
-      emitActivity(state, 'like.create', { userId: me.id, payload });
-      if (post.author_id !== me.id) emitActivity(state, 'like.create', { userId: post.author_id, actorId: me.id, payload });
+      emitActivity(app, 'like.create', { userId: me.id, payload });
+      if (post.author_id !== me.id) emitActivity(app, 'like.create', { userId: post.author_id, actorId: me.id, payload });
       app.changed();
     }
     return { status: 200, json: { data: { liked: true } } };
@@ -232,7 +233,7 @@ export function registerTweetRoutes(app: SandboxApp): void {
       .reverse()
       .map((pid) => state.posts.get(pid))
       .filter((p): p is SandboxPost => !!p);
-    return postsPage(state, posts, req.query, { tokenParams: ['pagination_token'], min: 5, max: 100, default: 100 });
+    return postsPage(app, posts, req.query, { tokenParams: ['pagination_token'], min: 5, max: 100, default: 100 });
   });
 
   app.route('GET', '/2/tweets/:id/liking_users', (req) => {
@@ -243,7 +244,7 @@ export function registerTweetRoutes(app: SandboxApp): void {
       .map(([uid]) => state.users.get(uid))
       .filter((u) => !!u);
     return page(likers, req.query, { tokenParams: ['pagination_token'], min: 1, max: 100, default: 100 }, (u) =>
-      userView(state, u, req.query),
+      userView(app, u, req.query),
     );
   });
 
@@ -254,7 +255,7 @@ export function registerTweetRoutes(app: SandboxApp): void {
       req.query.get('sort_order') === 'relevancy'
         ? [...found].sort((x, y) => engagement(state, y) - engagement(state, x) || byNewest(x, y))
         : found;
-    const res = postsPage(state, posts, req.query, {
+    const res = postsPage(app, posts, req.query, {
       tokenParams: ['next_token', 'pagination_token'],
       min: 10,
       max: 100,
@@ -299,7 +300,7 @@ export function registerTweetRoutes(app: SandboxApp): void {
       .filter((p) => p.referenced_tweets?.some((r) => r.type === 'quoted' && r.id === id))
       .filter((p) => !(exclude.includes('replies') && p.referenced_tweets?.some((r) => r.type === 'replied_to')))
       .sort(byNewest);
-    return postsPage(state, quotes, req.query, { tokenParams: ['pagination_token'], min: 10, max: 100, default: 10 });
+    return postsPage(app, quotes, req.query, { tokenParams: ['pagination_token'], min: 10, max: 100, default: 10 });
   });
 
   app.route('GET', '/2/tweets/:id/retweeted_by', (req) => {
@@ -310,7 +311,7 @@ export function registerTweetRoutes(app: SandboxApp): void {
       .map(([uid]) => state.users.get(uid))
       .filter((u) => !!u);
     return page(reposters, req.query, { tokenParams: ['pagination_token'], min: 1, max: 100, default: 100 }, (u) =>
-      userView(state, u, req.query),
+      userView(app, u, req.query),
     );
   });
 

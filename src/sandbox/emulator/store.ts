@@ -1,6 +1,6 @@
-// The sandbox's world: users, posts, social graph, webhooks, subscriptions and deliveries.
-// Plain data (Maps and arrays) so route files can share it and `--state FILE` can save it.
-import type { ServerResponse } from 'node:http';
+// The emulator's store: users, posts, social graph, webhooks, subscriptions and deliveries. Data
+// only (Maps, Sets and arrays; no sockets, timers or services), so route files can share it and
+// `--state FILE` can save all of it: PERSISTED_FIELDS below says how, once per field.
 import type { TokenTables } from './oauth2-grants.js';
 
 export interface SandboxUser {
@@ -129,7 +129,7 @@ export interface DeliveryAttempt {
 
 export type DeliveryOutcome = 'pending' | 'delivered' | 'failed' | 'skipped';
 
-export interface Delivery {
+export interface OutboundDelivery {
   id: string;
   webhookId: string;
   /** What the body is: an X Activity event, an Account Activity payload, a filtered-stream post, a replay notice. */
@@ -194,7 +194,7 @@ export interface SandboxState {
   streamRules: Map<string, StreamRule>;
   /** Filtered-stream webhook links: webhook id → query string it was linked with. */
   streamWebhooks: Map<string, { created_at: string; fields: string[] }>;
-  deliveries: Delivery[];
+  deliveries: OutboundDelivery[];
   media: Map<string, MediaUpload>;
   /** Lists by id (owned lists, members). */
   lists: Map<string, SandboxList>;
@@ -204,35 +204,64 @@ export interface SandboxState {
   oauth2: TokenTables;
   /** Last issued snowflake-like id (ids grow, as X's do). */
   lastId: bigint;
-  /** Open streaming connections (not persisted). */
-  streams: Set<StreamConnection>;
-  /** The last five minutes of activity-stream records, for `backfill_minutes` (not persisted). */
-  recentActivity: { at: number; body: string }[];
-  /** The event engine wired in by startSandbox (not persisted). */
-  engine?: EventEngine;
 }
 
-/** One open streaming response; `kind` says which stream it is. */
-export interface StreamConnection {
-  kind: 'activity' | 'search' | 'sample';
-  res: ServerResponse;
-  /** The connection's query: its fields and expansions shape every post it is sent. */
-  query: URLSearchParams;
-  /** Writes one record line; returns false when the connection is gone. */
-  send(record: unknown): boolean;
+/** How one field of the store is written to a state file and read back (`undefined` when absent). */
+export interface FieldCodec<T> {
+  save(value: T): unknown;
+  load(saved: unknown): T;
 }
 
-export type DeliveryMeta = Omit<Delivery, 'id' | 'webhookId' | 'body' | 'createdAt' | 'attempts' | 'outcome'>;
+const plain = <T>(empty: () => T): FieldCodec<T> => ({
+  save: (value) => value,
+  load: (saved) => (saved === undefined ? empty() : (saved as T)),
+});
+/** Maps are saved as [key, value] pairs, so values need not carry their key. */
+const pairs = <V>(): FieldCodec<Map<string, V>> => ({
+  save: (map) => [...map],
+  load: (saved) => new Map(Array.isArray(saved) ? (saved as [string, V][]).map(([k, v]) => [String(k), v]) : []),
+});
+/** The graph maps: user id → ids, saved as an object of arrays. */
+const idSets: FieldCodec<Map<string, Set<string>>> = {
+  save: (map) => Object.fromEntries([...map].map(([k, set]) => [k, [...set]])),
+  load: (saved) => new Map(Object.entries((saved ?? {}) as Record<string, string[]>).map(([k, ids]) => [k, new Set(ids)])),
+};
 
-/** What `emitActivity` and route files need from the running sandbox. */
-export interface EventEngine {
-  /**
-   * Signs and POSTs the body to a webhook, retrying on X's schedule; records the delivery (kind
-   * `activity` unless `meta` says otherwise). Undefined when the webhook does not exist.
-   */
-  deliver(webhookId: string, body: string, meta?: DeliveryMeta): Delivery | undefined;
-  now(): number;
-}
+/**
+ * Every field of the store and how `--state FILE` keeps it: the one list persist.ts reads, and a
+ * type error when a field is added to SandboxState without saying how it is saved.
+ */
+export const PERSISTED_FIELDS: { [K in keyof SandboxState]: FieldCodec<SandboxState[K]> } = {
+  authenticatedUserId: { save: (id) => id, load: (saved) => String(saved ?? AUTHENTICATED_USER_ID) },
+  lastId: { save: (id) => id.toString(), load: (saved) => BigInt(String(saved ?? 0)) },
+  users: pairs(),
+  posts: pairs(),
+  webhooks: pairs(),
+  activitySubscriptions: pairs(),
+  streamRules: pairs(),
+  streamWebhooks: pairs(),
+  media: pairs(),
+  lists: pairs(),
+  likes: idSets,
+  follows: idSets,
+  retweets: idSets,
+  bookmarks: idSets,
+  blocks: idSets,
+  mutes: idSets,
+  accountActivitySubscriptions: idSets,
+  listFollows: idSets,
+  oauth2: {
+    save: (tables) => ({ access: [...tables.access], refresh: [...tables.refresh] }),
+    load: (saved) => {
+      const tables = (saved ?? {}) as { access?: [string, never][]; refresh?: [string, never][] };
+      return { access: new Map(tables.access ?? []), refresh: new Map(tables.refresh ?? []) };
+    },
+  },
+  dmEvents: plain(() => []),
+  deliveries: plain(() => []),
+};
+
+export type DeliveryMeta = Omit<OutboundDelivery, 'id' | 'webhookId' | 'body' | 'createdAt' | 'attempts' | 'outcome'>;
 
 export const AUTHENTICATED_USER_ID = '1849202834569625600';
 export const XDEVELOPERS_ID = '2244994945';
@@ -301,7 +330,7 @@ const FIRST_POST: SandboxPost = {
 };
 
 /** A fresh world: the seed users, a few posts, and follows between them. */
-export function createState(now = Date.now()): SandboxState {
+export function createState(now: number): SandboxState {
   const state: SandboxState = {
     authenticatedUserId: AUTHENTICATED_USER_ID,
     users: new Map(SEED_USERS.map((u) => [u.id, { ...u }])),
@@ -324,8 +353,6 @@ export function createState(now = Date.now()): SandboxState {
     listFollows: new Map(),
     oauth2: { access: new Map(), refresh: new Map() },
     lastId: snowflakeFloor(now),
-    streams: new Set(),
-    recentActivity: [],
   };
   addPost(
     state,
@@ -343,7 +370,7 @@ function snowflakeFloor(now: number): bigint {
   return (BigInt(now) - 1288834974657n) << 22n;
 }
 
-export function nextId(state: SandboxState, now = Date.now()): string {
+export function nextId(state: SandboxState, now: number): string {
   const floor = snowflakeFloor(now);
   state.lastId = state.lastId >= floor ? state.lastId + 1n : floor;
   return state.lastId.toString();
@@ -377,7 +404,7 @@ export interface NewPost {
   place_id?: string;
 }
 
-/** Stores a post with X's derived fields (conversation, mentions, references). */
+/** Stores a post with X's derived fields (conversation, mentions, references). Routes pass the emulator's clock; tests seeding posts may leave it to the real time. */
 export function addPost(state: SandboxState, input: NewPost, now = Date.now()): SandboxPost {
   const id = nextId(state, now);
   const created_at = new Date(now).toISOString();

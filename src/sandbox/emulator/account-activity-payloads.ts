@@ -1,7 +1,7 @@
 // Account Activity API (legacy) payloads for the same actions that make X Activity events:
 // `{"for_user_id":…, "tweet_create_events":[…]}` and friends, with v1.1-style objects.
 import type { ActivityInput } from './activity-input.js';
-import type { SandboxPost, SandboxState, SandboxUser } from './state.js';
+import type { SandboxPost, SandboxState, SandboxUser } from './store.js';
 
 /** Which legacy array an X Activity event type lands in, and the kind of item it holds. */
 const LEGACY_KEYS: Record<string, string> = {
@@ -140,12 +140,13 @@ export function accountActivityPayloads(
   state: SandboxState,
   eventType: string,
   input: ActivityInput,
+  now: number,
 ): { webhookId: string; body: Record<string, unknown> }[] {
   const key = LEGACY_KEYS[eventType];
   if (!key) return [];
   const targets = [...state.accountActivitySubscriptions].filter(([, users]) => users.has(input.userId));
   if (targets.length === 0) return [];
-  const item = legacyItem(state, eventType, input, state.engine?.now() ?? Date.now());
+  const item = legacyItem(state, eventType, input, now);
   if (!item) return [];
   const body: Record<string, unknown> = { for_user_id: input.userId, [key]: [item] };
   if (key === 'direct_message_events') {

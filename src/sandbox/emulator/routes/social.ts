@@ -13,7 +13,7 @@ import {
   type SandboxPost,
   type SandboxState,
   type SandboxUser,
-} from '../state.js';
+} from '../store.js';
 import { page, postsPage, userView, type PageSpec } from '../views.js';
 import { actingUser, isResponse } from './users.js';
 
@@ -53,8 +53,8 @@ function edgeRoutes(
     const target = state.users.get(targetId);
     if (!event || !target) return;
     const payload = { source: { data: publicUser(me) }, target: { data: publicUser(target) } };
-    emitActivity(state, event, { userId: me.id, payload });
-    emitActivity(state, event, { userId: targetId, payload });
+    emitActivity(app, event, { userId: me.id, payload });
+    emitActivity(app, event, { userId: targetId, payload });
   };
   app.route(
     'POST',
@@ -162,8 +162,8 @@ function sendDm(app: SandboxApp, req: SandboxRequest): SandboxResponse {
     },
   };
   const payload = { direct_message_events: [legacy], users: { [me.id]: publicUser(me), [recipient.id]: publicUser(recipient) } };
-  emitActivity(state, 'dm.sent', { userId: me.id, payload, direction: 'outbound', text });
-  emitActivity(state, 'dm.received', { userId: recipient.id, actorId: me.id, payload, direction: 'inbound', text });
+  emitActivity(app, 'dm.sent', { userId: me.id, payload, direction: 'outbound', text });
+  emitActivity(app, 'dm.received', { userId: recipient.id, actorId: me.id, payload, direction: 'inbound', text });
   app.changed();
   return { status: 201, json: { data: { dm_conversation_id: event.dm_conversation_id, dm_event_id: event.id } } };
 }
@@ -181,7 +181,7 @@ function listDms(app: SandboxApp, req: SandboxRequest): SandboxResponse {
     const users = [...new Set(shown.map((e) => e.sender_id))]
       .map((id) => state.users.get(id))
       .filter((u): u is SandboxUser => u !== undefined);
-    if (users.length) (response.json as Obj).includes = { users: users.map((u) => userView(state, u, req.query)) };
+    if (users.length) (response.json as Obj).includes = { users: users.map((u) => userView(app, u, req.query)) };
   }
   return response;
 }
@@ -224,33 +224,33 @@ export function registerSocialRoutes(app: SandboxApp): void {
 
   const userList = (map: Map<string, Set<string>>) => (me: SandboxUser, req: SandboxRequest) =>
     page([...(map.get(me.id) ?? [])].reverse(), req.query, pageSpec(1, 1000, 100), (id) =>
-      userView(state, state.users.get(id)!, req.query),
+      userView(app, state.users.get(id)!, req.query),
     );
   ownList(app, '/2/users/:id/blocking', userList(state.blocks));
   ownList(app, '/2/users/:id/muting', userList(state.mutes));
 
   ownList(app, '/2/users/:id/bookmarks', (me, req) =>
-    postsPage(state, postsOf(state, state.bookmarks.get(me.id) ?? []), req.query, pageSpec(1, 100, 100)),
+    postsPage(app, postsOf(state, state.bookmarks.get(me.id) ?? []), req.query, pageSpec(1, 100, 100)),
   );
 
   ownList(app, '/2/users/:id/timelines/reverse_chronological', (me, req) => {
     const authors = new Set([me.id, ...(state.follows.get(me.id) ?? [])]);
     const posts = [...state.posts.values()].filter((p) => authors.has(p.author_id)).sort(byNewest);
-    return postsPage(state, posts, req.query, pageSpec(1, 100, 100));
+    return postsPage(app, posts, req.query, pageSpec(1, 100, 100));
   });
 
   app.route('GET', '/2/users/:id/tweets', (req) => {
     const user = state.users.get(req.params.id!);
     if (!user) return notFound('user', 'id', req.params.id!);
     const posts = [...state.posts.values()].filter((p) => p.author_id === user.id).sort(byNewest);
-    return postsPage(state, posts, req.query, pageSpec(5, 100, 10));
+    return postsPage(app, posts, req.query, pageSpec(5, 100, 10));
   });
 
   app.route('GET', '/2/users/:id/mentions', (req) => {
     const user = state.users.get(req.params.id!);
     if (!user) return notFound('user', 'id', req.params.id!);
     const posts = [...state.posts.values()].filter((p) => p.entities?.mentions?.some((m) => m.id === user.id)).sort(byNewest);
-    return postsPage(state, posts, req.query, pageSpec(5, 100, 10));
+    return postsPage(app, posts, req.query, pageSpec(5, 100, 10));
   });
 
   app.route('POST', '/2/dm_conversations/with/:participant_id/messages', (req) => sendDm(app, req));

@@ -1,6 +1,6 @@
 // A small typed router for the sandbox: `route('GET', '/2/tweets/:id', handler)`; later routes win.
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { matchRoute, type AuthKind } from '../http/routes.js';
+import { matchRoute, type AuthKind } from '../../http/routes.js';
 
 /** Who made the request, as the auth check established it. */
 export interface AuthInfo {

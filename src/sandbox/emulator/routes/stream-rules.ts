@@ -4,7 +4,7 @@
 import { invalidRequest, problem, refused } from '../problems.js';
 import type { RouteModule } from '../app.js';
 import type { SandboxRequest, SandboxResponse } from '../router.js';
-import { nextId, type SandboxState, type StreamRule } from '../state.js';
+import { nextId, type SandboxState, type StreamRule } from '../store.js';
 import { SANDBOX_APPLICATION_ID } from './account-activity.js';
 import { changing } from './activity.js';
 
@@ -18,7 +18,7 @@ const LINK_PARAMS = ['expansions', 'tweet.fields', 'user.fields', 'media.fields'
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const sent = (state: SandboxState) => new Date(state.engine?.now() ?? Date.now()).toISOString();
+const sent = (now: number) => new Date(now).toISOString();
 
 /** What X's rule parser rejects most often: unbalanced parentheses or quotes, a lone operator. */
 export function ruleSyntaxProblem(value: string): string | undefined {
@@ -36,7 +36,7 @@ export function ruleSyntaxProblem(value: string): string | undefined {
   return undefined;
 }
 
-function listRules(state: SandboxState, req: SandboxRequest): SandboxResponse {
+function listRules(state: SandboxState, now: number, req: SandboxRequest): SandboxResponse {
   const ids = req.query
     .getAll('ids')
     .flatMap((v) => v.split(','))
@@ -53,12 +53,12 @@ function listRules(state: SandboxState, req: SandboxRequest): SandboxResponse {
     return invalidRequest(`The \`pagination_token\` query parameter value [${token}] is not valid`);
   const all = [...state.streamRules.values()].filter((r) => ids.length === 0 || ids.includes(r.id));
   const page = all.slice(offset, offset + max);
-  const meta: Obj = { sent: sent(state), result_count: page.length };
+  const meta: Obj = { sent: sent(now), result_count: page.length };
   if (offset + max < all.length) meta.next_token = (offset + max).toString(32).padStart(16, '0');
   return { status: 200, json: page.length ? { data: page, meta } : { meta } };
 }
 
-function changeRules(state: SandboxState, req: SandboxRequest): SandboxResponse {
+function changeRules(state: SandboxState, now: number, req: SandboxRequest): SandboxResponse {
   const dryRun = req.query.get('dry_run') === 'true';
   const deleteAll = req.query.get('delete_all') === 'true';
   const body = req.json ?? {};
@@ -70,13 +70,13 @@ function changeRules(state: SandboxState, req: SandboxRequest): SandboxResponse 
   if (deleteAll) {
     const n = state.streamRules.size;
     if (!dryRun) state.streamRules.clear();
-    return { status: 200, json: { meta: { sent: sent(state), summary: { deleted: n, not_deleted: 0 } } } };
+    return { status: 200, json: { meta: { sent: sent(now), summary: { deleted: n, not_deleted: 0 } } } };
   }
-  if (body.add !== undefined) return addRules(state, body.add, dryRun);
-  return deleteRules(state, body.delete, dryRun);
+  if (body.add !== undefined) return addRules(state, now, body.add, dryRun);
+  return deleteRules(state, now, body.delete, dryRun);
 }
 
-function addRules(state: SandboxState, add: unknown, dryRun: boolean): SandboxResponse {
+function addRules(state: SandboxState, now: number, add: unknown, dryRun: boolean): SandboxResponse {
   if (!Array.isArray(add) || add.length === 0) return invalidRequest('add must be a non-empty array of {value, tag}');
   for (const item of add) {
     if (!isObj(item) || typeof item.value !== 'string' || item.value === '')
@@ -108,20 +108,20 @@ function addRules(state: SandboxState, add: unknown, dryRun: boolean): SandboxRe
       });
       continue;
     }
-    const rule: StreamRule = { id: nextId(state), value: item.value, ...(item.tag !== undefined ? { tag: item.tag } : {}) };
+    const rule: StreamRule = { id: nextId(state, now), value: item.value, ...(item.tag !== undefined ? { tag: item.tag } : {}) };
     existing.set(rule.value, rule.id);
     data.push(rule);
   }
   if (!dryRun) for (const rule of data) state.streamRules.set(rule.id, rule);
   // A dry run reports the expected result without applying it (X's docs on dry_run).
   const summary = { created: data.length, not_created: errors.length, valid: data.length, invalid: errors.length };
-  const json: Obj = { meta: { sent: sent(state), summary } };
+  const json: Obj = { meta: { sent: sent(now), summary } };
   if (data.length) json.data = data;
   if (errors.length) json.errors = errors;
   return { status: 200, json };
 }
 
-function deleteRules(state: SandboxState, del: unknown, dryRun: boolean): SandboxResponse {
+function deleteRules(state: SandboxState, now: number, del: unknown, dryRun: boolean): SandboxResponse {
   if (!isObj(del)) return invalidRequest('delete must be an object with ids or values');
   const ids = Array.isArray(del.ids) ? del.ids : [];
   const values = Array.isArray(del.values) ? del.values : [];
@@ -141,19 +141,19 @@ function deleteRules(state: SandboxState, del: unknown, dryRun: boolean): Sandbo
     else errors.push({ value, title: 'Not Found Error', detail: 'Rule does not exist', type: `${PROBLEMS}/resource-not-found` });
   }
   if (!dryRun) for (const id of targets) state.streamRules.delete(id);
-  const json: Obj = { meta: { sent: sent(state), summary: { deleted: targets.length, not_deleted: errors.length } } };
+  const json: Obj = { meta: { sent: sent(now), summary: { deleted: targets.length, not_deleted: errors.length } } };
   if (errors.length) json.errors = errors;
   return { status: 200, json };
 }
 
-function link(state: SandboxState, req: SandboxRequest): SandboxResponse {
+function link(state: SandboxState, now: number, req: SandboxRequest): SandboxResponse {
   const id = req.params.webhook_id!;
   if (!SNOWFLAKE.test(id)) return invalidRequest('webhook_id must match ^[0-9]{1,19}$');
   const unknown = [...req.query.keys()].find((k) => !LINK_PARAMS.includes(k));
   if (unknown) return invalidRequest(`The query parameter [${unknown}] is not one of [${LINK_PARAMS.join(',')}]`);
   if (!state.webhooks.has(id)) return refused('WebhookIdInvalid', `no webhook with id ${id} belongs to this app`);
   const fields = [...req.query.entries()].map(([k, v]) => `${k}=${v}`);
-  state.streamWebhooks.set(id, { created_at: state.streamWebhooks.get(id)?.created_at ?? sent(state), fields });
+  state.streamWebhooks.set(id, { created_at: state.streamWebhooks.get(id)?.created_at ?? sent(now), fields });
   return { status: 200, json: { data: { provisioned: true } } };
 }
 
@@ -186,11 +186,11 @@ function unlink(state: SandboxState, req: SandboxRequest): SandboxResponse {
 
 export const registerStreamRulesRoutes: RouteModule = (app) => {
   const { state } = app;
-  app.route('GET', '/2/tweets/search/stream/rules', (req) => listRules(state, req));
+  app.route('GET', '/2/tweets/search/stream/rules', (req) => listRules(state, app.now(), req));
   app.route(
     'POST',
     '/2/tweets/search/stream/rules',
-    changing(app, (req) => changeRules(state, req)),
+    changing(app, (req) => changeRules(state, app.now(), req)),
   );
   // Not in the OpenAPI (the quickstart's spelling), so its auth is given here: bearer, as the other.
   const bearer = { auth: ['bearer'] as const };
@@ -200,7 +200,7 @@ export const registerStreamRulesRoutes: RouteModule = (app) => {
     app.route(
       'POST',
       `${base}/:webhook_id`,
-      changing(app, (req) => link(state, req)),
+      changing(app, (req) => link(state, app.now(), req)),
       { ...bearer, validate: { query: false } },
     );
     app.route(

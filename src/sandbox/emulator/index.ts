@@ -5,16 +5,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { SandboxApp, SandboxSettings, StreamBehaviour } from './app.js';
 import { authenticate, type SandboxCredentials } from './auth.js';
-import {
-  DeliveryEngine,
-  emitActivity,
-  X_CRC_GRACE_MS,
-  X_RETRY_DELAYS_MS,
-  type ActivityEnvelope,
-  type ActivityInput,
-} from './events.js';
+import { systemClock, systemScheduler, type Clock, type Scheduler } from './clock.js';
+import { CrcSchedule, X_CRC_GRACE_MS } from './crc-schedule.js';
+import { DeliveryEngine, emitActivity, X_RETRY_DELAYS_MS, type ActivityEnvelope, type ActivityInput } from './events.js';
 import { OAuth2Grants, type TokenResponse } from './oauth2-grants.js';
-import { matchRoute } from '../http/routes.js';
+import { matchRoute } from '../../http/routes.js';
 import {
   invalidRequest,
   missingScopes,
@@ -28,16 +23,19 @@ import { RateLimiter } from './rate-limit.js';
 import { Router, type AuthInfo, type RouteHandler, type RouteOptions, type SandboxResponse } from './router.js';
 import { registerAllRoutes } from './routes/index.js';
 import { ALL_SCOPES } from './scopes.js';
-import { createState, type SandboxState } from './state.js';
+import { createState, type SandboxState } from './store.js';
+import { StreamHub, type StreamConnection } from './streaming.js';
 import { RequestValidator } from './validate.js';
 
 export type { SandboxApp, SandboxSettings, StreamBehaviour, RouteModule } from './app.js';
 export type { SandboxCredentials } from './auth.js';
 export type { ActivityEnvelope, ActivityInput } from './events.js';
+export type { StreamConnection } from './streaming.js';
 export { emitActivity } from './events.js';
 export type { AuthInfo, RouteHandler, RouteOptions, SandboxRequest, SandboxResponse } from './router.js';
-export * from './state.js';
+export * from './store.js';
 export { ALL_SCOPES } from './scopes.js';
+export { ManualScheduler, systemClock, systemScheduler, type Clock, type Scheduler, type Timer } from './clock.js';
 
 export interface SandboxOptions {
   /** How many recent requests `requests` and `unmatched` keep (default 1000): a long-running sandbox must not grow without bound. */
@@ -78,7 +76,10 @@ export interface SandboxOptions {
   rateLimits?: Record<string, number>;
   /** Window size for routes not in `rateLimits` (default 900). */
   defaultRateLimit?: number;
-  now?: () => number;
+  /** The time every service reads (default: the system clock). */
+  clock?: Clock;
+  /** Sets every timer: retries, shuffles, the CRC schedule, stream keep-alives (default: real timers). */
+  scheduler?: Scheduler;
   random?: () => number;
   /** Where the sandbox reports what a developer should notice (unknown routes); default: nowhere. */
   log?: (line: string) => void;
@@ -120,6 +121,8 @@ export interface Sandbox {
   requests: RecordedRequest[];
   /** Recent requests no route matched: usually a missing route in the fake, worth a look. */
   unmatched: RecordedRequest[];
+  /** The streaming connections open now. */
+  streams: ReadonlySet<StreamConnection>;
   /** Adds a route or replaces the one with the same method and template. */
   route(method: string, template: string, handler: RouteHandler, options?: RouteOptions): void;
   /** The next `times` requests matching method and path (`:param` segments allowed) get this answer. */
@@ -159,7 +162,9 @@ export function generateCredentials(given: Partial<SandboxCredentials> = {}): Sa
 }
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
-  const now = opts.now ?? Date.now;
+  const clock = opts.clock ?? systemClock;
+  const scheduler = opts.scheduler ?? systemScheduler;
+  const now = () => clock.now();
   const random = opts.random ?? Math.random;
   const credentials = generateCredentials(opts.credentials);
   const state = opts.state ?? createState(now());
@@ -170,18 +175,26 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const faults: { method: string; segments: string[]; fault: FaultSpec; remaining: number }[] = [];
   const retryScale = opts.retryScale ?? (opts.fastRetries ? 0.01 : 1);
   const changed = () => opts.onChange?.(state);
+  const timeoutMs = opts.deliveryTimeoutMs ?? 3_000;
   const engine = new DeliveryEngine(state, {
     consumerSecret: credentials.consumerSecret,
     retryDelaysMs: X_RETRY_DELAYS_MS.map((ms) => Math.round(ms * retryScale)),
-    timeoutMs: opts.deliveryTimeoutMs ?? 3_000,
+    timeoutMs,
     duplicates: opts.duplicates ?? 0,
     shuffleMs: opts.shuffle === true ? 200 : typeof opts.shuffle === 'number' ? opts.shuffle : 0,
-    crcGraceMs: opts.crcGraceMs ?? X_CRC_GRACE_MS,
     random,
-    now,
+    clock,
+    scheduler,
     onChange: changed,
   });
-  state.engine = engine;
+  const crc = new CrcSchedule(state, {
+    consumerSecret: credentials.consumerSecret,
+    timeoutMs,
+    graceMs: opts.crcGraceMs ?? X_CRC_GRACE_MS,
+    clock,
+    scheduler,
+    onChange: changed,
+  });
   const grants = new OAuth2Grants(
     { accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 7200, codeTtlMs: opts.codeTtlMs ?? 30_000, now },
     state.oauth2,
@@ -193,6 +206,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     rateLimit: (method, template) => opts.rateLimits?.[`${method} ${template}`] ?? opts.defaultRateLimit ?? 900,
     accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 7200,
   };
+  const streams = new StreamHub(scheduler, settings.stream);
   const limiter = new RateLimiter(now);
   const validator = await RequestValidator.load();
   const extraBearers = new Set<string>();
@@ -201,7 +215,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     state,
     credentials,
     settings,
+    clock,
+    scheduler,
     engine,
+    crc,
+    streams,
     grants,
     extraBearers,
     url: () => baseUrl,
@@ -365,7 +383,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   baseUrl = `http://${host}:${address.port}`;
-  if (opts.crcEveryMs) engine.startCrcTimer(opts.crcEveryMs);
+  if (opts.crcEveryMs) crc.every(opts.crcEveryMs);
 
   return {
     url: baseUrl,
@@ -374,6 +392,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     state,
     requests,
     unmatched,
+    streams: streams.connections,
     route: app.route,
     failNext(method, path, fault) {
       faults.push({
@@ -393,12 +412,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         clientId: grant.clientId ?? credentials.clientId,
       });
     },
-    emit: (eventType, input) => emitActivity(state, eventType, input),
+    emit: (eventType, input) => emitActivity(app, eventType, input),
     deliveriesSettled: () => engine.settled(),
     async close() {
       engine.close();
-      for (const stream of state.streams) stream.res.destroy();
-      state.streams.clear();
+      crc.close();
+      streams.closeAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

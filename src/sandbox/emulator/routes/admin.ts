@@ -4,11 +4,11 @@ import type { SandboxApp } from '../app.js';
 import { emitActivity } from '../events.js';
 import { invalidRequest } from '../problems.js';
 import { sampleEvent } from '../samples.js';
-import { findUserByUsername, type Delivery } from '../state.js';
+import { findUserByUsername, type OutboundDelivery } from '../store.js';
 
 const ADMIN = { auth: ['bearer'] as const };
 
-export function deliverySummary(d: Delivery): Record<string, unknown> {
+export function deliverySummary(d: OutboundDelivery): Record<string, unknown> {
   return {
     id: d.id,
     webhook_id: d.webhookId,
@@ -93,7 +93,7 @@ export function registerAdminRoutes(app: SandboxApp): void {
       } catch (err) {
         return invalidRequest((err as Error).message);
       }
-      const envelopes = emitActivity(state, body.event_type, input);
+      const envelopes = emitActivity(app, body.event_type, input);
       app.changed();
       return {
         status: 200,

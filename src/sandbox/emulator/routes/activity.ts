@@ -1,11 +1,11 @@
 // X Activity API subscriptions in the sandbox: `/2/activity/subscriptions`, validated as X does
 // (event type enum, the filter each type takes, tag length, webhook ids, limits, auth for private
 // events), with X's create-response variants and per-id errors on bulk delete.
-import { eventTypeInfo, filterProblem, TYPE_ALIASES, type FilterInput } from '../../activity/event-types.js';
+import { eventTypeInfo, filterProblem, TYPE_ALIASES, type FilterInput } from '../../../activity/event-types.js';
 import { invalidRequest, problem, refused } from '../problems.js';
 import type { RouteModule } from '../app.js';
 import type { SandboxRequest, SandboxResponse } from '../router.js';
-import { nextId, type ActivityFilter, type ActivitySubscription, type SandboxState } from '../state.js';
+import { nextId, type ActivityFilter, type ActivitySubscription, type SandboxState } from '../store.js';
 
 /** Self-serve limit (docs.x.com/x-api/activity/introduction). */
 export const ACTIVITY_SUBSCRIPTION_LIMIT = 1500;
@@ -56,7 +56,7 @@ function sameFilter(a: ActivityFilter, b: ActivityFilter): boolean {
   return a.user_id === b.user_id && a.keyword === b.keyword && a.direction === b.direction;
 }
 
-function create(state: SandboxState, req: SandboxRequest): SandboxResponse {
+function create(state: SandboxState, now: number, req: SandboxRequest): SandboxResponse {
   const body = req.json;
   if (!isObj(body)) return invalidRequest('The request body must be a JSON object with event_type and filter');
   const extra = extraKey(body, ['event_type', 'filter', 'tag', 'webhook_id']);
@@ -134,15 +134,15 @@ function create(state: SandboxState, req: SandboxRequest): SandboxResponse {
   if (state.activitySubscriptions.size >= ACTIVITY_SUBSCRIPTION_LIMIT) {
     return refused('SubscriptionLimitExceeded', `this app already has ${ACTIVITY_SUBSCRIPTION_LIMIT} subscriptions`);
   }
-  const now = new Date(state.engine?.now() ?? Date.now()).toISOString();
+  const createdAt = new Date(now).toISOString();
   const sub: ActivitySubscription = {
-    subscription_id: nextId(state),
+    subscription_id: nextId(state, now),
     event_type: info.name,
     filter,
     ...(body.tag !== undefined ? { tag: body.tag as string } : {}),
     ...(webhookId !== undefined ? { webhook_id: webhookId } : {}),
-    created_at: now,
-    updated_at: now,
+    created_at: createdAt,
+    updated_at: createdAt,
   };
   state.activitySubscriptions.set(sub.subscription_id, sub);
   const shape = shapes.get(state) ?? 'openapi';
@@ -179,7 +179,7 @@ function list(state: SandboxState, req: SandboxRequest): SandboxResponse {
   return { status: 200, json: page.length ? { data: page, meta } : { meta } };
 }
 
-function update(state: SandboxState, req: SandboxRequest): SandboxResponse {
+function update(state: SandboxState, now: number, req: SandboxRequest): SandboxResponse {
   const id = req.params.subscription_id!;
   if (!SNOWFLAKE.test(id)) return invalidRequest(`subscription_id must match ^[0-9]{1,19}$`);
   const body = req.json;
@@ -202,7 +202,7 @@ function update(state: SandboxState, req: SandboxRequest): SandboxResponse {
   }
   if (body.tag !== undefined) sub.tag = body.tag as string;
   if (body.webhook_id !== undefined) sub.webhook_id = body.webhook_id as string;
-  sub.updated_at = new Date(state.engine?.now() ?? Date.now()).toISOString();
+  sub.updated_at = new Date(now).toISOString();
   return { status: 200, json: { data: { subscription: sub, total_subscriptions: state.activitySubscriptions.size } } };
 }
 
@@ -255,7 +255,7 @@ export const registerActivityRoutes: RouteModule = (app) => {
   app.route(
     'POST',
     '/2/activity/subscriptions',
-    changing(app, (req) => create(state, req)),
+    changing(app, (req) => create(state, app.now(), req)),
     handlerChecksBody,
   );
   app.route('GET', '/2/activity/subscriptions', (req) => list(state, req));
@@ -267,7 +267,7 @@ export const registerActivityRoutes: RouteModule = (app) => {
   app.route(
     'PUT',
     '/2/activity/subscriptions/:subscription_id',
-    changing(app, (req) => update(state, req)),
+    changing(app, (req) => update(state, app.now(), req)),
     handlerChecksBody,
   );
   app.route(

@@ -1,7 +1,6 @@
 // Streaming GETs: the sample stream, the filtered (search) stream and the X Activity stream.
 import type { SandboxApp } from '../app.js';
 import { invalidRequest } from '../problems.js';
-import { openStream } from '../streaming.js';
 import { postIncludes, postView } from '../views.js';
 
 export function registerStreamRoutes(app: SandboxApp): void {
@@ -9,16 +8,16 @@ export function registerStreamRoutes(app: SandboxApp): void {
 
   // The sample stream starts with the posts the sandbox has (oldest first), then follows new ones.
   app.route('GET', '/2/tweets/sample/stream', (req) => {
-    const stream = openStream(app, req, 'sample');
+    const stream = app.streams.open(req, 'sample');
     for (const post of state.posts.values()) {
-      const includes = postIncludes(state, [post], req.query);
-      if (!stream.send({ data: postView(state, post, req.query), ...(includes ? { includes } : {}) })) break;
+      const includes = postIncludes(app, [post], req.query);
+      if (!stream.send({ data: postView(app, post, req.query), ...(includes ? { includes } : {}) })) break;
     }
     return 'streamed';
   });
 
   app.route('GET', '/2/tweets/search/stream', (req) => {
-    openStream(app, req, 'search');
+    app.streams.open(req, 'search');
     return 'streamed';
   });
 
@@ -30,9 +29,9 @@ export function registerStreamRoutes(app: SandboxApp): void {
         parameters: { backfill_minutes: [raw] },
       });
     }
-    const stream = openStream(app, req, 'activity');
+    const stream = app.streams.open(req, 'activity');
     const since = app.now() - backfill * 60_000;
-    if (backfill > 0) for (const item of state.recentActivity) if (item.at >= since) stream.send(JSON.parse(item.body));
+    if (backfill > 0) for (const record of app.streams.recordsSince(since)) stream.send(record);
     return 'streamed';
   });
 }

@@ -1,7 +1,7 @@
 // A small subset of X's search and filtered-stream query language, enough to make searches and
 // rules behave: terms (AND), "exact phrases", OR, -negation, from:, to:, @mention, #tag,
 // is:reply, is:quote, is:retweet, has:media, has:mentions, lang: (ignored), (parentheses are flattened).
-import type { SandboxPost, SandboxState } from './state.js';
+import type { SandboxPost, SandboxState } from './store.js';
 
 type Clause = { negate: boolean; test: (post: SandboxPost) => boolean };
 

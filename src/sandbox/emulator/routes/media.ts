@@ -4,7 +4,7 @@
 import type { SandboxApp } from '../app.js';
 import { invalidRequest, problem } from '../problems.js';
 import type { SandboxRequest, SandboxResponse } from '../router.js';
-import { nextId, type MediaUpload, type SandboxState } from '../state.js';
+import { nextId, type MediaUpload, type SandboxState } from '../store.js';
 
 const MEDIA_TYPES = [
   'video/mp4',

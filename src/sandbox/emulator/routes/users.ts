@@ -3,7 +3,7 @@ import type { SandboxApp } from '../app.js';
 import { emitActivity } from '../events.js';
 import { invalidRequest, notFound, notFoundItem, problem } from '../problems.js';
 import type { SandboxRequest, SandboxResponse } from '../router.js';
-import { edges, findUserByUsername, publicUser, type SandboxState, type SandboxUser } from '../state.js';
+import { edges, findUserByUsername, publicUser, type SandboxState, type SandboxUser } from '../store.js';
 import { page, userView, usersBody } from '../views.js';
 
 const FOLLOW_PAGE = { tokenParams: ['pagination_token'], min: 1, max: 1000, default: 100 };
@@ -40,14 +40,12 @@ export function registerUserRoutes(app: SandboxApp): void {
 
   app.route('GET', '/2/users/me', (req) => {
     const user = state.users.get(req.auth.userId ?? '');
-    return user
-      ? { status: 200, json: usersBody(state, [user], req.query, true) }
-      : notFound('user', 'id', req.auth.userId ?? '');
+    return user ? { status: 200, json: usersBody(app, [user], req.query, true) } : notFound('user', 'id', req.auth.userId ?? '');
   });
 
   app.route('GET', '/2/users/:id', (req) => {
     const user = state.users.get(req.params.id!);
-    return user ? { status: 200, json: usersBody(state, [user], req.query, true) } : notFound('user', 'id', req.params.id!);
+    return user ? { status: 200, json: usersBody(app, [user], req.query, true) } : notFound('user', 'id', req.params.id!);
   });
 
   app.route('GET', '/2/users', (req) => {
@@ -57,7 +55,7 @@ export function registerUserRoutes(app: SandboxApp): void {
     const errors = ids.filter((id) => !state.users.has(id)).map((id) => notFoundItem('user', 'ids', id));
     return {
       status: 200,
-      json: { ...(found.length ? usersBody(state, found, req.query, false) : {}), ...(errors.length ? { errors } : {}) },
+      json: { ...(found.length ? usersBody(app, found, req.query, false) : {}), ...(errors.length ? { errors } : {}) },
     };
   });
 
@@ -68,7 +66,7 @@ export function registerUserRoutes(app: SandboxApp): void {
         parameters: { username: [name] },
       });
     const user = findUserByUsername(state, name);
-    return user ? { status: 200, json: usersBody(state, [user], req.query, true) } : notFound('user', 'username', name);
+    return user ? { status: 200, json: usersBody(app, [user], req.query, true) } : notFound('user', 'username', name);
   });
 
   app.route('GET', '/2/users/by', (req) => {
@@ -79,7 +77,7 @@ export function registerUserRoutes(app: SandboxApp): void {
     const errors = names.filter((n) => !findUserByUsername(state, n)).map((n) => notFoundItem('user', 'usernames', n));
     return {
       status: 200,
-      json: { ...(found.length ? usersBody(state, found, req.query, false) : {}), ...(errors.length ? { errors } : {}) },
+      json: { ...(found.length ? usersBody(app, found, req.query, false) : {}), ...(errors.length ? { errors } : {}) },
     };
   });
 
@@ -87,7 +85,7 @@ export function registerUserRoutes(app: SandboxApp): void {
   app.route('GET', '/2/users/:id/following', (req) => {
     if (!state.users.has(req.params.id!)) return notFound('user', 'id', req.params.id!);
     const ids = [...(state.follows.get(req.params.id!) ?? [])].reverse();
-    return page(ids, req.query, FOLLOW_PAGE, (id) => userView(state, state.users.get(id)!, req.query));
+    return page(ids, req.query, FOLLOW_PAGE, (id) => userView(app, state.users.get(id)!, req.query));
   });
 
   app.route('GET', '/2/users/:id/followers', (req) => {
@@ -97,7 +95,7 @@ export function registerUserRoutes(app: SandboxApp): void {
       .filter(([, targets]) => targets.has(id))
       .map(([follower]) => follower)
       .reverse();
-    return page(ids, req.query, FOLLOW_PAGE, (fid) => userView(state, state.users.get(fid)!, req.query));
+    return page(ids, req.query, FOLLOW_PAGE, (fid) => userView(app, state.users.get(fid)!, req.query));
   });
 
   app.route('POST', '/2/users/:id/following', (req) => {
@@ -113,8 +111,8 @@ export function registerUserRoutes(app: SandboxApp): void {
     if (!following.has(targetId)) {
       following.add(targetId);
       const payload = { source: followUser(state, me), target: followUser(state, target) };
-      emitActivity(state, 'follow.follow', { userId: me.id, payload, direction: 'outbound' });
-      emitActivity(state, 'follow.follow', { userId: targetId, actorId: me.id, payload, direction: 'inbound' });
+      emitActivity(app, 'follow.follow', { userId: me.id, payload, direction: 'outbound' });
+      emitActivity(app, 'follow.follow', { userId: targetId, actorId: me.id, payload, direction: 'inbound' });
       app.changed();
     }
     return { status: 200, json: { data: { following: true, pending_follow: target.protected } } };
@@ -128,8 +126,8 @@ export function registerUserRoutes(app: SandboxApp): void {
     if (following.delete(targetId)) {
       const target = state.users.get(targetId);
       const payload = { source: followUser(state, me), target: target ? followUser(state, target) : { data: { id: targetId } } };
-      emitActivity(state, 'follow.unfollow', { userId: me.id, payload, direction: 'outbound' });
-      emitActivity(state, 'follow.unfollow', { userId: targetId, actorId: me.id, payload, direction: 'inbound' });
+      emitActivity(app, 'follow.unfollow', { userId: me.id, payload, direction: 'outbound' });
+      emitActivity(app, 'follow.unfollow', { userId: targetId, actorId: me.id, payload, direction: 'inbound' });
       app.changed();
     }
     return { status: 200, json: { data: { following: false } } };

@@ -10,10 +10,16 @@ import {
   type SandboxPost,
   type SandboxState,
   type SandboxUser,
-} from './state.js';
+} from './store.js';
 import { apiSpelling } from './validate.js';
 
 type Obj = Record<string, unknown>;
+
+/** What rendering needs: the store, and the clock for what depends on the time (edit window, poll state). */
+export interface World {
+  state: SandboxState;
+  now(): number;
+}
 
 const USER_DEFAULTS = ['id', 'name', 'username'];
 const POST_DEFAULTS = ['id', 'text', 'edit_history_tweet_ids'];
@@ -37,26 +43,28 @@ function pick(obj: Obj, keys: string[]): Obj {
   return out;
 }
 
-export function userView(state: SandboxState, user: SandboxUser, query: URLSearchParams): Obj {
+export function userView(world: World, user: SandboxUser, query: URLSearchParams): Obj {
   const implied = requested(query, 'expansions').includes('most_recent_tweet_id') ? ['most_recent_tweet_id'] : [];
-  return pick(publicUser(user, state), [...USER_DEFAULTS, ...requested(query, 'user.fields'), ...implied]);
+  return pick(publicUser(user, world.state), [...USER_DEFAULTS, ...requested(query, 'user.fields'), ...implied]);
 }
 
 /** `includes.tweets` for user expansions (`most_recent_tweet_id`; the sandbox pins nothing). */
-export function userIncludes(state: SandboxState, users: SandboxUser[], query: URLSearchParams): Obj | undefined {
+export function userIncludes(world: World, users: SandboxUser[], query: URLSearchParams): Obj | undefined {
   if (!requested(query, 'expansions').includes('most_recent_tweet_id')) return undefined;
-  const ids = users.map((u) => publicUser(u, state).most_recent_tweet_id).filter((id): id is string => typeof id === 'string');
+  const ids = users
+    .map((u) => publicUser(u, world.state).most_recent_tweet_id)
+    .filter((id): id is string => typeof id === 'string');
   const tweets = ids
-    .map((id) => state.posts.get(id))
+    .map((id) => world.state.posts.get(id))
     .filter((p): p is SandboxPost => !!p)
-    .map((p) => postView(state, p, query));
+    .map((p) => postView(world, p, query));
   return tweets.length ? { tweets } : undefined;
 }
 
 /** Users with their includes, as X answers a user lookup: `{data, includes?, errors?}`. */
-export function usersBody(state: SandboxState, users: SandboxUser[], query: URLSearchParams, single: boolean): Obj {
-  const includes = userIncludes(state, users, query);
-  const data = single ? userView(state, users[0]!, query) : users.map((u) => userView(state, u, query));
+export function usersBody(world: World, users: SandboxUser[], query: URLSearchParams, single: boolean): Obj {
+  const includes = userIncludes(world, users, query);
+  const data = single ? userView(world, users[0]!, query) : users.map((u) => userView(world, u, query));
   return { data, ...(includes ? { includes } : {}) };
 }
 
@@ -105,13 +113,13 @@ function guessLang(text: string): string {
 const EDIT_WINDOW_MS = 60 * 60_000;
 
 /** Every post field the sandbox can know, computed from its world. */
-export function fullPost(state: SandboxState, post: SandboxPost): Obj {
+export function fullPost(world: World, post: SandboxPost): Obj {
   const shown = publicPost(post);
   const editableUntil = Date.parse(post.created_at) + EDIT_WINDOW_MS;
-  const now = state.engine?.now() ?? Date.now();
+  const now = world.now();
   return {
     ...shown,
-    public_metrics: postMetrics(state, post.id),
+    public_metrics: postMetrics(world.state, post.id),
     lang: guessLang(post.text),
     possibly_sensitive: false,
     reply_settings: post.reply_settings ?? 'everyone',
@@ -124,11 +132,11 @@ export function fullPost(state: SandboxState, post: SandboxPost): Obj {
   };
 }
 
-export function postView(state: SandboxState, post: SandboxPost, query: URLSearchParams): Obj {
+export function postView(world: World, post: SandboxPost, query: URLSearchParams): Obj {
   const implied = requested(query, 'expansions')
     .map((e) => EXPANSION_FIELDS[e])
     .filter((f): f is string => f !== undefined);
-  return pick(fullPost(state, post), [...new Set([...POST_DEFAULTS, ...requested(query, 'tweet.fields'), ...implied])]);
+  return pick(fullPost(world, post), [...new Set([...POST_DEFAULTS, ...requested(query, 'tweet.fields'), ...implied])]);
 }
 
 /** The upload behind a media key (`3_<id>`, `7_<id>`…). */
@@ -151,14 +159,14 @@ function mediaObject(upload: MediaUpload): Obj {
   };
 }
 
-function pollObject(state: SandboxState, post: SandboxPost): Obj {
+function pollObject(world: World, post: SandboxPost): Obj {
   const poll = post.poll!;
-  const closed = (state.engine?.now() ?? Date.now()) >= Date.parse(poll.end_datetime);
+  const closed = world.now() >= Date.parse(poll.end_datetime);
   return { ...poll, voting_status: closed ? 'closed' : poll.voting_status };
 }
 
 /** `includes` for the expansions X supports on posts (users, tweets, media, polls, places). */
-export function postIncludes(state: SandboxState, posts: SandboxPost[], query: URLSearchParams): Obj | undefined {
+export function postIncludes(world: World, posts: SandboxPost[], query: URLSearchParams): Obj | undefined {
   const expansions = requested(query, 'expansions');
   if (!expansions.length) return undefined;
   const has = (e: string) => expansions.includes(e);
@@ -175,19 +183,19 @@ export function postIncludes(state: SandboxState, posts: SandboxPost[], query: U
       for (const r of p.referenced_tweets ?? []) tweetIds.add(r.id);
     if (has('referenced_tweets.id.author_id'))
       for (const r of p.referenced_tweets ?? []) {
-        const a = state.posts.get(r.id)?.author_id;
+        const a = world.state.posts.get(r.id)?.author_id;
         if (a) userIds.add(a);
       }
     if (has('attachments.media_keys')) for (const k of p.attachments?.media_keys ?? []) mediaKeys.add(k);
-    if (has('attachments.poll_ids') && p.poll) polls.push(pollObject(state, p));
+    if (has('attachments.poll_ids') && p.poll) polls.push(pollObject(world, p));
     if (has('geo.place_id') && p.geo) placeIds.add(p.geo.place_id);
   }
   const includes: Obj = {};
-  const users = [...userIds].map((id) => state.users.get(id)).filter((u): u is SandboxUser => !!u);
-  if (users.length) includes.users = users.map((u) => userView(state, u, query));
-  const tweets = [...tweetIds].map((id) => state.posts.get(id)).filter((p): p is SandboxPost => !!p);
-  if (tweets.length) includes.tweets = tweets.map((p) => postView(state, p, query));
-  const media = [...mediaKeys].map((k) => mediaByKey(state, k)).filter((m): m is MediaUpload => !!m);
+  const users = [...userIds].map((id) => world.state.users.get(id)).filter((u): u is SandboxUser => !!u);
+  if (users.length) includes.users = users.map((u) => userView(world, u, query));
+  const tweets = [...tweetIds].map((id) => world.state.posts.get(id)).filter((p): p is SandboxPost => !!p);
+  if (tweets.length) includes.tweets = tweets.map((p) => postView(world, p, query));
+  const media = [...mediaKeys].map((k) => mediaByKey(world.state, k)).filter((m): m is MediaUpload => !!m);
   if (media.length)
     includes.media = media.map((m) => pick(mediaObject(m), [...MEDIA_DEFAULTS, ...requested(query, 'media.fields')]));
   if (polls.length) includes.polls = polls.map((p) => pick(p, [...POLL_DEFAULTS, ...requested(query, 'poll.fields')]));
@@ -246,13 +254,13 @@ export function page<T>(items: T[], query: URLSearchParams, spec: PageSpec, rend
 }
 
 /** A page of posts with their `includes` (the expansions of the posts shown). */
-export function postsPage(state: SandboxState, posts: SandboxPost[], query: URLSearchParams, spec: PageSpec): SandboxResponse {
+export function postsPage(world: World, posts: SandboxPost[], query: URLSearchParams, spec: PageSpec): SandboxResponse {
   const shown: SandboxPost[] = [];
   const response = page(posts, query, spec, (post) => {
     shown.push(post);
-    return postView(state, post, query);
+    return postView(world, post, query);
   });
-  const includes = postIncludes(state, shown, query);
+  const includes = postIncludes(world, shown, query);
   if (includes && response.status === 200) (response.json as Record<string, unknown>).includes = includes;
   return response;
 }

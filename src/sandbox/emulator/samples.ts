@@ -1,9 +1,9 @@
 // Sample events for `xcli sandbox emit TYPE`: a realistic payload for every X Activity event type,
 // built from the sandbox's users and posts, with `--set path=value` overrides applied.
 import { randomBytes } from 'node:crypto';
-import { DELIVERY_ONLY_TYPES, eventTypeInfo } from '../activity/event-types.js';
+import { DELIVERY_ONLY_TYPES, eventTypeInfo } from '../../activity/event-types.js';
 import type { ActivityInput } from './events.js';
-import { addPost, nextId, publicPost, publicUser, XDEVELOPERS_ID, type SandboxState, type SandboxUser } from './state.js';
+import { addPost, nextId, publicPost, publicUser, XDEVELOPERS_ID, type SandboxState, type SandboxUser } from './store.js';
 
 /** Which user field each profile.update.* event changes. */
 const PROFILE_FIELDS: Record<string, keyof SandboxUser> = {

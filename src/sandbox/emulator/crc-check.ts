@@ -1,6 +1,6 @@
 // X's side of the CRC: GET <url>?crc_token=…&nonce=…, expect 200 + {"response_token":"sha256=…"}.
 import { randomUUID } from 'node:crypto';
-import { crcResponseToken } from '../webhook/crc.js';
+import { crcResponseToken } from '../../webhook/crc.js';
 import { send } from './outbound.js';
 
 export interface CrcResult {

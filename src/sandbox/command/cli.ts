@@ -1,14 +1,21 @@
 // `xcli sandbox`: runs the emulator for people (credentials saved as the `sandbox` app, state file,
 // delivery quirks), and the `emit`, `status`, `deliveries` clients that talk to a running one.
 import { lookup } from 'node:dns/promises';
-import type { Context } from '../context.js';
-import { CredentialsError, FailureError, NetworkError, UsageError } from '../errors.js';
-import { printJson, wantsJson } from '../http/output.js';
-import type { AppConfig } from '../auth/types.js';
-import { formatTable } from '../webhook/table.js';
-import { startSandbox, type Sandbox, type SandboxOptions } from './index.js';
-import { readStateFile, writeStateFile } from './persist.js';
-import { renamedEventType } from '../activity/event-types.js';
+import type { Context } from '../../context.js';
+import { CredentialsError, FailureError, NetworkError, UsageError } from '../../errors.js';
+import { printJson, wantsJson } from '../../http/output.js';
+import type { AppConfig } from '../../auth/types.js';
+import { formatTable } from '../../webhook/table.js';
+import {
+  startSandbox,
+  systemScheduler,
+  type Sandbox,
+  type SandboxOptions,
+  type Scheduler,
+  type Timer,
+} from '../emulator/index.js';
+import { readStateFile, writeStateFile } from '../emulator/persist.js';
+import { renamedEventType } from '../../activity/event-types.js';
 
 export const SANDBOX_APP = 'sandbox';
 export const SANDBOX_REDIRECT_URI = 'http://127.0.0.1:8739/callback';
@@ -28,6 +35,8 @@ export interface LaunchOptions {
   public?: boolean;
   /** Where unknown-route notices go (default: stderr). */
   log?: (line: string) => void;
+  /** Sets the emulator's timers and the state file's save delay (tests inject a ManualScheduler). */
+  scheduler?: Scheduler;
 }
 
 export interface LaunchedSandbox {
@@ -54,7 +63,8 @@ export async function launchSandbox(ctx: Context, options: LaunchOptions = {}): 
       throw new FailureError(`--state: ${(err as Error).message}; fix or move it (the sandbox leaves it untouched)`);
     }
   }
-  let saveTimer: NodeJS.Timeout | undefined;
+  const scheduler = options.scheduler ?? systemScheduler;
+  let saveTimer: Timer | undefined;
   let sandbox: Sandbox | undefined;
   const log = options.log ?? ((line: string) => void ctx.io.stderr.write(`${line}\n`));
   if (!loopback && !options.public) {
@@ -85,10 +95,11 @@ export async function launchSandbox(ctx: Context, options: LaunchOptions = {}): 
     duplicates: options.duplicates,
     shuffle: options.shuffle,
     crcEveryMs: options.crcEveryMs,
+    scheduler,
     log,
     onChange: () => {
       if (!options.stateFile || saveTimer) return;
-      saveTimer = setTimeout(() => {
+      saveTimer = scheduler.setTimeout(() => {
         saveTimer = undefined;
         save();
       }, 200);
@@ -124,7 +135,7 @@ export async function launchSandbox(ctx: Context, options: LaunchOptions = {}): 
     sandbox: running,
     appName,
     async stop() {
-      if (saveTimer) clearTimeout(saveTimer);
+      if (saveTimer) scheduler.clear(saveTimer);
       save();
       await running.close();
     },

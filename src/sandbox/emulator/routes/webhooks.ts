@@ -2,7 +2,7 @@
 import type { SandboxApp } from '../app.js';
 import { runCrc } from '../crc-check.js';
 import { invalidRequest, refused } from '../problems.js';
-import { nextId, type SandboxWebhook } from '../state.js';
+import { nextId, type SandboxWebhook } from '../store.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -56,7 +56,7 @@ export function registerWebhookRoutes(app: SandboxApp): void {
           'WebhookLimitExceeded',
           `This app already has ${state.webhooks.size} of ${app.settings.webhookLimit} allowed webhook(s).`,
         );
-      const crc = await runCrc(url, app.credentials.consumerSecret, app.engine.timeoutMs);
+      const crc = await runCrc(url, app.credentials.consumerSecret, app.crc.timeoutMs);
       if (crc.verdict !== 'passed') return refused('CrcValidationFailed', crc.detail);
       const now = app.now();
       const webhook: SandboxWebhook = {
@@ -90,7 +90,7 @@ export function registerWebhookRoutes(app: SandboxApp): void {
   app.route('PUT', '/2/webhooks/:webhook_id', async (req) => {
     const webhook = state.webhooks.get(req.params.webhook_id!);
     if (!webhook) return webhookIdInvalid(req.params.webhook_id!);
-    const crc = await app.engine.revalidate(webhook);
+    const crc = await app.crc.revalidate(webhook);
     if (crc.verdict !== 'passed') return refused('CrcValidationFailed', crc.detail);
     return { status: 200, json: { data: { valid: true } } };
   });

@@ -1,41 +1,38 @@
-// The event engine: X Activity envelopes for matching subscriptions, signed webhook deliveries
-// with X's retry schedule, duplicates and shuffling on demand, CRC re-validation, replay jobs.
+// The event services: X Activity envelopes for matching subscriptions, and the delivery engine
+// (signed webhook deliveries with X's retry schedule, duplicates and shuffling on demand, replay jobs).
 import type { ActivityInput } from './activity-input.js';
 import { randomBytes } from 'node:crypto';
-import { signBody, SIGNATURE_HEADER } from '../webhook/signature.js';
+import { signBody, SIGNATURE_HEADER } from '../../webhook/signature.js';
 import { accountActivityPayloads } from './account-activity-payloads.js';
-import { runCrc, type CrcResult } from './crc-check.js';
+import type { Clock, Scheduler, Timer } from './clock.js';
 import { send } from './outbound.js';
+import type { StreamHub } from './streaming.js';
 import {
   nextId,
   type ActivityFilter,
-  type Delivery,
   type DeliveryMeta,
-  type EventEngine,
+  type OutboundDelivery,
   type SandboxState,
   type SandboxWebhook,
-} from './state.js';
+} from './store.js';
 
 /** X's schedule for a delivery that got no 200 within the timeout: retry after 3 s, 30 s, 5 min. */
 export const X_RETRY_DELAYS_MS = [3_000, 30_000, 300_000] as const;
-/** Transient CRC failures turn a webhook invalid after 28 h without a pass (24 h cycle + 4 h grace). */
-export const X_CRC_GRACE_MS = 28 * 3600_000;
-
 export interface EngineOptions {
   consumerSecret: string;
   /** Delay before each retry (already scaled); its length is the number of retries. */
   retryDelaysMs: readonly number[];
-  /** A delivery or CRC answer slower than this counts as no answer (X: 3 s). */
+  /** A delivery answer slower than this counts as no answer (X: 3 s). */
   timeoutMs: number;
   /** Probability (0–1) that a delivered event is sent again, as X sometimes does. */
   duplicates: number;
   /** When > 0, each delivery waits a random 0–shuffleMs first, so events arrive out of order. */
   shuffleMs: number;
-  /** How long transient CRC failures may last before the webhook turns invalid. */
-  crcGraceMs: number;
   random: () => number;
-  now: () => number;
-  /** Called after every change worth saving (deliveries, webhook validity). */
+  clock: Clock;
+  /** Sets the timers of shuffled deliveries, retries and replay checks. */
+  scheduler: Scheduler;
+  /** Called after every change worth saving (deliveries). */
   onChange: () => void;
 }
 
@@ -67,14 +64,23 @@ function filterMatches(filter: ActivityFilter, input: ActivityInput): boolean {
   return true;
 }
 
+/** What making an event happen touches: the store, the clock, the delivery engine and the open streams. */
+export interface EventWorld {
+  state: SandboxState;
+  now(): number;
+  engine: DeliveryEngine;
+  streams: StreamHub;
+}
+
 /**
  * Makes an X Activity event happen: one envelope per matching subscription, delivered to the
  * subscription's webhook and written to every open `/2/activity/stream`; Account Activity
  * webhooks subscribed for the user get the legacy payload. Returns the envelopes.
  */
-export function emitActivity(state: SandboxState, eventType: string, input: ActivityInput): ActivityEnvelope[] {
+export function emitActivity(world: EventWorld, eventType: string, input: ActivityInput): ActivityEnvelope[] {
+  const { state, engine, streams } = world;
   const envelopes: ActivityEnvelope[] = [];
-  const now = state.engine?.now() ?? Date.now();
+  const now = world.now();
   for (const sub of state.activitySubscriptions.values()) {
     if (sub.event_type !== eventType || !filterMatches(sub.filter, input)) continue;
     const envelope: ActivityEnvelope = {
@@ -90,49 +96,36 @@ export function emitActivity(state: SandboxState, eventType: string, input: Acti
     envelopes.push(envelope);
     const body = JSON.stringify(envelope);
     if (sub.webhook_id)
-      state.engine?.deliver(sub.webhook_id, body, { kind: 'activity', eventType, eventUuid: envelope.data.event_uuid });
-    for (const stream of state.streams) if (stream.kind === 'activity') stream.send(envelope);
-    state.recentActivity.push({ at: now, body });
+      engine.deliver(sub.webhook_id, body, { kind: 'activity', eventType, eventUuid: envelope.data.event_uuid });
+    for (const stream of streams.connections) if (stream.kind === 'activity') stream.send(envelope);
+    streams.remember(now, body);
   }
-  pruneRecent(state, now);
-  for (const { webhookId, body } of accountActivityPayloads(state, eventType, input)) {
-    state.engine?.deliver(webhookId, JSON.stringify(body), { kind: 'account_activity', eventType });
+  for (const { webhookId, body } of accountActivityPayloads(state, eventType, input, now)) {
+    engine.deliver(webhookId, JSON.stringify(body), { kind: 'account_activity', eventType });
   }
   return envelopes;
 }
 
-/** Keeps five minutes of stream records for `backfill_minutes`. */
-function pruneRecent(state: SandboxState, now: number): void {
-  const cutoff = now - 5 * 60_000;
-  while (state.recentActivity.length && state.recentActivity[0]!.at < cutoff) state.recentActivity.shift();
-}
-
-export class DeliveryEngine implements EventEngine {
-  private readonly timers = new Set<NodeJS.Timeout>();
+export class DeliveryEngine {
+  private readonly timers = new Set<Timer>();
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
-  private crcTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly state: SandboxState,
     private readonly options: EngineOptions,
   ) {}
 
-  now(): number {
-    return this.options.now();
-  }
-
-  /** How long a CRC or delivery answer may take. */
-  get timeoutMs(): number {
-    return this.options.timeoutMs;
-  }
-
-  deliver(webhookId: string, body: string, meta: DeliveryMeta = { kind: 'activity' }): Delivery | undefined {
+  /**
+   * Signs and POSTs the body to a webhook, retrying on X's schedule; records the delivery (kind
+   * `activity` unless `meta` says otherwise). Undefined when the webhook does not exist.
+   */
+  deliver(webhookId: string, body: string, meta: DeliveryMeta = { kind: 'activity' }): OutboundDelivery | undefined {
     const webhook = this.state.webhooks.get(webhookId);
     if (!webhook) return undefined;
-    const now = this.options.now();
-    const delivery: Delivery = {
+    const now = this.options.clock.now();
+    const delivery: OutboundDelivery = {
       id: nextId(this.state, now),
       webhookId,
       body,
@@ -160,7 +153,7 @@ export class DeliveryEngine implements EventEngine {
 
   private schedule(delayMs: number, run: () => Promise<void>): void {
     if (this.closed) return;
-    const timer = setTimeout(() => {
+    const timer = this.options.scheduler.setTimeout(() => {
       this.timers.delete(timer);
       this.inFlight++;
       void run().finally(() => {
@@ -178,13 +171,13 @@ export class DeliveryEngine implements EventEngine {
     for (const w of waiters) w();
   }
 
-  private async attempt(webhook: SandboxWebhook, delivery: Delivery): Promise<void> {
+  private async attempt(webhook: SandboxWebhook, delivery: OutboundDelivery): Promise<void> {
     if (!webhook.valid || !this.state.webhooks.has(webhook.id)) {
       delivery.outcome = 'skipped';
       this.options.onChange();
       return;
     }
-    const at = this.options.now();
+    const at = this.options.clock.now();
     const res = await send(webhook.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(this.options.consumerSecret, delivery.body) },
@@ -215,38 +208,12 @@ export class DeliveryEngine implements EventEngine {
     this.options.onChange();
   }
 
-  /** Runs a CRC against the webhook and applies X's validity rules; returns what happened. */
-  async revalidate(webhook: SandboxWebhook): Promise<CrcResult> {
-    const result = await runCrc(webhook.url, this.options.consumerSecret, this.options.timeoutMs);
-    const now = this.options.now();
-    if (result.verdict === 'passed') {
-      webhook.valid = true;
-      webhook.lastCrcOkAt = now;
-      delete webhook.crcFailingSince;
-    } else if (result.verdict === 'failed') {
-      webhook.valid = false;
-      webhook.crcFailingSince ??= now;
-    } else {
-      webhook.crcFailingSince ??= now;
-      if (now - webhook.crcFailingSince >= this.options.crcGraceMs) webhook.valid = false;
-    }
-    this.options.onChange();
-    return result;
-  }
-
-  /** `--crc-every`: re-runs the CRC on every webhook on a timer. */
-  startCrcTimer(everyMs: number): void {
-    this.crcTimer = setInterval(() => {
-      for (const webhook of this.state.webhooks.values()) void this.revalidate(webhook);
-    }, everyMs);
-  }
-
   /**
    * A replay job: re-sends every event delivered or attempted to the webhook in [from, to), then
    * posts `replay_job_status` once those deliveries have finished.
    */
   replay(webhookId: string, fromMs: number, toMs: number): { jobId: string; createdAt: string } {
-    const now = this.options.now();
+    const now = this.options.clock.now();
     const jobId = nextId(this.state, now);
     const originals = this.state.deliveries.filter(
       (d) =>
@@ -283,9 +250,8 @@ export class DeliveryEngine implements EventEngine {
 
   close(): void {
     this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers) this.options.scheduler.clear(t);
     this.timers.clear();
-    if (this.crcTimer) clearInterval(this.crcTimer);
     this.checkIdle();
   }
 }
