@@ -2,19 +2,11 @@
 // a type is typed: `--events` / `--type` filters and `sandbox emit` (subscriptions already were).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, spawnCli, tempConfigDir } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, spawnCli } from '../helpers/run-cli.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function configDir(): string {
-  const t = tempConfigDir();
-  cleanups.push(() => t.cleanup());
-  return t.dir;
-}
+const { defer, configDir } = cleanupAfterEach();
 
 describe('retired event names', () => {
   it('webhook events --type ProfileBioUpdate selects profile.update.bio', async () => {
@@ -50,7 +42,7 @@ describe('retired event names', () => {
     const dir = configDir();
     const sandbox = spawnCli(['sandbox'], { env: { XCLI_CONFIG_DIR: dir } });
     const exited = new Promise((resolve) => sandbox.on('close', resolve));
-    cleanups.push(async () => {
+    defer(async () => {
       sandbox.kill('SIGKILL');
       await exited;
     });

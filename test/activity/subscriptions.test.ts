@@ -15,23 +15,22 @@ beforeEach(() => {
   setCreateResponseShape(fake.sandbox.state, 'openapi');
 });
 
+/** `activity subscriptions create --event-type TYPE --user USER …more`. */
+const createArgs = (eventType: string, user: string, ...more: string[]): string[] => [
+  'activity',
+  'subscriptions',
+  'create',
+  '--event-type',
+  eventType,
+  '--user',
+  user,
+  ...more,
+];
 const body = (r: { body: string }) => JSON.parse(r.body) as Record<string, unknown>;
 
 describe('activity subscriptions create', () => {
   it('resolves @handle through /2/users/by/username and posts the subscription; piped output is JSON', async () => {
-    const r = await fake.run([
-      'activity',
-      'subscriptions',
-      'create',
-      '--event-type',
-      'profile.update.bio',
-      '--user',
-      '@XDevelopers',
-      '--webhook',
-      webhookId,
-      '--tag',
-      'bio watch',
-    ]);
+    const r = await fake.run(createArgs('profile.update.bio', '@XDevelopers', '--webhook', webhookId, '--tag', 'bio watch'));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lookups = fake.sent('/2/users/by/username/');
@@ -55,17 +54,7 @@ describe('activity subscriptions create', () => {
   });
 
   it('resolves @me through /2/users/me, maps a retired name with a note, and prints a record on a terminal', async () => {
-    const r = await fake.runTTY([
-      'activity',
-      'subscriptions',
-      'create',
-      '--event-type',
-      'ProfileBioUpdate',
-      '--user',
-      '@me',
-      '--webhook',
-      webhookId,
-    ]);
+    const r = await fake.runTTY(createArgs('ProfileBioUpdate', '@me', '--webhook', webhookId));
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/note: 'ProfileBioUpdate' was retired.*profile\.update\.bio/);
     expect(fake.sent('/2/users/me').length).toBe(1);
@@ -76,18 +65,7 @@ describe('activity subscriptions create', () => {
 
   it('accepts both direction spellings for DM types (sent/received and inbound/outbound)', async () => {
     for (const direction of ['received', 'outbound']) {
-      const r = await fake.run([
-        'activity',
-        'subscriptions',
-        'create',
-        '--event-type',
-        'dm.received',
-        '--user',
-        SANDBOX_DEV,
-        '--direction',
-        direction,
-        '--json',
-      ]);
+      const r = await fake.run(createArgs('dm.received', SANDBOX_DEV, '--direction', direction, '--json'));
       expect(r.code, r.stderr).toBe(0);
       const last = fake.sent('/2/activity/subscriptions').at(-1)!;
       expect(body(last)).toEqual({ event_type: 'dm.received', filter: { user_id: SANDBOX_DEV, direction } });
@@ -144,62 +122,24 @@ describe('activity subscriptions create', () => {
   });
 
   it("explains X's refusals: unknown webhook, duplicate, unknown handle", async () => {
-    const bad = await fake.run([
-      'activity',
-      'subscriptions',
-      'create',
-      '--event-type',
-      'post.create',
-      '--user',
-      '@XDevelopers',
-      '--webhook',
-      '42',
-    ]);
+    const bad = await fake.run(createArgs('post.create', '@XDevelopers', '--webhook', '42'));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/400 .*WebhookIdInvalid.*xcli webhook list/);
     expect(JSON.parse(bad.stdout).errors[0].message).toMatch(/^WebhookIdInvalid/);
 
-    const args = [
-      'activity',
-      'subscriptions',
-      'create',
-      '--event-type',
-      'post.create',
-      '--user',
-      '@XDevelopers',
-      '--webhook',
-      webhookId,
-    ];
+    const args = createArgs('post.create', '@XDevelopers', '--webhook', webhookId);
     expect((await fake.run(args)).code).toBe(0);
     const dup = await fake.run(args);
     expect(dup.code).toBe(1);
     expect(dup.stderr).toMatch(/DuplicateSubscription: an identical subscription/);
 
-    const nobody = await fake.run([
-      'activity',
-      'subscriptions',
-      'create',
-      '--event-type',
-      'post.create',
-      '--user',
-      '@nobody_here_123',
-    ]);
+    const nobody = await fake.run(createArgs('post.create', '@nobody_here_123'));
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toBe('xcli: no user @nobody_here_123 on X\n');
   });
 
   it('private events need the user: a bearer-only app is refused by X with the reason explained', async () => {
-    const r = await fake.run([
-      'activity',
-      'subscriptions',
-      'create',
-      '--event-type',
-      'like.create',
-      '--user',
-      '2244994945',
-      '--auth',
-      'app',
-    ]);
+    const r = await fake.run(createArgs('like.create', '2244994945', '--auth', 'app'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/403 .*UserNotAuthorized.*private events need the user/);
   });
@@ -226,18 +166,15 @@ async function seed(n: number): Promise<string[]> {
   const ids: string[] = [];
   const users = Array.from(fake.sandbox.state.users.keys());
   for (let i = 0; i < n; i++) {
-    const r = await fake.run([
-      'activity',
-      'subscriptions',
-      'create',
-      '--event-type',
-      i % 2 ? 'post.create' : 'profile.update.bio',
-      '--user',
-      users[i % users.length]!,
-      ...(i < 2 ? ['--webhook', webhookId] : []),
-      '--tag',
-      `t${i}`,
-    ]);
+    const r = await fake.run(
+      createArgs(
+        i % 2 ? 'post.create' : 'profile.update.bio',
+        users[i % users.length]!,
+        ...(i < 2 ? ['--webhook', webhookId] : []),
+        '--tag',
+        `t${i}`,
+      ),
+    );
     expect(r.code, r.stderr).toBe(0);
     ids.push(JSON.parse(r.stdout).data.subscription.subscription_id);
   }

@@ -5,7 +5,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createMemoryDedupeStore,
   createWebhookHandler,
@@ -16,15 +16,13 @@ import {
   type ReceivedEvent,
 } from '../../src/webhooks.js';
 import { freshSample, sampleBody } from '../../src/webhook/samples.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
 const FIX = /^\[xcli\/webhooks\] the request body was read before the webhook handler.*req\.rawBody/;
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
+const { defer } = cleanupAfterEach();
 
 function listening(server: { address(): AddressInfo | string | null; close(cb?: () => void): unknown }): string {
-  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+  defer(() => new Promise<void>((r) => server.close(() => r())));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
@@ -75,7 +73,7 @@ describe('frameworks that read the body first (#18)', () => {
       handler(req.raw, reply.raw);
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
-    cleanups.push(() => app.close());
+    defer(() => app.close());
     const answer = await fetch(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/webhook`, signed(event()));
     expect(answer.status).toBe(500);
     expect(((await answer.json()) as { error?: string }).error).toMatch(FIX);

@@ -2,20 +2,18 @@
 // log (issue 7, faults): no acknowledged event is missing, no line is corrupted, and a torn tail is
 // skipped with a warning, by the server on restart and by `webhook events`, never glued to a new line.
 import { appendFileSync, readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { burst } from './lib/load.js';
 import { checkLog, missingAndRepeated, type LogCheck } from './lib/log-check.js';
 import { reportFigure, scaled, timeLimit } from './lib/scale.js';
 import { SECRET, startQuietServer, startServerWithCopy } from './lib/webhook-child.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
 const EVENTS = scaled(6000, 60_000);
 const CONNECTIONS = 64;
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { defer } = cleanupAfterEach();
 
 /** Only the very last line may be unreadable, and only when the file does not end with a newline. */
 function expectOnlyTornTail(log: LogCheck, file: string): void {
@@ -28,7 +26,7 @@ describe('kill -9 during a burst', () => {
     'loses no acknowledged event, corrupts no line, and skips a torn tail with a warning after a restart',
     async () => {
       const { server: first, configDir, mainLog: main, copyLog: copy, cleanup } = await startServerWithCopy();
-      cleanups.push(cleanup);
+      defer(cleanup);
 
       let killed = false;
       const killAt = Math.floor(EVENTS / 3);
@@ -71,7 +69,7 @@ describe('kill -9 during a burst', () => {
       });
 
       const second = await startQuietServer(configDir, ['-o', copy]);
-      cleanups.push(() => second.kill());
+      defer(() => second.kill());
       await second.waitForStderr(/warning: skipped a torn last line in .*events\.jsonl/);
       const after = await burst(second.url, { secret: SECRET, events: 500, connections: 16, idPrefix: 'after' });
       expect(after.statuses).toEqual({ 200: 500 });

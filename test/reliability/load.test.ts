@@ -1,26 +1,24 @@
 // Load (issue 7): signed events from 64 concurrent connections against `webhook start` (a child
 // process): every acknowledged event is in the log exactly once, the log parses line by line, and a
 // CRC sent in the middle of the burst gets the right answer. `npm run soak` runs it at 200,000 events.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { burst } from './lib/load.js';
 import { checkLog, missingAndRepeated } from './lib/log-check.js';
 import { peakRssMiB, percentile, reportFigure, scaled, timeLimit } from './lib/scale.js';
 import { SECRET, startServerWithCopy } from './lib/webhook-child.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
 const EVENTS = scaled(20_000, 200_000);
 const CONNECTIONS = 64;
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { defer } = cleanupAfterEach();
 
 describe(`load: ${EVENTS} signed events from ${CONNECTIONS} connections`, () => {
   it(
     'acknowledges every event, logs each exactly once in both logs, and answers a CRC mid-burst',
     async () => {
       const { server, mainLog, copyLog, cleanup } = await startServerWithCopy();
-      cleanups.push(cleanup);
+      defer(cleanup);
 
       const result = await burst(server.url, {
         secret: SECRET,

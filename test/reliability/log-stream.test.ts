@@ -4,15 +4,13 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventRecord } from '../../src/webhook/event-log.js';
-import { cleanEnv, tempConfigDir, XCLI_BIN } from '../helpers/run-cli.js';
+import { cleanEnv, XCLI_BIN } from '../helpers/run-cli.js';
 import { peakRssMiB, reportFigure, SOAK } from './lib/scale.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
+const { configDir } = cleanupAfterEach();
 
 /** Writes a log of about `bytes`: verified 2 KB events with ids, and junk records among them. */
 function writeLog(dir: string, bytes: number): { lastId: string; records: number } {
@@ -108,14 +106,13 @@ describe.skipIf(!SOAK)('reading a 1 GiB event log (soak only)', () => {
         ['100MiB', 100 * 1024 * 1024],
         ['1GiB', 1024 * 1024 * 1024],
       ] as const) {
-        const dir = tempConfigDir();
-        cleanups.push(dir.cleanup);
-        const { lastId, records } = writeLog(dir.dir, bytes);
-        const list = await measure(['webhook', 'events', '--json'], dir.dir);
+        const dir = configDir();
+        const { lastId, records } = writeLog(dir, bytes);
+        const list = await measure(['webhook', 'events', '--json'], dir);
         expect(list.lines).toBe(records);
-        const show = await measure(['webhook', 'events', 'show', lastId, '--json'], dir.dir);
+        const show = await measure(['webhook', 'events', 'show', lastId, '--json'], dir);
         expect(show.lines).toBe(1);
-        const start = await measure(['webhook', 'start', '--no-tunnel', '--port', '0', '--json'], dir.dir, (out) =>
+        const start = await measure(['webhook', 'start', '--no-tunnel', '--port', '0', '--json'], dir, (out) =>
           out.includes('"type":"ready"'),
         );
         peaks.list!.push(list.peakMiB);

@@ -5,11 +5,12 @@
 // `npm run soak` runs 800 stalled bodies and 20,000 events; the p99 CRC latency is checked there only.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { burst, checkCrc } from './lib/load.js';
 import { checkLog, missingAndRepeated } from './lib/log-check.js';
 import { peakRssMiB, percentile, reportFigure, scaled, SOAK, timeLimit } from './lib/scale.js';
 import { SECRET, startServerWithCopy } from './lib/webhook-child.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
 const STALLED = scaled(60, 800);
 const EVENTS = scaled(2000, 20_000);
@@ -19,17 +20,14 @@ const PEAK_RSS_LIMIT_MIB = 256;
 const CRC_P99_LIMIT_MS = 1000;
 const STALLED_BODIES = join(import.meta.dirname, 'lib', 'stalled-bodies.mjs');
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { defer } = cleanupAfterEach();
 
 /** Starts the attacker process; resolves once every stalled request is written. */
 async function stallBodies(port: number): Promise<{ finish(): Promise<{ statuses: Record<string, number>; open: number }> }> {
   const child = spawn(process.execPath, [STALLED_BODIES, String(port), String(STALLED), String(BODY)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  cleanups.push(() => child.kill('SIGKILL'));
+  defer(() => child.kill('SIGKILL'));
   let out = '';
   const lines = (n: number): Promise<string[]> =>
     new Promise((resolve, reject) => {
@@ -58,7 +56,7 @@ describe(`memory: ${STALLED} stalled 1 MiB bodies, then ${EVENTS} signed events 
     `peak RSS stays under ${PEAK_RSS_LIMIT_MIB} MiB, CRC is answered correctly throughout, no acknowledged event is lost`,
     async () => {
       const { server, mainLog, cleanup } = await startServerWithCopy();
-      cleanups.push(cleanup);
+      defer(cleanup);
       const port = Number(new URL(server.url).port);
 
       let bursting = true;

@@ -8,13 +8,13 @@ import { isEventBody } from '../../src/webhook/signature.js';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { tempConfigDir } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
 import { checkLog } from './lib/log-check.js';
 import { rawRequest, stalledClient } from './lib/raw-http.js';
 import { reportFigure, SOAK, scaled, timeLimit } from './lib/scale.js';
 import { fuzzSeed, seeded, type Seeded } from './lib/seeded.js';
 import { SECRET, startQuietServer } from './lib/webhook-child.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
 const SEED = fuzzSeed(7_2026_11);
 const CASES = scaled(2000, 25_000);
@@ -182,19 +182,15 @@ function buildCase(r: Seeded): Case {
   };
 }
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { defer, configDir } = cleanupAfterEach();
 
 describe(`webhook start under hostile input (seed ${SEED}, ${CASES} cases; FUZZ_SEED=n to reproduce)`, () => {
   it(
     'never crashes, redirects or fails with 500, signs only token-shaped values, and verifies honestly',
     async () => {
-      const dir = tempConfigDir();
-      cleanups.push(dir.cleanup);
-      const server = await startQuietServer(dir.dir, ['--max-body', String(MAX_BODY)]);
-      cleanups.push(() => server.kill());
+      const dir = configDir();
+      const server = await startQuietServer(dir, ['--max-body', String(MAX_BODY)]);
+      defer(() => server.kill());
       const port = Number(new URL(server.url).port);
 
       // Stalled clients sit on connections the whole time; the server must serve everyone else,
@@ -273,7 +269,7 @@ describe(`webhook start under hostile input (seed ${SEED}, ${CASES} cases; FUZZ_
       expect(await server.stop()).toBe(0);
       expect(server.stderr()).not.toMatch(/internal error|\n\s+at /);
 
-      const file = join(dir.dir, 'events', 'events.jsonl');
+      const file = join(dir, 'events', 'events.jsonl');
       const log = await checkLog(file);
       expect(log.badLines).toEqual([]);
       // Every 200 to a POST is a logged event, and only the truly signed ones are "valid".

@@ -7,21 +7,10 @@ import OAuth from 'oauth-1.0a';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes, type AuthKind } from '../../src/http/routes.js';
 import { startFakeX, type FakeX } from '../helpers/fake-x.js';
+import { prng } from '../helpers/prng.js';
 
 const SEED = Number(process.env.XCLI_FUZZ_SEED ?? 20261207);
 const COUNT = Number(process.env.XCLI_FUZZ_COUNT ?? 300);
-
-/** mulberry32: small, seedable, good enough to pick test inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let fake: FakeX;
 beforeAll(async () => {

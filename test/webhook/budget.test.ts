@@ -2,19 +2,17 @@
 // connections, bytes waiting for --forward-to) new events get 503 + Retry-After, and CRC is still
 // answered. Small sizes, no timing: `npm run soak` runs the large scenario (test/reliability/memory.test.ts).
 import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crcResponseToken } from '../../src/webhook/crc.js';
 import { signBody } from '../../src/webhook/signature.js';
 import { get, SECRET, startApp, startServer, type RunningServer } from './helpers.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { defer } = cleanupAfterEach();
 
 async function server(args: string[]): Promise<RunningServer> {
   const s = await startServer(args);
-  cleanups.push(() => s.cleanup());
+  defer(() => s.cleanup());
   return s;
 }
 
@@ -64,7 +62,7 @@ function stalledPost(url: string, length: number, headers: Record<string, string
   socket.write(
     `POST ${pathname} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\nExpect: 100-continue\r\n${extra}\r\n`,
   );
-  cleanups.push(() => socket.destroy());
+  defer(() => socket.destroy());
   return { socket, answer, admittedOrAnswered, finish: (body) => socket.write(body) };
 }
 
@@ -142,7 +140,7 @@ describe('webhook start: memory budgets', () => {
 
   it('forward queue bytes: with an app that never answers, events past --max-forward-memory get 503, CRC still answered', async () => {
     const app = await startApp(() => {}); // never answers
-    cleanups.push(() => app.close());
+    defer(() => app.close());
     const s = await server(['--forward-to', `${app.url}/x`, '--max-forward-memory', '4k', '--forward-timeout', '600']);
     const statuses: number[] = [];
     for (let n = 0; n < 6; n++) statuses.push((await postSigned(s.url, signedEvent(n, 1500))).status);

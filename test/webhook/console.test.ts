@@ -5,17 +5,15 @@
 import { openSync, closeSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crcResponseToken } from '../../src/webhook/crc.js';
 import { readEventLog } from '../../src/webhook/event-log.js';
 import { signBody } from '../../src/webhook/signature.js';
-import { cleanEnv, spawnCli, tempConfigDir, XCLI_BIN } from '../helpers/run-cli.js';
+import { cleanEnv, spawnCli, XCLI_BIN } from '../helpers/run-cli.js';
 import { get, SECRET } from './helpers.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { defer, configDir } = cleanupAfterEach();
 
 const EVENTS = 48;
 const BODY_BYTES = 200 * 1024;
@@ -29,12 +27,11 @@ function bigEvent(n: number): Buffer {
 
 describe('webhook start --json: a slow reader', () => {
   it('never stops the server: records past the bounded buffer are dropped and counted, the log has them all, bodies cut at 64 KiB', async () => {
-    const dir = tempConfigDir();
-    cleanups.push(() => dir.cleanup());
+    const dir = configDir();
     const child = spawnCli(['webhook', 'start', '--no-tunnel', '--port', '0', '--json'], {
-      env: { XCLI_CONFIG_DIR: dir.dir, X_CONSUMER_SECRET: SECRET },
+      env: { XCLI_CONFIG_DIR: dir, X_CONSUMER_SECRET: SECRET },
     });
-    cleanups.push(() => child.kill('SIGKILL'));
+    defer(() => child.kill('SIGKILL'));
     let out = '';
     let err = '';
     const changed: Array<() => void> = [];
@@ -97,21 +94,20 @@ describe('webhook start --json: a slow reader', () => {
       expect(e.record.bodyLength).toBe(bigEvent(n).length);
       expect(bigEvent(n).toString('utf8').startsWith(e.record.body)).toBe(true);
       expect(Buffer.byteLength(e.record.body)).toBeLessThanOrEqual(64 * 1024);
-      expect(e.log).toBe(join(dir.dir, 'events', 'events.jsonl'));
+      expect(e.log).toBe(join(dir, 'events', 'events.jsonl'));
     }
-    const log = await readEventLog(join(dir.dir, 'events', 'events.jsonl'));
+    const log = await readEventLog(join(dir, 'events', 'events.jsonl'));
     expect(log).toHaveLength(EVENTS);
     const bodies = log.map((r) => r.body).sort();
     expect(bodies).toEqual(Array.from({ length: EVENTS }, (_, n) => bigEvent(n).toString('utf8')).sort());
   });
 
   it('a stdout that fails (not EPIPE) is one line on stderr and a clean stop, exit 1', async () => {
-    const dir = tempConfigDir();
-    cleanups.push(() => dir.cleanup());
+    const dir = configDir();
     const full = openSync('/dev/full', 'w');
-    cleanups.push(() => closeSync(full));
+    defer(() => closeSync(full));
     const child = spawn(process.execPath, [XCLI_BIN, 'webhook', 'start', '--no-tunnel', '--port', '0', '--json'], {
-      env: cleanEnv({ XCLI_CONFIG_DIR: dir.dir, X_CONSUMER_SECRET: SECRET }),
+      env: cleanEnv({ XCLI_CONFIG_DIR: dir, X_CONSUMER_SECRET: SECRET }),
       stdio: ['ignore', full, 'pipe'],
     });
     let err = '';

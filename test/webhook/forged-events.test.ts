@@ -5,11 +5,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWebhookHandler, type ReceivedEvent } from '../../src/index.js';
 import { readEventLog } from '../../src/webhook/event-log.js';
 import { signBody } from '../../src/webhook/signature.js';
 import { get, SECRET, startApp, startServer, type RunningServer, type TestApp } from './helpers.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
 /** Bodies the CRC endpoint agrees to sign: the issue's vector, digits, a huge exponent, a base64 blob. */
 const FORGEABLE = [
@@ -19,10 +20,7 @@ const FORGEABLE = [
   Buffer.from('{"data":{"event_type":"post.create"}}').toString('base64'),
 ];
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { defer } = cleanupAfterEach();
 
 /** Has the endpoint sign `body` as a CRC token, as an attacker would, and returns the signature. */
 async function signedThroughCrc(webhookUrl: string, body: string): Promise<string> {
@@ -41,7 +39,7 @@ function postForged(url: string, body: string, signature: string): Promise<Respo
 
 async function server(args: string[]): Promise<RunningServer> {
   const s = await startServer(args);
-  cleanups.push(() => s.cleanup());
+  defer(() => s.cleanup());
   return s;
 }
 
@@ -66,7 +64,7 @@ describe('forged events signed through the CRC endpoint', () => {
 
   it('webhook start without --require-signature logs them as not-object, never verified, and never forwards them', async () => {
     const app: TestApp = await startApp((_req, _body, res) => res.end());
-    cleanups.push(() => app.close());
+    defer(() => app.close());
     const s = await server(['--forward-to', `${app.url}/x`]);
     for (const body of FORGEABLE)
       expect((await postForged(s.url, body, await signedThroughCrc(s.url, body))).status, body).toBe(200);
@@ -95,7 +93,7 @@ describe('forged events signed through the CRC endpoint', () => {
       });
       const http = createServer(handler);
       await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
-      cleanups.push(() => new Promise((r) => http.close(r)));
+      defer(() => new Promise((r) => http.close(r)));
       return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/webhook`, events };
     };
     const strict = await listen();

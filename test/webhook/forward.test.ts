@@ -1,23 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crcResponseBody, crcResponseToken } from '../../src/webhook/crc.js';
 import { Forwarder, type ForwardResult } from '../../src/webhook/forward.js';
 import { freshSample, sampleBody } from '../../src/webhook/samples.js';
 import { signBody } from '../../src/webhook/signature.js';
 import { rawRequest } from '../reliability/lib/raw-http.js';
 import { get, SECRET, startApp, startServer, type RunningServer, type TestApp } from './helpers.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
+const { defer } = cleanupAfterEach();
 async function app(respond: Parameters<typeof startApp>[0]): Promise<TestApp> {
   const a = await startApp(respond);
-  cleanups.push(() => a.close());
+  defer(() => a.close());
   return a;
 }
 async function server(args: string[]): Promise<RunningServer> {
   const s = await startServer(args);
-  cleanups.push(() => s.cleanup());
+  defer(() => s.cleanup());
   return s;
 }
 function deliver(url: string, body: Buffer): Promise<Response> {

@@ -12,22 +12,11 @@ import { freshSample, sampleBody } from '../../src/webhook/samples.js';
 import { startWebhookServer, type WebhookServer } from '../../src/webhook/server.js';
 import { WEBHOOK_START_DEFAULTS } from '../../src/webhook/start-options.js';
 import { isEventBody, signBody, verifySignature } from '../../src/webhook/signature.js';
+import { prng } from '../helpers/prng.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const CASES = Number(process.env.FUZZ_CASES ?? 2000);
 const SECRET = 'fuzz-secret';
-
-/** mulberry32: small, seedable, good enough to pick cases. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let dir: string;
 let server: WebhookServer;
@@ -78,7 +67,7 @@ function send(
 
 describe(`webhook server fuzz (seed ${SEED}, ${CASES} cases)`, () => {
   it('never crashes, never signs what is not token-shaped, never marks unverified events as valid', async () => {
-    const random = rng(SEED);
+    const random = prng(SEED);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
     const bytes = (n: number): Buffer => Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256)));
     const tokens = () =>

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createWebhookHandler,
   crcResponse,
@@ -15,12 +15,10 @@ import {
   type ReceivedEvent,
 } from '../../src/index.js';
 import { freshSample, sampleBody } from '../../src/webhook/samples.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
+const { defer } = cleanupAfterEach();
 
 /** The library example as the README shows it (docs/webhooks.md until the README has it). */
 function readmeExample(): string {
@@ -38,14 +36,14 @@ describe('library', () => {
     const example = readmeExample();
     expect(example.trim().split('\n').length).toBeLessThanOrEqual(15);
     const dir = mkdtempSync(join(tmpdir(), 'xcli-lib-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'app.mjs');
     const source = example
       .replace("from 'xcli'", `from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/lib/index.js')).href)}`)
       .replace('.listen(8080);', ".listen(0, function () { console.log('listening', this.address().port); });");
     writeFileSync(file, source);
     const child = spawn(process.execPath, [file], { env: { PATH: process.env.PATH, X_CONSUMER_SECRET: 'lib-secret' } });
-    cleanups.push(() => child.kill('SIGKILL'));
+    defer(() => child.kill('SIGKILL'));
     let out = '';
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -102,7 +100,7 @@ describe('library', () => {
       else handler(req, res, () => res.end('next'));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise((r) => server.close(r)));
+    defer(() => new Promise((r) => server.close(r)));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     expect(await (await fetch(`${base}/other`)).text()).toBe('next');
     const body = Buffer.from('{"data":{"event_uuid":"1","event_type":"post.create","payload":{"text":"t"}}}');
@@ -130,7 +128,7 @@ describe('library', () => {
     const failing = createWebhookHandler({ consumerSecret: 's', onEvent: () => Promise.reject(new Error('db down')) });
     const server = createServer(failing);
     await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
-    cleanups.push(() => new Promise((res) => server.close(res)));
+    defer(() => new Promise((res) => server.close(res)));
     const answer = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, {
       method: 'POST',
       body,

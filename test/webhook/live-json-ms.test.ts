@@ -1,22 +1,20 @@
 // Issue 19 item 6: latencies in --json records are rounded to 0.1 ms (webhook start's forward and
 // self-check records, trigger, check, replay-local), not 15 digits of timer noise.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { SECRET, startApp, startServer, type Rec, type RunningServer, type TestApp } from './helpers.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { defer } = cleanupAfterEach();
 
 const TENTH_OF_MS = /^\d+(\.\d)?$/;
 
 describe('--json latencies', () => {
   it('are rounded to 0.1 ms in every webhook JSON record', async () => {
     const app: TestApp = await startApp((_req, _body, res) => res.writeHead(200).end('ok'));
-    cleanups.push(() => app.close());
+    defer(() => app.close());
     const s: RunningServer = await startServer(['--forward-to', `${app.url}/app`]);
-    cleanups.push(() => s.cleanup());
+    defer(() => s.cleanup());
     const env = { XCLI_CONFIG_DIR: s.configDir, X_CONSUMER_SECRET: SECRET };
 
     const trigger = await runCli(['webhook', 'trigger', 'like.create', '--to', s.url, '--json'], { env });

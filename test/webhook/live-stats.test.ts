@@ -3,18 +3,15 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { XCLI_BIN, cleanEnv, runCli, tempConfigDir } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
+import { XCLI_BIN, cleanEnv, runCli } from '../helpers/run-cli.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
+const { configDir } = cleanupAfterEach();
 
 /** A log of 5 events at 09:00 (before --since), 3 at 10:00, none at 10:01, 6 at 10:02. */
 function generatedLog(): string {
-  const temp = tempConfigDir();
-  cleanups.push(() => temp.cleanup());
+  const dir = configDir();
   const lines: string[] = [];
   const add = (time: string, type: string): void => {
     lines.push(
@@ -36,9 +33,9 @@ function generatedLog(): string {
   for (let i = 0; i < 3; i++) add(`2026-01-01T10:00:1${i}.000Z`, 'post.create');
   for (let i = 0; i < 4; i++) add(`2026-01-01T10:02:2${i}.000Z`, 'like.create');
   for (let i = 0; i < 2; i++) add(`2026-01-01T10:02:3${i}.000Z`, 'post.create');
-  mkdirSync(join(temp.dir, 'events'), { recursive: true });
-  writeFileSync(join(temp.dir, 'events', 'events.jsonl'), `${lines.join('\n')}\n`);
-  return temp.dir;
+  mkdirSync(join(dir, 'events'), { recursive: true });
+  writeFileSync(join(dir, 'events', 'events.jsonl'), `${lines.join('\n')}\n`);
+  return dir;
 }
 
 const SINCE = ['--since', '2026-01-01T09:59:00Z'];

@@ -1,26 +1,18 @@
 // Issue 19 item 5: the live status line of `webhook start` on a terminal (forced with XCLI_FORCE_TTY
 // and a fake width, and in a real pseudo-terminal through tmux), and none when piped.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
-import { XCLI_BIN, tempConfigDir } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { XCLI_BIN } from '../helpers/run-cli.js';
 import { SECRET, startQuietServer, type QuietServer } from '../reliability/lib/webhook-child.js';
 import { signBody } from '../../src/webhook/signature.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
 const ERASE_LINE = '\r\u001b[K';
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function configDir(): string {
-  const temp = tempConfigDir();
-  cleanups.push(() => temp.cleanup());
-  return temp.dir;
-}
+const { defer, configDir } = cleanupAfterEach();
 
 async function server(env: Record<string, string>): Promise<QuietServer> {
   const s = await startQuietServer(configDir(), [], env);
-  cleanups.push(() => (s.child.exitCode === null && s.child.signalCode === null ? s.kill() : undefined));
+  defer(() => (s.child.exitCode === null && s.child.signalCode === null ? s.kill() : undefined));
   return s;
 }
 
@@ -93,7 +85,7 @@ describe('webhook start: live status line', () => {
         `X_CONSUMER_SECRET=${SECRET}`,
         command,
       );
-      cleanups.push(() => spawnSync('tmux', ['-L', session, 'kill-server']));
+      defer(() => spawnSync('tmux', ['-L', session, 'kill-server']));
       const screen = (): string => tmux('capture-pane', '-p');
       const waitForScreen = async (pattern: RegExp): Promise<RegExpMatchArray> => {
         // Polls the pane (tmux has no event for it), bounded by the test's timeout.

@@ -4,24 +4,17 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readEventLog } from '../../src/webhook/event-log.js';
 import { signBody } from '../../src/webhook/signature.js';
-import { cleanEnv, runCli, tempConfigDir, XCLI_BIN } from '../helpers/run-cli.js';
+import { cleanEnv, runCli, XCLI_BIN } from '../helpers/run-cli.js';
 import { SECRET, startServer, type RunningServer } from './helpers.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-function configDir(): string {
-  const d = tempConfigDir();
-  cleanups.push(d.cleanup);
-  return d.dir;
-}
+const { defer, configDir } = cleanupAfterEach();
 async function server(dir: string, args: string[] = [], env: Record<string, string> = {}): Promise<RunningServer> {
   const s = await startServer(args, env, dir);
-  cleanups.push(() => s.cleanup());
+  defer(() => s.cleanup());
   return s;
 }
 const env = (dir: string): Record<string, string> => ({ XCLI_CONFIG_DIR: dir, X_CONSUMER_SECRET: SECRET });
@@ -198,7 +191,7 @@ describe('a log that runs for months (item 10)', () => {
       env: cleanEnv(env(dir)),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    cleanups.push(() => follow.exitCode === null && follow.kill('SIGKILL'));
+    defer(() => follow.exitCode === null && follow.kill('SIGKILL'));
     const seen: string[] = [];
     let waiting: (() => void) | undefined;
     let buffered = '';

@@ -1,29 +1,22 @@
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeX, type FakeX } from '../helpers/fake-x.js';
-import { runCli, tempConfigDir } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
 import { get, startApp, startServer, type RunningServer } from './helpers.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
 const FAKE_TUNNEL = resolve(import.meta.dirname, 'fixtures/fake-tunnel.mjs');
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { defer, configDir } = cleanupAfterEach();
 async function fakeX(options: Parameters<typeof startFakeX>[0] = {}): Promise<FakeX> {
   const fake = await startFakeX(options);
-  cleanups.push(() => fake.close());
+  defer(() => fake.close());
   return fake;
 }
 async function server(args: string[], env: Record<string, string>, dir?: string): Promise<RunningServer> {
   const s = await startServer(args, env, dir);
-  cleanups.push(() => s.cleanup());
+  defer(() => s.cleanup());
   return s;
-}
-function configDir(): string {
-  const d = tempConfigDir();
-  cleanups.push(d.cleanup);
-  return d.dir;
 }
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -128,7 +121,7 @@ describe('webhook list, create, validate, delete, replay', () => {
     const wrong = await startApp((_req, _b, res) =>
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"response_token":"sha256=nope"}'),
     );
-    cleanups.push(() => wrong.close());
+    defer(() => wrong.close());
     const crcFail = await runCli(['webhook', 'create', `${wrong.url}/hook`], { env });
     expect(crcFail.code).toBe(1);
     expect(crcFail.stderr.trim().split('\n')).toHaveLength(1);

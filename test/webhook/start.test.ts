@@ -5,25 +5,17 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, tempConfigDir } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
 import { startQuietServer, type QuietServer } from '../reliability/lib/webhook-child.js';
 import { SECRET } from './helpers.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function configDir(): string {
-  const temp = tempConfigDir();
-  cleanups.push(() => temp.cleanup());
-  return temp.dir;
-}
+const { defer, configDir } = cleanupAfterEach();
 
 async function quiet(dir: string, args: string[] = []): Promise<QuietServer> {
   const s = await startQuietServer(dir, args);
-  cleanups.push(() => (s.child.exitCode === null && s.child.signalCode === null ? s.kill() : undefined));
+  defer(() => (s.child.exitCode === null && s.child.signalCode === null ? s.kill() : undefined));
   return s;
 }
 
@@ -47,7 +39,7 @@ describe('webhook start: binding', () => {
 
     const taken: Server = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise((resolve) => taken.close(resolve)));
+    defer(() => new Promise((resolve) => taken.close(resolve)));
     const port = (taken.address() as { port: number }).port;
     const inUse = await runCli(['webhook', 'start', '--no-tunnel', '--port', String(port)], { env: env(configDir()) });
     expect(inUse.code).toBe(1);

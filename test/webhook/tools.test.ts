@@ -1,28 +1,21 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crcResponseBody } from '../../src/webhook/crc.js';
 import { signBody } from '../../src/webhook/signature.js';
-import { runCli, tempConfigDir } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
 import { SECRET, startApp, startServer, type RunningServer, type TestApp } from './helpers.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-function configDir(): string {
-  const d = tempConfigDir();
-  cleanups.push(d.cleanup);
-  return d.dir;
-}
+const { defer, configDir } = cleanupAfterEach();
 async function server(args: string[] = [], dir?: string): Promise<RunningServer> {
   const s = await startServer(args, {}, dir);
-  cleanups.push(() => s.cleanup());
+  defer(() => s.cleanup());
   return s;
 }
 async function app(respond: Parameters<typeof startApp>[0]): Promise<TestApp> {
   const a = await startApp(respond);
-  cleanups.push(() => a.close());
+  defer(() => a.close());
   return a;
 }
 const env = (dir: string, extra: Record<string, string> = {}): Record<string, string> => ({

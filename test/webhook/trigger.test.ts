@@ -1,18 +1,14 @@
 // `webhook trigger` delivers as X does (issue 16 item 8): X's headers byte for byte, samples with
 // lossless ids and the documented shapes.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signBody } from '../../src/webhook/signature.js';
-import { runCli, tempConfigDir } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
 import { SECRET, startApp, type TestApp } from './helpers.js';
+import { cleanupAfterEach } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
+const { defer, configDir } = cleanupAfterEach();
 function env(): Record<string, string> {
-  const d = tempConfigDir();
-  cleanups.push(d.cleanup);
-  return { XCLI_CONFIG_DIR: d.dir, X_CONSUMER_SECRET: SECRET };
+  return { XCLI_CONFIG_DIR: configDir(), X_CONSUMER_SECRET: SECRET };
 }
 async function app(): Promise<TestApp> {
   // Like Twitter's own webhook helper: a delivery counts only with exactly X's content type.
@@ -20,7 +16,7 @@ async function app(): Promise<TestApp> {
     res.statusCode = req.headers['content-type'] === 'application/json' ? 200 : 415;
     res.end();
   });
-  cleanups.push(() => a.close());
+  defer(() => a.close());
   return a;
 }
 
