@@ -48,6 +48,58 @@ describe('sandbox state file', () => {
     expect(loaded.state.deliveries[0]!.outcome).toBe('failed');
   });
 
+  it('keeps every field of the store: the state read back equals the state saved', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xcli-sandbox-state-'));
+    dirs.push(dir);
+    const file = join(dir, 'state.json');
+    const state = createState(Date.now());
+    const me = state.authenticatedUserId;
+    const post = addPost(state, { author_id: me, text: 'a poll', poll: { options: ['a', 'b'], duration_minutes: 5 } });
+    for (const graph of [state.follows, state.retweets, state.bookmarks, state.blocks, state.mutes] as const)
+      edges(graph, me).add(XDEVELOPERS_ID);
+    state.lists.set('5', {
+      id: '5',
+      name: 'l',
+      description: '',
+      private: false,
+      owner_id: me,
+      created_at: 'c',
+      member_ids: [me],
+    });
+    edges(state.listFollows, me).add('5');
+    state.media.set('6', { id: '6', media_key: '3_6', state: 'succeeded', created_at: 'c' });
+    state.streamRules.set('8', { id: '8', value: 'from:jack', tag: 't' });
+    state.activitySubscriptions.set('4', {
+      subscription_id: '4',
+      event_type: 'post.create',
+      filter: { user_id: me },
+      created_at: 'c',
+      updated_at: 'c',
+    });
+    state.dmEvents.push({
+      id: '3',
+      event_type: 'MessageCreate',
+      text: 'hi',
+      sender_id: me,
+      dm_conversation_id: 'd',
+      created_at: 'c',
+    });
+    state.oauth2.refresh.set('r', { userId: me, clientId: 'c', scopes: ['offline.access'], family: 'f' });
+    state.deliveries.push({
+      id: '9',
+      webhookId: '7',
+      kind: 'activity',
+      body: '{}',
+      createdAt: 1,
+      attempts: [],
+      outcome: 'delivered',
+    });
+    state.authenticatedUserId = XDEVELOPERS_ID;
+    writeStateFile(file, state, generateCredentials());
+    expect(readStateFile(file)!.state).toEqual(state);
+    expect(readStateFile(file)!.state.posts.get(post.id)?.poll?.options).toHaveLength(2);
+  });
+
   it('is undefined for a missing file and refuses foreign JSON', () => {
     const dir = mkdtempSync(join(tmpdir(), 'xcli-sandbox-state-'));
     dirs.push(dir);

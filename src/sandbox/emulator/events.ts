@@ -18,6 +18,7 @@ import {
 
 /** X's schedule for a delivery that got no 200 within the timeout: retry after 3 s, 30 s, 5 min. */
 export const X_RETRY_DELAYS_MS = [3_000, 30_000, 300_000] as const;
+
 export interface EngineOptions {
   consumerSecret: string;
   /** Delay before each retry (already scaled); its length is the number of retries. */
