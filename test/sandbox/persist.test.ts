@@ -1,7 +1,11 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createContext } from '../../src/context.js';
+import { testIO } from '../../src/io.js';
+import { launchSandbox } from '../../src/sandbox/command/cli.js';
+import { ManualScheduler } from '../../src/sandbox/emulator/clock.js';
 import { addPost, createState, edges, generateCredentials, XDEVELOPERS_ID } from '../../src/sandbox/emulator/index.js';
 import { readStateFile, writeStateFile } from '../../src/sandbox/emulator/persist.js';
 
@@ -98,6 +102,31 @@ describe('sandbox state file', () => {
     writeStateFile(file, state, generateCredentials());
     expect(readStateFile(file)!.state).toEqual(state);
     expect(readStateFile(file)!.state.posts.get(post.id)?.poll?.options).toHaveLength(2);
+  });
+
+  it('saves a change once the save delay has passed on the injected scheduler, and on stop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xcli-sandbox-state-'));
+    dirs.push(dir);
+    const stateFile = join(dir, 'state.json');
+    const scheduler = new ManualScheduler();
+    const ctx = createContext(testIO(), { XCLI_CONFIG_DIR: dir }, '0.0.0-test');
+    const launched = await launchSandbox(ctx, { stateFile, scheduler, log: () => {} });
+    const saved = () => JSON.parse(readFileSync(stateFile, 'utf8')) as { streamRules: unknown[] };
+    const addRule = (value: string) =>
+      fetch(`${launched.sandbox.url}/2/tweets/search/stream/rules`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${launched.sandbox.credentials.bearerToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ add: [{ value }] }),
+      });
+    expect(saved().streamRules).toEqual([]);
+    expect((await addRule('from:jack')).status).toBe(200);
+    scheduler.advance(199);
+    expect(saved().streamRules).toEqual([]);
+    scheduler.advance(1);
+    expect(saved().streamRules).toHaveLength(1);
+    expect((await addRule('from:XDevelopers')).status).toBe(200);
+    await launched.stop();
+    expect(saved().streamRules).toHaveLength(2);
   });
 
   it('is undefined for a missing file and refuses foreign JSON', () => {
