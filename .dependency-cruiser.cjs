@@ -1,6 +1,7 @@
 // The layering of xcli, checked in CI (`npm run lint:deps`). docs/architecture.md explains it.
 //   bin → cli/program → commands/ → area modules (webhook, sandbox, activity, media, shortcuts, mcp,
-//   completion) → http/, auth/ → context, io, errors, paths, startup/external, version.
+//   completion) → http/ → auth/ → net/ (the wire: dispatcher, exchange) → context, io, errors, paths,
+//   startup/external, version.
 // A lower layer never imports a higher one; the sandbox's emulator imports no CLI code.
 const AREAS = '^src/(webhook|sandbox|activity|media|shortcuts|mcp|completion)/';
 const BASE = '^src/(api-options|context|io|errors|paths|version|terminal-text)[.]ts$|^src/startup/external[.]ts$';
@@ -34,6 +35,20 @@ module.exports = {
         'the emulator (store, services, routes) runs in tests, `xcli sandbox` and library users alike: it reaches protocol and base modules only, never CLI code, not even through another module',
       from: { path: '^src/sandbox/emulator/' },
       to: { path: CLI_CODE, reachable: true },
+    },
+    {
+      name: 'auth-below-http',
+      severity: 'error',
+      comment: 'the request pipeline uses the credentials, never the reverse: OAuth2 token calls go through src/net/',
+      from: { path: '^src/auth/' },
+      to: { path: '^src/http/' },
+    },
+    {
+      name: 'net-below-http-and-auth',
+      severity: 'error',
+      comment: 'the wire (dispatcher, exchange helper) serves the request pipeline, credentials and every area, and knows none of them',
+      from: { path: '^src/net/' },
+      to: { path: '^src/', pathNot: `^src/net/|${BASE}` },
     },
     {
       name: 'base-below-everything',

@@ -153,6 +153,23 @@ export function renamedEventType(input: string): { name: string; note: string } 
   return { name: current, note: `'${name}' was retired by X on 2026-03-18; using '${current}'` };
 }
 
+/**
+ * The hint after X's 400 to a raw request whose JSON body names a retired event type
+ * (`{"event_type":"ProfileBioUpdate"}`): X only says the type is not supported.
+ */
+export function retiredEventTypeHint(requestBody: Buffer | undefined): string | undefined {
+  let sent: unknown;
+  try {
+    sent = requestBody && JSON.parse(requestBody.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const typed = sent && typeof sent === 'object' ? (sent as { event_type?: unknown }).event_type : undefined;
+  if (typeof typed !== 'string' || TYPE_ALIASES[typed.trim()]) return undefined;
+  const renamed = renamedEventType(typed);
+  return renamed && `'${typed}' was retired by X on 2026-03-18; its current name is '${renamed.name}'`;
+}
+
 /** Resolves what the user typed to a known event type, with a note for old names and a suggestion for typos. */
 export function lookupEventType(input: string): TypeLookup {
   const name = input.trim();

@@ -3,10 +3,9 @@
 // token first, because X's refresh tokens are single-use: two processes must not both spend one.
 import type { Context } from '../context.js';
 import { CredentialsError } from '../errors.js';
-import type { AuthKind } from '../http/route-types.js';
 import { authorizationHeader } from './oauth1.js';
 import { requestToken, tokenUrlOf, type OAuth2Client } from './oauth2-http.js';
-import type { AppConfig, OAuth2Token, ResolvedApp } from './types.js';
+import type { AppConfig, AuthKind, OAuth2Token, ResolvedApp } from './types.js';
 
 /** Refresh this long before the recorded expiry, so a token never expires in flight. */
 export const REFRESH_SKEW_MS = 30_000;

@@ -1,7 +1,7 @@
 // The HTTP calls of OAuth2: the token endpoint (code exchange and refresh) and the username lookup.
 // Messages name the endpoint and X's error code, never a token or secret.
 import { CredentialsError, FailureError, HttpStatusError } from '../errors.js';
-import { send } from '../http/transport.js';
+import { send } from '../net/transport.js';
 import type { Context } from '../context.js';
 import type { Env } from '../io.js';
 import type { OAuth2Token } from './types.js';

@@ -1,5 +1,8 @@
 // Shapes of the credential store (config.json) and of resolved credentials.
 
+/** Auth kinds as X's OpenAPI names them: BearerToken, OAuth2UserToken, UserToken (OAuth 1.0a). */
+export type AuthKind = 'bearer' | 'oauth2' | 'oauth1';
+
 export interface OAuth1Credentials {
   consumerKey: string;
   consumerSecret: string;

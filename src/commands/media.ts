@@ -1,5 +1,5 @@
 // `xcli media upload|status`: commander wiring only; the work lives in src/media/.
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Context } from '../context.js';
 import { lazyRuns, takesApiOptions } from './common.js';
 
@@ -7,6 +7,23 @@ import { lazyRuns, takesApiOptions } from './common.js';
 export type MediaRuns = Pick<typeof import('../media/run.js'), 'runUpload' | 'runStatus'>;
 
 export const mediaRuns: MediaRuns = lazyRuns(() => import('../media/run.js'));
+
+const BOOL_WORDS = new Map([
+  ['true', true],
+  ['t', true],
+  ['1', true],
+  ['false', false],
+  ['f', false],
+  ['0', false],
+]);
+
+/** `--wait=false` / `--wait false`: a word, as Go's strconv.ParseBool reads it. */
+function boolWord(value: string): boolean {
+  const word = BOOL_WORDS.get(value.toLowerCase());
+  if (word === undefined)
+    throw new InvalidArgumentError('it takes true or false (write the file before --wait, or use --no-wait)');
+  return word;
+}
 
 export function registerMedia(program: Command, ctx: Context, run: MediaRuns = mediaRuns): void {
   const media = program.command('media').description('upload images, GIFs and videos, and check their processing');
@@ -23,6 +40,8 @@ export function registerMedia(program: Command, ctx: Context, run: MediaRuns = m
       )
       .option('--alt <text>', 'alt text describing the media for people using screen readers (up to 1000 characters)')
       .option('--no-wait', 'return after FINALIZE instead of waiting for video/GIF processing')
+      // xurl's spelling of the same switch (`--wait=false`; pflag's bool words), kept out of the help.
+      .addOption(new Option('--wait [bool]', 'wait for processing: true (default) or false').argParser(boolWord).hideHelp())
       .option('--timeout <duration>', 'longest wait for processing, e.g. 90s or 5m', '10m')
       .addOption(new Option('--chunk-size <bytes>', 'APPEND chunk size (default 4m; env XCLI_MEDIA_CHUNK_SIZE)').hideHelp()),
   )

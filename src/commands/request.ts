@@ -41,10 +41,14 @@ export function registerRequest(program: Command, ctx: Context, run: RequestRuns
     .option('--pretty', 'always pretty-print JSON')
     .option('--raw', 'always print the body exactly as received')
     .option('--jq <expr>', 'filter the JSON body with a jq expression (per page with --paginate, per record on streams)')
-    .option('-o, --output <file>', 'write the body to FILE instead of stdout (- for stdout), as curl -o');
+    .option('-o, --output <file>', 'write the body to FILE instead of stdout (- for stdout), as curl -o')
+    .option('--no-progress', 'no progress line on a terminal while -o FILE receives a large (over 1 MiB) body');
   program.action(async (url: string | undefined, opts: RawRequestOptions) => {
-    const { meResolver } = await import('../shortcuts/me.js');
+    const [{ meResolver }, { retiredEventTypeHint }] = await Promise.all([
+      import('../shortcuts/me.js'),
+      import('../activity/event-types.js'),
+    ]);
     const commandNames = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
-    await run.runRawRequest(ctx, { ...opts, target: url, commandNames, me: meResolver });
+    await run.runRawRequest(ctx, { ...opts, target: url, commandNames, me: meResolver, badRequestHint: retiredEventTypeHint });
   });
 }

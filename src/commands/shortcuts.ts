@@ -37,7 +37,10 @@ function listOptions(cmd: Command, range: string): Command {
     .option('--next-token <token>', 'start from this page (meta.next_token of an earlier answer)');
 }
 
-/** search, timeline, mentions: X's id and time bounds, the fields sugar, and polling for new posts. */
+/**
+ * search, timeline, mentions, posts: X's id and time bounds, the fields sugar, and polling for new posts.
+ * X's likes and bookmarks routes take none of these bounds (only max_results and pagination_token).
+ */
 function timelineOptions(cmd: Command): Command {
   return cmd
     .option('--since-id <post>', 'only posts newer than this post id (or URL)')
@@ -144,9 +147,9 @@ export function registerReadingShortcuts(program: Command, ctx: Context, run: Sh
     .argument('<query>', "X's search query, e.g. 'from:XDevelopers -is:retweet'")
     .action((query: string, flags: TimelineFlags) => run.runSearch(ctx, { ...flags, query }));
 
-  listOptions(shortcut(program, 'posts', "list a user's posts"), '5-100')
+  timelineOptions(listOptions(shortcut(program, 'posts', "list a user's posts"), '5-100'))
     .argument('<user>', 'username (with or without @)')
-    .action((target: string, flags: ListFlags) => run.runPosts(ctx, { ...flags, target }));
+    .action((target: string, flags: TimelineFlags) => run.runPosts(ctx, { ...flags, target }));
 
   const mine: Array<[MyList, string, string]> = [
     ['timeline', 'your home timeline, newest first', '1-100'],

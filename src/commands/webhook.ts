@@ -150,7 +150,7 @@ Examples:
     .command('start')
     .description('run a local webhook server: answers CRC, verifies signatures, logs every event')
     .addOption(
-      new Option('--port <n>', 'port to listen on (0 picks a free one)')
+      new Option('-p, --port <n>', 'port to listen on (0 picks a free one)')
         .default(D.port)
         .argParser(wholeNumber('--port', 0, 65535)),
     )

@@ -2,7 +2,7 @@
 // bytes when piped (or with --raw). Non-JSON bodies are printed as they are.
 import type { Context } from '../context.js';
 import { COLOR, formatJson, JsonSyntaxError } from './json-format.js';
-import type { ResponseHead } from './transport.js';
+import type { ResponseHead } from '../net/transport.js';
 
 export type OutputMode = 'auto' | 'pretty' | 'raw';
 

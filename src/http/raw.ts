@@ -11,6 +11,7 @@ import {
   parseHeaders,
   readData,
 } from './body.js';
+import { downloadProgress } from './download-progress.js';
 import { renderHead, writeBody, type OutputMode } from './output.js';
 import { pageParamFor, pages } from './paginate.js';
 import { fieldParams } from './fields.js';
@@ -52,6 +53,10 @@ export interface RawRequestOptions {
   strict?: boolean;
   fields?: string[];
   expand?: string[];
+  /** `-o FILE` (src/jq/hooks.ts swaps stdout for the file; here it only names the progress line). */
+  output?: string;
+  /** `--no-progress`: no progress line for a large `-o` download. */
+  progress?: boolean;
 }
 
 /** Levenshtein distance, for "did you mean" on mistyped commands. */
@@ -137,7 +142,13 @@ async function buildBody(
  * `xcli [flags] URL`: the URL, the flags, the command names a mistyped word is checked against, and
  * how `{me}` in a path is resolved (src/shortcuts/me.ts, injected so src/http/ does not import it).
  */
-export type RequestOptions = RawRequestOptions & { target?: string; commandNames: string[]; me: MeResolver };
+export type RequestOptions = RawRequestOptions & {
+  target?: string;
+  commandNames: string[];
+  me: MeResolver;
+  /** One more stderr line after X's 400, from the body sent (a retired event type: src/activity/). */
+  badRequestHint?: (requestBody: Buffer | undefined) => string | undefined;
+};
 
 export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise<void> {
   const { me } = opts;
@@ -195,10 +206,21 @@ export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise
   };
 
   if (!pageParam) {
-    const response = await exchangeWithRetry(session, spec, retry);
+    const download =
+      opts.output !== undefined && opts.output !== '-' && opts.progress !== false
+        ? downloadProgress(ctx, opts.output)
+        : undefined;
+    let response: RetriedResponse;
+    try {
+      response = await exchangeWithRetry(session, spec, retry, undefined, download?.onBody);
+    } catch (error) {
+      download?.clear();
+      throw error;
+    }
+    download?.done();
     print(response, false);
     rate(response);
-    fail(ctx, response);
+    fail(ctx, response, '', response.status === 400 ? opts.badRequestHint?.(built.body) : undefined);
     partialErrors(ctx, opts, [response]);
     return;
   }
@@ -310,16 +332,17 @@ function partialErrors(ctx: Context, opts: RawRequestOptions, responses: Retried
   ctx.io.stderr.write(`xcli: ${line}\n`);
 }
 
-/** Reports a failed response the standard way (its body is already on stdout) and throws. */
-function fail(ctx: Context, response: RetriedResponse, suffix = ''): void {
+/** Reports a failed response the standard way (its body is already on stdout), then `hint`, and throws. */
+function fail(ctx: Context, response: RetriedResponse, suffix = '', hint?: string): void {
   if (response.gaveUp) {
     ctx.io.stderr.write(`xcli: ${response.gaveUp}${suffix}\n`);
     throw new RateLimitError(response.gaveUp, { reported: true });
   }
   if (response.status >= 400) {
     const summary = problemSummary(response.status, response.headers, response.body);
-    const hint = response.status === 401 ? "; check the credentials: 'xcli auth status'" : '';
-    ctx.io.stderr.write(`xcli: ${summary}${hint}${suffix}\n`);
+    const authHint = response.status === 401 ? "; check the credentials: 'xcli auth status'" : '';
+    ctx.io.stderr.write(`xcli: ${summary}${authHint}${suffix}\n`);
+    if (hint) ctx.io.stderr.write(`xcli: ${hint}\n`);
     throw new HttpStatusError(response.status, summary, { reported: true });
   }
 }

@@ -6,7 +6,7 @@ import type { Env } from '../io.js';
 import { NetworkError } from '../errors.js';
 import { problemSummary, problemType } from './problem.js';
 import { exchange, type ApiSession, type RequestSpec } from './session.js';
-import { neverReachedServer, type ResponseHead } from './transport.js';
+import { neverReachedServer, type BodyObserver, type ResponseHead } from '../net/transport.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -74,6 +74,7 @@ export async function exchangeWithRetry(
   spec: RequestSpec,
   policy: RetryPolicy,
   signal?: AbortSignal,
+  onBody?: BodyObserver,
 ): Promise<RetriedResponse> {
   const { env, io } = session.ctx;
   const scale = backoffScale(env);
@@ -100,7 +101,7 @@ export async function exchangeWithRetry(
     let waitMs: number;
     let why: string;
     try {
-      response = await exchange(session, spec, signal);
+      response = await exchange(session, spec, signal, onBody);
     } catch (error) {
       if (!(error instanceof NetworkError) || left <= 0 || signal?.aborted) throw error;
       if (!idempotent && neverReachedServer(error))

@@ -1,5 +1,7 @@
-/** Auth kinds as X's OpenAPI names them: BearerToken, OAuth2UserToken, UserToken (OAuth 1.0a). */
-export type AuthKind = 'bearer' | 'oauth2' | 'oauth1';
+import type { AuthKind } from '../auth/types.js';
+
+// The credentials' layer names the auth kinds (http uses auth, never the reverse).
+export type { AuthKind };
 
 export interface RouteParam {
   name: string;

@@ -5,11 +5,18 @@ import { resolveApp, secretsOf } from '../auth/resolve.js';
 import type { ResolvedApp } from '../auth/types.js';
 import type { Context } from '../context.js';
 import { chooseAuth, type AuthChoice } from './auth-choice.js';
-import { proxyFor, redactedProxy } from './dispatcher.js';
+import { proxyFor, redactedProxy } from '../net/dispatcher.js';
 import { limitScope, rateLimitLine, rememberLimit, seenLimit } from './rate-limits.js';
 import { Redactor } from './redact.js';
 import type { AuthKind } from './route-types.js';
-import { send, sendStreaming, type OutgoingRequest, type ResponseHead, type SendOptions } from './transport.js';
+import {
+  send,
+  sendStreaming,
+  type BodyObserver,
+  type OutgoingRequest,
+  type ResponseHead,
+  type SendOptions,
+} from '../net/transport.js';
 import type { GlobalOptions } from './types.js';
 import { resolveRequest, type ResolvedRequest } from './url.js';
 
@@ -161,10 +168,10 @@ export function verboseObserver(session: ApiSession, auth?: PreparedRequest['aut
   };
 }
 
-/** Prepares and sends a request, reading the whole body. */
-export async function exchange(session: ApiSession, spec: RequestSpec, signal?: AbortSignal) {
+/** Prepares and sends a request, reading the whole body (`onBody` sees it arrive). */
+export async function exchange(session: ApiSession, spec: RequestSpec, signal?: AbortSignal, onBody?: BodyObserver) {
   const req = await prepare(session, spec);
-  const response = await send(session.ctx.env, req, { observe: verboseObserver(session, req.auth), signal });
+  const response = await send(session.ctx.env, req, { observe: verboseObserver(session, req.auth), signal, onBody });
   keepLimits(session, req, response);
   return response;
 }

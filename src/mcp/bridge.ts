@@ -13,7 +13,7 @@ import type { ResolvedApp } from '../auth/types.js';
 import type { Context } from '../context.js';
 import { CredentialsError, UsageError } from '../errors.js';
 import { importExternal } from '../startup/external.js';
-import { dispatcherForX, proxyFor, redactedProxy } from '../http/dispatcher.js';
+import { dispatcherForX, proxyFor, redactedProxy } from '../net/dispatcher.js';
 import { Redactor } from '../http/redact.js';
 import type { GlobalOptions } from '../http/types.js';
 import { LineCap, MAX_MESSAGE_BYTES } from './line-cap.js';

@@ -126,8 +126,4 @@ export function parseCategory(value: string): MediaCategory {
   return category;
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < MiB) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / MiB).toFixed(1)} MiB`;
-}
+export { formatBytes } from '../terminal/bytes.js';

@@ -28,7 +28,7 @@ export interface ListFlags extends OutputFlags {
   nextToken?: string;
 }
 
-/** search, timeline and mentions: X's time and id bounds, the fields sugar, and --watch. */
+/** search, timeline, mentions and posts: X's time and id bounds, the fields sugar, and --watch. */
 export interface TimelineFlags extends ListFlags {
   sinceId?: string;
   untilId?: string;
@@ -471,13 +471,21 @@ function timeBound(flag: string, value: string): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** X's id and time bounds from the flags, checked (callers that look a user up first check them before). */
+function timelineBounds(flags: TimelineFlags): Record<string, string> {
+  const bounds: Record<string, string> = {};
+  if (flags.sinceId !== undefined) bounds.since_id = parsePostId(flags.sinceId);
+  if (flags.untilId !== undefined) bounds.until_id = parsePostId(flags.untilId);
+  if (flags.startTime !== undefined) bounds.start_time = timeBound('--start-time', flags.startTime);
+  if (flags.endTime !== undefined) bounds.end_time = timeBound('--end-time', flags.endTime);
+  if (flags.watch && (flags.nextToken !== undefined || flags.untilId !== undefined || flags.endTime !== undefined))
+    throw new UsageError('--watch looks for new posts: it cannot be combined with --next-token, --until-id or --end-time');
+  return bounds;
+}
+
 /** The query of a timeline-like list: X's bounds from the flags, then the --fields/--expand sugar. */
 function timelineQuery(flags: TimelineFlags, path: string, base: Record<string, string>): Record<string, string> {
-  const query = { ...base };
-  if (flags.sinceId !== undefined) query.since_id = parsePostId(flags.sinceId);
-  if (flags.untilId !== undefined) query.until_id = parsePostId(flags.untilId);
-  if (flags.startTime !== undefined) query.start_time = timeBound('--start-time', flags.startTime);
-  if (flags.endTime !== undefined) query.end_time = timeBound('--end-time', flags.endTime);
+  const query = { ...base, ...timelineBounds(flags) };
   return mergeFieldParams(query, fieldParams(flags.fields, flags.expand, matchRoute('GET', path)));
 }
 
@@ -489,11 +497,10 @@ async function timelineList(
   path: string,
   base: Record<string, string>,
   range: [number, number],
+  author?: Record<string, unknown>,
 ): Promise<void> {
   const query = timelineQuery(flags, path, base);
-  if (!flags.watch) return list(ctx, session, flags, path, query, range, 'posts');
-  if (flags.nextToken !== undefined || flags.untilId !== undefined || flags.endTime !== undefined)
-    throw new UsageError('--watch looks for new posts: it cannot be combined with --next-token, --until-id or --end-time');
+  if (!flags.watch) return list(ctx, session, flags, path, query, range, 'posts', author);
   const { since_id: sinceId, ...rest } = query;
   await watchList(ctx, session, { path, query: rest, maxResults: range[1], sinceId });
 }
@@ -521,20 +528,20 @@ export async function runSearch(ctx: Context, flags: SearchOptions): Promise<voi
   );
 }
 
-export type PostsOptions = ListFlags & { target: string };
+export type PostsOptions = TimelineFlags & { target: string };
 
 export async function runPosts(ctx: Context, flags: PostsOptions): Promise<void> {
   const username = parseUsername(flags.target);
+  timelineBounds(flags);
   await withSession(ctx, async (session) => {
     const { id, user } = await lookupUser(ctx, session, username);
-    await list(
+    await timelineList(
       ctx,
       session,
       flags,
       `/2/users/${seg(id)}/tweets`,
       { 'tweet.fields': LIST_TWEET_FIELDS, expansions: `${POST_EXPANSIONS},referenced_tweets.id`, 'media.fields': MEDIA_FIELDS },
       [5, 100],
-      'posts',
       user,
     );
   });
@@ -554,6 +561,8 @@ export type MyListOptions = TimelineFlags & { which: MyList };
 export async function runMyList(ctx: Context, flags: MyListOptions): Promise<void> {
   const { which } = flags;
   const { path, fields, range } = MY_LISTS[which];
+  const bounded = which === 'timeline' || which === 'mentions';
+  if (bounded) timelineBounds(flags);
   await withSession(ctx, async (session) => {
     const me = seg(await myUserId(ctx, session));
     const query = {
@@ -562,8 +571,7 @@ export async function runMyList(ctx: Context, flags: MyListOptions): Promise<voi
       'user.fields': 'username,name',
       'media.fields': MEDIA_FIELDS,
     };
-    if (which === 'timeline' || which === 'mentions')
-      await timelineList(ctx, session, flags, `/2/users/${me}/${path}`, query, [range[0], range[1]]);
+    if (bounded) await timelineList(ctx, session, flags, `/2/users/${me}/${path}`, query, [range[0], range[1]]);
     else await list(ctx, session, flags, `/2/users/${me}/${path}`, query, [range[0], range[1]], 'posts');
   });
 }

@@ -1,4 +1,4 @@
-// `--watch` on search, timeline and mentions: polls with `since_id` at the pace the route's rate
+// `--watch` on search, timeline, mentions and posts: polls with `since_id` at the pace the route's rate
 // limit allows, prints only new posts as NDJSON (oldest first, exactly as X sent them), and keeps the
 // newest id in the state file so the next watch resumes where this one stopped.
 import { setTimeout as sleep } from 'node:timers/promises';

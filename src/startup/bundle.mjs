@@ -18,7 +18,7 @@ export const BUNDLED_PACKAGES = new Set([
 ]);
 
 /**
- * undici has no exports map, so src/http/ imports these files by path (loading only the Agent,
+ * undici has no exports map, so src/net/ imports these files by path (loading only the Agent,
  * request() and, with a proxy set, the proxy agent, not undici's whole web stack). package.json pins
  * undici's exact version; test/library/startup.test.ts fails if a path moves or a new one is added
  * without being listed here.

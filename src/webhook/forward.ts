@@ -1,13 +1,10 @@
 // `--forward-to`: relays each delivery byte for byte (body and X's headers, signature included) to
 // the user's app and reports what X would think of the answer. A bounded queue and timeouts keep a
 // slow or dead app from piling up memory or stopping the server.
-import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { crcResponseToken } from './crc.js';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { describeExchangeError, exchange, type Exchange } from '../net/exchange.js';
+import { judgeCrcAnswer, X_DEADLINE_MS } from './act-as-x.js';
 import type { HeaderValue, PassthroughCheck, WebhookResponseParts } from './handler.js';
-
-/** X retries a delivery that is not answered 200 within three seconds (AAA retry docs). */
-export const X_DEADLINE_MS = 3000;
 
 /**
  * Headers that belong to one connection, not to the message (RFC 9110 §7.6.1: Connection and the
@@ -64,12 +61,8 @@ export interface ForwarderOptions {
   onDropped?: (job: ForwardJob) => void;
 }
 
-export interface HttpAnswer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  latencyMs: number;
-}
+/** How much of an app's answer is kept: it is shown, never stored. */
+export const ANSWER_KEPT_BYTES = 64 * 1024;
 
 export class Forwarder {
   readonly target: URL;
@@ -152,14 +145,14 @@ export class Forwarder {
     const url = this.target.href;
     const base = { id: job.id, eventId: job.eventId, url };
     try {
-      const answer = await send(
-        this.target,
-        'POST',
-        relayHeaders(job.headers, this.target),
-        job.body,
-        this.timeoutMs,
-        this.stopper.signal,
-      );
+      const answer = await exchange(this.target, {
+        method: 'POST',
+        headers: relayHeaders(job.headers, this.target),
+        body: job.body,
+        timeoutMs: this.timeoutMs,
+        signal: this.stopper.signal,
+        keepBytes: ANSWER_KEPT_BYTES,
+      });
       const warnings: string[] = [];
       const location = headerString(answer.headers.location);
       if (answer.status >= 300 && answer.status < 400) {
@@ -185,7 +178,7 @@ export class Forwarder {
       this.options.onResult({
         ...base,
         latencyMs,
-        error: describeNetworkError(error, this.target, this.timeoutMs),
+        error: describeExchangeError(error, this.target, this.timeoutMs),
         warnings: ['X would retry: no answer from your app'],
       });
     }
@@ -201,18 +194,23 @@ export class Forwarder {
     const url = new URL(this.target.href);
     url.search = query;
     const started = performance.now();
-    let answer: HttpAnswer;
+    let answer: Exchange;
     try {
-      answer = await send(url, 'GET', relayHeaders(headers, url), undefined, this.timeoutMs);
+      answer = await exchange(url, {
+        method: 'GET',
+        headers: relayHeaders(headers, url),
+        timeoutMs: this.timeoutMs,
+        keepBytes: ANSWER_KEPT_BYTES,
+      });
     } catch (error) {
-      const problem = `your app did not answer the CRC: ${describeNetworkError(error, url, this.timeoutMs)}`;
+      const problem = `your app did not answer the CRC: ${describeExchangeError(error, url, this.timeoutMs)}`;
       return {
         response: { status: 502, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: problem }) },
         check: { ok: false, problem, latencyMs: performance.now() - started },
       };
     }
-    const problem = crcAnswerProblem(answer, crcResponseToken(consumerSecret, token), this.slowMs);
-    const check: PassthroughCheck = { ok: problem === undefined, problem, latencyMs: answer.latencyMs };
+    const { problems } = judgeCrcAnswer(answer, consumerSecret, token, { slowMs: this.slowMs });
+    const check: PassthroughCheck = { ok: problems.length === 0, problem: problems[0]?.message, latencyMs: answer.latencyMs };
     if (answer.status >= 300 && answer.status < 400) {
       return {
         response: {
@@ -235,33 +233,6 @@ export class Forwarder {
   }
 }
 
-/** What X would object to in a CRC answer; undefined when it passes. */
-export function crcAnswerProblem(answer: HttpAnswer, expectedToken: string, slowMs = X_DEADLINE_MS): string | undefined {
-  if (answer.status >= 300 && answer.status < 400) {
-    return `answered ${answer.status} (redirect${answer.headers.location ? ` to ${headerString(answer.headers.location)}` : ''}): a 3xx invalidates the webhook at once`;
-  }
-  if (answer.status !== 200) return `answered ${answer.status}, X expects 200`;
-  const type = headerString(answer.headers['content-type']) ?? '';
-  if (!/^application\/json\b/i.test(type)) return `content type is ${type || 'missing'}, X expects application/json`;
-  const tokenProblem = responseTokenProblem(answer.body, expectedToken);
-  if (tokenProblem) return tokenProblem;
-  if (answer.latencyMs > slowMs) return `took ${(answer.latencyMs / 1000).toFixed(1)} s, X waits ${slowMs / 1000} s`;
-  return undefined;
-}
-
-export function responseTokenProblem(body: Buffer, expectedToken: string): string | undefined {
-  let token: unknown;
-  try {
-    token = (JSON.parse(body.toString('utf8')) as { response_token?: unknown }).response_token;
-  } catch {
-    return 'the body is not JSON';
-  }
-  if (typeof token !== 'string') return 'the body has no response_token';
-  if (token !== expectedToken)
-    return 'wrong response_token: it must be sha256= + base64 HMAC-SHA256 of crc_token keyed with the consumer secret (not the OAuth2 client secret)';
-  return undefined;
-}
-
 /** The end-to-end headers of a request, as a proxy forwards them (names are node's lower case). */
 export function relayHeaders(headers: Record<string, HeaderValue>, target: URL): OutgoingHttpHeaders {
   const named = new Set(
@@ -277,63 +248,6 @@ export function relayHeaders(headers: Record<string, HeaderValue>, target: URL):
   }
   out.host = target.host;
   return out;
-}
-
-/** One HTTP exchange with a deadline; never follows redirects. */
-export function send(
-  url: URL,
-  method: string,
-  headers: OutgoingHttpHeaders,
-  body: Buffer | undefined,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<HttpAnswer> {
-  const started = performance.now();
-  const requester = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const fail = (error: Error): void => {
-      Object.assign(error, { latencyMs: performance.now() - started });
-      reject(error);
-    };
-    const req = requester(url, { method, headers: body ? { ...headers, 'content-length': body.length } : headers, signal });
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), timeoutMs);
-    req.on('error', (error) => {
-      clearTimeout(timer);
-      fail(error);
-    });
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        // Keep only the start of a large answer: it is shown, never stored.
-        if (size < 64 * 1024) chunks.push(c);
-        size += c.length;
-      });
-      res.on('error', (error) => {
-        clearTimeout(timer);
-        fail(error);
-      });
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks),
-          latencyMs: performance.now() - started,
-        });
-      });
-    });
-    req.end(body);
-  });
-}
-
-export function describeNetworkError(error: unknown, url: URL, timeoutMs: number): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ECONNREFUSED') return `connection refused by ${url.host} (is your app running?)`;
-  if (code === 'ETIMEDOUT') return `no answer from ${url.host} within ${timeoutMs / 1000} s`;
-  if (code === 'ECONNRESET') return `${url.host} closed the connection`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve ${url.hostname}`;
-  return `${url.host}: ${(error as Error).message}`;
 }
 
 function headerString(value: string | string[] | undefined): string | undefined {

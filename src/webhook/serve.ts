@@ -1,6 +1,5 @@
 // `xcli webhook start` once its choices are made: the server, then a public URL (ngrok, a plugged-in tunnel, or --public-url),
 // a CRC self-check through it, optional registration at X, and a graceful stop on Ctrl-C.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Context } from '../context.js';
@@ -9,8 +8,9 @@ import type { GlobalOptions } from '../http/types.js';
 import { eventTypeFilter } from './classify.js';
 import type { DedupeStore } from './dedupe.js';
 import { consumerSecretOf, ngrokAuthtokenOf, otherSecretsOf } from './credentials.js';
-import { crcResponseToken } from './crc.js';
-import { crcAnswerProblem, describeNetworkError, send } from './forward.js';
+import { crcChallengeUrl, judgeCrcAnswer, makeCrcChallenge } from './act-as-x.js';
+import { describeExchangeError, exchange } from '../net/exchange.js';
+import { ANSWER_KEPT_BYTES } from './forward.js';
 import { checkWebhookUrl, deleteWebhook, registerUrl, validateWebhook } from './manage.js';
 import { liveStatusFor } from './live-status.js';
 import { createRenderer, describeWriteError } from './render.js';
@@ -288,16 +288,19 @@ async function chooseTunnel(ctx: Context, options: WebhookStartOptions): Promise
 
 /** GETs a CRC through the public URL, as X would, and reports the answer and latency. */
 async function selfCheck(url: string, secret: string, emit: (e: ServerEvent) => void): Promise<void> {
-  const token = randomBytes(24).toString('base64url');
-  const target = new URL(url);
-  target.searchParams.set('crc_token', token);
-  target.searchParams.set('nonce', Buffer.from(String(Date.now())).toString('base64url'));
+  const challenge = makeCrcChallenge(Date.now());
+  const target = crcChallengeUrl(url, challenge);
   try {
-    const answer = await send(target, 'GET', { 'user-agent': 'xcli-selfcheck' }, undefined, 10_000);
-    const problem = crcAnswerProblem(answer, crcResponseToken(secret, token));
-    emit({ type: 'selfcheck', url, ok: problem === undefined, latencyMs: answer.latencyMs, problem });
+    const answer = await exchange(target, {
+      method: 'GET',
+      headers: { 'user-agent': 'xcli-selfcheck' },
+      timeoutMs: 10_000,
+      keepBytes: ANSWER_KEPT_BYTES,
+    });
+    const { problems } = judgeCrcAnswer(answer, secret, challenge.token);
+    emit({ type: 'selfcheck', url, ok: problems.length === 0, latencyMs: answer.latencyMs, problem: problems[0]?.message });
   } catch (error) {
-    emit({ type: 'selfcheck', url, ok: false, problem: describeNetworkError(error, target, 10_000) });
+    emit({ type: 'selfcheck', url, ok: false, problem: describeExchangeError(error, target, 10_000) });
   }
 }
 

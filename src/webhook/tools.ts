@@ -1,25 +1,29 @@
 // Offline tools: `crc`, `sign`, `verify`, `trigger`, `check`, and `replay-local`'s sender.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Context } from '../context.js';
 import { FailureError, NetworkError, UsageError } from '../errors.js';
 import { readAll } from '../io.js';
 import { consumerSecretOf } from './credentials.js';
 import { crcResponseToken, isTokenShaped } from './crc.js';
-import { describeNetworkError, responseTokenProblem, send, X_DEADLINE_MS, type HttpAnswer } from './forward.js';
+import { describeExchangeError, exchange, type Exchange } from '../net/exchange.js';
+import { ANSWER_KEPT_BYTES } from './forward.js';
+import {
+  crcChallengeUrl,
+  judgeCrcAnswer,
+  makeCrcChallenge,
+  signDelivery,
+  signedToken,
+  X_DEADLINE_MS,
+  type CrcProblemKind,
+} from './act-as-x.js';
 import { applyOverride, freshSample, sampleBody, sampleTypes } from './samples.js';
-import { checkSignature, SIGNATURE_HEADER, signBody } from './signature.js';
+import { checkSignature, signBody } from './signature.js';
 import { parseHttpUrl } from './manage.js';
 import { jsonMs } from './render.js';
 import { announcedServerUrl } from './serve.js';
-import { proxyFor } from '../http/dispatcher.js';
-import { sendThroughProxy } from '../http/transport.js';
-
-/**
- * The headers of X's deliveries, byte for byte (as the sandbox sends them): apps that compare the
- * content type exactly, as Twitter's own webhook helper does, ignore anything else.
- */
-const X_DELIVERY_HEADERS = { 'content-type': 'application/json', 'user-agent': '' };
+import { dispatcherForX, proxyFor } from '../net/dispatcher.js';
+import type { Dispatcher } from 'undici';
 
 export async function runCrc(ctx: Context, token: string, app?: string): Promise<void> {
   if (!isTokenShaped(token))
@@ -59,25 +63,29 @@ export function defaultTarget(ctx: Context): string {
   return announcedServerUrl(ctx);
 }
 
-/** POSTs a body signed with the consumer secret, with X's headers (`headers` replaces some: a logged delivery's own). */
+/**
+ * POSTs a body signed with the consumer secret, with X's headers (`headers`, a logged delivery's own
+ * content type and user agent, replace X's), through `dispatcher` when given (a proxy).
+ */
 export async function postSigned(
   url: URL,
   body: Buffer,
   secret: string,
   headers: Record<string, string> = {},
   timeoutMs = 10_000,
-  via = send,
-): Promise<HttpAnswer> {
+  dispatcher?: Dispatcher,
+): Promise<Exchange> {
   try {
-    return await via(
-      url,
-      'POST',
-      { ...X_DELIVERY_HEADERS, ...headers, [SIGNATURE_HEADER]: signBody(secret, body) },
+    return await exchange(url, {
+      method: 'POST',
+      headers: { ...signDelivery(body, secret), ...headers },
       body,
       timeoutMs,
-    );
+      keepBytes: ANSWER_KEPT_BYTES,
+      dispatcher,
+    });
   } catch (error) {
-    throw new NetworkError(describeNetworkError(error, url, timeoutMs), { cause: error });
+    throw new NetworkError(describeExchangeError(error, url, timeoutMs), { cause: error });
   }
 }
 
@@ -147,70 +155,61 @@ export async function runCheck(
 ): Promise<void> {
   const url = parseHttpUrl(target);
   // Acting as X toward a public URL: through HTTPS_PROXY/HTTP_PROXY when one applies, as X calls are.
-  const sendAsX: typeof send = (u, ...rest) => (proxyFor(ctx.env, u) ? sendThroughProxy(ctx.env, u, ...rest) : send(u, ...rest));
+  const dispatcher = proxyFor(ctx.env, url) ? await dispatcherForX(ctx.env) : undefined;
+  const getAsX = (u: URL): Promise<Exchange> =>
+    exchange(u, { method: 'GET', headers: { 'user-agent': '' }, timeoutMs: 10_000, keepBytes: ANSWER_KEPT_BYTES, dispatcher });
   const secret = await consumerSecretOf(ctx, options.app);
   const checks: CheckResult[] = [];
-  // Like X: base64 of a UUID as the token, base64url of a millisecond time as the nonce.
-  const token = Buffer.from(randomUUID()).toString('base64');
-  const crcUrl = new URL(url.href);
-  crcUrl.searchParams.set('crc_token', token);
-  crcUrl.searchParams.set('nonce', Buffer.from(String(Date.now())).toString('base64url'));
-  let answer: HttpAnswer | undefined;
+  const challenge = makeCrcChallenge(Date.now());
+  let answer: Exchange | undefined;
   try {
-    answer = await sendAsX(crcUrl, 'GET', { 'user-agent': '' }, undefined, 10_000);
+    answer = await getAsX(crcChallengeUrl(url, challenge));
   } catch (error) {
     checks.push({
       name: 'CRC answered',
       ok: false,
       failure: 'CRC not answered',
-      detail: describeNetworkError(error, url, 10_000),
+      detail: describeExchangeError(error, url, 10_000),
     });
   }
   if (answer) {
-    const redirected = answer.status >= 300 && answer.status < 400;
-    checks.push({
-      name: 'no redirect',
-      ok: !redirected,
-      failure: 'redirected',
-      detail: redirected
-        ? `${answer.status} to ${String(answer.headers.location ?? '?')}: a 3xx invalidates the webhook at once`
-        : undefined,
+    const { problems } = judgeCrcAnswer(answer, secret, challenge.token);
+    const about = (...kinds: CrcProblemKind[]) => problems.find((p) => kinds.includes(p.kind))?.message;
+    const check = (name: string, failure: string, detail: string | undefined): CheckResult => ({
+      name,
+      ok: detail === undefined,
+      failure,
+      detail,
     });
+    // X reads the type and the body of a 200 answer only: on any other status those checks fail too.
+    const unread = answer.status === 200 ? undefined : `X reads only a 200 answer, this was ${answer.status}`;
+    checks.push(check('no redirect', 'redirected', about('redirect')));
+    checks.push(check('status 200', 'status not 200', about('status') ?? unread));
+    checks.push(check('content type application/json', 'content type not application/json', about('content-type') ?? unread));
+    checks.push(
+      check(
+        'response_token correct',
+        'response_token missing or wrong',
+        about('not-json', 'no-response-token', 'wrong-token') ?? unread,
+      ),
+    );
     checks.push({
-      name: 'status 200',
-      ok: answer.status === 200,
-      failure: 'status not 200',
-      detail: answer.status === 200 ? undefined : `got ${answer.status}`,
-    });
-    const type = String(answer.headers['content-type'] ?? '');
-    checks.push({
-      name: 'content type application/json',
-      ok: /^application\/json\b/i.test(type),
-      failure: 'content type not application/json',
-      detail: /^application\/json\b/i.test(type) ? undefined : `got ${type || 'none'}`,
-    });
-    const tokenProblem = responseTokenProblem(answer.body, crcResponseToken(secret, token));
-    checks.push({
-      name: 'response_token correct',
-      ok: tokenProblem === undefined,
-      failure: 'response_token missing or wrong',
-      detail: tokenProblem,
-    });
-    checks.push({
-      name: `answered within ${X_DEADLINE_MS / 1000} s`,
-      ok: answer.latencyMs < X_DEADLINE_MS,
-      failure: `answered too late for X (over ${X_DEADLINE_MS / 1000} s)`,
+      ...check(
+        `answered within ${X_DEADLINE_MS / 1000} s`,
+        `answered too late for X (over ${X_DEADLINE_MS / 1000} s)`,
+        about('slow'),
+      ),
       detail: `${Math.round(answer.latencyMs)} ms`,
       latencyMs: jsonMs(answer.latencyMs),
     });
   }
-  const refusal = await probeOracle(url, secret, sendAsX);
+  const refusal = await probeOracle(url, secret, getAsX);
   if (refusal) checks.push(refusal);
   if (options.event) {
     const sample = freshSample(options.event);
     if (!sample) throw new UsageError(`unknown event type '${options.event}'; known: ${sampleTypes().join(', ')}`);
     try {
-      const posted = await postSigned(url, sampleBody(sample), secret, {}, undefined, sendAsX);
+      const posted = await postSigned(url, sampleBody(sample), secret, {}, undefined, dispatcher);
       checks.push({
         name: `signed ${options.event} event answered 200`,
         ok: posted.status === 200,
@@ -250,14 +249,14 @@ export async function runCheck(
  * A good server does not sign JSON-looking tokens (the CRC endpoint would be a signing oracle).
  * Advisory. Only an answer that carries the HMAC of the probe counts as signing it.
  */
-async function probeOracle(url: URL, secret: string, via = send): Promise<CheckResult | undefined> {
+async function probeOracle(url: URL, secret: string, get: (u: URL) => Promise<Exchange>): Promise<CheckResult | undefined> {
   const probe = new URL(url.href);
   const forged = `{"forged":"${randomBytes(4).toString('hex')}"}`;
   probe.searchParams.set('crc_token', forged);
   try {
-    const answer = await via(probe, 'GET', { 'user-agent': '' }, undefined, 10_000);
+    const answer = await get(probe);
     if (answer.status !== 200) return { name: 'refuses tokens that are not token-shaped', ok: true };
-    if (responseTokenProblem(answer.body, crcResponseToken(secret, forged)) !== undefined)
+    if (!signedToken(answer, secret, forged))
       return {
         name: 'does not sign tokens that are not token-shaped',
         ok: true,

@@ -137,6 +137,11 @@ const CASES: Array<[string, string[], string, Record<string, unknown>]> = [
     { file: 'clip.mp4', category: 'tweet_video', wait: false, timeout: '90s' },
   ],
   ['media', ['media', 'status', '42', '-w'], 'runStatus', { id: '42', wait: true, timeout: '10m' }],
+  // xurl's spellings of --no-wait and the default (docs/xurl.md).
+  ['media', ['media', 'upload', 'clip.mp4', '--wait=false'], 'runUpload', { file: 'clip.mp4', wait: false }],
+  ['media', ['media', 'upload', '--wait', 'false', 'clip.mp4'], 'runUpload', { file: 'clip.mp4', wait: false }],
+  ['media', ['media', 'upload', '--wait=TRUE', 'clip.mp4'], 'runUpload', { file: 'clip.mp4', wait: true }],
+  ['media', ['media', 'upload', 'clip.mp4', '--wait'], 'runUpload', { file: 'clip.mp4', wait: true }],
   ['activity', ['activity', 'subscriptions', 'list', '--webhook', '9', '--all'], 'runList', { webhook: '9', all: true }],
   [
     'activity',
@@ -176,6 +181,7 @@ const CASES: Array<[string, string[], string, Record<string, unknown>]> = [
   ['stream', ['stream', 'webhooks', 'unlink', '9'], 'runWebhookUnlink', { id: '9' }],
   ['auth', ['auth', 'app', 'TOKEN'], 'runAuthApp', { token: 'TOKEN' }],
   ['auth', ['auth', 'bearer', '--bearer-token', 'T2'], 'runAuthApp', { token: 'T2' }],
+  ['auth', ['auth', 'app-only', 'T3'], 'runAuthApp', { token: 'T3' }],
   [
     'auth',
     ['auth', 'oauth1', '--consumer-key', 'k', '--consumer-secret', '-', '--access-token', 'a', '--token-secret', 's'],
@@ -256,6 +262,10 @@ describe('every command binds its flags into its options (#15.1)', () => {
       ['auth', ['auth', 'clear']],
       ['request', ['/2/x', '--retry', 'many']],
       ['auth', ['auth', 'oauth2', '--timeout', '0']],
+      // `--wait` takes a word, so a file after it is refused rather than waited on.
+      ['media', ['media', 'upload', '--wait', 'clip.mp4']],
+      ['media', ['media', 'upload', 'clip.mp4', '--wait=maybe']],
+      ['media', ['media', 'upload', 'clip.mp4', '--wait=constructor']],
     ] as const) {
       const parsed = await parse(area, [...argv]);
       expect(parsed.code, argv.join(' ')).toBe(2);

@@ -124,6 +124,32 @@ describe('against the fake X API', () => {
     }
   });
 
+  it("names the current event type after X's 400 to a raw POST that uses a retired one (ProfileBioUpdate)", async () => {
+    const create = (eventType: string) =>
+      runCli(
+        [
+          '-X',
+          'POST',
+          '/2/activity/subscriptions',
+          '-d',
+          JSON.stringify({ event_type: eventType, filter: { user_id: AUTHENTICATED_USER_ID } }),
+        ],
+        { env },
+      );
+    const retired = await create('ProfileBioUpdate');
+    expect(retired.code).toBe(1);
+    // X's 400 as the sandbox answers it (like X: the old name is simply unsupported), then the hint.
+    expect(sandbox.requests.at(-1)!.status).toBe(400);
+    const lines = retired.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^xcli: 400 /);
+    expect(lines[1]).toBe("xcli: 'ProfileBioUpdate' was retired by X on 2026-03-18; its current name is 'profile.update.bio'");
+    // A 400 for another reason, or an unknown name that never existed, gets X's line alone.
+    const unknown = await create('profile.update.nothing');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
   it('pages through the fake with --paginate', async () => {
     for (let i = 0; i < 12; i++) addPost(sandbox.state, { author_id: AUTHENTICATED_USER_ID, text: `post ${i}` });
     const r = await runCli([`/2/users/${AUTHENTICATED_USER_ID}/tweets?max_results=5`, '--paginate'], { env });

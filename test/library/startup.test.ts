@@ -13,15 +13,16 @@ const require = createRequire(join(ROOT, 'package.json'));
 describe('start-up machinery', () => {
   it('imports undici by deep paths that exist in the exact version package.json pins', () => {
     const pinned = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).dependencies.undici as string;
-    expect(pinned, 'undici must be pinned to an exact version: src/http/transport.ts imports files inside it').toMatch(
+    expect(pinned, 'undici must be pinned to an exact version: src/net/transport.ts imports files inside it').toMatch(
       /^\d+\.\d+\.\d+$/,
     );
     expect(require('undici/package.json').version).toBe(pinned);
     const imported = new Set<string>();
-    for (const file of readdirSync(join(ROOT, 'src/http')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
-      for (const m of readFileSync(join(ROOT, 'src/http', file), 'utf8').matchAll(/(?:from |import\()'(undici\/[^']+)'/g))
-        imported.add(m[1]!);
-    }
+    for (const dir of ['src/http', 'src/net'])
+      for (const file of readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
+        for (const m of readFileSync(join(ROOT, dir, file), 'utf8').matchAll(/(?:from |import\()'(undici\/[^']+)'/g))
+          imported.add(m[1]!);
+      }
     expect([...imported].sort()).toEqual([...UNDICI_DEEP_PATHS].sort());
     for (const path of UNDICI_DEEP_PATHS as string[]) {
       let loaded: unknown;
@@ -29,7 +30,7 @@ describe('start-up machinery', () => {
         loaded = require(path);
       } catch (error) {
         throw new Error(
-          `undici ${pinned} has no ${path} (${(error as Error).message}): undici moved its files; update src/http/ and UNDICI_DEEP_PATHS`,
+          `undici ${pinned} has no ${path} (${(error as Error).message}): undici moved its files; update src/net/ and UNDICI_DEEP_PATHS`,
         );
       }
       expect(['function', 'object']).toContain(typeof loaded); // a class, request(), or a module object

@@ -144,7 +144,7 @@ describe('--forward-to', () => {
     expect(target.requests[0]!.url).toBe('/app?crc_token=helloWorld&nonce=1');
     secret = 'the OAuth2 client secret';
     await get(`${s.url}?crc_token=helloWorld2`);
-    expect((await s.waitFor((r) => r.type === 'crc' && !r.ok)).reason).toMatch(/wrong response_token/);
+    expect((await s.waitFor((r) => r.type === 'crc' && !r.ok)).reason).toMatch(/Invalid response_token: it must be/);
   });
 });
 

@@ -133,6 +133,15 @@ describe('webhook start: flags → WebhookStartOptions', () => {
     });
   });
 
+  it("takes xurl's -p for --port", async () => {
+    const r = await parse(['webhook', 'start', '-p', '8081', '-P', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.options).toMatchObject({ port: 8081, pretty: true, quiet: true });
+    const bad = await parse(['webhook', 'start', '-p', 'http']);
+    expect(bad.code).toBe(2);
+    expect(bad.command).toBeUndefined();
+  });
+
   it('takes --app before or after the command, into ctx.api', async () => {
     expect((await parse(['--app', 'prod', 'webhook', 'start'])).api).toMatchObject({ app: 'prod' });
     expect((await parse(['webhook', 'start', '--app', 'prod'])).api).toMatchObject({ app: 'prod' });

@@ -79,17 +79,20 @@ describe('check', () => {
     });
     const redirect = await runCli(['webhook', 'check', `${broken.url}/redirect`], { env: env(dir) });
     expect(redirect.code).toBe(1);
-    expect(redirect.stdout).toMatch(/✗ redirected \(301 to \/redirect\/: a 3xx invalidates the webhook at once\)/);
+    expect(redirect.stdout).toMatch(
+      /✗ redirected \(answered 301 to \/redirect\/: X follows no redirect, and a 3xx invalidates the webhook at once\)/,
+    );
+    expect(redirect.stdout).toMatch(/✗ response_token missing or wrong \(X reads only a 200 answer, this was 301\)/);
     const text = await runCli(['webhook', 'check', `${broken.url}/text`, '--json'], { env: env(dir) });
     expect(text.code).toBe(1);
     const report = JSON.parse(text.stdout);
     expect(report.ok).toBe(false);
     expect(report.checks.find((c: any) => c.name === 'content type application/json')).toMatchObject({
       ok: false,
-      detail: 'got text/plain',
+      detail: 'content type is text/plain, X expects application/json',
     });
     const wrong = await runCli(['webhook', 'check', `${broken.url}/wrong`], { env: env(dir) });
-    expect(wrong.stdout).toMatch(/✗ response_token missing or wrong \(wrong response_token/);
+    expect(wrong.stdout).toMatch(/✗ response_token missing or wrong \(Invalid response_token: it must be sha256= \+ base64/);
     expect(wrong.stderr).toMatch(/^xcli: 1 of \d+ checks failed/);
     const oracle = await runCli(['webhook', 'check', `${broken.url}/oracle`], { env: env(dir) });
     expect(oracle.code).toBe(0);

@@ -6,6 +6,7 @@ import { CredentialsError, FailureError, NetworkError, UsageError } from '../../
 import { printJson, wantsJson } from '../../http/output.js';
 import type { AppConfig } from '../../auth/types.js';
 import { formatTable } from '../../webhook/table.js';
+import { exchange, type Exchange } from '../../net/exchange.js';
 import {
   startSandbox,
   systemScheduler,
@@ -248,21 +249,21 @@ async function adminTarget(ctx: Context, appName: string): Promise<AdminTarget> 
 
 async function adminCall(ctx: Context, appName: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
   const target = await adminTarget(ctx, appName);
-  let res: Response;
+  let res: Exchange;
   try {
-    res = await fetch(`${target.url}${path}`, {
+    res = await exchange(new URL(`${target.url}${path}`), {
       method,
       headers: { authorization: `Bearer ${target.bearer}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(10_000),
+      body: body ? Buffer.from(JSON.stringify(body)) : undefined,
+      timeoutMs: 10_000,
+      fresh: true,
     });
   } catch {
     throw new NetworkError(`no sandbox answering at ${target.url} (app '${appName}'); start it with 'xcli sandbox'`);
   }
-  const text = await res.text();
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(res.body.toString('utf8'));
   } catch {
     throw new FailureError(`${target.url} answered ${res.status} with something that is not the sandbox's JSON`);
   }

@@ -2,7 +2,7 @@
 // (signed webhook deliveries with X's retry schedule, duplicates and shuffling on demand, replay jobs).
 import type { ActivityInput } from './activity-input.js';
 import { randomBytes } from 'node:crypto';
-import { signBody, SIGNATURE_HEADER } from '../../webhook/signature.js';
+import { signDelivery } from '../../webhook/act-as-x.js';
 import { accountActivityPayloads } from './account-activity-payloads.js';
 import type { Clock, Scheduler, Timer } from './clock.js';
 import { send } from './outbound.js';
@@ -181,7 +181,7 @@ export class DeliveryEngine {
     const at = this.options.clock.now();
     const res = await send(webhook.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(this.options.consumerSecret, delivery.body) },
+      headers: signDelivery(delivery.body, this.options.consumerSecret),
       body: delivery.body,
       timeoutMs: this.options.timeoutMs,
     });

@@ -1,7 +1,7 @@
-// The sandbox's own outgoing HTTP (CRC checks and deliveries): no redirects followed, no
-// keep-alive pool (so webhook servers under test can close at once), a hard timeout.
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+// The sandbox's own outgoing HTTP (CRC checks and deliveries), on the shared exchange helper: no
+// redirects followed, no keep-alive pool (so webhook servers under test can close at once), a hard
+// timeout, X's empty user agent. Never throws: a failure is a result, as it is for X.
+import { exchange, type ExchangeError } from '../../net/exchange.js';
 
 export interface OutboundResult {
   status?: number;
@@ -12,49 +12,32 @@ export interface OutboundResult {
   latencyMs: number;
 }
 
-export function send(
+export async function send(
   url: string,
   init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; timeoutMs: number },
 ): Promise<OutboundResult> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    let settled = false;
-    const finish = (r: Omit<OutboundResult, 'latencyMs'>) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ ...r, latencyMs: Date.now() - started });
-    };
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch {
-      finish({ headers: {}, body: '', error: 'invalid URL' });
-      return;
-    }
-    const requestFn = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const body = init.body === undefined ? undefined : Buffer.from(init.body);
-    const req = requestFn(target, {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return { headers: {}, body: '', error: 'invalid URL', latencyMs: 0 };
+  }
+  try {
+    const answer = await exchange(target, {
       method: init.method,
-      agent: false,
-      headers: {
-        'user-agent': '',
-        connection: 'close',
-        ...(body ? { 'content-length': String(body.length) } : {}),
-        ...init.headers,
-      },
+      headers: { 'user-agent': '', ...init.headers },
+      body: init.body === undefined ? undefined : Buffer.from(init.body),
+      timeoutMs: init.timeoutMs,
+      fresh: true,
     });
-    const timer = setTimeout(() => {
-      finish({ headers: {}, body: '', error: 'timeout' });
-      req.destroy();
-    }, init.timeoutMs);
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => finish({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', (err: NodeJS.ErrnoException) => finish({ headers: {}, body: '', error: err.code ?? err.message }));
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => finish({ headers: {}, body: '', error: err.code ?? err.message }));
-    req.end(body);
-  });
+    return {
+      status: answer.status,
+      headers: answer.headers,
+      body: answer.body.toString('utf8'),
+      latencyMs: Math.round(answer.latencyMs),
+    };
+  } catch (error) {
+    const { code, latencyMs } = error as ExchangeError;
+    return { headers: {}, body: '', error: code, latencyMs: Math.round(latencyMs) };
+  }
 }

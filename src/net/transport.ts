@@ -1,6 +1,7 @@
-// The one place requests leave xcli: `send` through the dispatcher for X (dispatcher.ts).
+// The one place requests to X leave xcli (API calls, streams, OAuth2 token calls): `send` through the
+// dispatcher for X (dispatcher.ts). Below both http/ and auth/, so the credentials need no request pipeline.
 // Every response body is either read to the end or destroyed, so no connection leaks.
-import { STATUS_CODES, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
 // undici's index loads its whole web stack; xcli loads `request` by its path (dispatcher.ts says why).
 import request from 'undici/lib/api/api-request.js';
@@ -37,7 +38,11 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** Streams have no body timeout: the stall watchdog in stream.ts replaces it. */
   streaming?: boolean;
+  /** Called after each chunk of a body read whole, with the bytes so far (`-o`'s progress line). */
+  onBody?: BodyObserver;
 }
+
+export type BodyObserver = (received: number, head: ResponseHead) => void;
 
 /** Milliseconds to wait for response headers (and between body chunks); `XCLI_HTTP_TIMEOUT_MS` overrides. */
 function requestTimeoutMs(env: Env): number {
@@ -75,66 +80,16 @@ export async function send(env: Env, req: OutgoingRequest, options: SendOptions 
   const response = await sendStreaming(env, req, options);
   try {
     const chunks: Buffer[] = [];
-    for await (const chunk of response.body) chunks.push(chunk as Buffer);
+    let received = 0;
+    for await (const chunk of response.body) {
+      chunks.push(chunk as Buffer);
+      received += (chunk as Buffer).length;
+      options.onBody?.(received, response);
+    }
     return { ...response, body: Buffer.concat(chunks) };
   } catch (error) {
     response.body.destroy();
     throw networkError(error, req, 'while reading the response');
-  }
-}
-
-/** What `sendThroughProxy` answers: the shape of the webhook tools' own `send` (src/webhook/forward.ts). */
-export interface TimedAnswer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  latencyMs: number;
-}
-
-/**
- * One exchange through the dispatcher for X with a total deadline, for the webhook tools when a proxy
- * applies (`webhook check` acts as X toward a public URL). Keeps the first 64 KB of the body; never
- * follows redirects. A deadline passed is an error with code ETIMEDOUT, as the tools' own `send` gives.
- */
-export async function sendThroughProxy(
-  env: Env,
-  url: URL,
-  method: string,
-  headers: OutgoingHttpHeaders,
-  body: Buffer | undefined,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<TimedAnswer> {
-  const started = performance.now();
-  const deadline = AbortSignal.timeout(timeoutMs);
-  const flat: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers))
-    if (value !== undefined) flat[name] = typeof value === 'number' ? String(value) : value;
-  try {
-    const response = await request.call(await dispatcherForX(env), {
-      origin: url.origin,
-      path: `${url.pathname}${url.search}`,
-      method: method as Dispatcher.HttpMethod,
-      headers: flat,
-      body,
-      signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
-    });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-      if (size < 64 * 1024) chunks.push(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
-    return {
-      status: response.statusCode,
-      headers: response.headers as IncomingHttpHeaders,
-      body: Buffer.concat(chunks),
-      latencyMs: performance.now() - started,
-    };
-  } catch (error) {
-    if (deadline.aborted)
-      throw Object.assign(new Error('timeout'), { code: 'ETIMEDOUT', latencyMs: performance.now() - started });
-    throw error;
   }
 }
 
