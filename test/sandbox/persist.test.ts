@@ -6,7 +6,14 @@ import { createContext } from '../../src/context.js';
 import { testIO } from '../../src/io.js';
 import { launchSandbox } from '../../src/sandbox/command/cli.js';
 import { ManualScheduler } from '../../src/sandbox/emulator/clock.js';
-import { addPost, createState, edges, generateCredentials, XDEVELOPERS_ID } from '../../src/sandbox/emulator/index.js';
+import {
+  addPost,
+  createState,
+  edges,
+  generateCredentials,
+  XDEVELOPERS_ID,
+  type OutboundDelivery,
+} from '../../src/sandbox/emulator/index.js';
 import { readStateFile, writeStateFile } from '../../src/sandbox/emulator/persist.js';
 
 const dirs: string[] = [];
@@ -14,10 +21,26 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/** A folder removed after the test. */
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'xcli-sandbox-state-'));
+  dirs.push(dir);
+  return dir;
+}
+
+const delivery = (outcome: OutboundDelivery['outcome']): OutboundDelivery => ({
+  id: '9',
+  webhookId: '7',
+  kind: 'activity',
+  body: '{}',
+  createdAt: 1,
+  attempts: [],
+  outcome,
+});
+
 describe('sandbox state file', () => {
   it('round-trips users, posts, graph, webhooks, subscriptions, tokens and deliveries', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xcli-sandbox-state-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const file = join(dir, 'state.json');
     const state = createState(Date.now());
     const credentials = generateCredentials();
@@ -27,15 +50,7 @@ describe('sandbox state file', () => {
     edges(state.accountActivitySubscriptions, '7').add(state.authenticatedUserId);
     state.streamWebhooks.set('7', { created_at: 'now', fields: ['expansions=author_id'] });
     state.oauth2.access.set('tok', { userId: '1', clientId: 'c', scopes: ['tweet.read'], expiresAt: 1, family: 'f' });
-    state.deliveries.push({
-      id: '9',
-      webhookId: '7',
-      kind: 'activity',
-      body: '{}',
-      createdAt: 1,
-      attempts: [],
-      outcome: 'pending',
-    });
+    state.deliveries.push(delivery('pending'));
 
     writeStateFile(file, state, credentials);
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -53,8 +68,7 @@ describe('sandbox state file', () => {
   });
 
   it('keeps every field of the store: the state read back equals the state saved', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xcli-sandbox-state-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const file = join(dir, 'state.json');
     const state = createState(Date.now());
     const me = state.authenticatedUserId;
@@ -89,15 +103,7 @@ describe('sandbox state file', () => {
       created_at: 'c',
     });
     state.oauth2.refresh.set('r', { userId: me, clientId: 'c', scopes: ['offline.access'], family: 'f' });
-    state.deliveries.push({
-      id: '9',
-      webhookId: '7',
-      kind: 'activity',
-      body: '{}',
-      createdAt: 1,
-      attempts: [],
-      outcome: 'delivered',
-    });
+    state.deliveries.push(delivery('delivered'));
     state.authenticatedUserId = XDEVELOPERS_ID;
     writeStateFile(file, state, generateCredentials());
     expect(readStateFile(file)!.state).toEqual(state);
@@ -105,8 +111,7 @@ describe('sandbox state file', () => {
   });
 
   it('saves a change once the save delay has passed on the injected scheduler, and on stop', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xcli-sandbox-state-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const stateFile = join(dir, 'state.json');
     const scheduler = new ManualScheduler();
     const ctx = createContext(testIO(), { XCLI_CONFIG_DIR: dir }, '0.0.0-test');
@@ -130,8 +135,7 @@ describe('sandbox state file', () => {
   });
 
   it('is undefined for a missing file and refuses foreign JSON', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xcli-sandbox-state-'));
-    dirs.push(dir);
+    const dir = tempDir();
     expect(readStateFile(join(dir, 'none.json'))).toBeUndefined();
     const other = join(dir, 'other.json');
     writeFileSync(other, '{"apps":{}}');
