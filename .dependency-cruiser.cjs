@@ -5,6 +5,10 @@
 // A lower layer never imports a higher one; the sandbox's emulator imports no CLI code.
 const AREAS = '^src/(webhook|sandbox|activity|media|shortcuts|mcp|completion)/';
 const BASE = '^src/(api-options|context|io|errors|paths|version|terminal-text)[.]ts$|^src/startup/external[.]ts$';
+// What the CLI is made of, as the sandbox's emulator sees it: the wiring, the sandbox command (launch,
+// admin client, tables), the Context with its IO and terminal, printing, tables and the credential store.
+const CLI_CODE =
+  '^src/(cli|program|context|io|terminal-text)[.]ts$|^src/(commands|help|terminal|sandbox/command)/|^src/http/output[.]ts$|^src/webhook/table[.]ts$|^src/auth/store[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -23,6 +27,14 @@ module.exports = {
       comment: 'the request pipeline and credentials serve every area and know none of them',
       from: { path: '^src/(http|auth)/' },
       to: { path: AREAS },
+    },
+    {
+      name: 'sandbox-emulator-imports-no-cli-code',
+      severity: 'error',
+      comment:
+        'the emulator (store, services, routes) runs in tests, `xcli sandbox` and library users alike: it reaches protocol and base modules only, never CLI code, not even through another module',
+      from: { path: '^src/sandbox/emulator/' },
+      to: { path: CLI_CODE, reachable: true },
     },
     {
       name: 'auth-below-http',

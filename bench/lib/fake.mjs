@@ -1,10 +1,10 @@
-// The fake X API (the built sandbox, dist/sandbox) set up for benchmarks, plus the environment a
+// The fake X API (the built sandbox, dist/sandbox/emulator) set up for benchmarks, plus the environment a
 // child xcli needs to talk to it with no stored app.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const distSandbox = new URL('../../dist/sandbox/index.js', import.meta.url);
+const distSandbox = new URL('../../dist/sandbox/emulator/index.js', import.meta.url);
 
 /** Post 20 ("just setting up my twttr"), the post of `xcli /2/tweets/20`. */
 export const POST_20 = {

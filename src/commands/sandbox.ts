@@ -22,13 +22,13 @@ interface ServeFlags {
   public?: boolean;
 }
 
-/** The run functions of `xcli sandbox …` (src/sandbox/cli.ts). */
+/** The run functions of `xcli sandbox …` (src/sandbox/command/cli.ts). */
 export type SandboxRuns = Pick<
-  typeof import('../sandbox/cli.js'),
+  typeof import('../sandbox/command/cli.js'),
   'runSandbox' | 'runSandboxEmit' | 'runSandboxStatus' | 'runSandboxDeliveries'
 >;
 
-export const sandboxRuns: SandboxRuns = lazyRuns(() => import('../sandbox/cli.js'));
+export const sandboxRuns: SandboxRuns = lazyRuns(() => import('../sandbox/command/cli.js'));
 
 export function registerSandbox(program: Command, ctx: Context, run: SandboxRuns = sandboxRuns): void {
   const sandbox = takesApiOptions(program.command('sandbox'), ['app'])

@@ -212,7 +212,7 @@ export async function runLocalMcp(ctx: Context, options: LocalOptions): Promise<
   );
 
   const sandboxApp = globals.app ?? 'sandbox';
-  const { runSandboxEmit, runSandboxStatus } = await import('../sandbox/cli.js');
+  const { runSandboxEmit, runSandboxStatus } = await import('../sandbox/command/cli.js');
   if (!(await captured(ctx, (quiet) => runSandboxStatus(quiet, { app: sandboxApp, json: true }))).error) {
     server.registerTool(
       'sandbox_emit',

@@ -8,7 +8,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { serveWebhook, type AfterRegisterHook } from './serve.js';
 import type { WebhookStartOptions } from './start-options.js';
-import { isSandboxApp, launchSandbox, SANDBOX_APP } from '../sandbox/cli.js';
+import { isSandboxApp, launchSandbox, SANDBOX_APP } from '../sandbox/command/cli.js';
 
 /** What a newcomer sees first: their own posts and replies, likes, follows and a bio change. */
 export const SANDBOX_EVENT_TYPES = [

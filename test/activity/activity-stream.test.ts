@@ -82,7 +82,7 @@ describe('activity stream', () => {
     const io = testIO({ stdoutTTY: true });
     let stop: (() => void) | undefined;
     const done = main(['activity', 'stream'], io, fake.env, { onInterrupt: (h) => ((stop = h), () => {}) });
-    await until(() => fake.sandbox.state.streams.size > 0, 'the stream to open');
+    await until(() => fake.sandbox.streams.size > 0, 'the stream to open');
     fake.sandbox.emit('profile.update.bio', bioChange('rendered bio'));
     await until(() => io.out().includes('\n'), 'a rendered line');
     stop!();

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { main } from '../../src/cli.js';
 import { testIO } from '../../src/io.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/emulator/index.js';
 import { startFakeX } from '../helpers/fake-x.js';
 import { runCli, tempConfigDir, type CliResult } from '../helpers/run-cli.js';
 

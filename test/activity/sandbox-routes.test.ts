@@ -1,7 +1,7 @@
 // The sandbox's activity, account-activity and stream-rule routes validate as X does: these are the
 // refusals the CLI never lets through, so they are checked with plain HTTP here.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ACTIVITY_SUBSCRIPTION_LIMIT } from '../../src/sandbox/routes/activity.js';
+import { ACTIVITY_SUBSCRIPTION_LIMIT } from '../../src/sandbox/emulator/routes/activity.js';
 import { SANDBOX_DEV, XDEVELOPERS, type Fake, useFake } from './helpers.js';
 
 let fake: Fake;

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { setCreateResponseShape } from '../../src/sandbox/routes/activity.js';
+import { setCreateResponseShape } from '../../src/sandbox/emulator/routes/activity.js';
 import { SANDBOX_DEV, XDEVELOPERS, type Fake, useFake } from './helpers.js';
 
 let fake: Fake;

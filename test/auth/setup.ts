@@ -1,7 +1,7 @@
 // Per-test fixtures of the auth tests: a fresh config dir for each test, and one sandbox per file.
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/emulator/index.js';
 import { tempConfigDir } from '../helpers/run-cli.js';
 
 export interface ConfigDir {

@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { TwitterApiRateLimitPlugin } from '@twitter-api-v2/plugin-rate-limit';
 import { ApiResponseError, ETwitterStreamEvent, TwitterApi, type TweetV2SingleStreamResult } from 'twitter-api-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTHENTICATED_USER_ID, XDEVELOPERS_ID } from '../../src/sandbox/index.js';
+import { AUTHENTICATED_USER_ID, XDEVELOPERS_ID } from '../../src/sandbox/emulator/index.js';
 import { startFakeX, type FakeX } from '../helpers/fake-x.js';
 
 /** Every connection goes to the sandbox, whatever host the client names. */

@@ -2,7 +2,7 @@
 // only `baseUrl` pointed at the sandbox (a real server on 127.0.0.1, started in this process).
 import { ApiError, Client, generateCodeChallenge, generateCodeVerifier, OAuth1, OAuth2 } from '@xdevplatform/xdk';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AUTHENTICATED_USER_ID, XDEVELOPERS_ID } from '../../src/sandbox/index.js';
+import { AUTHENTICATED_USER_ID, XDEVELOPERS_ID } from '../../src/sandbox/emulator/index.js';
 import { startFakeX, type FakeX } from '../helpers/fake-x.js';
 
 let fake: FakeX;

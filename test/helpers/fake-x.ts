@@ -1,6 +1,6 @@
 // The fake X API for tests and bench scripts: the sandbox on 127.0.0.1:0 plus the environment a
 // child xcli needs to talk to it. No test-framework imports, so plain scripts can use it too.
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/emulator/index.js';
 
 export interface FakeEnvOptions {
   /** X_BEARER_TOKEN */

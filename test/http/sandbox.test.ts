@@ -1,7 +1,7 @@
 // Raw requests against the fake X API (src/sandbox): its own OAuth 1.0a verifier, issued OAuth2
 // tokens, route-based auth choice, X-shaped paging and streams with heartbeats.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addPost, AUTHENTICATED_USER_ID, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { addPost, AUTHENTICATED_USER_ID, startSandbox, type Sandbox } from '../../src/sandbox/emulator/index.js';
 import { runCli, tempConfigDir } from '../helpers/run-cli.js';
 import { writeConfig } from './local-server.js';
 

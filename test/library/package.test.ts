@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../src/sandbox/index.js';
+import { startSandbox } from '../../src/sandbox/emulator/index.js';
 import { cleanEnv } from '../helpers/run-cli.js';
 import { writeConfig } from '../http/local-server.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { categoryFor, detectMediaType, needsProcessing, parseCategory, parseMediaType, sizeCap } from '../../src/media/detect.js';
 import { parseDuration } from '../../src/duration.js';
 import { appendEnvelope, MAX_SEGMENTS, parseChunkSize, planChunkSize } from '../../src/media/upload.js';
-import { parseMultipart } from '../../src/sandbox/routes/media.js';
+import { parseMultipart } from '../../src/sandbox/emulator/routes/media.js';
 import type { XcliError } from '../../src/errors.js';
 
 const bytes = (...parts: Array<string | number[]>) =>

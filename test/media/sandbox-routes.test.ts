@@ -1,6 +1,6 @@
 // The fake X API's media and social routes, spoken to directly over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTHENTICATED_USER_ID as ME } from '../../src/sandbox/index.js';
+import { AUTHENTICATED_USER_ID as ME } from '../../src/sandbox/emulator/index.js';
 import { startFakeX, type FakeX } from '../helpers/fake-x.js';
 
 const FRIEND = '1849202834569625601';

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { testIO } from '../../src/io.js';
-import type { SandboxApp } from '../../src/sandbox/app.js';
-import { parseMultipart, registerMediaRoutes } from '../../src/sandbox/routes/media.js';
+import type { SandboxApp } from '../../src/sandbox/emulator/app.js';
+import { parseMultipart, registerMediaRoutes } from '../../src/sandbox/emulator/routes/media.js';
 import { harness, type Harness } from '../shortcuts/harness.js';
 
 let h: Harness;

@@ -1,15 +1,19 @@
 // `xcli sandbox status` and `deliveries`: a table on a terminal, JSON when piped. In process, so the
 // terminal can be simulated; the sandbox is the one `xcli sandbox` launches (saved as app 'sandbox').
+// Its timers run on a ManualScheduler: the retry of the first (503) delivery waits until the test
+// moves time on, so the two status snapshots cannot straddle it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { createContext } from '../../src/context.js';
 import { testIO } from '../../src/io.js';
-import { launchSandbox, type LaunchedSandbox } from '../../src/sandbox/cli.js';
+import { launchSandbox, type LaunchedSandbox } from '../../src/sandbox/command/cli.js';
+import { ManualScheduler } from '../../src/sandbox/emulator/clock.js';
 import { tempConfigDir } from '../helpers/run-cli.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
 const temp = tempConfigDir();
 const env = { XCLI_CONFIG_DIR: temp.dir };
+const scheduler = new ManualScheduler();
 let launched: LaunchedSandbox;
 let receiver: Receiver;
 let webhookId: string;
@@ -21,7 +25,11 @@ async function run(args: string[], tty: boolean): Promise<{ code: number; out: s
 }
 
 beforeAll(async () => {
-  launched = await launchSandbox(createContext(testIO(), env, '0.0.0-test'), { log: () => {}, fastRetries: true });
+  launched = await launchSandbox(createContext(testIO(), env, '0.0.0-test'), {
+    log: () => {},
+    fastRetries: true,
+    scheduler,
+  });
   receiver = await startReceiver(launched.sandbox.credentials.consumerSecret);
   const created = await run(
     ['--app', 'sandbox', '-X', 'POST', '/2/webhooks', '-d', JSON.stringify({ url: receiver.url })],
@@ -39,7 +47,11 @@ beforeAll(async () => {
   ).toBe(0);
   receiver.statuses = [503];
   expect((await run(['--app', 'sandbox', 'post', 'shown in the table'], false)).code).toBe(0);
-  await receiver.waitFor(1);
+  // The first attempt is due now; once its 503 is in, the engine sets the retry's timer.
+  const retrySet = scheduler.nextTimer();
+  scheduler.advance(0);
+  await retrySet;
+  expect(receiver.received).toHaveLength(1);
 });
 
 afterAll(async () => {
@@ -67,6 +79,8 @@ describe('sandbox status and deliveries output', () => {
   });
 
   it('deliveries: one row per delivery with every attempt on a terminal, the rows as JSON when piped', async () => {
+    // --fast-retries: X's first retry (3 s) comes 30 ms later.
+    scheduler.advance(30);
     await launched.sandbox.deliveriesSettled();
     const tty = await run(['sandbox', 'deliveries', '--webhook', webhookId], true);
     expect(tty.code, tty.err).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hmacSha1Signature, parseOAuthHeader, rfc3986, signatureBase } from '../../src/sandbox/oauth1-verify.js';
+import { hmacSha1Signature, parseOAuthHeader, rfc3986, signatureBase } from '../../src/sandbox/emulator/oauth1-verify.js';
 
 describe('sandbox OAuth 1.0a verifier', () => {
   it('builds the RFC 5849 §3.4.1 signature base string (repeated keys, form body, encoded query)', () => {

@@ -5,7 +5,7 @@ import { startFakeX, type FakeX } from '../helpers/fake-x.js';
 let fake: FakeX;
 let clock = Date.now();
 beforeAll(async () => {
-  fake = await startFakeX({ now: () => clock, accessTokenTtlSeconds: 60 });
+  fake = await startFakeX({ clock: { now: () => clock }, accessTokenTtlSeconds: 60 });
 });
 afterAll(() => fake.close());
 

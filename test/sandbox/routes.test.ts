@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addPost, edges, XDEVELOPERS_ID } from '../../src/sandbox/index.js';
+import { addPost, edges, XDEVELOPERS_ID } from '../../src/sandbox/emulator/index.js';
 import { startFakeX, type FakeX } from '../helpers/fake-x.js';
 
 let fake: FakeX;
@@ -198,7 +198,7 @@ describe('sandbox routes', () => {
 
 describe('request recording', () => {
   it('keeps only the most recent requests, so a long-running sandbox does not grow', async () => {
-    const { startSandbox } = await import('../../src/sandbox/index.js');
+    const { startSandbox } = await import('../../src/sandbox/emulator/index.js');
     const sandbox = await startSandbox({ recordedRequests: 5 });
     try {
       for (let i = 0; i < 30; i++) await (await fetch(`${sandbox.url}/2/nothing/${i}`)).text();

@@ -10,8 +10,8 @@ afterAll(() => fake.close());
 /** Reads a stream until `until` says stop (or the server closes); returns the raw text. */
 /** Resolves once the sandbox holds a stream connection it did not hold when called (no fixed sleep). */
 async function newStream(): Promise<void> {
-  const before = new Set(fake.sandbox.state.streams);
-  while (![...fake.sandbox.state.streams].some((s) => !before.has(s))) await new Promise((r) => setImmediate(r));
+  const before = new Set(fake.sandbox.streams);
+  while (![...fake.sandbox.streams].some((s) => !before.has(s))) await new Promise((r) => setImmediate(r));
 }
 
 async function read(

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SandboxOptions } from '../../src/sandbox/index.js';
+import { ManualScheduler } from '../../src/sandbox/emulator/clock.js';
+import type { SandboxOptions } from '../../src/sandbox/emulator/index.js';
 import { startFakeX, type FakeX } from '../helpers/fake-x.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
@@ -46,6 +47,13 @@ async function register(fake: FakeX, receiver: Receiver): Promise<string> {
     updated_at: now,
   });
   return id;
+}
+
+/** Moves time on and resolves once a timer is set again (the next retry, once an attempt's answer is in). */
+async function advanceUntilTimerSet(scheduler: ManualScheduler, ms: number): Promise<void> {
+  const set = scheduler.nextTimer();
+  scheduler.advance(ms);
+  await set;
 }
 
 const post = (fake: FakeX, text: string) =>
@@ -107,19 +115,24 @@ describe('sandbox webhooks', () => {
   });
 
   it('retries a failing app on the schedule and stops after the last attempt', async () => {
-    const { fake, receiver } = await setup({ retryScale: 0.001 });
+    const scheduler = new ManualScheduler();
+    const { fake, receiver } = await setup({ retryScale: 0.001, clock: scheduler, scheduler });
     await register(fake, receiver);
     receiver.statuses = [500, 503, 500, 500, 500];
     await post(fake, 'never acknowledged');
-    await receiver.waitFor(4);
+    // X's 3 s → 30 s → 5 min, scaled by 0.001; time moves only here, so each attempt's time is exact.
+    await advanceUntilTimerSet(scheduler, 0);
+    await advanceUntilTimerSet(scheduler, 3);
+    await advanceUntilTimerSet(scheduler, 30);
+    scheduler.advance(300);
     await fake.sandbox.deliveriesSettled();
     expect(receiver.received).toHaveLength(4);
+    expect(scheduler.pending).toBe(0);
     const delivery = fake.sandbox.state.deliveries.at(-1)!;
     expect(delivery.outcome).toBe('failed');
     expect(delivery.attempts.map((a) => a.status)).toEqual([500, 503, 500, 500]);
-    // X's 3 s → 30 s → 5 min, scaled by 0.001: each retry waits at least its step after the last answer.
-    const waited = delivery.attempts.slice(1).map((a, i) => a.at - (delivery.attempts[i]!.at + delivery.attempts[i]!.latencyMs));
-    expect(waited.map((ms, i) => ms >= [3, 30, 300][i]! - 2)).toEqual([true, true, true]);
+    const first = delivery.attempts[0]!.at;
+    expect(delivery.attempts.map((a) => a.at - first)).toEqual([0, 3, 33, 333]);
   });
 
   it('retries an answer slower than the timeout, like no answer', async () => {
@@ -206,14 +219,31 @@ describe('sandbox webhooks', () => {
   });
 
   it('re-runs CRC on a timer and invalidates after transient failures outlast the grace period', async () => {
-    const { fake, receiver } = await setup({ crcEveryMs: 30, crcGraceMs: 50 });
+    const scheduler = new ManualScheduler();
+    let changed: () => void = () => {};
+    const { fake, receiver } = await setup({
+      crcEveryMs: 30,
+      crcGraceMs: 50,
+      clock: scheduler,
+      scheduler,
+      onChange: () => changed(),
+    });
     await register(fake, receiver);
+    const webhook = fake.sandbox.state.webhooks.values().next().value!;
     receiver.crc = 'error';
-    const deadline = Date.now() + 5_000;
-    while (fake.sandbox.state.webhooks.values().next().value!.valid && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
-    expect(fake.sandbox.state.webhooks.values().next().value!.valid).toBe(false);
-    expect(receiver.crcCount).toBeGreaterThan(2);
+    /** Moves time on by one CRC interval and waits for that CRC's verdict to be applied. */
+    const nextCrc = async () => {
+      const applied = new Promise<void>((resolve) => (changed = resolve));
+      scheduler.advance(30);
+      await applied;
+    };
+    await nextCrc();
+    expect(webhook).toMatchObject({ valid: true, crcFailingSince: scheduler.now() });
+    await nextCrc(); // failing for 30 ms, within the 50 ms grace
+    expect(webhook.valid).toBe(true);
+    await nextCrc(); // failing for 60 ms
+    expect(webhook.valid).toBe(false);
+    expect(receiver.crcCount).toBe(4);
   });
 
   it('deletes a webhook and refuses unknown ids with WebhookIdInvalid', async () => {

@@ -3,7 +3,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import OAuth from 'oauth-1.0a';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addPost, AUTHENTICATED_USER_ID, XDEVELOPERS_ID } from '../../src/sandbox/index.js';
+import { addPost, AUTHENTICATED_USER_ID, XDEVELOPERS_ID } from '../../src/sandbox/emulator/index.js';
 import { startFakeX, type FakeX } from '../helpers/fake-x.js';
 
 const FRIEND_ID = '1849202834569625601';

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { matchRoute } from '../../src/http/routes.js';
 import { testIO } from '../../src/io.js';
-import { addPost, AUTHENTICATED_USER_ID as ME, XDEVELOPERS_ID } from '../../src/sandbox/index.js';
+import { addPost, AUTHENTICATED_USER_ID as ME, XDEVELOPERS_ID } from '../../src/sandbox/emulator/index.js';
 import { harness, shape, type Harness } from './harness.js';
 
 let h: Harness;

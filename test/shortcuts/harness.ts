@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeX, type FakeX } from '../helpers/fake-x.js';
 import { runCli, tempConfigDir, type CliResult, type RunOptions } from '../helpers/run-cli.js';
-import type { RecordedRequest, SandboxOptions } from '../../src/sandbox/index.js';
+import type { RecordedRequest, SandboxOptions } from '../../src/sandbox/emulator/index.js';
 
 export interface Harness {
   fake: FakeX;

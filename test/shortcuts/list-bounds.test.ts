@@ -3,7 +3,7 @@
 // until_id, start_time, end_time and pagination_token; liked_tweets and bookmarks take only
 // max_results and pagination_token, so those two offer no bounds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addPost, AUTHENTICATED_USER_ID as ME, XDEVELOPERS_ID } from '../../src/sandbox/index.js';
+import { addPost, AUTHENTICATED_USER_ID as ME, XDEVELOPERS_ID } from '../../src/sandbox/emulator/index.js';
 import { cleanupAfterEach } from '../helpers/cleanups.js';
 import { harness, type Harness } from './harness.js';
 

@@ -1,7 +1,7 @@
 // Issue 14 item 6: a shortcut whose action did not happen exits 1 with X's reason in one line on
 // stderr (X's JSON still on stdout when piped), as `read` does for a missing post. Every shortcut.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addPost, XDEVELOPERS_ID } from '../../src/sandbox/index.js';
+import { addPost, XDEVELOPERS_ID } from '../../src/sandbox/emulator/index.js';
 import { harness, type Harness } from './harness.js';
 
 let h: Harness;

@@ -1,6 +1,6 @@
 // Every shortcut's request, checked against the fake X API's request log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addPost, AUTHENTICATED_USER_ID as ME, XDEVELOPERS_ID } from '../../src/sandbox/index.js';
+import { addPost, AUTHENTICATED_USER_ID as ME, XDEVELOPERS_ID } from '../../src/sandbox/emulator/index.js';
 import { harness, shape, type Harness } from './harness.js';
 
 const FRIEND = '1849202834569625601';

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addPost } from '../../src/sandbox/index.js';
+import { addPost } from '../../src/sandbox/emulator/index.js';
 import { startFakeX, type FakeX } from '../helpers/fake-x.js';
 import { cleanEnv, runCli, tempConfigDir } from '../helpers/run-cli.js';
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderDocument, styleFor } from '../../src/shortcuts/render.js';
-import { addPost, XDEVELOPERS_ID } from '../../src/sandbox/index.js';
+import { addPost, XDEVELOPERS_ID } from '../../src/sandbox/emulator/index.js';
 import { startFakeX, type FakeX } from '../helpers/fake-x.js';
 import { runCli, spawnCli, tempConfigDir } from '../helpers/run-cli.js';
 
