@@ -10,8 +10,8 @@ import { cleanupAfterEach } from '../helpers/cleanups.js';
 const ERASE_LINE = '\r\u001b[K';
 const { defer, configDir } = cleanupAfterEach();
 
-async function server(env: Record<string, string>): Promise<QuietServer> {
-  const s = await startQuietServer(configDir(), [], env);
+async function server(env: Record<string, string>, args: string[] = []): Promise<QuietServer> {
+  const s = await startQuietServer(configDir(), args, env);
   defer(() => (s.child.exitCode === null && s.child.signalCode === null ? s.kill() : undefined));
   return s;
 }
@@ -20,6 +20,29 @@ async function post(url: string, body: string, signed = true): Promise<void> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (signed) headers['x-twitter-webhooks-signature'] = signBody(SECRET, Buffer.from(body));
   await (await fetch(url, { method: 'POST', body, headers })).arrayBuffer();
+}
+
+/**
+ * The screen stderr leaves on a terminal, line by line: `\r` goes back to the line's start,
+ * ERASE_LINE's `\u001b[K` clears from there, other text overwrites. (Colour is off: NO_COLOR.)
+ */
+function screenOf(stderr: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  let column = 0;
+  for (const token of stderr.match(/\u001b\[K|./gsu) ?? []) {
+    if (token === '\u001b[K') line = line.slice(0, column);
+    else if (token === '\r') column = 0;
+    else if (token === '\n') {
+      lines.push(line);
+      line = '';
+      column = 0;
+    } else {
+      line = line.slice(0, column) + token + line.slice(column + 1);
+      column++;
+    }
+  }
+  return [...lines, line];
 }
 
 const like = (id: string): string => JSON.stringify({ for_user_id: '1', favorite_events: [{ id }] });
@@ -50,6 +73,20 @@ describe('webhook start: live status line', () => {
     expect(afterLastErase).toMatch(
       /^Stopped after .*1 duplicate.*\nEvents by type:\n +4 +favorite_events\n +1 +follow_events\n$/,
     );
+  });
+
+  it('--sandbox: every note (feeds, subscriptions, next steps) erases the status line first, which says no tunnel runs', async () => {
+    const s = await server({ XCLI_FORCE_TTY: '1', COLUMNS: '200', NO_COLOR: '1' }, ['--sandbox']);
+    await s.waitForStderr(/Webhook \d+ is fed by/);
+    await s.waitForStderr(/Ctrl-C stops both\.\n[\s\S]*\/min · /); // the last note, then a redraw
+    // What the terminal shows now: every note on a line of its own, the status line (if drawn) last.
+    const running = screenOf(s.stderr());
+    for (const l of running.slice(0, -1)) expect(l).not.toMatch(/\/min ·/);
+    expect(running.at(-1)).toMatch(/^\d+\/min · .* · no tunnel \(local URL\)$/);
+    expect(running).toContainEqual(expect.stringMatching(/^Webhook \d+ is fed by/));
+    expect(s.stderr()).not.toContain('tunnel open');
+    expect(await s.stop()).toBe(0);
+    for (const l of screenOf(s.stderr())) expect(l).not.toMatch(/\/min ·/);
   });
 
   it('piped (no terminal, no XCLI_FORCE_TTY): no status line and no counts by type', async () => {
