@@ -13,9 +13,7 @@ const require = createRequire(join(ROOT, 'package.json'));
 describe('start-up machinery', () => {
   it('imports undici by deep paths that exist in the exact version package.json pins', () => {
     const pinned = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).dependencies.undici as string;
-    expect(pinned, 'undici must be pinned to an exact version: src/net/transport.ts imports files inside it').toMatch(
-      /^\d+\.\d+\.\d+$/,
-    );
+    expect(pinned, 'undici must be pinned to an exact version: src/net/ imports files inside it').toMatch(/^\d+\.\d+\.\d+$/);
     expect(require('undici/package.json').version).toBe(pinned);
     const imported = new Set<string>();
     for (const dir of ['src/http', 'src/net'])
