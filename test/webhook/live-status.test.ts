@@ -99,39 +99,35 @@ describe('webhook start: live status line', () => {
     expect(s.stderr()).toMatch(/Stopped after .* 1 event/);
   });
 
-  // The real thing: a pseudo-terminal of 50 columns (tmux, Debian package `tmux`).
+  // The real thing: a pseudo-terminal (tmux, Debian package `tmux`).
   const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+  /** `xcli ARGS` in a detached tmux pane of `width` × `height`, with this test's config dir. */
+  const inTmux = (args: string, width: number, height: number, env: string[]) => {
+    const session = `xcli-live-${process.pid}-${width}`;
+    const tmux = (...a: string[]): string => execFileSync('tmux', ['-L', session, ...a], { encoding: 'utf8' });
+    // `; cat` keeps the pane (and its last screen) after xcli exits; the cleanup ends the server.
+    const command = `'${process.execPath}' '${XCLI_BIN}' ${args}; cat`;
+    const envArgs = [`XCLI_CONFIG_DIR=${configDir()}`, ...env].flatMap((e) => ['-e', e]);
+    tmux('new-session', '-d', '-x', String(width), '-y', String(height), ...envArgs, command);
+    defer(() => spawnSync('tmux', ['-L', session, 'kill-server']));
+    const screen = (): string => tmux('capture-pane', '-p');
+    const waitForScreen = async (pattern: RegExp): Promise<RegExpMatchArray> => {
+      // Polls the pane (tmux has no event for it), bounded by the test's timeout.
+      for (;;) {
+        const m = screen().match(pattern);
+        if (m) return m;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    return { tmux, screen, waitForScreen };
+  };
+
   it.skipIf(!hasTmux)(
     'in a real terminal (tmux) the status line sits under the event lines and is redrawn in place',
     async () => {
-      const dir = configDir();
-      const session = `xcli-live-${process.pid}`;
-      const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
-      // `; cat` keeps the pane (and its last screen) after xcli exits; the cleanup ends the server.
-      const command = `'${process.execPath}' '${XCLI_BIN}' webhook start --no-tunnel --port 0; cat`;
-      tmux(
-        'new-session',
-        '-d',
-        '-x',
-        '50',
-        '-y',
-        '20',
-        '-e',
-        `XCLI_CONFIG_DIR=${dir}`,
-        '-e',
+      const { tmux, screen, waitForScreen } = inTmux('webhook start --no-tunnel --port 0', 50, 20, [
         `X_CONSUMER_SECRET=${SECRET}`,
-        command,
-      );
-      defer(() => spawnSync('tmux', ['-L', session, 'kill-server']));
-      const screen = (): string => tmux('capture-pane', '-p');
-      const waitForScreen = async (pattern: RegExp): Promise<RegExpMatchArray> => {
-        // Polls the pane (tmux has no event for it), bounded by the test's timeout.
-        for (;;) {
-          const m = screen().match(pattern);
-          if (m) return m;
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-      };
+      ]);
       const url = (await waitForScreen(/Webhook URL: (http:\/\/\S+)/))[1]!;
       await post(url, like('1'));
       await post(url, follow('2'));
@@ -146,6 +142,19 @@ describe('webhook start: live status line', () => {
       tmux('send-keys', 'C-c');
       await waitForScreen(/Events by type:\n +1 +favorite_events\n +1 +follow_events/);
       expect(screen()).not.toMatch(/\/min ·/);
+    },
+    20_000,
+  );
+
+  it.skipIf(!hasTmux)(
+    'in a real terminal (tmux) `--sandbox` notes never leave a status line behind',
+    async () => {
+      const { screen, waitForScreen } = inTmux('webhook start --sandbox --port 0', 160, 60, []);
+      await waitForScreen(/Ctrl-C stops both\.\n\d+\/min · /);
+      const lines = screen().trimEnd().split('\n');
+      expect(lines.filter((l) => l.includes('/min ·'))).toHaveLength(1);
+      expect(lines.at(-1)).toMatch(/^\d+\/min · .* · no tunnel \(local URL\)$/);
+      expect(lines).toContainEqual(expect.stringMatching(/^Webhook \d+ is fed by/));
     },
     20_000,
   );
