@@ -4,7 +4,7 @@
 // than starting Node. This file is CommonJS (bin/package.json): Node starts a CommonJS entry without
 // setting up its ESM loader, which neither the fast paths nor the bundled CLI (dist/cli.cjs) need.
 'use strict';
-const { existsSync, readFileSync } = require('node:fs');
+const { existsSync, readFileSync, writeSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -46,7 +46,13 @@ async function run() {
 const help = only === '--help' || only === '-h' || only === 'help' ? preRenderedHelp() : undefined;
 if (only === '--version' || only === 'version') {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  process.stdout.write(`xcli ${version}\n`);
+  // One write to fd 1: creating process.stdout (a stream, and its modules) cost more than the rest
+  // of --version. A closed pipe ends quietly; a non-blocking stdout that is full takes the stream.
+  try {
+    writeSync(1, `xcli ${version}\n`);
+  } catch (error) {
+    if (error.code !== 'EPIPE') process.stdout.write(`xcli ${version}\n`);
+  }
 } else if (help) {
   process.stdout.write(help);
 } else {

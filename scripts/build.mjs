@@ -11,6 +11,7 @@
 // dist/lib; the package ships bin/, dist/cli.cjs, dist/load-bundle.cjs, dist/root-help.txt, dist/lib.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import Module, { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,8 +63,8 @@ async function bundleCli(outdir) {
  * Runs the bundle once as bin/xcli.js would and writes two things from that run:
  * - root-help.txt: `xcli --help` is the same text on every run, so it is rendered here (by the real
  *   program, at 80 columns) and bin/xcli.js prints it without loading the CLI, as for --version;
- * - the Node 20 code cache (per user, src/startup/load-bundle.cjs), holding what the help and a
- *   rehearsed request compiled.
+ * - the Node 20 code cache (per user, src/startup/load-bundle.cjs), holding what the help, a
+ *   rehearsed request and a real one (to a server of this build on 127.0.0.1) compiled.
  */
 async function warmUp(outdir) {
   const { loadBundle } = createRequire(import.meta.url)('../src/startup/load-bundle.cjs');
@@ -88,6 +89,18 @@ async function warmUp(outdir) {
   const request = cli.testIO();
   const env = { X_BEARER_TOKEN: 'warm-up', XCLI_CONFIG_DIR: join(outdir, 'no-config') };
   if ((await cli.main(['/2/tweets/20', '--dry-run'], request, env)) !== 0) throw new Error(request.err().trim());
+  // And one sent: undici's sending and response parsing then start compiled too (~10 ms of each
+  // request). No rate-limit headers in the answer, so nothing is written to the state file.
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{}}'));
+  await new Promise((listening) => server.listen(0, '127.0.0.1', listening));
+  try {
+    const sent = cli.testIO();
+    const base = { ...env, XCLI_API_BASE_URL: `http://127.0.0.1:${server.address().port}` };
+    if ((await cli.main(['/2/tweets/20'], sent, base)) !== 0) throw new Error(sent.err().trim());
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
   if (typeof Module.enableCompileCache !== 'function') saveCache(true);
 }
 

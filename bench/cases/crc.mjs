@@ -22,18 +22,14 @@ export const READY = /(?:Webhook URL: |"localUrl":")(http:\/\/[^\s"]+)/;
  * Starts `xcli webhook start --no-tunnel --port 0` servers, each with its own config dir;
  * `cleanup()` removes the dirs of every server it started.
  */
-export function xcliWebhookServers(xcliBin, env, secret, extraArgs = []) {
+export function xcliWebhookServers(node, xcliBin, env, secret, extraArgs = []) {
   const started = [];
   const startOne = async () => {
     const configDir = mkdtempSync(join(tmpdir(), 'xcli-bench-'));
-    const server = await startServer(
-      process.execPath,
-      [xcliBin, 'webhook', 'start', '--no-tunnel', '--port', '0', ...extraArgs],
-      {
-        env: { ...env, XCLI_CONFIG_DIR: configDir, X_CONSUMER_SECRET: secret },
-        ready: READY,
-      },
-    );
+    const server = await startServer(node, [xcliBin, 'webhook', 'start', '--no-tunnel', '--port', '0', ...extraArgs], {
+      env: { ...env, XCLI_CONFIG_DIR: configDir, X_CONSUMER_SECRET: secret },
+      ready: READY,
+    });
     return {
       ...server,
       configDir,
@@ -57,16 +53,16 @@ export function xcliWebhookServers(xcliBin, env, secret, extraArgs = []) {
   };
 }
 
-export async function run({ xcliBin, env, runs }) {
+export async function run({ xcliBin, node, env, runs }) {
   const secret = randomBytes(36).toString('base64url');
   const loadArgs = (url, seconds) => ['crc', url, String(seconds), String(CONNECTIONS)];
   const baseline = {
-    start: () => startServer(process.execPath, [baselineServer, 'crc', secret], { env, ready: READY }),
+    start: () => startServer(node, [baselineServer, 'crc', secret], { env, ready: READY }),
     loadArgs,
   };
-  const xcli = xcliWebhookServers(xcliBin, env, secret);
+  const xcli = xcliWebhookServers(node, xcliBin, env, secret);
   // The same server without its console line per CRC: what the line costs.
-  const quiet = xcliWebhookServers(xcliBin, env, secret, ['--quiet']);
+  const quiet = xcliWebhookServers(node, xcliBin, env, secret, ['--quiet']);
   try {
     const m = await compareThroughput({ start: xcli.start, loadArgs }, baseline, { rounds: runs });
     const q = await compareThroughput({ start: quiet.start, loadArgs }, baseline, { rounds: runs });

@@ -29,9 +29,9 @@ function countLines(file) {
   return n;
 }
 
-export async function run({ xcliBin, env, runs }) {
+export async function run({ xcliBin, node, env, runs }) {
   const secret = randomBytes(36).toString('base64url');
-  const xcli = xcliWebhookServers(xcliBin, env, secret);
+  const xcli = xcliWebhookServers(node, xcliBin, env, secret);
   // The baseline's log on the same file system as xcli's (both under the temp dir).
   const baselineDir = mkdtempSync(join(tmpdir(), 'xcli-bench-durable-'));
   let baselineRounds = 0;
@@ -53,7 +53,7 @@ export async function run({ xcliBin, env, runs }) {
       },
       {
         start: () =>
-          startServer(process.execPath, [durableServer, secret, join(baselineDir, `events-${++baselineRounds}.log`)], {
+          startServer(node, [durableServer, secret, join(baselineDir, `events-${++baselineRounds}.log`)], {
             env,
             ready: READY,
           }),

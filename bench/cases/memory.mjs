@@ -11,11 +11,11 @@ export const name = 'memory';
 
 const MB = 1000 * 1000;
 
-export async function run({ xcliBin, env }) {
+export async function run({ xcliBin, node, env }) {
   const rows = [];
   const stream = await startStreamServer(env);
   try {
-    const kb = await peakRss(process.execPath, [xcliBin, ...streamArgs(1000 * MB)], { env: stream.env });
+    const kb = await peakRss(node, [xcliBin, ...streamArgs(1000 * MB)], { env: stream.env });
     rows.push(
       resultRow({
         name: 'stream memory',
@@ -33,7 +33,7 @@ export async function run({ xcliBin, env }) {
   try {
     writeFileSync(file, '');
     truncateSync(file, 500 * MB);
-    const kb = await peakRss(process.execPath, [xcliBin, 'media', 'upload', file, '--media-type', 'video/mp4', '--no-wait'], {
+    const kb = await peakRss(node, [xcliBin, 'media', 'upload', file, '--media-type', 'video/mp4', '--no-wait'], {
       env: { ...env, ...fake.env },
     });
     rows.push(

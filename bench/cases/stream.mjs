@@ -31,19 +31,18 @@ export async function startStreamServer(env) {
 
 export const streamArgs = (bytes) => ['-s', `/2/tweets/sample/stream?bytes=${bytes}`, '--no-reconnect'];
 
-export async function run({ xcliBin, env, runs }) {
+export async function run({ xcliBin, node, env, runs }) {
   const server = await startStreamServer(env);
   try {
     const mbps = (ms) => BYTES / MiB / (ms / 1000);
     const m = await alternate(
-      async () => mbps(await timeCommand(process.execPath, [xcliBin, ...streamArgs(BYTES)], { env: server.env })),
+      async () => mbps(await timeCommand(node, [xcliBin, ...streamArgs(BYTES)], { env: server.env })),
       async () => mbps(await timeCommand('curl', ['-sfN', `${server.url}/2/tweets/sample/stream?bytes=${BYTES}`], { env })),
       { warmup: 1, runs },
     );
     // Node's own ceiling on this machine: a bare node:http client, no line handling, against curl.
     const floor = await alternate(
-      async () =>
-        mbps(await timeCommand(process.execPath, [streamClient, `${server.url}/2/tweets/sample/stream?bytes=${BYTES}`], { env })),
+      async () => mbps(await timeCommand(node, [streamClient, `${server.url}/2/tweets/sample/stream?bytes=${BYTES}`], { env })),
       async () => mbps(await timeCommand('curl', ['-sfN', `${server.url}/2/tweets/sample/stream?bytes=${BYTES}`], { env })),
       { warmup: 1, runs },
     );

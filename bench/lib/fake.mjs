@@ -33,6 +33,15 @@ export function addFollowers(state, userId, count) {
   }
 }
 
+/**
+ * The fake's environment with the bearer token as the only credential, so xcli sends what a bare
+ * baseline sends (with OAuth 1.0a credentials too, xcli would sign each request instead).
+ */
+export function bearerOnly(fakeEnv) {
+  const { X_CONSUMER_KEY, X_CONSUMER_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET, ...rest } = fakeEnv;
+  return rest;
+}
+
 export async function startFake() {
   const { startSandbox } = await import(distSandbox.href);
   // Rate limits would end the 100-page runs early; the bench measures speed, not limits.

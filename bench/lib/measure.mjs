@@ -1,7 +1,7 @@
 // Timing and process helpers for the benchmark cases.
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { median } from './report.mjs';
+import { median, pairedRatio } from './report.mjs';
 
 /** Runs a command to completion; resolves with its wall time in ms. Output is discarded. */
 export function timeCommand(cmd, args, { env = process.env, stdin = 'ignore' } = {}) {
@@ -21,20 +21,31 @@ export function timeCommand(cmd, args, { env = process.env, stdin = 'ignore' } =
 
 /**
  * Measures xcli and its baseline alternately (so drift on a noisy machine hits both alike):
- * `warmup` unrecorded rounds, then `runs` recorded ones; returns both medians.
+ * `warmup` unrecorded rounds, then `runs` recorded ones, each baseline run followed by its xcli
+ * run; returns both medians and the median of the per-round ratios (pairedRatio in report.mjs).
  */
-export async function alternate(xcliRun, baselineRun, { warmup = 2, runs = 9 } = {}) {
-  for (let i = 0; i < warmup; i++) {
-    await baselineRun();
-    await xcliRun();
+export async function alternate(xcliRun, baselineRun, options) {
+  const { baseline, xcli } = await interleave({ baseline: baselineRun, xcli: xcliRun }, options);
+  return { xcli: xcli.median, baseline: baseline.median, ratio: xcli.ratio };
+}
+
+/**
+ * Runs several commands in turn, round after round (`warmup` unrecorded rounds, then `runs`);
+ * `runners.baseline` is required. Per runner: the samples, their median, and the median of its
+ * per-round ratios to the baseline run of the same round.
+ */
+export async function interleave(runners, { warmup = 2, runs = 9 } = {}) {
+  const names = Object.keys(runners);
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = 0; round < warmup + runs; round++) {
+    for (const n of names) {
+      const figure = await runners[n]();
+      if (round >= warmup) samples[n].push(figure);
+    }
   }
-  const x = [];
-  const b = [];
-  for (let i = 0; i < runs; i++) {
-    b.push(await baselineRun());
-    x.push(await xcliRun());
-  }
-  return { xcli: median(x), baseline: median(b), samples: { xcli: x, baseline: b } };
+  return Object.fromEntries(
+    names.map((n) => [n, { samples: samples[n], median: median(samples[n]), ratio: pairedRatio(samples[n], samples.baseline) }]),
+  );
 }
 
 /** Peak RSS (kB) of a child command, read from /proc while it runs (Linux) or `time -v` style fallback. */

@@ -11,13 +11,11 @@ import {
   parseHeaders,
   readData,
 } from './body.js';
-import { downloadProgress } from './download-progress.js';
 import { renderHead, writeBody, type OutputMode } from './output.js';
 import { pageParamFor, pages } from './paginate.js';
 import { fieldParams } from './fields.js';
 import { JsonSyntaxError } from './json-format.js';
 import { dataItems, PageMerger } from './merge.js';
-import { statusLine } from '../terminal/status.js';
 import { expandPathArgs, type MeResolver } from './path-args.js';
 import { partialErrorsLine, problemSummary } from './problem.js';
 import { rateLimitLine } from './rate-limits.js';
@@ -206,9 +204,10 @@ export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise
   };
 
   if (!pageParam) {
+    // Loaded only for a terminal: its width handling (string-width) costs a plain request ~40 ms.
     const download =
-      opts.output !== undefined && opts.output !== '-' && opts.progress !== false
-        ? downloadProgress(ctx, opts.output)
+      opts.output !== undefined && opts.output !== '-' && opts.progress !== false && ctx.io.isStderrTTY
+        ? (await import('./download-progress.js')).downloadProgress(ctx, opts.output)
         : undefined;
     let response: RetriedResponse;
     try {
@@ -231,8 +230,9 @@ export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise
     if (merger && last) writeBody(ctx, Buffer.from(merger.text()), 'application/json', mode, true);
   };
   const okPages: RetriedResponse[] = [];
-  // --merge prints at the end: until then a terminal shows how far it got.
-  const waiting = merger ? statusLine(ctx.io) : undefined;
+  // --merge prints at the end: until then a terminal shows how far it got. Loaded only then: its
+  // string-width sets up Unicode tables that cost a plain request ~40 ms of start-up.
+  const waiting = merger && ctx.io.isStderrTTY ? (await import('../terminal/status.js')).statusLine(ctx.io) : undefined;
   const stop = new AbortController();
   const removeInterrupt = ctx.onInterrupt(() => stop.abort());
   try {

@@ -44,37 +44,55 @@ export function onlyBundle(packages = BUNDLED_PACKAGES) {
 }
 
 /**
- * Built-in modules that bundled packages load at start-up but xcli never uses on a request's path
- * (~15 ms of start-up, docs/performance.md), replaced inside the bundle only:
+ * Modules that bundled packages load at start-up but xcli never uses on a request's path (~15 ms of
+ * start-up, docs/performance.md), replaced inside the bundle only:
  * - commander requires node:child_process (and with it net and dgram) for executable subcommands,
  *   which xcli has none of: a proxy that loads the real module on first use.
  * - undici's HTTP/2 client requires node:http2 (and tls) when it loads; xcli's Agent never offers
  *   h2 (allowH2 stays off), so connectH2 cannot run. undici itself runs with `{ constants: {} }` where
  *   http2 is missing; the stand-in does the same, and says so if it is ever reached.
+ * - chalk's colour detection (its vendored supports-color) loads node:tty and node:os and probes
+ *   the terminal when chalk loads, for chalk's default instances; xcli makes every instance with the
+ *   level src/io.ts decides (colorLevel), so the stand-in reports no colour support, as chalk's own
+ *   browser build does without a browser.
+ * - xcli's own modules import node:crypto (and with it OpenSSL's bindings, ~10 ms) for signing,
+ *   multipart boundaries and the `{me}` cache key, and node:fs/promises for files that a plain
+ *   request never opens: each loads on first use. esbuild reaches an import's exports through the
+ *   stand-in's prototype, a proxy that loads the module when one is first read.
  */
 export const BUILTIN_STAND_INS = [
   {
-    builtin: 'node:child_process',
+    specifier: 'node:child_process',
     importer: /node_modules[\\/]commander[\\/]/,
     code: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
   },
   {
-    builtin: 'node:http2',
+    specifier: 'node:http2',
     importer: /node_modules[\\/]undici[\\/]/,
     code: "module.exports = { constants: {}, connect() { throw new Error('xcli: HTTP/2 is not built in (undici allowH2 is off)'); } };",
   },
+  {
+    specifier: '#supports-color',
+    importer: /node_modules[\\/]chalk[\\/]/,
+    kind: 'import-statement',
+    code: 'export default { stdout: false, stderr: false };',
+  },
+  ...['node:crypto', 'node:fs/promises'].map((specifier) => ({
+    specifier,
+    importer: /[\\/]\.dist-build-\d+[\\/]/,
+    kind: 'import-statement',
+    code: `module.exports = Object.create(new Proxy({}, { get: (_, key) => require('${specifier}')[key] }));`,
+  })),
 ];
 
 export function builtinStandIns() {
   return {
     name: 'builtin-stand-ins',
     setup(build) {
-      for (const [index, { builtin, importer }] of BUILTIN_STAND_INS.entries()) {
-        const filter = new RegExp(`^${builtin}$`);
+      for (const [index, { specifier, importer, kind = 'require-call' }] of BUILTIN_STAND_INS.entries()) {
+        const filter = new RegExp(`^${specifier}$`);
         build.onResolve({ filter }, (args) =>
-          importer.test(args.importer) && args.kind === 'require-call'
-            ? { path: String(index), namespace: 'stand-in' }
-            : undefined,
+          importer.test(args.importer) && args.kind === kind ? { path: String(index), namespace: 'stand-in' } : undefined,
         );
       }
       build.onLoad({ filter: /.*/, namespace: 'stand-in' }, (args) => ({
