@@ -4,15 +4,13 @@
 // JSON answer never flashes a line. The final line stays; `--no-progress` keeps stderr quiet.
 import type { Context } from '../context.js';
 import { formatBytes } from '../terminal/bytes.js';
-import { statusLine } from '../terminal/status.js';
-import { displayWidth, truncate } from '../terminal/width.js';
+import { fitLabel, statusLine } from '../terminal/status.js';
 import type { BodyObserver } from '../net/transport.js';
 
 /** Bodies up to this size get no line. */
 export const PROGRESS_THRESHOLD = 1024 * 1024;
 /** Least time between redraws: enough to read, few enough writes for a fast download. */
 const REDRAW_MS = 100;
-const MIN_LABEL = 8;
 
 export interface DownloadProgress {
   /** Sees each chunk arrive (for `exchangeWithRetry`). */
@@ -36,7 +34,7 @@ export function downloadProgress(ctx: Context, file: string): DownloadProgress |
   if (!line) return undefined;
   const label = `xcli: -o ${file}`;
   // The file name gives way first, so the numbers stay readable in a narrow window.
-  const labelled = (rest: string) => `${truncate(label, Math.max(MIN_LABEL, line.room() - displayWidth(rest)))}${rest}`;
+  const labelled = (rest: string) => fitLabel(label, rest, line.room());
   let start = 0;
   let lastDraw = -Infinity;
   let received = 0;

@@ -1,8 +1,8 @@
 // The upload's progress bar on stderr, on a terminal only (src/terminal/status.ts): label, bar,
 // percentage and bytes, with the label cut first so the numbers stay visible in a narrow window.
 import type { Context } from '../context.js';
-import { statusLine } from '../terminal/status.js';
-import { displayWidth, truncate } from '../terminal/width.js';
+import { fitLabel, MIN_LABEL, statusLine } from '../terminal/status.js';
+import { displayWidth } from '../terminal/width.js';
 import { formatBytes } from './detect.js';
 
 export interface Progress {
@@ -17,12 +17,11 @@ export interface Progress {
 }
 
 const BAR = 24;
-const MIN_LABEL = 8;
 
 export function progressBar(ctx: Context, label: string, total: number): Progress {
   const line = statusLine(ctx.io);
   if (!line) return { sent() {}, note() {}, done() {}, clear() {} };
-  const labelled = (rest: string) => `${truncate(label, Math.max(MIN_LABEL, line.room() - displayWidth(rest)))}${rest}`;
+  const labelled = (rest: string) => fitLabel(label, rest, line.room());
   return {
     sent(bytes) {
       const ratio = total === 0 ? 1 : Math.min(1, bytes / total);

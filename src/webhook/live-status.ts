@@ -1,10 +1,10 @@
 // The live view of `webhook start` on a terminal: one status line kept under the event lines
 // (events per minute, verified / failed, duplicates, forward p50 and errors, tunnel state), redrawn
 // in place, and on stop a count by event type. Never with --json or when piped (see liveStatusFor).
-import type { Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import type { Context } from '../context.js';
 import { truncate } from '../terminal/width.js';
-import type { ServerEvent } from './server.js';
+import type { Reach, ServerEvent } from './server.js';
 
 /** Erases the line the cursor is on: the status line has no newline, so the cursor stays on it. */
 const ERASE_LINE = '\r\u001b[K';
@@ -14,6 +14,14 @@ const REDRAW_MS = 100;
 const WINDOW_SECONDS = 60;
 /** Forward latencies kept for the median: the most recent ones. */
 const LATENCY_SAMPLES = 256;
+
+/** Said in place of a tunnel state when no tunnel runs (nothing when X cannot reach the server). */
+const REACH_TEXT: Record<Reach, string | undefined> = {
+  tunnel: undefined,
+  'public-url': 'via --public-url',
+  local: 'no tunnel (local URL)',
+  none: undefined,
+};
 
 export interface LiveStatusOptions {
   stream: Writable;
@@ -31,7 +39,12 @@ export class LiveStatus {
   private duplicates = 0;
   private forwardErrors = 0;
   private tunnel: string | undefined;
+  private reach: Reach | undefined;
   private shown = false;
+  /** Drawn only once the server is ready: before, the tunnel's wait line or a prompt owns the line. */
+  private started = false;
+  /** Text without its newline yet was written below: the line is the writer's until one comes. */
+  private held = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   /** Refreshes the rate while no event comes; unref'd, so it never keeps the process alive. */
@@ -70,7 +83,9 @@ export class LiveStatus {
         this.tunnel = event.state;
         break;
       case 'ready':
-        this.tunnel = event.publicUrl ? (this.tunnel ?? 'open') : undefined;
+        this.started = true;
+        this.tunnel = event.reach === 'tunnel' ? (this.tunnel ?? 'open') : undefined;
+        this.reach = event.reach;
         break;
       default:
         return;
@@ -93,6 +108,21 @@ export class LiveStatus {
     return result;
   }
 
+  /**
+   * stderr for everything else said while the server runs (hooks, API retries and warnings): each
+   * write goes through `around`, so no note is ever glued to the status line.
+   */
+  readonly stderr: Writable = new Writable({
+    write: (chunk: Buffer | string, _encoding, done) => {
+      const text = chunk.toString();
+      this.around(() => {
+        this.held = !text.endsWith('\n');
+        this.options.stream.write(chunk);
+      });
+      done();
+    },
+  });
+
   /** The status line as text, cut to `width` columns. */
   text(width: number): string {
     const now = Math.floor(this.options.now() / 1000);
@@ -106,7 +136,7 @@ export class LiveStatus {
       `${this.verified} verified, ${this.failed} failed`,
       `${this.duplicates} dup`,
       this.latencies.length || this.forwardErrors ? `fwd p50 ${median(this.latencies)}, ${this.forwardErrors} err` : undefined,
-      this.tunnel ? `tunnel ${this.tunnel}` : undefined,
+      this.tunnel ? `tunnel ${this.tunnel}` : REACH_TEXT[this.reach ?? 'none'],
     ];
     const line = parts.filter(Boolean).join(' · ');
     return truncate(line, Math.max(width - 1, 1)); // the last column would wrap on some terminals
@@ -125,7 +155,7 @@ export class LiveStatus {
   }
 
   private draw(): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.started || this.held) return;
     this.options.stream.write(`${ERASE_LINE}${this.text(this.options.columns())}`);
     this.shown = true;
   }

@@ -117,28 +117,32 @@ class ConsoleWriter {
 }
 
 export function createRenderer(io: IOStreams, options: RenderOptions): (event: ServerEvent) => void {
+  const live = options.live;
+  /** One line on stderr; the live status line steps aside for it. */
+  const stderrLine = (s: string): void => {
+    if (live) live.around(() => io.stderr.write(`${s}\n`));
+    else io.stderr.write(`${s}\n`);
+  };
   const reportDropped = (): void => {
     if (stdout.dropped === 0) return;
-    io.stderr.write(
-      `${stdout.dropped} console ${stdout.dropped === 1 ? 'record' : 'records'} dropped (the reader of stdout is slower than the events); the event log has them\n`,
+    stderrLine(
+      `${stdout.dropped} console ${stdout.dropped === 1 ? 'record' : 'records'} dropped (the reader of stdout is slower than the events); the event log has them`,
     );
     stdout.dropped = 0;
   };
-  const live = options.live;
   const stdout = new ConsoleWriter(
     io.stdout,
     reportDropped,
     (error) => {
       if (options.onOutputError) options.onOutputError(error);
-      else io.stderr.write(`xcli: cannot write to stdout (${describeWriteError(error)})\n`);
+      else stderrLine(`xcli: cannot write to stdout (${describeWriteError(error)})`);
     },
     live && ((write) => live.around(write)),
   );
   const line = (s: string): void => stdout.line(s);
   const note = (s: string): void => {
     stdout.flush();
-    if (live) live.around(() => io.stderr.write(`${s}\n`));
-    else io.stderr.write(`${s}\n`);
+    stderrLine(s);
   };
   if (options.json) {
     return (event) => {

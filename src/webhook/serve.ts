@@ -14,7 +14,7 @@ import { ANSWER_KEPT_BYTES } from './forward.js';
 import { checkWebhookUrl, deleteWebhook, registerUrl, validateWebhook } from './manage.js';
 import { liveStatusFor } from './live-status.js';
 import { createRenderer, describeWriteError } from './render.js';
-import { describeFsError, startWebhookServer, type ServerEvent } from './server.js';
+import { describeFsError, startWebhookServer, type Reach, type ServerEvent } from './server.js';
 import type { WebhookStartOptions } from './start-options.js';
 import { loadTunnelModule, openNgrokTunnel, type OpenTunnel, type Tunnel } from './tunnel.js';
 import { statusLine } from '../terminal/status.js';
@@ -59,12 +59,16 @@ export async function serveWebhook(ctx: Context, options: WebhookStartOptions, s
   let requestStop!: () => void;
   const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
   let outputError: Error | undefined;
+  const live = liveStatusFor(ctx, options.json === true);
+  // Whatever else is said on stderr while the server runs (hooks, API retries and warnings) steps
+  // around the live status line, as the renderer's own notes do.
+  const runCtx: Context = live ? { ...ctx, io: Object.create(ctx.io, { stderr: { value: live.stderr } }) } : ctx;
   const emit = createRenderer(ctx.io, {
     json: options.json === true,
     quiet: options.quiet === true,
     pretty: options.pretty === true,
     logFile: ctx.paths.eventLog,
-    live: liveStatusFor(ctx, options.json === true),
+    live,
     onOutputError: (error) => {
       outputError = error;
       requestStop();
@@ -116,23 +120,23 @@ export async function serveWebhook(ctx: Context, options: WebhookStartOptions, s
     await selfCheck(url, secret, emit);
     if (!options.register || stopping) return;
     if (registered && registered.url === url) {
-      await validateWebhook(ctx, setup.api, registered.webhookId);
+      await validateWebhook(runCtx, setup.api, registered.webhookId);
       emit({ type: 'register', action: 'revalidated', webhookId: registered.webhookId, url });
       return;
     }
     if (registered) {
       // The old URL points at a closed tunnel: free the slot (Pay-Per-Use allows one webhook).
-      await deleteWebhook(ctx, setup.api, registered.webhookId).catch(() => {});
+      await deleteWebhook(runCtx, setup.api, registered.webhookId).catch(() => {});
       emit({ type: 'register', action: 'deleted', webhookId: registered.webhookId, url: registered.url });
     }
-    const result = await registerUrl(ctx, setup.api, url, {
+    const result = await registerUrl(runCtx, setup.api, url, {
       replace: options.replace === true,
       onDeleted: (w) => emit({ type: 'register', action: 'deleted', webhookId: w.id, url: w.url }),
     });
     registered = { webhookId: result.id, url };
     emit({ type: 'register', action: result.action, webhookId: result.id, url });
     for (const hook of setup.afterRegister) {
-      const cleanup = await hook(ctx, registered, emit);
+      const cleanup = await hook(runCtx, registered, emit);
       if (cleanup) cleanups.push(cleanup);
     }
   };
@@ -181,7 +185,7 @@ export async function serveWebhook(ctx: Context, options: WebhookStartOptions, s
     for (const cleanup of cleanups.reverse())
       await cleanup().catch((error: Error) => emit({ type: 'warning', message: error.message }));
     if (options.ephemeral && registered) {
-      await deleteWebhook(ctx, setup.api, registered.webhookId).then(
+      await deleteWebhook(runCtx, setup.api, registered.webhookId).then(
         () => emit({ type: 'register', action: 'deleted', webhookId: registered!.webhookId, url: registered!.url }),
         (error: Error) =>
           emit({ type: 'warning', message: `could not delete webhook ${registered!.webhookId}: ${error.message}` }),
@@ -200,9 +204,14 @@ export async function serveWebhook(ctx: Context, options: WebhookStartOptions, s
 
   try {
     let publicUrl: string | undefined;
-    if (options.publicUrl) publicUrl = publicWebhookUrl(options.publicUrl);
-    else if (setup.localUrlIsPublic) publicUrl = server.localUrl;
-    else if (openTunnel) {
+    let reach: Reach = 'none';
+    if (options.publicUrl) {
+      publicUrl = publicWebhookUrl(options.publicUrl);
+      reach = 'public-url';
+    } else if (setup.localUrlIsPublic) {
+      publicUrl = server.localUrl;
+      reach = 'local';
+    } else if (openTunnel) {
       // ngrok can take seconds: a terminal says what is being waited for (nothing when piped).
       const waiting = statusLine(ctx.io);
       waiting?.show('xcli: opening the tunnel…');
@@ -212,6 +221,7 @@ export async function serveWebhook(ctx: Context, options: WebhookStartOptions, s
         waiting?.clear();
       }
       publicUrl = publicWebhookUrl(tunnel.url);
+      reach = 'tunnel';
     }
     if (publicUrl && options.register) {
       const { resolveApp } = await import('../auth/resolve.js');
@@ -223,6 +233,7 @@ export async function serveWebhook(ctx: Context, options: WebhookStartOptions, s
       url: publicUrl ?? server.localUrl,
       localUrl: server.localUrl,
       publicUrl,
+      reach,
       path: options.path,
       logFiles: [ctx.paths.eventLog, ...(options.output ? [options.output] : [])],
       forwardTo: options.forwardTo,

@@ -61,9 +61,21 @@ export interface Stats {
   busy: number;
 }
 
+export type Reach = 'tunnel' | 'public-url' | 'local' | 'none';
+
 /** Records of `--json` (one NDJSON line each) and inputs of render.ts. */
 export type ServerEvent =
-  | { type: 'ready'; url: string; localUrl: string; publicUrl?: string; path: string; logFiles: string[]; forwardTo?: string }
+  | {
+      type: 'ready';
+      url: string;
+      localUrl: string;
+      publicUrl?: string;
+      /** How X reaches the server: a tunnel, --public-url, the local URL itself (--sandbox), or not at all. */
+      reach: Reach;
+      path: string;
+      logFiles: string[];
+      forwardTo?: string;
+    }
   | { type: 'crc'; time: string; outcome: CrcOutcome }
   | { type: 'event'; record: EventRecord; line: string; json: unknown }
   | { type: 'rejected'; time: string; verdict: string; eventType: string }
