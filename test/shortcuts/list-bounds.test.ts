@@ -57,6 +57,26 @@ describe('posts: id and time bounds', () => {
     expect(sent.status).toBe(200);
   });
 
+  it('the sandbox answers only the posts inside the bounds: ids exclusive, start_time inclusive, end_time exclusive', async () => {
+    const byIds = await h.run(['posts', 'XDevelopers', '--since-id', posts[1]!, '--until-id', posts[6]!]);
+    expect(byIds.code, byIds.stderr).toBe(0);
+    expect(ids(byIds.stdout)).toEqual(posts.slice(2, 6).reverse());
+
+    const { state } = h.fake.sandbox;
+    const day = (d: number) => Date.parse(`2026-01-0${d}T00:00:00Z`);
+    const dated = [1, 2, 3].map((d) => addPost(state, { author_id: ME, text: `dated ${d}` }, day(d)).id);
+    const me = state.users.get(ME)!.username;
+    const byTime = await h.run(['posts', me, '--start-time', '2026-01-02T00:00:00Z', '--end-time', '2026-01-03T00:00:00Z']);
+    expect(byTime.code, byTime.stderr).toBe(0);
+    expect(ids(byTime.stdout)).toEqual([dated[1]]);
+    // A time the format check lets through (month 13) is X's 400, not every post.
+    const month13 = await fetch(`${h.fake.url}/2/users/${ME}/tweets?end_time=2026-13-01T00:00:00Z`, {
+      headers: { authorization: `Bearer ${h.fake.sandbox.credentials.bearerToken}` },
+    });
+    expect(month13.status).toBe(400);
+    h.newRequests();
+  });
+
   it('refuses a bad time, or --watch with an upper bound, before anything is sent', async () => {
     const r = await h.run(['posts', 'XDevelopers', '--end-time', 'tomorrow']);
     expect(r.code).toBe(2);

@@ -235,24 +235,58 @@ export function registerSocialRoutes(app: SandboxApp): void {
 
   ownList(app, '/2/users/:id/timelines/reverse_chronological', (me, req) => {
     const authors = new Set([me.id, ...(state.follows.get(me.id) ?? [])]);
-    const posts = [...state.posts.values()].filter((p) => authors.has(p.author_id)).sort(byNewest);
+    const inBounds = timelineBounds(req.query);
+    if (isResponse(inBounds)) return inBounds;
+    const posts = [...state.posts.values()].filter((p) => authors.has(p.author_id) && inBounds(p)).sort(byNewest);
     return postsPage(app, posts, req.query, pageSpec(1, 100, 100));
   });
 
   app.route('GET', '/2/users/:id/tweets', (req) => {
     const user = state.users.get(req.params.id!);
     if (!user) return notFound('user', 'id', req.params.id!);
-    const posts = [...state.posts.values()].filter((p) => p.author_id === user.id).sort(byNewest);
+    const inBounds = timelineBounds(req.query);
+    if (isResponse(inBounds)) return inBounds;
+    const posts = [...state.posts.values()].filter((p) => p.author_id === user.id && inBounds(p)).sort(byNewest);
     return postsPage(app, posts, req.query, pageSpec(5, 100, 10));
   });
 
   app.route('GET', '/2/users/:id/mentions', (req) => {
     const user = state.users.get(req.params.id!);
     if (!user) return notFound('user', 'id', req.params.id!);
-    const posts = [...state.posts.values()].filter((p) => p.entities?.mentions?.some((m) => m.id === user.id)).sort(byNewest);
+    const inBounds = timelineBounds(req.query);
+    if (isResponse(inBounds)) return inBounds;
+    const posts = [...state.posts.values()]
+      .filter((p) => inBounds(p) && p.entities?.mentions?.some((m) => m.id === user.id))
+      .sort(byNewest);
     return postsPage(app, posts, req.query, pageSpec(5, 100, 10));
   });
 
   app.route('POST', '/2/dm_conversations/with/:participant_id/messages', (req) => sendDm(app, req));
   app.route('GET', '/2/dm_events', (req) => listDms(app, req));
+}
+
+/**
+ * The bounds a user timeline takes (posts, mentions, home): since_id and until_id exclusive,
+ * start_time inclusive and end_time exclusive, as X documents them. Ids are checked against X's
+ * description by the router; a time its format check lets through (month 13) is X's 400 here.
+ */
+function timelineBounds(query: URLSearchParams): ((post: SandboxPost) => boolean) | SandboxResponse {
+  const since = query.get('since_id');
+  const until = query.get('until_id');
+  const times: Record<'start_time' | 'end_time', number> = { start_time: -Infinity, end_time: Infinity };
+  for (const name of ['start_time', 'end_time'] as const) {
+    const raw = query.get(name);
+    if (raw === null) continue;
+    times[name] = Date.parse(raw);
+    if (Number.isNaN(times[name]))
+      return invalidRequest(`The \`${name}\` query parameter value [${raw}] is not a valid date-time`, {
+        parameters: { [name]: [raw] },
+      });
+  }
+  return (post) => {
+    const at = Date.parse(post.created_at);
+    if (at < times.start_time || at >= times.end_time) return false;
+    if (since && BigInt(post.id) <= BigInt(since)) return false;
+    return !(until && BigInt(post.id) >= BigInt(until));
+  };
 }
