@@ -14,6 +14,7 @@ import type { Context } from '../context.js';
 import { CredentialsError, UsageError } from '../errors.js';
 import { importExternal } from '../startup/external.js';
 import { dispatcherForX, proxyFor, redactedProxy } from '../net/dispatcher.js';
+import { BEFORE_WRITE } from '../net/transport.js';
 import { Redactor } from '../http/redact.js';
 import type { GlobalOptions } from '../http/types.js';
 import { LineCap, MAX_MESSAGE_BYTES } from './line-cap.js';
@@ -509,15 +510,6 @@ function isJsonRpcAnswer(text: string): boolean {
   }
 }
 
-const CONNECT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 function causeCodes(error: unknown): string[] {
   const codes: string[] = [];
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
@@ -529,7 +521,7 @@ function causeCodes(error: unknown): string[] {
 
 /** Only a connection that was never made is retried: a request that reached the server may have acted (a post). */
 function neverConnected(error: unknown): boolean {
-  return causeCodes(error).some((code) => CONNECT_CODES.has(code));
+  return causeCodes(error).some((code) => BEFORE_WRITE.has(code));
 }
 
 function transportFailure(error: unknown, method: string, url: string): BridgeFailure {

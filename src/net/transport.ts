@@ -127,7 +127,7 @@ const NETWORK_REASONS: Record<string, string> = {
 };
 
 /** Failures that happen before a request is written: the server cannot have acted on it. */
-const BEFORE_WRITE = new Set([
+export const BEFORE_WRITE: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',

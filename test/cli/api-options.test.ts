@@ -12,6 +12,7 @@ import { crcResponseToken } from '../../src/webhook/crc.js';
 import { signBody } from '../../src/webhook/signature.js';
 import { startFakeX, type FakeX } from '../helpers/fake-x.js';
 import { runCli, spawnCli, tempConfigDir } from '../helpers/run-cli.js';
+import { oauth1Of } from '../../src/sandbox/command/cli.js';
 
 const API_OPTIONS: Record<string, { args: string[]; value: unknown }> = {
   app: { args: ['--app', 'prod'], value: 'prod' },
@@ -157,12 +158,7 @@ describe('what the commands actually use, as real processes (#14.5)', () => {
       return {
         apiBaseUrl: fake.url,
         bearerToken: c.bearerToken,
-        oauth1: {
-          consumerKey: c.consumerKey,
-          consumerSecret: c.consumerSecret,
-          accessToken: c.accessToken,
-          tokenSecret: c.accessTokenSecret,
-        },
+        oauth1: oauth1Of(c),
       };
     };
     mkdirSync(config.dir, { recursive: true, mode: 0o700 });

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addPost, AUTHENTICATED_USER_ID, startSandbox, type Sandbox } from '../../src/sandbox/emulator/index.js';
 import { runCli, tempConfigDir } from '../helpers/run-cli.js';
 import { writeConfig } from './local-server.js';
+import { oauth1Of } from '../../src/sandbox/command/cli.js';
 
 let sandbox: Sandbox;
 let config: { dir: string; cleanup: () => void };
@@ -17,12 +18,7 @@ beforeEach(async () => {
   writeConfig(config.dir, {
     apiBaseUrl: sandbox.url,
     bearerToken: c.bearerToken,
-    oauth1: {
-      consumerKey: c.consumerKey,
-      consumerSecret: c.consumerSecret,
-      accessToken: c.accessToken,
-      tokenSecret: c.accessTokenSecret,
-    },
+    oauth1: oauth1Of(c),
     oauth2Tokens: {
       sandbox_dev: {
         accessToken: minted.access_token,

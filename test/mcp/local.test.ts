@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { harness, type Harness } from '../shortcuts/harness.js';
 import { connectXcli, toolJson, type McpChild } from './bridge-harness.js';
+import { oauth1Of } from '../../src/sandbox/command/cli.js';
 
 let h: Harness;
 let child: McpChild | undefined;
@@ -28,12 +29,7 @@ beforeAll(async () => {
     bearerToken: c.bearerToken,
     clientId: c.clientId,
     clientSecret: c.clientSecret,
-    oauth1: {
-      consumerKey: c.consumerKey,
-      consumerSecret: c.consumerSecret,
-      accessToken: c.accessToken,
-      tokenSecret: c.accessTokenSecret,
-    },
+    oauth1: oauth1Of(c),
     defaultUser: 'sandbox_dev',
     oauth2Tokens: {
       sandbox_dev: { accessToken: token.access_token, refreshToken: token.refresh_token, expiresAt: Date.now() + 3_600_000 },

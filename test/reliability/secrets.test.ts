@@ -11,6 +11,7 @@ import { startApp, type TestApp } from '../webhook/helpers.js';
 import { activityBody } from './lib/load.js';
 import { SECRET, startQuietServer } from './lib/webhook-child.js';
 import { signBody } from '../../src/webhook/signature.js';
+import { oauth1Of } from '../../src/sandbox/command/cli.js';
 
 const NGROK_TOKEN = '2abcNGROKsecretAuthtoken_0123456789abcdefghij';
 
@@ -68,12 +69,7 @@ beforeAll(async () => {
           clientId: c.clientId,
           clientSecret: c.clientSecret,
           bearerToken: c.bearerToken,
-          oauth1: {
-            consumerKey: c.consumerKey,
-            consumerSecret: c.consumerSecret,
-            accessToken: c.accessToken,
-            tokenSecret: c.accessTokenSecret,
-          },
+          oauth1: oauth1Of(c),
           // Expired: the first OAuth2 request refreshes it (client secret and refresh token on the wire).
           oauth2Tokens: {
             dev: {

@@ -4,7 +4,7 @@ import { lookup } from 'node:dns/promises';
 import type { Context } from '../../context.js';
 import { CredentialsError, FailureError, NetworkError, UsageError } from '../../errors.js';
 import { printJson, wantsJson } from '../../http/output.js';
-import type { AppConfig } from '../../auth/types.js';
+import type { AppConfig, OAuth1Credentials } from '../../auth/types.js';
 import { formatTable } from '../../webhook/table.js';
 import { exchange, type Exchange } from '../../net/exchange.js';
 import {
@@ -16,6 +16,7 @@ import {
   type Timer,
 } from '../emulator/index.js';
 import { readStateFile, writeStateFile } from '../emulator/persist.js';
+import type { SandboxCredentials } from '../emulator/auth.js';
 import { renamedEventType } from '../../activity/event-types.js';
 
 export const SANDBOX_APP = 'sandbox';
@@ -172,12 +173,7 @@ async function saveApp(ctx: Context, appName: string, sandbox: Sandbox): Promise
       // Not xcli's default callback port 8080, which `xcli webhook start` listens on by default.
       redirectUri: previous?.redirectUri ?? SANDBOX_REDIRECT_URI,
       bearerToken: c.bearerToken,
-      oauth1: {
-        consumerKey: c.consumerKey,
-        consumerSecret: c.consumerSecret,
-        accessToken: c.accessToken,
-        tokenSecret: c.accessTokenSecret,
-      },
+      oauth1: oauth1Of(c),
       apiBaseUrl: sandbox.url,
     };
     if (previous?.clientId !== c.clientId) delete app.oauth2Tokens;
@@ -422,4 +418,14 @@ export async function runSandboxDeliveries(ctx: Context, flags: SandboxDeliverie
   ctx.io.stdout.write(
     formatTable(['TIME', 'WEBHOOK', 'EVENT', 'OUTCOME', 'ATTEMPTS (status/latency)', 'EVENT UUID'], rows, ctx.io.stdoutColumns),
   );
+}
+
+/** The sandbox's OAuth 1.0a keys as a stored app holds them. */
+export function oauth1Of(c: SandboxCredentials): OAuth1Credentials {
+  return {
+    consumerKey: c.consumerKey,
+    consumerSecret: c.consumerSecret,
+    accessToken: c.accessToken,
+    tokenSecret: c.accessTokenSecret,
+  };
 }

@@ -33,6 +33,19 @@ function extraKey(body: Obj, allowed: readonly string[]): string | undefined {
   return Object.keys(body).find((k) => !allowed.includes(k));
 }
 
+/** The tag and webhook_id a create or update may carry, checked as X does. */
+function checkTagAndWebhook(state: SandboxState, body: Obj): SandboxResponse | undefined {
+  if (body.tag !== undefined && (typeof body.tag !== 'string' || body.tag.length < 1 || body.tag.length > TAG_MAX)) {
+    return invalidRequest(`tag must be a string of 1 to ${TAG_MAX} characters`);
+  }
+  if (body.webhook_id === undefined) return undefined;
+  if (typeof body.webhook_id !== 'string' || !SNOWFLAKE.test(body.webhook_id))
+    return invalidRequest('webhook_id must match ^[0-9]{1,19}$');
+  if (!state.webhooks.has(body.webhook_id))
+    return refused('WebhookIdInvalid', `no webhook with id ${body.webhook_id} belongs to this app`);
+  return undefined;
+}
+
 function notFound(id: string): SandboxResponse {
   return problem(404, {
     errors: [
@@ -109,15 +122,8 @@ function create(state: SandboxState, now: number, req: SandboxRequest): SandboxR
       });
     }
   }
-  if (body.tag !== undefined && (typeof body.tag !== 'string' || body.tag.length < 1 || body.tag.length > TAG_MAX)) {
-    return invalidRequest(`tag must be a string of 1 to ${TAG_MAX} characters`);
-  }
-  if (body.webhook_id !== undefined) {
-    if (typeof body.webhook_id !== 'string' || !SNOWFLAKE.test(body.webhook_id))
-      return invalidRequest('webhook_id must match ^[0-9]{1,19}$');
-    if (!state.webhooks.has(body.webhook_id))
-      return refused('WebhookIdInvalid', `no webhook with id ${body.webhook_id} belongs to this app`);
-  }
+  const tagOrWebhookRefused = checkTagAndWebhook(state, body);
+  if (tagOrWebhookRefused) return tagOrWebhookRefused;
   const filter: ActivityFilter = {};
   if (input.user_id !== undefined) filter.user_id = input.user_id;
   if (input.keyword !== undefined) filter.keyword = input.keyword;
@@ -191,15 +197,8 @@ function update(state: SandboxState, now: number, req: SandboxRequest): SandboxR
     );
   const sub = state.activitySubscriptions.get(id);
   if (!sub) return notFound(id);
-  if (body.tag !== undefined && (typeof body.tag !== 'string' || body.tag.length < 1 || body.tag.length > TAG_MAX)) {
-    return invalidRequest(`tag must be a string of 1 to ${TAG_MAX} characters`);
-  }
-  if (body.webhook_id !== undefined) {
-    if (typeof body.webhook_id !== 'string' || !SNOWFLAKE.test(body.webhook_id))
-      return invalidRequest('webhook_id must match ^[0-9]{1,19}$');
-    if (!state.webhooks.has(body.webhook_id))
-      return refused('WebhookIdInvalid', `no webhook with id ${body.webhook_id} belongs to this app`);
-  }
+  const tagOrWebhookRefused = checkTagAndWebhook(state, body);
+  if (tagOrWebhookRefused) return tagOrWebhookRefused;
   if (body.tag !== undefined) sub.tag = body.tag as string;
   if (body.webhook_id !== undefined) sub.webhook_id = body.webhook_id as string;
   sub.updated_at = new Date(now).toISOString();
