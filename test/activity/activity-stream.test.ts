@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { testIO } from '../../src/io.js';
@@ -28,9 +29,23 @@ function subscribeBio(): void {
 
 const bioChange = (after: string) => ({ userId: XDEVELOPERS, payload: { before: 'old bio', after } });
 
+/** Polls in-process state (it has no event to wait on) until `check` holds or the test's own timeout is near. */
 async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+  for (const deadline = Date.now() + 15_000; !check() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 25));
   if (!check()) throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Resolves once `check` holds, re-checked on every chunk the child writes (waits on the stream, not a clock). */
+function onOutput(child: ChildProcess, check: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const test = (): void => {
+      if (!check()) return;
+      child.stdout!.off('data', test);
+      resolve();
+    };
+    child.stdout!.on('data', test);
+    test();
+  });
 }
 
 describe('activity stream', () => {
@@ -44,9 +59,13 @@ describe('activity stream', () => {
     child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     try {
-      await until(() => out.includes('\n'), `the backfilled event (stderr: ${err})`);
+      // An early exit fails at once with its stderr rather than at the test's timeout.
+      const early = exited.then((code) => {
+        if (!out.includes('\n')) throw new Error(`exited ${code} early: ${err}`);
+      });
+      await Promise.race([onOutput(child, () => out.includes('\n')), early]);
       fake.sandbox.emit('profile.update.bio', bioChange('live'));
-      await until(() => out.split('\n').length > 2, 'the live event');
+      await onOutput(child, () => out.split('\n').length > 2);
     } finally {
       child.kill('SIGINT');
     }

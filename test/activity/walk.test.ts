@@ -91,8 +91,7 @@ describe('the seed walk', () => {
     try {
       const registered = await server.waitFor((r) => r.type === 'register' && r.action === 'created');
       const webhookId = registered.webhookId as string;
-      for (let i = 0; i < 200 && !server.stderr().includes('✓ subscribed: post.create'); i++)
-        await new Promise((r) => setTimeout(r, 25));
+      await server.waitForStderr('✓ subscribed: post.create');
       expect(server.stderr()).toContain(`Webhook ${webhookId} is fed by 0 activity subscriptions`);
       expect(server.stderr()).toMatch(/note: --subscribe ProfileBioUpdate:@me: 'ProfileBioUpdate' was retired/);
       expect(server.stderr()).toMatch(

@@ -13,6 +13,8 @@ export interface RunningServer {
   records: Rec[];
   stderr(): string;
   waitFor(pred: (r: Rec) => boolean, timeoutMs?: number): Promise<Rec>;
+  /** Resolves once stderr contains `text` (waits on the stream, not a clock). */
+  waitForStderr(text: string): Promise<void>;
   /** SIGINT, then the exit code. */
   stop(): Promise<number | null>;
   cleanup(): void;
@@ -87,6 +89,16 @@ export async function startServer(
     records,
     stderr: () => err,
     waitFor,
+    waitForStderr: (text) =>
+      new Promise((resolve) => {
+        const check = (): void => {
+          if (!err.includes(text)) return;
+          child.stderr!.off('data', check);
+          resolve();
+        };
+        child.stderr!.on('data', check);
+        check();
+      }),
     stop: async () => {
       child.kill('SIGINT');
       return exited;

@@ -14,19 +14,6 @@ const running: RunningServer[] = [];
 afterEach(() => {
   for (const s of running.splice(0)) s.cleanup();
 });
-/** Resolves once the server's stderr contains `text` (waits on the stream, not a clock). */
-function stderrIncludes(s: RunningServer, text: string): Promise<void> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (!s.stderr().includes(text)) return;
-      s.child.stderr!.off('data', check);
-      resolve();
-    };
-    s.child.stderr!.on('data', check);
-    check();
-  });
-}
-
 async function server(args: string[] = [], env: Record<string, string> = {}, dir?: string): Promise<RunningServer> {
   const s = await startServer(args, env, dir);
   running.push(s);
@@ -265,7 +252,7 @@ describe('webhook start: Ctrl-C', () => {
     for (let round = 0; round < 3; round++) {
       const s = await server([], { NODE_OPTIONS: `--require=${preload}` });
       expect((await get(`${s.url}?crc_token=helloWorld`)).status).toBe(200);
-      await stderrIncludes(s, 'test: exit hooks loaded'); // the hooks load on the next turn
+      await s.waitForStderr('test: exit hooks loaded'); // the hooks load on the next turn
       expect(await s.stop()).toBe(0);
       expect(s.records.at(-1)).toMatchObject({ type: 'summary', stats: { crc: 1 } });
     }
