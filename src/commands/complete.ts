@@ -3,7 +3,7 @@
 // empty one survives shells that drop empty arguments (PowerShell before 7.3).
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
-import { complete, type ValueSources } from '../completion/engine.js';
+import type { ValueSources } from '../completion/engine.js';
 
 export function registerComplete(program: Command, ctx: Context): void {
   program
@@ -13,6 +13,8 @@ export function registerComplete(program: Command, ctx: Context): void {
     .argument('[words...]', 'the words typed before it, after `xcli`')
     .helpOption(false)
     .action(async (words: string[], opts: { current: string }) => {
+      // Loaded here: the engine's event-type and sample tables cost every other command ~2 ms to build.
+      const { complete } = await import('../completion/engine.js');
       const candidates = await complete(program, words, opts.current, storeNames(ctx));
       const line = (text: string) => text.replace(/[\t\r\n]+/g, ' ');
       ctx.io.stdout.write(

@@ -145,7 +145,7 @@ export type RequestOptions = RawRequestOptions & {
   commandNames: string[];
   me: MeResolver;
   /** One more stderr line after X's 400, from the body sent (a retired event type: src/activity/). */
-  badRequestHint?: (requestBody: Buffer | undefined) => string | undefined;
+  badRequestHint?: (requestBody: Buffer | undefined) => Promise<string | undefined>;
 };
 
 export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise<void> {
@@ -219,7 +219,7 @@ export async function runRawRequest(ctx: Context, opts: RequestOptions): Promise
     download?.done();
     print(response, false);
     rate(response);
-    fail(ctx, response, '', response.status === 400 ? opts.badRequestHint?.(built.body) : undefined);
+    fail(ctx, response, '', response.status === 400 ? await opts.badRequestHint?.(built.body) : undefined);
     partialErrors(ctx, opts, [response]);
     return;
   }
