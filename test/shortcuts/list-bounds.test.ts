@@ -77,6 +77,25 @@ describe('posts: id and time bounds', () => {
     h.newRequests();
   });
 
+  it("the sandbox leaves replies out with X's exclude=replies, on /tweets and the home timeline", async () => {
+    const { state } = h.fake.sandbox;
+    const own = addPost(state, { author_id: ME, text: 'own post' }).id;
+    const reply = addPost(state, { author_id: ME, text: 'a reply', reply_to: posts[0] }).id;
+    for (const path of [`/2/users/${ME}/tweets`, `/2/users/${ME}/timelines/reverse_chronological`]) {
+      const all = await h.run([`${path}?max_results=100`]);
+      expect(all.code, all.stderr).toBe(0);
+      expect(ids(all.stdout)).toEqual(expect.arrayContaining([own, reply]));
+      const noReplies = await h.run([`${path}?max_results=100&exclude=replies`]);
+      expect(noReplies.code, noReplies.stderr).toBe(0);
+      expect(ids(noReplies.stdout)).toContain(own);
+      expect(ids(noReplies.stdout)).not.toContain(reply);
+    }
+    // A value X's description does not list is X's 400.
+    const bad = await h.run([`/2/users/${ME}/tweets?exclude=likes`]);
+    expect(bad.code).toBe(1);
+    h.newRequests();
+  });
+
   it('refuses a bad time, or --watch with an upper bound, before anything is sent', async () => {
     const r = await h.run(['posts', 'XDevelopers', '--end-time', 'tomorrow']);
     expect(r.code).toBe(2);

@@ -265,12 +265,17 @@ export function registerSocialRoutes(app: SandboxApp): void {
   app.route('GET', '/2/dm_events', (req) => listDms(app, req));
 }
 
+/** What `exclude` names on a user timeline, as the type of the post's reference. */
+const EXCLUDED_REFERENCES: Record<string, string> = { replies: 'replied_to', retweets: 'retweeted' };
+
 /**
  * The bounds a user timeline takes (posts, mentions, home): since_id and until_id exclusive,
- * start_time inclusive and end_time exclusive, as X documents them. Ids are checked against X's
+ * start_time inclusive and end_time exclusive, as X documents them, and `exclude` (replies,
+ * retweets) where the route takes it. Ids and `exclude`'s values are checked against X's
  * description by the router; a time its format check lets through (month 13) is X's 400 here.
  */
 function timelineBounds(query: URLSearchParams): ((post: SandboxPost) => boolean) | SandboxResponse {
+  const excluded = new Set((query.get('exclude') ?? '').split(',').map((name) => EXCLUDED_REFERENCES[name]));
   const since = query.get('since_id');
   const until = query.get('until_id');
   const times: Record<'start_time' | 'end_time', number> = { start_time: -Infinity, end_time: Infinity };
@@ -286,6 +291,7 @@ function timelineBounds(query: URLSearchParams): ((post: SandboxPost) => boolean
   return (post) => {
     const at = Date.parse(post.created_at);
     if (at < times.start_time || at >= times.end_time) return false;
+    if (post.referenced_tweets?.some((ref) => excluded.has(ref.type))) return false;
     if (since && BigInt(post.id) <= BigInt(since)) return false;
     return !(until && BigInt(post.id) >= BigInt(until));
   };
