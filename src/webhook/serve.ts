@@ -326,9 +326,8 @@ function serverRecordsDir(ctx: Context): string {
 function rememberServer(ctx: Context, localUrl: string): void {
   try {
     mkdirSync(serverRecordsDir(ctx), { recursive: true, mode: 0o700 });
-    writeFileSync(join(serverRecordsDir(ctx), `${process.pid}.json`), JSON.stringify({ pid: process.pid, url: localUrl }), {
-      mode: 0o600,
-    });
+    const record = { pid: process.pid, url: localUrl, started: processStartTime(process.pid) };
+    writeFileSync(join(serverRecordsDir(ctx), `${process.pid}.json`), JSON.stringify(record), { mode: 0o600 });
   } catch {
     // Only a convenience for `trigger`; the server works without it.
   }
@@ -343,6 +342,11 @@ export interface AnnouncedServer {
   url: string;
 }
 
+interface ServerRecord extends AnnouncedServer {
+  /** The process's start time as the kernel counts it, where it tells (Linux). */
+  started?: string;
+}
+
 /** The `webhook start` servers running with this config dir; records of dead processes are removed. */
 export function runningServers(ctx: Context): AnnouncedServer[] {
   let names: string[];
@@ -354,26 +358,39 @@ export function runningServers(ctx: Context): AnnouncedServer[] {
   const running: AnnouncedServer[] = [];
   for (const name of names) {
     const file = join(serverRecordsDir(ctx), name);
-    let record: Partial<AnnouncedServer>;
+    let record: Partial<ServerRecord>;
     try {
-      record = JSON.parse(readFileSync(file, 'utf8')) as Partial<AnnouncedServer>;
+      record = JSON.parse(readFileSync(file, 'utf8')) as Partial<ServerRecord>;
     } catch {
       continue; // being written, or not ours
     }
     if (typeof record.pid !== 'number' || typeof record.url !== 'string') continue;
-    if (isAlive(record.pid)) running.push({ pid: record.pid, url: record.url });
+    if (isServerAlive(record as ServerRecord)) running.push({ pid: record.pid, url: record.url });
     else rmSync(file, { force: true }); // killed (-9) before it could remove its record
   }
   return running.sort((a, b) => a.pid - b.pid);
 }
 
-function isAlive(pid: number): boolean {
+/** The record's process is running, and is the server itself rather than a later process given its pid. */
+function isServerAlive(record: ServerRecord): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    process.kill(record.pid, 0);
   } catch (error) {
     // EPERM: alive, but another user's.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const started = record.started === undefined ? undefined : processStartTime(record.pid);
+  return started === undefined || started === record.started;
+}
+
+/** Field 22 of /proc/PID/stat (Linux): when the process started, in clock ticks since boot. */
+function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from after its last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
   }
 }
 

@@ -2,7 +2,8 @@
 // for a bad --host, 1 otherwise); a non-loopback host gets one note line; each running server has its
 // own record, dead ones are pruned, and with none or several running `trigger` and `replay-local`
 // want --to (never a port nobody announced).
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -96,4 +97,28 @@ describe('webhook start: which server trigger finds', () => {
     expect(dead.stderr).toMatch(/no xcli webhook start is running/);
     expect(records()).toEqual([]);
   });
+
+  it.skipIf(process.platform !== 'linux')(
+    'a record whose pid now belongs to another process is pruned, never sent to',
+    async () => {
+      const dir = configDir();
+      const received: string[] = [];
+      const stranger: HttpServer = createHttpServer((req, res) => {
+        received.push(`${req.method} ${req.url}`);
+        res.end();
+      });
+      await new Promise<void>((resolve) => stranger.listen(0, '127.0.0.1', resolve));
+      defer(() => new Promise((resolve) => stranger.close(resolve)));
+      // What a server killed with -9 leaves, once the kernel has given its pid to this test's process.
+      const servers = join(dir, 'events', 'servers');
+      mkdirSync(servers, { recursive: true });
+      const url = `http://127.0.0.1:${(stranger.address() as { port: number }).port}/webhook`;
+      writeFileSync(join(servers, `${process.pid}.json`), JSON.stringify({ pid: process.pid, url, started: '1' }));
+      const r = await runCli(['webhook', 'trigger', 'post.create'], { env: env(dir) });
+      expect(r.code, r.stdout).toBe(2);
+      expect(r.stderr).toMatch(/no xcli webhook start is running/);
+      expect(received).toEqual([]);
+      expect(readdirSync(servers)).toEqual([]);
+    },
+  );
 });
