@@ -12,7 +12,7 @@ import { consumerSecretOf } from './credentials.js';
 import { followEventLog, pruneEventLog, recordBody, streamEventLog, type EventRecord, type LogProblem } from './event-log.js';
 import { streamingTable } from './table.js';
 import { parseHttpUrl } from './manage.js';
-import { runningServerPid } from './serve.js';
+import { withPruneLock } from './serve.js';
 import { jsonMs } from './render.js';
 import { defaultTarget, postSigned } from './tools.js';
 
@@ -211,10 +211,7 @@ export async function runReplayLocal(
 /** `events prune --before 30d`: drops older records from the log and its rotated files. */
 export async function runEventsPrune(ctx: Context, before: string): Promise<void> {
   const cutoff = parseTimeOrAgo(before, ctx.now(), '--before');
-  const pid = runningServerPid(ctx);
-  // The server appends to the file being rewritten: its new events would go to the replaced file.
-  if (pid !== undefined) throw new FailureError(`'webhook start' is running (pid ${pid}) on this log; stop it before pruning`);
-  const { removed, kept, filesDeleted } = await pruneEventLog(ctx.paths.eventLog, cutoff);
+  const { removed, kept, filesDeleted } = await withPruneLock(ctx, () => pruneEventLog(ctx.paths.eventLog, cutoff));
   ctx.io.stderr.write(
     `pruned ${removed} ${removed === 1 ? 'event' : 'events'} received before ${new Date(cutoff).toISOString()}; ${kept} kept${filesDeleted ? `, ${filesDeleted} ${filesDeleted === 1 ? 'file' : 'files'} deleted` : ''}\n`,
   );

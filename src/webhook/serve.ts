@@ -79,10 +79,11 @@ export async function serveWebhook(ctx: Context, options: WebhookStartOptions, s
   // and a tunnel reconnect never prompts in the middle of a session.
   const ngrokAuthtoken = openTunnel === openNgrokTunnel ? await ngrokAuthtokenOf(ctx) : undefined;
   const startedAt = Date.now();
-  const dedupe = options.dedupe ? await openDedupe(options.dedupe) : undefined;
-
+  claimEventLog(ctx);
+  let dedupe: DedupeStore | undefined;
   let server;
   try {
+    dedupe = options.dedupe ? await openDedupe(options.dedupe) : undefined;
     server = await startWebhookServer({
       ...options,
       consumerSecret: secret,
@@ -94,6 +95,7 @@ export async function serveWebhook(ctx: Context, options: WebhookStartOptions, s
       onEvent: emit,
     });
   } catch (error) {
+    forgetServer(ctx);
     await dedupe?.close?.();
     throw bindError(error as NodeJS.ErrnoException, options) ?? error;
   }
@@ -323,14 +325,81 @@ function serverRecordsDir(ctx: Context): string {
   return join(dirname(ctx.paths.eventLog), 'servers');
 }
 
+/** `<config dir>/events/prune.lock`: held by `events prune` while it rewrites the log. */
+function pruneLockFile(ctx: Context): string {
+  return join(dirname(ctx.paths.eventLog), 'prune.lock');
+}
+
+function writeServerRecord(ctx: Context, localUrl?: string): void {
+  mkdirSync(serverRecordsDir(ctx), { recursive: true, mode: 0o700 });
+  const record: ServerRecord = { pid: process.pid, url: localUrl, started: processStartTime(process.pid) };
+  writeFileSync(join(serverRecordsDir(ctx), `${process.pid}.json`), JSON.stringify(record), { mode: 0o600 });
+}
+
+/**
+ * Before the server opens the log: a record with no URL yet says a server is starting, then the
+ * prune lock is read. `events prune` takes its lock, then reads the records: whichever of the two
+ * comes second sees the other, so a prune never rewrites a log a server appends to.
+ */
+function claimEventLog(ctx: Context): void {
+  try {
+    writeServerRecord(ctx);
+  } catch (error) {
+    throw new FailureError(`cannot open the event log: ${describeFsError(error as NodeJS.ErrnoException)}`);
+  }
+  const prune = liveHolder(pruneLockFile(ctx));
+  if (prune !== undefined) {
+    forgetServer(ctx);
+    throw new FailureError(`'webhook events prune' is rewriting this log (pid ${prune}); start again when it ends`);
+  }
+}
+
 function rememberServer(ctx: Context, localUrl: string): void {
   try {
-    mkdirSync(serverRecordsDir(ctx), { recursive: true, mode: 0o700 });
-    const record = { pid: process.pid, url: localUrl, started: processStartTime(process.pid) };
-    writeFileSync(join(serverRecordsDir(ctx), `${process.pid}.json`), JSON.stringify(record), { mode: 0o600 });
+    writeServerRecord(ctx, localUrl);
   } catch {
     // Only a convenience for `trigger`; the server works without it.
   }
+}
+
+/**
+ * Runs `work` holding the prune lock, when no `webhook start` runs on this log (nor is starting).
+ * A lock left by a killed prune is taken over.
+ */
+export async function withPruneLock<T>(ctx: Context, work: () => Promise<T>): Promise<T> {
+  const lock = pruneLockFile(ctx);
+  mkdirSync(dirname(lock), { recursive: true, mode: 0o700 });
+  const body = JSON.stringify({ pid: process.pid, started: processStartTime(process.pid) });
+  for (;;) {
+    try {
+      writeFileSync(lock, body, { flag: 'wx', mode: 0o600 });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = liveHolder(lock);
+      if (holder !== undefined) throw new FailureError(`another 'webhook events prune' is running (pid ${holder})`);
+      rmSync(lock, { force: true });
+    }
+  }
+  try {
+    const server = runningServers(ctx, { starting: true })[0];
+    // The server appends to the file being rewritten: its new events would go to the replaced file.
+    if (server) throw new FailureError(`'webhook start' is running (pid ${server.pid}) on this log; stop it before pruning`);
+    return await work();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/** The pid in a lock or record file, if that process is still the one that wrote it. */
+function liveHolder(file: string): number | undefined {
+  let record: Partial<ServerRecord>;
+  try {
+    record = JSON.parse(readFileSync(file, 'utf8')) as Partial<ServerRecord>;
+  } catch {
+    return undefined; // none, or half written: a writer that died before finishing it
+  }
+  return typeof record.pid === 'number' && isServerAlive(record as ServerRecord) ? record.pid : undefined;
 }
 
 function forgetServer(ctx: Context): void {
@@ -342,13 +411,19 @@ export interface AnnouncedServer {
   url: string;
 }
 
-interface ServerRecord extends AnnouncedServer {
+interface ServerRecord {
+  pid: number;
+  /** Missing while the server is starting. */
+  url?: string;
   /** The process's start time as the kernel counts it, where it tells (Linux). */
   started?: string;
 }
 
-/** The `webhook start` servers running with this config dir; records of dead processes are removed. */
-export function runningServers(ctx: Context): AnnouncedServer[] {
+/**
+ * The `webhook start` servers running with this config dir, with `starting` also those not yet
+ * listening (their URL is then empty); records of dead processes are removed.
+ */
+export function runningServers(ctx: Context, { starting = false } = {}): AnnouncedServer[] {
   let names: string[];
   try {
     names = readdirSync(serverRecordsDir(ctx));
@@ -364,8 +439,8 @@ export function runningServers(ctx: Context): AnnouncedServer[] {
     } catch {
       continue; // being written, or not ours
     }
-    if (typeof record.pid !== 'number' || typeof record.url !== 'string') continue;
-    if (isServerAlive(record as ServerRecord)) running.push({ pid: record.pid, url: record.url });
+    if (typeof record.pid !== 'number' || (typeof record.url !== 'string' && !starting)) continue;
+    if (isServerAlive(record as ServerRecord)) running.push({ pid: record.pid, url: record.url ?? '' });
     else rmSync(file, { force: true }); // killed (-9) before it could remove its record
   }
   return running.sort((a, b) => a.pid - b.pid);
@@ -406,9 +481,4 @@ export function announcedServerUrl(ctx: Context): string {
   throw new UsageError(
     `${running.length} xcli webhook start servers are running: ${running.map((r) => `${r.url} (pid ${r.pid})`).join(', ')}; pick one with --to URL`,
   );
-}
-
-/** The pid of a running `webhook start` of this config dir, if any (`events prune` waits for it to stop). */
-export function runningServerPid(ctx: Context): number | undefined {
-  return runningServers(ctx)[0]?.pid;
 }

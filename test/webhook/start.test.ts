@@ -2,6 +2,7 @@
 // for a bad --host, 1 otherwise); a non-loopback host gets one note line; each running server has its
 // own record, dead ones are pruned, and with none or several running `trigger` and `replay-local`
 // want --to (never a port nobody announced).
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
@@ -121,4 +122,49 @@ describe('webhook start: which server trigger finds', () => {
       expect(readdirSync(servers)).toEqual([]);
     },
   );
+});
+
+describe('webhook start and events prune never overlap on one log', () => {
+  const exitedPid = async (): Promise<number> => {
+    const child = spawn(process.execPath, ['-e', '0']);
+    await new Promise((resolve) => child.once('exit', resolve));
+    return child.pid!;
+  };
+
+  it('a server does not start while a prune holds the lock, and leaves no record', async () => {
+    const dir = configDir();
+    mkdirSync(join(dir, 'events'), { recursive: true });
+    // This test's own process stands for a prune in progress.
+    writeFileSync(join(dir, 'events', 'prune.lock'), JSON.stringify({ pid: process.pid }));
+    const r = await runCli(['webhook', 'start', '--no-tunnel', '--port', '0'], { env: env(dir), timeoutMs: 10_000 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`xcli: 'webhook events prune' is rewriting this log (pid ${process.pid}); start again when it ends\n`);
+    expect(readdirSync(join(dir, 'events', 'servers'))).toEqual([]);
+  });
+
+  it('a prune refuses a server that is still starting (no URL yet), and releases its lock', async () => {
+    const dir = configDir();
+    const servers = join(dir, 'events', 'servers');
+    mkdirSync(servers, { recursive: true });
+    // What a server writes before it opens the log; this test's process stands for it.
+    writeFileSync(join(servers, `${process.pid}.json`), JSON.stringify({ pid: process.pid }));
+    const r = await runCli(['webhook', 'events', 'prune', '--before', '1d'], { env: env(dir) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`xcli: 'webhook start' is running (pid ${process.pid}) on this log; stop it before pruning\n`);
+    expect(existsSync(join(dir, 'events', 'prune.lock'))).toBe(false);
+  });
+
+  it('a lock or a starting record left by a killed process is taken over', async () => {
+    const dir = configDir();
+    const servers = join(dir, 'events', 'servers');
+    mkdirSync(servers, { recursive: true });
+    const dead = await exitedPid();
+    writeFileSync(join(dir, 'events', 'prune.lock'), JSON.stringify({ pid: dead }));
+    writeFileSync(join(servers, `${dead}.json`), JSON.stringify({ pid: dead }));
+    const pruned = await runCli(['webhook', 'events', 'prune', '--before', '1d'], { env: env(dir) });
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(existsSync(join(dir, 'events', 'prune.lock'))).toBe(false);
+    const s = await quiet(dir);
+    expect(readdirSync(servers)).toEqual([`${s.child.pid}.json`]);
+  });
 });
