@@ -393,13 +393,18 @@ export async function withPruneLock<T>(ctx: Context, work: () => Promise<T>): Pr
 
 /** The pid in a lock or record file, if that process is still the one that wrote it. */
 function liveHolder(file: string): number | undefined {
-  let record: Partial<ServerRecord>;
+  const record = readRecord(file);
+  return record && isServerAlive(record) ? record.pid : undefined;
+}
+
+/** A server record or the prune lock; undefined when missing, half written, or not ours. */
+function readRecord(file: string): ServerRecord | undefined {
   try {
-    record = JSON.parse(readFileSync(file, 'utf8')) as Partial<ServerRecord>;
+    const record = JSON.parse(readFileSync(file, 'utf8')) as Partial<ServerRecord>;
+    return typeof record.pid === 'number' ? (record as ServerRecord) : undefined;
   } catch {
-    return undefined; // none, or half written: a writer that died before finishing it
+    return undefined;
   }
-  return typeof record.pid === 'number' && isServerAlive(record as ServerRecord) ? record.pid : undefined;
 }
 
 function forgetServer(ctx: Context): void {
@@ -433,14 +438,9 @@ export function runningServers(ctx: Context, { starting = false } = {}): Announc
   const running: AnnouncedServer[] = [];
   for (const name of names) {
     const file = join(serverRecordsDir(ctx), name);
-    let record: Partial<ServerRecord>;
-    try {
-      record = JSON.parse(readFileSync(file, 'utf8')) as Partial<ServerRecord>;
-    } catch {
-      continue; // being written, or not ours
-    }
-    if (typeof record.pid !== 'number' || (typeof record.url !== 'string' && !starting)) continue;
-    if (isServerAlive(record as ServerRecord)) running.push({ pid: record.pid, url: record.url ?? '' });
+    const record = readRecord(file);
+    if (!record || (typeof record.url !== 'string' && !starting)) continue;
+    if (isServerAlive(record)) running.push({ pid: record.pid, url: record.url ?? '' });
     else rmSync(file, { force: true }); // killed (-9) before it could remove its record
   }
   return running.sort((a, b) => a.pid - b.pid);

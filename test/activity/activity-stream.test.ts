@@ -1,8 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { testIO } from '../../src/io.js';
 import { spawnCli } from '../helpers/run-cli.js';
+import { whenStreamShows } from '../helpers/stream-wait.js';
 import { XDEVELOPERS, type Fake, useFake } from './helpers.js';
 
 let fake: Fake;
@@ -35,19 +35,6 @@ async function until(check: () => boolean, what: string): Promise<void> {
   if (!check()) throw new Error(`timed out waiting for ${what}`);
 }
 
-/** Resolves once `check` holds, re-checked on every chunk the child writes (waits on the stream, not a clock). */
-function onOutput(child: ChildProcess, check: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const test = (): void => {
-      if (!check()) return;
-      child.stdout!.off('data', test);
-      resolve();
-    };
-    child.stdout!.on('data', test);
-    test();
-  });
-}
-
 describe('activity stream', () => {
   it('prints backfilled and live events as NDJSON when piped, with backfill_minutes sent', async () => {
     subscribeBio();
@@ -63,9 +50,9 @@ describe('activity stream', () => {
       const early = exited.then((code) => {
         if (!out.includes('\n')) throw new Error(`exited ${code} early: ${err}`);
       });
-      await Promise.race([onOutput(child, () => out.includes('\n')), early]);
+      await Promise.race([whenStreamShows(child.stdout!, () => out.includes('\n')), early]);
       fake.sandbox.emit('profile.update.bio', bioChange('live'));
-      await onOutput(child, () => out.split('\n').length > 2);
+      await whenStreamShows(child.stdout!, () => out.split('\n').length > 2);
     } finally {
       child.kill('SIGINT');
     }

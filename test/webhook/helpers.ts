@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { spawnCli, tempConfigDir } from '../helpers/run-cli.js';
+import { whenStreamShows } from '../helpers/stream-wait.js';
 
 export type Rec = Record<string, any>;
 
@@ -89,16 +90,7 @@ export async function startServer(
     records,
     stderr: () => err,
     waitFor,
-    waitForStderr: (text) =>
-      new Promise((resolve) => {
-        const check = (): void => {
-          if (!err.includes(text)) return;
-          child.stderr!.off('data', check);
-          resolve();
-        };
-        child.stderr!.on('data', check);
-        check();
-      }),
+    waitForStderr: (text) => whenStreamShows(child.stderr!, () => err.includes(text)),
     stop: async () => {
       child.kill('SIGINT');
       return exited;

@@ -275,7 +275,12 @@ const EXCLUDED_REFERENCES: Record<string, string> = { replies: 'replied_to', ret
  * description by the router; a time its format check lets through (month 13) is X's 400 here.
  */
 function timelineBounds(query: URLSearchParams): ((post: SandboxPost) => boolean) | SandboxResponse {
-  const excluded = new Set((query.get('exclude') ?? '').split(',').map((name) => EXCLUDED_REFERENCES[name]));
+  const excluded = new Set(
+    query
+      .get('exclude')
+      ?.split(',')
+      .map((name) => EXCLUDED_REFERENCES[name]),
+  );
   const since = query.get('since_id');
   const until = query.get('until_id');
   const times: Record<'start_time' | 'end_time', number> = { start_time: -Infinity, end_time: Infinity };
